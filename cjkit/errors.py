@@ -1,0 +1,86 @@
+"""The cjkit exception family.
+
+Every error a researcher can cause with bad input is a :class:`CjkitError`
+whose message says *where* (file, row, column or configuration key) and
+*what was expected*, so that no internal traceback is needed to fix it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CjkitError(Exception):
+    """Base class of all errors raised by cjkit on bad input or configuration."""
+
+
+def _where(file=None, row=None, column=None, key=None) -> str:
+    parts = []
+    if file is not None:
+        parts.append(f"file '{Path(file).name if isinstance(file, Path) else file}'")
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column '{column}'")
+    if key is not None:
+        parts.append(f"key '{key}'")
+    return ", ".join(parts)
+
+
+class ConfigError(CjkitError):
+    """A YAML configuration (model, catalog, codebook, spec) is invalid.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what was expected.
+    path : str or Path, optional
+        The configuration file.
+    key : str, optional
+        The offending key path, e.g. ``phases[2].label_de``.
+    """
+
+    def __init__(self, message: str, path=None, key: str | None = None):
+        self.path = str(path) if path is not None else None
+        self.key = key
+        where = _where(file=self.path, key=key)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class DataError(CjkitError):
+    """Input data cannot be read or does not fit its specification.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what was expected.
+    file : str or Path, optional
+        The data file.
+    row : int, optional
+        1-based data row (the first row after the header rows is row 1).
+    column : str, optional
+        Column name as it appears in the file.
+    """
+
+    def __init__(self, message: str, file=None, row: int | None = None,
+                 column: str | None = None):
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+        where = _where(file=self.file, row=row, column=column)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ParameterError(CjkitError):
+    """A function or report parameter has a value that is not allowed.
+
+    The message names the parameter, the allowed values and the value received.
+    """
+
+    def __init__(self, name: str, value, allowed=None, message: str | None = None):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        text = message or f"parameter '{name}' got {value!r}"
+        if allowed is not None:
+            text += f"; allowed: {', '.join(map(str, allowed)) if not isinstance(allowed, str) else allowed}"
+        super().__init__(text)
