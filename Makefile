@@ -1,0 +1,35 @@
+# Two commands matter: `make demo` and `make test`. Both create .venv and install on first use.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.cjkit-installed
+RUN    ?= demo
+
+.PHONY: demo test install benchmarks clean-reports lab
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cjkit needs Python 3.11 or newer, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name cjkit --display-name "Python (cjkit)" >/dev/null
+	touch $(STAMP)
+
+# Batch reports on the bundled synthetic demo survey: one per persona plus the whole sample,
+# HTML into reports/$(RUN)/ and the path of its index.html printed last.
+demo: $(STAMP)
+	$(BIN)/cjkit report surveys/demo/report.yaml --run $(RUN)
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+benchmarks: $(STAMP)
+	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean-reports:
+	rm -rf reports/*/
