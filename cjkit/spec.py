@@ -147,7 +147,8 @@ def _scale_question(wide: pd.DataFrame, q: dict) -> pd.DataFrame:
     reason = reason.mask(unparsable, "not a number: " + raw.astype("string").str.slice(0, 40))
     lo, hi = q["scale"]["min"], q["scale"]["max"]
     out_of_range = num.notna() & reason.isna() & ((num < lo) | (num > hi))
-    reason = reason.mask(out_of_range, "out of range: " + num.astype("string") + f" not in {lo:g}..{hi:g}")
+    shown = num[out_of_range].map(lambda v: f"{v:g}")
+    reason.loc[out_of_range] = "out of range: " + shown + f" not in {lo:g}..{hi:g}"
     no_answer = raw.isna() | (raw.astype("string").str.strip() == "")
     reason = reason.mask(no_answer & reason.isna(), "no answer")
     value = num.where(reason.isna())
