@@ -147,7 +147,7 @@ def _scale_question(wide: pd.DataFrame, q: dict) -> pd.DataFrame:
     reason = reason.mask(unparsable, "not a number: " + raw.astype("string").str.slice(0, 40))
     lo, hi = q["scale"]["min"], q["scale"]["max"]
     out_of_range = num.notna() & reason.isna() & ((num < lo) | (num > hi))
-    shown = num[out_of_range].map(lambda v: f"{v:g}")
+    shown = num[out_of_range].map(lambda v: f"{v:g}").astype("string")
     reason.loc[out_of_range] = "out of range: " + shown + f" not in {lo:g}..{hi:g}"
     no_answer = raw.isna() | (raw.astype("string").str.strip() == "")
     reason = reason.mask(no_answer & reason.isna(), "no answer")
