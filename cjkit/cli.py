@@ -1,0 +1,93 @@
+"""Command line: ``cjkit report``, ``cjkit models``, ``cjkit infer``. Parses and calls, nothing else."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import yaml
+
+from .errors import CjkitError
+
+
+def _value(text: str):
+    """``--set key=value`` values are YAML scalars: 3 -> int, true -> bool, text -> str."""
+    return yaml.safe_load(text) if text.strip() else ""
+
+
+def _report(args) -> int:
+    from . import batch, study
+
+    cfg = batch.load_run(args.config)
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        if not key or not _:
+            raise CjkitError(f"--set expects key=value, got '{item}'")
+        cfg["parameters"][key] = _value(value)
+    result = batch.run_batch(cfg, run=args.run, workers=args.workers, force=args.force,
+                             progress=not args.quiet, values_of=study.grid_values,
+                             context=study.run_context)
+    out_dir = cfg["output_root"] / (args.run or cfg["run"])
+    counts = result["status"].value_counts().to_dict()
+    print(f"{len(result)} reports: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+    for _, row in result[result.status == "failed"].iterrows():
+        print(f"FAILED {row['name']}: {row['error']}", file=sys.stderr)
+    print(out_dir / "index.html")
+    return 1 if counts.get("failed") else 0
+
+
+def _models(args) -> int:
+    from . import models
+
+    for model_id in models.list():
+        ph = models.phases(model_id, lang=args.lang)
+        print(f"{model_id}: " + " > ".join(ph["label"]))
+    return 0
+
+
+def _infer(args) -> int:
+    from . import infer, load
+
+    loaded = load.load(args.data)
+    spec = infer.infer_spec(loaded.wide, loaded.meta, survey=args.survey)
+    infer.write_spec(spec, args.output)
+    print(args.output)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cjkit", description="Customer-journey research kit")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("report", help="run the batch reports of a run configuration (YAML)")
+    r.add_argument("config", help="run configuration, e.g. surveys/demo/report.yaml")
+    r.add_argument("--run", help="output folder under reports/ (default: the config's 'run')")
+    r.add_argument("--workers", type=int, help="parallel reports (default 2)")
+    r.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+    r.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a fixed parameter")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_report)
+    m = sub.add_parser("models", help="list the journey models")
+    m.add_argument("--lang", default="de", choices=["de", "en"])
+    m.set_defaults(func=_models)
+    i = sub.add_parser("infer", help="propose a survey spec (YAML) from a data export")
+    i.add_argument("data")
+    i.add_argument("output")
+    i.add_argument("--survey", default="survey")
+    i.set_defaults(func=_infer)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except CjkitError as exc:
+        print(f"cjkit: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
