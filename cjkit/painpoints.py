@@ -1,0 +1,229 @@
+"""Pain-point ranking per phase/touchpoint, each with its evidence.
+
+Four kinds of evidence are combined, each only if available:
+
+* ``low_share``: weighted share of respondents who gave the unit at least one bottom-2-box rating;
+* ``mention_share``: share of all respondents with a negatively coded open answer on the unit
+  (polarity -1 in the coded-text frame of the coding step);
+* ``driver_impact``: the unit's share of explained variance in the outcome (sum of the
+  relative weights of its driver questions, in percent);
+* ``effect``: how much lower the outcome is for respondents with a low rating (or negative
+  mention) of the unit than for the others (weighted means; a negative number hurts).
+
+Each component is scaled to 0-1 by its maximum over units (a negative effect by its largest
+magnitude, positive effects count 0), and ``score`` is their weighted mean. Example verbatims
+are passed through ``cjkit.pii.mask_pii`` before they leave this module.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from .errors import CjkitError, ParameterError
+from .metrics import SCALE_TYPES, _scales, weights_of
+from .significance import apply_base_rule, resolve_base_rule
+
+log = logging.getLogger("cjkit.painpoints")
+DEFAULT_COMPONENTS = {"low_share": 1.0, "mention_share": 1.0, "driver_impact": 1.0, "effect": 1.0}
+CODED_COLUMNS = ("respondent_id", "question", "code", "phase", "touchpoint", "polarity", "evidence")
+
+
+def _default_mask():
+    try:
+        from .pii import mask_pii
+    except ImportError as exc:  # the coding step's module is missing from this installation
+        raise CjkitError("example verbatims must be PII-masked, but cjkit.pii.mask_pii is not "
+                         "available; install the coding module or pass mask=<function>") from exc
+    return mask_pii
+
+
+def _keys(frame: pd.DataFrame, level) -> pd.DataFrame:
+    """Unit keys as plain strings so that long and coded frames join whatever their dtypes."""
+    return frame[level].astype("string")
+
+
+def _unit_ratings(long, level, scales, weight, outcome):
+    d = long[long["type"].isin(SCALE_TYPES)] if "type" in long.columns else long
+    if "role" in d.columns:
+        d = d[d["role"].fillna("driver").eq("driver")]
+    d = d[d["value"].notna()]
+    d = d.join(_scales(d, scales), on="question")
+    low = d["value"] <= d["scale_min"] + 1
+    resp = pd.concat([_keys(d, level), d[["respondent_id"]]], axis=1).assign(
+        _low=low.to_numpy(), _w=weights_of(d, weight))
+    resp = resp.groupby([*level, "respondent_id"], dropna=False, observed=True).agg(
+        low=("_low", "max"), w=("_w", "first")).reset_index()
+    unit = resp.assign(wl=resp["w"] * resp["low"]).groupby(level, dropna=False).agg(
+        n=("low", "size"), n_low=("low", "sum"), w=("w", "sum"), wl=("wl", "sum"))
+    unit["low_share"] = unit["wl"] / unit["w"]
+    if outcome is not None:
+        unit["effect"] = _effect(resp.rename(columns={"low": "flagged"}), level, outcome)
+    return unit.drop(columns=["w", "wl"]), resp
+
+
+def _outcome_values(long, outcome, weight):
+    o = long[(long["question"] == outcome) & long["value"].notna()]
+    return pd.Series(o["value"].to_numpy(float), index=o["respondent_id"].to_numpy())
+
+
+def _effect(resp, level, outcome_values):
+    """Weighted mean outcome of flagged minus unflagged respondents, per unit."""
+    r = resp.assign(y=resp["respondent_id"].map(outcome_values)).dropna(subset=["y"])
+    r = r.assign(wy=r["w"] * r["y"])
+    g = r.groupby([*level, "flagged"], dropna=False)[["w", "wy"]].sum()
+    mean = (g["wy"] / g["w"]).unstack("flagged")
+    if True not in mean.columns or False not in mean.columns:
+        return pd.Series(np.nan, index=mean.index)
+    return mean[True] - mean[False]
+
+
+def _mentions(coded, long, level, weight, outcome_values, n_respondents):
+    missing = [c for c in CODED_COLUMNS if c not in coded.columns]
+    if missing:
+        raise ParameterError("coded", missing, allowed=list(CODED_COLUMNS),
+                             message=f"coded-text frame lacks column(s) {missing}")
+    neg = coded[pd.to_numeric(coded["polarity"], errors="coerce") < 0]
+    keys = _keys(neg, level)
+    per = pd.concat([keys, neg[["respondent_id"]]], axis=1).drop_duplicates()
+    unit = per.groupby(level, dropna=False).agg(n_mentions=("respondent_id", "nunique"))
+    unit["mention_share"] = unit["n_mentions"] / n_respondents
+    if outcome_values is not None:
+        w = pd.Series(weights_of(long, weight), index=long["respondent_id"].to_numpy())
+        w = w[~w.index.duplicated()]
+        everyone = pd.Index(w.index)
+        frames = []
+        for key, g in per.groupby(level, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            flagged = everyone.isin(g["respondent_id"])
+            frames.append(pd.DataFrame({**dict(zip(level, key)), "respondent_id": everyone,
+                                        "flagged": flagged, "w": w.to_numpy()}))
+        if frames:
+            unit["mention_effect"] = _effect(pd.concat(frames, ignore_index=True), level, outcome_values)
+    return unit, neg
+
+
+def _examples(neg, long, level, n_examples, mask):
+    if neg.empty or n_examples <= 0:
+        return pd.Series(dtype="string")
+    neg = neg.assign(**{c: _keys(neg, [c])[c] for c in level})
+    text = neg["evidence"].astype("string")
+    if "text" in long.columns:  # prefer the whole answer over the matched span
+        full = long.dropna(subset=["text"]).drop_duplicates(["respondent_id", "question"]).set_index(
+            ["respondent_id", "question"])["text"]
+        idx = pd.MultiIndex.from_frame(neg[["respondent_id", "question"]].astype("object"))
+        text = pd.Series(full.reindex(idx).to_numpy(), index=neg.index).astype("string").fillna(text)
+    if "confidence" in neg.columns:
+        neg = neg.sort_values("confidence", ascending=False, kind="stable")
+    picked = neg.assign(_text=text).dropna(subset=["_text"]).drop_duplicates([*level, "_text"])
+    picked = picked.groupby(level, dropna=False, sort=False).head(n_examples)
+    masked = pd.Series(mask(picked["_text"].reset_index(drop=True)), dtype="string").to_numpy()
+    picked = picked.assign(_text=masked)
+    return picked.groupby(level, dropna=False)["_text"].agg(lambda s: " | ".join(s))
+
+
+def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
+                    drivers: pd.DataFrame | None = None, *, outcome: str | None = None,
+                    level=("phase", "touchpoint"), components: dict | None = None, scales=None,
+                    weight: str = "weight", n_examples: int = 3, mask=None,
+                    min_n=None, suppress_n=None) -> pd.DataFrame:
+    """Rank phases/touchpoints by how much they hurt, with the evidence for each.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame (driver ratings with phase and touchpoint).
+    coded : DataFrame, optional
+        Coded open answers (respondent_id, question, code, phase, touchpoint, polarity, evidence).
+    drivers : DataFrame, optional
+        Output of :func:`cjkit.drivers.key_drivers` (driver, phase, touchpoint, relative_weight_pct).
+    outcome : str, optional
+        Outcome question id for ``effect`` (e.g. overall satisfaction).
+    level : sequence of str
+        Unit of the ranking, e.g. ``("phase",)`` or ``("phase", "touchpoint")``.
+    components : dict, optional
+        Weights of low_share, mention_share, driver_impact, effect in the score (default 1 each).
+    n_examples : int
+        Example verbatims per unit, PII-masked.
+    mask : callable, optional
+        Series -> Series masking function; default ``cjkit.pii.mask_pii``.
+
+    Returns
+    -------
+    DataFrame
+        level columns, n, n_low, low_share, n_mentions, mention_share, driver_impact, effect,
+        score, rank, basis, examples, flag. ``n`` is the unweighted base of the unit (raters, or
+        mentioners where a unit is only mentioned); ``basis`` names the components in the score.
+
+    Examples
+    --------
+    >>> rank_painpoints(long, coded, key_drivers(long, "overall"), outcome="overall")  # doctest: +SKIP
+    """
+    level = [level] if isinstance(level, str) else list(level)
+    missing = [c for c in level if c not in long.columns]
+    if missing:
+        raise ParameterError("level", missing, allowed=list(long.columns))
+    comp = {**DEFAULT_COMPONENTS, **(components or {})}
+    unknown = set(comp) - set(DEFAULT_COMPONENTS)
+    if unknown:
+        raise ParameterError("components", sorted(unknown), allowed=list(DEFAULT_COMPONENTS))
+    min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
+    y = _outcome_values(long, outcome, weight) if outcome is not None else None
+    if outcome is not None and y.empty:
+        raise ParameterError("outcome", outcome, allowed="a question id with numeric answers")
+    units, _ = _unit_ratings(long, level, scales, weight, y)
+    n_resp = long["respondent_id"].nunique()
+    neg = None
+    if coded is not None and len(coded):
+        mentions, neg = _mentions(coded, long, level, weight, y, n_resp)
+        units = units.join(mentions, how="outer")
+        if "mention_effect" in units:
+            units["effect"] = units.get("effect", pd.Series(np.nan, index=units.index)).fillna(
+                units.pop("mention_effect"))
+        units["n"] = units["n"].fillna(units["n_mentions"])
+    for col in ("n_low", "low_share", "n_mentions", "mention_share", "effect"):
+        if col not in units:
+            units[col] = np.nan
+    units["n_mentions"] = units["n_mentions"].fillna(0) if coded is not None else np.nan
+    units["mention_share"] = units["mention_share"].fillna(0) if coded is not None else np.nan
+    units["driver_impact"] = np.nan
+    if drivers is not None and len(drivers):
+        d = drivers.dropna(subset=["relative_weight_pct"])
+        imp = pd.concat([_keys(d, level), d[["relative_weight_pct"]]], axis=1).groupby(
+            level, dropna=False)["relative_weight_pct"].sum()
+        units["driver_impact"] = imp.reindex(units.index).fillna(0.0)
+    scaled = {
+        "low_share": units["low_share"],
+        "mention_share": units["mention_share"],
+        "driver_impact": units["driver_impact"],
+        "effect": (-units["effect"]).clip(lower=0),
+    }
+    basis, parts, total = [], 0.0, 0.0
+    for name, s in scaled.items():
+        if comp[name] <= 0 or s.isna().all():
+            continue
+        top = s.max()
+        parts = parts + comp[name] * (s / top if top > 0 else s * 0).fillna(0)
+        total += comp[name]
+        basis.append(name)
+    units["score"] = parts / total if total else np.nan
+    units["basis"] = "+".join(basis)
+    units = units.reset_index()
+    units["examples"] = pd.Series(pd.NA, index=units.index, dtype="string")
+    if neg is not None and n_examples > 0 and not neg.empty:
+        ex = _examples(neg, long, level, n_examples, mask or _default_mask())
+        if len(ex):
+            units = units.drop(columns="examples").merge(
+                ex.rename("examples").reset_index(), on=level, how="left")
+    units["n"] = units["n"].fillna(0).astype(int)
+    units = apply_base_rule(units, min_n, suppress_n, estimate_cols=(
+        "low_share", "mention_share", "driver_impact", "effect", "score", "examples"))
+    units["rank"] = units["score"].rank(ascending=False, method="min").astype("Int64")
+    for c in level:  # journey order where the long frame has one
+        if isinstance(long[c].dtype, pd.CategoricalDtype):
+            units[c] = pd.Categorical(units[c], categories=long[c].cat.categories.astype(str),
+                                      ordered=long[c].cat.ordered)
+    cols = [*level, "n", "n_low", "low_share", "n_mentions", "mention_share", "driver_impact",
+            "effect", "score", "rank", "basis", "examples", "flag"]
+    return units.sort_values(["rank", *level], na_position="last", kind="stable")[cols].reset_index(drop=True)
