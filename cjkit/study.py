@@ -1,0 +1,163 @@
+"""A study: one survey loaded, validated and scoped, ready for the report notebooks.
+
+This is the one place with real state (the loaded data and its ledger), so it is a
+small dataclass; everything else in cjkit stays functions. Notebooks call
+:func:`open_study` with their parameters and hand ``study.long`` to the measure
+functions.
+
+Examples
+--------
+>>> from cjkit.study import open_study
+>>> st = open_study("surveys/demo/spec.yaml", segment="Geschaeftsreisender")  # doctest: +SKIP
+>>> st.summary()                                                              # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import models
+from .errors import ConfigError, ParameterError
+from .spec import load_spec, question_table, to_long
+
+log = logging.getLogger("cjkit.study")
+ALL = "all"
+
+
+@dataclass
+class Study:
+    """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope."""
+
+    spec: dict
+    data_path: Path
+    wide: pd.DataFrame
+    long: pd.DataFrame
+    ledger: pd.DataFrame
+    n_input: int
+    n_kept: int
+    scope: dict = field(default_factory=dict)
+    model: str = "accra"
+
+    @property
+    def questions(self) -> pd.DataFrame:
+        """The spec's question table (question, type, role, phase, touchpoint, scale...)."""
+        qt = question_table(self.spec)
+        if self.model != self.spec["journey_model"]:
+            qt = models.translate(qt, self.spec["journey_model"], self.model)
+        return qt
+
+    @property
+    def scales(self) -> dict:
+        """``{question: (min, max)}`` from the spec, for top/bottom-box definitions."""
+        qt = question_table(self.spec).dropna(subset=["scale_min"])
+        return {q: (lo, hi) for q, lo, hi in qt[["question", "scale_min", "scale_max"]].itertuples(index=False)}
+
+    def outcome(self, role: str = "overall") -> str:
+        """Question id of the outcome with *role* ("overall" or "nps")."""
+        ids = [q["id"] for q in self.spec["questions"] if q["role"] == role]
+        if not ids:
+            raise ConfigError(f"the spec has no question with role '{role}'", path=self.spec.get("_path"))
+        return ids[0]
+
+    def summary(self) -> pd.DataFrame:
+        """Base sizes: input rows, excluded (by reason), kept, in scope — always adding up."""
+        excluded = self.ledger[self.ledger["action"] == "excluded"] if len(self.ledger) else self.ledger
+        rows = [("input_rows", self.n_input)]
+        if len(excluded):
+            for reason, n in excluded.groupby("check")["row"].nunique().items():
+                rows.append((f"excluded: {reason}", int(n)))
+        rows += [("kept", self.n_kept), ("in_scope", int(self.wide.shape[0]))]
+        return pd.DataFrame(rows, columns=["measure", "n"])
+
+
+def _resolve_data(spec: dict, data) -> Path:
+    if data:
+        path = Path(data)
+        return path if path.is_absolute() else Path.cwd() / path
+    if not spec.get("data"):
+        raise ParameterError("data", data, message="no data file given and the spec names none ('data:')")
+    return Path(spec["_dir"]) / spec["data"]
+
+
+def _filter(wide: pd.DataFrame, column: str | None, value, what: str) -> pd.DataFrame:
+    if value in (None, "", ALL):
+        return wide
+    if column not in wide.columns:
+        raise ParameterError(what, column, allowed=list(wide.columns))
+    values = wide[column].astype("string")
+    if str(value) not in set(values.dropna()):
+        raise ParameterError(what, value, allowed=sorted(values.dropna().unique()),
+                             message=f"no respondent has {column} = {value!r}")
+    return wide[values == str(value)]
+
+
+def open_study(spec, data: str | None = None, *, model: str | None = None,
+               segment_column: str | None = None, segment: str = ALL, wave: str = ALL) -> Study:
+    """Load, validate and scope a survey.
+
+    Parameters
+    ----------
+    spec : str, Path or dict
+        Survey spec (YAML path) or a spec from :func:`cjkit.spec.load_spec`.
+    data : str, optional
+        Data file; default the spec's ``data`` (relative to the spec).
+    model : str, optional
+        Journey model to report in; phases are translated through the crosswalk.
+    segment_column, segment : str
+        Keep only respondents whose *segment_column* equals *segment* (``"all"``: everyone).
+    wave : str
+        Keep only this wave (``"all"``: every wave).
+
+    Returns
+    -------
+    Study
+        With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
+        reported separately (``summary()``), it is not a data-quality exclusion.
+    """
+    from .load import load
+    from .validate import validate
+
+    spec = load_spec(spec) if not isinstance(spec, dict) else spec
+    path = _resolve_data(spec, data)
+    loaded = load(path)
+    kept, ledger = validate(loaded.wide, spec, file=path)
+    if len(loaded.ledger):
+        ledger = pd.concat([loaded.ledger, ledger], ignore_index=True)
+    n_input = len(loaded.wide) + int((loaded.ledger["action"] == "excluded").sum() if len(loaded.ledger) else 0)
+    seg_col = segment_column or (spec["segments"][0] if spec.get("segments") else None)
+    scoped = _filter(kept, seg_col, segment, "segment")
+    scoped = _filter(scoped, spec.get("wave"), wave, "wave")
+    long = to_long(scoped, spec, file=path)
+    target = model or spec["journey_model"]
+    if target != spec["journey_model"]:
+        long = models.translate(long, spec["journey_model"], target)
+    log.info("%s: %d input rows, %d kept, %d in scope", path.name, n_input, len(kept), len(scoped))
+    return Study(spec=spec, data_path=path, wide=scoped, long=long, ledger=ledger, n_input=n_input,
+                 n_kept=len(kept), scope={"segment_column": seg_col, "segment": segment, "wave": wave},
+                 model=target)
+
+
+def grid_values(parameters: dict, name: str) -> list:
+    """Expand ``'@values'`` in a batch grid: the distinct values of a segment or wave column."""
+    spec = load_spec(parameters["spec"])
+    column = {"segment": parameters.get("segment_column") or (spec["segments"] or [None])[0],
+              "wave": spec.get("wave")}.get(name, name)
+    st = open_study(spec, parameters.get("data") or None)
+    full = st.wide
+    if column not in full.columns:
+        raise ParameterError(name, column, allowed=list(full.columns))
+    return sorted(full[column].dropna().astype(str).unique())
+
+
+def run_context(parameters: dict) -> dict:
+    """Run-level facts for a batch manifest: the data-quality ledger summary of the input."""
+    st = open_study(parameters["spec"], parameters.get("data") or None)
+    excluded = st.ledger[st.ledger["action"] == "excluded"] if len(st.ledger) else st.ledger
+    by_reason = excluded.groupby("check")["row"].nunique().astype(int).to_dict() if len(excluded) else {}
+    changed = int((st.ledger["action"] == "value_changed").sum()) if len(st.ledger) else 0
+    return {"ledger_summary": {"data": str(st.data_path.name), "input_rows": st.n_input, "kept": st.n_kept,
+                               "excluded": st.n_input - st.n_kept, "values_changed": changed,
+                               "excluded_by_reason": by_reason}}
