@@ -1,0 +1,151 @@
+"""Report sections: the tables each report notebook shows, computed from a :class:`~cjkit.study.Study`.
+
+Notebooks stay thin by calling these; each returns one tidy DataFrame with readable
+labels in the report language next to the ids. :func:`write_key_figures` stores the
+figures that tests and nbval check.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import compare, drivers, ipa, metrics, models, touchpoints
+from .errors import ParameterError
+from .study import Study
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("de", "en"):
+        raise ParameterError("lang", lang, allowed=["de", "en"])
+    return lang
+
+
+def add_labels(frame: pd.DataFrame, study: Study, lang: str = "de") -> pd.DataFrame:
+    """Add ``phase_label``/``touchpoint_label`` columns in *lang* next to the id columns."""
+    _check_lang(lang)
+    out = frame.copy()
+    if "phase" in out.columns:
+        out["phase_label"] = out["phase"].astype("string").map(models.phase_labels(study.model, lang))
+    if "touchpoint" in out.columns:
+        labels = touchpoints.labels(lang, study.spec["_catalog"])
+        out["touchpoint_label"] = out["touchpoint"].astype("string").map(labels).fillna(out["touchpoint"])
+    return out
+
+
+def key_figures(study: Study) -> pd.DataFrame:
+    """Headline figures: base sizes, overall satisfaction (mean, top-2-box), NPS, CES with CIs.
+
+    Returns
+    -------
+    DataFrame
+        figure, value, ci_low, ci_high, n (one row per figure; rounded for display only by the caller).
+    """
+    rows = [{"figure": "respondents_input", "value": float(study.n_input), "n": study.n_input},
+            {"figure": "respondents_kept", "value": float(study.n_kept), "n": study.n_kept},
+            {"figure": "respondents_in_scope", "value": float(len(study.wide)), "n": len(study.wide)}]
+    roles = {q["role"]: q["id"] for q in reversed(study.spec["questions"])}
+    wanted = [("overall", "mean"), ("overall", "top2"), ("nps", "nps")]
+    wanted += [(q["id"], "mean") for q in study.spec["questions"] if q["type"] == "ces"][:1]
+    for role_or_id, metric in wanted:
+        qid = roles.get(role_or_id, role_or_id)
+        if qid not in set(study.long["question"]):
+            continue
+        m = metrics.metrics(study.long, by=["question"], questions=[qid], metrics=[metric], scales=study.scales)
+        r = m.iloc[0]
+        name = {"mean": f"{qid}_mean", "top2": f"{qid}_top2", "nps": "nps"}[metric]
+        rows.append({"figure": name, "value": r["value"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                     "n": int(r["n"])})
+    return pd.DataFrame(rows, columns=["figure", "value", "ci_low", "ci_high", "n"])
+
+
+def touchpoint_scores(study: Study, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
+    """Score per touchpoint question in journey order, with CI, bases and base-rule flag."""
+    m = metrics.metrics(study.long, by=["phase", "touchpoint", "question"], roles=["driver"],
+                        metrics=[metric], scales=study.scales)
+    m = m[m["touchpoint"].notna()].sort_values(["phase", "value"], ascending=[True, False])
+    return add_labels(m, study, lang).reset_index(drop=True)
+
+
+def phase_scores(study: Study, lang: str = "de") -> pd.DataFrame:
+    """Satisfaction index (0-100) per journey phase: the emotion curve of the journey map."""
+    m = metrics.metrics(study.long, by=["phase"], roles=["driver"], metrics=["index"], scales=study.scales)
+    return add_labels(m.sort_values("phase"), study, lang).reset_index(drop=True)
+
+
+def driver_questions(study: Study, min_coverage: float = 0.8, max_drivers: int = 15) -> list[str]:
+    """Driver ratings fit for a regression: answered by at least *min_coverage* of the respondents
+    in scope (touchpoints few guests use would shrink the listwise sample), at most *max_drivers*
+    (LMG is exponential in their number), best covered first."""
+    d = study.long[(study.long["role"] == "driver") & study.long["type"].isin(["likert", "rating", "csat"])]
+    coverage = d.groupby("question")["value"].apply(lambda v: v.notna().mean()).sort_values(ascending=False)
+    return coverage[coverage >= min_coverage].index[:max_drivers].tolist()
+
+
+def driver_table(study: Study, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
+    """Key drivers of the outcome with *role*: coefficients, relative weights and LMG (both sum to R²).
+
+    Keyword arguments go to :func:`driver_questions`.
+    """
+    d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs))
+    return add_labels(d, study, lang)
+
+
+def ipa_table(study: Study, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
+    """Importance-performance per driver with quadrant names in *lang*."""
+    out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang)
+    return add_labels(out, study, lang)
+
+
+def segment_comparison(study: Study, segment_column: str | None = None, metric: str = "mean",
+                       lang: str = "de") -> pd.DataFrame:
+    """Score per segment and touchpoint next to the total, each segment tested against the rest."""
+    column = segment_column or study.scope.get("segment_column")
+    if column is None or column not in study.long.columns:
+        raise ParameterError("segment_column", column, allowed=study.spec.get("segments", []))
+    d = study.long[study.long["role"] == "driver"]
+    out = compare.persona_comparison(d, column, by=["phase", "touchpoint", "question"], metric=metric,
+                                     scales=study.scales)
+    return add_labels(out, study, lang)
+
+
+def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
+    """Outcome (role) and touchpoint scores per wave, with the change against the previous wave.
+
+    Returns an empty frame when the study has fewer than two waves in scope.
+    """
+    wave = study.spec.get("wave")
+    if not wave or study.long[wave].nunique() < 2:
+        return pd.DataFrame()
+    d = study.long[study.long["role"].isin(["driver", role])]
+    out = compare.wave_trend(d, wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
+    return add_labels(out, study, lang)
+
+
+def ledger_table(study: Study) -> pd.DataFrame:
+    """Data-quality ledger summary: check, action, rows — what was excluded or changed, and why."""
+    if not len(study.ledger):
+        return pd.DataFrame(columns=["check", "action", "rows"])
+    return (study.ledger.groupby(["check", "action"]).size().rename("rows").reset_index()
+            .sort_values("rows", ascending=False, ignore_index=True))
+
+
+def _jsonable(v):
+    if isinstance(v, (np.floating, float)):
+        return None if np.isnan(v) else round(float(v), 6)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    return v
+
+
+def write_key_figures(figures: pd.DataFrame, output_dir, name: str = "key_figures.json") -> Path:
+    """Write the key figures as JSON (``{figure: {value, ci_low, ci_high, n}}``) for tests and audits."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    data = {r["figure"]: {k: _jsonable(r[k]) for k in figures.columns if k != "figure"}
+            for r in figures.to_dict("records")}
+    path = out / name
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
