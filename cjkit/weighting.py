@@ -99,7 +99,8 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
         Column of starting (design) weights; default 1.
     max_iter, tol : convergence control (largest absolute margin error, in shares).
     bounds : (low, high), optional
-        Trim weights (relative to mean 1) into this range after every sweep.
+        Trim weights (relative to mean 1) into this range after every sweep and at the end;
+        the margins are then met only as far as the bounds allow (see ``max_error``).
 
     Returns
     -------
@@ -150,6 +151,8 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
     if not converged:
         log.warning("raking did not converge after %d iterations (max margin error %.2g)", it, err)
     w = w / w.mean()
+    if bounds is not None:  # exact bounds win over an exact mean of 1
+        w = np.clip(w, *bounds)
     mapped = frame[id_col].map(dict(zip(resp[id_col], w)))
     out = frame.copy()
     out["weight"] = mapped.to_numpy(dtype=float)
