@@ -71,7 +71,7 @@ def apply_base_rule(frame: pd.DataFrame, min_n=DEFAULT_MIN_N, suppress_n=DEFAULT
     missing = [c for c in n_cols if c not in frame.columns]
     if missing:
         raise ParameterError("n_cols", missing, allowed=list(frame.columns),
-                             message=f"base column(s) {missing} not in the table")
+                             message=f"parameter 'n_cols': base column(s) {missing} not in the table")
     out = frame.copy()
     base = out[list(n_cols)].min(axis=1).fillna(0).to_numpy()
     flag = np.where(base < suppress_n, "suppressed", np.where(base < min_n, "low_base", ""))
