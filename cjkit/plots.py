@@ -336,9 +336,7 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
     frame = data.assign(_part=part, _share=part / rsq if rsq else np.nan).sort_values("_part", ascending=False)
     if top:
         frame = frame.head(top)
-    if label == "auto":
-        tp = frame.get("touchpoint")
-        label = "touchpoint" if tp is not None and tp.notna().all() and tp.is_unique else y
+    label = _auto_label(frame, label, y)
     names = theme.axis_labels(label, frame[label], lang)
     pos = np.arange(len(frame))
     ax.barh(pos, frame["_part"], color=kwargs.pop("color", theme.PALETTE[0]), height=0.7, **kwargs)
@@ -355,37 +353,67 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
     return ax
 
 
-QUADRANT_COLORS = {"q_concentrate": "#D55E00", "q_keep_up": "#009E73",
-                   "q_low_priority": "#8C8C8C", "q_overkill": "#0072B2"}
+QUADRANT_COLORS = {"fix_first": "#D55E00", "keep_up": "#009E73",
+                   "low_priority": "#8C8C8C", "possible_overkill": "#0072B2"}
 
 
-def ipa_chart(data=None, *, x="importance", y="performance", label="touchpoint", xline=None, yline=None,
-              lang="de", ax=None, **kwargs):
+def _auto_label(frame: pd.DataFrame, label: str, fallback: str) -> str:
+    """"auto": touchpoint names when every row has its own touchpoint, else the id column."""
+    if label != "auto":
+        return label
+    tp = frame.get("touchpoint")
+    return "touchpoint" if tp is not None and tp.notna().all() and tp.is_unique else fallback
+
+
+def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline=None, yline=None,
+              flag="flag", lang="de", ax=None, **kwargs):
     """Importance-performance portfolio: scatter with quadrant lines at the means.
 
-    Points are coloured by quadrant (relative to the drawn lines), named from the
-    catalog and labelled without overlapping each other where space allows.
+    Points are coloured by quadrant (relative to the drawn lines; names as in
+    :data:`cjkit.ipa.QUADRANTS`), named from the catalog and labelled without
+    overlapping each other where space allows. Low-base points are hollow,
+    suppressed ones are left out.
 
     Parameters
     ----------
+    data : DataFrame
+        IPA table: driver, touchpoint, importance, performance[, importance_cut,
+        performance_cut, flag] as returned by :func:`cjkit.ipa.importance_performance`.
+    label : "auto" or str
+        Column naming the points; "auto" = touchpoint if unique per row, else driver.
     xline, yline : float, optional
-        Where the quadrant lines cross; default the mean importance and performance.
+        Where the quadrant lines cross; default the table's ``importance_cut`` /
+        ``performance_cut`` if present, else the mean of the plotted points.
 
     Examples
     --------
     >>> ax = ipa_chart(ipa_table, lang="de")  # doctest: +SKIP
     """
+    from .ipa import QUADRANTS
     theme.check_lang(lang)
-    data = _frame(data, "ipa_chart", [x, y, label]).dropna(subset=[x, y])
+    data = _frame(data, "ipa_chart", [x, y])
+    data = data[_flags(data, flag) != "suppressed"].dropna(subset=[x, y]).reset_index(drop=True)
+    label = _auto_label(data, label, "driver" if "driver" in data.columns else x)
+    _frame(data, "ipa_chart", [label])
     ax = _ax(ax)
     xs, ys = data[x].astype(float).to_numpy(), data[y].astype(float).to_numpy()
-    xm = float(np.mean(xs)) if xline is None else float(xline)
-    ym = float(np.mean(ys)) if yline is None else float(yline)
-    quad = np.where(xs >= xm, np.where(ys >= ym, "q_keep_up", "q_concentrate"),
-                    np.where(ys >= ym, "q_overkill", "q_low_priority"))
-    ax.scatter(xs, ys, c=[QUADRANT_COLORS[q] for q in quad], s=kwargs.pop("s", 55), zorder=3,
-               edgecolor="white", linewidth=0.8, **kwargs)
-    def _span(v, m):  # lines in the middle-ish, with room for labels
+    cut_x = f"{x}_cut" if f"{x}_cut" in data.columns else None
+    cut_y = f"{y}_cut" if f"{y}_cut" in data.columns else None
+    xm = float(xline if xline is not None else data[cut_x].iloc[0] if cut_x else np.mean(xs))
+    ym = float(yline if yline is not None else data[cut_y].iloc[0] if cut_y else np.mean(ys))
+    quad = np.where(xs >= xm, np.where(ys >= ym, "keep_up", "fix_first"),
+                    np.where(ys >= ym, "possible_overkill", "low_priority"))
+    low = (_flags(data, flag) == "low_base").to_numpy()
+    colours = np.array([QUADRANT_COLORS[q] for q in quad])
+    size = kwargs.pop("s", 55)
+    ax.scatter(xs[~low], ys[~low], c=colours[~low], s=size, zorder=3, edgecolor="white", linewidth=0.8,
+               gid="ipa_points", **kwargs)
+    if low.any():
+        ax.scatter(xs[low], ys[low], facecolor="white", edgecolor=colours[low], s=size, zorder=3,
+                   linewidth=1.5, gid="ipa_low_base", label=theme.label("low_base", lang))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+
+    def _span(v, m):  # lines in the middle, with room around the points for labels
         half = max(abs(v.max() - m), abs(m - v.min()), 1e-9) * 1.25
         lo = m - half
         if v.min() >= 0 > lo:  # importances are not negative: no empty negative axis
@@ -395,13 +423,12 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="touchpoint",
     ax.set_ylim(*_span(ys, ym))
     ax.axvline(xm, color=theme.MUTED, lw=1, ls="--", zorder=1)
     ax.axhline(ym, color=theme.MUTED, lw=1, ls="--", zorder=1)
-    corners = {"q_overkill": (0.01, 0.99, "left", "top"), "q_keep_up": (0.99, 0.99, "right", "top"),
-               "q_low_priority": (0.01, 0.01, "left", "bottom"), "q_concentrate": (0.99, 0.01, "right", "bottom")}
-    avoid = []
-    for key, (cx, cy, ha, va) in corners.items():
-        avoid.append(ax.text(cx, cy, theme.label(key, lang), transform=ax.transAxes, ha=ha, va=va,
-                             color=QUADRANT_COLORS[key], fontweight="bold", fontsize="small", alpha=0.9,
-                             gid=f"quadrant:{key}"))
+    names_q = QUADRANTS.set_index("quadrant")[f"label_{lang}"]
+    corners = {"possible_overkill": (0.01, 0.99, "left", "top"), "keep_up": (0.99, 0.99, "right", "top"),
+               "low_priority": (0.01, 0.01, "left", "bottom"), "fix_first": (0.99, 0.01, "right", "bottom")}
+    avoid = [ax.text(cx, cy, names_q[key], transform=ax.transAxes, ha=ha, va=va, color=QUADRANT_COLORS[key],
+                     fontweight="bold", fontsize="small", gid=f"quadrant:{key}")
+             for key, (cx, cy, ha, va) in corners.items()]
     names = theme.axis_labels(label, data[label], lang)
     place_labels(ax, xs, ys, [names[v] for v in data[label]], avoid=avoid, fontsize="small")
     ax.xaxis.set_major_formatter(theme.number_formatter(lang))

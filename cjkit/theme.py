@@ -77,10 +77,6 @@ _LABELS = {
     "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
     "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
     "significant": ("signifikant", "significant"),
-    "q_keep_up": ("Stärken halten", "Keep up the good work"),
-    "q_concentrate": ("Hier ansetzen", "Concentrate here"),
-    "q_low_priority": ("Geringe Priorität", "Low priority"),
-    "q_overkill": ("Mögliche Überversorgung", "Possible overkill"),
 }
 
 
