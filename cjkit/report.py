@@ -149,3 +149,49 @@ def write_key_figures(figures: pd.DataFrame, output_dir, name: str = "key_figure
     path = out / name
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+_TITLES = {"satisfaction": ("Zufriedenheitsbericht", "Satisfaction report"),
+           "painpoints": ("Pain-Point-Bericht", "Pain-point report"),
+           "journeymap": ("Customer Journey Map", "Customer journey map"),
+           "explore": ("Exploration", "Exploration")}
+
+
+def heading(study: Study, kind: str, lang: str = "de"):
+    """Report heading (survey title, scope, bases) as escaped HTML for the notebook."""
+    import html
+
+    from IPython.display import HTML
+
+    _check_lang(lang)
+    if kind not in _TITLES:
+        raise ParameterError("kind", kind, allowed=list(_TITLES))
+    title = _TITLES[kind][0 if lang == "de" else 1]
+    scope = study.scope
+    all_ = "alle" if lang == "de" else "all"
+    seg = scope.get("segment") if scope.get("segment") not in (None, "", "all") else all_
+    wave = scope.get("wave") if scope.get("wave") not in (None, "", "all") else all_
+    words = (("Segment", "Welle", "Befragte", "Journey-Modell") if lang == "de"
+             else ("Segment", "Wave", "Respondents", "Journey model"))
+    model = models.get(study.model)[f"name_{lang}"]
+    return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.get('title', study.spec['survey']))}</h1>"
+                f"<p>{words[0]} ({html.escape(str(scope.get('segment_column')))}): <b>{html.escape(str(seg))}</b>"
+                f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: <b>{len(study.wide):,}</b>"
+                f" · {words[3]}: {html.escape(model)}</p>")
+
+
+def format_figures(figures: pd.DataFrame, decimals: int = 2) -> str:
+    """Key figures as a fixed-width text table with rounded values (stable for nbval)."""
+    shown = figures.copy()
+    for col in ("value", "ci_low", "ci_high"):
+        shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
+    return shown.to_string(index=False)
+
+
+def save_figure(fig, output_dir, name: str) -> Path:
+    """Save a figure as PNG (150 dpi) into *output_dir*; returns the path."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.png"
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    return path
