@@ -97,19 +97,28 @@ def load_run(path) -> dict:
     base = path.parent
     cfg["_path"] = str(path)
     cfg.setdefault("run", path.stem)
-    nbs = []
-    for i, nb in enumerate(cfg["notebooks"]):
+    path_params = cfg.get("path_parameters", PATH_PARAMETERS)
+
+    def resolve(params: dict) -> dict:
+        params = dict(params)
+        for name in path_params:
+            if params.get(name):
+                params[name] = str((base / params[name]).resolve())
+        return params
+
+    nbs, own = [], {}
+    for i, entry in enumerate(cfg["notebooks"]):
+        nb = entry if isinstance(entry, str) else entry["path"]
         p = (base / nb).resolve()
         if not p.is_file():
             raise ConfigError(f"notebook '{nb}' not found (looked at {p})", path=path, key=f"notebooks[{i}]")
         nbs.append(p)
+        if isinstance(entry, dict):
+            own[p] = {"parameters": resolve(entry["parameters"]) if "parameters" in entry else None,
+                      "grid": entry.get("grid", True)}
     cfg["notebooks"] = nbs
-    path_params = cfg.get("path_parameters", PATH_PARAMETERS)
-    params = dict(cfg["parameters"])
-    for name in path_params:
-        if params.get(name):
-            params[name] = str((base / params[name]).resolve())
-    cfg["parameters"] = params
+    cfg["notebook_options"] = own
+    cfg["parameters"] = resolve(cfg["parameters"])
     root = cfg.get("output_root")
     cfg["output_root"] = (base / root).resolve() if root else nbs[0].parent.parent / "reports"
     return cfg
@@ -138,8 +147,13 @@ def expand_grid(cfg: dict, values_of=None) -> list[Job]:
     names = list(grid)
     jobs = []
     for nb in cfg["notebooks"]:
+        opts = cfg.get("notebook_options", {}).get(nb, {})
+        fixed = cfg["parameters"] if opts.get("parameters") is None else opts["parameters"]
+        if not opts.get("grid", True):
+            jobs.append(Job(nb, dict(fixed), f"{nb.stem}"))
+            continue
         for combo in itertools.product(*(grid[n] for n in names)) if names else [()]:
-            params = {**cfg["parameters"], **dict(zip(names, combo))}
+            params = {**fixed, **dict(zip(names, combo))}
             label = "__".join(slug(v) for v in combo) or "all"
             jobs.append(Job(nb, params, f"{nb.stem}__{label}"))
     return jobs

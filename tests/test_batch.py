@@ -113,3 +113,13 @@ def test_run_batch_isolates_failures_skips_up_to_date(run_config, tmp_path):
     _notebook(tmp_path / "nb.ipynb", body="print(x + factor)")
     third = batch.run_batch(run_config, workers=2, progress=False)
     assert (third["status"] == "skipped").sum() == 0
+
+
+def test_notebook_with_own_parameters_runs_once(run_config, tmp_path):
+    other = _notebook(tmp_path / "other.ipynb")
+    cfg = yaml.safe_load(run_config.read_text())
+    cfg["notebooks"].append({"path": "other.ipynb", "parameters": {"label": "paths"}, "grid": False})
+    run_config.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    jobs = batch.expand_grid(batch.load_run(run_config))
+    assert [j.name for j in jobs][-1] == "other" and jobs[-1].parameters == {"label": "paths"}
+    assert len(jobs) == 5 and jobs[-1].notebook == other.resolve()
