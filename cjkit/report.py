@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import compare, drivers, ipa, metrics, models, touchpoints
+from . import ledger as ledger_mod
 from .errors import ParameterError
 from .study import Study
 
@@ -125,11 +126,8 @@ def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: 
 
 
 def ledger_table(study: Study) -> pd.DataFrame:
-    """Data-quality ledger summary: check, action, rows — what was excluded or changed, and why."""
-    if not len(study.ledger):
-        return pd.DataFrame(columns=["check", "action", "rows"])
-    return (study.ledger.groupby(["check", "action"]).size().rename("rows").reset_index()
-            .sort_values("rows", ascending=False, ignore_index=True))
+    """Data-quality ledger per check: check, action, n_rows, n_entries, example_reason."""
+    return ledger_mod.by_check(study.ledger)
 
 
 def _jsonable(v):

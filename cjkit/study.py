@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import ledger as ledger_mod
 from . import models
 from .errors import ConfigError, ParameterError
 from .spec import load_spec, question_table, to_long
@@ -63,12 +64,12 @@ class Study:
         return ids[0]
 
     def summary(self) -> pd.DataFrame:
-        """Base sizes: input rows, excluded (by reason), kept, in scope — always adding up."""
-        excluded = self.ledger[self.ledger["action"] == "excluded"] if len(self.ledger) else self.ledger
+        """Base sizes: input rows, excluded per check, kept, in scope — checked to add up."""
+        ledger_mod.summary(self.ledger, self.n_input, n_kept=self.n_kept)  # raises if rows are unaccounted
+        checks = ledger_mod.by_check(self.ledger)
+        excluded = checks[checks["action"] == "excluded"]
         rows = [("input_rows", self.n_input)]
-        if len(excluded):
-            for reason, n in excluded.groupby("check")["row"].nunique().items():
-                rows.append((f"excluded: {reason}", int(n)))
+        rows += [(f"excluded: {c}", int(n)) for c, n in zip(excluded["check"], excluded["n_rows"])]
         rows += [("kept", self.n_kept), ("in_scope", int(self.wide.shape[0]))]
         return pd.DataFrame(rows, columns=["measure", "n"])
 
@@ -118,26 +119,21 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
         reported separately (``summary()``), it is not a data-quality exclusion.
     """
     from .load import load
-    from .validate import validate
 
     spec = load_spec(spec) if not isinstance(spec, dict) else spec
     path = _resolve_data(spec, data)
-    loaded = load(path)
-    kept, ledger = validate(loaded.wide, spec, file=path)
-    if len(loaded.ledger):
-        ledger = pd.concat([loaded.ledger, ledger], ignore_index=True)
-    n_input = len(loaded.wide) + int((loaded.ledger["action"] == "excluded").sum() if len(loaded.ledger) else 0)
+    loaded = load(path, spec)
     seg_col = segment_column or (spec["segments"][0] if spec.get("segments") else None)
-    scoped = _filter(kept, seg_col, segment, "segment")
+    scoped = _filter(loaded.wide, seg_col, segment, "segment")
     scoped = _filter(scoped, spec.get("wave"), wave, "wave")
-    long = to_long(scoped, spec, file=path)
+    long = loaded.long[loaded.long["respondent_id"].isin(scoped["respondent_id"])].reset_index(drop=True)
     target = model or spec["journey_model"]
     if target != spec["journey_model"]:
         long = models.translate(long, spec["journey_model"], target)
-    log.info("%s: %d input rows, %d kept, %d in scope", path.name, n_input, len(kept), len(scoped))
-    return Study(spec=spec, data_path=path, wide=scoped, long=long, ledger=ledger, n_input=n_input,
-                 n_kept=len(kept), scope={"segment_column": seg_col, "segment": segment, "wave": wave},
-                 model=target)
+    log.info("%s: %d input rows, %d kept, %d in scope", path.name, loaded.n_input, len(loaded.wide), len(scoped))
+    return Study(spec=spec, data_path=path, wide=scoped, long=long, ledger=loaded.ledger,
+                 n_input=loaded.n_input, n_kept=len(loaded.wide),
+                 scope={"segment_column": seg_col, "segment": segment, "wave": wave}, model=target)
 
 
 def grid_values(parameters: dict, name: str) -> list:
@@ -155,9 +151,8 @@ def grid_values(parameters: dict, name: str) -> list:
 def run_context(parameters: dict) -> dict:
     """Run-level facts for a batch manifest: the data-quality ledger summary of the input."""
     st = open_study(parameters["spec"], parameters.get("data") or None)
-    excluded = st.ledger[st.ledger["action"] == "excluded"] if len(st.ledger) else st.ledger
-    by_reason = excluded.groupby("check")["row"].nunique().astype(int).to_dict() if len(excluded) else {}
-    changed = int((st.ledger["action"] == "value_changed").sum()) if len(st.ledger) else 0
-    return {"ledger_summary": {"data": str(st.data_path.name), "input_rows": st.n_input, "kept": st.n_kept,
-                               "excluded": st.n_input - st.n_kept, "values_changed": changed,
-                               "excluded_by_reason": by_reason}}
+    totals = ledger_mod.summary(st.ledger, st.n_input, n_kept=st.n_kept).iloc[0]
+    checks = ledger_mod.by_check(st.ledger)
+    excluded = checks[checks["action"] == "excluded"]
+    return {"ledger_summary": {"data": st.data_path.name, **{k: int(v) for k, v in totals.items()},
+                               "excluded_by_reason": dict(zip(excluded["check"], excluded["n_rows"].astype(int)))}}
