@@ -183,7 +183,7 @@ def _plant_quality_problems(df: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     speeders, liners, outliers = idx[:30], idx[30:55], idx[55:60]
     df.loc[df.index[speeders], "dauer_s"] = rng.integers(25, 80, size=len(speeders))
     for i in liners:
-        df.loc[df.index[i], tp_cols] = 3
+        df.loc[df.index[i], tp_cols + ["gesamtzufriedenheit"]] = 3  # the same box everywhere
     for i in outliers:
         df.loc[df.index[i], tp_cols[int(rng.integers(len(tp_cols)))]] = 6   # not a valid code on 1-5
     dupes = df.iloc[rng.choice(len(df), size=6, replace=False)].copy()       # double submissions
