@@ -1,0 +1,290 @@
+"""One Aho-Corasick pass over many texts, with word-boundary, stem, compound and negation logic.
+
+Every term of a codebook, the negation cues, clause markers, language stopwords and the
+sentiment lexicon go into *one* automaton. The texts of a chunk are folded and joined into
+one string (:func:`cjkit.textnorm.fold_block`) and scanned once in C; everything after
+the scan (is this hit a whole word? an inflection? part of a compound? negated?) is decided
+with numpy on arrays of hits, never with a Python loop over codes or texts.
+
+Term syntax (codebook ``keywords``): ``word`` matches the word and its inflections (stemmed;
+in German also as the first part of a compound: ``Liefer`` in ``Lieferzeit``), ``*word``
+also as the last part of a compound (``Rezeptionspersonal``), ``word*`` any ending,
+``=word`` the exact word only. A word preceded by ``un`` (``unfreundlich``) matches and is
+marked negated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ahocorasick
+import numpy as np
+
+from .textnorm import SUFFIXES, FoldedBlock, fold, term_stem
+
+# hit kinds
+CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN = range(9)
+# match modes
+WORD, PREFIX, EXACT, PHRASE = range(4)
+LANG_ID = {"de": 0, "en": 1}
+
+_ASCII_WORD = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
+    _ASCII_WORD[ord(_c)] = True
+_CLAUSE_CHARS = np.array([ord(c) for c in ".;!?:,\n()"], dtype=np.uint32)
+
+
+def _pack(s: str) -> int:
+    """Pack a short folded string into one integer (length in the high byte)."""
+    if len(s) > 6:
+        return -1
+    v = len(s) << 48
+    for k, ch in enumerate(s):
+        v |= min(ord(ch), 255) << (8 * k)
+    return v
+
+
+@dataclass
+class TermTable:
+    """Flat arrays describing every term in the automaton (one row per term)."""
+
+    pattern: list = field(default_factory=list)
+    kind: list = field(default_factory=list)
+    owner: list = field(default_factory=list)
+    lang: list = field(default_factory=list)
+    mode: list = field(default_factory=list)
+    min_left: list = field(default_factory=list)   # 0: must start a word; k: may follow k+ chars
+    compound: list = field(default_factory=list)   # German: may be the first part of a compound
+    tail: list = field(default_factory=list)       # packed own ending (delivery -> 'y')
+    weight: list = field(default_factory=list)
+    label: list = field(default_factory=list)      # the term as written (shown as 'rule')
+
+    def add(self, term: str, kind: int, owner: int = -1, lang: str = "de", weight: float = 0.0,
+            compound_min: int = 4) -> None:
+        """Parse one term written in codebook syntax and append it (plus hyphen variants)."""
+        raw = term.strip()
+        if not raw:
+            return
+        left_open = raw.startswith("*")
+        right_open = raw.endswith("*")
+        exact = raw.startswith("=")
+        core = fold(raw.strip("*=").strip())
+        phrase = " " in core or "-" in core or "'" in core
+        if exact:
+            mode, tail, pat = EXACT, "", core
+        elif right_open:
+            mode, tail, pat = PREFIX, "", core
+        elif phrase:
+            mode, tail, pat = PHRASE, "", core
+        else:
+            mode = WORD
+            pat, tail = term_stem(core, lang)
+        variants = {pat}
+        if "-" in pat:  # "check-in" also as "check in" and "checkin"
+            variants |= {pat.replace("-", " "), pat.replace("-", "")}
+        for v in variants:
+            self.pattern.append(v)
+            self.kind.append(kind)
+            self.owner.append(owner)
+            self.lang.append(LANG_ID[lang])
+            self.mode.append(mode)
+            self.min_left.append((3 if kind in (CODE, EXCLUDE) else 1) if left_open else 0)
+            self.compound.append(lang == "de" and mode == WORD and len(core) >= compound_min
+                                 and kind in (CODE, EXCLUDE))
+            self.tail.append(_pack(tail))
+            self.weight.append(weight)
+            self.label.append(raw)
+
+    def arrays(self) -> dict:
+        return {"kind": np.array(self.kind, np.int8), "owner": np.array(self.owner, np.int64),
+                "lang": np.array(self.lang, np.int8), "mode": np.array(self.mode, np.int8),
+                "min_left": np.array(self.min_left, np.int64),
+                "compound": np.array(self.compound, bool), "tail": np.array(self.tail, np.int64),
+                "weight": np.array(self.weight, float),
+                "length": np.array([len(p) for p in self.pattern], np.int64)}
+
+
+class Matcher:
+    """A compiled automaton over a :class:`TermTable` (build once, scan many chunks)."""
+
+    def __init__(self, table: TermTable):
+        self.table = table
+        self.arr = table.arrays()
+        groups: dict[str, list[int]] = {}
+        for i, p in enumerate(table.pattern):
+            groups.setdefault(p, []).append(i)
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        members, offsets = [], [0]
+        for g, (p, idx) in enumerate(groups.items()):
+            self.automaton.add_word(p, g)
+            members.extend(idx)
+            offsets.append(len(members))
+        self.automaton.make_automaton()
+        self.group_members = np.array(members, np.int64)
+        self.group_offsets = np.array(offsets, np.int64)
+        self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
+                            for lang, lid in LANG_ID.items()}
+
+    def scan(self, block: FoldedBlock) -> "Scan":
+        """Find every accepted hit of every term in *block*."""
+        flat = np.fromiter((x for pair in self.automaton.iter(block.folded) for x in pair),
+                           dtype=np.int64)
+        end_incl, grp = flat[0::2], flat[1::2]
+        sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
+        rep = np.repeat(np.arange(grp.size), sizes)
+        first = np.repeat(self.group_offsets[grp], sizes)
+        within = np.arange(rep.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        term = self.group_members[first + within]
+        end = end_incl[rep] + 1
+        a = self.arr
+        start = end - a["length"][term]
+        ctx = Context.build(block)
+        ok, neg_prefix, conf = self._accept(ctx, term, start, end)
+        term, start, end, neg_prefix, conf = term[ok], start[ok], end[ok], neg_prefix[ok], conf[ok]
+        doc = np.searchsorted(block.doc_start_f, start, side="right") - 1
+        return Scan(block, ctx, term, start, end, doc, neg_prefix, conf, a)
+
+    def _accept(self, ctx: "Context", term, start, end):
+        a = self.arr
+        codes = ctx.codes
+        wstart = ctx.word_start(start)
+        wend = ctx.word_end(end)
+        lp = start - wstart
+        rp = wend - end
+        mode, lang = a["mode"][term], a["lang"][term]
+        # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
+        two = np.where(lp == 2, (codes[np.maximum(start - 2, 0)].astype(np.int64) & 255)
+                       | ((codes[np.maximum(start - 1, 0)].astype(np.int64) & 255) << 8)
+                       | (2 << 48), -1)
+        un = two == _pack("un")
+        ge = (two == _pack("ge")) & (lang == 0)
+        min_left = a["min_left"][term]
+        left_ok = (lp == 0) | ((min_left > 0) & (lp >= min_left)) | ((mode != EXACT) & (mode != PHRASE) & (un | ge))
+        suffix = np.full(term.size, -1, np.int64)
+        short = (rp > 0) & (rp <= 6)
+        if short.any():
+            idx = np.flatnonzero(short)
+            v = (rp[idx] << 48)
+            for k in range(6):
+                has = k < rp[idx]
+                ch = codes[np.minimum(end[idx] + k, codes.size - 1)].astype(np.int64)
+                v = v | np.where(has, np.minimum(ch, 255) << (8 * k), 0)
+            suffix[idx] = v
+        suffix[rp == 0] = 0
+        infl = np.zeros(term.size, bool)
+        for lid, sset in self.suffix_sets.items():
+            m = lang == lid
+            infl[m] = np.isin(suffix[m], sset)
+        own_tail = suffix == a["tail"][term]
+        compound_right = a["compound"][term] & (rp >= 3)
+        right_ok = np.select(
+            [mode == EXACT, mode == PREFIX, mode == PHRASE],
+            [rp == 0, np.ones(term.size, bool), infl],
+            default=infl | own_tail | compound_right)
+        ok = left_ok & right_ok
+        conf = np.where((lp == 0) & (rp == 0), 1.0, np.where(compound_right | (lp >= 3), 0.8, 0.9))
+        return ok, un & (lp == 2), conf
+
+
+@dataclass
+class Context:
+    """Per-chunk arrays for word and clause arithmetic on the folded string."""
+
+    codes: np.ndarray
+    nonword: np.ndarray       # positions of non-word characters
+    words_before: np.ndarray  # words_before[x] = number of word starts in [0, x)
+    clause_flag: np.ndarray   # clause boundary at position (punctuation)
+
+    @classmethod
+    def build(cls, block: FoldedBlock) -> "Context":
+        c = block.codes
+        isword = (c >= 128) | _ASCII_WORD[np.minimum(c, 127)]
+        isword &= c != 10
+        nonword = np.flatnonzero(~isword)
+        starts = isword.copy()
+        starts[1:] &= ~isword[:-1]
+        words_before = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
+        return cls(c, nonword, words_before, np.isin(c, _CLAUSE_CHARS))
+
+    def word_start(self, pos):
+        k = np.searchsorted(self.nonword, pos, side="left") - 1
+        return np.where(k >= 0, self.nonword[np.maximum(k, 0)] + 1, 0)
+
+    def word_end(self, pos):
+        k = np.searchsorted(self.nonword, pos, side="left")
+        return np.where(k < self.nonword.size, self.nonword[np.minimum(k, self.nonword.size - 1)],
+                        self.codes.size)
+
+
+@dataclass
+class Scan:
+    """Accepted hits of one chunk (folded offsets) plus what is needed to interpret them."""
+
+    block: FoldedBlock
+    ctx: Context
+    term: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    doc: np.ndarray
+    neg_prefix: np.ndarray
+    conf: np.ndarray
+    arr: dict
+
+    def of_kind(self, kind: int) -> np.ndarray:
+        return np.flatnonzero(self.arr["kind"][self.term] == kind)
+
+    def clause_positions(self) -> np.ndarray:
+        """Sorted positions of clause boundaries: punctuation and contrast words."""
+        words = self.start[self.of_kind(CLAUSE)]
+        return np.union1d(np.flatnonzero(self.ctx.clause_flag), words)
+
+    def clause_id(self, pos) -> np.ndarray:
+        """Number of clause boundaries before *pos* (equal ids = same clause)."""
+        return np.searchsorted(self.clause_positions(), pos, side="right")
+
+    def negated(self, idx: np.ndarray, window: int = 3, post_window: int = 2) -> np.ndarray:
+        """Whether hits *idx* lie in the scope of a negation cue.
+
+        Pre-scope: a cue at most *window* words before, same clause ("nicht sehr freundlich",
+        "not helpful"). Post-scope (German verb-final): a cue at most *post_window* words
+        after that ends its clause ("das Frühstück schmeckte nicht."). Cues inside a
+        pseudo-negation ("nicht nur", "not only") do not count. An ``un-`` prefix flips.
+        """
+        cues = self.of_kind(NEG)
+        pseudo = self.of_kind(PSEUDO)
+        if cues.size and pseudo.size:
+            ps = np.argsort(self.start[pseudo])
+            p_start, p_end = self.start[pseudo][ps], self.end[pseudo][ps]
+            j = np.searchsorted(p_start, self.start[cues], side="right") - 1
+            inside = (j >= 0) & (p_end[np.maximum(j, 0)] > self.start[cues])
+            cues = cues[~inside]
+        flag = self.neg_prefix[idx].copy()
+        if cues.size == 0 or idx.size == 0:
+            return flag
+        order = np.argsort(self.start[cues])
+        c_start, c_end = self.start[cues][order], self.end[cues][order]
+        cpos = self.clause_positions()
+        W = self.ctx.words_before
+        h_start, h_end = self.start[idx], self.end[idx]
+        h_clause = np.searchsorted(cpos, h_start, side="right")
+        # pre-scope
+        j = np.searchsorted(c_end, h_start, side="right") - 1
+        jj = np.maximum(j, 0)
+        pre = ((j >= 0) & (W[h_start] - W[c_end[jj]] <= window)
+               & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause))
+        # post-scope: the cue is the clause's last word
+        k = np.searchsorted(c_start, h_end, side="left")
+        kk = np.minimum(k, c_start.size - 1)
+        nxt = cpos[np.minimum(np.searchsorted(cpos, c_end[kk], side="left"), cpos.size - 1)]
+        post = ((k < c_start.size) & (W[c_start[kk]] - W[h_end] <= post_window)
+                & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
+                & (W[np.maximum(nxt, c_end[kk])] == W[c_end[kk]]))
+        return flag ^ (pre | post)
+
+    def doc_lang(self, n_docs: int, default: str = "de") -> np.ndarray:
+        """Per text 'de' or 'en' from stopword hits (and umlauts as German evidence)."""
+        de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs).astype(float)
+        en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs).astype(float)
+        if self.block._sp_o.size:
+            um = np.searchsorted(self.block.doc_start, self.block._sp_o, side="right") - 1
+            de += np.bincount(um, minlength=n_docs)
+        return np.where(de > en, "de", np.where(en > de, "en", default))
