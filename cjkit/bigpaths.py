@@ -77,12 +77,15 @@ def _events_sql(source, columns: dict | None, by) -> str:
         FROM raw
     ),
     steps AS (
-        SELECT *, ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY ts, channel) AS step
+        -- segments belong to the journey (its first touch), as in cjkit.events.events_to_steps
+        SELECT {'* EXCLUDE (' + ', '.join(q(x) for x in by) + ')' if by else '*'},
+               ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY ts, channel) AS step
+               {''.join(f', FIRST_VALUE({q(x)}) OVER (PARTITION BY journey_id ORDER BY ts, channel) AS {q(x)}' for x in by)}
         FROM ev
     ),
     journeys AS (
         SELECT journey_id, COUNT(*) AS n_steps, CAST(MAX(conversion) AS DOUBLE) AS conversions,
-               1.0 - MAX(conversion) AS nulls, SUM(value) AS value{''.join(f', arg_min({q(b)}, step) AS {q(b)}' for b in by)}
+               1.0 - MAX(conversion) AS nulls, SUM(value) AS value{''.join(f', ANY_VALUE({q(b)}) AS {q(b)}' for b in by)}
         FROM steps GROUP BY journey_id
     )"""
 
