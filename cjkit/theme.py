@@ -43,8 +43,7 @@ FONT = "DejaVu Sans"  # ships with matplotlib, so it exists on every machine and
 # ColorBrewer RdBu anchors (colour-blind safe): red = dissatisfied, white = neutral, blue = satisfied.
 SATISFACTION_CMAP = LinearSegmentedColormap.from_list(
     "cjkit_satisfaction",
-    ["#B2182B", "#EF8A62", "#FDDBC7", "#F7F7F7", "#D1E5F0", "#67A9CF", "#2166AC"])
-SATISFACTION_CMAP.set_bad(EMPTY)
+    ["#B2182B", "#EF8A62", "#FDDBC7", "#F7F7F7", "#D1E5F0", "#67A9CF", "#2166AC"]).with_extremes(bad=EMPTY)
 
 _LABELS = {
     "satisfaction": ("Zufriedenheit", "Satisfaction"),
