@@ -376,3 +376,42 @@ def resolve_input(path: str, base: str | Path | None = None) -> Path:
         if cand.exists():
             return cand.resolve()
     return (base / p).resolve()
+
+
+class Journeys(NamedTuple):
+    """Journeys ready for analysis: the path table, the long steps form, and the exclusion ledger."""
+
+    paths: pd.DataFrame
+    steps: pd.DataFrame
+    excluded: pd.DataFrame
+    n_input: int
+    source: str
+
+
+def load_journeys(path_file: str = "", event_file: str = "", segments: list[str] | None = None,
+                  base: str | Path | None = None) -> Journeys:
+    """Load either an event log (*event_file*) or a path table (*path_file*) for the path report.
+
+    Relative names resolve as in :func:`resolve_input`. Event logs keep their timestamps (time
+    between steps) and *segments*; path tables carry their counts as journey weights.
+
+    Examples
+    --------
+    >>> j = load_journeys(path_file=pd.DataFrame({"path": ["a > b"], "conversions": [1]}))
+    >>> j.paths["path"].tolist(), j.steps["step"].tolist()
+    (['a > b'], [1, 2])
+    """
+    segments = list(segments or [])
+    if isinstance(event_file, pd.DataFrame) or event_file:
+        src = event_file if isinstance(event_file, pd.DataFrame) else resolve_input(event_file, base)
+        loaded = read_events(src, segments=segments)
+        steps = events_to_steps(loaded.data, segments=segments)
+        return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.excluded, loaded.n_input,
+                        str(getattr(src, "name", src)) if not isinstance(src, pd.DataFrame) else "<frame>")
+    if isinstance(path_file, pd.DataFrame) or path_file:
+        src = path_file if isinstance(path_file, pd.DataFrame) else resolve_input(path_file, base)
+        loaded = read_path_table(src, segments=segments)
+        return Journeys(loaded.data, paths_to_steps(loaded.data, segments=segments), loaded.excluded,
+                        loaded.n_input, str(src) if not isinstance(src, pd.DataFrame) else "<frame>")
+    raise ParameterError("path_file", path_file,
+                         message="give path_file (aggregated path table) or event_file (event log)")

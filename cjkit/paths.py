@@ -328,3 +328,39 @@ def flows(data: pd.DataFrame, node: str = "phase", max_steps: int = 5, collapse_
     out = t.groupby(by + ["step", "source", "target"], as_index=False, sort=True)["n"].sum()
     out = out[out["n"] > 0].astype({"source": "string", "target": "string"})
     return out.reset_index(drop=True)
+
+
+def summary(data: pd.DataFrame, by=None) -> pd.DataFrame:
+    """Key figures of a set of journeys as a metric table.
+
+    Returns
+    -------
+    DataFrame
+        (by...), metric, value — n_journeys, n_distinct_paths, conversions, conversion_rate,
+        value, mean_steps, median_steps, n_channels.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 0.0], "nulls": [1.0, 2.0]})
+    >>> float(summary(t).set_index("metric")["value"]["conversion_rate"])
+    0.25
+    """
+    by = list(by or [])
+    s = _prep(data, "channel", by)
+    j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_node"].agg(SEP.join).rename("path"))
+    rows = []
+    for key, jj in (j.groupby(by, sort=True, observed=True) if by else [((), j)]):
+        key = key if isinstance(key, tuple) else (key,)
+        w = jj["_w"]
+        n = w.sum()
+        order = np.argsort(jj["n_steps"].to_numpy())
+        cum = np.cumsum(w.to_numpy()[order])
+        median = float(jj["n_steps"].to_numpy()[order][np.searchsorted(cum, n / 2)]) if n > 0 else np.nan
+        chans = s.loc[s["journey_id"].isin(jj.index), "_node"].nunique()
+        for metric, value in [("n_journeys", n), ("n_distinct_paths", jj["path"].nunique()),
+                              ("conversions", jj["_conv"].sum()),
+                              ("conversion_rate", jj["_conv"].sum() / n if n > 0 else np.nan),
+                              ("value", jj["_value"].sum()), ("mean_steps", (w * jj["n_steps"]).sum() / n if n else np.nan),
+                              ("median_steps", median), ("n_channels", chans)]:
+            rows.append((*key, metric, float(value)))
+    return pd.DataFrame(rows, columns=by + ["metric", "value"]).astype({"metric": "string"})
