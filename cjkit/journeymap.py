@@ -67,6 +67,10 @@ def _prepare(data, *, model, phase, touchpoint, value, n, flag, emotion, scale, 
                         _n=pd.to_numeric(data[n], errors="coerce") if n in data.columns else np.nan,
                         _flag=data[flag].astype("string").fillna("") if flag in data.columns else "")
     cells = frame[frame["_tp"].notna() & frame["_phase"].notna()]
+    unplaced = frame["_phase"].isna()
+    if unplaced.any():  # not silently: say which rows the map cannot show
+        log.info("journey_map: %d rows without a phase are not shown (touchpoints: %s)", int(unplaced.sum()),
+                 sorted(frame.loc[unplaced, "_tp"].dropna().unique()))
     dup = cells.duplicated(["_phase", "_tp"], keep=False)
     if dup.any():
         first = cells.loc[dup, ["_phase", "_tp"]].iloc[0].tolist()
@@ -128,7 +132,7 @@ def _warning(ax, x: float, y: float, rank, gid: str) -> None:
 
 def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", value="value", n="n",
                 flag="flag", pain_points=None, top=5, emotion=None, scale=None, touchpoint_order=None,
-                decimals=1, show_n=False, lang="de", ax=None):
+                decimals=1, percent=False, show_n=False, lang="de", ax=None):
     """Draw a journey map on *ax*: phase chevrons, emotion curve and touchpoint x phase grid.
 
     Parameters
@@ -149,6 +153,10 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
         otherwise on the mean of the shown values.
     touchpoint_order : list, optional
         Row order; default by the first phase in which a touchpoint occurs.
+    decimals, percent : int, bool
+        Number format of the printed values (``percent`` for shares such as top-2-box).
+    show_n : bool
+        Print the base under each value.
 
     Returns
     -------
@@ -156,7 +164,13 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
 
     Examples
     --------
-    >>> ax = journey_map(table, model="accra", pain_points=pains, lang="de")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"phase": ["awareness", "retention"], "touchpoint": ["advertising", "hotline"],
+    ...                   "value": [3.9, 2.8], "n": [300, 120]})
+    >>> pains = pd.DataFrame({"phase": ["retention"], "touchpoint": ["hotline"], "rank": [1]})
+    >>> fig, ax = plt.subplots(figsize=(9, 4))
+    >>> ax = journey_map(t, model="accra", pain_points=pains, lang="de", ax=ax)
+    >>> [a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("phase_label")]
+    ['Aufmerksamkeit', 'Erwägung', 'Kauf', 'Bindung', 'Empfehlung']
     """
     theme.check_lang(lang)
     prep = _prepare(data, model=model, phase=phase, touchpoint=touchpoint, value=value, n=n, flag=flag,
@@ -184,18 +198,20 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
                                    linewidth=0))
             has_n = show_n and pd.notna(c["_n"])
             ink = theme.text_color(face)
-            ax.text(j + 0.5, i + (0.4 if has_n else 0.5), theme.fmt_number(c["_v"], lang, decimals=decimals),
+            ax.text(j + 0.5, i + (0.4 if has_n else 0.5), theme.fmt_number(c["_v"], lang, decimals=decimals, percent=percent),
                     ha="center", va="center", fontsize="small", fontweight="bold", color=ink,
                     gid=f"value:{tp}|{p}")
             if has_n:
                 ax.text(j + 0.5, i + 0.72, f"n\u00a0=\u00a0{theme.fmt_number(c['_n'], lang, decimals=0)}",
                         ha="center", va="center", fontsize="x-small", color=ink, gid=f"n:{tp}|{p}")
-    _draw_emotion(ax, prep["emotion"], norm, lang, decimals)
+    if emotion is not False:
+        _draw_emotion(ax, prep["emotion"], norm, lang, decimals, percent)
     if pain_points is not None:
         _draw_pain(ax, pain_points, phases, rows, prep["emotion"], norm, top)
     tlabels = theme.touchpoint_labels(rows, lang)
-    ax.set_yticks([HEADER_TOP + 1.15 + EMOTION_HEIGHT / 2, *np.arange(len(rows)) + 0.5],
-                  [theme.label("emotion_curve", lang), *[tlabels[r] for r in rows]])
+    strip = [] if emotion is False else [(HEADER_TOP + 1.15 + EMOTION_HEIGHT / 2, theme.label("emotion_curve", lang))]
+    ticks = strip + [(i + 0.5, tlabels[r]) for i, r in enumerate(rows)]
+    ax.set_yticks([t[0] for t in ticks], [t[1] for t in ticks])
     ax.set_xticks([])
     ax.set_xlim(0, len(phases))
     ax.set_ylim(len(rows) + 0.02, HEADER_TOP - 0.02)
@@ -217,7 +233,7 @@ def _strip_y(v, norm) -> float:
     return top + EMOTION_HEIGHT * (1 - float(np.clip(norm(v), 0, 1)) * 0.8 - 0.1)
 
 
-def _draw_emotion(ax, emo: pd.Series, norm, lang: str, decimals: int) -> None:
+def _draw_emotion(ax, emo: pd.Series, norm, lang: str, decimals: int, percent: bool) -> None:
     top = HEADER_TOP + 1.15
     ax.add_patch(Rectangle((0, top), len(emo), EMOTION_HEIGHT, facecolor="#FAFAFA", edgecolor="none", zorder=0))
     if emo.isna().all():
@@ -232,7 +248,7 @@ def _draw_emotion(ax, emo: pd.Series, norm, lang: str, decimals: int) -> None:
             continue
         ax.scatter([x], [y], s=70, color=theme.SATISFACTION_CMAP(norm(v)), edgecolor=theme.INK, zorder=3)
         above = y > mid  # label on the side away from the neutral line
-        ax.text(x + 0.09, y + (0.38 if not above else -0.38), theme.fmt_number(v, lang, decimals=decimals),
+        ax.text(x + 0.09, y + (0.38 if not above else -0.38), theme.fmt_number(v, lang, decimals=decimals, percent=percent),
                 ha="left", va="center", fontsize="small", color=theme.INK, zorder=4, gid=f"emotion:{emo.index[int(x)]}")
 
 
@@ -280,7 +296,9 @@ def journey_map_figure(data, *, model=None, title=None, figsize=None, lang="de",
 
     Examples
     --------
-    >>> fig = journey_map_figure(table, model="accra", pain_points=pains, title="Hotel 2026")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"phase": ["awareness", "retention"], "touchpoint": ["advertising", "hotline"],
+    ...                   "value": [3.9, 2.8]})
+    >>> fig = journey_map_figure(t, model="accra", scale=(1, 5), title="Hotel 2026")
     >>> fig.savefig("reports/run/journey_map.png")  # doctest: +SKIP
     """
     theme.check_lang(lang)
@@ -294,7 +312,7 @@ def journey_map_figure(data, *, model=None, title=None, figsize=None, lang="de",
     journey_map(data, model=model, lang=lang, ax=ax, **kwargs)
     bar = fig.colorbar(ScalarMappable(norm=prep["norm"], cmap=theme.SATISFACTION_CMAP), ax=ax,
                        location="bottom", shrink=0.35, aspect=18, anchor=(0.0, 1.0), pad=0.01)
-    bar.formatter = theme.number_formatter(lang)
+    bar.formatter = theme.number_formatter(lang, percent=kwargs.get("percent", False))
     bar.update_ticks()
     bar.outline.set_visible(False)
     bar.ax.set_title(value_label or theme.label("satisfaction", lang), fontsize="small", loc="left",

@@ -63,12 +63,6 @@ def _ax(ax):
     return plt.gca() if ax is None else ax
 
 
-def _note(ax, text: str) -> None:
-    """A muted footnote under the Axes (left-aligned, below the tick labels and axis title)."""
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -44), textcoords="offset points",
-                ha="left", va="top", fontsize="small", color=theme.MUTED, annotation_clip=False)
-
-
 # --------------------------------------------------------------------------- satisfaction
 def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=None, hue_order=None,
                       model=None, ci=("ci_low", "ci_high"), flag="flag", n="n", scale=None,
@@ -104,7 +98,11 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
 
     Examples
     --------
-    >>> ax = satisfaction_bars(table, x="value", y="touchpoint", scale=(1, 5), lang="de")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"touchpoint": ["website", "hotline"], "value": [4.1, 3.2],
+    ...                   "ci_low": [3.9, 2.9], "ci_high": [4.3, 3.5], "flag": ["", "low_base"]})
+    >>> ax = satisfaction_bars(t, x="value", y="touchpoint", scale=(1, 5), lang="de")
+    >>> [label.get_text() for label in ax.get_yticklabels()], ax.get_xlabel()
+    (['Website', 'Hotline'], 'Zufriedenheit')
     """
     theme.check_lang(lang)
     ci = tuple(ci) if ci else None
@@ -237,7 +235,11 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
 
     Examples
     --------
-    >>> ax = nps_distribution(long.query("role == 'nps'"), x="value", hue="persona")  # doctest: +SKIP
+    >>> answers = pd.DataFrame({"value": [10, 9, 8, 3, 10, 6], "persona": list("aabbbb")})
+    >>> ax = nps_distribution(answers, x="value", lang="en")  # (3 promoters - 2 detractors) / 6
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "nps"]
+    ['NPS +17']
+    >>> ax = nps_distribution(answers, x="value", hue="persona")
     """
     theme.check_lang(lang)
     ax = _ax(ax)
@@ -316,7 +318,10 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
 
     Examples
     --------
-    >>> ax = driver_chart(drivers, lang="en")  # doctest: +SKIP
+    >>> d = pd.DataFrame({"driver": ["q1", "q2"], "touchpoint": ["website", "hotline"],
+    ...                   "relative_weight": [0.3, 0.1], "r2": 0.4})
+    >>> driver_chart(d, lang="en").get_title(loc="left")
+    'Driver analysis (R² = 0.40)'
     """
     theme.check_lang(lang)
     data = _frame(data, "driver_chart", [x, y])
@@ -387,7 +392,11 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline
 
     Examples
     --------
-    >>> ax = ipa_chart(ipa_table, lang="de")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"touchpoint": ["website", "hotline", "app", "billing"],
+    ...                   "importance": [30, 25, 10, 35], "performance": [4.2, 3.1, 3.9, 3.4]})
+    >>> ax = ipa_chart(t, lang="de")
+    >>> sorted(a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("label:"))
+    ['App', 'Hotline', 'Rechnung und Zahlung', 'Website']
     """
     from .ipa import QUADRANTS
     theme.check_lang(lang)
@@ -467,7 +476,12 @@ def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value",
 
     Examples
     --------
-    >>> ax = persona_comparison(table, x="persona", y="touchpoint", sig="p_value")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"persona": ["Familien", "Familien", "Paare", "Paare"],
+    ...                   "touchpoint": ["website", "hotline"] * 2, "value": [4.2, 3.0, 3.6, 3.9],
+    ...                   "p_value": [0.01, 0.4, 0.2, 0.03]})
+    >>> ax = persona_comparison(t, x="persona", y="touchpoint", sig="p_value")
+    >>> [a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("cell:")]
+    ['4,2*', '3,6', '3,0', '3,9*']
     """
     theme.check_lang(lang)
     if kind not in ("heat", "dot"):
@@ -554,7 +568,12 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
 
     Examples
     --------
-    >>> ax = wave_trend(table, x="wave", y="value", hue="touchpoint", lang="en")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"wave": ["2025", "2026"] * 2, "touchpoint": ["website"] * 2 + ["hotline"] * 2,
+    ...                   "value": [3.9, 4.1, 3.0, 3.4], "ci_low": [3.8, 4.0, 2.8, 3.2],
+    ...                   "ci_high": [4.0, 4.2, 3.2, 3.6]})
+    >>> ax = wave_trend(t, x="wave", y="value", hue="touchpoint", lang="en")
+    >>> [t.get_text() for t in ax.get_legend().texts]
+    ['Website', 'Hotline']
     """
     theme.check_lang(lang)
     ci = tuple(ci) if ci else None

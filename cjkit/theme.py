@@ -122,7 +122,7 @@ def fmt_number(x, lang: str = "de", *, decimals: int = 1, percent: bool = False,
     Examples
     --------
     >>> fmt_number(3.14159, "de", decimals=2), fmt_number(-0.05, "de", percent=True, decimals=0)
-    ('3,14', '−5 %')
+    ('3,14', '−5\xa0%')
     """
     check_lang(lang)
     if x is None or pd.isna(x):

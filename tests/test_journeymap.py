@@ -173,3 +173,15 @@ def test_figure_with_colourbar_and_legend(table, tmp_path):
                       "Low base – interpret with caution", "Pain point (rank)"]
     fig.savefig(tmp_path / "map.png")
     assert (tmp_path / "map.png").stat().st_size > 20_000
+
+
+def test_shares_in_percent_without_emotion_curve(table, caplog):
+    shares = table.assign(value=table.value / 5, metric="top2")
+    shares = pd.concat([shares, pd.DataFrame({"phase": [pd.NA], "touchpoint": ["hotline"], "value": [0.5]})])
+    fig, ax = plt.subplots(figsize=(10, 6))
+    with caplog.at_level("INFO", logger="cjkit"):
+        journey_map(shares, model="accra", emotion=False, percent=True, decimals=0, lang="de", ax=ax)
+    assert _gids(ax, "value:")["delivery|retention"].get_text() == "80\u00a0%"
+    assert not _gids(ax, "emotion")  # no curve, no labels
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Werbung"
+    assert "1 rows without a phase are not shown" in caplog.text
