@@ -18,6 +18,15 @@ from .errors import ParameterError
 from .study import Study
 
 
+RATING_TYPES = ("likert", "rating", "csat")  # satisfaction ratings; effort (CES) and NPS have scales of their own
+
+
+def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
+    """The satisfaction ratings of the study with the given roles."""
+    long = study.long
+    return long[long["role"].isin(roles) & long["type"].isin(RATING_TYPES)]
+
+
 def _check_lang(lang: str) -> str:
     if lang not in ("de", "en"):
         raise ParameterError("lang", lang, allowed=["de", "en"])
@@ -64,23 +73,23 @@ def key_figures(study: Study) -> pd.DataFrame:
 
 def touchpoint_scores(study: Study, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
     """Score per touchpoint question in journey order, with CI, bases and base-rule flag."""
-    m = metrics.metrics(study.long, by=["phase", "touchpoint", "question"], roles=["driver"],
-                        metrics=[metric], scales=study.scales)
+    m = metrics.metrics(_ratings(study), by=["phase", "touchpoint", "question"], metrics=[metric],
+                        scales=study.scales)
     m = m[m["touchpoint"].notna()].sort_values(["phase", "value"], ascending=[True, False])
     return add_labels(m, study, lang).reset_index(drop=True)
 
 
 def phase_scores(study: Study, lang: str = "de") -> pd.DataFrame:
     """Satisfaction index (0-100) per journey phase: the emotion curve of the journey map."""
-    m = metrics.metrics(study.long, by=["phase"], roles=["driver"], metrics=["index"], scales=study.scales)
+    m = metrics.metrics(_ratings(study), by=["phase"], metrics=["index"], scales=study.scales)
     return add_labels(m.sort_values("phase"), study, lang).reset_index(drop=True)
 
 
-def driver_questions(study: Study, min_coverage: float = 0.8, max_drivers: int = 15) -> list[str]:
+def driver_questions(study: Study, min_coverage: float = 0.75, max_drivers: int = 15) -> list[str]:
     """Driver ratings fit for a regression: answered by at least *min_coverage* of the respondents
     in scope (touchpoints few guests use would shrink the listwise sample), at most *max_drivers*
     (LMG is exponential in their number), best covered first."""
-    d = study.long[(study.long["role"] == "driver") & study.long["type"].isin(["likert", "rating", "csat"])]
+    d = _ratings(study)
     coverage = d.groupby("question")["value"].apply(lambda v: v.notna().mean()).sort_values(ascending=False)
     return coverage[coverage >= min_coverage].index[:max_drivers].tolist()
 
@@ -106,8 +115,7 @@ def segment_comparison(study: Study, segment_column: str | None = None, metric: 
     column = segment_column or study.scope.get("segment_column")
     if column is None or column not in study.long.columns:
         raise ParameterError("segment_column", column, allowed=study.spec.get("segments", []))
-    d = study.long[study.long["role"] == "driver"]
-    out = compare.persona_comparison(d, column, by=["phase", "touchpoint", "question"], metric=metric,
+    out = compare.persona_comparison(_ratings(study), column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
     return add_labels(out, study, lang)
 
@@ -120,8 +128,7 @@ def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: 
     wave = study.spec.get("wave")
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
-    d = study.long[study.long["role"].isin(["driver", role])]
-    out = compare.wave_trend(d, wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
+    out = compare.wave_trend(_ratings(study, ("driver", role)), wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
     return add_labels(out, study, lang)
 
 
@@ -193,3 +200,28 @@ def save_figure(fig, output_dir, name: str) -> Path:
     path = out / f"{name}.png"
     fig.savefig(path, dpi=150, bbox_inches="tight")
     return path
+
+
+def journey_map_data(study: Study, lang: str = "de") -> pd.DataFrame:
+    """Satisfaction index (0-100) per phase x touchpoint, the cells of the journey map.
+
+    Several rating questions on one touchpoint in one phase are averaged per respondent
+    (each rescaled to 0-100), so every cell has one value whatever the scales.
+    """
+    m = metrics.metrics(_ratings(study), by=["phase", "touchpoint"], metrics=["index"], scales=study.scales)
+    return add_labels(m[m["touchpoint"].notna()].reset_index(drop=True), study, lang)
+
+
+def painpoint_table(study: Study, coded: pd.DataFrame | None = None, role: str = "overall",
+                    lang: str = "de", **kwargs) -> pd.DataFrame:
+    """Ranked pain points per phase x touchpoint: low ratings, negative mentions in the coded open
+    answers, driver impact and effect on the outcome, with PII-masked example verbatims.
+
+    Keyword arguments go to :func:`cjkit.painpoints.rank_painpoints`.
+    """
+    from .painpoints import rank_painpoints
+
+    outcome = study.outcome(role)
+    drv = drivers.key_drivers(study.long, outcome=outcome, drivers=driver_questions(study))
+    ranked = rank_painpoints(study.long, coded, drv, outcome=outcome, scales=study.scales, **kwargs)
+    return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang)
