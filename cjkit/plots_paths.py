@@ -190,3 +190,41 @@ def plot_transition_heatmap(data: pd.DataFrame, *, ax=None, value: str = "probab
                             color="white" if v > 0.6 * vmax else "black")
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=t["share"] if value == "probability" else value)
     return ax
+
+
+_MODEL_LABELS = {"first_touch": ("Erster Kontakt", "First touch"), "last_touch": ("Letzter Kontakt", "Last touch"),
+                 "linear": ("Linear", "Linear"), "time_decay": ("Zeitverfall", "Time decay"),
+                 "position_based": ("Positionsbasiert", "Position-based")}
+
+
+def plot_attribution(data: pd.DataFrame, *, ax=None, value: str = "conversions", lang: str = "de", model="accra",
+                     labels: dict | None = None, top: int = 12):
+    """Grouped bars comparing attribution models per channel (:func:`cjkit.attribution.attribution_table`).
+
+    Examples
+    --------
+    >>> from cjkit import attribution
+    >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 1.0]})
+    >>> ax = plot_attribution(attribution.attribution_table(t), lang="en")
+    """
+    _check(data, ["model", "channel", value], "plot_attribution")
+    _lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5))
+    wide = data.pivot_table(index="channel", columns="model", values=value, aggfunc="sum", sort=False)
+    wide = wide.loc[wide.abs().max(axis=1).sort_values(ascending=False).index[:top]]
+    models = list(pd.unique(data["model"]))
+    labels = {**node_labels(wide.index, lang=lang, model=model), **(labels or {})}
+    width = 0.8 / max(len(models), 1)
+    x = np.arange(len(wide))
+    for i, m in enumerate(models):
+        name = _MODEL_LABELS.get(m, (None, None))[0 if lang == "de" else 1] or m.replace("_", " ").capitalize()
+        if m.startswith("markov_order_"):
+            name = f"Markov ({'Ordnung' if lang == 'de' else 'order'} {m.rsplit('_', 1)[1]})"
+        ax.bar(x + (i - (len(models) - 1) / 2) * width, wide[m].to_numpy(), width, label=name,
+               color=PALETTE[i % len(PALETTE)])
+    ax.set_xticks(x, [labels.get(c, c) for c in wide.index], rotation=45, ha="right")
+    ax.legend(frameon=False, fontsize=8, ncols=2)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
