@@ -198,7 +198,8 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
                                    linewidth=0))
             has_n = show_n and pd.notna(c["_n"])
             ink = theme.text_color(face)
-            ax.text(j + 0.5, i + (0.4 if has_n else 0.5), theme.fmt_number(c["_v"], lang, decimals=decimals, percent=percent),
+            shown = theme.fmt_number(c["_v"], lang, decimals=decimals, percent=percent)
+            ax.text(j + 0.5, i + (0.4 if has_n else 0.5), shown,
                     ha="center", va="center", fontsize="small", fontweight="bold", color=ink,
                     gid=f"value:{tp}|{p}")
             if has_n:
@@ -213,7 +214,7 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
     ticks = strip + [(i + 0.5, tlabels[r]) for i, r in enumerate(rows)]
     ax.set_yticks([t[0] for t in ticks], [t[1] for t in ticks])
     ax.set_xticks([])
-    ax.set_xlim(0, len(phases))
+    ax.set_xlim(0, len(phases) + 0.01)  # room for the last chevron's tip
     ax.set_ylim(len(rows) + 0.02, HEADER_TOP - 0.02)
     ax.grid(False)
     ax.tick_params(length=0)
@@ -247,9 +248,10 @@ def _draw_emotion(ax, emo: pd.Series, norm, lang: str, decimals: int, percent: b
         if pd.isna(v):
             continue
         ax.scatter([x], [y], s=70, color=theme.SATISFACTION_CMAP(norm(v)), edgecolor=theme.INK, zorder=3)
-        above = y > mid  # label on the side away from the neutral line
-        ax.text(x + 0.09, y + (0.38 if not above else -0.38), theme.fmt_number(v, lang, decimals=decimals, percent=percent),
-                ha="left", va="center", fontsize="small", color=theme.INK, zorder=4, gid=f"emotion:{emo.index[int(x)]}")
+        in_lower_half = y > mid  # y grows downwards; the label goes where the strip has room
+        ax.text(x + 0.09, y + (-0.38 if in_lower_half else 0.38),
+                theme.fmt_number(v, lang, decimals=decimals, percent=percent), ha="left", va="center",
+                fontsize="small", color=theme.INK, zorder=4, gid=f"emotion:{emo.index[int(x)]}")
 
 
 def _draw_pain(ax, pains: pd.DataFrame, phases, rows, emo, norm, top) -> None:
@@ -317,13 +319,21 @@ def journey_map_figure(data, *, model=None, title=None, figsize=None, lang="de",
     bar.outline.set_visible(False)
     bar.ax.set_title(value_label or theme.label("satisfaction", lang), fontsize="small", loc="left",
                      fontweight="normal")
-    handles = [Patch(facecolor="white", edgecolor=EMPTY_EDGE, linestyle=":", label=theme.label("not_applicable", lang)),
-               Patch(facecolor=theme.SUPPRESSED, label=theme.label("suppressed", lang)),
-               Patch(facecolor="#D1E5F0", hatch="////", edgecolor=(0, 0, 0, 0.3), label=theme.label("low_base", lang))]
+    flags = set(prep["cells"]["_flag"]) | ({"suppressed"} if prep["cells"]["_v"].isna().any() else set())
+    handles = []  # explain only what the map shows
+    if len(prep["cells"]) < n_rows * n_cols:
+        handles.append(Patch(facecolor="white", edgecolor=EMPTY_EDGE, linestyle=":",
+                             label=theme.label("not_applicable", lang)))
+    if "suppressed" in flags:
+        handles.append(Patch(facecolor=theme.SUPPRESSED, label=theme.label("suppressed", lang)))
+    if "low_base" in flags:
+        handles.append(Patch(facecolor="#D1E5F0", hatch="////", edgecolor=(0, 0, 0, 0.3),
+                             label=theme.label("low_base", lang)))
     if kwargs.get("pain_points") is not None:
         handles.append(plt.Line2D([], [], marker="^", ls="", markersize=11, markerfacecolor=theme.WARN,
                                   markeredgecolor=theme.INK, label=theme.label("pain_point", lang)))
-    fig.legend(handles=handles, loc="outside lower right", fontsize="small", ncols=2, frameon=False)
+    if handles:
+        fig.legend(handles=handles, loc="outside lower right", fontsize="small", ncols=2, frameon=False)
     if title:
         fig.suptitle(title, x=0.02, ha="left", fontweight="bold")
     return fig

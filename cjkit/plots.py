@@ -182,7 +182,8 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
         handles.append(Patch(facecolor="white", edgecolor=theme.MUTED, hatch="///",
                              label=theme.label("low_base", lang)))
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title=theme.label(hue, lang) if hue else None)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1),
+                  title=theme.label(hue, lang) if hue else None)
     return ax
 
 
@@ -250,7 +251,9 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
     if hue is None:
         vals = pd.to_numeric(data[x], errors="coerce")
         w = data[weights].astype(float) if weights else pd.Series(1.0, index=data.index)
-        share = w[vals.notna()].groupby(vals[vals.notna()]).sum().reindex(range(11), fill_value=0) / w[vals.notna()].sum()
+        answered = vals.notna()
+        share = (w[answered].groupby(vals[answered]).sum().reindex(range(11), fill_value=0)
+                 / w[answered].sum())
         cols = [theme.NPS_COLORS[c] for c in ["detractor"] * 7 + ["passive"] * 2 + ["promoter"] * 2]
         ax.bar(range(11), share.to_numpy(), color=cols, width=0.8, **kwargs)
         for s, v in share.items():
@@ -287,8 +290,8 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
     ax.text(1.02, -0.65, "NPS", transform=ax.get_yaxis_transform(), va="center", color=theme.MUTED,
             fontsize="small")
     names = theme.axis_labels(hue, groups, lang)
-    ax.set_yticks(range(len(groups)), [f"{names[g]} (n\u00a0=\u00a0{theme.fmt_number(table.loc[g, 'n'], lang, decimals=0)})"
-                                       for g in groups])
+    bases = {g: theme.fmt_number(table.loc[g, "n"], lang, decimals=0) for g in groups}
+    ax.set_yticks(range(len(groups)), [f"{names[g]} (n\u00a0=\u00a0{bases[g]})" for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.8)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(pct)
@@ -346,8 +349,8 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
     pos = np.arange(len(frame))
     ax.barh(pos, frame["_part"], color=kwargs.pop("color", theme.PALETTE[0]), height=0.7, **kwargs)
     for p, (v, s) in enumerate(zip(frame["_part"], frame["_share"])):
-        ax.text(v, p, f"  {theme.fmt_number(v, lang, decimals=3)} ({theme.fmt_number(s, lang, decimals=0, percent=True)})",
-                va="center", fontsize="small", color=theme.INK)
+        text = f"{theme.fmt_number(v, lang, decimals=3)} ({theme.fmt_number(s, lang, decimals=0, percent=True)})"
+        ax.text(v, p, "  " + text, va="center", fontsize="small", color=theme.INK, gid=f"weight:{p}")
     ax.set_yticks(pos, [names[v] for v in frame[label]])
     ax.set_ylim(len(frame) - 0.5, -0.5)
     ax.set_xlim(0, frame["_part"].max() * 1.35)

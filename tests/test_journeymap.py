@@ -52,7 +52,7 @@ def test_one_column_per_phase_in_model_order_with_labels(table):
     for key, patch in cells.items():
         _, phase = key.split("|")
         assert int(np.floor(patch.get_x())) == order.index(phase)  # column = model position
-    assert a.get_xlim() == (0, 5)
+    assert a.get_xlim()[0] == 0 and 5 <= a.get_xlim()[1] < 5.1
 
 
 def test_rows_are_touchpoints_labelled_from_catalog(table):
@@ -185,3 +185,10 @@ def test_shares_in_percent_without_emotion_curve(table, caplog):
     assert not _gids(ax, "emotion")  # no curve, no labels
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "Werbung"
     assert "1 rows without a phase are not shown" in caplog.text
+
+
+def test_figure_legend_explains_only_what_is_shown():
+    t = pd.DataFrame({"phase": ["awareness", "conversion"], "touchpoint": ["advertising", "online_shop"],
+                      "value": [3.0, 4.0], "flag": ["", ""]})
+    fig = journey_map_figure(t, model="accra", lang="de")
+    assert [x.get_text() for x in fig.legends[0].texts] == ["Kommt in dieser Phase nicht vor"]
