@@ -54,11 +54,23 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
     unknown = [d for d in drivers if d not in qs]
     if unknown or not drivers:
         raise ParameterError("drivers", unknown or drivers, allowed="question ids in the long frame")
-    d = long[long["question"].isin([outcome, *drivers])]
-    wide = d.pivot_table(index="respondent_id", columns="question", values="value", aggfunc="first",
-                         dropna=False, observed=True).reindex(columns=[outcome, *drivers])
-    w = pd.Series(weights_of(d, weight), index=d.index).groupby(d["respondent_id"]).first()
-    wide["weight"] = w.reindex(wide.index)
+    cols = [outcome, *drivers]
+    sel = long["question"].isin(cols).to_numpy()
+    d = long.loc[sel, ["respondent_id", "question", "value"]]
+    # a numpy scatter instead of pivot_table: ~20x faster on a 2M-row survey
+    rid, ids = pd.factorize(d["respondent_id"])
+    qpos = pd.Index(cols).get_indexer(d["question"])
+    cell = pd.Series(rid * len(cols) + qpos)
+    if cell.duplicated().any():
+        i = int(np.flatnonzero(cell.duplicated().to_numpy())[0])
+        raise DataError(f"respondent {ids[rid[i]]!r} answers question {cols[qpos[i]]!r} more than once",
+                        column="question")
+    mat = np.full((len(ids), len(cols)), np.nan)
+    mat[rid, qpos] = d["value"].to_numpy(dtype=float)
+    wide = pd.DataFrame(mat, index=pd.Index(ids, name="respondent_id"), columns=cols)
+    w = np.ones(len(ids))
+    w[rid] = weights_of(long.loc[sel], weight)
+    wide["weight"] = w
     n_input = len(wide)
     miss = wide[[outcome, *drivers]].isna()
     complete = ~miss.any(axis=1)
@@ -197,8 +209,9 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
             raise DataError(f"logit needs a binary outcome, found {len(levels)} levels", column=outcome)
         yb = (y == levels[1]).astype(float)
         res = sm.GLM(yb, sm.add_constant(X), family=sm.families.Binomial(), var_weights=w).fit()
-        null = sm.GLM(yb, np.ones((len(yb), 1)), family=sm.families.Binomial(), var_weights=w).fit()
-        r2, r2_kind = 1 - res.llf / null.llf, "pseudo_r2_mcfadden"
+        p0 = np.average(yb, weights=w)  # the intercept-only model has a closed form
+        llnull = float(np.sum(w * (yb * np.log(p0) + (1 - yb) * np.log(1 - p0))))
+        r2, r2_kind = 1 - res.llf / llnull, "pseudo_r2_mcfadden"
     else:
         from statsmodels.miscmodels.ordinal_model import OrderedModel
         if not np.allclose(w, 1):

@@ -130,7 +130,7 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     if id_col == "respondent_id" and id_col not in wide:
         id_col = None  # the spec asks for the generated id: the data row number
     if spec:
-        check_columns(wide.assign(respondent_id=""), spec, file=path.name)
+        check_columns(wide if id_col else wide.assign(respondent_id=""), spec, file=path.name)
     if id_col and id_col in wide:
         rid = wide[id_col].astype("string")
     else:

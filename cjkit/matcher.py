@@ -14,15 +14,17 @@ marked negated.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import ahocorasick
 import numpy as np
 
-from .textnorm import SUFFIXES, FoldedBlock, fold, term_stem
+from .config import DATA, read_yaml
+from .textnorm import SUFFIXES, FoldedBlock, fold, fold_block, term_stem
 
 # hit kinds
-CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN = range(9)
+CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN, CONTRAST = range(10)
 # match modes
 WORD, PREFIX, EXACT, PHRASE = range(4)
 LANG_ID = {"de": 0, "en": 1}
@@ -31,6 +33,41 @@ _ASCII_WORD = np.zeros(128, dtype=bool)
 for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
     _ASCII_WORD[ord(_c)] = True
 _CLAUSE_CHARS = np.array([ord(c) for c in ".;!?:,\n()"], dtype=np.uint32)
+_SENTENCE_CHARS = np.array([ord(c) for c in ".;!?\n"], dtype=np.uint32)
+
+
+@functools.cache
+def function_words() -> dict:
+    """Negation cues, pseudo-negations, clause and contrast words, stopwords, intensifiers."""
+    return read_yaml(DATA / "lexicons" / "function_words.yaml")
+
+
+def add_function_words(table: "TermTable", *, stopwords: bool = True) -> None:
+    """Add negation, clause, contrast, intensifier (and language stopword) terms to *table*."""
+    fw = function_words()
+    for lang in ("de", "en"):
+        for t in fw["negation"][lang]:
+            table.add(t, NEG, lang=lang)
+        for t in fw["pseudo_negation"][lang]:
+            table.add(t, PSEUDO, lang=lang)
+        for t in fw["clause"][lang]:
+            table.add(t, CLAUSE, lang=lang)
+        for t in fw["contrast"][lang]:
+            table.add(t, CONTRAST, lang=lang)
+        for t, w in fw["intensifiers"][lang].items():
+            table.add(t, INTENS, lang=lang, weight=float(w))
+        if stopwords:
+            for t in fw["stopwords"][lang]:
+                table.add(t, STOP_DE if lang == "de" else STOP_EN, lang=lang)
+
+
+def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
+    """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory)."""
+    for off in range(0, max(len(texts), 1), chunk_size):
+        chunk = texts[off:off + chunk_size]
+        if not chunk:
+            return
+        yield off, matcher.scan(fold_block(chunk))
 
 
 def _pack(s: str) -> int:
@@ -192,7 +229,8 @@ class Context:
     codes: np.ndarray
     nonword: np.ndarray       # positions of non-word characters
     words_before: np.ndarray  # words_before[x] = number of word starts in [0, x)
-    clause_flag: np.ndarray   # clause boundary at position (punctuation)
+    clause_flag: np.ndarray   # clause boundary at position (punctuation incl. commas)
+    sentence_flag: np.ndarray  # sentence boundary at position
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -203,7 +241,7 @@ class Context:
         starts = isword.copy()
         starts[1:] &= ~isword[:-1]
         words_before = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
-        return cls(c, nonword, words_before, np.isin(c, _CLAUSE_CHARS))
+        return cls(c, nonword, words_before, np.isin(c, _CLAUSE_CHARS), np.isin(c, _SENTENCE_CHARS))
 
     def word_start(self, pos):
         k = np.searchsorted(self.nonword, pos, side="left") - 1
@@ -232,23 +270,41 @@ class Scan:
     def of_kind(self, kind: int) -> np.ndarray:
         return np.flatnonzero(self.arr["kind"][self.term] == kind)
 
-    def clause_positions(self) -> np.ndarray:
-        """Sorted positions of clause boundaries: punctuation and contrast words."""
-        words = self.start[self.of_kind(CLAUSE)]
+    @functools.cached_property
+    def _clause_pos(self) -> np.ndarray:
+        words = self.start[np.isin(self.arr["kind"][self.term], (CLAUSE, CONTRAST))]
         return np.union1d(np.flatnonzero(self.ctx.clause_flag), words)
+
+    @functools.cached_property
+    def _sentence_pos(self) -> np.ndarray:
+        words = self.start[np.isin(self.arr["kind"][self.term], (CLAUSE, CONTRAST))]
+        return np.union1d(np.flatnonzero(self.ctx.sentence_flag), words)
+
+    def clause_positions(self) -> np.ndarray:
+        """Sorted positions of clause boundaries: punctuation (with commas) and clause words."""
+        return self._clause_pos
 
     def clause_id(self, pos) -> np.ndarray:
         """Number of clause boundaries before *pos* (equal ids = same clause)."""
-        return np.searchsorted(self.clause_positions(), pos, side="right")
+        return np.searchsorted(self._clause_pos, pos, side="right")
 
-    def negated(self, idx: np.ndarray, window: int = 3, post_window: int = 2) -> np.ndarray:
-        """Whether hits *idx* lie in the scope of a negation cue.
+    def sentence_id(self, pos) -> np.ndarray:
+        """Like :meth:`clause_id` but commas do not split (``Zimmer groß, sauber und ruhig``)."""
+        return np.searchsorted(self._sentence_pos, pos, side="right")
+
+    def negated(self, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | None = None,
+                window: int = 3, post_window: int = 2) -> np.ndarray:
+        """Whether spans ``[h_start, h_end)`` lie in the scope of a negation cue.
 
         Pre-scope: a cue at most *window* words before, same clause ("nicht sehr freundlich",
         "not helpful"). Post-scope (German verb-final): a cue at most *post_window* words
         after that ends its clause ("das Frühstück schmeckte nicht."). Cues inside a
-        pseudo-negation ("nicht nur", "not only") do not count. An ``un-`` prefix flips.
+        pseudo-negation ("nicht nur", "not only") do not count. An ``un-`` prefix
+        (*prefix* True) flips the result once more.
         """
+        h_start = np.asarray(h_start, np.int64)
+        h_end = np.asarray(h_end, np.int64)
+        flag = np.zeros(h_start.size, bool) if prefix is None else np.asarray(prefix, bool).copy()
         cues = self.of_kind(NEG)
         pseudo = self.of_kind(PSEUDO)
         if cues.size and pseudo.size:
@@ -257,14 +313,14 @@ class Scan:
             j = np.searchsorted(p_start, self.start[cues], side="right") - 1
             inside = (j >= 0) & (p_end[np.maximum(j, 0)] > self.start[cues])
             cues = cues[~inside]
-        flag = self.neg_prefix[idx].copy()
-        if cues.size == 0 or idx.size == 0:
+        if cues.size == 0 or h_start.size == 0:
             return flag
         order = np.argsort(self.start[cues])
         c_start, c_end = self.start[cues][order], self.end[cues][order]
         cpos = self.clause_positions()
+        if cpos.size == 0:
+            cpos = np.array([self.ctx.codes.size], np.int64)
         W = self.ctx.words_before
-        h_start, h_end = self.start[idx], self.end[idx]
         h_clause = np.searchsorted(cpos, h_start, side="right")
         # pre-scope
         j = np.searchsorted(c_end, h_start, side="right") - 1
@@ -280,11 +336,11 @@ class Scan:
                 & (W[np.maximum(nxt, c_end[kk])] == W[c_end[kk]]))
         return flag ^ (pre | post)
 
-    def doc_lang(self, n_docs: int, default: str = "de") -> np.ndarray:
-        """Per text 'de' or 'en' from stopword hits (and umlauts as German evidence)."""
+    def doc_lang(self, n_docs: int) -> np.ndarray:
+        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts."""
         de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs).astype(float)
         en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs).astype(float)
         if self.block._sp_o.size:
             um = np.searchsorted(self.block.doc_start, self.block._sp_o, side="right") - 1
             de += np.bincount(um, minlength=n_docs)
-        return np.where(de > en, "de", np.where(en > de, "en", default))
+        return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)

@@ -44,63 +44,81 @@ def _keys(frame: pd.DataFrame, level) -> pd.DataFrame:
     return frame[level].astype("string")
 
 
-def _unit_ratings(long, level, scales, weight, outcome):
-    d = long[long["type"].isin(SCALE_TYPES)] if "type" in long.columns else long
-    if "role" in d.columns:
-        d = d[d["role"].fillna("driver").eq("driver")]
-    d = d[d["value"].notna()]
-    d = d.join(_scales(d, scales), on="question")
-    low = d["value"] <= d["scale_min"] + 1
-    resp = pd.concat([_keys(d, level), d[["respondent_id"]]], axis=1).assign(
-        _low=low.to_numpy(), _w=weights_of(d, weight))
-    resp = resp.groupby([*level, "respondent_id"], dropna=False, observed=True).agg(
-        low=("_low", "max"), w=("_w", "first")).reset_index()
-    unit = resp.assign(wl=resp["w"] * resp["low"]).groupby(level, dropna=False).agg(
-        n=("low", "size"), n_low=("low", "sum"), w=("w", "sum"), wl=("wl", "sum"))
-    unit["low_share"] = unit["wl"] / unit["w"]
-    if outcome is not None:
-        unit["effect"] = _effect(resp.rename(columns={"low": "flagged"}), level, outcome)
-    return unit.drop(columns=["w", "wl"]), resp
+def _mean_diff(unit, flagged, w, y, k):
+    """Per unit code: weighted mean of *y* where flagged minus where not (NaN y left out)."""
+    ok = ~np.isnan(y)
+
+    def wmean(sel):
+        sw = np.bincount(unit[sel], weights=w[sel], minlength=k)
+        swy = np.bincount(unit[sel], weights=(w * y)[sel], minlength=k)
+        return np.divide(swy, sw, out=np.full(k, np.nan), where=sw > 0)
+    return wmean(ok & flagged) - wmean(ok & ~flagged)
+
+
+def _unit_index(keys: pd.DataFrame, level) -> pd.Index:
+    keys = keys.astype("string")
+    return pd.MultiIndex.from_frame(keys) if len(level) > 1 else pd.Index(keys[level[0]], name=level[0])
+
+
+def _unit_ratings(long, level, scales, weight, y):
+    """Raters, low raters and effect per unit, on integer codes (fast on millions of rows)."""
+    mask = long["value"].notna()
+    if "type" in long.columns:
+        mask &= long["type"].isin(SCALE_TYPES)
+    if "role" in long.columns:
+        mask &= long["role"].fillna("driver").eq("driver")
+    cols = [c for c in dict.fromkeys([*level, "respondent_id", "question", "value", "type", weight])
+            if c in long.columns]
+    d = long.loc[mask.to_numpy(), cols]
+    if d.empty:
+        return pd.DataFrame(columns=["n", "n_low", "low_share", "effect"])
+    low = d["value"].to_numpy(float) <= d["question"].map(_scales(d, scales)["scale_min"]).to_numpy(float) + 1
+    unit = d.groupby(level, observed=True, dropna=False, sort=False).ngroup().to_numpy()
+    k = int(unit.max()) + 1
+    keys = d[level].iloc[np.unique(unit, return_index=True)[1]]
+    resp, ids = pd.factorize(d["respondent_id"])
+    # one record per (unit, respondent): low if any of the unit's ratings is bottom-2
+    pair, pairs = pd.factorize(unit.astype(np.int64) * len(ids) + resp)
+    p_unit, p_resp = pairs // len(ids), pairs % len(ids)
+    p_low = np.bincount(pair, weights=low, minlength=len(pairs)) > 0
+    p_w = np.empty(len(pairs))
+    p_w[pair] = weights_of(d, weight)
+    sw = np.bincount(p_unit, weights=p_w, minlength=k)
+    out = pd.DataFrame({"n": np.bincount(p_unit, minlength=k),
+                        "n_low": np.bincount(p_unit, weights=p_low, minlength=k).astype(int),
+                        "low_share": np.bincount(p_unit, weights=p_w * p_low, minlength=k) / sw},
+                       index=_unit_index(keys, level))
+    if y is not None:
+        p_y = y.reindex(ids).to_numpy(float)[p_resp]
+        out["effect"] = _mean_diff(p_unit, p_low, p_w, p_y, k)
+    return out
 
 
 def _outcome_values(long, outcome, weight):
     o = long[(long["question"] == outcome) & long["value"].notna()]
+    o = o.drop_duplicates("respondent_id")
     return pd.Series(o["value"].to_numpy(float), index=o["respondent_id"].to_numpy())
 
 
-def _effect(resp, level, outcome_values):
-    """Weighted mean outcome of flagged minus unflagged respondents, per unit."""
-    r = resp.assign(y=resp["respondent_id"].map(outcome_values)).dropna(subset=["y"])
-    r = r.assign(wy=r["w"] * r["y"])
-    g = r.groupby([*level, "flagged"], dropna=False)[["w", "wy"]].sum()
-    mean = (g["wy"] / g["w"]).unstack("flagged")
-    if True not in mean.columns or False not in mean.columns:
-        return pd.Series(np.nan, index=mean.index)
-    return mean[True] - mean[False]
-
-
-def _mentions(coded, long, level, weight, outcome_values, n_respondents):
+def _mentions(coded, long, level, weight, y, n_respondents):
     missing = [c for c in CODED_COLUMNS if c not in coded.columns]
     if missing:
         raise ParameterError("coded", missing, allowed=list(CODED_COLUMNS),
                              message=f"coded-text frame lacks column(s) {missing}")
     neg = coded[pd.to_numeric(coded["polarity"], errors="coerce") < 0]
-    keys = _keys(neg, level)
-    per = pd.concat([keys, neg[["respondent_id"]]], axis=1).drop_duplicates()
+    per = pd.concat([_keys(neg, level), neg[["respondent_id"]]], axis=1).drop_duplicates()
     unit = per.groupby(level, dropna=False).agg(n_mentions=("respondent_id", "nunique"))
     unit["mention_share"] = unit["n_mentions"] / n_respondents
-    if outcome_values is not None:
+    if y is not None and len(unit):
+        # everyone with an outcome: mentioners of the unit against all other respondents
         w = pd.Series(weights_of(long, weight), index=long["respondent_id"].to_numpy())
-        w = w[~w.index.duplicated()]
-        everyone = pd.Index(w.index)
-        frames = []
-        for key, g in per.groupby(level, dropna=False):
-            key = key if isinstance(key, tuple) else (key,)
-            flagged = everyone.isin(g["respondent_id"])
-            frames.append(pd.DataFrame({**dict(zip(level, key)), "respondent_id": everyone,
-                                        "flagged": flagged, "w": w.to_numpy()}))
-        if frames:
-            unit["mention_effect"] = _effect(pd.concat(frames, ignore_index=True), level, outcome_values)
+        w = w[~w.index.duplicated()].reindex(y.index).fillna(1.0).to_numpy()
+        code = per.groupby(level, dropna=False, sort=True).ngroup().to_numpy()
+        effects = []
+        for c in range(int(code.max()) + 1):
+            flagged = y.index.isin(per["respondent_id"].to_numpy()[code == c])
+            effects.append(_mean_diff(np.zeros(len(y), dtype=np.int64), flagged, w, y.to_numpy(float), 1)[0])
+        unit["mention_effect"] = effects
     return unit, neg
 
 
@@ -172,7 +190,7 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     y = _outcome_values(long, outcome, weight) if outcome is not None else None
     if outcome is not None and y.empty:
         raise ParameterError("outcome", outcome, allowed="a question id with numeric answers")
-    units, _ = _unit_ratings(long, level, scales, weight, y)
+    units = _unit_ratings(long, level, scales, weight, y)
     n_resp = long["respondent_id"].nunique()
     neg = None
     if coded is not None and len(coded):

@@ -101,6 +101,16 @@ def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
     if method == "none" or not ok.any():
         out[ok] = p[ok]
         return out
+    if method == "holm":
+        # same step-down formula as multipletests(method="holm"), which also runs gc.collect()
+        # on every call: 0.1-0.3 s each with a survey frame in memory, once per table cell
+        order = np.argsort(p[ok], kind="stable")
+        m = order.size
+        stepped = np.maximum.accumulate(p[ok][order] * (m - np.arange(m)))
+        adj = np.empty(m)
+        adj[order] = np.minimum(stepped, 1.0)
+        out[ok] = adj
+        return out
     out[ok] = multipletests(p[ok], method=method)[1]
     return out
 

@@ -178,14 +178,24 @@ def touchpoint_labels(ids, lang: str = "de", catalog: pd.DataFrame | None = None
     return out
 
 
-def axis_labels(column: str, values, lang: str = "de", model=None) -> dict:
-    """Readable tick labels for the values of a group column (phase, touchpoint or other)."""
+def axis_labels(column: str, values, lang: str = "de", model=None, frame: pd.DataFrame | None = None) -> dict:
+    """Readable tick labels for the values of a group column (phase, touchpoint or other).
+
+    A ``<column>_label`` column in *frame* (as the report tables carry, also for survey-specific
+    touchpoint catalogs) wins; then the model (phases) or the default catalog (touchpoints);
+    anything else shows its value.
+    """
+    own = {}
+    if frame is not None and f"{column}_label" in frame.columns:
+        pairs = frame[[column, f"{column}_label"]].dropna().drop_duplicates(column)
+        own = dict(zip(pairs[column].astype(str), pairs[f"{column}_label"].astype(str)))
     if column == "phase":
-        known = phase_labels(model, lang)
-        return {v: known.get(str(v), str(v)) for v in values}
-    if column == "touchpoint":
-        return touchpoint_labels(values, lang)
-    return {v: str(v) for v in values}
+        known = {**phase_labels(model, lang), **own}
+    elif column == "touchpoint":
+        known = {**touchpoint_labels([v for v in values if str(v) not in own], lang), **own}
+    else:
+        known = own
+    return {v: known.get(str(v), known.get(v, str(v))) for v in values}
 
 
 def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:

@@ -7,9 +7,11 @@ large files stay fast.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv as _csv
 import io
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -23,6 +25,17 @@ BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs
 # 1.234,56 | 1234,5 | -0,5 — a decimal comma, optionally with dots as thousands separators
 GERMAN_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*$")
 GERMAN_DECIMAL = re.compile(r"^\s*[-+]?\d{1,3}(\.\d{3})*,\d+\s*$|^\s*[-+]?\d+,\d+\s*$")
+
+
+@contextlib.contextmanager
+def big_fields():
+    """Let the csv module read cells of any size (a 1 MB comment is data, not an error)."""
+    old = _csv.field_size_limit()
+    _csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        _csv.field_size_limit(old)
 
 
 def open_binary(path: Path):
@@ -43,8 +56,8 @@ def open_binary(path: Path):
 def inner_name(path: Path) -> str:
     """The name of the data file: the file itself, or the single member of a zip."""
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            return [n for n in zf.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")][0]
+        with open_binary(path) as member:  # validates the archive, names the problem
+            return member.name
     return path.name
 
 
@@ -70,6 +83,9 @@ def detect_encoding(sample: bytes, *, complete: bool, file=None) -> str:
                 return "utf-8"
             raise DataError(f"the file ends in the middle of a character (byte {exc.start}); "
                             "it looks truncated — export it again", file=file) from None
+        mixed_encoding_check(sample, exc.start, file)
+    if _plausible_cp1252(sample):
+        return "cp1252"
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         raise DataError("cannot tell the text encoding; expected UTF-8, UTF-8 with BOM or "
@@ -84,6 +100,33 @@ def detect_encoding(sample: bytes, *, complete: bool, file=None) -> str:
         except UnicodeDecodeError:
             pass
     return enc
+
+
+def _plausible_cp1252(data: bytes) -> bool:
+    """True when every non-ASCII byte decodes in cp1252 to a Latin letter or common typographic
+    sign — the signature of German/Western exports that statistical detectors often misread
+    when only a few such bytes exist."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    extra = [c for c in text if ord(c) > 127]
+    if not extra:
+        return False
+    ok = sum(("LATIN" in unicodedata.name(c, "")) or c in "€„“”‘’‚–—…°§·²³µ×÷«»¿¡ " for c in extra)
+    return ok / len(extra) >= 0.95
+
+
+def mixed_encoding_check(data: bytes, bad: int, file=None) -> None:
+    """Raise if *data* is valid UTF-8 with non-ASCII text before byte *bad* but not at *bad*:
+    two encodings in one file cannot both be right, so guessing would corrupt one part."""
+    head = data[:bad]
+    if any(b >= 0x80 for b in head):
+        line = head.count(b"\n") + 1
+        snippet = data[bad:bad + 12].decode("cp1252", errors="replace")
+        raise DataError(f"mixed text encodings: the file is UTF-8 up to here, but byte {bad} ({snippet!r}) is "
+                        "not; expected one encoding throughout — re-export as UTF-8",
+                        file=file, row=max(line - 1, 0)) from None
 
 
 def decode_sample(sample: bytes, encoding: str) -> str:
@@ -114,10 +157,11 @@ def sniff_delimiter(text: str) -> str:
 def first_rows(text: str, delimiter: str, n: int) -> list[list[str]]:
     """The first *n* parsed records of the decoded sample (quoted newlines respected)."""
     out = []
-    for row in _csv.reader(io.StringIO(text), delimiter=delimiter):
-        out.append(row)
-        if len(out) >= n:
-            break
+    with big_fields():
+        for row in _csv.reader(io.StringIO(text), delimiter=delimiter):
+            out.append(row)
+            if len(out) >= n:
+                break
     return out
 
 

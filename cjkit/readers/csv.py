@@ -29,7 +29,7 @@ from ._base import ISSUE_COLUMNS, ReadResult, dedupe, make_meta, question_frame,
 
 log = logging.getLogger("cjkit.readers")
 BLOCK = 4 << 20
-NULLS = ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "#N/A"]
+NULLS = ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "#N/A", "#NULL!"]  # #NULL! = SPSS system-missing
 
 
 def _convert_error_column(msg: str) -> int | None:
@@ -41,7 +41,7 @@ def _scan_rows(path: Path, encoding: str, delimiter: str, header_rows: int, widt
     """Python pass over the file (only when pyarrow reported bad rows): the 1-based data row
     numbers and texts of rows whose field count differs from *width*, and the total row count."""
     bad, n = [], 0
-    with _text.open_binary(path) as raw:
+    with _text.open_binary(path) as raw, _text.big_fields():
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         for i, rec in enumerate(_csv.reader(text, delimiter=delimiter)):
             if i < header_rows or not rec:
@@ -73,6 +73,22 @@ def _parse(path: Path, *, encoding: str, delimiter: str, decimal: str, header_ro
     finally:
         source.close()
     return table, bad
+
+
+def _reencode(path: Path) -> str:
+    """The file is not valid UTF-8 beyond the sample: refuse mixed encodings, else detect the
+    single-byte encoding from the whole file."""
+    with _text.open_binary(path) as fh:
+        whole = fh.read()
+    try:
+        whole.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason != "unexpected end of data":
+            _text.mixed_encoding_check(whole, err.start, path)
+    enc = _text.detect_encoding(whole, complete=True, file=path)
+    if enc in ("utf-8", "utf-8-sig"):
+        raise DataError("the file is not valid UTF-8 text; expected UTF-8 or Windows-1252", file=path)
+    return enc
 
 
 def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delimiter: str | None = None,
@@ -121,10 +137,8 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
                 newlines = True
                 continue
             if "invalid UTF8" in msg:
-                with _text.open_binary(path) as fh:
-                    whole = fh.read()
-                encoding = _text.detect_encoding(whole, complete=True, file=path)
-                arrow_enc = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+                encoding = _reencode(path)
+                arrow_enc = encoding
                 continue
             if col is not None and f"f{col}" not in string_cols:
                 # pyarrow guesses types from the first block; a later text value keeps the column as text
@@ -132,6 +146,11 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
                 continue
             raise DataError(f"cannot parse the file as delimited text ({msg.splitlines()[0][:200]})",
                             file=path) from None
+        if arrow_enc == "utf8" and any(pa.types.is_binary(f.type) for f in table.schema):
+            # pyarrow types a column with invalid UTF-8 as binary instead of failing
+            encoding = _reencode(path)
+            arrow_enc = encoding
+            continue
         if bad and not newlines:
             newlines = True  # a quoted line break splits a record in two; parse again aware of it
             continue

@@ -1,0 +1,296 @@
+"""Rule-based coding of open answers: codes, evidence spans, negation and span sentiment.
+
+All codebook terms, function words and the sentiment lexicon are compiled into one
+Aho-Corasick automaton (:mod:`cjkit.matcher`); each chunk of answers is folded and scanned
+once, and the decisions after the scan are numpy operations. The result is the "coded text"
+long form of ``docs/ARCHITECTURE.md``: one row per code and matched span.
+
+Cross-cutting topics (waiting time, price, friendliness ...) carry no touchpoint of their own;
+they take the touchpoint of the nearest touchpoint mention in the same answer (same sentence
+preferred), so "Rezeptionspersonal unfreundlich" yields friendliness at the reception.
+
+Examples
+--------
+>>> from cjkit.coder import code_texts
+>>> out = code_texts(["Das Rezeptionspersonal war nicht freundlich."])
+>>> out[["code", "touchpoint", "evidence", "negated", "polarity"]].values.tolist()[-1]
+['friendliness', 'reception', 'freundlich', True, -1]
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import matcher as M
+from . import models
+from .codebook import LANGS, load_codebook
+from .errors import ParameterError
+from .sentiment import _lang_codes, _texts_and_ids, add_lexicon, sentiment_hits, span_polarity
+
+log = logging.getLogger("cjkit.coder")
+
+OUTPUT = ["code", "code_label", "phase", "touchpoint", "topic", "polarity", "start", "end",
+          "evidence", "negated", "source", "confidence", "canonical_stage", "lang", "rule", "row"]
+_SAME_SENTENCE_BONUS = 1_000_000   # nearest touchpoint in the same sentence beats any other
+
+
+class _Compiled:
+    """A codebook compiled for scanning (cached on the Codebook object)."""
+
+    def __init__(self, cb, sentiment: bool, stopwords: bool):
+        table = M.TermTable()
+        self.regexes = []
+        for i, row in enumerate(cb.table.itertuples(index=False)):
+            for lang in LANGS:
+                for t in _terms(getattr(row, f"keywords_{lang}")) + _terms(getattr(row, f"phrases_{lang}")):
+                    table.add(t, M.CODE, owner=i, lang=lang)
+                for t in _terms(getattr(row, f"stems_{lang}")):
+                    table.add(t if t.endswith("*") else t + "*", M.CODE, owner=i, lang=lang)
+                for t in _terms(getattr(row, f"exclude_{lang}")):
+                    table.add(t, M.EXCLUDE, owner=i, lang=lang)
+                for t in _terms(getattr(row, f"regex_{lang}")):
+                    self.regexes.append((i, M.LANG_ID[lang], re.compile(t), t))
+        M.add_function_words(table, stopwords=stopwords)
+        if sentiment:
+            add_lexicon(table)
+        self.matcher = M.Matcher(table)
+        self.labels = np.array(table.label + [r[3] for r in self.regexes], dtype=object)
+        self.n_terms = len(table.label)
+
+
+def _terms(cell) -> list[str]:
+    return [t.strip() for t in str(cell or "").split(";") if t.strip()]
+
+
+def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: bool = True) -> _Compiled:
+    """Compile (once) and return the scanner for *codebook*."""
+    cb = load_codebook(codebook)
+    cache = cb.__dict__.setdefault("_compiled", {})
+    key = (sentiment, stopwords)
+    if key not in cache:
+        cache[key] = _Compiled(cb, sentiment, stopwords)
+    return cache[key]
+
+
+def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> pd.DataFrame:
+    a = scan.arr
+    ci = scan.of_kind(M.CODE)
+    ci = ci[(dl[scan.doc[ci]] == 2) | (dl[scan.doc[ci]] == a["lang"][scan.term[ci]])]
+    parts = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci],
+             "code": a["owner"][scan.term[ci]], "prefix": scan.neg_prefix[ci],
+             "confidence": scan.conf[ci], "rule": scan.term[ci]}
+    hits = pd.DataFrame(parts)
+    if comp.regexes:
+        rows = []
+        for k, (code, lang, rx, _) in enumerate(comp.regexes):
+            for m in rx.finditer(scan.block.folded):
+                rows.append((m.start(), m.end(), code, comp.n_terms + k, lang))
+        if rows:
+            r = np.array(rows, dtype=np.int64)
+            doc = np.searchsorted(scan.block.doc_start_f, r[:, 0], side="right") - 1
+            ok = (dl[doc] == 2) | (dl[doc] == r[:, 4])
+            hits = pd.concat([hits, pd.DataFrame({"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1],
+                                                  "code": r[ok, 2], "prefix": False, "confidence": 1.0,
+                                                  "rule": r[ok, 3]})], ignore_index=True)
+    ex = scan.of_kind(M.EXCLUDE)
+    if ex.size and len(hits):
+        exc = pd.DataFrame({"doc": scan.doc[ex], "code": a["owner"][scan.term[ex]],
+                            "x_start": scan.start[ex], "x_end": scan.end[ex]})
+        m = hits.reset_index().merge(exc, on=["doc", "code"])
+        drop = m.loc[(m["start"] < m["x_end"]) & (m["x_start"] < m["end"]), "index"].unique()
+        hits = hits.drop(index=drop)
+    if hits.empty:
+        return hits
+    # one span per stretch of text and code: drop spans inside a longer span of the same code
+    hits = hits.sort_values(["doc", "code", "start", "end"], ascending=[True, True, True, False])
+    prev_end = hits.groupby(["doc", "code"], sort=False)["end"].cummax().groupby(
+        [hits["doc"], hits["code"]], sort=False).shift(fill_value=-1)
+    hits = hits[hits["start"].to_numpy() >= prev_end.to_numpy()].reset_index(drop=True)
+    start, end = hits["start"].to_numpy(), hits["end"].to_numpy()
+    hits["negated"] = scan.negated(start, end, hits["prefix"].to_numpy())
+    if sentiment:
+        pol = span_polarity(scan, sentiment_hits(scan, dl), start)
+        # a negated mention without sentiment words ("kein WLAN", "no parking") is a pain point
+        hits["polarity"] = np.where((pol == 0) & hits["negated"].to_numpy(), -1, pol).astype(np.int8)
+    else:
+        hits["polarity"] = np.zeros(len(hits), np.int8)
+    hits["tp_from"] = _attribute(scan, hits, tp_code)
+    return hits
+
+
+def _attribute(scan: M.Scan, hits: pd.DataFrame, tp_code: np.ndarray) -> np.ndarray:
+    """For each hit, the code row whose touchpoint it takes (itself, nearest mention, or -1)."""
+    code = hits["code"].to_numpy()
+    own = tp_code[code] >= 0
+    out = np.where(own, code, -1)
+    if own.all() or not own.any():
+        return out
+    cand = np.flatnonzero(own)
+    cand = cand[np.argsort(hits["start"].to_numpy()[cand], kind="stable")]
+    c_start = hits["start"].to_numpy()[cand]
+    c_doc = hits["doc"].to_numpy()[cand]
+    c_sent = scan.sentence_id(c_start)
+    tgt = np.flatnonzero(~own)
+    t_start = hits["start"].to_numpy()[tgt]
+    t_doc = hits["doc"].to_numpy()[tgt]
+    t_sent = scan.sentence_id(t_start)
+    best = np.full(tgt.size, np.inf)
+    pick = np.full(tgt.size, -1)
+    j = np.searchsorted(c_start, t_start, side="right")
+    for k in (j - 1, j):   # nearest candidate before and after
+        ok = (k >= 0) & (k < cand.size)
+        kk = np.clip(k, 0, cand.size - 1)
+        ok &= c_doc[kk] == t_doc
+        dist = np.abs(c_start[kk] - t_start) + np.where(c_sent[kk] == t_sent, 0, _SAME_SENTENCE_BONUS)
+        better = ok & (dist < best)
+        best = np.where(better, dist, best)
+        pick = np.where(better, code[cand[kk]], pick)
+    out[tgt] = pick
+    return out
+
+
+def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=None,
+               lang: str = "auto", model=None, label_lang: str = "de", sentiment: bool = True,
+               chunk_size: int = 100_000) -> pd.DataFrame:
+    """Code open answers with the rules of *codebook*.
+
+    Parameters
+    ----------
+    texts : DataFrame, Series or list of str
+        Answers. A DataFrame needs *text_col*; a long survey frame works directly.
+    codebook : "default", path, dict or Codebook
+    text_col : str
+    id_cols : list of str, optional
+        Columns identifying an answer (default: ``respondent_id`` and ``question`` if present;
+        else the index becomes ``respondent_id``).
+    lang : {"auto", "de", "en"}
+        ``auto`` detects per answer; rules of the answer's language apply (both when undetermined).
+    model : str or dict, optional
+        Journey model: ``phase`` holds its phase ids (ordered); default the canonical stages.
+    label_lang : {"de", "en"}
+        Language of ``code_label``.
+    sentiment : bool
+        Compute span ``polarity`` (set False for pure coding speed).
+
+    Returns
+    -------
+    DataFrame
+        One row per code and matched span: the id columns, then code, code_label, phase,
+        touchpoint, topic, polarity (-1/0/+1), start, end (offsets in the original answer),
+        evidence (the matched text), negated, source ("rule"), confidence, canonical_stage,
+        lang, rule (the codebook term that matched), row (0-based input position).
+
+    Examples
+    --------
+    >>> out = code_texts(pd.DataFrame({"respondent_id": ["r1"], "text": ["WLAN ständig weg, Lieferzeit zu lang"]}))
+    >>> sorted(set(out["code"]))
+    ['delivery', 'wifi']
+    """
+    if label_lang not in LANGS:
+        raise ParameterError("label_lang", label_lang, allowed=LANGS)
+    cb = load_codebook(codebook)
+    comp = compile_codebook(cb, sentiment=sentiment, stopwords=lang == "auto")
+    values, ids = _texts_and_ids(texts, text_col, id_cols)
+    table = cb.table
+    tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
+    frames = []
+    for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
+        k = scan.block.doc_start.size
+        dl = _lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        hits = _chunk_hits(comp, scan, dl, tp_code, sentiment)
+        if hits.empty:
+            continue
+        b = scan.block
+        doc = hits["doc"].to_numpy()
+        s_abs = b.to_original(hits["start"].to_numpy())
+        e_abs = b.to_original(hits["end"].to_numpy(), end=True)
+        hits["evidence"] = [b.original[s:e] for s, e in zip(s_abs.tolist(), e_abs.tolist())]
+        hits["start"] = s_abs - b.doc_start[doc]
+        hits["end"] = e_abs - b.doc_start[doc]
+        hits["lang"] = dl[doc]
+        hits["row"] = doc + off
+        frames.append(hits.drop(columns=["doc", "prefix"]))
+    hits = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {c: pd.Series(dtype="int64") for c in ("row", "code", "start", "end", "polarity", "tp_from", "rule", "lang")}
+        | {"evidence": pd.Series(dtype="string"), "negated": pd.Series(dtype=bool),
+           "confidence": pd.Series(dtype=float)})
+    hits = hits.sort_values(["row", "start", "code"], kind="stable").reset_index(drop=True)
+    out = ids.iloc[hits["row"].to_numpy()].reset_index(drop=True)
+    code = hits["code"].to_numpy()
+    src = hits["tp_from"].to_numpy()
+    out["code"] = pd.array(table["code"].to_numpy()[code], dtype="string")
+    out["code_label"] = pd.array(table[f"label_{label_lang}"].to_numpy()[code], dtype="string")
+    stage = table["canonical_stage"].to_numpy(dtype=object)
+    tp = table["touchpoint"].to_numpy(dtype=object)
+    own_stage = stage[code]
+    ctx_stage = np.where(src >= 0, stage[np.maximum(src, 0)], None)
+    canonical = np.where(pd.isna(own_stage), ctx_stage, own_stage)
+    out["phase"] = _phase(canonical, model)
+    out["touchpoint"] = pd.array(np.where(src >= 0, tp[np.maximum(src, 0)], None), dtype="string")
+    out["topic"] = pd.array(table["topic"].to_numpy(dtype=object)[code], dtype="string")
+    out["polarity"] = hits["polarity"].astype("int8").to_numpy()
+    out["start"] = hits["start"].astype("int64").to_numpy()
+    out["end"] = hits["end"].astype("int64").to_numpy()
+    out["evidence"] = pd.array(hits["evidence"].to_numpy(dtype=object), dtype="string")
+    out["negated"] = hits["negated"].astype(bool).to_numpy()
+    out["source"] = pd.array(["rule"] * len(hits), dtype="string")
+    out["confidence"] = hits["confidence"].astype(float).to_numpy()
+    out["canonical_stage"] = pd.array(canonical, dtype="string")
+    out["lang"] = pd.array(np.array(["de", "en", "und"])[hits["lang"].to_numpy(dtype=np.int64)], dtype="string")
+    out["rule"] = pd.array(comp.labels[hits["rule"].to_numpy(dtype=np.int64)], dtype="string")
+    out["row"] = hits["row"].astype("int64").to_numpy()
+    log.info("coded %d answers: %d codes in %d answers", len(values), len(out), out["row"].nunique())
+    return out
+
+
+def _phase(canonical: np.ndarray, model) -> pd.Categorical:
+    if model is None:
+        cats = models.canonical_stages().sort_values("order")["id"].tolist()
+        return pd.Categorical(canonical, categories=cats, ordered=True)
+    mapping = models.canonical_to_phase(model)
+    dtype = models.phase_categories(model)
+    return pd.Categorical([mapping.get(c) if isinstance(c, str) else None for c in canonical],
+                          dtype=dtype)
+
+
+def code_indicators(coded: pd.DataFrame, responses=None, *, by: str = "code",
+                    id_cols=("respondent_id", "question")) -> pd.DataFrame:
+    """Wide 0/1 table: one row per answer, one column per code (or touchpoint, topic, phase).
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Output of :func:`code_texts` (or a learning/human coding in the same shape).
+    responses : DataFrame, optional
+        All answers (with *id_cols*); answers without any code then appear with zeros,
+        so no answer is lost from the base.
+    by : {"code", "touchpoint", "topic", "phase", "canonical_stage"}
+
+    Returns
+    -------
+    DataFrame
+        *id_cols*, one int8 column per value of *by*, and ``n_codes``.
+
+    Examples
+    --------
+    >>> c = code_texts(pd.DataFrame({"respondent_id": ["a", "b"], "text": ["Preis zu hoch", "ok"]}))
+    >>> code_indicators(c, pd.DataFrame({"respondent_id": ["a", "b"]}), id_cols=["respondent_id"])["price"].tolist()
+    [1, 0]
+    """
+    if by not in ("code", "touchpoint", "topic", "phase", "canonical_stage"):
+        raise ParameterError("by", by, allowed=["code", "touchpoint", "topic", "phase", "canonical_stage"])
+    id_cols = list(id_cols)
+    sub = coded.dropna(subset=[by])
+    wide = (pd.crosstab([sub[c] for c in id_cols], sub[by].astype(str)) > 0).astype("int8")
+    wide.columns.name = None
+    wide = wide.reset_index()
+    if responses is not None:
+        base = responses[id_cols].drop_duplicates().reset_index(drop=True)
+        wide = base.merge(wide, on=id_cols, how="left")
+    value_cols = [c for c in wide.columns if c not in id_cols]
+    wide[value_cols] = wide[value_cols].fillna(0).astype("int8")
+    wide["n_codes"] = wide[value_cols].sum(axis=1).astype("int64")
+    return wide
