@@ -346,9 +346,10 @@ def steps_to_paths(steps: pd.DataFrame, segments: list[str] | None = None, node:
         raise ParameterError("node", node, allowed=list(steps.columns))
     # stable sort on step keeps the journeys in input order and puts each journey's steps in order
     s = steps.sort_values("step", kind="stable")
+    s = s.assign(_node=s[node].astype(object).where(s[node].notna(), "(unmapped)").astype(str))
     g = s.groupby("journey_id", sort=False)
     seg = list(segments or [])
-    per = g.agg(path=(node, lambda x: SEP.join(x.astype(str))), conversions=("conversions", "first"),
+    per = g.agg(path=("_node", SEP.join), conversions=("conversions", "first"),
                 nulls=("nulls", "first"), value=("value", "first"), **{c: (c, "first") for c in seg})
     out = per.groupby(["path", *seg], sort=False, as_index=False)[["conversions", "nulls", "value"]].sum()
     out["path"] = out["path"].astype("string")
