@@ -121,23 +121,21 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
     w = np.where(valid, d["_w"].to_numpy(), 0.0)
     xv = np.where(valid, x, 0.0)
     hi, lo = d["scale_max"].to_numpy(), d["scale_min"].to_numpy()
-    is_nps = d["type"].astype(str).eq("nps").to_numpy() if "type" in d.columns else np.zeros(len(d), bool)
+    is_nps = (d["type"].eq("nps").fillna(False).to_numpy(dtype=bool) if "type" in d.columns
+              else np.zeros(len(d), bool))
     sums = pd.DataFrame({
         "n": valid.astype(np.int64), "n_missing": (~valid).astype(np.int64),
         "s_w": w, "s_w2": w * w, "s_wx": w * xv, "s_wx2": w * xv * xv,
         "s_top": w * (xv >= hi - 1), "s_bottom": w * (xv <= lo + 1),
         "s_prom": w * (is_nps & (xv >= 9)), "s_pass": w * (is_nps & (xv >= 7) & (xv <= 8)),
         "s_det": w * (is_nps & (xv <= 6)),
+        "scale_min": lo, "scale_max": hi, "is_nps": is_nps,
     }, index=d.index)
     keys = by if index else list(dict.fromkeys([*by, "question"]))
-    for k in keys:
-        sums[k] = d[k]
-    g = sums.groupby(keys, observed=True, dropna=False, sort=True)
-    out = g[list(_SUMS)].sum()
-    meta = d.assign(kind=np.where(index, "index", np.where(is_nps, "nps", "scale"))).groupby(
-        keys, observed=True, dropna=False, sort=True)[["scale_min", "scale_max", "kind"]].first()
-    out = out.join(meta).reset_index()
-    return finish_stats(out)
+    g = sums.groupby([d[k] for k in keys], observed=True, dropna=False, sort=True)
+    out = g[list(_SUMS)].sum().join(g[["scale_min", "scale_max", "is_nps"]].first())
+    out["kind"] = np.where(index, "index", np.where(out.pop("is_nps").to_numpy(dtype=bool), "nps", "scale"))
+    return finish_stats(out.reset_index())
 
 
 def finish_stats(st: pd.DataFrame) -> pd.DataFrame:
