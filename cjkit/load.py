@@ -135,7 +135,9 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
         rid = wide[id_col].astype("string")
     else:
         rid = pd.Series(wide.index.astype(str), index=wide.index, dtype="string")
-    wide = wide.assign(respondent_id=rid) if id_col != "respondent_id" else wide
+    if id_col != "respondent_id":
+        # concat rather than insert: wide frames of text columns are one block per column
+        wide = pd.concat([wide.drop(columns="respondent_id", errors="ignore"), rid.rename("respondent_id")], axis=1)
     # SPSS labels are categories in `wide`; scoring needs the codes back
     scoring = spss.codes(wide, meta["value_labels"]) if meta["format"] == "spss" else wide
     read_ledger = _reader_ledger(meta, path.name, rid)

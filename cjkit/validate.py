@@ -45,11 +45,13 @@ def _rows(wide: pd.DataFrame) -> pd.Series:
 
 
 def _blank(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.isna()
+    cols = {}
     for c in frame.columns:
-        if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object:
-            out[c] = out[c] | frame[c].astype("string").str.strip().eq("").fillna(False)
-    return out
+        s = frame[c]
+        cols[c] = s.isna().to_numpy()
+        if pd.api.types.is_string_dtype(s) or s.dtype == object:
+            cols[c] |= s.astype("string").str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+    return pd.DataFrame(cols, index=frame.index)
 
 
 def _answer_columns(wide: pd.DataFrame, spec: dict | None, id_col: str | None) -> list[str]:

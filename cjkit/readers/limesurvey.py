@@ -78,7 +78,8 @@ def read(path, *, syntax=None, **kw) -> ReadResult:
     parsed = read_syntax(syntax) if syntax else {"names": {}, "labels": {}, "factors": {}}
 
     def names(headers):
-        return [parsed["names"].get(i, snake(h) if not syntax else h) for i, h in enumerate(headers[0], start=1)]
+        # columns the syntax file does not name (it skips some) get a short name from their text
+        return [parsed["names"].get(i) or snake(h)[:60] for i, h in enumerate(headers[0], start=1)]
 
     res = csv_reader.read_table(path, header_rows=1, fmt="limesurvey", names=names, **kw)
     header = res.meta["header_rows"][0]
