@@ -43,6 +43,14 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
     -------
     DataFrame
         Index respondent_id; columns the outcome, the drivers and ``weight``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"respondent_id": ["a", "a", "b", "b"], "question": ["y", "x"] * 2,
+    ...                   "role": ["overall", "driver"] * 2, "value": [5.0, 4.0, 3.0, None]})
+    >>> m = driver_matrix(f, "y")
+    >>> len(m), m.attrs["n_excluded"], m.attrs["excluded_by"]
+    (1, 1, {'x': 1})
     """
     qs = set(long["question"].unique())
     if outcome not in qs:
@@ -95,7 +103,13 @@ def _wcorr(data: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """Johnson's raw relative weights from predictor and predictor-outcome correlations."""
+    """Johnson's raw relative weights from predictor and predictor-outcome correlations.
+
+    Examples
+    --------
+    >>> relative_weights_from_corr(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
+    [0.09, 0.16]
+    """
     evals, evecs = np.linalg.eigh(rxx)
     lam = evecs @ np.diag(np.sqrt(np.clip(evals, 0, None))) @ evecs.T
     beta = np.linalg.solve(lam, rxy)
@@ -103,7 +117,13 @@ def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 
 def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """R^2 of every predictor subset, indexed by bitmask (bit j set = predictor j in)."""
+    """R^2 of every predictor subset, indexed by bitmask (bit j set = predictor j in).
+
+    Examples
+    --------
+    >>> subset_r2(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
+    [0.0, 0.09, 0.16, 0.25]
+    """
     p = len(rxy)
     r2 = np.zeros(2 ** p)
     for k in range(1, p + 1):
@@ -116,7 +136,14 @@ def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 
 def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """LMG (Shapley) decomposition of R^2 from correlations."""
+    """LMG (Shapley) decomposition of R^2 from correlations.
+
+    Examples
+    --------
+    >>> rxx = np.array([[1.0, 0.5], [0.5, 1.0]])
+    >>> float(lmg_from_corr(rxx, np.array([0.4, 0.4])).sum().round(4))  # = R^2 of the model
+    0.2133
+    """
     p = len(rxy)
     if p > MAX_LMG_PREDICTORS:
         raise ParameterError("drivers", f"{p} predictors",
@@ -193,6 +220,12 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
     DataFrame
         term, coef, std_err, statistic, p_value, ci_low, ci_high, std_coef, odds_ratio,
         model, r2, r2_kind, n
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0], "x": [1.0, 2.0, 3.0, 4.0]})
+    >>> regression(f, "y", ["x"])["coef"].round(2).tolist()
+    [-0.5, 1.3]
     """
     drivers = list(drivers)
     y = data[outcome]

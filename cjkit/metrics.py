@@ -36,7 +36,13 @@ OUTPUT_COLUMNS = ["metric", "value", "n", "n_weighted", "n_effective", "ci_low",
 
 
 def weights_of(long: pd.DataFrame, weight: str = "weight") -> np.ndarray:
-    """The weight column as float array (1.0 if absent); negative or missing weights raise DataError."""
+    """The weight column as float array (1.0 if absent); negative or missing weights raise DataError.
+
+    Examples
+    --------
+    >>> weights_of(pd.DataFrame({"value": [1.0, 2.0]})).tolist()
+    [1.0, 1.0]
+    """
     if weight is None or weight not in long.columns:
         return np.ones(len(long))
     w = pd.to_numeric(long[weight], errors="coerce").to_numpy(dtype=float)
@@ -66,7 +72,14 @@ def _scales(d: pd.DataFrame, scales) -> pd.DataFrame:
 
 
 def select(long: pd.DataFrame, questions=None, types=None, roles=None) -> pd.DataFrame:
-    """Rows of the numeric questions to measure (by id, type and/or role)."""
+    """Rows of the numeric questions to measure (by id, type and/or role).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"question": ["a", "b"], "type": ["csat", "open"], "value": [4.0, None]})
+    >>> select(f)["question"].tolist()
+    ['a']
+    """
     if "question" not in long.columns or "value" not in long.columns:
         raise ParameterError("long", "frame", message="the long frame needs 'question' and 'value' columns")
     mask = pd.Series(True, index=long.index)
@@ -95,6 +108,13 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
     DataFrame
         by columns, n, n_missing, s_w, s_w2, s_wx, s_wx2, s_top, s_bottom, s_prom, s_pass, s_det,
         scale_min, scale_max, kind ("scale" | "nps" | "index"), n_weighted, n_effective.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "question": "q", "type": "csat",
+    ...                   "value": [4.0, 2.0], "weight": [1.0, 3.0]})
+    >>> group_stats(f)[["n", "s_w", "s_wx", "n_effective"]].iloc[0].tolist()
+    [2.0, 4.0, 10.0, 1.6]
     """
     by = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by if c not in long.columns]
@@ -139,7 +159,13 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
 
 
 def finish_stats(st: pd.DataFrame) -> pd.DataFrame:
-    """Add ``n_weighted`` and the Kish ``n_effective`` to a table of sums."""
+    """Add ``n_weighted`` and the Kish ``n_effective`` to a table of sums.
+
+    Examples
+    --------
+    >>> finish_stats(pd.DataFrame({"s_w": [4.0], "s_w2": [10.0]}))["n_effective"].item()
+    1.6
+    """
     st = st.copy()
     s_w = st["s_w"].astype(float)
     st["n_weighted"] = s_w
@@ -149,7 +175,14 @@ def finish_stats(st: pd.DataFrame) -> pd.DataFrame:
 
 
 def estimates_from_stats(st, metric: str) -> dict:
-    """Point estimate and unit variance of *metric* from sufficient statistics (frame or row)."""
+    """Point estimate and unit variance of *metric* from sufficient statistics (frame or row).
+
+    Examples
+    --------
+    >>> st = pd.Series({"s_w": 4.0, "s_top": 1.0})
+    >>> float(estimates_from_stats(st, "top2")["value"])
+    0.25
+    """
     s_w = st["s_w"] if np.ndim(st["s_w"]) else float(st["s_w"])
     with np.errstate(invalid="ignore", divide="ignore"):
         s_w = np.where(np.asarray(s_w, dtype=float) > 0, s_w, np.nan).astype(float)
@@ -167,7 +200,13 @@ def estimates_from_stats(st, metric: str) -> dict:
 
 
 def wilson_interval(p, n, level: float = 0.95):
-    """Wilson score interval for proportion(s) *p* on (effective) base(s) *n*."""
+    """Wilson score interval for proportion(s) *p* on (effective) base(s) *n*.
+
+    Examples
+    --------
+    >>> [round(float(b), 4) for b in wilson_interval(0.5, 100)]
+    [0.4038, 0.5962]
+    """
     p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
     z = stats.norm.ppf(0.5 + level / 2)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -33,7 +33,13 @@ CORRECTIONS = ("holm", "fdr_bh", "bonferroni", "none")
 
 
 def resolve_base_rule(min_n=None, suppress_n=None) -> tuple[int, int]:
-    """Fill in the project defaults (30 / 10) and check that ``suppress_n <= min_n``."""
+    """Fill in the project defaults (30 / 10) and check that ``suppress_n <= min_n``.
+
+    Examples
+    --------
+    >>> resolve_base_rule(None, 5)
+    (30, 5)
+    """
     min_n = DEFAULT_MIN_N if min_n is None else int(min_n)
     suppress_n = DEFAULT_SUPPRESS_N if suppress_n is None else int(suppress_n)
     if suppress_n < 0 or min_n < suppress_n:

@@ -203,6 +203,12 @@ def margins(frame: pd.DataFrame, variables, *, weight: str = "weight",
     -------
     DataFrame
         variable, level, n, share
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"respondent_id": list("abc"), "sex": ["f", "f", "m"], "weight": [1.0, 1.0, 2.0]})
+    >>> margins(f, "sex")["share"].tolist()
+    [0.5, 0.5]
     """
     variables = [variables] if isinstance(variables, str) else list(variables)
     resp = _respondents(frame, [*variables, weight], id_col)

@@ -117,6 +117,12 @@ def test_logit_and_ordinal_match_statsmodels_direct_fits(mtcars):
     assert tab["coef"].to_numpy() == pytest.approx(ref.params.to_numpy(), rel=1e-5)
     assert tab["std_err"].to_numpy() == pytest.approx(ref.bse.to_numpy(), rel=1e-4)
     assert tab["r2"].iloc[0] == pytest.approx(ref.prsquared, rel=1e-6)
+    w = np.linspace(0.5, 2.0, len(mtcars))
+    wtab = regression(mtcars.assign(w=w), "vs", ["mpg", "hp"], weight="w")
+    glm = sm.GLM(mtcars["vs"], sm.add_constant(mtcars[["mpg", "hp"]]), family=sm.families.Binomial(),
+                 var_weights=w / w.mean()).fit()
+    assert wtab["coef"].to_numpy() == pytest.approx(glm.params.to_numpy(), rel=1e-6)
+    assert wtab["r2"].iloc[0] == pytest.approx(1 - glm.llf / glm.llnull)
     ordn = regression(mtcars, "gear", ["mpg", "hp"], model="ordinal").set_index("term")
     ref = OrderedModel(pd.Series(pd.Categorical(mtcars["gear"], ordered=True)), mtcars[["mpg", "hp"]],
                        distr="logit").fit(method="bfgs", disp=False, maxiter=500)

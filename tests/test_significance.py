@@ -111,6 +111,10 @@ def test_holm_and_bh_match_statsmodels_and_hand_holm():
     holm = np.minimum(np.maximum.accumulate(ok[order] * (m - np.arange(m))), 1)
     assert adjust_pvalues(ok, "holm")[order] == pytest.approx(holm)
     assert np.isnan(adjust_pvalues(p, "holm")[5])
+    rnd = np.random.default_rng(4).uniform(0, 0.2, 60) ** 2
+    rnd[[3, 7]] = rnd[10]  # ties
+    for method in ("holm", "fdr_bh", "bonferroni"):
+        assert adjust_pvalues(rnd, method) == pytest.approx(multipletests(rnd, method=method)[1])
     with pytest.raises(ParameterError, match="correction"):
         adjust_pvalues(p, "sidak-ish")
 
