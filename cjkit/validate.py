@@ -48,7 +48,7 @@ def _blank(frame: pd.DataFrame) -> pd.DataFrame:
     cols = {}
     for c in frame.columns:
         s = frame[c]
-        cols[c] = s.isna().to_numpy()
+        cols[c] = s.isna().to_numpy(copy=True)
         if pd.api.types.is_string_dtype(s) or s.dtype == object:
             cols[c] |= s.astype("string").str.strip().eq("").fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame(cols, index=frame.index)
