@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import ledger as _ledger_mod
 from .errors import DataError, ParameterError
 
 log = logging.getLogger("cjkit.events")
@@ -46,13 +47,12 @@ PATH_ALIASES = {
     "nulls": ["total_null", "total_nulls", "nulls", "null"],
     "value": ["total_conversion_value", "conversion_value", "value", "revenue", "total_revenue"],
 }
-EXCLUDED_COLUMNS = ["row", "column", "reason", "value"]
 _TRUE = {"1", "1.0", "true", "yes", "ja", "y", "t"}
 _FALSE = {"0", "0.0", "false", "no", "nein", "n", "f", ""}
 
 
 class Loaded(NamedTuple):
-    """Result of a reader: the usable rows and the ledger of excluded rows."""
+    """Result of a reader: the usable rows and the :mod:`cjkit.ledger` of excluded rows."""
 
     data: pd.DataFrame
     excluded: pd.DataFrame
@@ -97,19 +97,20 @@ def _resolve_columns(frame: pd.DataFrame, aliases: dict, columns: dict | None, r
     return out
 
 
-def _exclude(ledger: list, mask: pd.Series, column: str, reason: str, values: pd.Series) -> pd.Series:
-    """Record rows in *mask* (index = 0-based data row) and return the still-kept mask."""
+def _exclude(parts: list, mask: pd.Series, column: str, check: str, reason: str, values: pd.Series,
+             file=None, ids: pd.Series | None = None) -> pd.Series:
+    """Record rows in *mask* (index = 0-based data row) in the ledger; return the still-kept mask."""
     if mask.any():
         idx = mask[mask].index
-        ledger.append(pd.DataFrame({"row": idx + 1, "column": column, "reason": reason,
-                                    "value": values.loc[idx].astype("string")}))
+        parts.append(_ledger_mod.entries(file=file, rows=(idx + 1).tolist(), check=check, action="excluded",
+                                         reason=reason, column=column, old_values=values.loc[idx].tolist(),
+                                         respondent_ids=None if ids is None else ids.loc[idx].tolist()))
     return ~mask
 
 
 def _ledger(parts: list) -> pd.DataFrame:
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "string") for c in EXCLUDED_COLUMNS})
-    return pd.concat(parts, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+    led = _ledger_mod.concat(*parts)
+    return led.sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def normalize_path(path: pd.Series, sep: str = ">") -> pd.Series:
@@ -147,7 +148,7 @@ def read_path_table(source, columns: dict | None = None, sep: str = ">", allow_n
     -------
     Loaded
         ``data`` with columns path, conversions, nulls, value, n_journeys (+ segments);
-        ``excluded`` with row, column, reason, value.
+        ``excluded``: a :mod:`cjkit.ledger` frame (file, row, column, check, reason, old_value, ...).
 
     Examples
     --------
@@ -161,17 +162,18 @@ def read_path_table(source, columns: dict | None = None, sep: str = ">", allow_n
     cols = _resolve_columns(raw, PATH_ALIASES, columns, ["path", "conversions"], file)
     ledger, keep = [], pd.Series(True, index=raw.index)
     out = pd.DataFrame({"path": normalize_path(raw[cols["path"]], sep)})
-    keep &= _exclude(ledger, out["path"].isna() | (out["path"] == ""), cols["path"], "empty path", raw[cols["path"]])
+    keep &= _exclude(ledger, out["path"].isna() | (out["path"] == ""), cols["path"], "empty_path", "empty path",
+                     raw[cols["path"]], file)
     for name in ("conversions", "nulls", "value"):
         if name not in cols:
             out[name] = 0.0
             continue
         num = pd.to_numeric(raw[cols[name]], errors="coerce").astype("float64")
         bad = keep & num.isna() & raw[cols[name]].notna()
-        keep &= _exclude(ledger, bad, cols[name], f"{name} is not a number", raw[cols[name]])
+        keep &= _exclude(ledger, bad, cols[name], "not_a_number", f"{name} is not a number", raw[cols[name]], file)
         if not allow_negative:
-            keep &= _exclude(ledger, keep & (num < 0), cols[name], f"negative {name} (allow_negative=False)",
-                             raw[cols[name]])
+            keep &= _exclude(ledger, keep & (num < 0), cols[name], "negative_count",
+                             f"negative {name} (allow_negative=False)", raw[cols[name]], file)
         out[name] = num.fillna(0.0)
     for s in segments or []:
         if s not in raw.columns:
@@ -221,24 +223,29 @@ def read_events(source, columns: dict | None = None, segments: list[str] | None 
             out[name] = raw[cols[name]].astype("string").str.strip().replace("", pd.NA)
         else:
             out[name] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    ids = out["customer_id"]
     for name in ("customer_id", "channel"):
-        keep &= _exclude(ledger, keep & out[name].isna(), cols[name], f"missing {name}", raw[cols[name]])
+        keep &= _exclude(ledger, keep & out[name].isna(), cols[name], f"missing_{name}", f"missing {name}",
+                         raw[cols[name]], file, ids)
     ts_raw = raw[cols["timestamp"]]
-    ts = pd.to_datetime(ts_raw, errors="coerce", format="mixed") if ts_raw.dtype != "datetime64[ns]" else ts_raw
-    keep &= _exclude(ledger, keep & ts_raw.isna(), cols["timestamp"], "missing timestamp", ts_raw)
-    keep &= _exclude(ledger, keep & ts.isna(), cols["timestamp"], "timestamp not readable as date/time", ts_raw)
+    ts = ts_raw if pd.api.types.is_datetime64_any_dtype(ts_raw) else pd.to_datetime(ts_raw, errors="coerce",
+                                                                                    format="mixed")
+    keep &= _exclude(ledger, keep & ts_raw.isna(), cols["timestamp"], "missing_timestamp", "missing timestamp",
+                     ts_raw, file, ids)
+    keep &= _exclude(ledger, keep & ts.isna(), cols["timestamp"], "bad_timestamp",
+                     "timestamp not readable as date/time", ts_raw, file, ids)
     out["timestamp"] = ts
     if "conversion" in cols:
         conv = _to_bool(raw[cols["conversion"]])
-        keep &= _exclude(ledger, keep & conv.isna(), cols["conversion"], "conversion is not 0/1/true/false",
-                         raw[cols["conversion"]])
+        keep &= _exclude(ledger, keep & conv.isna(), cols["conversion"], "bad_conversion",
+                         "conversion is not 0/1/true/false", raw[cols["conversion"]], file, ids)
         out["conversion"] = conv.fillna(0).astype("int64")
     else:
         out["conversion"] = 0
     if "value" in cols:
         val = pd.to_numeric(raw[cols["value"]], errors="coerce").astype("float64")
-        keep &= _exclude(ledger, keep & val.isna() & raw[cols["value"]].notna(), cols["value"],
-                         "value is not a number", raw[cols["value"]])
+        keep &= _exclude(ledger, keep & val.isna() & raw[cols["value"]].notna(), cols["value"], "not_a_number",
+                         "value is not a number", raw[cols["value"]], file, ids)
         out["value"] = val.fillna(0.0)
     else:
         out["value"] = 0.0
@@ -249,8 +256,8 @@ def read_events(source, columns: dict | None = None, segments: list[str] | None 
     if drop_duplicates:
         key = ["customer_id", "timestamp", "channel", "event"]
         dup = out.loc[keep, key].duplicated(keep="first").reindex(out.index, fill_value=False)
-        keep &= _exclude(ledger, dup, cols["customer_id"], "duplicate event (same customer, time, channel, event)",
-                         raw[cols["customer_id"]])
+        keep &= _exclude(ledger, dup, cols["customer_id"], "duplicate_event",
+                         "duplicate event (same customer, time, channel, event)", raw[cols["customer_id"]], file, ids)
     excluded = _ledger(ledger)
     if len(excluded):
         log.warning("%s: %d of %d event rows excluded (see ledger)", file or "event log", len(excluded), len(raw))
@@ -298,7 +305,8 @@ def events_to_steps(events: pd.DataFrame, split_on_conversion: bool = True,
         ev[s] = g[s].transform("first")
     keep = ["journey_id", "customer_id", "step", "n_steps", "channel", "timestamp", "device", "event",
             "conversions", "nulls", "value"]
-    return ev[[c for c in keep if c in ev] + list(segments or [])]
+    keep = [c for c in keep if c in ev]
+    return ev[keep + [s for s in segments or [] if s not in keep]]
 
 
 def paths_to_steps(paths: pd.DataFrame, segments: list[str] | None = None) -> pd.DataFrame:
@@ -386,6 +394,7 @@ class Journeys(NamedTuple):
     steps: pd.DataFrame
     excluded: pd.DataFrame
     n_input: int
+    n_kept: int
     source: str
 
 
@@ -408,11 +417,11 @@ def load_journeys(path_file: str = "", event_file: str = "", segments: list[str]
         loaded = read_events(src, segments=segments)
         steps = events_to_steps(loaded.data, segments=segments)
         return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.excluded, loaded.n_input,
-                        str(getattr(src, "name", src)) if not isinstance(src, pd.DataFrame) else "<frame>")
+                        len(loaded.data), str(getattr(src, "name", src)) if not isinstance(src, pd.DataFrame) else "<frame>")
     if isinstance(path_file, pd.DataFrame) or path_file:
         src = path_file if isinstance(path_file, pd.DataFrame) else resolve_input(path_file, base)
         loaded = read_path_table(src, segments=segments)
         return Journeys(loaded.data, paths_to_steps(loaded.data, segments=segments), loaded.excluded,
-                        loaded.n_input, str(src) if not isinstance(src, pd.DataFrame) else "<frame>")
+                        loaded.n_input, len(loaded.data), str(src) if not isinstance(src, pd.DataFrame) else "<frame>")
     raise ParameterError("path_file", path_file,
                          message="give path_file (aggregated path table) or event_file (event log)")

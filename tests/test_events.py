@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import events
+from cjkit import events, ledger
 from cjkit.errors import DataError
 
 AP = "attribution_paths"
@@ -57,6 +57,12 @@ def test_event_ledger_accounts_for_every_row(tmp_path):
                        5: "missing channel", 6: "conversion is not 0/1/true/false", 7: "value is not a number",
                        9: "duplicate event (same customer, time, channel, event)"}
     assert res.data["conversion"].tolist() == [0, 1] and res.data["value"].tolist() == [0.0, 99.5]
+    # the shared ledger format: accounting adds up and each exclusion names file, column and check
+    acc = ledger.summary(res.excluded, n_input=res.n_input, n_kept=len(res.data)).iloc[0]
+    assert (acc["n_kept"], acc["n_excluded"]) == (2, 7)
+    row7 = res.excluded.set_index("row").loc[7]
+    assert (row7["file"], row7["column"], row7["check"], row7["old_value"]) == (str(f), "revenue", "not_a_number",
+                                                                              "zwölf")
 
 
 def test_missing_column_and_file_errors(tmp_path):

@@ -96,3 +96,27 @@ def test_path_report_notebook_runs_and_writes_key_figures(root, shared_data, tmp
     assert sum(figures["markov_conversions"].values()) == pytest.approx(ref["total_conversions"].sum())
     for name in ("funnel", "flow", "transitions", "attribution"):
         assert (out / "figures" / f"{name}.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_path_report_notebook_on_an_event_log_with_segments(root, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    rng = np.random.default_rng(3)
+    n = 3000
+    ev = pd.DataFrame({"customer_id": rng.integers(0, 400, n).astype(str),
+                       "timestamp": pd.Timestamp("2024-03-01") + pd.to_timedelta(rng.integers(0, 10**6, n), unit="s"),
+                       "channel": rng.choice(["organic_google", "paid_google_cpc", "email", "blog", "shop"], n),
+                       "conversion": (rng.random(n) < 0.05).astype(int), "device": rng.choice(["mobile", "desktop"], n)})
+    ev.loc[5, "customer_id"] = None  # one row for the ledger
+    ev.to_csv(tmp_path / "events.csv", index=False)
+    out = tmp_path / "report"
+    papermill.execute_notebook(
+        str(root / "notebooks" / "40_journey_paths.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
+        cwd=str(root / "notebooks"), progress_bar=False,
+        parameters={"event_file": str(tmp_path / "events.csv"), "segment_column": "device", "output_dir": str(out)})
+    figures = json.loads((out / "key_figures.json").read_text(encoding="utf-8"))
+    assert figures["level"] == "phase" and figures["n_input"] == n and figures["n_excluded"] == 1
+    assert (out / "time_between_steps.csv").is_file()
+    seg = pd.read_csv(out / "markov_by_segment.csv")
+    assert set(seg["device"]) == {"mobile", "desktop"}
+
