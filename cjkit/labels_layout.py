@@ -4,7 +4,7 @@ Used by :func:`cjkit.plots.ipa_chart`. Each label tries positions around its
 point - right, left, above, below, diagonals - first close, then further away
 with a thin leader line, and takes the first one that overlaps no other label,
 no point and no given artist and stays inside the Axes. Crowded points are
-placed first because they have the fewest free positions.
+placed first because they have the fewest free positions, and among them long labels.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ _DIRECTIONS = [((1, 0), "left", "center"), ((-1, 0), "right", "center"),
                ((0, 1), "center", "bottom"), ((0, -1), "center", "top")]
 _RADII = (7, 16, 28, 42)
 _POINT_HALF = 4.0  # half side, in points, of the square kept free around each marker
+_DISTANCE_COST = 3.0  # px² per point of offset: prefer near labels that cross a line over far ones
 
 
 def _overlap(a, b) -> float:
@@ -26,8 +27,20 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def place_labels(ax, xs, ys, texts, *, avoid=(), **text_kw) -> list:
+def _crossings(start, box, obstacles, skip: int) -> int:
+    """How many obstacles the straight leader from *start* to the centre of *box* runs through."""
+    t = np.linspace(0.15, 0.85, 12)[:, None]
+    path = start + t * (np.array([box.x0 + box.width / 2, box.y0 + box.height / 2]) - start)
+    def hit(o):
+        return bool(((path[:, 0] > o.x0) & (path[:, 0] < o.x1) & (path[:, 1] > o.y0) & (path[:, 1] < o.y1)).any())
+    return sum(hit(o) for k, o in enumerate(obstacles) if k != skip)
+
+
+def place_labels(ax, xs, ys, texts, *, avoid=(), soft=(), **text_kw) -> list:
     """Annotate points (xs, ys) of *ax* with *texts* avoiding overlaps; returns the annotations.
+
+    *avoid* are artists no label may cover (e.g. quadrant names); *soft* are artists such as
+    reference lines that labels avoid when they can, but may cross.
 
     Examples
     --------
@@ -46,9 +59,11 @@ def place_labels(ax, xs, ys, texts, *, avoid=(), **text_kw) -> list:
     obstacles = [Bbox.from_extents(px - half, py - half, px + half, py + half) for px, py in pts]
     obstacles += [a.get_window_extent(renderer) for a in avoid]
     frame = ax.get_window_extent(renderer)
+    soft_boxes = [a.get_window_extent(renderer).expanded(1.0, 1.0).padded(2) for a in soft]
     # crowded first: count neighbours within 60 px
     dist = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)) if len(pts) else np.empty((0, 0))
-    order = np.argsort(-(dist < 60 * fig.dpi / 100).sum(axis=1), kind="stable")
+    crowd = (dist < 60 * fig.dpi / 100).sum(axis=1)
+    order = np.lexsort((-np.array([len(t) for t in texts]), -crowd))  # crowded, then long labels first
     placed = [None] * len(xs)
     for i in order:
         ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(0, 0), textcoords="offset points",
@@ -60,14 +75,16 @@ def place_labels(ax, xs, ys, texts, *, avoid=(), **text_kw) -> list:
                 ann.set_ha(ha)
                 ann.set_va(va)
                 box = ann.get_window_extent(renderer).expanded(1.04, 1.1)
-                outside = box.width * box.height - _overlap(box, frame)
-                cost = outside * 10 + sum(_overlap(box, o) for k, o in enumerate(obstacles) if k != i)
+                hard = (box.width * box.height - _overlap(box, frame)
+                        + sum(_overlap(box, o) for k, o in enumerate(obstacles) if k != i))
+                if r > _RADII[0]:  # a leader line must not cross other labels or points
+                    hard += _crossings(pts[i], box, obstacles, skip=i) * box.height * box.width * 0.05
+                # covering anything is worst, crossing a reference line is mild, distance costs a little
+                cost = 10 * hard + 0.3 * sum(_overlap(box, o) for o in soft_boxes) + _DISTANCE_COST * r
                 if cost < best_cost:
                     best, best_cost = ((dx * r, dy * r), ha, va, box), cost
-                if cost == 0:
-                    break
-            if best_cost == 0:
-                break
+            if best_cost == _DISTANCE_COST * _RADII[0]:
+                break  # a free spot right next to the point: nothing can beat it
         (off, ha, va, box) = best
         ann.set_position(off)
         ann.set_ha(ha)

@@ -160,7 +160,7 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
                 ax.text(end + pad if horizontal else p, p if horizontal else end + pad, text,
                         fontsize="small", color=theme.INK, va="center" if horizontal else "bottom",
                         ha="left" if horizontal else "center", gid=f"value:{row[cat]}|{h}")
-    names = theme.axis_labels(cat, cats, lang, model)
+    names = theme.axis_labels(cat, cats, lang, model, data)
     if show_n and n in data.columns and not hue:
         ns = data.set_index(cat)[n]
         names = {c: f"{names[c]} (n\u00a0=\u00a0{theme.fmt_number(ns.get(c), lang, decimals=0)})" for c in cats}
@@ -177,7 +177,8 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
         ax.grid(axis="x", visible=False)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(value_label or theme.label("satisfaction", lang))
     (ax.set_ylabel if horizontal else ax.set_xlabel)(theme.label(cat, lang))
-    handles = [Patch(color=colours[h], label=theme.axis_labels(hue, [h], lang, model)[h]) for h in hues if hue]
+    hue_names = theme.axis_labels(hue, hues, lang, model, data) if hue else {}
+    handles = [Patch(color=colours[h], label=hue_names[h]) for h in hues if hue]
     if any_low:
         handles.append(Patch(facecolor="white", edgecolor=theme.MUTED, hatch="///",
                              label=theme.label("low_base", lang)))
@@ -289,7 +290,7 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
                 transform=ax.get_yaxis_transform(), va="center", fontweight="bold", gid=f"nps:{g}")
     ax.text(1.02, -0.65, "NPS", transform=ax.get_yaxis_transform(), va="center", color=theme.MUTED,
             fontsize="small")
-    names = theme.axis_labels(hue, groups, lang)
+    names = theme.axis_labels(hue, groups, lang, frame=data)
     bases = {g: theme.fmt_number(table.loc[g, "n"], lang, decimals=0) for g in groups}
     ax.set_yticks(range(len(groups)), [f"{names[g]} (n\u00a0=\u00a0{bases[g]})" for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.8)
@@ -345,7 +346,7 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
     if top:
         frame = frame.head(top)
     label = _auto_label(frame, label, y)
-    names = theme.axis_labels(label, frame[label], lang)
+    names = theme.axis_labels(label, frame[label], lang, frame=frame)
     pos = np.arange(len(frame))
     ax.barh(pos, frame["_part"], color=kwargs.pop("color", theme.PALETTE[0]), height=0.7, **kwargs)
     for p, (v, s) in enumerate(zip(frame["_part"], frame["_share"])):
@@ -433,16 +434,16 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline
         return lo, m + half
     ax.set_xlim(*_span(xs, xm))
     ax.set_ylim(*_span(ys, ym))
-    ax.axvline(xm, color=theme.MUTED, lw=1, ls="--", zorder=1)
-    ax.axhline(ym, color=theme.MUTED, lw=1, ls="--", zorder=1)
+    lines = [ax.axvline(xm, color=theme.MUTED, lw=1, ls="--", zorder=1),
+             ax.axhline(ym, color=theme.MUTED, lw=1, ls="--", zorder=1)]
     names_q = QUADRANTS.set_index("quadrant")[f"label_{lang}"]
     corners = {"possible_overkill": (0.01, 0.99, "left", "top"), "keep_up": (0.99, 0.99, "right", "top"),
                "low_priority": (0.01, 0.01, "left", "bottom"), "fix_first": (0.99, 0.01, "right", "bottom")}
     avoid = [ax.text(cx, cy, names_q[key], transform=ax.transAxes, ha=ha, va=va, color=QUADRANT_COLORS[key],
                      fontweight="bold", fontsize="small", gid=f"quadrant:{key}")
              for key, (cx, cy, ha, va) in corners.items()]
-    names = theme.axis_labels(label, data[label], lang)
-    place_labels(ax, xs, ys, [names[v] for v in data[label]], avoid=avoid, fontsize="small")
+    names = theme.axis_labels(label, data[label], lang, frame=data)
+    place_labels(ax, xs, ys, [names[v] for v in data[label]], avoid=avoid, soft=lines, fontsize="small")
     ax.xaxis.set_major_formatter(theme.number_formatter(lang))
     ax.yaxis.set_major_formatter(theme.number_formatter(lang))
     ax.set_xlabel(theme.label(x, lang))
@@ -452,15 +453,23 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline
 
 # --------------------------------------------------------------------------- personas and waves
 def _significant(data: pd.DataFrame, sig, alpha: float) -> pd.Series:
-    if sig is None or sig not in data.columns:
+    """Boolean marks from a bool column (True = significant) or a p-value column (< alpha).
+
+    ``sig="auto"`` takes ``significant``, else ``p_adjusted``, else ``p_value``, else none.
+    """
+    if sig == "auto":
+        sig = next((c for c in ("significant", "p_adjusted", "p_value") if c in data.columns), None)
+    elif sig is not None and sig not in data.columns:
+        raise DataError("persona_comparison: significance column is missing", column=sig)
+    if sig is None:
         return pd.Series(False, index=data.index)
     col = data[sig]
-    if pd.api.types.is_bool_dtype(col):
-        return col.fillna(False).astype(bool)
+    if pd.api.types.is_bool_dtype(col) or set(col.dropna().unique()) <= {True, False}:
+        return col.map(lambda v: v is True or v is np.True_ or v == 1).astype(bool)
     return pd.to_numeric(col, errors="coerce").lt(alpha).fillna(False).astype(bool)
 
 
-def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value", sig="p_value", alpha=0.05,
+def persona_comparison(data=None, *, x="segment", y="touchpoint", value="value", sig="auto", alpha=0.05,
                        kind="heat", order=None, y_order=None, flag="flag", model=None, scale=None,
                        decimals=1, lang="de", ax=None, **kwargs):
     """Score per persona (or segment) and touchpoint, significant differences marked.
@@ -468,12 +477,15 @@ def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value",
     Parameters
     ----------
     x : str
-        Persona/segment column (across in the heat map, colours in the dot plot).
+        Persona/segment column (across in the heat map, colours in the dot plot); the
+        default ``segment`` is what :func:`cjkit.compare.persona_comparison` returns.
     y : str
         Touchpoint or phase column (down).
-    sig : str
-        Column with p-values (marked when < ``alpha``) or booleans (marked when True),
-        e.g. the test of each persona against the rest; absent column = no marks.
+    sig : str or None
+        Column with booleans (marked when True) or p-values (marked when < ``alpha``),
+        e.g. the test of each persona against the rest. "auto": ``significant``, else
+        ``p_adjusted``, else ``p_value``, else no marks. With a ``direction`` column
+        ("higher"/"lower") the heat map shows ▲/▼ instead of *.
     kind : {"heat", "dot"}
         Heat map with printed values, or a dot plot (filled dot = significant).
 
@@ -492,15 +504,28 @@ def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value",
     data = _frame(data, "persona_comparison", [x, y, value])
     ax = _ax(ax)
     cols, rows = _levels(data[x], order), _levels(data[y], y_order)
-    shown = data[_flags(data, flag) != "suppressed"]
-    marks = _significant(data, sig, alpha)
-    grid = shown.pivot_table(index=y, columns=x, values=value, aggfunc="first", observed=True).reindex(
-        index=rows, columns=cols)
-    sig_grid = data.assign(_s=marks).pivot_table(index=y, columns=x, values="_s", aggfunc="max",
-                                                  observed=True).reindex(index=rows, columns=cols)
-    sig_grid = sig_grid.fillna(False).astype(bool)
-    xnames, ynames = theme.axis_labels(x, cols, lang, model), theme.axis_labels(y, rows, lang, model)
-    note = f"* {theme.label('significant', lang)} (p\u00a0<\u00a0{theme.fmt_number(alpha, lang, decimals=2)})"
+    dup = data.duplicated([x, y], keep=False)
+    if dup.any():
+        raise DataError(f"persona_comparison: more than one row for {x}={data.loc[dup, x].iloc[0]!r}, "
+                        f"{y}={data.loc[dup, y].iloc[0]!r}; filter to one question/metric per {y} first",
+                        row=int(np.flatnonzero(dup.to_numpy())[0]) + 1)
+    keep = (_flags(data, flag) != "suppressed").to_numpy()
+    marks = _significant(data, sig, alpha) & keep
+    arrows = {"higher": "\u25b2", "lower": "\u25bc"}  # ▲ ▼ (in DejaVu Sans)
+    direction = data["direction"].astype("string").fillna("") if "direction" in data.columns else None
+    frame = data.assign(_v=pd.to_numeric(data[value], errors="coerce").where(keep), _s=marks,
+                        _m=[(arrows.get(d, "*") if direction is not None else "*") if m else ""
+                            for m, d in zip(marks, direction if direction is not None else [""] * len(data))])
+    idx = frame.set_index([y, x])
+    full = pd.MultiIndex.from_product([rows, cols])
+    grid = idx["_v"].reindex(full).unstack().reindex(index=rows, columns=cols).astype(float)
+    mark = idx["_m"].reindex(full).unstack().reindex(index=rows, columns=cols).fillna("")
+    xnames, ynames = theme.axis_labels(x, cols, lang, model, data), theme.axis_labels(y, rows, lang, model, data)
+    p_text = f"(p\u00a0<\u00a0{theme.fmt_number(alpha, lang, decimals=2)})"
+    if direction is not None:
+        note = (f"\u25b2/\u25bc {theme.label('sig_higher_lower', lang)} {p_text}")
+    else:
+        note = f"* {theme.label('significant', lang)} {p_text}"
     if kind == "heat":
         norm = theme.satisfaction_norm(grid.to_numpy().ravel(), scale)
         mesh = ax.pcolormesh(np.ma.masked_invalid(grid.to_numpy(float)), cmap=theme.SATISFACTION_CMAP, norm=norm,
@@ -512,8 +537,8 @@ def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value",
                 if pd.isna(v):
                     ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", color=theme.MUTED)
                     continue
-                star = bool(sig_grid.loc[r, c])
-                ax.text(j + 0.5, i + 0.5, theme.fmt_number(v, lang, decimals=decimals) + ("*" if star else ""),
+                star = bool(mark.loc[r, c])
+                ax.text(j + 0.5, i + 0.5, theme.fmt_number(v, lang, decimals=decimals) + mark.loc[r, c],
                         ha="center", va="center", fontsize="small", fontweight="bold" if star else "normal",
                         color=theme.text_color(theme.SATISFACTION_CMAP(norm(v))), gid=f"cell:{r}|{c}")
                 if star:
@@ -540,7 +565,7 @@ def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value",
     for k, c in enumerate(cols):
         colour = theme.PALETTE[k % len(theme.PALETTE)]
         v = grid[c].to_numpy(float)
-        s = sig_grid[c].to_numpy()
+        s = (mark[c] != "").to_numpy()
         pos = np.arange(len(rows))
         ax.scatter(v[s], pos[s], s=60, color=colour, edgecolor=colour, zorder=3, gid=f"dot_sig:{c}")
         ax.scatter(v[~s], pos[~s], s=60, facecolor="white", edgecolor=colour, linewidth=1.6, zorder=3,
@@ -554,7 +579,8 @@ def persona_comparison(data=None, *, x="persona", y="touchpoint", value="value",
     ax.grid(axis="y", visible=False)
     handles = [plt.Line2D([], [], marker="o", ls="", color=theme.PALETTE[k % len(theme.PALETTE)], label=xnames[c])
                for k, c in enumerate(cols)]
-    handles.append(plt.Line2D([], [], marker="o", ls="", color=theme.MUTED, label=note.lstrip("* ")))
+    handles.append(plt.Line2D([], [], marker="o", ls="", color=theme.MUTED,
+                              label=f"{theme.label('significant', lang)} {p_text}"))
     handles.append(plt.Line2D([], [], marker="o", ls="", markerfacecolor="white", color=theme.MUTED,
                               label="n. s." if lang == "de" else "not significant"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title=theme.label(x, lang))
@@ -567,7 +593,8 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     """One line per group across survey waves, with confidence bands.
 
     Suppressed points are left out (the line has a gap), low-base points are drawn
-    hollow. Waves keep their Categorical order, else they are sorted.
+    hollow. Waves follow ``order``, a ``<x>_order`` column (as :func:`cjkit.compare.wave_trend`
+    returns), the Categorical order, else sorting.
 
     Examples
     --------
@@ -582,10 +609,12 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     ci = tuple(ci) if ci else None
     data = _frame(data, "wave_trend", [x, y, hue, *(ci or ())])
     ax = _ax(ax)
+    if order is None and f"{x}_order" in data.columns:  # as cjkit.compare.wave_trend returns
+        order = list(data.sort_values(f"{x}_order")[x].drop_duplicates())
     waves = (_levels(data[x], order) if order is not None or isinstance(data[x].dtype, pd.CategoricalDtype)
              else sorted(pd.unique(data[x].dropna())))
     hues = _levels(data[hue], hue_order) if hue else [None]
-    names = theme.axis_labels(hue, hues, lang, model) if hue else {None: None}
+    names = theme.axis_labels(hue, hues, lang, model, data) if hue else {None: None}
     if show_values is None:
         show_values = len(hues) <= 2
     flags = _flags(data, flag)

@@ -76,6 +76,7 @@ _LABELS = {
     "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
     "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
     "significant": ("signifikant", "significant"),
+    "sig_higher_lower": ("signifikant höher/niedriger als der Rest", "significantly higher/lower than the rest"),
 }
 
 

@@ -243,7 +243,7 @@ def personas():
 
 def test_persona_heat_values_colours_and_significance(personas):
     fig, ax = plt.subplots()
-    assert plots.persona_comparison(personas, ax=ax) is ax
+    assert plots.persona_comparison(personas, x="persona", ax=ax) is ax
     mesh = _by_gid(ax, "persona_heat")[""]
     arr = mesh.get_array()
     grid = np.ma.filled(arr.reshape(2, 3).astype(float), np.nan)  # rows: website, hotline; cols: personas
@@ -267,12 +267,30 @@ def test_persona_heat_values_colours_and_significance(personas):
 
 def test_persona_dot_plot_filled_when_significant(personas):
     fig, ax = plt.subplots()
-    plots.persona_comparison(personas, kind="dot", lang="en", ax=ax, sig="p_value", alpha=0.05)
+    plots.persona_comparison(personas, x="persona", kind="dot", lang="en", ax=ax, sig="p_value", alpha=0.05)
     assert len(_by_gid(ax, "dot_sig:")["Familien"].get_offsets()) == 1
     assert len(_by_gid(ax, "dot:")["Familien"].get_offsets()) == 1
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Website", "Hotline"]
     with pytest.raises(ParameterError, match="kind"):
-        plots.persona_comparison(personas, kind="pie", ax=ax)
+        plots.persona_comparison(personas, x="persona", kind="pie", ax=ax)
+
+
+def test_persona_table_as_compare_returns_it(personas):
+    # cjkit.compare.persona_comparison: column segment, boolean significant (object with NaN
+    # where untested), direction higher/lower, readable labels in touchpoint_label
+    t = personas.rename(columns={"persona": "segment"}).drop(columns="p_value")
+    t["significant"] = pd.Series([True, False, np.nan, True, np.nan, True], dtype=object)
+    t["direction"] = ["higher", "", "", "lower", "", "lower"]
+    t["touchpoint_label"] = t["touchpoint"].map({"website": "Webseite (eigene)", "hotline": "Hotline"})
+    fig, ax = plt.subplots()
+    plots.persona_comparison(t, ax=ax)
+    cells = {k: v.get_text() for k, v in _by_gid(ax, "cell:").items()}
+    assert cells["website|Familien"] == "4,2\u25b2" and cells["hotline|Paare"] == "3,9\u25bc"
+    assert cells["hotline|Familien"] == "3,0"
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["Webseite (eigene)", "Hotline"]
+    assert any("höher/niedriger" in a.get_text() for a in ax.texts)
+    with pytest.raises(DataError, match="more than one row"):
+        plots.persona_comparison(pd.concat([t, t.iloc[[0]]]), ax=ax)
 
 
 # ------------------------------------------------------------------ waves
@@ -327,7 +345,7 @@ def test_real_airline_survey_bars_and_personas(shared_data, tmp_path):
         prow.append({"persona": seg, "touchpoint": tp, "value": part.value.mean(),
                      "p_value": stats.ttest_ind(part.value, rest, equal_var=False).pvalue})
     ptab = pd.DataFrame(prow)
-    plots.persona_comparison(ptab, lang="en", ax=b)
+    plots.persona_comparison(ptab, x="persona", lang="en", ax=b)
     assert len(_by_gid(b, "sig:")) == int((ptab.p_value < 0.05).sum())
     fig.savefig(tmp_path / "airline.png")
     assert (tmp_path / "airline.png").stat().st_size > 10_000
