@@ -225,3 +225,77 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, role: str =
     drv = drivers.key_drivers(study.long, outcome=outcome, drivers=driver_questions(study))
     ranked = rank_painpoints(study.long, coded, drv, outcome=outcome, scales=study.scales, **kwargs)
     return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang)
+
+
+def coded_comments(study: Study, codebook="default", lang: str = "de") -> pd.DataFrame:
+    """Code every open answer of the study with the rule coder (codes, evidence spans, polarity).
+
+    Returns the coded-text frame of :func:`cjkit.coder.code_texts` (phases in the study's model).
+    """
+    from .coder import code_texts
+
+    texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
+    return code_texts(texts, codebook, model=study.model, label_lang=_check_lang(lang))
+
+
+def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None, lang: str = "de") -> pd.DataFrame:
+    """Open answers with their codes and evidence, PII masked — safe to show in a report.
+
+    Parameters
+    ----------
+    polarity : {-1, 0, 1}, optional
+        Keep only answers with at least one coded span of this polarity.
+
+    Returns
+    -------
+    DataFrame
+        respondent_id, question, text (masked), codes (labels, "; "-joined), evidence
+        ("; "-joined matched spans, masked), polarity (mean of the spans), plus the segment columns.
+    """
+    from .pii import mask_pii
+
+    _check_lang(lang)
+    keys = ["respondent_id", "question"]
+    spans = coded if polarity is None else coded[coded["polarity"] == polarity]
+    per = (spans.groupby(keys, observed=True)
+           .agg(codes=("code_label", lambda s: "; ".join(dict.fromkeys(s.astype(str)))),
+                evidence=("evidence", lambda s: "; ".join(dict.fromkeys(s.astype(str)))),
+                polarity=("polarity", "mean"))
+           .reset_index())
+    segs = [c for c in study.spec.get("segments", []) if c in study.long.columns]
+    texts = study.long.loc[study.long["type"] == "open", [*keys, "text", *segs]]
+    out = per.merge(texts, on=keys, how="left")
+    out["text"] = mask_pii(out["text"].astype("string"))
+    out["evidence"] = mask_pii(out["evidence"].astype("string"))
+    return out[[*keys, "text", "codes", "evidence", "polarity", *segs]]
+
+
+def code_counts(study: Study, coded: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """How often each code was mentioned: respondents with the code, their share of all who
+    answered the open question, and how many mentions were negative, neutral or positive."""
+    n_answered = study.long.loc[(study.long["type"] == "open") & study.long["text"].notna(), "respondent_id"].nunique()
+    if coded.empty:
+        return pd.DataFrame(columns=["code", "code_label", "phase", "touchpoint", "n_respondents", "share",
+                                     "negative", "neutral", "positive"])
+    pol = coded.assign(pol=coded["polarity"].map({-1: "negative", 0: "neutral", 1: "positive"}))
+    counts = pol.pivot_table(index="code", columns="pol", values="respondent_id", aggfunc="nunique", fill_value=0)
+    base = (coded.groupby("code", observed=True)
+            .agg(code_label=("code_label", "first"), phase=("phase", "first"), touchpoint=("touchpoint", "first"),
+                 n_respondents=("respondent_id", "nunique")))
+    out = base.join(counts.reindex(columns=["negative", "neutral", "positive"], fill_value=0)).reset_index()
+    out["share"] = out["n_respondents"] / n_answered if n_answered else np.nan
+    out = out.sort_values("n_respondents", ascending=False, ignore_index=True)
+    return add_labels(out[["code", "code_label", "phase", "touchpoint", "n_respondents", "share",
+                           "negative", "neutral", "positive"]], study, lang)
+
+
+def sentiment_vs_rating(study: Study, role: str = "overall") -> pd.DataFrame:
+    """Agreement of open-answer sentiment with the respondent's outcome rating (Spearman, kappa)."""
+    from .sentiment import agreement_with_rating, score_sentiment
+
+    texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
+    scores = score_sentiment(texts)
+    qid = study.outcome(role)
+    rating = study.long.loc[study.long["question"] == qid].set_index("respondent_id")["value"]
+    scale = study.scales[qid]
+    return agreement_with_rating(scores, scores["respondent_id"].map(rating).to_numpy(), scale=scale)
