@@ -32,8 +32,45 @@ log = logging.getLogger("cjkit.drivers")
 MAX_LMG_PREDICTORS = 15
 
 
+def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series:
+    """Numeric outcome per respondent; a text-coded (single-choice) outcome becomes 1/0.
+
+    Parameters
+    ----------
+    positive : str, optional
+        For an outcome held as labels in ``text`` (``value`` empty), the label counted as 1;
+        every other label is 0 and a missing label stays missing.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"respondent_id": ["a", "b", "c"], "question": "sat", "value": None,
+    ...                   "text": ["Satisfied", "Neutral or Dissatisfied", None]})
+    >>> outcome_values(f, "sat", positive="Satisfied").tolist()
+    [1.0, 0.0, nan]
+    """
+    o = long[long["question"] == outcome]
+    if o.empty:
+        raise ParameterError("outcome", outcome, allowed="question ids in the long frame")
+    o = o.drop_duplicates("respondent_id")
+    ids = pd.Index(o["respondent_id"].astype(str), name="respondent_id")
+    numeric = pd.to_numeric(o["value"], errors="coerce")
+    if positive is None:
+        if numeric.notna().any():
+            return pd.Series(numeric.to_numpy(float), index=ids, name=outcome)
+        levels = sorted(o["text"].dropna().astype(str).unique()) if "text" in o.columns else []
+        raise ParameterError("positive", None, allowed=levels or "a label of the outcome",
+                             message=f"outcome '{outcome}' has labels but no numeric values; "
+                             "name the label that counts as 1 with positive=")
+    labels = o["text"] if "text" in o.columns and o["text"].notna().any() else o["value"]
+    labels = labels.astype("string")
+    if not (labels == str(positive)).any():
+        raise ParameterError("positive", positive, allowed=sorted(labels.dropna().unique()))
+    coded = np.where(labels.isna().to_numpy(), np.nan, (labels == str(positive)).fillna(False).to_numpy(float))
+    return pd.Series(coded, index=ids, name=outcome)
+
+
 def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str = "weight",
-                  roles=("driver",)) -> pd.DataFrame:
+                  roles=("driver",), positive=None) -> pd.DataFrame:
     """Wide respondent x question matrix of the outcome and driver ratings (listwise complete).
 
     Respondents with a missing outcome or driver answer are excluded and counted: the result's
@@ -75,6 +112,7 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
                         column="question")
     mat = np.full((len(ids), len(cols)), np.nan)
     mat[rid, qpos] = d["value"].to_numpy(dtype=float)
+    mat[:, 0] = outcome_values(long, outcome, positive).reindex(pd.Index(ids).astype(str)).to_numpy()
     wide = pd.DataFrame(mat, index=pd.Index(ids, name="respondent_id"), columns=cols)
     w = np.ones(len(ids))
     w[rid] = weights_of(long.loc[sel], weight)
@@ -266,7 +304,7 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
 
 
 def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = "auto",
-                weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+                positive=None, weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Which ratings drive the outcome: coefficients plus relative weights and LMG.
 
     Parameters
@@ -279,6 +317,9 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
         Driver question ids; default all questions with role ``driver``.
     model : {"auto", "ols", "logit", "ordinal"}
         ``auto`` uses logit for a two-level outcome, else OLS.
+    positive : str, optional
+        For a text-coded outcome (e.g. "Satisfied" / "Neutral or Dissatisfied"), the label
+        counted as 1; see :func:`outcome_values`.
 
     Returns
     -------
@@ -292,7 +333,7 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
     --------
     >>> key_drivers(long, outcome="overall")  # doctest: +SKIP
     """
-    data = driver_matrix(long, outcome, drivers, weight=weight)
+    data = driver_matrix(long, outcome, drivers, weight=weight, positive=positive)
     drivers = [c for c in data.columns if c not in (outcome, "weight")]
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     if len(data) < max(suppress_n, len(drivers) + 2):

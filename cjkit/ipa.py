@@ -107,7 +107,8 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
 
 def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
         importance: str = "relative_weight_pct", split=("mean", "mean"), lang: str = "de",
-        weight: str = "weight", min_n=None, suppress_n=None, model: str = "auto") -> pd.DataFrame:
+        weight: str = "weight", min_n=None, suppress_n=None, model: str = "auto",
+        positive=None) -> pd.DataFrame:
     """Run driver analysis and metrics on the long frame, then :func:`importance_performance`.
 
     Examples
@@ -117,7 +118,7 @@ def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
     from .drivers import key_drivers
     from .metrics import metrics
     kd = key_drivers(long, outcome, drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
-                     model=model)
+                     model=model, positive=positive)
     perf = metrics(long, by=["question"], questions=list(kd["driver"]), metrics=[metric],
                    weight=weight, min_n=min_n, suppress_n=suppress_n)
     return importance_performance(kd, perf, importance=importance, metric=metric, split=split, lang=lang)

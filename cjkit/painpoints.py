@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CjkitError, ParameterError
+from .drivers import outcome_values
 from .metrics import SCALE_TYPES, _scales, weights_of
 from .significance import apply_base_rule, resolve_base_rule
 
@@ -94,12 +95,6 @@ def _unit_ratings(long, level, scales, weight, y):
     return out
 
 
-def _outcome_values(long, outcome, weight):
-    o = long[(long["question"] == outcome) & long["value"].notna()]
-    o = o.drop_duplicates("respondent_id")
-    return pd.Series(o["value"].to_numpy(float), index=o["respondent_id"].to_numpy())
-
-
 def _mentions(coded, long, level, weight, y, n_respondents):
     missing = [c for c in CODED_COLUMNS if c not in coded.columns]
     if missing:
@@ -143,7 +138,7 @@ def _examples(neg, long, level, n_examples, mask):
 
 def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
                     drivers: pd.DataFrame | None = None, *, outcome: str | None = None,
-                    level=("phase", "touchpoint"), components: dict | None = None, scales=None,
+                    level=("phase", "touchpoint"), positive=None, components: dict | None = None, scales=None,
                     weight: str = "weight", n_examples: int = 3, mask=None,
                     min_n=None, suppress_n=None) -> pd.DataFrame:
     """Rank phases/touchpoints by how much they hurt, with the evidence for each.
@@ -158,6 +153,8 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
         Output of :func:`cjkit.drivers.key_drivers` (driver, phase, touchpoint, relative_weight_pct).
     outcome : str, optional
         Outcome question id for ``effect`` (e.g. overall satisfaction).
+    positive : str, optional
+        For a text-coded outcome, the label counted as 1 (see :func:`cjkit.drivers.outcome_values`).
     level : sequence of str
         Unit of the ranking, e.g. ``("phase",)`` or ``("phase", "touchpoint")``.
     components : dict, optional
@@ -187,9 +184,7 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     if unknown:
         raise ParameterError("components", sorted(unknown), allowed=list(DEFAULT_COMPONENTS))
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    y = _outcome_values(long, outcome, weight) if outcome is not None else None
-    if outcome is not None and y.empty:
-        raise ParameterError("outcome", outcome, allowed="a question id with numeric answers")
+    y = outcome_values(long, outcome, positive).dropna() if outcome is not None else None
     units = _unit_ratings(long, level, scales, weight, y)
     n_resp = long["respondent_id"].nunique()
     neg = None

@@ -184,3 +184,35 @@ def test_airline_drivers_of_satisfaction(shared_data):
     assert kd["n"].iloc[0] + kd["n_excluded"].iloc[0] == len(wide)
     assert kd["driver"].iloc[0] == "online_boarding"
     assert kd["relative_weight"].rank().corr(kd["lmg"].rank(), method="spearman") > 0.9
+
+
+def test_text_coded_outcome_needs_positive_label():
+    long = pd.DataFrame({"respondent_id": ["a", "b", "c", "a", "b", "c"],
+                         "question": ["sat"] * 3 + ["x"] * 3, "role": ["outcome"] * 3 + ["driver"] * 3,
+                         "value": [np.nan] * 3 + [1.0, 2.0, 3.0],
+                         "text": ["Satisfied", "Neutral", "Satisfied", None, None, None]})
+    with pytest.raises(ParameterError, match=r"positive.*Neutral, Satisfied"):
+        driver_matrix(long, "sat")
+    with pytest.raises(ParameterError, match="positive"):
+        driver_matrix(long, "sat", positive="satisfied")  # labels are case-sensitive
+    assert driver_matrix(long, "sat", positive="Satisfied")["sat"].tolist() == [1.0, 0.0, 1.0]
+
+
+@pytest.mark.slow
+def test_airline_spec_long_frame_gives_the_same_drivers(shared_data, root):
+    spec_path = root / "surveys" / "airline" / "spec.yaml"
+    if not spec_path.exists():
+        pytest.skip("surveys/airline/spec.yaml not present")
+    from cjkit.spec import load_spec, to_long
+    from test_metrics import _airline_long
+    wide = pd.read_csv(shared_data / "airline_satisfaction" / "airline_passenger_satisfaction.zip").sample(
+        8_000, random_state=3)
+    via_spec = key_drivers(to_long(wide, load_spec(spec_path)), "satisfaction", positive="Satisfied")
+    mine = _airline_long(wide)
+    mine = pd.concat([mine, pd.DataFrame({"respondent_id": wide["ID"].astype(str), "question": "satisfaction",
+                                          "role": "overall", "weight": 1.0,
+                                          "value": (wide["Satisfaction"] == "Satisfied").astype(float).to_numpy()})])
+    ours = key_drivers(mine, "satisfaction")
+    assert via_spec["r2"].iloc[0] == pytest.approx(ours["r2"].iloc[0])
+    assert sorted(via_spec["relative_weight"]) == pytest.approx(sorted(ours["relative_weight"]))
+    assert via_spec["n"].iloc[0] == ours["n"].iloc[0]
