@@ -88,13 +88,15 @@ def _scale(values: np.ndarray, name: str):
         if std and std[0] < hi:
             hi = std[0]
             main = {v for v in main if v <= hi}
-    if missing and max(missing) <= hi:  # 9 inside a 0-10 scale is an answer, not a code
-        main |= {m for m in missing if lo <= m <= hi}
-        missing = [m for m in missing if not lo <= m <= hi]
+    # 9 inside a 0-10 scale is an answer, not a code
+    main |= {m for m in missing if lo <= m <= hi}
+    missing = [m for m in missing if not lo <= m <= hi]
     if lo < 0 or hi > 10 or hi < 3:
         return None
     if hi == 10 and lo <= 1:
-        return ("nps" if (NPS_NAMES.search(name) or lo == 0) else "rating"), 0 if lo == 0 else 1, 10, missing
+        if NPS_NAMES.search(name) or lo == 0:
+            return "nps", 0, 10, missing
+        return "rating", 1, 10, missing
     if hi in (4, 5, 6, 7):
         return "rating", min(lo, 1), hi, missing
     return None
@@ -113,6 +115,29 @@ def _touchpoint(text: str, catalog: pd.DataFrame) -> str | None:
                     rf"(?<![a-zäöüß]){re.escape(n.lower())}(?![a-zäöüß])", low):
                 best, best_len = tp["id"], len(n)
     return best
+
+
+def _labelled(col, s: pd.Series, labels: dict, used: set, text: str) -> dict | None:
+    """A question from a column with value labels (SPSS): consecutive integer codes 1..k (k >= 3)
+    are a rating scale with those labels, negative codes missing; anything else single choice."""
+    name = str(col)
+    q: dict = {"id": _qid(name, used)}
+    if q["id"] != name:
+        q["column"] = name
+    if text and text != name:
+        q["text"] = str(text)[:300]
+    codes = [k for k in labels if isinstance(k, (int, float)) and float(k).is_integer()]
+    valid = sorted(int(k) for k in codes if k >= 0)
+    missing = sorted(int(k) for k in codes if k < 0)
+    if len(valid) >= 3 and valid == list(range(valid[0], valid[-1] + 1)) and valid[0] in (0, 1):
+        q.update(type="rating", scale={"min": valid[0], "max": valid[-1],
+                                       "labels": {k: str(labels[k]) for k in valid}})
+        if missing:
+            q["missing"] = missing
+            q["missing_labels"] = {str(m): str(labels[m]) for m in missing}
+    else:
+        q["type"] = "single"
+    return q
 
 
 def infer_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "survey",
@@ -164,6 +189,11 @@ def infer_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "s
         s, name = wide[col], str(col)
         text = texts.get(col, name)
         if s.isna().all():
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype) and col in labels:
+            q = _labelled(col, s, labels[col], used, text)
+            if q:
+                questions.append(q)
             continue
         num = _numeric(s) if not isinstance(s.dtype, pd.CategoricalDtype) else None
         if _is_date(s):

@@ -15,6 +15,7 @@ Examples
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .errors import CjkitError
@@ -67,10 +68,19 @@ def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=
     frame = pd.DataFrame({"file": per_row(None if file is None else str(file)), "row": rows,
                           "respondent_id": per_row(respondent_ids), "column": per_row(column), "check": check,
                           "action": action, "reason": per_row(reason),
-                          "old_value": [None if _isna(v) else str(v) for v in per_row(old_values)],
-                          "new_value": [None if _isna(v) else str(v) for v in per_row(new_values)]},
+                          "old_value": [_text(v) for v in per_row(old_values)],
+                          "new_value": [_text(v) for v in per_row(new_values)]},
                          columns=COLUMNS)
     return _typed(frame)
+
+
+def _text(v):
+    """Values as the researcher typed them: 7.0 read as float is shown as '7'."""
+    if _isna(v):
+        return None
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _isna(v) -> bool:
