@@ -81,6 +81,14 @@ def test_bad_input_errors():
                                 lang="fr")
 
 
+def test_notebook_parameters_all_parse_with_help(root):
+    papermill = pytest.importorskip("papermill")
+    params = papermill.inspect_notebook(str(root / "notebooks" / "40_journey_paths.ipynb"))
+    assert {"path_file", "event_file", "journey_model", "channel_map", "segment_column", "markov_order",
+            "max_steps", "top_n", "lang", "output_dir"} == set(params)
+    assert all(p["help"] and p["inferred_type_name"] in ("str", "int") for p in params.values())
+
+
 @pytest.mark.slow
 def test_path_report_notebook_runs_and_writes_key_figures(root, shared_data, tmp_path):
     papermill = pytest.importorskip("papermill")
