@@ -12,8 +12,8 @@ import yaml
 
 from cjkit.batch import Job, execute
 
-PAYLOAD = ("Das WLAN war extrem langsam <script>document.title='PWNED'</script> "
-           "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> =HYPERLINK(\"http://evil.example\",\"klick\")")
+PAYLOAD = ("=HYPERLINK(\"http://evil.example\",\"klick\") Das WLAN war extrem langsam "
+           "<script>document.title='PWNED'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -68,6 +68,6 @@ def test_verbatims_render_as_text_in_chromium(hostile_report, tmp_path):
 def test_excel_export_neutralises_formula(hostile_report):
     book = openpyxl.load_workbook(hostile_report / "hostile" / "pain_points.xlsx")
     texts = [c.value for row in book["Verbatims"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
-    assert any("=HYPERLINK" in t for t in texts)
+    assert any(t.startswith("'=HYPERLINK") for t in texts)    # quoted: stays text in Excel
     assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
