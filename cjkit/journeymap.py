@@ -178,7 +178,10 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
     ax = plt.gca() if ax is None else ax
     phases, rows, cells, norm = prep["phases"], prep["rows"], prep["cells"], prep["norm"]
     cmap = theme.SATISFACTION_CMAP
-    plabels = theme.phase_labels(model, lang) if model is not None else {}
+    # catalog names first; a table's own *_label columns name ids the catalogs do not know
+    named = data.rename(columns={phase: "phase", f"{phase}_label": "phase_label", touchpoint: "touchpoint",
+                                 f"{touchpoint}_label": "touchpoint_label"})
+    plabels = theme.axis_labels("phase", phases, lang, model, named)
     for j, p in enumerate(phases):
         _chevron(ax, j, plabels.get(p, p), j == 0)
     for i, tp in enumerate(rows):
@@ -209,7 +212,7 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
         _draw_emotion(ax, prep["emotion"], norm, lang, decimals, percent)
     if pain_points is not None:
         _draw_pain(ax, pain_points, phases, rows, prep["emotion"], norm, top)
-    tlabels = theme.touchpoint_labels(rows, lang)
+    tlabels = theme.axis_labels("touchpoint", rows, lang, frame=named)
     strip = [] if emotion is False else [(HEADER_TOP + 1.15 + EMOTION_HEIGHT / 2, theme.label("emotion_curve", lang))]
     ticks = strip + [(i + 0.5, tlabels[r]) for i, r in enumerate(rows)]
     ax.set_yticks([t[0] for t in ticks], [t[1] for t in ticks])

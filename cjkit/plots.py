@@ -452,7 +452,7 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline
 
 
 # --------------------------------------------------------------------------- personas and waves
-def _significant(data: pd.DataFrame, sig, alpha: float) -> pd.Series:
+def _significant(data: pd.DataFrame, sig, alpha: float, func: str = "persona_comparison") -> pd.Series:
     """Boolean marks from a bool column (True = significant) or a p-value column (< alpha).
 
     ``sig="auto"`` takes ``significant``, else ``p_adjusted``, else ``p_value``, else none.
@@ -460,7 +460,7 @@ def _significant(data: pd.DataFrame, sig, alpha: float) -> pd.Series:
     if sig == "auto":
         sig = next((c for c in ("significant", "p_adjusted", "p_value") if c in data.columns), None)
     elif sig is not None and sig not in data.columns:
-        raise DataError("persona_comparison: significance column is missing", column=sig)
+        raise DataError(f"{func}: significance column is missing", column=sig)
     if sig is None:
         return pd.Series(False, index=data.index)
     col = data[sig]
@@ -588,12 +588,14 @@ def persona_comparison(data=None, *, x="segment", y="touchpoint", value="value",
 
 
 def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_order=None,
-               ci=("ci_low", "ci_high"), flag="flag", model=None, scale=None, show_values=None,
-               decimals=1, percent=False, value_label=None, lang="de", ax=None, **kwargs):
+               ci=("ci_low", "ci_high"), flag="flag", sig="auto", alpha=0.05, model=None, scale=None,
+               show_values=None, decimals=1, percent=False, value_label=None, lang="de", ax=None, **kwargs):
     """One line per group across survey waves, with confidence bands.
 
     Suppressed points are left out (the line has a gap), low-base points are drawn
-    hollow. Waves follow ``order``, a ``<x>_order`` column (as :func:`cjkit.compare.wave_trend`
+    hollow, and points whose change against the previous wave is significant (``sig``:
+    a boolean or p-value column as :func:`cjkit.compare.wave_trend` returns; "auto" =
+    ``significant``, ``p_adjusted`` or ``p_value`` if present) get a ring. Waves follow ``order``, a ``<x>_order`` column (as :func:`cjkit.compare.wave_trend`
     returns), the Categorical order, else sorting.
 
     Examples
@@ -618,6 +620,7 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     if show_values is None:
         show_values = len(hues) <= 2
     flags = _flags(data, flag)
+    data = data.assign(_sig=_significant(data, sig, alpha, "wave_trend") & (flags != "suppressed"))
     pos = np.arange(len(waves))
     for k, h in enumerate(hues):
         part = data if h is None else data[data[hue] == h]
@@ -634,6 +637,10 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
         if low.any():
             ax.plot(pos[low], vals.to_numpy()[low], ls="", marker="o", markerfacecolor="white", color=colour,
                     zorder=3, gid=f"low_base:{h}")
+        ring = part["_sig"].fillna(False).astype(bool).to_numpy() & vals.notna().to_numpy()
+        if ring.any():
+            ax.scatter(pos[ring], vals.to_numpy()[ring], s=190, facecolor="none", edgecolor=theme.INK,
+                       linewidth=1.3, zorder=4, gid=f"sig:{h}")
         if ci:
             lo = part[ci[0]].astype(float).where(vals.notna()).to_numpy()
             hi = part[ci[1]].astype(float).where(vals.notna()).to_numpy()
@@ -654,6 +661,9 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     ax.set_ylabel(value_label or theme.label("satisfaction", lang))
     ax.grid(axis="x", visible=False)
     handles, _ = ax.get_legend_handles_labels()
+    if data["_sig"].any():
+        handles.append(plt.Line2D([], [], marker="o", ls="", markersize=11, markerfacecolor="none",
+                                  color=theme.INK, label=theme.label("sig_change", lang)))
     if (flags == "low_base").any():
         handles.append(plt.Line2D([], [], marker="o", ls="", markerfacecolor="white", color=theme.MUTED,
                                   label=theme.label("low_base", lang)))

@@ -76,6 +76,7 @@ _LABELS = {
     "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
     "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
     "significant": ("signifikant", "significant"),
+    "sig_change": ("Signifikante Veränderung zur Vorwelle", "Significant change vs previous wave"),
     "sig_higher_lower": ("signifikant höher/niedriger als der Rest", "significantly higher/lower than the rest"),
 }
 
@@ -182,21 +183,31 @@ def touchpoint_labels(ids, lang: str = "de", catalog: pd.DataFrame | None = None
 def axis_labels(column: str, values, lang: str = "de", model=None, frame: pd.DataFrame | None = None) -> dict:
     """Readable tick labels for the values of a group column (phase, touchpoint or other).
 
-    A ``<column>_label`` column in *frame* (as the report tables carry, also for survey-specific
-    touchpoint catalogs) wins; then the model (phases) or the default catalog (touchpoints);
-    anything else shows its value.
+    Phases are named by *model*, touchpoints by the default catalog, both in *lang*. Ids
+    these do not know (e.g. from a survey-specific touchpoint catalog) take the
+    ``<column>_label`` column of *frame* if there is one (as the report tables carry),
+    else they show their value.
     """
+    values = list(values)
+    if column == "phase":
+        known = phase_labels(model, lang)
+    elif column == "touchpoint":
+        from . import touchpoints
+        catalog = touchpoints.labels(lang)
+        known = {v: catalog[v] for v in values if v in catalog}
+    else:
+        known = {}
     own = {}
     if frame is not None and f"{column}_label" in frame.columns:
         pairs = frame[[column, f"{column}_label"]].dropna().drop_duplicates(column)
         own = dict(zip(pairs[column].astype(str), pairs[f"{column}_label"].astype(str)))
-    if column == "phase":
-        known = {**phase_labels(model, lang), **own}
-    elif column == "touchpoint":
-        known = {**touchpoint_labels([v for v in values if str(v) not in own], lang), **own}
-    else:
-        known = own
-    return {v: known.get(str(v), known.get(v, str(v))) for v in values}
+    out = {}
+    for v in values:
+        key = str(v)
+        out[v] = known.get(v, known.get(key, own.get(key, key)))
+        if out[v] == key and column == "touchpoint":
+            log.debug("touchpoint %r is not in the catalog; its id is used as label", v)
+    return out
 
 
 def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:

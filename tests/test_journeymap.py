@@ -152,6 +152,16 @@ def test_without_model_uses_categorical_order_and_ids():
     assert [x.get_text() for x in ax.get_yticklabels()][1:] == ["Hotline", "my_kiosk"]
 
 
+def test_survey_specific_touchpoints_named_by_table_labels(table):
+    t = pd.concat([table, pd.DataFrame({"phase": ["conversion"], "touchpoint": ["online_boarding"],
+                                        "value": [3.3], "n": [99], "flag": [""]})])
+    t["touchpoint_label"] = t["touchpoint"].map({"online_boarding": "Online boarding"})
+    fig, ax = plt.subplots()
+    journey_map(t, model="accra", lang="en", ax=ax)
+    labels = [x.get_text() for x in ax.get_yticklabels()]
+    assert "Online boarding" in labels and "Advertising" in labels
+
+
 def test_bad_input_is_named(table):
     with pytest.raises(DataError, match="column 'phase'.*not in model 'accra'"):
         journey_map(table.assign(phase="somewhere"), model="accra")

@@ -281,13 +281,15 @@ def test_persona_table_as_compare_returns_it(personas):
     t = personas.rename(columns={"persona": "segment"}).drop(columns="p_value")
     t["significant"] = pd.Series([True, False, np.nan, True, np.nan, True], dtype=object)
     t["direction"] = ["higher", "", "", "lower", "", "lower"]
-    t["touchpoint_label"] = t["touchpoint"].map({"website": "Webseite (eigene)", "hotline": "Hotline"})
+    t.loc[t.touchpoint == "website", "touchpoint"] = "own_portal"  # survey-specific, not in the catalog
+    t["touchpoint_label"] = t["touchpoint"].map({"own_portal": "Kundenportal", "hotline": "Hotline (EN?)"})
     fig, ax = plt.subplots()
     plots.persona_comparison(t, ax=ax)
     cells = {k: v.get_text() for k, v in _by_gid(ax, "cell:").items()}
-    assert cells["website|Familien"] == "4,2\u25b2" and cells["hotline|Paare"] == "3,9\u25bc"
+    assert cells["own_portal|Familien"] == "4,2\u25b2" and cells["hotline|Paare"] == "3,9\u25bc"
     assert cells["hotline|Familien"] == "3,0"
-    assert [x.get_text() for x in ax.get_yticklabels()] == ["Webseite (eigene)", "Hotline"]
+    # catalog ids get the catalog's name in lang; unknown ids the table's own label
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["Kundenportal", "Hotline"]
     assert any("höher/niedriger" in a.get_text() for a in ax.texts)
     with pytest.raises(DataError, match="more than one row"):
         plots.persona_comparison(pd.concat([t, t.iloc[[0]]]), ax=ax)
@@ -314,6 +316,20 @@ def test_wave_trend_lines_bands_and_gaps():
     legend = [x.get_text() for x in ax.get_legend().texts]
     assert legend[:2] == ["Website", "Hotline"] and legend[-1].startswith("Low base")
     assert ax.get_xlabel() == "Wave"
+
+
+def test_wave_trend_rings_significant_changes_in_wave_order_column():
+    # as cjkit.compare.wave_trend returns: wave strings, wave_order, significant (object, NaN first wave)
+    t = pd.DataFrame({"wave": ["Frühjahr", "Herbst", "Sommer"], "wave_order": [0, 2, 1],
+                      "value": [3.1, 3.9, 3.2], "ci_low": [3.0, 3.8, 3.1], "ci_high": [3.2, 4.0, 3.3],
+                      "significant": pd.Series([np.nan, True, False], dtype=object), "flag": ""})
+    fig, ax = plt.subplots()
+    plots.wave_trend(t, lang="de", ax=ax)
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["Frühjahr", "Sommer", "Herbst"]
+    np.testing.assert_allclose(_by_gid(ax, "trend:")["None"].get_ydata(), [3.1, 3.2, 3.9])
+    ring = _by_gid(ax, "sig:")["None"]
+    np.testing.assert_allclose(ring.get_offsets(), [[2, 3.9]])
+    assert [x.get_text() for x in ax.get_legend().texts] == ["Signifikante Veränderung zur Vorwelle"]
 
 
 # ------------------------------------------------------------------ real data
