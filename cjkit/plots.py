@@ -86,7 +86,7 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
     scale : tuple, optional
         (min, max) of the value axis; bars start at min (default 0).
     show_n : bool
-        Append the base "(n = 123)" to category labels.
+        Append the base "(n = 123)" to category labels (without ``hue``).
     **kwargs
         Passed to ``Axes.bar``/``barh``.
 
@@ -121,6 +121,8 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
         first = data.loc[dup, keys].iloc[0].tolist()
         raise DataError(f"satisfaction_bars: more than one row for {dict(zip(keys, first))}; "
                         "filter the metric table to one metric first", row=int(np.argmax(dup.to_numpy())) + 1)
+    if data[cat].isna().any():
+        log.info("satisfaction_bars: %d rows without a %s are not shown", int(data[cat].isna().sum()), cat)
     ax = _ax(ax)
     flags = _flags(data, flag)
     base = scale[0] if scale else 0.0
@@ -139,7 +141,7 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
             p = pos_of[row[cat]] - 0.4 + width * (j + 0.5)
             if flags[idx] == "suppressed" or pd.isna(row[val]):
                 ax.text(base + pad if horizontal else p, p if horizontal else base + pad,
-                        theme.label("not_shown", lang).split(" (")[0], fontsize="x-small", style="italic",
+                        theme.label("not_shown_short", lang), fontsize="x-small", style="italic",
                         color=theme.MUTED, ha="left" if horizontal else "center",
                         va="center" if horizontal else "bottom", rotation=0 if horizontal else 90)
                 continue
@@ -197,15 +199,17 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> nps_table(pd.DataFrame({"value": [0, 7, 9, 10]}))[["n", "nps"]].iloc[0].tolist()
-    [4.0, 25.0]
+    >>> t = nps_table(pd.DataFrame({"value": [0, 7, 9, 10]}))
+    >>> int(t.loc[0, "n"]), float(t.loc[0, "nps"])
+    (4, 25.0)
     """
     data = _frame(data, "nps_table", [x, hue, weights])
     vals = pd.to_numeric(data[x], errors="coerce")
     bad = (data[x].notna() & vals.isna()) | ~(vals.isna() | (vals.between(0, 10) & (vals % 1 == 0)))
     if bad.any():
         pos = int(np.argmax(bad.to_numpy()))
-        raise DataError(f"NPS answers must be whole numbers 0-10, got {data[x].iloc[pos]!r}", row=pos + 1, column=x)
+        raise DataError(f"NPS answers must be whole numbers 0-10, got {data[x].iloc[pos]!r}",
+                        row=pos + 1, column=x)
     if vals.isna().any():
         log.info("nps: %d rows without an answer in column %r are not counted", int(vals.isna().sum()), x)
     w = data[weights].astype(float) if weights else pd.Series(1.0, index=data.index)
@@ -215,7 +219,7 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
     for g, part in frame.groupby("g", sort=False, observed=True):
         tot = part["w"].sum()
         share = part.groupby("cls")["w"].sum().reindex(["detractor", "passive", "promoter"], fill_value=0) / tot
-        rows.append({"group": g, "n": float(len(part)), "n_weighted": tot, **share.to_dict(),
+        rows.append({"group": g, "n": len(part), "n_weighted": tot, **share.to_dict(),
                      "nps": 100 * (share["promoter"] - share["detractor"])})
     out = pd.DataFrame(rows)
     return out.rename(columns={"group": hue}) if hue else out.drop(columns="group")
@@ -281,7 +285,8 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
         left = 0.0
         for c in classes:
             s = table.loc[g, c]
-            ax.barh(i, s, left=left, color=theme.NPS_COLORS[c], height=0.65, edgecolor="white", linewidth=1, **kwargs)
+            ax.barh(i, s, left=left, color=theme.NPS_COLORS[c], height=0.65, edgecolor="white", linewidth=1,
+                    **kwargs)
             if s >= 0.06:  # only label segments wide enough for the text
                 ax.text(left + s / 2, i, theme.fmt_number(s, lang, decimals=0, percent=True), ha="center",
                         va="center", fontsize="small", color="white" if c != "passive" else theme.INK)
@@ -595,8 +600,9 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     Suppressed points are left out (the line has a gap), low-base points are drawn
     hollow, and points whose change against the previous wave is significant (``sig``:
     a boolean or p-value column as :func:`cjkit.compare.wave_trend` returns; "auto" =
-    ``significant``, ``p_adjusted`` or ``p_value`` if present) get a ring. Waves follow ``order``, a ``<x>_order`` column (as :func:`cjkit.compare.wave_trend`
-    returns), the Categorical order, else sorting.
+    ``significant``, ``p_adjusted`` or ``p_value`` if present) get a ring. Waves follow
+    ``order``, a ``<x>_order`` column (as :func:`cjkit.compare.wave_trend` returns), the
+    Categorical order, else sorting.
 
     Examples
     --------

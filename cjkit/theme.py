@@ -72,7 +72,7 @@ _LABELS = {
     "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren",
                  "Low base – interpret with caution"),
     "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
-    "not_shown": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
+    "not_shown_short": ("Nicht ausgewiesen", "Not shown"),
     "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
     "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
     "significant": ("signifikant", "significant"),
