@@ -171,3 +171,23 @@ def test_bad_input_errors():
         attribution.heuristic(pd.DataFrame({"path": ["a"], "conversions": [1.0]}), models=["u_shape"])
     with pytest.raises(DataError, match="path table"):
         attribution.heuristic(pd.DataFrame({"x": [1]}))
+
+
+def test_heuristics_match_touch_by_touch_loop_on_channelattribution_data(ca_data):
+    # pychattr's dictionary accumulation, one path and one touch at a time, with values too
+    ref = defaultdict(lambda: defaultdict(float))
+    for path, conv, val in zip(ca_data["path"], ca_data["conversions"], ca_data["value"]):
+        touches = [t.strip() for t in path.split(">")]
+        ref["first_touch"][touches[0]] += val
+        ref["last_touch"][touches[-1]] += val
+        for t in touches:
+            ref["linear"][t] += val / len(touches)
+        ref["first_touch_c"][touches[0]] += conv
+    got = attribution.heuristic(ca_data, models=["first_touch", "last_touch", "linear"])
+    for model in ("first_touch", "last_touch", "linear"):
+        g = got[got.model == model].set_index("channel")["value"]
+        r = pd.Series(ref[model])
+        np.testing.assert_allclose(g.loc[r.index], r, rtol=1e-10, err_msg=model)
+    g = got[got.model == "first_touch"].set_index("channel")["conversions"]
+    r = pd.Series(ref["first_touch_c"])
+    np.testing.assert_allclose(g.loc[r.index], r)
