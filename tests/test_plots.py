@@ -365,3 +365,25 @@ def test_real_airline_survey_bars_and_personas(shared_data, tmp_path):
     assert len(_by_gid(b, "sig:")) == int((ptab.p_value < 0.05).sum())
     fig.savefig(tmp_path / "airline.png")
     assert (tmp_path / "airline.png").stat().st_size > 10_000
+
+
+def test_every_chart_returns_the_axes_it_was_given(sat, nps_answers, ipa_table, personas):
+    drivers = pd.DataFrame({"driver": ["q1", "q2"], "touchpoint": ["website", "hotline"],
+                            "relative_weight": [0.3, 0.1], "r2": 0.4})
+    waves = pd.DataFrame({"wave": ["W1", "W2"], "value": [3.0, 3.2], "ci_low": [2.9, 3.1], "ci_high": [3.1, 3.3]})
+    calls = [lambda ax: plots.satisfaction_bars(sat, ax=ax),
+             lambda ax: plots.nps_distribution(nps_answers, ax=ax),
+             lambda ax: plots.nps_distribution(nps_answers, hue="persona", ax=ax),
+             lambda ax: plots.driver_chart(drivers, ax=ax),
+             lambda ax: plots.ipa_chart(ipa_table, ax=ax),
+             lambda ax: plots.persona_comparison(personas, x="persona", ax=ax),
+             lambda ax: plots.persona_comparison(personas, x="persona", kind="dot", ax=ax),
+             lambda ax: plots.wave_trend(waves, ax=ax)]
+    fig, axes = plt.subplots(2, 4, figsize=(20, 8))
+    for call, ax in zip(calls, axes.ravel()):
+        assert call(ax) is ax
+        assert ax.has_data() or ax.texts
+    # without ax= they draw on the current Axes, like seaborn
+    plt.figure()
+    current = plt.gca()
+    assert plots.driver_chart(drivers) is current
