@@ -191,3 +191,13 @@ def test_heuristics_match_touch_by_touch_loop_on_channelattribution_data(ca_data
     g = got[got.model == "first_touch"].set_index("channel")["conversions"]
     r = pd.Series(ref["first_touch_c"])
     np.testing.assert_allclose(g.loc[r.index], r)
+
+
+def test_heuristic_by_segment_equals_separate_runs(ca_data):
+    d = ca_data.assign(seg=np.where(np.arange(len(ca_data)) % 3 == 0, "a", "b"))
+    by = attribution.heuristic(d, by=["seg"])
+    alone = attribution.heuristic(d[d.seg == "a"])
+    part = by[by.seg == "a"].drop(columns="seg").reset_index(drop=True)
+    m = part.merge(alone, on=["model", "channel"], suffixes=("", "_alone"))
+    assert len(m) == len(alone)
+    np.testing.assert_allclose(m["conversions"], m["conversions_alone"])
