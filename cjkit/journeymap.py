@@ -81,11 +81,19 @@ def _prepare(data, *, model, phase, touchpoint, value, n, flag, emotion, scale, 
     if touchpoint_order is None:  # journey order: first phase of occurrence, then mean phase
         stats = cells.assign(_j=cells["_phase"].map(pos)).groupby("_tp", sort=False)["_j"].agg(["min", "mean"])
         touchpoint_order = list(stats.sort_values(["min", "mean"], kind="stable").index)
+    left_out = sorted(set(cells["_tp"]) - set(touchpoint_order))
+    if left_out:
+        log.info("journey_map: touchpoints not in touchpoint_order are not shown: %s", left_out)
     shown = cells[(cells["_flag"] != "suppressed") & cells["_v"].notna()]
     emo = _emotion(frame, shown, phases, emotion)
-    norm = theme.satisfaction_norm(pd.concat([shown["_v"], emo.dropna()]), scale)
+    norm = theme.satisfaction_norm(shown["_v"], scale)
+    emo_norm = norm
+    if emo.notna().any() and not emo.dropna().between(norm.vmin, norm.vmax).all():
+        # an emotion curve on another scale than the cells (e.g. an index 0-100) gets its own axis
+        log.info("journey_map: emotion values lie outside the cells' colour range; the curve is scaled on its own")
+        emo_norm = theme.satisfaction_norm(emo, None)
     return {"phases": phases, "cells": cells.set_index(["_tp", "_phase"]), "rows": list(touchpoint_order),
-            "emotion": emo, "norm": norm}
+            "emotion": emo, "norm": norm, "emo_norm": emo_norm}
 
 
 def _emotion(frame, shown, phases, emotion) -> pd.Series:
@@ -99,6 +107,10 @@ def _emotion(frame, shown, phases, emotion) -> pd.Series:
         level = frame[frame["_tp"].isna() & frame["_v"].notna() & (frame["_flag"] != "suppressed")]
         mean = level.set_index("_phase")["_v"].combine_first(mean)
     elif isinstance(emotion, pd.DataFrame):
+        for col in ("phase", "value"):
+            if col not in emotion.columns:
+                raise DataError(f"journey_map: the emotion frame needs columns phase and value; it has "
+                                f"{list(emotion.columns)}", column=col)
         mean = emotion.set_index(emotion["phase"].astype(str))["value"].astype(float)
     else:
         mean = pd.Series(emotion, dtype=float)
@@ -209,9 +221,9 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
                 ax.text(j + 0.5, i + 0.72, f"n\u00a0=\u00a0{theme.fmt_number(c['_n'], lang, decimals=0)}",
                         ha="center", va="center", fontsize="x-small", color=ink, gid=f"n:{tp}|{p}")
     if emotion is not False:
-        _draw_emotion(ax, prep["emotion"], norm, lang, decimals, percent)
+        _draw_emotion(ax, prep["emotion"], prep["emo_norm"], lang, decimals, percent)
     if pain_points is not None:
-        _draw_pain(ax, pain_points, phases, rows, prep["emotion"], norm, top)
+        _draw_pain(ax, pain_points, phases, rows, prep["emotion"], prep["emo_norm"], top)
     tlabels = theme.axis_labels("touchpoint", rows, lang, frame=named)
     strip = [] if emotion is False else [(HEADER_TOP + 1.15 + EMOTION_HEIGHT / 2, theme.label("emotion_curve", lang))]
     ticks = strip + [(i + 0.5, tlabels[r]) for i, r in enumerate(rows)]

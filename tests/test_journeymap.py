@@ -122,6 +122,21 @@ def test_emotion_from_phase_level_rows_and_explicit(table):
     assert set(_gids(b, "emotion:")) == {"awareness", "advocacy"}
 
 
+def test_emotion_on_another_scale_does_not_change_cell_colours(table):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(16, 6))
+    journey_map(table, model="accra", ax=a)
+    index = pd.DataFrame({"phase": ["awareness", "retention"], "value": [70.0, 55.0]})  # 0-100 index
+    journey_map(table, model="accra", emotion=index, ax=b)
+    ca, cb = _gids(a, "cell:"), _gids(b, "cell:")
+    assert all(ca[k].get_facecolor() == cb[k].get_facecolor() for k in ca)
+    ys = _gids(b, "emotion_curve")[""].get_ydata()
+    strip_top, strip_bottom = b.get_ylim()[1], 0
+    assert np.nanmin(ys) > strip_top and np.nanmax(ys) < strip_bottom  # inside the strip
+    assert ys[0] < ys[3]  # 70 drawn above 55
+    with pytest.raises(DataError, match="emotion frame needs columns phase and value"):
+        journey_map(table, model="accra", emotion=index.rename(columns={"value": "index"}), ax=b)
+
+
 def test_pain_points_marked_with_rank(table):
     pains = pd.DataFrame({"phase": ["retention", "retention", "awareness", "conversion", "advocacy"],
                           "touchpoint": ["hotline", "billing", pd.NA, "online_shop", "customer_reviews"],
