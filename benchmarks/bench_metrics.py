@@ -19,6 +19,7 @@ from cjkit.drivers import key_drivers
 from cjkit.ipa import importance_performance
 from cjkit.metrics import metrics
 from cjkit.painpoints import rank_painpoints
+from cjkit.weighting import rake
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "airline_satisfaction" / \
     "airline_passenger_satisfaction.zip"
@@ -100,6 +101,12 @@ def main(path: Path = DATA) -> None:
     timed("persona_comparison: travel class vs rest, Welch t + Holm",
           lambda: persona_comparison(long, "travel_class"), base)
     timed("full: metrics + drivers + pain points + IPA", lambda: full_run(long), base)
+    targets = {"travel_class": {"Business": 0.4, "Economy": 0.45, "Economy Plus": 0.15},
+               "customer_type": {"Returning": 0.7, "First-time": 0.3}}
+    _, raked = timed("rake: IPF on class x customer type (130k respondents)", lambda: rake(long, targets), base)
+    timed("metrics, weighted (raked): per touchpoint question",
+          lambda: metrics(raked, by=["phase", "touchpoint", "question"]), base)
+    print(f"raking: {raked.attrs['raking']}")
 
     print("\nper-touchpoint satisfaction (mean, top-2-box):")
     print(m.pivot_table(index=["phase", "touchpoint", "question"], columns="metric", values="value",

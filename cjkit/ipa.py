@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .significance import apply_base_rule, resolve_base_rule
 
 QUADRANTS = pd.DataFrame([
     {"quadrant": "fix_first", "label_de": "Zuerst verbessern", "label_en": "Fix first",
@@ -37,7 +38,8 @@ def _cut(values: pd.Series, split, name: str) -> float:
 
 def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
                            importance: str = "relative_weight_pct", metric: str = "mean",
-                           split=("mean", "mean"), lang: str = "de") -> pd.DataFrame:
+                           split=("mean", "mean"), lang: str = "de", min_n=None,
+                           suppress_n=None) -> pd.DataFrame:
     """Place each driver in an importance-performance quadrant.
 
     Parameters
@@ -54,6 +56,9 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
         Each "mean", "median" or a number (e.g. the scale midpoint for performance).
     lang : {"de", "en"}
         Language of ``quadrant_label``.
+    min_n, suppress_n : int, optional
+        Base rule on the performance base ``n``; the worst of this and the input flags is kept,
+        and suppressed drivers get no quadrant and do not move the cross-hairs.
 
     Returns
     -------
@@ -86,8 +91,11 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
     for col in ("_iflag", "_pflag"):
         if col not in out:
             out[col] = ""
-    worst = np.maximum(out["_iflag"].fillna("").map(_FLAG_ORDER), out["_pflag"].fillna("").map(_FLAG_ORDER))
-    out["flag"] = worst.map({v: k for k, v in _FLAG_ORDER.items()})
+    ruled = apply_base_rule(out[["n"]].fillna(0), *resolve_base_rule(min_n, suppress_n), estimate_cols=())
+    worst = np.maximum.reduce([out["_iflag"].fillna("").map(_FLAG_ORDER).to_numpy(),
+                               out["_pflag"].fillna("").map(_FLAG_ORDER).to_numpy(),
+                               ruled["flag"].map(_FLAG_ORDER).to_numpy()])
+    out["flag"] = pd.Series(worst, index=out.index).map({v: k for k, v in _FLAG_ORDER.items()})
     usable = out["flag"] != "suppressed"
     i_split, p_split = split if isinstance(split, (tuple, list)) else (split, split)
     out["importance_cut"] = _cut(out.loc[usable, "importance"], i_split, "split[0]")
@@ -121,4 +129,5 @@ def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
                      model=model, positive=positive)
     perf = metrics(long, by=["question"], questions=list(kd["driver"]), metrics=[metric],
                    weight=weight, min_n=min_n, suppress_n=suppress_n)
-    return importance_performance(kd, perf, importance=importance, metric=metric, split=split, lang=lang)
+    return importance_performance(kd, perf, importance=importance, metric=metric, split=split, lang=lang,
+                                  min_n=min_n, suppress_n=suppress_n)

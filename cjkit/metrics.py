@@ -284,7 +284,11 @@ def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=Non
         sub = st[st["kind"] == kind]
         if sub.empty:
             continue
-        for m in names if wanted is None else [m for m in wanted if m in names]:
+        if wanted is None:
+            chosen = names
+        else:  # "mean" of several questions per respondent is their index
+            chosen = [m for m in wanted if m in names] or (["index"] if kind == "index" and "mean" in wanted else [])
+        for m in chosen:
             est = estimates_from_stats(sub, m)
             lo, hi = _interval(est, sub["n_effective"], m, level)
             parts.append(sub[keys].assign(

@@ -37,13 +37,22 @@ def _respondents(frame: pd.DataFrame, columns, id_col: str) -> pd.DataFrame:
     if missing:
         raise ParameterError("columns", missing, allowed=list(frame.columns),
                              message=f"column(s) {missing} not in the frame")
-    resp = frame[[id_col, *columns]].drop_duplicates()
-    dup = resp[id_col].duplicated(keep=False)
-    if dup.any():
-        first = resp.loc[dup, id_col].iloc[0]
-        raise DataError(f"respondent {first!r} has more than one value of {list(columns)}; "
-                        "weighting variables must be constant per respondent", column=", ".join(columns))
-    return resp.reset_index(drop=True)
+    # factorize + first occurrence instead of drop_duplicates: fast on a 2M-row long frame
+    codes, _ = pd.factorize(frame[id_col])
+    if (codes < 0).any():
+        raise DataError("respondent id is missing", row=int(np.flatnonzero(codes < 0)[0]) + 1, column=id_col)
+    first = np.unique(codes, return_index=True)[1]
+    resp = frame[[id_col, *columns]].iloc[first].reset_index(drop=True)
+    if len(first) < len(frame):
+        for c in columns:
+            full = frame[c].to_numpy(dtype=object)
+            ref = resp[c].to_numpy(dtype=object)[codes]
+            differs = (full != ref) & ~(pd.isna(full) & pd.isna(ref))
+            if differs.any():
+                i = int(np.flatnonzero(differs)[0])
+                raise DataError(f"respondent {frame[id_col].iloc[i]!r} has more than one value of '{c}'; "
+                                "weighting variables must be constant per respondent", row=i + 1, column=c)
+    return resp
 
 
 def design_weights(frame: pd.DataFrame, column: str, *, normalize: bool = True,
@@ -153,9 +162,9 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
     w = w / w.mean()
     if bounds is not None:  # exact bounds win over an exact mean of 1
         w = np.clip(w, *bounds)
-    mapped = frame[id_col].map(dict(zip(resp[id_col], w)))
+    codes, _ = pd.factorize(frame[id_col])  # same first-appearance order as _respondents
     out = frame.copy()
-    out["weight"] = mapped.to_numpy(dtype=float)
+    out["weight"] = w[codes]
     out.attrs["raking"] = {"iterations": it, "converged": converged, "max_error": float(err),
                            "n_effective": effective_n(w)}
     log.info("raked %d respondents on %s in %d iterations (n_effective %.1f)",

@@ -90,3 +90,13 @@ def test_errors_name_the_parameter():
         persona_comparison(long, "cluster")
     with pytest.raises(ParameterError, match="at least 2"):
         wave_trend(long.assign(wave="W1"), "wave")
+
+
+def test_persona_comparison_of_a_phase_index():
+    long = _survey().assign(phase="usage")
+    out = persona_comparison(long, "persona", by=["phase"], questions=["sat", "nps"])
+    assert set(out["metric"]) == {"index"}
+    s = long.assign(x=np.where(long.question == "nps", long.value / 10, (long.value - 1) / 4) * 100)
+    idx = s.groupby(["persona", "respondent_id"])["x"].mean().groupby("persona").mean()
+    for _, r in out.iterrows():
+        assert r.value == pytest.approx(idx[r.segment])

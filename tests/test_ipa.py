@@ -41,6 +41,15 @@ def test_quadrants_against_hand_classification():
     assert de.loc["seat", "quadrant_label"] == "Stärken halten"
 
 
+def test_base_rule_applies_to_the_performance_base():
+    drivers, perf = _tables()
+    out = importance_performance(drivers, perf, min_n=100, suppress_n=25).set_index("driver")
+    assert out.loc["gate", "flag"] == "suppressed" and pd.isna(out.loc["gate", "quadrant"])
+    # gate no longer moves the cross-hairs
+    assert out["importance_cut"].iloc[0] == pytest.approx((40 + 30 + 10) / 3)
+    assert out.loc["wifi", "flag"] == ""
+
+
 def test_fixed_and_median_splits():
     drivers, perf = _tables()
     out = importance_performance(drivers, perf, split=("median", 3.0)).set_index("driver")
