@@ -140,3 +140,22 @@ def test_weight_summary_design_effect():
     assert tot["design_effect"].item() == pytest.approx(len(s) / effective_n(s["weight"]))
     per = weight_summary(s, by="sex").set_index("sex")
     assert per.loc["f", "n_effective"] == pytest.approx(effective_n(s.loc[s.sex == "f", "weight"]))
+
+
+def test_wikipedia_ipf_example_margins_and_preserved_odds_ratios():
+    # The seed table and margins of the IPF example on Wikipedia ("Iterative proportional fitting",
+    # section Example). One respondent per cell whose base weight is the seed count; raking must
+    # hit both margins and keep every cross-product ratio of the seed (IPF only rescales rows/columns).
+    seed = np.array([[40, 30, 20, 10], [35, 50, 100, 75], [30, 80, 70, 120], [20, 30, 40, 50]], float)
+    rows, cols = np.array([150, 300, 400, 150.0]), np.array([200, 300, 400, 100.0])
+    cells = pd.DataFrame([(f"c{i}{j}", f"r{i}", f"k{j}", seed[i, j]) for i in range(4) for j in range(4)],
+                         columns=["respondent_id", "row", "col", "seed"])
+    out = rake(cells, {"row": dict(zip([f"r{i}" for i in range(4)], rows)),
+                       "col": dict(zip([f"k{j}" for j in range(4)], cols))}, base_weight="seed", tol=1e-12,
+               max_iter=1000)
+    fitted = out["weight"].to_numpy().reshape(4, 4) * 1000 / out["weight"].sum()
+    assert fitted.sum(axis=1) == pytest.approx(rows, rel=1e-9)
+    assert fitted.sum(axis=0) == pytest.approx(cols, rel=1e-9)
+    for (i, j, k, m) in [(0, 1, 0, 1), (0, 2, 1, 3), (1, 3, 0, 2)]:
+        ratio = lambda t: t[i, k] * t[j, m] / (t[i, m] * t[j, k])  # noqa: E731
+        assert ratio(fitted) == pytest.approx(ratio(seed), rel=1e-9)
