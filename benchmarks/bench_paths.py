@@ -4,7 +4,7 @@ Generates a synthetic event log (customer_id, timestamp, channel, conversion, va
 files in a temporary folder, then measures in separate child processes (so that each peak RSS is
 its own):
 
-* ``duckdb``  — cjkit.bigpaths over all events with a 1 GB DuckDB memory limit: ledger, path table,
+* ``duckdb``  — cjkit.bigpaths over all events with a DuckDB memory limit (default 1 GB): ledger, path table,
   transition matrix, path lengths, phase funnel;
 * ``duckdb1m`` — the same on the first 1M events;
 * ``pandas1m`` — the in-memory baseline on those 1M events: cjkit.events.read_events ->
@@ -12,7 +12,7 @@ its own):
 
 Prints time, peak RSS and throughput ratios measured in the same run.
 
-    .venv/bin/python benchmarks/bench_paths.py [--events 10000000] [--keep DIR]
+    .venv/bin/python benchmarks/bench_paths.py [--events 10000000] [--memory-limit 1GB] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def run_step(step: str, folder: Path) -> dict:
+def run_step(step: str, folder: Path, memory_limit: str = "1GB") -> dict:
     """One measured step in this (child) process; returns timings and peak RSS."""
     from cjkit import bigpaths, channels, events, paths
 
@@ -68,7 +68,7 @@ def run_step(step: str, folder: Path) -> dict:
     out = {"step": step}
     if step.startswith("duckdb"):
         src = str(folder / "*.parquet") if step == "duckdb" else str(folder / "events-000.parquet")
-        con = bigpaths.connect(memory_limit="1GB", threads=2, temp_directory=str(folder / "duckdb_tmp"))
+        con = bigpaths.connect(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "duckdb_tmp"))
         timings = {}
         for name, fn in [("ledger", lambda: bigpaths.ledger(src, con=con)),
                          ("path_table", lambda: bigpaths.path_table(src, con=con)),
@@ -108,8 +108,8 @@ def run_step(step: str, folder: Path) -> dict:
     return out
 
 
-def child(step: str, folder: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder)],
+def child(step: str, folder: Path, memory_limit: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"step {step} failed:\n{proc.stderr[-3000:]}")
@@ -120,11 +120,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--keep", help="generate into this folder and keep it")
+    ap.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (it spills to disk beyond it)")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.step:
-        print(json.dumps(run_step(args.step, Path(args.dir))))
+        print(json.dumps(run_step(args.step, Path(args.dir), args.memory_limit)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
@@ -134,7 +135,7 @@ def main() -> None:
         size = sum(f.stat().st_size for f in files) / 1e6
         print(f"generated {args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB) "
               f"in {time.perf_counter() - t:.1f} s")
-        res = {s: child(s, folder) for s in ("pandas1m", "duckdb1m", "duckdb")}
+        res = {s: child(s, folder, args.memory_limit) for s in ("pandas1m", "duckdb1m", "duckdb")}
     print(f"\n{'step':10} {'events':>12} {'journeys':>12} {'paths':>10} {'seconds':>9} {'peak RSS MB':>12}  details")
     for s, r in res.items():
         print(f"{s:10} {r['n_events']:>12,} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['seconds']:>9.1f} "
