@@ -118,8 +118,8 @@ def map_channels(channels, channel_map="default", model: str | dict | None = "ac
     >>> map_channels(["organic_google", "paid_google_cpc", "blog"], model="accra")[["touchpoint", "phase"]].values.tolist()
     [['search', 'awareness'], ['advertising', 'awareness'], ['website', 'awareness']]
     """
-    cmap = channel_map if isinstance(channel_map, dict) and "_rx" in channel_map.get("rules", [{}])[0] \
-        else load_channel_map(channel_map)
+    loaded = isinstance(channel_map, dict) and channel_map.get("rules") and "_rx" in channel_map["rules"][0]
+    cmap = channel_map if loaded else load_channel_map(channel_map)
     cat = _catalog(cmap.get("touchpoint_catalog", "default"))
     tp_stage = dict(zip(cat["id"], cat["canonical_stages"].str.split(";").str[0]))
     alias = {}
