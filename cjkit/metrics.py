@@ -288,9 +288,15 @@ def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=Non
             chosen = names
         else:  # "mean" of several questions per respondent is their index
             chosen = [m for m in wanted if m in names] or (["index"] if kind == "index" and "mean" in wanted else [])
+            if kind != "index" and "index" in wanted:
+                chosen.append("index")  # a single question's index: its mean on 0-100
         for m in chosen:
-            est = estimates_from_stats(sub, m)
+            est = estimates_from_stats(sub, "mean" if m == "index" else m)
             lo, hi = _interval(est, sub["n_effective"], m, level)
+            if m == "index" and kind != "index":
+                lo_s, span = sub["scale_min"].to_numpy(float), (sub["scale_max"] - sub["scale_min"]).to_numpy(float)
+                est = {"value": (np.asarray(est["value"]) - lo_s) / span * 100}
+                lo, hi = (np.asarray(lo) - lo_s) / span * 100, (np.asarray(hi) - lo_s) / span * 100
             parts.append(sub[keys].assign(
                 metric=m, value=np.asarray(est["value"], dtype=float), n=sub["n"],
                 n_weighted=sub["n_weighted"], n_effective=sub["n_effective"],

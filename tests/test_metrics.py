@@ -169,6 +169,15 @@ def test_phase_index_averages_each_respondent_once():
         assert out.loc[ph, "value"] == pytest.approx(val)
 
 
+def test_index_of_a_single_question_is_its_rescaled_mean():
+    long = _survey()
+    idx = metrics(long, by=["phase"], questions=["ces"], metrics=["index"]).iloc[0]
+    mean = metrics(long, questions=["ces"], metrics=["mean"], scales={"ces": (1, 7)}).iloc[0]
+    assert idx.metric == "index"
+    assert idx.value == pytest.approx((mean.value - 1) / 6 * 100)
+    assert (idx.ci_low, idx.ci_high) == pytest.approx(((mean.ci_low - 1) / 6 * 100, (mean.ci_high - 1) / 6 * 100))
+
+
 def test_bad_weight_names_row_and_column():
     long = _survey()
     long.loc[5, "weight"] = -1.0
