@@ -147,7 +147,7 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
         kept, led = scoring, ledger_mod.empty()
         long = to_long(kept, spec, file=path.name) if spec else None
     n_input = meta["n_input"] if meta["n_input"] is not None else len(wide)
-    out = Loaded(wide=wide.loc[kept.index], long=long, ledger=ledger_mod.concat(read_ledger, led), meta=meta,
+    out = Loaded(wide=wide if len(kept) == len(wide) else wide.loc[kept.index], long=long, ledger=ledger_mod.concat(read_ledger, led), meta=meta,
                  spec=spec, n_input=int(n_input))
     out.summary  # noqa: B018 - raises if a row is unaccounted for
     return out

@@ -20,6 +20,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import ledger as ledger_mod
 from .errors import ParameterError
@@ -44,13 +46,33 @@ def _rows(wide: pd.DataFrame) -> pd.Series:
     return pd.Series(np.arange(1, len(wide) + 1), index=wide.index)
 
 
+def _is_text(s: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(s) or s.dtype == object
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """The column as an arrow string array (zero-copy for pandas' arrow-backed str dtype), so
+    that checks over millions of cells run in pyarrow compute rather than Python."""
+    try:
+        arr = pa.array(s, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array(s.astype("string"), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else pc.cast(arr, pa.string())
+
+
+def _mask(arr) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _blank(frame: pd.DataFrame) -> pd.DataFrame:
     cols = {}
     for c in frame.columns:
         s = frame[c]
         cols[c] = s.isna().to_numpy(copy=True)
-        if pd.api.types.is_string_dtype(s) or s.dtype == object:
-            cols[c] |= s.astype("string").str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+        if _is_text(s):
+            cols[c] |= _mask(pc.equal(pc.utf8_trim_whitespace(_arrow_text(s)), ""))
     return pd.DataFrame(cols, index=frame.index)
 
 
@@ -72,18 +94,21 @@ def text_flags(wide: pd.DataFrame, *, file=None, ids=None) -> pd.DataFrame:
     rows = _rows(wide)
     parts = []
     for col in wide.columns:
-        s = wide[col]
-        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+        if not _is_text(wide[col]):
             continue
-        s = s.astype("string")
-        formula = s.str.match(FORMULA.pattern).fillna(False)
+        arr = _arrow_text(wide[col])
+        formula = pd.Series(_mask(pc.match_substring_regex(arr, FORMULA.pattern)), index=wide.index)
+        length = pd.Series(pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False), index=wide.index)
+        if not formula.any() and not (length > LONG_TEXT).any():
+            continue
+        s = wide[col].astype("string")
         if formula.any():
             parts.append(ledger_mod.entries(
                 file=file, rows=rows[formula], check="formula_text", action="flagged", column=col,
                 respondent_ids=None if ids is None else ids[formula],
                 reason="cell starts like a spreadsheet formula; kept as plain text, never evaluated",
                 old_values=s[formula].str.slice(0, 200)))
-        long = s.str.len().fillna(0) > LONG_TEXT
+        long = length > LONG_TEXT
         if long.any():
             parts.append(ledger_mod.entries(
                 file=file, rows=rows[long], check="long_text", action="flagged", column=col,
@@ -178,9 +203,9 @@ def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: d
         policy = q["drop_duplicates"]
         record(ids.isna(), "missing_id", "respondent id is empty", action="flagged", column=id_col)
         dup_any = ids.duplicated(keep=False) & ids.notna() & keep
-        if policy == "none":
+        if dup_any.any() and policy == "none":
             record(dup_any, "duplicate_id", "respondent id occurs more than once", action="flagged", column=id_col)
-        else:
+        elif dup_any.any():
             live = ids.where(keep)
             drop = dup_any if policy == "all" else live.duplicated(keep=policy) & live.notna()
             first = rows.groupby(ids).transform("min" if policy != "last" else "max")
@@ -188,7 +213,7 @@ def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: d
                       ("" if policy == "all" else ("; kept row " + first.astype("string"))))
             record(drop, "duplicate_id", reason, column=id_col, old=ids)
     if spec is None:
-        kept = wide.loc[keep]
+        kept = wide if keep.all() else wide.loc[keep]
         return kept, ledger_mod.concat(*parts, text_flags(kept, file=file, ids=None if ids is None else ids[keep])), None
 
     scored = wide

@@ -161,7 +161,9 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
         raise DataError(f"the header has {len(names)} columns but the data rows have {table.num_columns}; "
                         "expected the same number in every row", file=path, row=1)
     table = table.rename_columns(names)
-    wide = table.to_pandas()
+    # free arrow buffers column by column as pandas takes them over: lower peak memory
+    wide = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
     issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     n_input = len(wide)
     if bad:
