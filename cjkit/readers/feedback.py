@@ -10,8 +10,8 @@ Examples
 >>> import pandas as pd
 >>> from cjkit.readers.feedback import to_feedback
 >>> fb = to_feedback(pd.DataFrame({"Bewertung": [5], "Kommentar": ["Das Zimmer war sehr sauber"]}))
->>> fb[["text", "rating", "language"]].iloc[0].tolist()
-['Das Zimmer war sehr sauber', 5.0, 'de']
+>>> fb[["text", "language"]].iloc[0].tolist(), float(fb["rating"].iloc[0])
+(['Das Zimmer war sehr sauber', 'de'], 5.0)
 """
 from __future__ import annotations
 
