@@ -91,3 +91,11 @@ def test_spss_reference_csv_with_null_marker(shared_data):
     res = csv_reader.read(shared_data / "survey_exports" / "spss" / "pyreadstat_test_data" / "basic"
                           / "sample_missing.csv")
     assert res.wide["mynum"].isna().sum() == 2 and res.wide["mynum"].dtype == "float64"
+
+
+def test_utf16_with_bom_from_excel_unicode_text(tmp_path):
+    path = tmp_path / "u16.csv"
+    path.write_bytes("id;name;wert\n1;Müller;1,5\n2;Weiß;2,25\n".encode("utf-16"))
+    res = csv_reader.read(path)
+    assert res.meta["encoding"] == "utf-16" and res.wide["name"].tolist() == ["Müller", "Weiß"]
+    assert res.wide["wert"].tolist() == [1.5, 2.25]
