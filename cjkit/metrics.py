@@ -66,8 +66,9 @@ def _scales(d: pd.DataFrame, scales) -> pd.DataFrame:
         if q in out.index:
             out.loc[q, ["scale_min", "scale_max"]] = [float(lo), float(hi)]
     inferred = [q for q in out.index if q not in (scales or {}) and not (types is not None and str(types.get(q)) == "nps")]
-    if inferred:
-        log.debug("scale range inferred from the data for %d questions", len(inferred))
+    if inferred:  # top/bottom-2-box depend on it: an unused top category would shift the box
+        log.info("scale range inferred from the observed answers for %s; pass scales= (or use the "
+                 "spec's scales) to fix it", ", ".join(map(str, inferred[:5])) + (" ..." if len(inferred) > 5 else ""))
     return out
 
 

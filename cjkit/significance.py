@@ -142,6 +142,11 @@ def _two_sided_normal(z):
 def _test_pair(a: pd.Series, b: pd.Series, metric: str, test: str):
     """Difference b - a and its test from the sufficient statistics of two groups."""
     from .metrics import estimates_from_stats  # local: metrics imports this module
+    with np.errstate(divide="ignore", invalid="ignore"):  # empty/one-person groups give NaN
+        return _test_pair_stats(a, b, metric, test, estimates_from_stats)
+
+
+def _test_pair_stats(a, b, metric, test, estimates_from_stats):
     ea, eb = estimates_from_stats(a, metric), estimates_from_stats(b, metric)
     diff = eb["value"] - ea["value"]
     na, nb = a["n_effective"], b["n_effective"]

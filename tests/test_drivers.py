@@ -216,3 +216,9 @@ def test_airline_spec_long_frame_gives_the_same_drivers(shared_data, root):
     assert via_spec["r2"].iloc[0] == pytest.approx(ours["r2"].iloc[0])
     assert sorted(via_spec["relative_weight"]) == pytest.approx(sorted(ours["relative_weight"]))
     assert via_spec["n"].iloc[0] == ours["n"].iloc[0]
+
+
+def test_exact_lmg_refuses_too_many_predictors():
+    with pytest.raises(ParameterError, match="at most 15"):
+        lmg_from_corr(np.eye(16), np.full(16, 0.1))
+    assert lmg_from_corr(np.eye(3), np.array([0.1, 0.2, 0.3])) == pytest.approx([0.01, 0.04, 0.09])
