@@ -149,11 +149,32 @@ def load_codebook(source="default") -> Codebook:
     if isinstance(source, str) and source == "default":
         source = DEFAULT
     if isinstance(source, (str, Path)):
+        # a file is parsed once per modification time (the compiled scanner is cached on it)
+        p = Path(source)
+        key = (str(p.resolve()), p.stat().st_mtime_ns) if p.is_file() else None
+        if key in _cache:
+            return _cache[key]
+        cb = _load_file(source)
+        if key is not None:
+            _cache[key] = cb
+        return cb
+    return _load_data(source)
+
+
+_cache: dict = {}
+
+
+def _load_file(source) -> Codebook:
+    if isinstance(source, (str, Path)):
         suffix = Path(source).suffix.lower()
         if suffix == ".csv":
             return from_csv(source)
         if suffix == ".qdc":
             return from_qdc(source)
+    return _load_data(source)
+
+
+def _load_data(source) -> Codebook:
     data = _check(load_config(source, schema="codebook"),
                   path=source if isinstance(source, (str, Path)) else None)
     meta = {k: v for k, v in data.items() if k != "codes"}

@@ -28,7 +28,7 @@ from . import matcher as M
 from . import models
 from .codebook import LANGS, load_codebook
 from .errors import ParameterError
-from .sentiment import _lang_codes, _texts_and_ids, add_lexicon, sentiment_hits, span_polarity
+from .sentiment import _lang_codes, _string_ids, _texts_and_ids, add_lexicon, sentiment_hits, span_polarity
 
 log = logging.getLogger("cjkit.coder")
 
@@ -58,6 +58,10 @@ class _Compiled:
             add_lexicon(table)
         self.matcher = M.Matcher(table)
         self.labels = np.array(table.label + [r[3] for r in self.regexes], dtype=object)
+        # categories must be unique: one category per distinct rule text, codes point into it
+        uniq, inv = np.unique(self.labels.astype(str), return_inverse=True)
+        self.labels_index = pd.Index(uniq)
+        self.label_code = inv
         self.n_terms = len(table.label)
 
 
@@ -81,7 +85,7 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
     ci = ci[(dl[scan.doc[ci]] == 2) | (dl[scan.doc[ci]] == a["lang"][scan.term[ci]])]
     parts = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci],
              "code": a["owner"][scan.term[ci]], "prefix": scan.neg_prefix[ci],
-             "confidence": scan.conf[ci], "rule": scan.term[ci]}
+             "confidence": scan.conf[ci], "rule": comp.label_code[scan.term[ci]]}
     hits = pd.DataFrame(parts)
     if comp.regexes:
         rows = []
@@ -94,7 +98,7 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
             ok = (dl[doc] == 2) | (dl[doc] == r[:, 4])
             hits = pd.concat([hits, pd.DataFrame({"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1],
                                                   "code": r[ok, 2], "prefix": False, "confidence": 1.0,
-                                                  "rule": r[ok, 3]})], ignore_index=True)
+                                                  "rule": comp.label_code[r[ok, 3]]})], ignore_index=True)
     ex = scan.of_kind(M.EXCLUDE)
     if ex.size and len(hits):
         exc = pd.DataFrame({"doc": scan.doc[ex], "code": a["owner"][scan.term[ex]],
@@ -105,10 +109,15 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
     if hits.empty:
         return hits
     # one span per stretch of text and code: drop spans inside a longer span of the same code
-    hits = hits.sort_values(["doc", "code", "start", "end"], ascending=[True, True, True, False])
-    prev_end = hits.groupby(["doc", "code"], sort=False)["end"].cummax().groupby(
-        [hits["doc"], hits["code"]], sort=False).shift(fill_value=-1)
-    hits = hits[hits["start"].to_numpy() >= prev_end.to_numpy()].reset_index(drop=True)
+    doc, code = hits["doc"].to_numpy(), hits["code"].to_numpy()
+    start, end = hits["start"].to_numpy(), hits["end"].to_numpy()
+    order = np.lexsort((-end, start, code, doc))
+    gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
+    big = int(end.max()) + 1
+    keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
+    prev = np.r_[-1, np.maximum.accumulate(keyed_end)[:-1]]
+    keep = order[gid * big + start[order] >= prev]
+    hits = hits.iloc[np.sort(keep)].reset_index(drop=True)
     start, end = hits["start"].to_numpy(), hits["end"].to_numpy()
     hits["negated"] = scan.negated(start, end, hits["prefix"].to_numpy())
     if sentiment:
@@ -217,31 +226,39 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         {c: pd.Series(dtype="int64") for c in ("row", "code", "start", "end", "polarity", "tp_from", "rule", "lang")}
         | {"evidence": pd.Series(dtype="string"), "negated": pd.Series(dtype=bool),
            "confidence": pd.Series(dtype=float)})
-    hits = hits.sort_values(["row", "start", "code"], kind="stable").reset_index(drop=True)
-    out = ids.iloc[hits["row"].to_numpy()].reset_index(drop=True)
-    code = hits["code"].to_numpy()
-    src = hits["tp_from"].to_numpy()
-    out["code"] = pd.array(table["code"].to_numpy()[code], dtype="string")
-    out["code_label"] = pd.array(table[f"label_{label_lang}"].to_numpy()[code], dtype="string")
+    hits = hits.iloc[np.lexsort((hits["code"].to_numpy(), hits["start"].to_numpy(), hits["row"].to_numpy()))]
+    hits = hits.reset_index(drop=True)
+    out = _string_ids(ids.iloc[hits["row"].to_numpy()].reset_index(drop=True))
+    code = hits["code"].to_numpy(dtype=np.int64)
+    src = hits["tp_from"].to_numpy(dtype=np.int64)
+
+    def cat(values, idx):
+        # categoricals: repeated labels cost one small array, not one string per row
+        values = pd.Series(values, dtype=object)
+        cats = pd.unique(values.dropna())
+        lookup = pd.Index(cats).get_indexer(values.fillna("\x00"))
+        return pd.Categorical.from_codes(np.where(idx >= 0, lookup[np.maximum(idx, 0)], -1), categories=cats)
+
+    out["code"] = cat(table["code"], code)
+    out["code_label"] = cat(table[f"label_{label_lang}"], code)
     stage = table["canonical_stage"].to_numpy(dtype=object)
-    tp = table["touchpoint"].to_numpy(dtype=object)
     own_stage = stage[code]
     ctx_stage = np.where(src >= 0, stage[np.maximum(src, 0)], None)
     canonical = np.where(pd.isna(own_stage), ctx_stage, own_stage)
     out["phase"] = _phase(canonical, model)
-    out["touchpoint"] = pd.array(np.where(src >= 0, tp[np.maximum(src, 0)], None), dtype="string")
-    out["topic"] = pd.array(table["topic"].to_numpy(dtype=object)[code], dtype="string")
-    out["polarity"] = hits["polarity"].astype("int8").to_numpy()
-    out["start"] = hits["start"].astype("int64").to_numpy()
-    out["end"] = hits["end"].astype("int64").to_numpy()
+    out["touchpoint"] = cat(table["touchpoint"], src)
+    out["topic"] = cat(table["topic"], code)
+    out["polarity"] = hits["polarity"].to_numpy(dtype=np.int8)
+    out["start"] = hits["start"].to_numpy(dtype=np.int64)
+    out["end"] = hits["end"].to_numpy(dtype=np.int64)
     out["evidence"] = pd.array(hits["evidence"].to_numpy(dtype=object), dtype="string")
-    out["negated"] = hits["negated"].astype(bool).to_numpy()
-    out["source"] = pd.array(["rule"] * len(hits), dtype="string")
-    out["confidence"] = hits["confidence"].astype(float).to_numpy()
-    out["canonical_stage"] = pd.array(canonical, dtype="string")
-    out["lang"] = pd.array(np.array(["de", "en", "und"])[hits["lang"].to_numpy(dtype=np.int64)], dtype="string")
-    out["rule"] = pd.array(comp.labels[hits["rule"].to_numpy(dtype=np.int64)], dtype="string")
-    out["row"] = hits["row"].astype("int64").to_numpy()
+    out["negated"] = hits["negated"].to_numpy(dtype=bool)
+    out["source"] = pd.Categorical.from_codes(np.zeros(len(hits), np.int8), categories=["rule", "model", "human"])
+    out["confidence"] = hits["confidence"].to_numpy(dtype=float)
+    out["canonical_stage"] = pd.Categorical(canonical, categories=models.canonical_stages()["id"].tolist())
+    out["lang"] = pd.Categorical.from_codes(hits["lang"].to_numpy(dtype=np.int8), categories=["de", "en", "und"])
+    out["rule"] = pd.Categorical.from_codes(hits["rule"].to_numpy(dtype=np.int64), categories=comp.labels_index)
+    out["row"] = hits["row"].to_numpy(dtype=np.int64)
     log.info("coded %d answers: %d codes in %d answers", len(values), len(out), out["row"].nunique())
     return out
 

@@ -32,8 +32,11 @@ LANG_ID = {"de": 0, "en": 1}
 _ASCII_WORD = np.zeros(128, dtype=bool)
 for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
     _ASCII_WORD[ord(_c)] = True
-_CLAUSE_CHARS = np.array([ord(c) for c in ".;!?:,\n()"], dtype=np.uint32)
-_SENTENCE_CHARS = np.array([ord(c) for c in ".;!?\n"], dtype=np.uint32)
+_WORD_LUT = np.append(_ASCII_WORD, True)   # index 128 = any non-ASCII character: a letter
+_CLAUSE_LUT = np.zeros(129, dtype=bool)
+_CLAUSE_LUT[[ord(c) for c in ".;!?:,\n()"]] = True
+_SENTENCE_LUT = np.zeros(129, dtype=bool)
+_SENTENCE_LUT[[ord(c) for c in ".;!?\n"]] = True
 
 
 @functools.cache
@@ -94,6 +97,7 @@ class TermTable:
     tail: list = field(default_factory=list)       # packed own ending (delivery -> 'y')
     weight: list = field(default_factory=list)
     label: list = field(default_factory=list)      # the term as written (shown as 'rule')
+    lead: list = field(default_factory=list)       # 1: pattern starts with a space (see add)
 
     def add(self, term: str, kind: int, owner: int = -1, lang: str = "de", weight: float = 0.0,
             compound_min: int = 4) -> None:
@@ -118,7 +122,14 @@ class TermTable:
         variants = {pat}
         if "-" in pat:  # "check-in" also as "check in" and "checkin"
             variants |= {pat.replace("-", " "), pat.replace("-", "")}
+        # Word-initial function words (and 1-2 letter code words) are stored as " word": the
+        # automaton then does not report them inside other words ("the" in "other"), which
+        # would cost time in the scan. Texts always start after a space (fold_block).
+        lead = int(mode in (EXACT, PREFIX) and not left_open
+                   and (kind not in (CODE, EXCLUDE) or len(core) <= 2))
         for v in variants:
+            self.lead.append(lead)
+            v = " " + v if lead else v
             self.pattern.append(v)
             self.kind.append(kind)
             self.owner.append(owner)
@@ -137,7 +148,8 @@ class TermTable:
                 "min_left": np.array(self.min_left, np.int64),
                 "compound": np.array(self.compound, bool), "tail": np.array(self.tail, np.int64),
                 "weight": np.array(self.weight, float),
-                "length": np.array([len(p) for p in self.pattern], np.int64)}
+                "length": np.array([len(p) for p in self.pattern], np.int64),
+                "lead": np.array(self.lead, np.int64)}
 
 
 class Matcher:
@@ -173,40 +185,46 @@ class Matcher:
         term = self.group_members[first + within]
         end = end_incl[rep] + 1
         a = self.arr
-        start = end - a["length"][term]
+        start = end - a["length"][term] + a["lead"][term]
         ctx = Context.build(block)
-        ok, neg_prefix, conf = self._accept(ctx, term, start, end)
-        term, start, end, neg_prefix, conf = term[ok], start[ok], end[ok], neg_prefix[ok], conf[ok]
+        ok, neg_prefix, conf, start, end = self._accept(ctx, term, start, end)
+        # a hit covers whole words: "Lieferzeit", not the stem "Liefer"
+        term = term[ok]
         doc = np.searchsorted(block.doc_start_f, start, side="right") - 1
         return Scan(block, ctx, term, start, end, doc, neg_prefix, conf, a)
 
     def _accept(self, ctx: "Context", term, start, end):
+        """Decide which raw hits are words, inflections or compound parts.
+
+        Returns the indices of accepted hits and, for them, the un- prefix flag, a confidence
+        (1.0 whole word, 0.9 inflected, 0.8 compound part) and the enclosing word span.
+        """
         a = self.arr
         codes = ctx.codes
         wstart = ctx.word_start(start)
-        wend = ctx.word_end(end)
         lp = start - wstart
-        rp = wend - end
-        mode, lang = a["mode"][term], a["lang"][term]
+        mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
         # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
         two = np.where(lp == 2, (codes[np.maximum(start - 2, 0)].astype(np.int64) & 255)
                        | ((codes[np.maximum(start - 1, 0)].astype(np.int64) & 255) << 8)
                        | (2 << 48), -1)
         un = two == _pack("un")
         ge = (two == _pack("ge")) & (lang == 0)
-        min_left = a["min_left"][term]
         left_ok = (lp == 0) | ((min_left > 0) & (lp >= min_left)) | ((mode != EXACT) & (mode != PHRASE) & (un | ge))
-        suffix = np.full(term.size, -1, np.int64)
-        short = (rp > 0) & (rp <= 6)
-        if short.any():
-            idx = np.flatnonzero(short)
-            v = (rp[idx] << 48)
-            for k in range(6):
-                has = k < rp[idx]
-                ch = codes[np.minimum(end[idx] + k, codes.size - 1)].astype(np.int64)
-                v = v | np.where(has, np.minimum(ch, 255) << (8 * k), 0)
-            suffix[idx] = v
-        suffix[rp == 0] = 0
+        sel = np.flatnonzero(left_ok)   # most raw hits sit inside other words: drop them early
+        term, start, end, lp, un, mode, lang = term[sel], start[sel], end[sel], lp[sel], un[sel], mode[sel], lang[sel]
+        wstart = wstart[sel]
+        wend = ctx.word_end(end)
+        rp = wend - end
+        suffix = np.where(rp == 0, 0, -1).astype(np.int64)
+        short = np.flatnonzero((rp > 0) & (rp <= 6))
+        if short.size:
+            r = rp[short]
+            v = r << 48
+            for k in range(int(r.max())):
+                ch = codes[np.minimum(end[short] + k, codes.size - 1)].astype(np.int64)
+                v |= np.where(k < r, np.minimum(ch, 255) << (8 * k), 0)
+            suffix[short] = v
         infl = np.zeros(term.size, bool)
         for lid, sset in self.suffix_sets.items():
             m = lang == lid
@@ -217,9 +235,9 @@ class Matcher:
             [mode == EXACT, mode == PREFIX, mode == PHRASE],
             [rp == 0, np.ones(term.size, bool), infl],
             default=infl | own_tail | compound_right)
-        ok = left_ok & right_ok
+        ok = np.flatnonzero(right_ok)
         conf = np.where((lp == 0) & (rp == 0), 1.0, np.where(compound_right | (lp >= 3), 0.8, 0.9))
-        return ok, un & (lp == 2), conf
+        return sel[ok], un[ok] & (lp[ok] == 2), conf[ok], wstart[ok], np.maximum(wend, end)[ok]
 
 
 @dataclass
@@ -227,30 +245,44 @@ class Context:
     """Per-chunk arrays for word and clause arithmetic on the folded string."""
 
     codes: np.ndarray
-    nonword: np.ndarray       # positions of non-word characters
-    words_before: np.ndarray  # words_before[x] = number of word starts in [0, x)
-    clause_flag: np.ndarray   # clause boundary at position (punctuation incl. commas)
+    isword: np.ndarray         # word character at position
+    nonword: np.ndarray        # positions of non-word characters
+    word_starts: np.ndarray    # positions where a word begins
+    clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
     sentence_flag: np.ndarray  # sentence boundary at position
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
         c = block.codes
-        isword = (c >= 128) | _ASCII_WORD[np.minimum(c, 127)]
-        isword &= c != 10
+        small = np.minimum(c, 128).astype(np.uint8)
+        isword = _WORD_LUT[small]
         nonword = np.flatnonzero(~isword)
         starts = isword.copy()
         starts[1:] &= ~isword[:-1]
-        words_before = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
-        return cls(c, nonword, words_before, np.isin(c, _CLAUSE_CHARS), np.isin(c, _SENTENCE_CHARS))
+        return cls(c, isword, nonword, np.flatnonzero(starts), _CLAUSE_LUT[small], _SENTENCE_LUT[small])
+
+    def words_before(self, pos) -> np.ndarray:
+        """Number of words that begin before each position in *pos*."""
+        return np.searchsorted(self.word_starts, pos, side="left")
 
     def word_start(self, pos):
-        k = np.searchsorted(self.nonword, pos, side="left") - 1
-        return np.where(k >= 0, self.nonword[np.maximum(k, 0)] + 1, 0)
+        pos = np.asarray(pos)
+        out = pos.copy()
+        inside = (pos > 0) & self.isword[np.maximum(pos - 1, 0)]
+        if inside.any():
+            k = np.searchsorted(self.nonword, pos[inside], side="left") - 1
+            out[inside] = np.where(k >= 0, self.nonword[np.maximum(k, 0)] + 1, 0)
+        return out
 
     def word_end(self, pos):
-        k = np.searchsorted(self.nonword, pos, side="left")
-        return np.where(k < self.nonword.size, self.nonword[np.minimum(k, self.nonword.size - 1)],
-                        self.codes.size)
+        pos = np.asarray(pos)
+        out = pos.copy()
+        n = self.codes.size
+        inside = (pos < n) & self.isword[np.minimum(pos, n - 1)]
+        if inside.any():
+            k = np.searchsorted(self.nonword, pos[inside], side="left")
+            out[inside] = np.where(k < self.nonword.size, self.nonword[np.minimum(k, self.nonword.size - 1)], n)
+        return out
 
 
 @dataclass
@@ -270,15 +302,21 @@ class Scan:
     def of_kind(self, kind: int) -> np.ndarray:
         return np.flatnonzero(self.arr["kind"][self.term] == kind)
 
+    def _boundaries(self, flag: np.ndarray) -> np.ndarray:
+        kind = self.arr["kind"][self.term]
+        words = self.start[(kind == CLAUSE) | (kind == CONTRAST)]
+        if words.size:
+            flag = flag.copy()
+            flag[words] = True
+        return np.flatnonzero(flag)
+
     @functools.cached_property
     def _clause_pos(self) -> np.ndarray:
-        words = self.start[np.isin(self.arr["kind"][self.term], (CLAUSE, CONTRAST))]
-        return np.union1d(np.flatnonzero(self.ctx.clause_flag), words)
+        return self._boundaries(self.ctx.clause_flag)
 
     @functools.cached_property
     def _sentence_pos(self) -> np.ndarray:
-        words = self.start[np.isin(self.arr["kind"][self.term], (CLAUSE, CONTRAST))]
-        return np.union1d(np.flatnonzero(self.ctx.sentence_flag), words)
+        return self._boundaries(self.ctx.sentence_flag)
 
     def clause_positions(self) -> np.ndarray:
         """Sorted positions of clause boundaries: punctuation (with commas) and clause words."""
@@ -293,7 +331,7 @@ class Scan:
         return np.searchsorted(self._sentence_pos, pos, side="right")
 
     def negated(self, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | None = None,
-                window: int = 3, post_window: int = 2) -> np.ndarray:
+                window: int = 2, post_window: int = 2) -> np.ndarray:
         """Whether spans ``[h_start, h_end)`` lie in the scope of a negation cue.
 
         Pre-scope: a cue at most *window* words before, same clause ("nicht sehr freundlich",
@@ -325,15 +363,15 @@ class Scan:
         # pre-scope
         j = np.searchsorted(c_end, h_start, side="right") - 1
         jj = np.maximum(j, 0)
-        pre = ((j >= 0) & (W[h_start] - W[c_end[jj]] <= window)
+        pre = ((j >= 0) & (W(h_start) - W(c_end[jj]) <= window)
                & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause))
         # post-scope: the cue is the clause's last word
         k = np.searchsorted(c_start, h_end, side="left")
         kk = np.minimum(k, c_start.size - 1)
         nxt = cpos[np.minimum(np.searchsorted(cpos, c_end[kk], side="left"), cpos.size - 1)]
-        post = ((k < c_start.size) & (W[c_start[kk]] - W[h_end] <= post_window)
+        post = ((k < c_start.size) & (W(c_start[kk]) - W(h_end) <= post_window)
                 & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
-                & (W[np.maximum(nxt, c_end[kk])] == W[c_end[kk]]))
+                & (W(np.maximum(nxt, c_end[kk])) == W(c_end[kk])))
         return flag ^ (pre | post)
 
     def doc_lang(self, n_docs: int) -> np.ndarray:

@@ -87,7 +87,7 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
         j = np.searchsorted(i_end, start, side="right") - 1
         jj = np.maximum(j, 0)
         W = scan.ctx.words_before
-        near = (j >= 0) & (i_doc[jj] == doc) & (W[start] - W[i_end[jj]] <= 1)
+        near = (j >= 0) & (i_doc[jj] == doc) & (W(start) - W(i_end[jj]) <= 1)
         val = np.where(near, val * i_w[jj], val)
     con = scan.of_kind(M.CONTRAST)
     if con.size and val.size:
@@ -127,16 +127,30 @@ def _texts_and_ids(texts, text_col, id_cols):
         ids = texts[list(id_cols)].reset_index(drop=True)
         series = texts[text_col]
     else:
-        series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
-        ids = pd.DataFrame(index=range(len(series)))
-    if "respondent_id" not in ids.columns:
-        ids.insert(0, "respondent_id", pd.array([str(i) for i in series.index], dtype="string"))
+        series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+        # the index becomes respondent_id (cast to string only for rows that are returned)
+        ids = pd.DataFrame({"respondent_id": np.asarray(series.index, dtype=object)})
     if "question" not in ids.columns:
         q = series.name if isinstance(texts, pd.Series) and series.name is not None else (
             text_col if isinstance(texts, pd.DataFrame) else None)
-        ids["question"] = pd.array([q] * len(series), dtype="string")
-    values = series.astype("string").fillna("").tolist()
+        ids["question"] = q
+    values = [v if type(v) is str else ("" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                                        else str(v)) for v in series.tolist()]
     return values, ids
+
+
+def _string_ids(ids: pd.DataFrame) -> pd.DataFrame:
+    """Cast generated respondent_id/question columns to the string dtype of the long frame."""
+    for c in ("respondent_id", "question"):
+        if c in ids.columns and ids[c].dtype == object:
+            v = ids[c].to_numpy()
+            if pd.isna(v).all():
+                ids[c] = pd.array([pd.NA] * len(v), dtype="string")
+            elif not pd.isna(v).any():
+                ids[c] = pd.array(v.astype(str), dtype="string")
+            else:
+                ids[c] = ids[c].map(lambda x: None if x is None else str(x)).astype("string")
+    return ids
 
 
 def _lang_codes(lang, n, scan_lang=None):
@@ -195,7 +209,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
         sia = SentimentIntensityAnalyzer()
         for i in np.flatnonzero(langs == 1):
             compound[i] = sia.polarity_scores(values[i])["compound"]
-    out = ids.copy()
+    out = _string_ids(ids.copy())
     out["lang"] = pd.array(np.array(["de", "en", "und"])[langs], dtype="string")
     out["sentiment"] = compound
     out["label"] = pd.array(np.where(compound >= THRESHOLD, "positive",

@@ -78,7 +78,8 @@ def fold(text: str) -> str:
 
 @dataclass
 class FoldedBlock:
-    """Many texts joined by ``\\n`` and folded at once, with the map back to the originals.
+    """Many texts joined by ``\\n`` (each preceded by a space) and folded at once, with the
+    map back to the originals.
 
     Attributes
     ----------
@@ -121,31 +122,38 @@ def fold_block(texts) -> FoldedBlock:
     --------
     >>> b = fold_block(["Grüße", "ok"])
     >>> b.folded
-    'gruesse\\nok'
-    >>> b.to_original([3, 5]).tolist()   # 'e' of 'ue' -> 'ü'; second 's' of 'ss' -> 'ß'
-    [2, 3]
+    ' gruesse\\n ok'
+    >>> b.to_original([4, 6]).tolist()   # 'e' of 'ue' -> 'ü'; second 's' of 'ss' -> 'ß'
+    [3, 4]
     """
     texts = ["" if t is None else str(t) for t in texts]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    doc_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
-    original = "\n".join(texts)
+    # every text starts after a space: patterns of function words can then begin with " "
+    doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
+    original = " " + "\n ".join(texts)
     low = original.replace("\u0130", "I").lower()
     cps = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
     table = _fold_table()
     nonascii = np.flatnonzero(cps >= 128)
     folded = low
+    sp_o = np.empty(0, np.int64)
+    sp_w = np.empty(0, np.int64)
     if nonascii.size:
         uniq, inv = np.unique(cps[nonascii], return_inverse=True)
-        repl = {int(u): table[int(u)] for u in uniq if int(u) in table}
-        widths = np.array([len(repl.get(int(u), "x")) for u in uniq], dtype=np.int64)[inv]
-        for cp, out in repl.items():
-            folded = folded.replace(chr(cp), out)
-        special = widths != 1
-        sp_o = nonascii[special]
-        sp_w = widths[special]
-    else:
-        sp_o = np.empty(0, np.int64)
-        sp_w = np.empty(0, np.int64)
+        mapped = np.array([int(u) in table for u in uniq])[inv]
+        idx = nonascii[mapped]
+        if idx.size:
+            reps = [table[c] for c in cps[idx].tolist()]
+            # rebuild by slicing between the few special characters (faster than str.translate)
+            bounds = np.concatenate([[0], idx + 1]).tolist(), np.concatenate([idx, [len(low)]]).tolist()
+            parts = [None] * (2 * idx.size + 1)
+            parts[0::2] = [low[a:b] for a, b in zip(*bounds)]
+            parts[1::2] = reps
+            folded = "".join(parts)
+            widths = np.fromiter(map(len, reps), dtype=np.int64, count=len(reps))
+            special = widths != 1
+            sp_o = idx[special]
+            sp_w = widths[special]
     delta = sp_w - 1
     sp_cum = np.cumsum(delta)
     sp_f = sp_o + sp_cum - delta

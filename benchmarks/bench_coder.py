@@ -1,0 +1,153 @@
+"""Throughput of the rule coder against a raw Aho-Corasick scan and a naive per-code loop.
+
+    .venv/bin/python benchmarks/bench_coder.py              # 1M answers, 200-code codebook
+    .venv/bin/python benchmarks/bench_coder.py --n 200000   # quicker
+
+Texts are real answers (German hotel review sentences and English Bitext customer-service
+utterances, ../shared/data) sampled with replacement to *n*. The codebook is the default one
+padded to 200 codes with codes built from frequent corpus words (4 keywords each), so hit
+rates are realistic.
+
+Baselines, measured in the same run:
+
+* raw scan (the practical limit): one pyahocorasick automaton of the same code patterns,
+  each text lower-cased and scanned, hits collected as (text, end, pattern) tuples.
+  No word boundaries, folding, negation or output frame.
+* naive loop: for each code, ``Series.str.contains`` with a word-boundary regex of its terms
+  (timed on ``--naive-n`` texts and scaled linearly to *n*, the loop being linear in n).
+
+Goals: coder within 2x of the raw scan; at least 20x faster than the naive loop.
+CPU time of this process is reported next to wall time because the machine may be shared.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import sys
+import time
+from pathlib import Path
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from cjkit import matcher as M  # noqa: E402
+from cjkit.codebook import load_codebook  # noqa: E402
+from cjkit.coder import code_texts, compile_codebook  # noqa: E402
+from cjkit.textnorm import fold, tokenize  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+
+
+def corpus() -> list[str]:
+    hotel = []
+    for split in ("train", "dev", "test"):
+        for line in (DATA / "german_hotel_absa" / f"{split}.txt").read_text(encoding="utf-8").splitlines():
+            if "\t" in line:
+                hotel.append(line.split("\t", 1)[1].strip())
+    bitext = pd.read_csv(DATA / "bitext_customer_service" / "Bitext_Sample_Customer_Service_Training_Dataset.csv")
+    return hotel + bitext["utterance"].astype(str).tolist()
+
+
+def codebook_200(texts: list[str], n_codes: int = 200) -> dict:
+    cb = load_codebook("default")
+    data = cb.to_dict()
+    used = {fold(t.strip("*=")) for col in cb.table.columns if col.startswith(("keywords_", "stems_"))
+            for cell in cb.table[col] for t in str(cell).split(";") if t.strip()}
+    counts = collections.Counter(w for t in texts[:20000] for w in tokenize(t) if len(w) >= 5 and w.isalpha())
+    # mid-frequency words (ranks 300+): the most frequent ones would code nearly every answer
+    words = [w for w, _ in counts.most_common() if w not in used][300:]
+    need = n_codes - len(cb.table)
+    extra = []
+    for i in range(need):
+        kw = words[4 * i: 4 * i + 4]
+        extra.append({"id": f"synthetic_{i:03d}", "kind": "topic", "label_de": f"Synthetisch {i}",
+                      "label_en": f"Synthetic {i}", "match": {"de": {"keywords": kw}}})
+    data["codes"] = data["codes"] + [{"id": "synthetic", "kind": "group", "label_de": "Synthetisch",
+                                      "label_en": "Synthetic", "children": extra[:-1]}]
+    out = load_codebook(data)
+    assert len(out.table) == n_codes, len(out.table)
+    return out
+
+
+def timed(fn):
+    w, c = time.perf_counter(), time.process_time()
+    res = fn()
+    return res, time.perf_counter() - w, time.process_time() - c
+
+
+def raw_scan(texts, patterns):
+    A = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, p in enumerate(patterns):
+        A.add_word(p, i)
+    A.make_automaton()
+
+    def run():
+        hits = []
+        append = hits.append
+        for i, t in enumerate(texts):
+            for end, v in A.iter(t.lower()):
+                append((i, end, v))
+        return hits
+    return run
+
+
+def naive_loop(texts, cb):
+    s = pd.Series(texts, dtype="string")
+    rules = []
+    for row in cb.table.itertuples(index=False):
+        terms = [t.strip().strip("*=") for lang in ("de", "en") for t in str(getattr(row, f"keywords_{lang}")).split(";")
+                 if t.strip()]
+        if terms:
+            rules.append((row.code, re.compile(r"\b(?:" + "|".join(re.escape(t.lower()) for t in terms) + r")",
+                                               flags=re.IGNORECASE)))
+
+    def run():
+        out = {}
+        for code, rx in rules:   # the loop over codes the task warns about
+            out[code] = s.str.contains(rx, regex=True)
+        return out
+    return run
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--naive-n", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    base = corpus()
+    rng = np.random.default_rng(args.seed)
+    texts = [base[i] for i in rng.integers(0, len(base), args.n)]
+    cb = codebook_200(base)
+    comp = compile_codebook(cb, sentiment=False)
+    patterns = sorted({p.strip() for p, k in zip(comp.matcher.table.pattern, comp.matcher.table.kind) if k == M.CODE})
+    print(f"{args.n:,} answers ({np.mean([len(t) for t in texts]):.0f} chars on average), "
+          f"{len(cb.table)} codes, {len(patterns)} code patterns")
+    code_texts(texts[:2000], cb, sentiment=False)    # compile outside the timing
+    code_texts(texts[:2000], cb, sentiment=True)
+
+    raw, raw_w, raw_c = timed(raw_scan(texts, patterns))
+    print(f"raw Aho-Corasick scan     : {raw_w:7.2f} s wall {raw_c:7.2f} s cpu  ({len(raw):,} raw hits)")
+    out, cod_w, cod_c = timed(lambda: code_texts(texts, cb, sentiment=False))
+    print(f"rule coder                : {cod_w:7.2f} s wall {cod_c:7.2f} s cpu  ({len(out):,} coded spans, "
+          f"{out['row'].nunique() / args.n:.0%} of answers coded)")
+    outs, sen_w, sen_c = timed(lambda: code_texts(texts, cb, sentiment=True))
+    print(f"rule coder + sentiment    : {sen_w:7.2f} s wall {sen_c:7.2f} s cpu")
+    nn = min(args.naive_n, args.n)
+    _, nai_w, nai_c = timed(naive_loop(texts[:nn], cb))
+    scale = args.n / nn
+    print(f"naive str.contains loop   : {nai_w * scale:7.2f} s wall {nai_c * scale:7.2f} s cpu  "
+          f"(measured on {nn:,} answers, x{scale:g})")
+    print()
+    print(f"coder / raw scan          : {cod_c / raw_c:5.2f}x cpu  {cod_w / raw_w:5.2f}x wall   (goal <= 2)")
+    print(f"coder+sentiment / raw scan: {sen_c / raw_c:5.2f}x cpu  {sen_w / raw_w:5.2f}x wall")
+    print(f"naive loop / coder        : {nai_c * scale / cod_c:5.1f}x cpu  {nai_w * scale / cod_w:5.1f}x wall   (goal >= 20)")
+    print(f"throughput                : {args.n / cod_w:,.0f} answers/s")
+
+
+if __name__ == "__main__":
+    main()
