@@ -240,7 +240,7 @@ def disagreements(codings: pd.DataFrame, texts: pd.DataFrame | None = None, *, c
     frames = []
     for code in codes:
         dec = pd.DataFrame({f"coder_{c}": mats[c][code].to_numpy() for c in coders})
-        n_yes = dec.sum(1)
+        n_yes = dec.sum(axis=1)
         diff = ((n_yes > 0) & (n_yes < len(coders))).to_numpy()
         if diff.any():
             base = units[cols].astype(str).reset_index(drop=True)[diff]

@@ -100,10 +100,14 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
     def _features(self, texts, fit=False):
         if fit:
             self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, preprocessor=fold,
-                                         sublinear_tf=True, min_df=2, max_features=self.max_features)
+                                         sublinear_tf=True, min_df=2 if len(texts) >= 50 else 1,
+                                         max_features=self.max_features)
             self.word_ = TfidfVectorizer(preprocessor=fold, ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                          token_pattern=r"(?u)\b\w+\b")
-            blocks = [self.char_.fit_transform(texts), self.word_.fit_transform(texts)]
+            try:
+                blocks = [self.char_.fit_transform(texts), self.word_.fit_transform(texts)]
+            except ValueError as exc:   # e.g. only empty texts
+                raise DataError(f"the training texts give no features: {exc}") from None
             if self.codebook is not None:
                 from .codebook import load_codebook
                 self.rule_index_ = pd.Index(load_codebook(self.codebook).table["code"])

@@ -24,7 +24,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", flags=re.IGNORECASE)
 # IBAN: 2 letters, 2 check digits, 10-30 alphanumerics, optionally grouped by spaces in 4s
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?\b")
+_HANDLE = re.compile(r"(?<![\w@.])@\w(?:[\w.]{0,29}\w)?\b")
 # Phone: +49 / 0049 / (0)... / 0xxx, then groups of digits separated by space, /, -, . or ()
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s./-]?(?:\(0\)[\s./-]?)?|\(?0\)?)"   # country code or trunk 0

@@ -45,7 +45,9 @@ def _fold_char(ch: str) -> str:
     low = ch.lower() if len(ch.lower()) == 1 else ch
     if low in _SPECIAL:
         return _SPECIAL[low]
-    if "\u0300" <= low <= "\u036f":  # combining marks left by decomposed input
+    if low == "\u0308":   # decomposed umlaut (u + diaeresis) folds like the composed one: ue
+        return "e"
+    if "\u0300" <= low <= "\u036f":  # other combining marks left by decomposed input
         return ""
     decomposed = unicodedata.normalize("NFKD", low)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,149 @@
+"""Rule coder: compounds, folding, negation, exclusions, evidence spans, attribution, output shape."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cjkit.coder import OUTPUT, code_indicators, code_texts
+from cjkit.errors import DataError, ParameterError
+
+
+def codes_of(text, **kw):
+    out = code_texts([text], **kw)
+    return dict(zip(out["code"].astype(str), out.to_dict("records")))
+
+
+@pytest.fixture(scope="module")
+def hotel(shared_data):
+    lines = (shared_data / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines()
+    return pd.DataFrame({"respondent_id": [f"h{i}" for i in range(400)],
+                         "text": [ln.split("\t", 1)[1] for ln in lines[:400]]})
+
+
+def test_output_shape(hotel):
+    out = code_texts(hotel)
+    assert list(out.columns) == ["respondent_id", "question"] + OUTPUT
+    assert set(out["source"].astype(str)) == {"rule"}
+    assert out["polarity"].isin([-1, 0, 1]).all() and out["confidence"].between(0, 1).all()
+    assert out["phase"].cat.ordered
+    assert out["row"].nunique() > 300   # most hotel sentences get a code
+
+
+def test_evidence_is_the_original_span(hotel):
+    out = code_texts(hotel)
+    texts = hotel["text"].tolist()
+    for r in out.itertuples():
+        assert texts[r.row][r.start:r.end] == r.evidence
+        assert texts[r.row].lower()[r.start] == str(r.evidence).lower()[0]
+
+
+def test_chunking_does_not_change_the_result(hotel):
+    a = code_texts(hotel)
+    b = code_texts(hotel, chunk_size=37)
+    pd.testing.assert_frame_equal(a.astype(str), b.astype(str))
+
+
+def test_german_compounds_and_folding():
+    c = codes_of("Das Rezeptionspersonal und der Kundenservice, Lieferzeit ewig.")
+    assert {"reception", "staff", "customer_service", "delivery", "waiting_time"} <= set(c)
+    assert c["delivery"]["evidence"] == "Lieferzeit"
+    assert c["staff"]["evidence"] == "Rezeptionspersonal" and c["staff"]["confidence"] == 0.8
+    assert set(codes_of("Fruehstueck prima")) == set(codes_of("Frühstück prima")) >= {"breakfast"}
+    assert "breakfast" in codes_of("Das Frühstücksbuffet war reichhaltig")
+
+
+def test_inflections_and_english_stems():
+    assert "friendliness" in codes_of("Sehr freundliche Mitarbeiter")
+    assert "delivery" in codes_of("The parcel was delivered late")
+    assert "booking" in codes_of("Wir haben online gebucht")       # ge- participle
+
+
+def test_negation_scope():
+    assert codes_of("Das Personal war nicht freundlich.")["friendliness"]["negated"]
+    assert codes_of("The agent was not helpful")["friendliness"]["negated"]
+    assert codes_of("unfreundliche Rezeption")["friendliness"]["negated"]
+    assert not codes_of("Nicht nur freundlich, sondern auch kompetent")["friendliness"]["negated"]
+    assert codes_of("Das Frühstück schmeckte nicht.")["breakfast"]["polarity"] == -1
+    # the cue's scope ends at the clause: "aber" opens a new one
+    assert not codes_of("Nicht schlecht, aber die Rezeption war super")["reception"]["negated"]
+    assert codes_of("Kein Parkplatz vorhanden!")["parking"]["polarity"] == -1
+
+
+def test_exclusions():
+    assert "pets" not in codes_of("Hunderte Gäste im Speisesaal")
+    assert "pets" in codes_of("Unser Hund war willkommen")
+    assert "waiting_time" not in codes_of("Wartungsarbeiten im Flur")
+    assert "online_shop" not in codes_of("I called in order to ask")
+
+
+def test_span_polarity_and_touchpoint_attribution():
+    c = codes_of("Zimmer sauber, aber das Personal an der Rezeption war unfreundlich")
+    assert c["room"]["polarity"] == 1
+    assert c["friendliness"]["polarity"] == -1 and c["friendliness"]["touchpoint"] == "reception"
+    assert c["friendliness"]["canonical_stage"] == "delivery"
+    p = codes_of("Der Preis ist zu hoch")["price"]
+    assert pd.isna(p["touchpoint"])
+
+
+def test_language_rules():
+    # German 'Bad' (bathroom) vs English 'bad'
+    assert "bathroom" in codes_of("Das Bad war schmutzig")
+    assert "bathroom" not in codes_of("The service was bad and the wait was long")
+    assert codes_of("The service was bad")["customer_service"]["lang"] == "en"
+    assert "bathroom" in codes_of("bad", lang="de") and "bathroom" not in codes_of("bad", lang="en")
+
+
+def test_model_phases():
+    out = code_texts(["Die Lieferung kam zu spät"], model="accra")
+    assert list(out["phase"].cat.categories) == ["awareness", "consideration", "conversion", "retention", "advocacy"]
+    assert out.set_index(out["code"].astype(str)).loc["delivery", "phase"] == "retention"
+
+
+def test_inputs_and_errors():
+    s = pd.Series(["WLAN gut", None, ""], index=["a", "b", "c"], name="q10")
+    out = code_texts(s)
+    assert out["respondent_id"].tolist() == ["a"] and out["question"].tolist() == ["q10"]
+    assert code_texts([]).empty and list(code_texts([]).columns)[-1] == "row"
+    with pytest.raises(DataError, match="no text column 'comment'"):
+        code_texts(pd.DataFrame({"text": ["x"]}), text_col="comment")
+    with pytest.raises(ParameterError, match="lang"):
+        code_texts(["x"], lang="fr")
+
+
+def test_code_indicators_keep_uncoded_answers():
+    df = pd.DataFrame({"respondent_id": ["1", "2", "3"], "question": "q", "text": ["WLAN weg", "ok", "Preis hoch, WLAN ok"]})
+    out = code_texts(df)
+    wide = code_indicators(out, df)
+    assert wide["respondent_id"].tolist() == ["1", "2", "3"]
+    assert wide["wifi"].tolist() == [1, 0, 1] and wide["n_codes"].tolist()[1] == 0
+    by_tp = code_indicators(out, df, by="touchpoint")
+    assert "wifi" in by_tp.columns
+
+
+def test_regex_rules():
+    c = codes_of("Preis-/Leistungs-Verhältnis stimmt")
+    assert c["value_for_money"]["rule"] in ("preis\\W{0,3}leistung", "Preis-Leistung")
+    assert c["value_for_money"]["evidence"].startswith("Preis")
+
+
+def test_rule_coder_finds_what_a_naive_search_finds(hotel):
+    """Cross-check against an independent per-text regex search for exact-word terms."""
+    import re
+    from cjkit.codebook import load_codebook
+    from cjkit.textnorm import fold
+    t = load_codebook("default").table
+    exact = {}
+    for row in t.itertuples():
+        for term in str(row.keywords_de).split(";"):
+            term = term.strip()
+            if term.startswith("=") and " " not in term and len(term) > 3:
+                exact.setdefault(row.code, []).append(fold(term[1:]))
+    out = code_texts(hotel, lang="de")
+    found = set(zip(out["row"], out["code"].astype(str)))
+    for code, terms in exact.items():
+        rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)")
+        excl_col = t.set_index("code").loc[code, "exclude_de"]
+        for i, text in enumerate(hotel["text"]):
+            if rx.search(fold(text)) and not excl_col:
+                assert (i, code) in found, (code, text)
