@@ -53,7 +53,7 @@ class _Compiled:
                     table.add(t, M.EXCLUDE, owner=i, lang=lang)
                 for t in _terms(getattr(row, f"regex_{lang}")):
                     self.regexes.append((i, M.LANG_ID[lang], re.compile(t), t))
-        M.add_function_words(table, stopwords=stopwords)
+        M.add_function_words(table, stopwords=stopwords, sentiment=sentiment)
         if sentiment:
             add_lexicon(table)
         self.matcher = M.Matcher(table)
@@ -79,72 +79,78 @@ def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: b
     return cache[key]
 
 
-def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> pd.DataFrame:
+def _take(h: dict, idx) -> dict:
+    return {k: v[idx] for k, v in h.items()}
+
+
+def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> dict:
+    """Accepted code hits of one chunk as a dict of equally long numpy arrays."""
     a = scan.arr
     ci = scan.of_kind(M.CODE)
     ci = ci[(dl[scan.doc[ci]] == 2) | (dl[scan.doc[ci]] == a["lang"][scan.term[ci]])]
-    parts = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci],
-             "code": a["owner"][scan.term[ci]], "prefix": scan.neg_prefix[ci],
-             "confidence": scan.conf[ci], "rule": comp.label_code[scan.term[ci]]}
-    hits = pd.DataFrame(parts)
+    term = scan.term[ci]
+    h = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci], "code": a["owner"][term],
+         "prefix": scan.neg_prefix[ci], "confidence": scan.conf[ci], "rule": comp.label_code[term]}
     if comp.regexes:
-        rows = []
-        for k, (code, lang, rx, _) in enumerate(comp.regexes):
-            for m in rx.finditer(scan.block.folded):
-                rows.append((m.start(), m.end(), code, comp.n_terms + k, lang))
+        rows = [(m.start(), m.end(), code, comp.n_terms + k, lang)
+                for k, (code, lang, rx, _) in enumerate(comp.regexes) for m in rx.finditer(scan.block.folded)]
         if rows:
             r = np.array(rows, dtype=np.int64)
             doc = np.searchsorted(scan.block.doc_start_f, r[:, 0], side="right") - 1
             ok = (dl[doc] == 2) | (dl[doc] == r[:, 4])
-            hits = pd.concat([hits, pd.DataFrame({"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1],
-                                                  "code": r[ok, 2], "prefix": False, "confidence": 1.0,
-                                                  "rule": comp.label_code[r[ok, 3]]})], ignore_index=True)
+            extra = {"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1], "code": r[ok, 2],
+                     "prefix": np.zeros(ok.sum(), bool), "confidence": np.ones(ok.sum()),
+                     "rule": comp.label_code[r[ok, 3]]}
+            h = {k: np.concatenate([h[k], extra[k]]) for k in h}
     ex = scan.of_kind(M.EXCLUDE)
-    if ex.size and len(hits):
-        exc = pd.DataFrame({"doc": scan.doc[ex], "code": a["owner"][scan.term[ex]],
-                            "x_start": scan.start[ex], "x_end": scan.end[ex]})
-        m = hits.reset_index().merge(exc, on=["doc", "code"])
-        drop = m.loc[(m["start"] < m["x_end"]) & (m["x_start"] < m["end"]), "index"].unique()
-        hits = hits.drop(index=drop)
-    if hits.empty:
-        return hits
+    if ex.size and h["doc"].size:
+        # only hits whose (text, code) also has an exclusion need the overlap test
+        ncode = int(max(h["code"].max(), a["owner"][scan.term[ex]].max())) + 1
+        hkey = h["doc"] * ncode + h["code"]
+        xkey = scan.doc[ex] * ncode + a["owner"][scan.term[ex]]
+        cand = np.flatnonzero(np.isin(hkey, xkey))
+        if cand.size:
+            m = pd.DataFrame({"i": cand, "key": hkey[cand], "s": h["start"][cand], "e": h["end"][cand]}).merge(
+                pd.DataFrame({"key": xkey, "xs": scan.start[ex], "xe": scan.end[ex]}), on="key")
+            drop = m.loc[(m["s"] < m["xe"]) & (m["xs"] < m["e"]), "i"].unique()
+            keep = np.ones(h["doc"].size, bool)
+            keep[drop.astype(np.int64)] = False
+            h = _take(h, keep)
+    if h["doc"].size == 0:
+        return h
     # one span per stretch of text and code: drop spans inside a longer span of the same code
-    doc, code = hits["doc"].to_numpy(), hits["code"].to_numpy()
-    start, end = hits["start"].to_numpy(), hits["end"].to_numpy()
+    doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
     order = np.lexsort((-end, start, code, doc))
     gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
     big = int(end.max()) + 1
     keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
     prev = np.r_[-1, np.maximum.accumulate(keyed_end)[:-1]]
-    keep = order[gid * big + start[order] >= prev]
-    hits = hits.iloc[np.sort(keep)].reset_index(drop=True)
-    start, end = hits["start"].to_numpy(), hits["end"].to_numpy()
-    hits["negated"] = scan.negated(start, end, hits["prefix"].to_numpy())
+    keep = np.sort(order[gid * big + start[order] >= prev])
+    h = _take(h, keep)
+    h["negated"] = scan.negated(h["start"], h["end"], h["prefix"])
     if sentiment:
-        pol = span_polarity(scan, sentiment_hits(scan, dl), start)
+        pol = span_polarity(scan, sentiment_hits(scan, dl), h["start"])
         # a negated mention without sentiment words ("kein WLAN", "no parking") is a pain point
-        hits["polarity"] = np.where((pol == 0) & hits["negated"].to_numpy(), -1, pol).astype(np.int8)
+        h["polarity"] = np.where((pol == 0) & h["negated"], -1, pol).astype(np.int8)
     else:
-        hits["polarity"] = np.zeros(len(hits), np.int8)
-    hits["tp_from"] = _attribute(scan, hits, tp_code)
-    return hits
+        h["polarity"] = np.zeros(h["doc"].size, np.int8)
+    h["tp_from"] = _attribute(scan, h, tp_code)
+    return h
 
 
-def _attribute(scan: M.Scan, hits: pd.DataFrame, tp_code: np.ndarray) -> np.ndarray:
+def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
     """For each hit, the code row whose touchpoint it takes (itself, nearest mention, or -1)."""
-    code = hits["code"].to_numpy()
+    code, start, doc = h["code"], h["start"], h["doc"]
     own = tp_code[code] >= 0
     out = np.where(own, code, -1)
     if own.all() or not own.any():
         return out
     cand = np.flatnonzero(own)
-    cand = cand[np.argsort(hits["start"].to_numpy()[cand], kind="stable")]
-    c_start = hits["start"].to_numpy()[cand]
-    c_doc = hits["doc"].to_numpy()[cand]
+    cand = cand[np.argsort(start[cand], kind="stable")]
+    c_start, c_doc = start[cand], doc[cand]
     c_sent = scan.sentence_id(c_start)
     tgt = np.flatnonzero(~own)
-    t_start = hits["start"].to_numpy()[tgt]
-    t_doc = hits["doc"].to_numpy()[tgt]
+    t_start, t_doc = start[tgt], doc[tgt]
     t_sent = scan.sentence_id(t_start)
     best = np.full(tgt.size, np.inf)
     pick = np.full(tgt.size, -1)
@@ -191,6 +197,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         touchpoint, topic, polarity (-1/0/+1), start, end (offsets in the original answer),
         evidence (the matched text), negated, source ("rule"), confidence, canonical_stage,
         lang, rule (the codebook term that matched), row (0-based input position).
+        Label columns are categoricals (one code table, not one string per row).
 
     Examples
     --------
@@ -205,72 +212,83 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     values, ids = _texts_and_ids(texts, text_col, id_cols)
     table = cb.table
     tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
-    frames = []
+    parts = []
     for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
         k = scan.block.doc_start.size
         dl = _lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
-        hits = _chunk_hits(comp, scan, dl, tp_code, sentiment)
-        if hits.empty:
+        h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
+        if h["doc"].size == 0:
             continue
         b = scan.block
-        doc = hits["doc"].to_numpy()
-        s_abs = b.to_original(hits["start"].to_numpy())
-        e_abs = b.to_original(hits["end"].to_numpy(), end=True)
-        hits["evidence"] = [b.original[s:e] for s, e in zip(s_abs.tolist(), e_abs.tolist())]
-        hits["start"] = s_abs - b.doc_start[doc]
-        hits["end"] = e_abs - b.doc_start[doc]
-        hits["lang"] = dl[doc]
-        hits["row"] = doc + off
-        frames.append(hits.drop(columns=["doc", "prefix"]))
-    hits = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        {c: pd.Series(dtype="int64") for c in ("row", "code", "start", "end", "polarity", "tp_from", "rule", "lang")}
-        | {"evidence": pd.Series(dtype="string"), "negated": pd.Series(dtype=bool),
-           "confidence": pd.Series(dtype=float)})
-    hits = hits.iloc[np.lexsort((hits["code"].to_numpy(), hits["start"].to_numpy(), hits["row"].to_numpy()))]
-    hits = hits.reset_index(drop=True)
-    out = _string_ids(ids.iloc[hits["row"].to_numpy()].reset_index(drop=True))
-    code = hits["code"].to_numpy(dtype=np.int64)
-    src = hits["tp_from"].to_numpy(dtype=np.int64)
+        doc = h["doc"]
+        s_abs = b.to_original(h["start"])
+        e_abs = b.to_original(h["end"], end=True)
+        orig = b.original
+        h["evidence"] = np.array([orig[x:y] for x, y in zip(s_abs.tolist(), e_abs.tolist())], dtype=object)
+        h["start"] = s_abs - b.doc_start[doc]
+        h["end"] = e_abs - b.doc_start[doc]
+        h["lang"] = dl[doc]
+        h["row"] = doc + off
+        parts.append(h)
+    keys = ["row", "start", "end", "code", "tp_from", "polarity", "negated", "confidence", "rule", "lang", "evidence"]
+    if parts:
+        h = {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    else:
+        h = {k: np.empty(0, dtype=object if k == "evidence" else bool if k == "negated" else np.int64) for k in keys}
+    order = np.lexsort((h["code"], h["start"], h["row"]))
+    h = _take(h, order)
+    out = _row_ids(ids, h["row"])
+    code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
 
     def cat(values, idx):
-        # categoricals: repeated labels cost one small array, not one string per row
+        # categoricals: repeated labels cost one small table, not one string per row
         values = pd.Series(values, dtype=object)
         cats = pd.unique(values.dropna())
         lookup = pd.Index(cats).get_indexer(values.fillna("\x00"))
         return pd.Categorical.from_codes(np.where(idx >= 0, lookup[np.maximum(idx, 0)], -1), categories=cats)
 
+    stages = models.canonical_stages().sort_values("order")["id"].tolist()
+    stage_code = pd.Index(stages).get_indexer(table["canonical_stage"].fillna("\x00"))
+    own = stage_code[code]
+    ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
+    canonical = np.where(own >= 0, own, ctx)
     out["code"] = cat(table["code"], code)
     out["code_label"] = cat(table[f"label_{label_lang}"], code)
-    stage = table["canonical_stage"].to_numpy(dtype=object)
-    own_stage = stage[code]
-    ctx_stage = np.where(src >= 0, stage[np.maximum(src, 0)], None)
-    canonical = np.where(pd.isna(own_stage), ctx_stage, own_stage)
-    out["phase"] = _phase(canonical, model)
+    out["phase"] = _phase(canonical, stages, model)
     out["touchpoint"] = cat(table["touchpoint"], src)
     out["topic"] = cat(table["topic"], code)
-    out["polarity"] = hits["polarity"].to_numpy(dtype=np.int8)
-    out["start"] = hits["start"].to_numpy(dtype=np.int64)
-    out["end"] = hits["end"].to_numpy(dtype=np.int64)
-    out["evidence"] = pd.array(hits["evidence"].to_numpy(dtype=object), dtype="string")
-    out["negated"] = hits["negated"].to_numpy(dtype=bool)
-    out["source"] = pd.Categorical.from_codes(np.zeros(len(hits), np.int8), categories=["rule", "model", "human"])
-    out["confidence"] = hits["confidence"].to_numpy(dtype=float)
-    out["canonical_stage"] = pd.Categorical(canonical, categories=models.canonical_stages()["id"].tolist())
-    out["lang"] = pd.Categorical.from_codes(hits["lang"].to_numpy(dtype=np.int8), categories=["de", "en", "und"])
-    out["rule"] = pd.Categorical.from_codes(hits["rule"].to_numpy(dtype=np.int64), categories=comp.labels_index)
-    out["row"] = hits["row"].to_numpy(dtype=np.int64)
-    log.info("coded %d answers: %d codes in %d answers", len(values), len(out), out["row"].nunique())
+    out["polarity"] = h["polarity"].astype(np.int8)
+    out["start"] = h["start"].astype(np.int64)
+    out["end"] = h["end"].astype(np.int64)
+    out["evidence"] = pd.array(h["evidence"], dtype="string")
+    out["negated"] = h["negated"].astype(bool)
+    out["source"] = pd.Categorical.from_codes(np.zeros(code.size, np.int8), categories=["rule", "model", "human"])
+    out["confidence"] = h["confidence"].astype(float)
+    out["canonical_stage"] = pd.Categorical.from_codes(canonical, categories=stages)
+    out["lang"] = pd.Categorical.from_codes(h["lang"].astype(np.int8), categories=["de", "en", "und"])
+    out["rule"] = pd.Categorical.from_codes(h["rule"].astype(np.int64), categories=comp.labels_index)
+    out["row"] = h["row"].astype(np.int64)
+    log.info("coded %d answers: %d codes in %d answers", len(values), len(out), int((np.diff(h["row"]) != 0).sum()) + bool(len(out)))
     return out
 
 
-def _phase(canonical: np.ndarray, model) -> pd.Categorical:
+def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The id columns of the coded rows; generated ids are stringified once per answer."""
+    # rows arrive sorted: unique values and inverse by differencing, no hashing
+    first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
+    uniq, inv = rows[first], np.cumsum(first) - 1
+    sub = _string_ids(ids.iloc[uniq].reset_index(drop=True))
+    return sub.iloc[inv].reset_index(drop=True)
+
+
+def _phase(canonical: np.ndarray, stages: list, model) -> pd.Categorical:
+    """Canonical stage codes -> phases of *model* (default: the canonical axis itself)."""
     if model is None:
-        cats = models.canonical_stages().sort_values("order")["id"].tolist()
-        return pd.Categorical(canonical, categories=cats, ordered=True)
+        return pd.Categorical.from_codes(canonical, categories=stages, ordered=True)
     mapping = models.canonical_to_phase(model)
     dtype = models.phase_categories(model)
-    return pd.Categorical([mapping.get(c) if isinstance(c, str) else None for c in canonical],
-                          dtype=dtype)
+    lut = np.array([dtype.categories.get_loc(mapping[s]) if s in mapping else -1 for s in stages] + [-1])
+    return pd.Categorical.from_codes(lut[canonical], dtype=dtype)
 
 
 def code_indicators(coded: pd.DataFrame, responses=None, *, by: str = "code",
