@@ -121,7 +121,8 @@ class TermTable:
             mode, tail, pat = PHRASE, "", core
         else:
             mode = WORD
-            pat, tail = term_stem(core, lang)
+            # stem the word as written (with umlauts): Snowball reads "schön", not "schoen"
+            pat, tail = term_stem(raw.strip("*=").strip(), lang)
         variants = {pat}
         if "-" in pat:  # "check-in" also as "check in" and "checkin"
             variants |= {pat.replace("-", " "), pat.replace("-", "")}
