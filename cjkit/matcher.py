@@ -279,9 +279,15 @@ class Context:
         starts[1:] &= ~isword[:-1]
         return cls(c, isword, nonword, np.flatnonzero(starts), _CLAUSE_LUT[small], _SENTENCE_LUT[small])
 
+    @functools.cached_property
+    def _words_cum(self) -> np.ndarray:
+        flags = np.zeros(self.codes.size + 1, np.int32)
+        flags[self.word_starts + 1] = 1
+        return np.cumsum(flags, dtype=np.int32)
+
     def words_before(self, pos) -> np.ndarray:
         """Number of words that begin before each position in *pos*."""
-        return np.searchsorted(self.word_starts, pos, side="left")
+        return self._words_cum[np.asarray(pos)]
 
     def word_start(self, pos):
         pos = np.asarray(pos)
