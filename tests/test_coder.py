@@ -1,7 +1,6 @@
 """Rule coder: compounds, folding, negation, exclusions, evidence spans, attribution, output shape."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -43,8 +43,7 @@ def generated(n=300, seed=0):
         f, l_ = rng.choice(FIRST), rng.choice(LAST)
         items += [("EMAIL", f"{f}.{l_}{rng.randint(1, 99)}@{rng.choice(DOMAINS)}"),
                   ("PHONE", phone(rng)),
-                  ("IBAN", iban(rng, *rng.choice([("DE", 22), ("AT", 20), ("CH", 21), ("GB", 22), ("NL", 18)]))
-                   if True else ""),
+                  ("IBAN", iban(rng, *rng.choice([("DE", 22), ("AT", 20), ("CH", 21), ("GB", 22), ("NL", 18)]))),
                   ("URL", rng.choice([f"https://www.example.com/confirm?token={rng.getrandbits(64):x}",
                                       f"https://hotel.de/buchung/{rng.getrandbits(40):X}{rng.randint(10, 99)}",
                                       f"www.facebook.com/{f}.{l_}", f"https://x.com/reset#{f}{rng.randint(100, 999)}",
