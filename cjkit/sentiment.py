@@ -179,7 +179,8 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     -------
     DataFrame
         id columns, ``lang`` (de|en|und), ``sentiment`` (-1..1), ``label``
-        (negative|neutral|positive), ``n_positive``, ``n_negative`` (sentiment words).
+        (negative|neutral|positive), ``n_positive``, ``n_negative`` (sentiment words),
+        ``has_text`` (False for empty answers, which are not "neutral" opinions).
 
     Examples
     --------
@@ -216,6 +217,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
                                      np.where(compound <= -THRESHOLD, "negative", "neutral")), dtype="string")
     out["n_positive"] = npos
     out["n_negative"] = nneg
+    out["has_text"] = np.fromiter((bool(v.strip()) for v in values), dtype=bool, count=n)
     return out
 
 
@@ -232,7 +234,8 @@ def agreement_with_rating(scores: pd.DataFrame, rating, *, scale=(1, 5),
     scores : DataFrame
         Output of :func:`score_sentiment`.
     rating : str or array-like
-        Column of *scores* or values aligned with its rows; NaN ratings are left out.
+        Column of *scores* or values aligned with its rows; NaN ratings and empty answers
+        are left out (``n`` counts the pairs used).
     scale : (min, max)
 
     Returns
@@ -258,7 +261,9 @@ def agreement_with_rating(scores: pd.DataFrame, rating, *, scale=(1, 5),
         bad = int(np.flatnonzero(((r < lo) | (r > hi)).to_numpy())[0]) + 1
         raise DataError(f"rating outside the scale {lo}..{hi}", row=bad,
                         column=rating if isinstance(rating, str) else "rating")
-    ok = r.notna().to_numpy()
+    ok = r.notna().to_numpy().copy()
+    if "has_text" in scores.columns:   # an empty answer says nothing about agreement
+        ok &= scores["has_text"].to_numpy(dtype=bool)
     s = scores[sentiment_col].to_numpy(float)[ok]
     rv = r.to_numpy()[ok]
     third = (hi - lo) / 3

@@ -58,7 +58,7 @@ def test_language_detection_and_output():
     s = score_sentiment(pd.Series(["Das Zimmer war sehr schön", "The room was great", "WLAN"], index=[7, 8, 9]))
     assert s["lang"].tolist() == ["de", "en", "und"]
     assert s["respondent_id"].tolist() == ["7", "8", "9"]
-    assert list(s.columns) == ["respondent_id", "question", "lang", "sentiment", "label", "n_positive", "n_negative"]
+    assert list(s.columns) == ["respondent_id", "question", "lang", "sentiment", "label", "n_positive", "n_negative", "has_text"]
     assert s["sentiment"].between(-1, 1).all()
 
 
@@ -90,3 +90,6 @@ def test_agreement_with_rating_bad_values():
         agreement_with_rating(s, [4, 7])
     res = agreement_with_rating(s.assign(rating=[4, np.nan]), "rating")
     assert (res["n"] == 1).all()
+    s2 = score_sentiment(["gut", "", "schlecht"])
+    assert s2["has_text"].tolist() == [True, False, True]
+    assert (agreement_with_rating(s2, [5, 3, 1])["n"] == 2).all()
