@@ -139,8 +139,6 @@ def main(argv=None):
     out, cod_w, cod_c = timed(lambda: code_texts(texts, cb, sentiment=False))
     print(f"rule coder                : {cod_w:7.2f} s wall {cod_c:7.2f} s cpu  ({len(out):,} coded spans, "
           f"{out['row'].nunique() / args.n:.0%} of answers coded)")
-    _, de_w, de_c = timed(lambda: code_texts(texts, cb, sentiment=False, lang="de"))
-    print(f"rule coder, lang='de'     : {de_w:7.2f} s wall {de_c:7.2f} s cpu  (no language detection)")
     outs, sen_w, sen_c = timed(lambda: code_texts(texts, cb, sentiment=True))
     print(f"rule coder + sentiment    : {sen_w:7.2f} s wall {sen_c:7.2f} s cpu")
     nn = min(args.naive_n, args.n)
@@ -150,7 +148,6 @@ def main(argv=None):
           f"(measured on {nn:,} answers, x{scale:g})")
     print()
     print(f"coder / raw scan          : {cod_c / raw_c:5.2f}x cpu  {cod_w / raw_w:5.2f}x wall   (goal <= 2)")
-    print(f"coder lang='de' / raw scan: {de_c / raw_c:5.2f}x cpu  {de_w / raw_w:5.2f}x wall")
     print(f"coder+sentiment / raw scan: {sen_c / raw_c:5.2f}x cpu  {sen_w / raw_w:5.2f}x wall")
     print(f"naive loop / coder        : {nai_c * scale / cod_c:5.1f}x cpu  {nai_w * scale / cod_w:5.1f}x wall   (goal >= 20)")
     print(f"throughput                : {args.n / cod_w:,.0f} answers/s")

@@ -146,3 +146,26 @@ def test_rule_coder_finds_what_a_naive_search_finds(hotel):
         for i, text in enumerate(hotel["text"]):
             if rx.search(fold(text)) and not excl_col:
                 assert (i, code) in found, (code, text)
+
+
+def test_span_polarity_agrees_with_touchpoint_ratings_in_demo(root):
+    """The demo comments are written from each guest's worst and best touchpoint ratings:
+    a touchpoint coded positive should have been rated high, one coded negative low."""
+    import yaml
+    path = root / "surveys" / "demo" / "hotel_guests.csv"
+    if not path.is_file():
+        pytest.skip("demo survey not generated")
+    spec = yaml.safe_load((root / "surveys" / "demo" / "spec.yaml").read_text(encoding="utf-8"))
+    col2tp = {q.get("column", q["id"]): q["touchpoint"] for q in spec["questions"]
+              if q.get("touchpoint") and q["type"] in ("rating", "likert", "csat")}
+    d = pd.read_csv(path, dtype={"lfdn": str}).rename(columns={"lfdn": "respondent_id", "kommentar": "text"})
+    out = code_texts(d[["respondent_id", "text"]])
+    out = out[out["touchpoint"].notna()].assign(touchpoint=lambda x: x["touchpoint"].astype(str))
+    ratings = d.melt(id_vars=["respondent_id"], value_vars=list(col2tp), var_name="col", value_name="rating")
+    ratings["touchpoint"] = ratings["col"].map(col2tp)
+    m = out.merge(ratings, on=["respondent_id", "touchpoint"])
+    m = m[m["rating"] <= 5]                       # 9 = not used
+    assert len(m) > 1000
+    assert m[["polarity", "rating"]].corr("spearman").iloc[0, 1] > 0.4
+    assert (m.loc[m["polarity"] == 1, "rating"] == 5).mean() > 0.8
+    assert (m.loc[m["polarity"] == -1, "rating"] <= 3).mean() > 0.7
