@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/cjkit report surveys/demo/report.yaml --run $(RUN)
 
 test: $(STAMP) browser
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 # Headless Chromium (Debian package) for the HTML-safety test; installed when we may, else that test skips.
 browser:

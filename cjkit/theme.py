@@ -237,6 +237,8 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
                   })
     if "cjkit_satisfaction" not in mpl.colormaps:
         mpl.colormaps.register(SATISFACTION_CMAP)
+    # report tables show whole verbatims (pandas cuts cells at 50 characters by default)
+    pd.set_option("display.max_colwidth", 300)
 
 
 def satisfaction_norm(values, scale=None, center=None):
