@@ -215,7 +215,9 @@ def to_long(wide: pd.DataFrame, spec: dict, *, file=None) -> pd.DataFrame:
                             file=file, row=row, column=spec["weight"])
     else:
         weight = pd.Series(1.0, index=wide.index)
-    extra = {c: wide[c] for c in ([spec["wave"]] if spec.get("wave") else []) + spec.get("segments", [])}
+    # column arrays once, taken by position per question (label lookups copy text columns each time)
+    rid_arr, weight_arr = rid.to_numpy(), weight.to_numpy()
+    extra = {c: wide[c].to_numpy() for c in ([spec["wave"]] if spec.get("wave") else []) + spec.get("segments", [])}
     frames = []
     for q in spec["questions"]:
         if q["type"] in SCALE_TYPES:
@@ -224,16 +226,16 @@ def to_long(wide: pd.DataFrame, spec: dict, *, file=None) -> pd.DataFrame:
             part = _multi_question(wide, q)
         else:
             part = _text_question(wide, q)
-        idx = part.index
-        part.insert(0, "respondent_id", rid.loc[idx].to_numpy())
+        pos = wide.index.get_indexer(part.index)
+        part.insert(0, "respondent_id", rid_arr[pos])
         part.insert(1, "question", q["id"])
         part.insert(3, "type", q["type"])
         part.insert(4, "role", q["role"])
         part["phase"] = q.get("phase")
         part["touchpoint"] = q.get("touchpoint")
-        part["weight"] = weight.loc[idx].to_numpy()
+        part["weight"] = weight_arr[pos]
         for name, col in extra.items():
-            part[name] = col.loc[idx].to_numpy()
+            part[name] = col[pos]
         frames.append(part.reset_index(drop=True))
     long = pd.concat(frames, ignore_index=True)
     for col in ("respondent_id", "question", "type", "role", "touchpoint", "item", "text", "missing_reason"):
