@@ -11,8 +11,11 @@ Four kinds of evidence are combined, each only if available:
   mention) of the unit than for the others (weighted means; a negative number hurts).
 
 Each component is scaled to 0-1 by its maximum over units (a negative effect by its largest
-magnitude, positive effects count 0), and ``score`` is their weighted mean. Example verbatims
-are passed through ``cjkit.pii.mask_pii`` before they leave this module.
+magnitude, positive effects count 0). ``score`` is incidence x impact, the priority rule of
+problem-impact analysis: incidence is the weighted mean of the scaled low_share and mention_share,
+impact that of the scaled driver_impact and effect. A frequent problem that barely matters and an
+important touchpoint that almost nobody rates low both rank below a frequent problem that
+matters. Example verbatims are passed through ``cjkit.pii.mask_pii`` before they leave this module.
 """
 from __future__ import annotations
 
@@ -212,15 +215,22 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
         "driver_impact": units["driver_impact"],
         "effect": (-units["effect"]).clip(lower=0),
     }
-    basis, parts, total = [], 0.0, 0.0
-    for name, s in scaled.items():
-        if comp[name] <= 0 or s.isna().all():
-            continue
-        top = s.max()
-        parts = parts + comp[name] * (s / top if top > 0 else s * 0).fillna(0)
-        total += comp[name]
-        basis.append(name)
-    units["score"] = parts / total if total else np.nan
+    # priority = how many are hurt (incidence) x how much it hurts (impact), each the weighted mean of
+    # its max-scaled components; a group without any component drops out of the product
+    basis, groups = [], []
+    for group in (("low_share", "mention_share"), ("driver_impact", "effect")):
+        parts, total = 0.0, 0.0
+        for name in group:
+            s = scaled[name]
+            if comp[name] <= 0 or s.isna().all():
+                continue
+            top = s.max()
+            parts = parts + comp[name] * (s / top if top > 0 else s * 0).fillna(0)
+            total += comp[name]
+            basis.append(name)
+        if total:
+            groups.append(parts / total)
+    units["score"] = np.prod(groups, axis=0) if groups else np.nan
     units["basis"] = "+".join(basis)
     units = units.reset_index()
     units["examples"] = pd.Series(pd.NA, index=units.index, dtype="string")

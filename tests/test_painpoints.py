@@ -88,7 +88,7 @@ def test_evidence_columns_recomputed_by_hand(fake_pii):
     assert out.loc["delivery", "flag"] == "low_base"
 
 
-def test_score_is_mean_of_max_scaled_components(fake_pii):
+def test_score_is_incidence_times_impact(fake_pii):
     long, coded, drivers = _survey()
     out = rank_painpoints(long, coded, drivers, outcome="overall", min_n=0, suppress_n=0)
     comp = pd.DataFrame({
@@ -97,7 +97,9 @@ def test_score_is_mean_of_max_scaled_components(fake_pii):
         "driver_impact": out["driver_impact"] / out["driver_impact"].max(),
         "effect": (-out["effect"]).clip(lower=0) / (-out["effect"]).clip(lower=0).max(),
     }).fillna(0)
-    assert out["score"].to_numpy() == pytest.approx(comp.mean(axis=1).to_numpy())
+    incidence = comp[["low_share", "mention_share"]].mean(axis=1)
+    impact = comp[["driver_impact", "effect"]].mean(axis=1)
+    assert out["score"].to_numpy() == pytest.approx((incidence * impact).to_numpy())
     assert out["rank"].tolist() == list(range(1, len(out) + 1))
     assert out["score"].is_monotonic_decreasing
     assert set(out["basis"]) == {"low_share+mention_share+driver_impact+effect"}
