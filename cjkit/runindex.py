@@ -73,7 +73,7 @@ def write_index(out_dir: Path, cfg: dict, rows: list[dict], extra: dict) -> Path
     body = []
     for r in rows:
         params = r.get("parameters", {})
-        link = (f'<a href="{html.escape(r["html"], quote=True)}">{html.escape(r["notebook"])}</a>'
+        link = (f'<a href="{html.escape(r["html"], quote=True)}">{html.escape(Path(r["notebook"]).stem)}</a>'
                 if r.get("html") else html.escape(r["notebook"]))
         cells = [link] + [html.escape(str(params.get(n, ""))) for n in grid_names]
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
