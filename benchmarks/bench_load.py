@@ -4,8 +4,8 @@ Two files: the 130k-row airline survey (zipped CSV, read directly) and a generat
 survey CSV. For each, every variant runs in a fresh subprocess (so peak memory is its own):
 
 - ``pyarrow``     : ``pyarrow.csv.read_csv`` on the same file (baseline);
-- ``read``        : ``cjkit.readers.read`` (detection, encoding/delimiter sniffing, parse, pandas frame);
-- ``load``        : ``cjkit.load.load`` without a spec (read + empty-row and text checks + ledger);
+- ``read``        : ``cjkit.io.readers.read`` (detection, encoding/delimiter sniffing, parse, pandas frame);
+- ``load``        : ``cjkit.io.load.load`` without a spec (read + empty-row and text checks + ledger);
 - ``load+spec``   : airline only, ``load`` with ``surveys/airline/spec.yaml`` (long frame, all checks).
 
 Goals: ``read`` within 1.5x of pyarrow, peak memory (max RSS growth) under 3x the file size.
@@ -32,7 +32,7 @@ CHILD = r"""
 import gc, json, sys, threading, time, zipfile
 variant, path, spec, inner = sys.argv[1], sys.argv[2], sys.argv[3] or None, int(sys.argv[4])
 import pyarrow.csv, pyarrow as pa
-import cjkit.load, cjkit.readers
+import cjkit.io.load, cjkit.io.readers
 
 def rss_mb():
     with open("/proc/self/statm") as fh:
@@ -43,10 +43,10 @@ def once():
         src = zipfile.ZipFile(path).open(zipfile.ZipFile(path).namelist()[0]) if path.endswith(".zip") else path
         return pyarrow.csv.read_csv(src).num_rows
     if variant == "read":
-        return len(cjkit.readers.read(path).wide)
+        return len(cjkit.io.readers.read(path).wide)
     if variant == "load":
-        return len(cjkit.load.load(path).wide)
-    return len(cjkit.load.load(path, spec).wide)
+        return len(cjkit.io.load.load(path).wide)
+    return len(cjkit.io.load.load(path, spec).wide)
 
 # peak memory: sample RSS while the first run works (ru_maxrss would include import peaks)
 gc.collect()

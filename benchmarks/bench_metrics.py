@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cjkit.compare import persona_comparison
-from cjkit.drivers import key_drivers
-from cjkit.ipa import importance_performance
-from cjkit.load import load
-from cjkit.metrics import metrics
-from cjkit.painpoints import rank_painpoints
-from cjkit.weighting import rake
+from cjkit.stats.compare import persona_comparison
+from cjkit.stats.drivers import key_drivers
+from cjkit.stats.ipa import importance_performance
+from cjkit.io.load import load
+from cjkit.stats.metrics import metrics
+from cjkit.stats.painpoints import rank_painpoints
+from cjkit.stats.weighting import rake
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "surveys" / "airline" / "spec.yaml"   # maps the 14 ratings to phases and touchpoints

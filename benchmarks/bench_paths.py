@@ -4,10 +4,10 @@ Generates a synthetic event log (customer_id, timestamp, channel, conversion, va
 files in a temporary folder, then measures in separate child processes (so that each peak RSS is
 its own):
 
-* ``duckdb``  — cjkit.bigpaths over all events with a DuckDB memory limit (default 1 GB): ledger, path table,
+* ``duckdb``  — cjkit.paths.bigpaths over all events with a DuckDB memory limit (default 1 GB): ledger, path table,
   transition matrix, path lengths, phase funnel;
 * ``duckdb1m`` — the same on the first 1M events;
-* ``pandas1m`` — the in-memory baseline on those 1M events: cjkit.events.read_events ->
+* ``pandas1m`` — the in-memory baseline on those 1M events: cjkit.io.events.read_events ->
   events_to_steps -> steps_to_paths, paths.transition_matrix, path_lengths, funnel.
 
 Prints time, peak RSS and throughput ratios measured in the same run.
@@ -60,7 +60,10 @@ def _peak_mb() -> float:
 
 def run_step(step: str, folder: Path, memory_limit: str = "1GB") -> dict:
     """One measured step in this (child) process; returns timings and peak RSS."""
-    from cjkit import bigpaths, channels, events, paths
+    from cjkit.paths import bigpaths
+    from cjkit.paths import channels
+    from cjkit.io import events
+    from cjkit.paths import journeys as paths
 
     mapping = channels.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
     order = ["awareness", "consideration"]

@@ -28,8 +28,8 @@ from sklearn.model_selection import train_test_split
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from cjkit.coder import code_texts  # noqa: E402
-from cjkit.learn import LearningCoder  # noqa: E402
+from cjkit.coding.coder import code_texts  # noqa: E402
+from cjkit.coding.learn import LearningCoder  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 ASPECTS = ["HOTEL", "ZIMMER", "SERVICE", "LAGE", "ESSEN&TRINKEN"]

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from . import errors, config, models, touchpoints  # noqa: F401
-from .errors import CjkitError, ConfigError, DataError, ParameterError  # noqa: F401
-
-__version__ = "0.1.0"
+from cjkit._version import __version__
+from cjkit.errors import CjkitError, ConfigError, DataError, ParameterError  # noqa: F401
 
 logging.getLogger("cjkit").addHandler(logging.NullHandler())

@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from .errors import CjkitError
+from cjkit.errors import CjkitError
 
 
 def _value(text: str):
@@ -16,7 +16,8 @@ def _value(text: str):
 
 
 def _report(args) -> int:
-    from . import batch, study
+    from cjkit.report import batch
+    from cjkit.report import study
 
     cfg = batch.load_run(args.config)
     for item in args.set or []:
@@ -37,7 +38,7 @@ def _report(args) -> int:
 
 
 def _models(args) -> int:
-    from . import models
+    from cjkit.catalog import models
 
     for model_id in models.list():
         ph = models.phases(model_id, lang=args.lang)
@@ -46,7 +47,8 @@ def _models(args) -> int:
 
 
 def _infer(args) -> int:
-    from . import infer, load
+    from cjkit.io import infer
+    from cjkit.io import load
 
     loaded = load.load(args.data)
     spec = infer.infer_spec(loaded.wide, loaded.meta, survey=args.survey)

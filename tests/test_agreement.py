@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-from cjkit.agreement import agreement_table, code_scores, cohen_kappa, disagreements, krippendorff_alpha
+from cjkit.coding.agreement import agreement_table, code_scores, cohen_kappa, disagreements, krippendorff_alpha
 from cjkit.errors import DataError
 
 NAN = np.nan

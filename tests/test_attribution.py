@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import attribution, events
+from cjkit.paths import attribution
+from cjkit.io import events
 from cjkit.errors import DataError, ParameterError
 
 AP = "attribution_paths"

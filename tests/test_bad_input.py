@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cjkit.errors import DataError
-from cjkit.load import load
+from cjkit.io.load import load
 
 
 def _load(path):

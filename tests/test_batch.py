@@ -5,7 +5,7 @@ import nbformat as nbf
 import pytest
 import yaml
 
-from cjkit import batch
+from cjkit.report import batch
 from cjkit.errors import ConfigError, ParameterError
 
 

@@ -5,7 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import attribution, bigpaths, channels, events, paths
+from cjkit.paths import attribution
+from cjkit.paths import bigpaths
+from cjkit.paths import channels
+from cjkit.io import events
+from cjkit.paths import journeys as paths
 from cjkit.errors import DataError
 
 CHANNELS = np.array(["organic_google", "paid_google_cpc", "email", "blog", "direct", "paid_social", "other"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjkit import channels, events, models
+from cjkit.paths import channels
+from cjkit.io import events
+from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
 
 

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from cjkit import codebook as C
-from cjkit import touchpoints
+from cjkit.coding import codebook as C
+from cjkit.catalog import touchpoints
 from cjkit.errors import ConfigError, DataError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjkit.coder import OUTPUT, code_indicators, code_texts
+from cjkit.coding.coder import OUTPUT, code_indicators, code_texts
 from cjkit.errors import DataError, ParameterError
 
 
@@ -129,8 +129,8 @@ def test_regex_rules():
 def test_rule_coder_finds_what_a_naive_search_finds(hotel):
     """Cross-check against an independent per-text regex search for exact-word terms."""
     import re
-    from cjkit.codebook import load_codebook
-    from cjkit.textnorm import fold
+    from cjkit.coding.codebook import load_codebook
+    from cjkit.coding.textnorm import fold
     t = load_codebook("default").table
     exact = {}
     for row in t.itertuples():

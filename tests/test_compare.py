@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from cjkit.compare import persona_comparison, wave_trend
+from cjkit.stats.compare import persona_comparison, wave_trend
 from cjkit.errors import ParameterError
 
 

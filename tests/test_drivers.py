@@ -10,7 +10,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from cjkit.drivers import (driver_matrix, key_drivers, lmg_from_corr, regression, relative_importance,
+from cjkit.stats.drivers import (driver_matrix, key_drivers, lmg_from_corr, regression, relative_importance,
                            subset_r2)
 from cjkit.errors import DataError, ParameterError
 
@@ -203,7 +203,7 @@ def test_airline_spec_long_frame_gives_the_same_drivers(shared_data, root):
     spec_path = root / "surveys" / "airline" / "spec.yaml"
     if not spec_path.exists():
         pytest.skip("surveys/airline/spec.yaml not present")
-    from cjkit.spec import load_spec, to_long
+    from cjkit.io.spec import load_spec, to_long
     from test_metrics import _airline_long
     wide = pd.read_csv(shared_data / "airline_satisfaction" / "airline_passenger_satisfaction.zip").sample(
         8_000, random_state=3)

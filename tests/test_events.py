@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cjkit import events, ledger
+from cjkit.io import events
+from cjkit.quality import ledger
 from cjkit.errors import DataError
 
 AP = "attribution_paths"

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from cjkit.errors import ParameterError
-from cjkit.export import neutralise, sheet_name, to_excel
+from cjkit.report.export import neutralise, sheet_name, to_excel
 
 
 def test_dangerous_cells_are_quoted_numbers_kept(tmp_path):

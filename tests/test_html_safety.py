@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cjkit.batch import Job, execute
+from cjkit.report.batch import Job, execute
 
 PAYLOAD = ("=HYPERLINK(\"http://evil.example\",\"klick\") Das WLAN war extrem langsam "
            "<script>document.title='PWNED'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cjkit import readers
-from cjkit.infer import infer_spec, write_spec
-from cjkit.load import load
-from cjkit.spec import load_spec
+from cjkit.io import readers
+from cjkit.io.infer import infer_spec, write_spec
+from cjkit.io.load import load
+from cjkit.io.spec import load_spec
 
 
 def test_types_on_the_demo_survey(root, tmp_path):

@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit.drivers import key_drivers
+from cjkit.stats.drivers import key_drivers
 from cjkit.errors import ParameterError
-from cjkit.ipa import QUADRANTS, importance_performance, ipa
-from cjkit.metrics import metrics
+from cjkit.stats.ipa import QUADRANTS, importance_performance, ipa
+from cjkit.stats.metrics import metrics
 
 
 def _tables():

@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from cjkit import models, theme, touchpoints
+from cjkit.catalog import models
+from cjkit.plot import theme
+from cjkit.catalog import touchpoints
 from cjkit.errors import DataError
-from cjkit.journeymap import journey_map, journey_map_figure
+from cjkit.plot.journeymap import journey_map, journey_map_figure
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cjkit import ledger
+from cjkit.quality import ledger
 from cjkit.errors import CjkitError
 
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import models
-from cjkit.load import load
-from cjkit.spec import load_spec
+from cjkit.catalog import models
+from cjkit.io.load import load
+from cjkit.io.spec import load_spec
 
 
 @pytest.fixture(scope="module")

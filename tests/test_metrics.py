@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.metrics import metrics, nps, wilson_interval
+from cjkit.stats.metrics import metrics, nps, wilson_interval
 
 AIRLINE_RATINGS = {  # CSV column -> (question id, phase, touchpoint)
     "Ease of Online Booking": ("online_booking", "booking", "booking"),

@@ -6,14 +6,14 @@ import pytest
 import yaml
 
 import cjkit
-from cjkit import models
+from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
 
 SHIPPED = ["accra", "b2b", "service", "six_phases", "six_stages"]
 
 
 def test_list_names_the_five_models():
-    assert cjkit.models.list() == SHIPPED
+    assert cjkit.catalog.models.list() == SHIPPED
 
 
 @pytest.mark.parametrize("model, labels", [

@@ -49,7 +49,7 @@ def test_key_figures_agree_with_pandas(cli_run, root):
     _, run_dir = cli_run
     figures = json.loads((run_dir / "10_satisfaction_report__geschaeftsreisender__2025-h2" / "key_figures.json")
                          .read_text(encoding="utf-8"))
-    from cjkit.study import open_study
+    from cjkit.report.study import open_study
     full = open_study(root / "surveys" / "demo" / "spec.yaml")     # independent: plain pandas on kept rows
     kept = full.wide[(full.wide["persona"] == PERSONA) & (full.wide["welle"] == "2025-H2")]
     w, nps = kept["gewicht"].astype(float), kept["weiterempfehlung"].astype(float)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cjkit.errors import CjkitError, ParameterError
-from cjkit.painpoints import rank_painpoints
+from cjkit.stats.painpoints import rank_painpoints
 
 UNITS = [("web", "information", "website"), ("shop", "purchase", "online_shop"),
          ("hotline", "service", "hotline")]
@@ -61,7 +61,7 @@ def fake_pii(monkeypatch):
     def mask_pii(series):
         calls.append(len(series))
         return series.str.replace(r"\S+@\S+", "[EMAIL]", regex=True)
-    monkeypatch.setitem(sys.modules, "cjkit.pii", types.SimpleNamespace(mask_pii=mask_pii))
+    monkeypatch.setitem(sys.modules, "cjkit.coding.pii", types.SimpleNamespace(mask_pii=mask_pii))
     return calls
 
 
@@ -120,7 +120,7 @@ def test_verbatims_are_masked_and_whole_answers_preferred(fake_pii):
 
 def test_missing_pii_module_raises_clear_error(monkeypatch):
     long, coded, drivers = _survey()
-    monkeypatch.setitem(sys.modules, "cjkit.pii", None)
+    monkeypatch.setitem(sys.modules, "cjkit.coding.pii", None)
     with pytest.raises(CjkitError, match="PII-masked"):
         rank_painpoints(long, coded, drivers)
     # without verbatims to show, the masking function is not needed
@@ -156,7 +156,7 @@ def test_airline_painpoint_ranking(shared_data):
                         "role": "overall", "weight": 1.0,
                         "value": (wide["Satisfaction"] == "Satisfied").astype(float).to_numpy()})
     long = pd.concat([long, sat], ignore_index=True)
-    from cjkit.drivers import key_drivers
+    from cjkit.stats.drivers import key_drivers
     kd = key_drivers(long, "satisfaction")
     out = rank_painpoints(long, drivers=kd, outcome="satisfaction")
     assert len(out) == 12 and out["rank"].tolist() == list(range(1, 13))  # 14 ratings on 12 touchpoints

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import channels, events, paths
+from cjkit.paths import channels
+from cjkit.io import events
+from cjkit.paths import journeys as paths
 from cjkit.errors import DataError, ParameterError
 
 AP = "attribution_paths"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cjkit.errors import ParameterError
-from cjkit.pii import count_pii, mask_pii
+from cjkit.coding.pii import count_pii, mask_pii
 
 FIRST = ["max", "anna", "lena", "jonas", "mia", "paul", "sophie", "leon", "emma", "noah", "jürgen", "özlem"]
 LAST = ["mueller", "schmidt", "schneider", "fischer", "weber", "meyer", "wagner", "becker", "hoffmann"]

@@ -11,9 +11,10 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 from scipy import stats
 
-from cjkit import plots, theme
+from cjkit.plot import charts as plots
+from cjkit.plot import theme
 from cjkit.errors import DataError, ParameterError
-from cjkit.ipa import QUADRANTS
+from cjkit.stats.ipa import QUADRANTS
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +160,7 @@ def test_driver_bars_sum_to_r2_for_both_conventions():
     base = pd.DataFrame({"driver": ["q_web", "q_hot", "q_bill"], "touchpoint": ["website", "hotline", "billing"],
                          "phase": "retention", "coef": [0.2, 0.4, 0.1]})
     shares = base.assign(relative_weight=[0.25, 0.55, 0.20], r2=0.40)
-    parts = base.assign(relative_weight=[0.10, 0.22, 0.08], r2=0.40)  # as cjkit.drivers returns
+    parts = base.assign(relative_weight=[0.10, 0.22, 0.08], r2=0.40)  # as cjkit.stats.drivers returns
     for table in (shares, parts):
         fig, ax = plt.subplots()
         plots.driver_chart(table, lang="en", ax=ax)
@@ -276,7 +277,7 @@ def test_persona_dot_plot_filled_when_significant(personas):
 
 
 def test_persona_table_as_compare_returns_it(personas):
-    # cjkit.compare.persona_comparison: column segment, boolean significant (object with NaN
+    # cjkit.stats.compare.persona_comparison: column segment, boolean significant (object with NaN
     # where untested), direction higher/lower, readable labels in touchpoint_label
     t = personas.rename(columns={"persona": "segment"}).drop(columns="p_value")
     t["significant"] = pd.Series([True, False, np.nan, True, np.nan, True], dtype=object)
@@ -319,7 +320,7 @@ def test_wave_trend_lines_bands_and_gaps():
 
 
 def test_wave_trend_rings_significant_changes_in_wave_order_column():
-    # as cjkit.compare.wave_trend returns: wave strings, wave_order, significant (object, NaN first wave)
+    # as cjkit.stats.compare.wave_trend returns: wave strings, wave_order, significant (object, NaN first wave)
     t = pd.DataFrame({"wave": ["Frühjahr", "Herbst", "Sommer"], "wave_order": [0, 2, 1],
                       "value": [3.1, 3.9, 3.2], "ci_low": [3.0, 3.8, 3.1], "ci_high": [3.2, 4.0, 3.3],
                       "significant": pd.Series([np.nan, True, False], dtype=object), "flag": ""})

@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 from matplotlib.patches import PathPatch, Rectangle
 
-from cjkit import attribution, channels, events, paths, plots_paths
+from cjkit.paths import attribution
+from cjkit.paths import channels
+from cjkit.io import events
+from cjkit.paths import journeys as paths
+from cjkit.plot import paths as plots_paths
 from cjkit.errors import DataError, ParameterError
 
 

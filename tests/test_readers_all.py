@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cjkit import readers
+from cjkit.io import readers
 from cjkit.errors import DataError
-from cjkit.load import load
+from cjkit.io.load import load
 
 ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "survey_exports"
 FILES = sorted(p for p in ROOT.rglob("*") if p.is_file()) if ROOT.is_dir() else []

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit.readers import csv as csv_reader
+from cjkit.io.readers import csv as csv_reader
 
 ROWS = [["name", "ort", "note", "betrag"], ["Müller", "Köln", "2", "1.234,50"], ["Gärtner", "Düsseldorf", "1", "7,25"],
         ["Weiß", "Lübeck", "3", "-0,5"]]

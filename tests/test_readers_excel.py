@@ -5,9 +5,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cjkit import readers
+from cjkit.io import readers
 from cjkit.errors import DataError
-from cjkit.readers import excel
+from cjkit.io.readers import excel
 
 
 def test_real_xlsx_and_xls(shared_data):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from cjkit.errors import DataError
-from cjkit.readers import feedback
+from cjkit.io.readers import feedback
 
 
 def test_reviews_csv_with_german_aliases(tmp_path):

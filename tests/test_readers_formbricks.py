@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from cjkit import readers
+from cjkit.io import readers
 
 
 def test_real_export(shared_data):

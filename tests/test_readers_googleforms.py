@@ -5,8 +5,8 @@ import csv
 
 import pandas as pd
 
-from cjkit import readers
-from cjkit.readers import googleforms
+from cjkit.io import readers
+from cjkit.io.readers import googleforms
 
 
 def test_real_export(shared_data):

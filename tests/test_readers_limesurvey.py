@@ -5,9 +5,9 @@ import csv
 
 import pytest
 
-from cjkit import readers
+from cjkit.io import readers
 from cjkit.errors import DataError
-from cjkit.readers import limesurvey
+from cjkit.io.readers import limesurvey
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjkit import readers
+from cjkit.io import readers
 from cjkit.errors import DataError
 
 

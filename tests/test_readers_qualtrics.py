@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from cjkit.errors import DataError
-from cjkit.readers import qualtrics
+from cjkit.io.readers import qualtrics
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from cjkit.errors import DataError
-from cjkit.readers import csv as csv_reader
-from cjkit.readers import spss
+from cjkit.io.readers import csv as csv_reader
+from cjkit.io.readers import spss
 
 
 @pytest.fixture(scope="module")

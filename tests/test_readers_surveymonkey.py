@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from cjkit.readers import surveymonkey
+from cjkit.io.readers import surveymonkey
 
 
 @pytest.fixture(scope="module")

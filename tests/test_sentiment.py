@@ -8,7 +8,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.sentiment import agreement_with_rating, lexicon, score_sentiment
+from cjkit.coding.sentiment import agreement_with_rating, lexicon, score_sentiment
 
 
 def labels(texts, **kw):

@@ -10,7 +10,7 @@ from statsmodels.stats.proportion import proportions_ztest
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from cjkit.errors import ParameterError
-from cjkit.significance import (adjust_pvalues, apply_base_rule, chi2_independence, compare_groups,
+from cjkit.stats.significance import (adjust_pvalues, apply_base_rule, chi2_independence, compare_groups,
                                 resolve_base_rule)
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cjkit import spec as specmod
+from cjkit.io import spec as specmod
 from cjkit.errors import ConfigError, DataError
 
 

@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import report
+from cjkit.report import sections as report
 from cjkit.errors import ParameterError
-from cjkit.study import grid_values, open_study, run_context
+from cjkit.report.study import grid_values, open_study, run_context
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cjkit.errors import ParameterError
-from cjkit.textnorm import fold, fold_block, split_compound, stem, term_stem, tokenize
+from cjkit.coding.textnorm import fold, fold_block, split_compound, stem, term_stem, tokenize
 
 
 @pytest.mark.parametrize("a, b", [("Grüße", "GRUESSE"), ("Straße", "strasse"), ("Café", "cafe"),

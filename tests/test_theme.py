@@ -5,7 +5,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 
-from cjkit import theme
+from cjkit.plot import theme
 from cjkit.errors import ParameterError
 
 

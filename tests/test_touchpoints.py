@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from cjkit import touchpoints
+from cjkit.catalog import touchpoints
 from cjkit.errors import ConfigError
 
 REQUIRED = ["personal_consultation", "field_sales", "store_visit", "hotline", "email", "website", "online_shop",

@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjkit import ledger
+from cjkit.quality import ledger
 from cjkit.errors import ParameterError
-from cjkit.readers import csv as csv_reader
-from cjkit.spec import load_spec
-from cjkit.validate import validate
+from cjkit.io.readers import csv as csv_reader
+from cjkit.io.spec import load_spec
+from cjkit.quality.validate import validate
 
 ITEMS = [f"q{i}" for i in range(1, 5)]
 

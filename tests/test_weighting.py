@@ -7,7 +7,7 @@ import pytest
 from scipy import optimize
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.weighting import design_weights, effective_n, margins, rake, weight_summary
+from cjkit.stats.weighting import design_weights, effective_n, margins, rake, weight_summary
 
 
 def _sample(seed=1, n=600):
@@ -58,8 +58,13 @@ def test_raking_equals_calibration_with_the_raking_distance():
     d = s["dw"].to_numpy()
     total = d.sum()
     T = np.array([t[lv] * total for v, t in TARGETS.items() for lv in list(t)[1:]] + [total])
-    sol = optimize.root(lambda lam: X.T @ (d * np.exp(X @ lam)) - T, np.zeros(X.shape[1]), tol=1e-14)
-    assert sol.success
+    def calibration_gap(lam):
+        return X.T @ (d * np.exp(X @ lam)) - T
+
+    sol = optimize.root(calibration_gap, np.zeros(X.shape[1]), tol=1e-12)
+    # judge the solution by its residual, not by the root-finder's `success` flag, whose
+    # meaning at tight tolerances differs between scipy releases
+    assert np.max(np.abs(calibration_gap(sol.x))) < 1e-9 * total
     w_cal = d * np.exp(X @ sol.x)
     assert out["weight"].to_numpy() == pytest.approx(w_cal / w_cal.mean(), rel=1e-7)
 

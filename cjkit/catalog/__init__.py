@@ -1,0 +1,1 @@
+"""catalog step of the cjkit flow."""

@@ -1,0 +1,108 @@
+"""The touchpoint catalog: where customers meet the company, and how.
+
+Each touchpoint is direct or indirect, digital or analog, owned, paid or earned,
+and names the canonical journey stages where it typically occurs, so it can be
+placed in the phases of any journey model.
+
+Examples
+--------
+>>> from cjkit import touchpoints
+>>> tp = touchpoints.load()
+>>> tp.set_index("id").loc["hotline", ["label_de", "directness", "medium"]].tolist()
+['Hotline', 'direct', 'analog']
+>>> touchpoints.phases_for("booking", "accra")
+['conversion']
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cjkit.catalog import models
+from cjkit.catalog.config import DATA, load_config
+from cjkit.errors import ConfigError, ParameterError
+
+DEFAULT = DATA / "touchpoints" / "default.yaml"
+COLUMNS = ["id", "label_de", "label_en", "directness", "medium", "ownership",
+           "canonical_stages", "aliases_de", "aliases_en"]
+
+
+def _read(source) -> dict:
+    cat = load_config(source, schema="touchpoints")
+    ids: dict[str, int] = {}
+    for i, tp in enumerate(cat["touchpoints"]):
+        if tp["id"] in ids:
+            raise ConfigError(f"duplicate touchpoint id '{tp['id']}' (also touchpoints[{ids[tp['id']]}])",
+                              path=source if isinstance(source, (str, Path)) else None,
+                              key=f"touchpoints[{i}].id")
+        ids[tp["id"]] = i
+    return cat
+
+
+def _frame(cat: dict) -> pd.DataFrame:
+    rows = [{**{k: tp[k] for k in ("id", "label_de", "label_en", "directness", "medium", "ownership")},
+             "canonical_stages": ";".join(tp["canonical"]),
+             "aliases_de": ";".join(tp.get("aliases_de", [])),
+             "aliases_en": ";".join(tp.get("aliases_en", []))} for tp in cat["touchpoints"]]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def load(extra=None, *, replace: bool | None = None) -> pd.DataFrame:
+    """Load the touchpoint catalog, optionally extended or replaced by a user catalog.
+
+    Parameters
+    ----------
+    extra : str, Path or dict, optional
+        A user catalog (schema ``touchpoints``). Its entries override default entries with
+        the same id and add new ones.
+    replace : bool, optional
+        Use only *extra*. Defaults to the catalog's own ``mode: replace`` if it has one.
+
+    Returns
+    -------
+    DataFrame
+        One row per touchpoint with columns id, label_de, label_en, directness, medium,
+        ownership, canonical_stages, aliases_de, aliases_en (lists ";"-joined).
+    """
+    base = _frame(_read(DEFAULT))
+    if extra is None:
+        return base
+    user_cat = _read(extra)
+    user = _frame(user_cat)
+    if replace is None:
+        replace = user_cat.get("mode") == "replace"
+    if replace:
+        return user
+    kept = base[~base["id"].isin(user["id"])]
+    return pd.concat([kept, user], ignore_index=True)
+
+
+def phases_for(touchpoint: str, model, catalog: pd.DataFrame | None = None) -> list[str]:
+    """Phases of *model* in which *touchpoint* typically occurs, in journey order."""
+    cat = load() if catalog is None else catalog
+    row = cat.loc[cat["id"] == touchpoint]
+    if row.empty:
+        raise ParameterError("touchpoint", touchpoint, allowed=cat["id"].tolist())
+    stages = row.iloc[0]["canonical_stages"].split(";")
+    to_phase = models.canonical_to_phase(model)
+    order = [p["id"] for p in models.get(model)["phases"]]
+    found = {to_phase[s] for s in stages}
+    return [p for p in order if p in found]
+
+
+def labels(lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, str]:
+    """Mapping touchpoint id -> label in *lang* ("de" or "en")."""
+    if lang not in ("de", "en"):
+        raise ParameterError("lang", lang, allowed=["de", "en"])
+    cat = load() if catalog is None else catalog
+    return dict(zip(cat["id"], cat[f"label_{lang}"]))
+
+
+def matrix(model, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tidy touchpoint x phase occurrence table (touchpoint, phase, typical=True rows only)."""
+    cat = load() if catalog is None else catalog
+    rows = [{"touchpoint": tp, "phase": ph} for tp in cat["id"] for ph in phases_for(tp, model, cat)]
+    out = pd.DataFrame(rows)
+    out["phase"] = out["phase"].astype(models.phase_categories(model))
+    return out

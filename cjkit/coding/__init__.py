@@ -1,0 +1,1 @@
+"""coding step of the cjkit flow."""

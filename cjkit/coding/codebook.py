@@ -1,0 +1,370 @@
+"""Codebooks: load and validate YAML, flatten to a table, exchange as CSV and REFI-QDA (.qdc).
+
+A codebook is a tree of codes: journey stage -> touchpoint -> topic. Each code has German
+and English labels, a definition, include/exclude examples and match rules per language
+(``keywords``, ``stems``, ``phrases``, ``regex``, ``exclude``). The tree is validated by the
+``codebook`` schema plus checks a schema cannot express (unique ids, known touchpoints,
+regexes that compile).
+
+The REFI-QDA codebook (``.qdc``) is the exchange format MAXQDA, ATLAS.ti, NVivo and QualCoder
+read: code names and hierarchy survive in every tool; cjkit's extra fields travel as a
+``[cjkit]`` JSON line at the end of each code's description, so a round trip is lossless.
+
+Examples
+--------
+>>> from cjkit import codebook
+>>> cb = codebook.load_codebook("default")
+>>> t = codebook.codebook_table(cb)
+>>> t.set_index("code").loc["breakfast", ["parent", "touchpoint", "canonical_stage"]].tolist()
+['food_beverage', 'food_beverage', 'usage']
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cjkit.catalog.config import DATA, load_config
+from cjkit.errors import ConfigError, DataError
+
+DEFAULT = DATA / "codebooks" / "default.yaml"
+LANGS = ("de", "en")
+RULES = ("keywords", "stems", "phrases", "regex", "exclude")
+QDC_NS = "urn:QDA-XML:codebook:1.0"
+_SCALARS = ("id", "kind", "label_de", "label_en", "definition_de", "definition_en",
+            "canonical_stage", "touchpoint", "color")
+COLUMNS = (["code", "parent", "level", "kind", "path", "label_de", "label_en", "definition_de",
+            "definition_en", "canonical_stage", "touchpoint", "topic", "color",
+            "examples_include", "examples_exclude"]
+           + [f"{r}_{lang}" for lang in LANGS for r in RULES])
+
+
+@dataclass
+class Codebook:
+    """A validated codebook: metadata, the code tree and its flat table."""
+
+    meta: dict
+    codes: list
+    source: str | None = None
+    table: pd.DataFrame = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.table is None:
+            self.table = _flatten(self.codes)
+
+    def to_dict(self) -> dict:
+        return {**self.meta, "codes": self.codes}
+
+
+def _walk(codes, key="codes", parent=None, depth=1, ancestors=()):
+    for i, c in enumerate(codes):
+        k = f"{key}[{i}]"
+        yield c, k, parent, depth, ancestors
+        yield from _walk(c.get("children", []), f"{k}.children", c, depth + 1, ancestors + (c,))
+
+
+def _inherit(c, ancestors, name):
+    for node in (c, *reversed(ancestors)):
+        if node.get(name):
+            return node[name]
+    return None
+
+
+def _flatten(codes) -> pd.DataFrame:
+    rows = []
+    for c, _, parent, depth, anc in _walk(codes):
+        kind = c.get("kind") or ("topic" if depth >= 3 else "touchpoint" if depth == 2 else "stage")
+        row = {"code": c["id"], "parent": parent["id"] if parent else None, "level": depth,
+               "kind": kind, "path": "/".join([a["id"] for a in anc] + [c["id"]]),
+               "label_de": c["label_de"], "label_en": c["label_en"],
+               "definition_de": c.get("definition_de", ""), "definition_en": c.get("definition_en", ""),
+               "canonical_stage": _inherit(c, anc, "canonical_stage"),
+               "touchpoint": _inherit(c, anc, "touchpoint"),
+               "topic": c["id"] if kind == "topic" else None, "color": c.get("color"),
+               "examples_include": " | ".join(c.get("examples", {}).get("include", [])),
+               "examples_exclude": " | ".join(c.get("examples", {}).get("exclude", []))}
+        for lang in LANGS:
+            rules = c.get("match", {}).get(lang, {})
+            for r in RULES:
+                row[f"{r}_{lang}"] = "; ".join(rules.get(r, []))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["level"] = out["level"].astype("int64")
+    return out
+
+
+def _check(data: dict, path=None) -> dict:
+    """Semantic checks: unique ids, known touchpoints, compiling regexes, usable terms."""
+    from cjkit.catalog import touchpoints  # lazy: the catalog is only needed for validation
+
+    try:
+        known_tp = set(touchpoints.load()["id"])
+    except Exception:  # catalog missing or invalid: do not block codebook work on it
+        known_tp = None
+    seen: dict[str, str] = {}
+    for c, key, _, _, _ in _walk(data["codes"]):
+        if c["id"] in seen:
+            raise ConfigError(f"duplicate code id '{c['id']}' (also at {seen[c['id']]})", path=path,
+                              key=f"{key}.id")
+        seen[c["id"]] = key
+        tp = c.get("touchpoint")
+        if tp and known_tp is not None and tp not in known_tp:
+            raise ConfigError(f"unknown touchpoint '{tp}'; expected an id of the touchpoint catalog "
+                              f"({', '.join(sorted(known_tp))})", path=path, key=f"{key}.touchpoint")
+        for lang, rules in c.get("match", {}).items():
+            for r, terms in rules.items():
+                for j, t in enumerate(terms):
+                    where = f"{key}.match.{lang}.{r}[{j}]"
+                    if r == "regex":
+                        try:
+                            re.compile(t)
+                        except re.error as exc:
+                            raise ConfigError(f"regex does not compile: {exc}", path=path, key=where) from None
+                    elif not t.strip("*= "):
+                        raise ConfigError("term is empty after removing wildcards", path=path, key=where)
+    return data
+
+
+def load_codebook(source="default") -> Codebook:
+    """Load and validate a codebook from ``"default"``, a YAML path, a dict, CSV or .qdc file.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the key path, e.g. ``codes[2].children[0].touchpoint``.
+
+    Examples
+    --------
+    >>> cb = load_codebook("default")
+    >>> cb.meta["id"], len(cb.table) > 50
+    ('default', True)
+    """
+    if isinstance(source, Codebook):
+        return source
+    if isinstance(source, str) and source == "default":
+        source = DEFAULT
+    if isinstance(source, (str, Path)):
+        # a file is parsed once per modification time (the compiled scanner is cached on it)
+        p = Path(source)
+        key = (str(p.resolve()), p.stat().st_mtime_ns) if p.is_file() else None
+        if key in _cache:
+            return _cache[key]
+        cb = _load_file(source)
+        if key is not None:
+            _cache[key] = cb
+        return cb
+    return _load_data(source)
+
+
+_cache: dict = {}
+
+
+def _load_file(source) -> Codebook:
+    if isinstance(source, (str, Path)):
+        suffix = Path(source).suffix.lower()
+        if suffix == ".csv":
+            return from_csv(source)
+        if suffix == ".qdc":
+            return from_qdc(source)
+    return _load_data(source)
+
+
+def _load_data(source) -> Codebook:
+    data = _check(load_config(source, schema="codebook"),
+                  path=source if isinstance(source, (str, Path)) else None)
+    meta = {k: v for k, v in data.items() if k != "codes"}
+    return Codebook(meta, data["codes"], str(source) if isinstance(source, (str, Path)) else None)
+
+
+def codebook_table(codebook="default", lang: str | None = None) -> pd.DataFrame:
+    """One row per code: hierarchy, inherited stage/touchpoint, labels and rules (";"-joined).
+
+    With *lang*, a ``label`` column in that language is added.
+    """
+    cb = load_codebook(codebook)
+    out = cb.table.copy()
+    if lang is not None:
+        out["label"] = out[f"label_{lang}"]
+    return out
+
+
+# ---------------------------------------------------------------- CSV
+def to_csv(codebook, path) -> Path:
+    """Write the flat codebook table as UTF-8 CSV (opens in Excel; edit and re-import)."""
+    path = Path(path)
+    codebook_table(codebook).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def _split(cell) -> list[str]:
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)) or cell is pd.NA:
+        return []
+    return [t.strip() for t in str(cell).split(";") if t.strip()]
+
+
+def from_csv(path, *, id: str | None = None) -> Codebook:
+    """Read a codebook table written by :func:`to_csv` (or edited in Excel).
+
+    Raises
+    ------
+    DataError
+        For a missing column or a parent that names no code (file, row and column named).
+    """
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError("file not found", file=path) from None
+    for col in ("code", "parent", "label_de", "label_en"):
+        if col not in df.columns:
+            raise DataError(f"missing column '{col}'; expected the columns of cjkit.coding.codebook.to_csv",
+                            file=path, column=col)
+    nodes: dict[str, dict] = {}
+    roots: list[dict] = []
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        node = {"id": r["code"], "label_de": r["label_de"], "label_en": r["label_en"]}
+        for k in ("kind", "definition_de", "definition_en", "color"):
+            if r.get(k):
+                node[k] = r[k]
+        # only store stage/touchpoint where they differ from the parent's (they are inherited)
+        parent = nodes.get(r["parent"]) if r["parent"] else None
+        if r["parent"] and parent is None:
+            raise DataError(f"parent '{r['parent']}' is not a code listed above this row",
+                            file=path, row=i, column="parent")
+        for k in ("canonical_stage", "touchpoint"):
+            if r.get(k) and (parent is None or _row_value(df, parent["id"], k) != r[k]):
+                node[k] = r[k]
+        ex = {k: [e.strip() for e in r.get(f"examples_{k}", "").split(" | ") if e.strip()]
+              for k in ("include", "exclude")}
+        if any(ex.values()):
+            node["examples"] = {k: v for k, v in ex.items() if v}
+        match = {lang: {rule: _split(r.get(f"{rule}_{lang}")) for rule in RULES} for lang in LANGS}
+        match = {lang: {k: v for k, v in m.items() if v} for lang, m in match.items()}
+        match = {lang: m for lang, m in match.items() if m}
+        if match:
+            node["match"] = match
+        nodes[node["id"]] = node
+        (parent.setdefault("children", []) if parent else roots).append(node)
+    data = {"id": id or re.sub(r"[^a-z0-9_]", "_", path.stem.lower()).strip("_") or "codebook",
+            "name_de": path.stem, "name_en": path.stem, "codes": roots}
+    return load_codebook(data)
+
+
+def _row_value(df, code, col):
+    v = df.loc[df["code"] == code, col]
+    return v.iloc[0] if len(v) else None
+
+
+# ---------------------------------------------------------------- REFI-QDA
+def _guid(book_id: str, code_id: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"cjkit:{book_id}:{code_id}")).upper()
+
+
+def to_qdc(codebook, path, *, lang: str = "de") -> Path:
+    """Write a REFI-QDA codebook (.qdc) with code names in *lang*.
+
+    Stages without rules are exported as not codable folders; a Set per kind
+    (stage, touchpoint, topic) helps MAXQDA/ATLAS.ti users filter.
+    """
+    cb = load_codebook(codebook)
+    book = cb.meta["id"]
+    ET.register_namespace("", QDC_NS)
+    root = ET.Element(f"{{{QDC_NS}}}CodeBook", {"origin": "cjkit"})
+    codes_el = ET.SubElement(root, f"{{{QDC_NS}}}Codes")
+    kinds = cb.table.set_index("code")["kind"].to_dict()
+
+    def add(parent_el, c):
+        attrs = {"guid": _guid(book, c["id"]), "name": c[f"label_{lang}"],
+                 "isCodable": "true" if kinds[c["id"]] != "stage" else "false"}
+        if c.get("color"):
+            attrs["color"] = c["color"]
+        el = ET.SubElement(parent_el, f"{{{QDC_NS}}}Code", attrs)
+        other = "en" if lang == "de" else "de"
+        lines = [c.get(f"definition_{lang}", ""), f"({other}: {c[f'label_{other}']})"]
+        for k in ("include", "exclude"):
+            if c.get("examples", {}).get(k):
+                lines.append(f"{k}: " + " | ".join(c["examples"][k]))
+        extra = {k: c[k] for k in list(_SCALARS) + ["examples", "match"] if k in c}
+        lines.append("[cjkit] " + json.dumps(extra, ensure_ascii=False))
+        ET.SubElement(el, f"{{{QDC_NS}}}Description").text = "\n".join(x for x in lines if x)
+        for child in c.get("children", []):
+            add(el, child)
+
+    for c in cb.codes:
+        add(codes_el, c)
+    sets_el = ET.SubElement(root, f"{{{QDC_NS}}}Sets")
+    for kind, grp in cb.table.groupby("kind", sort=True):
+        s = ET.SubElement(sets_el, f"{{{QDC_NS}}}Set", {"guid": _guid(book, f"set:{kind}"), "name": kind})
+        for code in grp["code"]:
+            ET.SubElement(s, f"{{{QDC_NS}}}MemberCode", {"guid": _guid(book, code)})
+    ET.indent(root)
+    path = Path(path)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
+def _slug(name: str, taken: set) -> str:
+    from cjkit.coding.textnorm import fold
+    base = re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_") or "code"
+    if not base[0].isalpha():
+        base = "c_" + base
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}_{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def from_qdc(path) -> Codebook:
+    """Read a REFI-QDA codebook (.qdc) from any QDA tool.
+
+    Codes exported by cjkit come back with all fields; codes from other tools get an id
+    derived from their name, the name as German and English label and the description as
+    definition (they carry no match rules until you add some).
+    """
+    path = Path(path)
+    try:
+        tree = ET.parse(path)
+    except FileNotFoundError:
+        raise DataError("file not found", file=path) from None
+    except ET.ParseError as exc:
+        raise DataError(f"not valid XML: {exc}", file=path, row=exc.position[0]) from None
+    root = tree.getroot()
+    ns = {"q": QDC_NS} if root.tag.startswith("{") else {"q": ""}
+    q = "q:" if ns["q"] else ""
+    if not root.tag.endswith("CodeBook"):
+        raise DataError(f"root element is <{root.tag}>, expected <CodeBook> ({QDC_NS})", file=path)
+    taken: set = set()
+
+    def read(el) -> dict:
+        desc_el = el.find(f"{q}Description", ns)
+        desc = (desc_el.text or "") if desc_el is not None else ""
+        m = re.search(r"^\[cjkit\] (\{.*\})\s*$", desc, flags=re.M)
+        if m:
+            node = json.loads(m.group(1))
+            taken.add(node["id"])
+        else:
+            name = el.get("name") or "code"
+            node = {"id": _slug(name, taken), "label_de": name, "label_en": name}
+            if desc.strip():
+                node["definition_de"] = node["definition_en"] = desc.strip()
+            if el.get("color") and re.fullmatch(r"#[0-9A-Fa-f]{6}", el.get("color")):
+                node["color"] = el.get("color")
+        children = [read(c) for c in el.findall(f"{q}Code", ns)]
+        if children:
+            node["children"] = children
+        return node
+
+    codes_el = root.find(f"{q}Codes", ns)
+    codes = [read(c) for c in (codes_el.findall(f"{q}Code", ns) if codes_el is not None else [])]
+    if not codes:
+        raise DataError("the codebook contains no <Code> elements", file=path)
+    stem = re.sub(r"[^a-z0-9_]", "_", path.stem.lower()).strip("_") or "codebook"
+    if not stem[0].isalpha():
+        stem = "c_" + stem
+    return load_codebook({"id": stem, "name_de": path.stem, "name_en": path.stem, "codes": codes})

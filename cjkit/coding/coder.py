@@ -1,0 +1,331 @@
+"""Rule-based coding of open answers: codes, evidence spans, negation and span sentiment.
+
+All codebook terms, function words and the sentiment lexicon are compiled into one
+Aho-Corasick automaton (:mod:`cjkit.coding.matcher`); each chunk of answers is folded and scanned
+once, and the decisions after the scan are numpy operations. The result is the "coded text"
+long form of ``docs/ARCHITECTURE.md``: one row per code and matched span.
+
+Cross-cutting topics (waiting time, price, friendliness ...) carry no touchpoint of their own;
+they take the touchpoint of the nearest touchpoint mention in the same answer (same sentence
+preferred), so "Rezeptionspersonal unfreundlich" yields friendliness at the reception.
+
+Examples
+--------
+>>> from cjkit.coding.coder import code_texts
+>>> out = code_texts(["Das Rezeptionspersonal war nicht freundlich."])
+>>> out[["code", "touchpoint", "evidence", "negated", "polarity"]].values.tolist()[-1]
+['friendliness', 'reception', 'freundlich', True, -1]
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+import pandas as pd
+
+from cjkit.coding import matcher as M
+from cjkit.catalog import models
+from cjkit.coding.codebook import LANGS, load_codebook
+from cjkit.errors import ParameterError
+from cjkit.coding.sentiment import _lang_codes, _string_ids, _texts_and_ids, add_lexicon, sentiment_hits, span_polarity
+
+log = logging.getLogger("cjkit.coding.coder")
+
+OUTPUT = ["code", "code_label", "phase", "touchpoint", "topic", "polarity", "start", "end",
+          "evidence", "negated", "source", "confidence", "canonical_stage", "lang", "rule", "row"]
+_SAME_SENTENCE_BONUS = 1_000_000   # nearest touchpoint in the same sentence beats any other
+
+
+class _Compiled:
+    """A codebook compiled for scanning (cached on the Codebook object)."""
+
+    def __init__(self, cb, sentiment: bool, stopwords: bool):
+        table = M.TermTable()
+        self.regexes = []
+        for i, row in enumerate(cb.table.itertuples(index=False)):
+            for lang in LANGS:
+                for t in _terms(getattr(row, f"keywords_{lang}")) + _terms(getattr(row, f"phrases_{lang}")):
+                    table.add(t, M.CODE, owner=i, lang=lang)
+                for t in _terms(getattr(row, f"stems_{lang}")):
+                    table.add(t if t.endswith("*") else t + "*", M.CODE, owner=i, lang=lang)
+                for t in _terms(getattr(row, f"exclude_{lang}")):
+                    table.add(t, M.EXCLUDE, owner=i, lang=lang)
+                for t in _terms(getattr(row, f"regex_{lang}")):
+                    self.regexes.append((i, M.LANG_ID[lang], re.compile(t), t))
+        M.add_function_words(table, stopwords=stopwords, sentiment=sentiment)
+        if sentiment:
+            add_lexicon(table)
+        self.matcher = M.Matcher(table)
+        self.labels = np.array(table.label + [r[3] for r in self.regexes], dtype=object)
+        # categories must be unique: one category per distinct rule text, codes point into it
+        uniq, inv = np.unique(self.labels.astype(str), return_inverse=True)
+        self.labels_index = pd.Index(uniq)
+        self.label_code = inv
+        self.n_terms = len(table.label)
+
+
+def _terms(cell) -> list[str]:
+    return [t.strip() for t in str(cell or "").split(";") if t.strip()]
+
+
+def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: bool = True) -> _Compiled:
+    """Compile (once) and return the scanner for *codebook*."""
+    cb = load_codebook(codebook)
+    cache = cb.__dict__.setdefault("_compiled", {})
+    key = (sentiment, stopwords)
+    if key not in cache:
+        cache[key] = _Compiled(cb, sentiment, stopwords)
+    return cache[key]
+
+
+def _take(h: dict, idx) -> dict:
+    return {k: v[idx] for k, v in h.items()}
+
+
+def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> dict:
+    """Accepted code hits of one chunk as a dict of equally long numpy arrays."""
+    a = scan.arr
+    ci = scan.of_kind(M.CODE)
+    ci = ci[(dl[scan.doc[ci]] == 2) | (dl[scan.doc[ci]] == a["lang"][scan.term[ci]])]
+    term = scan.term[ci]
+    h = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci], "code": a["owner"][term],
+         "prefix": scan.neg_prefix[ci], "confidence": scan.conf[ci], "rule": comp.label_code[term]}
+    if comp.regexes:
+        rows = [(m.start(), m.end(), code, comp.n_terms + k, lang)
+                for k, (code, lang, rx, _) in enumerate(comp.regexes) for m in rx.finditer(scan.block.folded)]
+        if rows:
+            r = np.array(rows, dtype=np.int64)
+            doc = np.searchsorted(scan.block.doc_start_f, r[:, 0], side="right") - 1
+            ok = (dl[doc] == 2) | (dl[doc] == r[:, 4])
+            extra = {"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1], "code": r[ok, 2],
+                     "prefix": np.zeros(ok.sum(), bool), "confidence": np.ones(ok.sum()),
+                     "rule": comp.label_code[r[ok, 3]]}
+            h = {k: np.concatenate([h[k], extra[k]]) for k in h}
+    ex = scan.of_kind(M.EXCLUDE)
+    if ex.size and h["doc"].size:
+        # only hits whose (text, code) also has an exclusion need the overlap test
+        ncode = int(max(h["code"].max(), a["owner"][scan.term[ex]].max())) + 1
+        hkey = h["doc"] * ncode + h["code"]
+        xkey = scan.doc[ex] * ncode + a["owner"][scan.term[ex]]
+        cand = np.flatnonzero(np.isin(hkey, xkey))
+        if cand.size:
+            m = pd.DataFrame({"i": cand, "key": hkey[cand], "s": h["start"][cand], "e": h["end"][cand]}).merge(
+                pd.DataFrame({"key": xkey, "xs": scan.start[ex], "xe": scan.end[ex]}), on="key")
+            drop = m.loc[(m["s"] < m["xe"]) & (m["xs"] < m["e"]), "i"].unique()
+            keep = np.ones(h["doc"].size, bool)
+            keep[drop.astype(np.int64)] = False
+            h = _take(h, keep)
+    if h["doc"].size == 0:
+        return h
+    # one span per stretch of text and code: drop spans inside a longer span of the same code
+    doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
+    order = np.lexsort((-end, start, code, doc))
+    gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
+    big = int(end.max()) + 1
+    keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
+    prev = np.r_[-1, np.maximum.accumulate(keyed_end)[:-1]]
+    keep = np.sort(order[gid * big + start[order] >= prev])
+    h = _take(h, keep)
+    h["negated"] = scan.negated(h["start"], h["end"], h["prefix"])
+    if sentiment:
+        pol = span_polarity(scan, sentiment_hits(scan, dl), h["start"])
+        # a negated mention without sentiment words ("kein WLAN", "no parking") is a pain point
+        h["polarity"] = np.where((pol == 0) & h["negated"], -1, pol).astype(np.int8)
+    else:
+        h["polarity"] = np.zeros(h["doc"].size, np.int8)
+    h["tp_from"] = _attribute(scan, h, tp_code)
+    return h
+
+
+def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
+    """For each hit, the code row whose touchpoint it takes (itself, nearest mention, or -1)."""
+    code, start, doc = h["code"], h["start"], h["doc"]
+    own = tp_code[code] >= 0
+    out = np.where(own, code, -1)
+    if own.all() or not own.any():
+        return out
+    cand = np.flatnonzero(own)
+    cand = cand[np.argsort(start[cand], kind="stable")]
+    c_start, c_doc = start[cand], doc[cand]
+    c_sent = scan.sentence_id(c_start)
+    tgt = np.flatnonzero(~own)
+    t_start, t_doc = start[tgt], doc[tgt]
+    t_sent = scan.sentence_id(t_start)
+    best = np.full(tgt.size, np.inf)
+    pick = np.full(tgt.size, -1)
+    j = np.searchsorted(c_start, t_start, side="right")
+    for k in (j - 1, j):   # nearest candidate before and after
+        ok = (k >= 0) & (k < cand.size)
+        kk = np.clip(k, 0, cand.size - 1)
+        ok &= c_doc[kk] == t_doc
+        dist = np.abs(c_start[kk] - t_start) + np.where(c_sent[kk] == t_sent, 0, _SAME_SENTENCE_BONUS)
+        better = ok & (dist < best)
+        best = np.where(better, dist, best)
+        pick = np.where(better, code[cand[kk]], pick)
+    out[tgt] = pick
+    return out
+
+
+def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=None,
+               lang: str = "auto", model=None, label_lang: str = "de", sentiment: bool = True,
+               chunk_size: int = 100_000) -> pd.DataFrame:
+    """Code open answers with the rules of *codebook*.
+
+    Parameters
+    ----------
+    texts : DataFrame, Series or list of str
+        Answers. A DataFrame needs *text_col*; a long survey frame works directly.
+    codebook : "default", path, dict or Codebook
+    text_col : str
+    id_cols : list of str, optional
+        Columns identifying an answer (default: ``respondent_id`` and ``question`` if present;
+        else the index becomes ``respondent_id``).
+    lang : {"auto", "de", "en"}
+        ``auto`` detects per answer; rules of the answer's language apply (both when undetermined).
+    model : str or dict, optional
+        Journey model: ``phase`` holds its phase ids (ordered); default the canonical stages.
+    label_lang : {"de", "en"}
+        Language of ``code_label``.
+    sentiment : bool
+        Compute span ``polarity`` (set False for pure coding speed).
+
+    Returns
+    -------
+    DataFrame
+        One row per code and matched span: the id columns, then code, code_label, phase,
+        touchpoint, topic, polarity (-1/0/+1), start, end (offsets in the original answer),
+        evidence (the matched text), negated, source ("rule"), confidence, canonical_stage,
+        lang, rule (the codebook term that matched), row (0-based input position).
+        Label columns are categoricals (one code table, not one string per row).
+
+    Examples
+    --------
+    >>> out = code_texts(pd.DataFrame({"respondent_id": ["r1"], "text": ["WLAN ständig weg, Lieferzeit zu lang"]}))
+    >>> sorted(set(out["code"]))
+    ['delivery', 'wifi']
+    """
+    if label_lang not in LANGS:
+        raise ParameterError("label_lang", label_lang, allowed=LANGS)
+    cb = load_codebook(codebook)
+    comp = compile_codebook(cb, sentiment=sentiment, stopwords=lang == "auto")
+    values, ids = _texts_and_ids(texts, text_col, id_cols)
+    table = cb.table
+    tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
+    parts = []
+    for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
+        k = scan.block.doc_start.size
+        dl = _lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
+        if h["doc"].size == 0:
+            continue
+        b = scan.block
+        doc = h["doc"]
+        s_abs = b.to_original(h["start"])
+        e_abs = b.to_original(h["end"], end=True)
+        orig = b.original
+        h["evidence"] = np.array([orig[x:y] for x, y in zip(s_abs.tolist(), e_abs.tolist())], dtype=object)
+        h["start"] = s_abs - b.doc_start[doc]
+        h["end"] = e_abs - b.doc_start[doc]
+        h["lang"] = dl[doc]
+        h["row"] = doc + off
+        parts.append(h)
+    keys = ["row", "start", "end", "code", "tp_from", "polarity", "negated", "confidence", "rule", "lang", "evidence"]
+    if parts:
+        h = {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    else:
+        h = {k: np.empty(0, dtype=object if k == "evidence" else bool if k == "negated" else np.int64) for k in keys}
+    order = np.lexsort((h["code"], h["start"], h["row"]))
+    h = _take(h, order)
+    out = _row_ids(ids, h["row"])
+    code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
+
+    def cat(values, idx):
+        # categoricals: repeated labels cost one small table, not one string per row
+        values = pd.Series(values, dtype=object)
+        cats = pd.unique(values.dropna())
+        lookup = pd.Index(cats).get_indexer(values.fillna("\x00"))
+        return pd.Categorical.from_codes(np.where(idx >= 0, lookup[np.maximum(idx, 0)], -1), categories=cats)
+
+    stages = models.canonical_stages().sort_values("order")["id"].tolist()
+    stage_code = pd.Index(stages).get_indexer(table["canonical_stage"].fillna("\x00"))
+    own = stage_code[code]
+    ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
+    canonical = np.where(own >= 0, own, ctx)
+    out["code"] = cat(table["code"], code)
+    out["code_label"] = cat(table[f"label_{label_lang}"], code)
+    out["phase"] = _phase(canonical, stages, model)
+    out["touchpoint"] = cat(table["touchpoint"], src)
+    out["topic"] = cat(table["topic"], code)
+    out["polarity"] = h["polarity"].astype(np.int8)
+    out["start"] = h["start"].astype(np.int64)
+    out["end"] = h["end"].astype(np.int64)
+    out["evidence"] = pd.array(h["evidence"], dtype="string")
+    out["negated"] = h["negated"].astype(bool)
+    out["source"] = pd.Categorical.from_codes(np.zeros(code.size, np.int8), categories=["rule", "model", "human"])
+    out["confidence"] = h["confidence"].astype(float)
+    out["canonical_stage"] = pd.Categorical.from_codes(canonical, categories=stages)
+    out["lang"] = pd.Categorical.from_codes(h["lang"].astype(np.int8), categories=["de", "en", "und"])
+    out["rule"] = pd.Categorical.from_codes(h["rule"].astype(np.int64), categories=comp.labels_index)
+    out["row"] = h["row"].astype(np.int64)
+    log.info("coded %d answers: %d codes in %d answers", len(values), len(out), int((np.diff(h["row"]) != 0).sum()) + bool(len(out)))
+    return out
+
+
+def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The id columns of the coded rows; generated ids are stringified once per answer."""
+    # rows arrive sorted: unique values and inverse by differencing, no hashing
+    first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
+    uniq, inv = rows[first], np.cumsum(first) - 1
+    sub = _string_ids(ids.iloc[uniq].reset_index(drop=True))
+    return sub.iloc[inv].reset_index(drop=True)
+
+
+def _phase(canonical: np.ndarray, stages: list, model) -> pd.Categorical:
+    """Canonical stage codes -> phases of *model* (default: the canonical axis itself)."""
+    if model is None:
+        return pd.Categorical.from_codes(canonical, categories=stages, ordered=True)
+    mapping = models.canonical_to_phase(model)
+    dtype = models.phase_categories(model)
+    lut = np.array([dtype.categories.get_loc(mapping[s]) if s in mapping else -1 for s in stages] + [-1])
+    return pd.Categorical.from_codes(lut[canonical], dtype=dtype)
+
+
+def code_indicators(coded: pd.DataFrame, responses=None, *, by: str = "code",
+                    id_cols=("respondent_id", "question")) -> pd.DataFrame:
+    """Wide 0/1 table: one row per answer, one column per code (or touchpoint, topic, phase).
+
+    Parameters
+    ----------
+    coded : DataFrame
+        Output of :func:`code_texts` (or a learning/human coding in the same shape).
+    responses : DataFrame, optional
+        All answers (with *id_cols*); answers without any code then appear with zeros,
+        so no answer is lost from the base.
+    by : {"code", "touchpoint", "topic", "phase", "canonical_stage"}
+
+    Returns
+    -------
+    DataFrame
+        *id_cols*, one int8 column per value of *by*, and ``n_codes``.
+
+    Examples
+    --------
+    >>> c = code_texts(pd.DataFrame({"respondent_id": ["a", "b"], "text": ["Preis zu hoch", "ok"]}))
+    >>> code_indicators(c, pd.DataFrame({"respondent_id": ["a", "b"]}), id_cols=["respondent_id"])["price"].tolist()
+    [1, 0]
+    """
+    if by not in ("code", "touchpoint", "topic", "phase", "canonical_stage"):
+        raise ParameterError("by", by, allowed=["code", "touchpoint", "topic", "phase", "canonical_stage"])
+    id_cols = list(id_cols)
+    sub = coded.dropna(subset=[by])
+    wide = (pd.crosstab([sub[c] for c in id_cols], sub[by].astype(str)) > 0).astype("int8")
+    wide.columns.name = None
+    wide = wide.reset_index()
+    if responses is not None:
+        base = responses[id_cols].drop_duplicates().reset_index(drop=True)
+        wide = base.merge(wide, on=id_cols, how="left")
+    value_cols = [c for c in wide.columns if c not in id_cols]
+    wide[value_cols] = wide[value_cols].fillna(0).astype("int8")
+    wide["n_codes"] = wide[value_cols].sum(axis=1).astype("int64")
+    return wide

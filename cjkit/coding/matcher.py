@@ -1,0 +1,408 @@
+"""One Aho-Corasick pass over many texts, with word-boundary, stem, compound and negation logic.
+
+Every term of a codebook, the negation cues, clause markers, language stopwords and the
+sentiment lexicon go into *one* automaton. The texts of a chunk are folded and joined into
+one string (:func:`cjkit.coding.textnorm.fold_block`) and scanned once in C; everything after
+the scan (is this hit a whole word? an inflection? part of a compound? negated?) is decided
+with numpy on arrays of hits, never with a Python loop over codes or texts.
+
+Term syntax (codebook ``keywords``): ``word`` matches the word and its inflections (stemmed;
+in German also as the first part of a compound: ``Liefer`` in ``Lieferzeit``), ``*word``
+also as the last part of a compound (``Rezeptionspersonal``), ``word*`` any ending,
+``=word`` the exact word only. A word preceded by ``un`` (``unfreundlich``) matches and is
+marked negated.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass, field
+
+import ahocorasick
+import numpy as np
+
+from cjkit.catalog.config import DATA, read_yaml
+from cjkit.coding.textnorm import SUFFIXES, FoldedBlock, fold, fold_block, term_stem
+
+# hit kinds
+CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN, CONTRAST = range(10)
+# match modes
+WORD, PREFIX, EXACT, PHRASE = range(4)
+LANG_ID = {"de": 0, "en": 1}
+
+_ASCII_WORD = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
+    _ASCII_WORD[ord(_c)] = True
+_WORD_LUT = np.append(_ASCII_WORD, True)   # index 128 = any non-ASCII character: a letter
+_CLAUSE_LUT = np.zeros(129, dtype=bool)
+_CLAUSE_LUT[[ord(c) for c in ".;!?:,\n()"]] = True
+_SENTENCE_LUT = np.zeros(129, dtype=bool)
+_SENTENCE_LUT[[ord(c) for c in ".;!?\n"]] = True
+
+
+@functools.cache
+def function_words() -> dict:
+    """Negation cues, pseudo-negations, clause and contrast words, stopwords, intensifiers."""
+    return read_yaml(DATA / "lexicons" / "function_words.yaml")
+
+
+def add_function_words(table: "TermTable", *, stopwords: bool = True, sentiment: bool = True) -> None:
+    """Add negation and clause terms, plus language stopwords and the contrast words and
+    intensifiers that only sentiment scoring needs (fewer terms scan faster)."""
+    fw = function_words()
+    for lang in ("de", "en"):
+        for t in fw["negation"][lang]:
+            table.add(t, NEG, lang=lang)
+        for t in fw["pseudo_negation"][lang]:
+            table.add(t, PSEUDO, lang=lang)
+        for t in fw["clause"][lang]:
+            table.add(t, CLAUSE, lang=lang)
+        if sentiment:
+            for t in fw["contrast"][lang]:
+                table.add(t, CONTRAST, lang=lang)
+            for t, w in fw["intensifiers"][lang].items():
+                table.add(t, INTENS, lang=lang, weight=float(w))
+        if stopwords:
+            for t in fw["stopwords"][lang]:
+                table.add(t, STOP_DE if lang == "de" else STOP_EN, lang=lang)
+
+
+def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
+    """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory)."""
+    for off in range(0, max(len(texts), 1), chunk_size):
+        chunk = texts[off:off + chunk_size]
+        if not chunk:
+            return
+        yield off, matcher.scan(fold_block(chunk))
+
+
+def _pack(s: str) -> int:
+    """Pack a short folded string into one integer (length in the high byte)."""
+    if len(s) > 6:
+        return -1
+    v = len(s) << 48
+    for k, ch in enumerate(s):
+        v |= min(ord(ch), 255) << (8 * k)
+    return v
+
+
+@dataclass
+class TermTable:
+    """Flat arrays describing every term in the automaton (one row per term)."""
+
+    pattern: list = field(default_factory=list)
+    kind: list = field(default_factory=list)
+    owner: list = field(default_factory=list)
+    lang: list = field(default_factory=list)
+    mode: list = field(default_factory=list)
+    min_left: list = field(default_factory=list)   # 0: must start a word; k: may follow k+ chars
+    compound: list = field(default_factory=list)   # German: may be the first part of a compound
+    tail: list = field(default_factory=list)       # packed own ending (delivery -> 'y')
+    weight: list = field(default_factory=list)
+    label: list = field(default_factory=list)      # the term as written (shown as 'rule')
+    lead: list = field(default_factory=list)       # 1: pattern starts with a space (see add)
+
+    def add(self, term: str, kind: int, owner: int = -1, lang: str = "de", weight: float = 0.0,
+            compound_min: int = 4) -> None:
+        """Parse one term written in codebook syntax and append it (plus hyphen variants)."""
+        raw = term.strip()
+        if not raw:
+            return
+        left_open = raw.startswith("*")
+        right_open = raw.endswith("*")
+        exact = raw.startswith("=")
+        core = fold(raw.strip("*=").strip())
+        phrase = " " in core or "-" in core or "'" in core
+        if exact:
+            mode, tail, pat = EXACT, "", core
+        elif right_open:
+            mode, tail, pat = PREFIX, "", core
+        elif phrase:
+            mode, tail, pat = PHRASE, "", core
+        else:
+            mode = WORD
+            # stem the word as written (with umlauts): Snowball reads "schön", not "schoen"
+            pat, tail = term_stem(raw.strip("*=").strip(), lang)
+        variants = {pat}
+        if "-" in pat:  # "check-in" also as "check in" and "checkin"
+            variants |= {pat.replace("-", " "), pat.replace("-", "")}
+        # Word-initial function words (and 1-2 letter code words) are stored as " word": the
+        # automaton then does not report them inside other words ("the" in "other"), which
+        # would cost time in the scan. Texts always start after a space (fold_block).
+        lead = int(mode in (EXACT, PREFIX) and not left_open
+                   and (kind not in (CODE, EXCLUDE) or len(core) <= 2))
+        for v in variants:
+            self.lead.append(lead)
+            v = " " + v if lead else v
+            self.pattern.append(v)
+            self.kind.append(kind)
+            self.owner.append(owner)
+            self.lang.append(LANG_ID[lang])
+            self.mode.append(mode)
+            self.min_left.append((3 if kind in (CODE, EXCLUDE) else 1) if left_open else 0)
+            self.compound.append(lang == "de" and mode == WORD and len(core) >= compound_min
+                                 and kind in (CODE, EXCLUDE))
+            self.tail.append(_pack(tail))
+            self.weight.append(weight)
+            self.label.append(raw)
+
+    def arrays(self) -> dict:
+        return {"kind": np.array(self.kind, np.int8), "owner": np.array(self.owner, np.int64),
+                "lang": np.array(self.lang, np.int8), "mode": np.array(self.mode, np.int8),
+                "min_left": np.array(self.min_left, np.int64),
+                "compound": np.array(self.compound, bool), "tail": np.array(self.tail, np.int64),
+                "weight": np.array(self.weight, float),
+                "length": np.array([len(p) for p in self.pattern], np.int64),
+                "lead": np.array(self.lead, np.int64),
+                "simple": (np.array(self.lead, np.int64) == 1) & (np.array(self.mode, np.int8) == EXACT)}
+
+
+class Matcher:
+    """A compiled automaton over a :class:`TermTable` (build once, scan many chunks)."""
+
+    def __init__(self, table: TermTable):
+        self.table = table
+        self.arr = table.arrays()
+        groups: dict[str, list[int]] = {}
+        for i, p in enumerate(table.pattern):
+            groups.setdefault(p, []).append(i)
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        members, offsets = [], [0]
+        for g, (p, idx) in enumerate(groups.items()):
+            self.automaton.add_word(p, g)
+            members.extend(idx)
+            offsets.append(len(members))
+        self.automaton.make_automaton()
+        self.group_members = np.array(members, np.int64)
+        self.group_offsets = np.array(offsets, np.int64)
+        self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
+                            for lang, lid in LANG_ID.items()}
+
+    def scan(self, block: FoldedBlock) -> "Scan":
+        """Find every accepted hit of every term in *block*."""
+        # chain.from_iterable flattens the (end, group) tuples in C: the only per-hit Python cost
+        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
+        end_incl, grp = flat[0::2], flat[1::2]
+        sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
+        if (sizes == 1).all():   # usual case: each pattern belongs to one term
+            term = self.group_members[self.group_offsets[grp]]
+            end = end_incl + 1
+        else:
+            rep = np.repeat(np.arange(grp.size), sizes)
+            first = np.repeat(self.group_offsets[grp], sizes)
+            within = np.arange(rep.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            term = self.group_members[first + within]
+            end = end_incl[rep] + 1
+        a = self.arr
+        start = end - a["length"][term] + a["lead"][term]
+        ctx = Context.build(block)
+        # exact words stored with a leading space already start a word: only the end is checked
+        simple = a["simple"][term]
+        s_idx = np.flatnonzero(simple)
+        s_ok = s_idx[~ctx.isword[np.minimum(end[s_idx], ctx.codes.size - 1)] | (end[s_idx] >= ctx.codes.size)]
+        c_idx = np.flatnonzero(~simple)
+        ok, neg_prefix, conf, c_start, c_end = self._accept(ctx, term[c_idx], start[c_idx], end[c_idx])
+        # a hit covers whole words: "Lieferzeit", not the stem "Liefer"
+        term = np.concatenate([term[c_idx][ok], term[s_ok]])
+        start = np.concatenate([c_start, start[s_ok]])
+        end = np.concatenate([c_end, end[s_ok]])
+        neg_prefix = np.concatenate([neg_prefix, np.zeros(s_ok.size, bool)])
+        conf = np.concatenate([conf, np.ones(s_ok.size)])
+        doc = np.searchsorted(block.doc_start_f, start, side="right") - 1
+        return Scan(block, ctx, term, start, end, doc, neg_prefix, conf, a)
+
+    def _accept(self, ctx: "Context", term, start, end):
+        """Decide which raw hits are words, inflections or compound parts.
+
+        Returns the indices of accepted hits and, for them, the un- prefix flag, a confidence
+        (1.0 whole word, 0.9 inflected, 0.8 compound part) and the enclosing word span.
+        """
+        a = self.arr
+        codes = ctx.codes
+        wstart = ctx.word_start(start)
+        lp = start - wstart
+        mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
+        # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
+        two = np.where(lp == 2, (codes[np.maximum(start - 2, 0)].astype(np.int64) & 255)
+                       | ((codes[np.maximum(start - 1, 0)].astype(np.int64) & 255) << 8)
+                       | (2 << 48), -1)
+        un = two == _pack("un")
+        ge = (two == _pack("ge")) & (lang == 0)
+        left_ok = (lp == 0) | ((min_left > 0) & (lp >= min_left)) | ((mode != EXACT) & (mode != PHRASE) & (un | ge))
+        sel = np.flatnonzero(left_ok)   # most raw hits sit inside other words: drop them early
+        term, start, end, lp, un, mode, lang = term[sel], start[sel], end[sel], lp[sel], un[sel], mode[sel], lang[sel]
+        wstart = wstart[sel]
+        wend = ctx.word_end(end)
+        rp = wend - end
+        suffix = np.where(rp == 0, 0, -1).astype(np.int64)
+        short = np.flatnonzero((rp > 0) & (rp <= 6))
+        if short.size:
+            r = rp[short]
+            v = r << 48
+            for k in range(int(r.max())):
+                ch = codes[np.minimum(end[short] + k, codes.size - 1)].astype(np.int64)
+                v |= np.where(k < r, np.minimum(ch, 255) << (8 * k), 0)
+            suffix[short] = v
+        infl = np.zeros(term.size, bool)
+        for lid, sset in self.suffix_sets.items():
+            m = lang == lid
+            infl[m] = np.isin(suffix[m], sset)
+        own_tail = suffix == a["tail"][term]
+        compound_right = a["compound"][term] & (rp >= 3)
+        right_ok = np.select(
+            [mode == EXACT, mode == PREFIX, mode == PHRASE],
+            [rp == 0, np.ones(term.size, bool), infl],
+            default=infl | own_tail | compound_right)
+        ok = np.flatnonzero(right_ok)
+        conf = np.where((lp == 0) & (rp == 0), 1.0, np.where(compound_right | (lp >= 3), 0.8, 0.9))
+        return sel[ok], un[ok] & (lp[ok] == 2), conf[ok], wstart[ok], np.maximum(wend, end)[ok]
+
+
+@dataclass
+class Context:
+    """Per-chunk arrays for word and clause arithmetic on the folded string."""
+
+    codes: np.ndarray
+    isword: np.ndarray         # word character at position
+    nonword: np.ndarray        # positions of non-word characters
+    word_starts: np.ndarray    # positions where a word begins
+    clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
+    sentence_flag: np.ndarray  # sentence boundary at position
+
+    @classmethod
+    def build(cls, block: FoldedBlock) -> "Context":
+        c = block.codes
+        small = np.minimum(c, 128).astype(np.uint8)
+        isword = _WORD_LUT[small]
+        nonword = np.flatnonzero(~isword)
+        starts = isword.copy()
+        starts[1:] &= ~isword[:-1]
+        return cls(c, isword, nonword, np.flatnonzero(starts), _CLAUSE_LUT[small], _SENTENCE_LUT[small])
+
+    @functools.cached_property
+    def _words_cum(self) -> np.ndarray:
+        flags = np.zeros(self.codes.size + 1, np.int32)
+        flags[self.word_starts + 1] = 1
+        return np.cumsum(flags, dtype=np.int32)
+
+    def words_before(self, pos) -> np.ndarray:
+        """Number of words that begin before each position in *pos*."""
+        return self._words_cum[np.asarray(pos)]
+
+    def word_start(self, pos):
+        pos = np.asarray(pos)
+        out = pos.copy()
+        inside = (pos > 0) & self.isword[np.maximum(pos - 1, 0)]
+        if inside.any():
+            k = np.searchsorted(self.nonword, pos[inside], side="left") - 1
+            out[inside] = np.where(k >= 0, self.nonword[np.maximum(k, 0)] + 1, 0)
+        return out
+
+    def word_end(self, pos):
+        pos = np.asarray(pos)
+        out = pos.copy()
+        n = self.codes.size
+        inside = (pos < n) & self.isword[np.minimum(pos, n - 1)]
+        if inside.any():
+            k = np.searchsorted(self.nonword, pos[inside], side="left")
+            out[inside] = np.where(k < self.nonword.size, self.nonword[np.minimum(k, self.nonword.size - 1)], n)
+        return out
+
+
+@dataclass
+class Scan:
+    """Accepted hits of one chunk (folded offsets) plus what is needed to interpret them."""
+
+    block: FoldedBlock
+    ctx: Context
+    term: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    doc: np.ndarray
+    neg_prefix: np.ndarray
+    conf: np.ndarray
+    arr: dict
+
+    def of_kind(self, kind: int) -> np.ndarray:
+        return np.flatnonzero(self.arr["kind"][self.term] == kind)
+
+    def _boundaries(self, flag: np.ndarray) -> np.ndarray:
+        kind = self.arr["kind"][self.term]
+        words = self.start[(kind == CLAUSE) | (kind == CONTRAST)]
+        if words.size:
+            flag = flag.copy()
+            flag[words] = True
+        return np.flatnonzero(flag)
+
+    @functools.cached_property
+    def _clause_pos(self) -> np.ndarray:
+        return self._boundaries(self.ctx.clause_flag)
+
+    @functools.cached_property
+    def _sentence_pos(self) -> np.ndarray:
+        return self._boundaries(self.ctx.sentence_flag)
+
+    def clause_positions(self) -> np.ndarray:
+        """Sorted positions of clause boundaries: punctuation (with commas) and clause words."""
+        return self._clause_pos
+
+    def clause_id(self, pos) -> np.ndarray:
+        """Number of clause boundaries before *pos* (equal ids = same clause)."""
+        return np.searchsorted(self._clause_pos, pos, side="right")
+
+    def sentence_id(self, pos) -> np.ndarray:
+        """Like :meth:`clause_id` but commas do not split (``Zimmer groß, sauber und ruhig``)."""
+        return np.searchsorted(self._sentence_pos, pos, side="right")
+
+    def negated(self, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | None = None,
+                window: int = 2, post_window: int = 2) -> np.ndarray:
+        """Whether spans ``[h_start, h_end)`` lie in the scope of a negation cue.
+
+        Pre-scope: a cue at most *window* words before, same clause ("nicht sehr freundlich",
+        "not helpful"). Post-scope (German verb-final): a cue at most *post_window* words
+        after that ends its clause ("das Frühstück schmeckte nicht."). Cues inside a
+        pseudo-negation ("nicht nur", "not only") do not count. An ``un-`` prefix
+        (*prefix* True) flips the result once more.
+        """
+        h_start = np.asarray(h_start, np.int64)
+        h_end = np.asarray(h_end, np.int64)
+        flag = np.zeros(h_start.size, bool) if prefix is None else np.asarray(prefix, bool).copy()
+        cues = self.of_kind(NEG)
+        pseudo = self.of_kind(PSEUDO)
+        if cues.size and pseudo.size:
+            ps = np.argsort(self.start[pseudo])
+            p_start, p_end = self.start[pseudo][ps], self.end[pseudo][ps]
+            j = np.searchsorted(p_start, self.start[cues], side="right") - 1
+            inside = (j >= 0) & (p_end[np.maximum(j, 0)] > self.start[cues])
+            cues = cues[~inside]
+        if cues.size == 0 or h_start.size == 0:
+            return flag
+        order = np.argsort(self.start[cues])
+        c_start, c_end = self.start[cues][order], self.end[cues][order]
+        cpos = self.clause_positions()
+        if cpos.size == 0:
+            cpos = np.array([self.ctx.codes.size], np.int64)
+        W = self.ctx.words_before
+        h_clause = np.searchsorted(cpos, h_start, side="right")
+        # pre-scope
+        j = np.searchsorted(c_end, h_start, side="right") - 1
+        jj = np.maximum(j, 0)
+        pre = ((j >= 0) & (W(h_start) - W(c_end[jj]) <= window)
+               & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause))
+        # post-scope: the cue is the clause's last word
+        k = np.searchsorted(c_start, h_end, side="left")
+        kk = np.minimum(k, c_start.size - 1)
+        nxt = cpos[np.minimum(np.searchsorted(cpos, c_end[kk], side="left"), cpos.size - 1)]
+        post = ((k < c_start.size) & (W(c_start[kk]) - W(h_end) <= post_window)
+                & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
+                & (W(np.maximum(nxt, c_end[kk])) == W(c_end[kk])))
+        return flag ^ (pre | post)
+
+    def doc_lang(self, n_docs: int) -> np.ndarray:
+        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts."""
+        de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs).astype(float)
+        en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs).astype(float)
+        if self.block._sp_o.size:
+            um = np.searchsorted(self.block.doc_start, self.block._sp_o, side="right") - 1
+            de += np.bincount(um, minlength=n_docs)
+        return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)

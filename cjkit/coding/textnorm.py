@@ -1,0 +1,276 @@
+"""Text normalisation for coding: case and umlaut folding, tokens, stems, compounds.
+
+Folding makes ``Ä/ä`` and ``ae``, ``ß`` and ``ss``, ``é`` and ``e`` equal, so that a
+codebook term written either way matches answers written either way. Because folding
+changes lengths (``ä`` -> ``ae``), :func:`fold_block` keeps the few positions where the
+length changes, so that a match found in folded text maps back to the exact span of the
+original answer (the evidence a researcher reads).
+
+Examples
+--------
+>>> from cjkit.coding.textnorm import fold, tokenize, split_compound
+>>> fold("Frühstück im Straßencafé")
+'fruehstueck im strassencafe'
+>>> tokenize("Das Zimmer war nicht sauber!")
+['das', 'zimmer', 'war', 'nicht', 'sauber']
+>>> split_compound("rezeptionspersonal", {"rezeption", "personal"})
+['rezeption', 'personal']
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import snowballstemmer
+
+from cjkit.errors import ParameterError
+
+LANGS = ("de", "en")
+
+# Special foldings that NFKD does not give (or gives differently from German convention).
+_SPECIAL = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe",
+            "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+            "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+            "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+            "\u00ab": '"', "\u00bb": '"', "\u2039": '"', "\u203a": '"',
+            "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-",
+            "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+            "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": ""}
+
+
+def _fold_char(ch: str) -> str:
+    low = ch.lower() if len(ch.lower()) == 1 else ch
+    if low in _SPECIAL:
+        return _SPECIAL[low]
+    if low == "\u0308":   # decomposed umlaut (u + diaeresis) folds like the composed one: ue
+        return "e"
+    if "\u0300" <= low <= "\u036f":  # other combining marks left by decomposed input
+        return ""
+    decomposed = unicodedata.normalize("NFKD", low)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if base and len(base) <= 2 and base.isascii() else low
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Code point -> folded text, for every character whose folding is not plain ``lower()``."""
+    table = {}
+    for cp in list(range(0x80, 0x250)) + list(range(0x300, 0x370)) + [ord(c) for c in _SPECIAL]:
+        ch = chr(cp)
+        out = _fold_char(ch)
+        if out != ch.lower() or len(ch.lower()) != 1:
+            table[cp] = out
+    table[0x130] = "i"  # 'İ'.lower() has two code points; keep one
+    return table
+
+
+def fold(text: str) -> str:
+    """Lower-case *text* and fold umlauts, ß, accents and typographic punctuation.
+
+    Examples
+    --------
+    >>> fold("Größe: GRÜN – „okay“")
+    'groesse: gruen - "okay"'
+    """
+    return text.replace("\u0130", "I").lower().translate(_fold_table())
+
+
+@dataclass
+class FoldedBlock:
+    """Many texts joined by ``\\n`` (each preceded by a space) and folded at once, with the
+    map back to the originals.
+
+    Attributes
+    ----------
+    original, folded : str
+        The joined original and folded texts.
+    doc_start, doc_start_f : ndarray
+        Start offset of each text in ``original`` and in ``folded``.
+    codes : ndarray of uint32
+        Code points of ``folded`` (for vectorised boundary checks).
+    """
+
+    original: str
+    folded: str
+    doc_start: np.ndarray
+    doc_start_f: np.ndarray
+    codes: np.ndarray
+    _sp_f: np.ndarray     # folded start of every char whose folded width is not 1
+    _sp_o: np.ndarray     # its original index
+    _sp_w: np.ndarray     # its folded width
+    _sp_cum: np.ndarray   # cumulative (width - 1) up to and including it
+
+    def to_original(self, pos_f: np.ndarray, end: bool = False) -> np.ndarray:
+        """Map folded offsets to original offsets (``end=True`` for exclusive span ends)."""
+        p = np.asarray(pos_f, dtype=np.int64) - (1 if end else 0)
+        if self._sp_f.size == 0:
+            out = p
+        else:
+            k = np.searchsorted(self._sp_f, p, side="right") - 1
+            kk = np.maximum(k, 0)
+            inside = (k >= 0) & (p < self._sp_f[kk] + self._sp_w[kk])
+            shift = np.where(k >= 0, self._sp_cum[kk], 0)
+            out = np.where(inside, self._sp_o[kk], p - shift)
+        return out + (1 if end else 0)
+
+
+def fold_block(texts) -> FoldedBlock:
+    """Fold a list of texts in one pass (C-level string operations plus numpy).
+
+    Examples
+    --------
+    >>> b = fold_block(["Grüße", "ok"])
+    >>> b.folded
+    ' gruesse\\n ok'
+    >>> b.to_original([4, 6]).tolist()   # 'e' of 'ue' -> 'ü'; second 's' of 'ss' -> 'ß'
+    [3, 4]
+    """
+    texts = ["" if t is None else str(t) for t in texts]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # every text starts after a space: patterns of function words can then begin with " "
+    doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
+    original = " " + "\n ".join(texts)
+    low = original.replace("\u0130", "I").lower()
+    cps = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
+    table = _fold_table()
+    nonascii = np.flatnonzero(cps >= 128)
+    folded = low
+    sp_o = np.empty(0, np.int64)
+    sp_w = np.empty(0, np.int64)
+    if nonascii.size:
+        uniq, inv = np.unique(cps[nonascii], return_inverse=True)
+        mapped = np.array([int(u) in table for u in uniq])[inv]
+        idx = nonascii[mapped]
+        if idx.size:
+            reps = [table[c] for c in cps[idx].tolist()]
+            # rebuild by slicing between the few special characters (faster than str.translate)
+            bounds = np.concatenate([[0], idx + 1]).tolist(), np.concatenate([idx, [len(low)]]).tolist()
+            parts = [None] * (2 * idx.size + 1)
+            parts[0::2] = [low[a:b] for a, b in zip(*bounds)]
+            parts[1::2] = reps
+            folded = "".join(parts)
+            widths = np.fromiter(map(len, reps), dtype=np.int64, count=len(reps))
+            special = widths != 1
+            sp_o = idx[special]
+            sp_w = widths[special]
+    delta = sp_w - 1
+    sp_cum = np.cumsum(delta)
+    sp_f = sp_o + sp_cum - delta
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32) if folded is not low else cps
+    if sp_o.size:
+        k = np.searchsorted(sp_o, doc_start, side="left") - 1
+        doc_start_f = doc_start + np.where(k >= 0, sp_cum[np.maximum(k, 0)], 0)
+    else:
+        doc_start_f = doc_start.copy()
+    return FoldedBlock(original, folded, doc_start, doc_start_f, codes, sp_f, sp_o, sp_w, sp_cum)
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+
+def tokenize(text: str, *, folded: bool = True) -> list[str]:
+    """Word tokens of *text* (folded unless ``folded=False``); hyphenated words stay whole.
+
+    Examples
+    --------
+    >>> tokenize("Check-in: 5 Min., super!")
+    ['check-in', '5', 'min', 'super']
+    """
+    return _TOKEN.findall(fold(text) if folded else text)
+
+
+@functools.cache
+def _stemmer(lang: str):
+    if lang not in LANGS:
+        raise ParameterError("lang", lang, allowed=LANGS)
+    return snowballstemmer.stemmer("german" if lang == "de" else "english")
+
+
+def stem(word: str, lang: str = "de") -> str:
+    """Snowball stem of one word, returned in folded spelling (``ü`` -> ``ue``).
+
+    Examples
+    --------
+    >>> stem("Freundlichkeit", "de"), stem("waiting", "en")
+    ('freundlich', 'wait')
+    """
+    prefix, _ = term_stem(word, lang)
+    return prefix
+
+
+def stem_tokens(tokens, lang: str = "de") -> list[str]:
+    """Stem a list of tokens (see :func:`stem`)."""
+    return [stem(t, lang) for t in tokens]
+
+
+_DEUMLAUT = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+
+
+@functools.cache
+def term_stem(term: str, lang: str = "de", min_len: int = 4) -> tuple[str, str]:
+    """Split a codebook word into (folded stem prefix, folded tail) for prefix matching.
+
+    The Snowball stemmer rewrites letters (German ``ü`` -> ``u``, English ``y`` -> ``i``),
+    so its stem is not always a prefix of the word. We keep the longest prefix of the word
+    that the stem covers; a stem shorter than *min_len* is too ambiguous (``lage`` ->
+    ``lag``), so the whole word is kept.
+
+    Examples
+    --------
+    >>> term_stem("Frühstück", "de"), term_stem("delivery", "en"), term_stem("Lage", "de")
+    (('fruehstueck', ''), ('deliver', 'y'), ('lage', ''))
+    """
+    low = term.lower().replace("ß", "ss")
+    stemmed = _stemmer(lang).stemWord(low)
+    plain = low.translate(_DEUMLAUT)
+    n = 0
+    while n < min(len(stemmed), len(plain)) and stemmed[n] == plain[n]:
+        n += 1
+    if n < min_len:
+        n = len(low)
+    return fold(low[:n]), fold(low[n:])
+
+
+# Inflection endings accepted after a stemmed codebook word.
+SUFFIXES = {
+    "de": ("", "e", "en", "em", "er", "es", "n", "s", "ns", "ens", "ern", "st", "t", "te", "ten",
+           "tes", "et", "est", "ste", "sten", "ter", "tem", "n's"),
+    "en": ("", "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "y", "ies", "ied", "'s", "s'"),
+}
+# Linking elements between German compound parts ("Rezeption-s-personal", "Kunde-n-service").
+FUGEN = ("", "s", "es", "n", "en", "e", "er", "ns")
+
+
+def split_compound(word: str, vocabulary, *, min_part: int = 3) -> list[str]:
+    """Split a German compound into parts from *vocabulary* (dynamic programming).
+
+    Linking elements (``-s-``, ``-n-``, ``-en-`` ...) between parts are dropped. Returns
+    ``[word]`` when no complete split exists. Prefers the split with the fewest parts.
+
+    Examples
+    --------
+    >>> split_compound("Kundenservice", {"kunde", "service"})
+    ['kunde', 'service']
+    >>> split_compound("Lieferzeit", {"liefer", "zeit"})
+    ['liefer', 'zeit']
+    """
+    w = fold(word)
+    vocab = {fold(v) for v in vocabulary}
+    n = len(w)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 1, -1, -1):
+        for j in range(i + min_part, n + 1):
+            part = w[i:j]
+            if part not in vocab:
+                continue
+            for fuge in FUGEN:
+                k = j + len(fuge)
+                if k <= n and w[j:k] == fuge and best[k] is not None:
+                    cand = [part] + best[k]
+                    if best[i] is None or len(cand) < len(best[i]):
+                        best[i] = cand
+    return best[0] if best[0] else [w]

@@ -1,0 +1,1 @@
+"""io step of the cjkit flow."""

@@ -1,0 +1,215 @@
+"""CSV and TSV: encoding, delimiter and decimal comma detected, parsed by pyarrow.
+
+The sample at the start of the file decides encoding (BOM, UTF-8, else charset-normalizer),
+delimiter and decimal mark; pyarrow then parses the whole file multi-threaded. Ragged rows
+are not fatal: they are excluded and reported in ``meta['issues']`` with their row number,
+so the ledger can account for them.
+
+Examples
+--------
+>>> from cjkit.io.readers import csv
+>>> res = csv.read("surveys/demo/hotel_guests.csv")       # doctest: +SKIP
+>>> res.wide.shape, res.meta["delimiter"]                 # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import csv as _csv
+import io
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from cjkit.errors import DataError
+from . import _text
+from ._base import ISSUE_COLUMNS, ReadResult, dedupe, make_meta, question_frame, with_row_index
+
+log = logging.getLogger("cjkit.io.readers")
+BLOCK = 4 << 20
+NULLS = ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "#N/A", "#NULL!"]  # #NULL! = SPSS system-missing
+
+
+def _convert_error_column(msg: str) -> int | None:
+    m = re.search(r"In CSV column #(\d+)", msg)
+    return int(m.group(1)) if m else None
+
+
+def _scan_rows(path: Path, encoding: str, delimiter: str, header_rows: int, width: int):
+    """Python pass over the file (only when pyarrow reported bad rows): the 1-based data row
+    numbers and texts of rows whose field count differs from *width*, and the total row count."""
+    bad, n = [], 0
+    with _text.open_binary(path) as raw, _text.big_fields():
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        for i, rec in enumerate(_csv.reader(text, delimiter=delimiter)):
+            if i < header_rows or not rec:
+                continue
+            n += 1
+            if len(rec) != width:
+                bad.append((n, len(rec), delimiter.join(rec)[:80]))
+    return bad, n
+
+
+def _parse(path: Path, *, encoding: str, delimiter: str, decimal: str, header_rows: int,
+           newlines: bool, block: int, string_cols: dict):
+    bad: list = []
+
+    def handler(row):
+        bad.append(row)
+        return "skip"
+
+    source = _text.open_binary(path)
+    try:
+        table = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(encoding=encoding, block_size=block, autogenerate_column_names=True,
+                                           skip_rows_after_names=header_rows),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines,
+                                             invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(decimal_point=decimal, null_values=NULLS,
+                                                 strings_can_be_null=True, column_types=string_cols))
+    finally:
+        source.close()
+    return table, bad
+
+
+def _reencode(path: Path) -> str:
+    """The file is not valid UTF-8 beyond the sample: refuse mixed encodings, else detect the
+    single-byte encoding from the whole file."""
+    with _text.open_binary(path) as fh:
+        whole = fh.read()
+    try:
+        whole.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason != "unexpected end of data":
+            _text.mixed_encoding_check(whole, err.start, path)
+    enc = _text.detect_encoding(whole, complete=True, file=path)
+    if enc in ("utf-8", "utf-8-sig"):
+        raise DataError("the file is not valid UTF-8 text; expected UTF-8 or Windows-1252", file=path)
+    return enc
+
+
+def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delimiter: str | None = None,
+               decimal: str | None = None, fmt: str = "csv", names=None) -> ReadResult:
+    """Read a delimited text file whose first *header_rows* records are headers.
+
+    Column names come from the first header record, or from ``names(header_records)`` when
+    *names* is a callable (blanks and repeats made unique); all header records are kept in
+    ``meta['header_rows']``.
+
+    Raises
+    ------
+    DataError
+        Empty file, header-only file, truncated multi-byte text or an unparsable file,
+        naming the file (and row when known).
+    """
+    path = Path(path)
+    sample = _text.read_sample(path)
+    if not sample.strip():
+        raise DataError("the file is empty; expected a header row and data rows", file=path)
+    complete = len(sample) < _text.SAMPLE_BYTES
+    encoding = encoding or _text.detect_encoding(sample, complete=complete, file=path)
+    text = _text.decode_sample(sample, encoding)
+    delimiter = delimiter or _text.sniff_delimiter(text)
+    decimal = decimal or ("," if _text.uses_decimal_comma(text, delimiter) else ".")
+    headers = _text.first_rows(text, delimiter, header_rows)
+    if not headers or not any(c.strip() for c in headers[0]):
+        raise DataError("no header row found; expected column names in the first row", file=path, row=0)
+    if callable(names):  # platform readers build names from all header records
+        names = names(headers)
+    names = dedupe(names or headers[0])
+    arrow_enc = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    newlines = any("\n" in c or "\r" in c for r in _text.first_rows(text, delimiter, 500) for c in r)
+    block, string_cols = BLOCK, {}
+    for _attempt in range(len(names) + 4):
+        try:
+            table, bad = _parse(path, encoding=arrow_enc, delimiter=delimiter, decimal=decimal,
+                                header_rows=header_rows, newlines=newlines, block=block, string_cols=string_cols)
+        except pa.ArrowInvalid as exc:
+            msg = str(exc)
+            col = _convert_error_column(msg)
+            if "Empty CSV file" in msg:
+                raise DataError("the file is empty; expected a header row and data rows", file=path) from None
+            if "straddl" in msg or "block" in msg:
+                block *= 8  # a huge cell (e.g. 1 MB of text) must fit into one parse block
+                newlines = True
+                continue
+            if "invalid UTF8" in msg:
+                encoding = _reencode(path)
+                arrow_enc = encoding
+                continue
+            if col is not None and f"f{col}" not in string_cols:
+                # pyarrow guesses types from the first block; a later text value keeps the column as text
+                string_cols[f"f{col}"] = pa.string()
+                continue
+            raise DataError(f"cannot parse the file as delimited text ({msg.splitlines()[0][:200]})",
+                            file=path) from None
+        if arrow_enc == "utf8" and any(pa.types.is_binary(f.type) for f in table.schema):
+            # pyarrow types a column with invalid UTF-8 as binary instead of failing
+            encoding = _reencode(path)
+            arrow_enc = encoding
+            continue
+        if bad and not newlines:
+            newlines = True  # a quoted line break splits a record in two; parse again aware of it
+            continue
+        break
+    else:
+        raise DataError("cannot parse the file as delimited text", file=path)
+    if table.num_columns != len(names):
+        raise DataError(f"the header has {len(names)} columns but the data rows have {table.num_columns}; "
+                        "expected the same number in every row", file=path, row=1)
+    table = table.rename_columns(names)
+    # free arrow buffers column by column as pandas takes them over: lower peak memory
+    wide = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    issues = pd.DataFrame(columns=ISSUE_COLUMNS)
+    n_input = len(wide)
+    if bad:
+        rows_bad, n_input = _scan_rows(path, encoding, delimiter, header_rows, len(names))
+        bad_set = {r for r, _, _ in rows_bad}
+        kept_rows = [r for r in range(1, n_input + 1) if r not in bad_set]
+        if len(kept_rows) != len(wide):  # the two parsers disagree: refuse rather than misnumber rows
+            raise DataError(f"{len(rows_bad)} rows have the wrong number of fields and the file cannot be "
+                            "re-aligned; expected every row to have "
+                            f"{len(names)} fields", file=path, row=rows_bad[0][0] if rows_bad else None)
+        wide = with_row_index(wide, kept_rows)
+        issues = pd.DataFrame([{"row": r, "column": None, "check": "ragged_row", "action": "excluded",
+                                "reason": f"row has {k} fields, the header has {len(names)}"
+                                          + (" (file truncated?)" if r == n_input else ""),
+                                "old_value": t} for r, k, t in rows_bad], columns=ISSUE_COLUMNS)
+        log.warning("%s: %d ragged rows excluded", path.name, len(rows_bad))
+    else:
+        wide = with_row_index(wide)
+    if n_input == 0:
+        raise DataError("the file has a header but no data rows", file=path, row=1)
+    if decimal == ",":
+        wide = german_numbers(wide)
+    # a trailing delimiter on every line makes a nameless, empty column: it holds nothing
+    void = [n for n, h in zip(names, headers[0]) if not h.strip() and wide[n].isna().all()]
+    wide = wide.drop(columns=void)
+    questions = question_frame([{"column": n, "source_name": h, "question_text": h, "item_text": None,
+                                 "group": n, "kind": None} for n, h in zip(names, headers[0]) if n not in void])
+    meta = make_meta(fmt, path, encoding=encoding, delimiter=delimiter, decimal=decimal,
+                     header_rows=headers, questions=questions, issues=issues, n_input=n_input)
+    return ReadResult(wide, meta)
+
+
+def german_numbers(wide: pd.DataFrame) -> pd.DataFrame:
+    """Convert text columns whose every value is a German number (``1.234,5``) to float."""
+    out = wide
+    for col in wide.columns:
+        s = wide[col]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+            continue
+        vals = s.dropna().astype("string")
+        if len(vals) and vals.str.match(_text.GERMAN_NUMBER.pattern).all():
+            num = vals.str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            out = out.assign(**{col: pd.to_numeric(num, errors="coerce").reindex(s.index).astype("float64")})
+    return out
+
+
+def read(path, **kw) -> ReadResult:
+    """Read a CSV/TSV file with one header row (see :func:`read_table` for options)."""
+    return read_table(path, **kw)

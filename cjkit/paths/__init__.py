@@ -1,0 +1,1 @@
+"""paths step of the cjkit flow."""

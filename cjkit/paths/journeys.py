@@ -1,0 +1,366 @@
+"""Path analysis of customer journeys: common paths, phase funnel, transitions, timing, lengths, loops.
+
+All functions take the long *steps* form (:func:`cjkit.io.events.events_to_steps` or
+:func:`cjkit.io.events.paths_to_steps`; a path table is expanded automatically) and return tidy
+frames. A journey's weight is ``n_journeys`` (path tables: one row stands for many journeys)
+or ``conversions + nulls``. ``node`` chooses the level: ``channel``, ``touchpoint`` or ``phase``
+(after :func:`cjkit.paths.channels.assign`); touches without a node value count as ``(unmapped)``.
+``by`` names segment columns; every result is then computed per segment.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cjkit.errors import DataError, ParameterError
+from cjkit.io.events import SEP, paths_to_steps
+
+START, CONV, NULL, UNMAPPED = "(start)", "(conversion)", "(null)", "(unmapped)"
+
+
+def _prep(data: pd.DataFrame, node: str, by, collapse_repeats: bool = False) -> pd.DataFrame:
+    """Steps sorted by journey and step, with `_node` (string), `_w` (journey weight) and `_order`."""
+    by = list(by or [])
+    s = paths_to_steps(data, segments=[b for b in by if b in data]) if "path" in data else data
+    missing = [c for c in ["journey_id", "step", node, *by] if c not in s]
+    if missing:
+        raise DataError(f"steps frame lacks column(s) {', '.join(missing)}; available: {', '.join(map(str, s.columns))}")
+    s = s.sort_values(["journey_id", "step"], kind="stable").reset_index(drop=True)
+    col = s[node]
+    out = s[["journey_id", "step", *by] + (["timestamp"] if "timestamp" in s else [])].copy()
+    if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered:
+        out["_order"] = col.cat.codes.astype("int64") + 1  # codes are -1 for NA, so 0 = unmapped
+    else:
+        out["_order"] = 0
+    out["_node"] = col.astype("string").fillna(UNMAPPED)
+    conv = s["conversions"].astype("float64") if "conversions" in s else pd.Series(0.0, index=s.index)
+    nulls = s["nulls"].astype("float64") if "nulls" in s else pd.Series(0.0, index=s.index)
+    out["_w"] = s["n_journeys"].astype("float64") if "n_journeys" in s else conv + nulls
+    out["_conv"], out["_null"] = conv, nulls
+    out["_value"] = s["value"].astype("float64") if "value" in s else 0.0
+    if collapse_repeats:
+        prev = out.groupby("journey_id", sort=False)["_node"].shift()
+        out = out[prev.isna() | (prev != out["_node"])].reset_index(drop=True)
+    return out
+
+
+def _journeys(s: pd.DataFrame, by) -> pd.DataFrame:
+    g = s.groupby("journey_id", sort=False)
+    agg = {"_w": "first", "_conv": "first", "_null": "first", "_value": "first", "step": "size",
+           **{b: "first" for b in by}}
+    return g.agg(agg).rename(columns={"step": "n_steps"})
+
+
+def common_paths(data: pd.DataFrame, node: str = "channel", top: int | None = 20, by=None,
+                 collapse_repeats: bool = False) -> pd.DataFrame:
+    """Most frequent paths with their conversions.
+
+    Returns
+    -------
+    DataFrame
+        (by...), path, n_journeys, share, conversions, conversion_rate, value, rank.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b", "b", "a > b"], "conversions": [1.0, 0, 1], "nulls": [1.0, 2, 0]})
+    >>> common_paths(t)[["path", "n_journeys", "conversion_rate"]].values.tolist()
+    [['a > b', 3.0, 0.6666666666666666], ['b', 2.0, 0.0]]
+    """
+    by = list(by or [])
+    s = _prep(data, node, by, collapse_repeats)
+    j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_node"].agg(SEP.join).rename("path"))
+    out = j.groupby(by + ["path"], sort=False, as_index=False).agg(
+        n_journeys=("_w", "sum"), conversions=("_conv", "sum"), value=("_value", "sum"))
+    tot = out.groupby(by)["n_journeys"].transform("sum") if by else out["n_journeys"].sum()
+    out["share"] = out["n_journeys"] / tot
+    out["conversion_rate"] = np.divide(out["conversions"], out["n_journeys"], out=np.full(len(out), np.nan),
+                                       where=out["n_journeys"] > 0)
+    out = out.sort_values(by + ["n_journeys", "conversions"], ascending=[True] * len(by) + [False, False], kind="stable")
+    out["rank"] = out.groupby(by).cumcount() + 1 if by else np.arange(1, len(out) + 1)
+    if top is not None:
+        out = out[out["rank"] <= top]
+    out["path"] = out["path"].astype("string")
+    return out[by + ["path", "n_journeys", "share", "conversions", "conversion_rate", "value", "rank"]].reset_index(drop=True)
+
+
+def funnel(data: pd.DataFrame, stage: str = "phase", order=None, by=None, max_steps: int = 10,
+           drop_empty: bool = True) -> pd.DataFrame:
+    """Funnel over ordered stages (phases) or over step positions, with conversion and drop-off.
+
+    A journey *reaches* a stage when it gets at least that far (its furthest stage is at or after
+    it); ``n_touched`` counts journeys with a touch in the stage itself. With ``stage="step"`` the
+    stages are step positions 1..max_steps. A first row ``(start)`` holds all journeys and a last
+    row ``(conversion)`` the converted ones; as conversion can follow any stage, that row's
+    step_conversion and drop_off refer to ``(start)`` (the overall conversion rate). With
+    *drop_empty*, stages no journey touched (e.g. after-sales phases in marketing paths) are left out.
+
+    Returns
+    -------
+    DataFrame
+        (by...), stage, stage_order, n_journeys, n_touched, share_of_start, step_conversion,
+        drop_off, drop_off_rate, conversions, conversion_rate.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
+    >>> funnel(t, stage="step")[["stage", "n_journeys", "drop_off"]].values.tolist()
+    [['(start)', 2.0, 0.0], ['1', 2.0, 0.0], ['2', 1.0, 1.0], ['(conversion)', 1.0, 1.0]]
+    """
+    by = list(by or [])
+    if stage == "step":
+        s = _prep(data, "channel", by)
+        s["_order"] = s["step"].clip(upper=max_steps)
+        names = [str(i) for i in range(1, int(s["_order"].max() or 0) + 1)]
+    else:
+        s = _prep(data, stage, by)
+        if order is not None:
+            pos = {v: i + 1 for i, v in enumerate(order)}
+            s["_order"] = s["_node"].map(pos).fillna(0).astype("int64")
+            names = list(order)
+        elif isinstance(data.get(stage, pd.Series(dtype=object)).dtype, pd.CategoricalDtype):
+            names = list(data[stage].cat.categories)
+        else:
+            raise ParameterError("order", order, message=f"stage '{stage}' is not an ordered categorical; "
+                                 "pass order=[...] with the stages in journey order")
+    touched = s[s["_order"] > 0].drop_duplicates(["journey_id", "_order"])[["journey_id", "_order"]]
+    j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_order"].max().rename("_max"))
+    rows = []
+    for key, jj in (j.groupby(by, sort=True, observed=True) if by else [((), j)]):
+        key = key if isinstance(key, tuple) else (key,)
+        tw = touched.merge(jj[["_w", "_conv"]], left_on="journey_id", right_index=True)
+        n_touch = tw.groupby("_order")["_w"].sum()
+        total, conv_total = jj["_w"].sum(), jj["_conv"].sum()
+        rows.append((*key, START, 0, total, total, total, conv_total))
+        for k, name in enumerate(names, start=1):
+            reach = jj["_max"] >= k
+            rows.append((*key, name, k, jj.loc[reach, "_w"].sum(), n_touch.get(k, 0.0), np.nan,
+                         jj.loc[reach, "_conv"].sum()))
+        rows.append((*key, CONV, len(names) + 1, conv_total, conv_total, np.nan, conv_total))
+    out = pd.DataFrame(rows, columns=by + ["stage", "stage_order", "n_journeys", "n_touched", "_x", "conversions"])
+    if drop_empty:
+        touched_any = out.groupby("stage", sort=False)["n_touched"].transform("sum") > 0
+        out = out[touched_any | out["stage"].isin([START, CONV])].reset_index(drop=True)
+    g = out.groupby(by, sort=False)["n_journeys"] if by else None
+    prev = g.shift() if by else out["n_journeys"].shift()
+    first = g.transform("first") if by else out["n_journeys"].iloc[0]
+    out["share_of_start"] = (out["n_journeys"] / first).where(pd.Series(first, index=out.index) > 0)
+    last = out["stage"] == CONV
+    prev = prev.where(~last, first if not by else g.transform("first"))
+    out["step_conversion"] = (out["n_journeys"] / prev).where(prev > 0)
+    out["drop_off"] = (prev - out["n_journeys"]).fillna(0.0)
+    out["drop_off_rate"] = 1 - out["step_conversion"]
+    out["conversion_rate"] = np.divide(out["conversions"], out["n_journeys"], out=np.full(len(out), np.nan),
+                                       where=out["n_journeys"] > 0)
+    out["stage"] = out["stage"].astype("string")
+    return out.drop(columns="_x")
+
+
+def transition_matrix(data: pd.DataFrame, node: str = "channel", collapse_repeats: bool = False,
+                      include_start_end: bool = True, by=None) -> pd.DataFrame:
+    """Weighted transitions between consecutive touches (and from ``(start)`` / to the outcome).
+
+    Returns
+    -------
+    DataFrame
+        (by...), source, target, n, probability (share of *source*'s outgoing transitions).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
+    >>> transition_matrix(t, include_start_end=False)[["source", "target", "probability"]].values.tolist()
+    [['a', 'b', 1.0]]
+    """
+    by = list(by or [])
+    s = _prep(data, node, by, collapse_repeats)
+    prev = s.groupby("journey_id", sort=False)["_node"].shift()
+    inner = s.assign(source=prev, target=s["_node"], n=s["_w"])
+    parts = [inner[inner["source"].notna()]]
+    if include_start_end:
+        parts.append(inner[inner["source"].isna()].assign(source=START))
+        last = s.groupby("journey_id", sort=False).tail(1)
+        parts.append(last.assign(source=last["_node"], target=CONV, n=last["_conv"]))
+        parts.append(last.assign(source=last["_node"], target=NULL, n=last["_null"]))
+    t = pd.concat(parts, ignore_index=True)
+    out = t.groupby(by + ["source", "target"], sort=False, as_index=False)["n"].sum()
+    out = out[out["n"] != 0]
+    out["probability"] = out["n"] / out.groupby(by + ["source"])["n"].transform("sum")
+    out = out.astype({"source": "string", "target": "string"})
+    return out.sort_values(by + ["source", "n"], ascending=[True] * (len(by) + 1) + [False]).reset_index(drop=True)
+
+
+def time_between_steps(data: pd.DataFrame, node: str = "channel", unit: str = "h", by=None) -> pd.DataFrame:
+    """Time between consecutive touches per transition (needs timestamps, i.e. event logs).
+
+    Returns
+    -------
+    DataFrame
+        (by...), source, target, n, mean, median, p25, p75 (in *unit*: ``s``, ``min``, ``h``, ``d``);
+        a first row with source/target ``(any)`` summarises all transitions.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"journey_id": ["j", "j"], "step": [1, 2], "channel": ["a", "b"],
+    ...                   "timestamp": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 06:00"])})
+    >>> time_between_steps(s)[["source", "target", "median"]].values.tolist()
+    [['(any)', '(any)', 6.0], ['a', 'b', 6.0]]
+    """
+    secs = {"s": 1, "min": 60, "h": 3600, "d": 86400}
+    if unit not in secs:
+        raise ParameterError("unit", unit, allowed=list(secs))
+    by = list(by or [])
+    s = _prep(data, node, by)
+    if "timestamp" not in s:
+        raise DataError("time between steps needs a 'timestamp' column (event logs, not path tables)")
+    g = s.groupby("journey_id", sort=False)
+    d = s.assign(source=g["_node"].shift(), target=s["_node"],
+                 gap=(s["timestamp"] - g["timestamp"].shift()).dt.total_seconds() / secs[unit]).dropna(subset=["gap"])
+    allrows = d.assign(source="(any)", target="(any)")
+    stats = pd.concat([allrows, d]).groupby(by + ["source", "target"], sort=False)["gap"]
+    out = stats.agg(n="size", mean="mean", median="median").join(
+        stats.quantile(0.25).rename("p25")).join(stats.quantile(0.75).rename("p75")).reset_index()
+    return out.astype({"source": "string", "target": "string"})
+
+
+def path_lengths(data: pd.DataFrame, by=None) -> pd.DataFrame:
+    """Distribution of path lengths (touches per journey) with conversion rate per length.
+
+    Returns
+    -------
+    DataFrame
+        (by...), n_steps, n_journeys, share, conversions, conversion_rate.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b", "a", "c"], "conversions": [1.0, 0, 1], "nulls": [0.0, 1, 1]})
+    >>> path_lengths(t)[["n_steps", "n_journeys"]].to_dict("list")
+    {'n_steps': [1, 2], 'n_journeys': [3.0, 1.0]}
+    """
+    by = list(by or [])
+    j = _journeys(_prep(data, "step", by), by)
+    out = j.groupby(by + ["n_steps"], as_index=False).agg(n_journeys=("_w", "sum"), conversions=("_conv", "sum"))
+    tot = out.groupby(by)["n_journeys"].transform("sum") if by else out["n_journeys"].sum()
+    out["share"] = out["n_journeys"] / tot
+    out["conversion_rate"] = np.divide(out["conversions"], out["n_journeys"], out=np.full(len(out), np.nan),
+                                       where=out["n_journeys"] > 0)
+    return out[by + ["n_steps", "n_journeys", "share", "conversions", "conversion_rate"]]
+
+
+def loops(data: pd.DataFrame, node: str = "phase", by=None) -> pd.DataFrame:
+    """Repeats, loops and returns to earlier phases, as a metric table.
+
+    *repeat*: the same node twice in a row; *loop*: a node revisited after another one
+    (``a > b > a``); *return*: a step into an earlier phase than the previous touch (needs an
+    ordered node such as ``phase``; unmapped touches are skipped for it).
+
+    Returns
+    -------
+    DataFrame
+        (by...), metric, value, n — metrics share_repeat, share_loop, share_return, mean_returns,
+        conversion_rate_return, conversion_rate_no_return; n is the weighted base.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b > a", "a > a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
+    >>> loops(t, node="channel").set_index("metric")["value"][["share_repeat", "share_loop"]].tolist()
+    [0.5, 0.5]
+    """
+    by = list(by or [])
+    s = _prep(data, node, by)
+    g = s.groupby("journey_id", sort=False)
+    s["_repeat"] = (g["_node"].shift() == s["_node"]).to_numpy(dtype=bool, na_value=False)
+    collapsed = s[~s["_repeat"]]
+    s["_loop"] = False
+    s.loc[collapsed.index, "_loop"] = collapsed.duplicated(["journey_id", "_node"]).to_numpy()
+    mapped = s[s["_order"] > 0]
+    back = (mapped["_order"] < mapped.groupby("journey_id", sort=False)["_order"].shift()).to_numpy(dtype=bool, na_value=False)
+    s["_return"] = False
+    s.loc[mapped.index, "_return"] = back
+    g = s.groupby("journey_id", sort=False)  # regroup: the flag columns were added after grouping
+    j = _journeys(s, by).join(g[["_repeat", "_loop"]].any()).join(s.groupby("journey_id", sort=False)["_return"].sum())
+    rows = []
+    for key, jj in (j.groupby(by, sort=True, observed=True) if by else [((), j)]):
+        key = key if isinstance(key, tuple) else (key,)
+        w, ret = jj["_w"], jj["_return"] > 0
+        base = w.sum()
+        def rate(mask):
+            n = w[mask].sum()
+            return (jj.loc[mask, "_conv"].sum() / n if n > 0 else np.nan), n
+        for metric, value, n in [("share_repeat", (w * jj["_repeat"]).sum() / base, base),
+                                 ("share_loop", (w * jj["_loop"]).sum() / base, base),
+                                 ("share_return", (w * ret).sum() / base, base),
+                                 ("mean_returns", (w * jj["_return"]).sum() / base, base),
+                                 ("conversion_rate_return", *rate(ret)),
+                                 ("conversion_rate_no_return", *rate(~ret))]:
+            rows.append((*key, metric, value if base > 0 else np.nan, n))
+    return pd.DataFrame(rows, columns=by + ["metric", "value", "n"]).astype({"metric": "string"})
+
+
+def flows(data: pd.DataFrame, node: str = "phase", max_steps: int = 5, collapse_repeats: bool = True,
+          by=None) -> pd.DataFrame:
+    """Flows between consecutive step positions for a Sankey diagram.
+
+    Journeys are cut after *max_steps* (later touches are summarised as ``(more)``); the last
+    column of flows goes to the outcome ``(conversion)`` / ``(null)``.
+
+    Returns
+    -------
+    DataFrame
+        (by...), step (position of *source*), source, target, n.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b"], "conversions": [2.0], "nulls": [1.0]})
+    >>> flows(t, node="channel")[["step", "source", "target", "n"]].values.tolist()
+    [[1, 'a', 'b', 3.0], [2, 'b', '(conversion)', 2.0], [2, 'b', '(null)', 1.0]]
+    """
+    by = list(by or [])
+    s = _prep(data, node, by, collapse_repeats)
+    s["_pos"] = s.groupby("journey_id", sort=False).cumcount() + 1
+    n_pos = s.groupby("journey_id", sort=False)["_pos"].transform("size")
+    s = s[s["_pos"] <= max_steps + 1].copy()
+    s.loc[s["_pos"] == max_steps + 1, "_node"] = "(more)"
+    nxt = s.groupby("journey_id", sort=False)["_node"].shift(-1)
+    inner = s.assign(source=s["_node"], target=nxt, n=s["_w"]).dropna(subset=["target"])
+    last = s[(s["_pos"] == n_pos.loc[s.index]) & (s["_pos"] <= max_steps)]
+    parts = [inner, last.assign(source=last["_node"], target=CONV, n=last["_conv"]),
+             last.assign(source=last["_node"], target=NULL, n=last["_null"])]
+    t = pd.concat(parts, ignore_index=True).drop(columns="step").rename(columns={"_pos": "step"})
+    out = t.groupby(by + ["step", "source", "target"], as_index=False, sort=True)["n"].sum()
+    out = out[out["n"] > 0].astype({"source": "string", "target": "string"})
+    return out.reset_index(drop=True)
+
+
+def summary(data: pd.DataFrame, by=None) -> pd.DataFrame:
+    """Key figures of a set of journeys as a metric table.
+
+    Returns
+    -------
+    DataFrame
+        (by...), metric, value — n_journeys, n_distinct_paths, conversions, conversion_rate,
+        value, mean_steps, median_steps, n_channels.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 0.0], "nulls": [1.0, 2.0]})
+    >>> float(summary(t).set_index("metric")["value"]["conversion_rate"])
+    0.25
+    """
+    by = list(by or [])
+    s = _prep(data, "channel", by)
+    j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_node"].agg(SEP.join).rename("path"))
+    rows = []
+    for key, jj in (j.groupby(by, sort=True, observed=True) if by else [((), j)]):
+        key = key if isinstance(key, tuple) else (key,)
+        w = jj["_w"]
+        n = w.sum()
+        order = np.argsort(jj["n_steps"].to_numpy())
+        cum = np.cumsum(w.to_numpy()[order])
+        median = float(jj["n_steps"].to_numpy()[order][np.searchsorted(cum, n / 2)]) if n > 0 else np.nan
+        chans = s.loc[s["journey_id"].isin(jj.index), "_node"].nunique()
+        for metric, value in [("n_journeys", n), ("n_distinct_paths", jj["path"].nunique()),
+                              ("conversions", jj["_conv"].sum()),
+                              ("conversion_rate", jj["_conv"].sum() / n if n > 0 else np.nan),
+                              ("value", jj["_value"].sum()), ("mean_steps", (w * jj["n_steps"]).sum() / n if n else np.nan),
+                              ("median_steps", median), ("n_channels", chans)]:
+            rows.append((*key, metric, float(value)))
+    return pd.DataFrame(rows, columns=by + ["metric", "value"]).astype({"metric": "string"})

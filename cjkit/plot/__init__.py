@@ -1,0 +1,1 @@
+"""plot step of the cjkit flow."""

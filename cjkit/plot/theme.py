@@ -1,0 +1,267 @@
+"""One visual theme for every cjkit chart, and the words and numbers on it.
+
+The theme is set once per session with :func:`set_theme`; every plotting
+function then only picks colours from the constants below, so a report looks
+the same whichever chart a researcher draws. Labels come in German or English
+(:func:`label`), numbers are formatted with a decimal comma for German
+(:func:`fmt_number`), and catalog ids are turned into readable names
+(:func:`phase_labels`, :func:`touchpoint_labels`).
+
+Examples
+--------
+>>> from cjkit import theme
+>>> theme.set_theme()
+>>> theme.label("satisfaction", "de"), theme.label("satisfaction", "en")
+('Zufriedenheit', 'Satisfaction')
+>>> theme.fmt_number(1234.5, "de"), theme.fmt_number(0.42, "en", percent=True, decimals=0)
+('1.234,5', '42%')
+"""
+from __future__ import annotations
+
+import logging
+
+import matplotlib as mpl
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import FuncFormatter
+
+from cjkit.errors import ParameterError
+
+log = logging.getLogger("cjkit.plot.theme")
+
+#: Okabe & Ito (2008) qualitative palette, distinguishable with all common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Detractor / passive / promoter colours (vermillion, neutral grey, bluish green from Okabe-Ito).
+NPS_COLORS = {"detractor": "#D55E00", "passive": "#B8B8B8", "promoter": "#009E73"}
+#: Text colour, muted grey for notes and reference lines, pain-point marker fill.
+INK, MUTED, WARN = "#222222", "#6B6B6B", "#F0E442"
+#: Colour of empty cells (touchpoint does not occur) and suppressed cells.
+EMPTY, SUPPRESSED = "#F4F4F4", "#DCDCDC"
+FONT = "DejaVu Sans"  # ships with matplotlib, so it exists on every machine and has umlauts
+
+# ColorBrewer RdBu anchors (colour-blind safe): red = dissatisfied, white = neutral, blue = satisfied.
+SATISFACTION_CMAP = LinearSegmentedColormap.from_list(
+    "cjkit_satisfaction",
+    ["#B2182B", "#EF8A62", "#FDDBC7", "#F7F7F7", "#D1E5F0", "#67A9CF", "#2166AC"]).with_extremes(bad=EMPTY)
+
+_LABELS = {
+    "satisfaction": ("Zufriedenheit", "Satisfaction"),
+    "share": ("Anteil", "Share"),
+    "score": ("Wert", "Score"),
+    "mean": ("Mittelwert", "Mean"),
+    "base": ("Basis", "Base"),
+    "touchpoint": ("Touchpoint", "Touchpoint"),
+    "phase": ("Phase", "Phase"),
+    "wave": ("Welle", "Wave"),
+    "persona": ("Persona", "Persona"),
+    "segment": ("Segment", "Segment"),
+    "driver": ("Treiber", "Driver"),
+    "importance": ("Wichtigkeit", "Importance"),
+    "performance": ("Leistung", "Performance"),
+    "relative_weight": ("Erklärter Anteil an R²", "Contribution to R²"),
+    "driver_title": ("Treiberanalyse", "Driver analysis"),
+    "ipa_title": ("Wichtigkeit-Leistung-Portfolio", "Importance-performance analysis"),
+    "nps": ("NPS", "NPS"),
+    "nps_scale": ("Weiterempfehlungsbereitschaft (0–10)", "Likelihood to recommend (0–10)"),
+    "detractor": ("Kritiker (0–6)", "Detractors (0–6)"),
+    "passive": ("Indifferente (7–8)", "Passives (7–8)"),
+    "promoter": ("Promotoren (9–10)", "Promoters (9–10)"),
+    "emotion_curve": ("Emotionskurve", "Emotion curve"),
+    "pain_point": ("Pain Point (Rang)", "Pain point (rank)"),
+    "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren",
+                 "Low base – interpret with caution"),
+    "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
+    "not_shown_short": ("Nicht ausgewiesen", "Not shown"),
+    "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
+    "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
+    "significant": ("signifikant", "significant"),
+    "sig_change": ("Signifikante Veränderung zur Vorwelle", "Significant change vs previous wave"),
+    "sig_higher_lower": ("signifikant höher/niedriger als der Rest", "significantly higher/lower than the rest"),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return *lang* if it is "de" or "en", else raise :class:`~cjkit.errors.ParameterError`."""
+    if lang not in ("de", "en"):
+        raise ParameterError("lang", lang, allowed=["de", "en"])
+    return lang
+
+
+def label(key: str, lang: str = "de") -> str:
+    """Axis title or legend text for *key* in German or English.
+
+    Unknown keys are returned unchanged, so a researcher's own text can be
+    passed wherever a label key is accepted.
+
+    Examples
+    --------
+    >>> label("share", "de"), label("share", "en"), label("Mein Titel", "en")
+    ('Anteil', 'Share', 'Mein Titel')
+    """
+    check_lang(lang)
+    pair = _LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "de" else pair[1]
+
+
+def fmt_number(x, lang: str = "de", *, decimals: int = 1, percent: bool = False,
+               sign: bool = False) -> str:
+    """Format a number for a chart: decimal comma and dot thousands for German.
+
+    Parameters
+    ----------
+    x : float
+        The number; with ``percent=True`` a share between 0 and 1.
+    decimals : int
+        Digits after the decimal separator.
+    percent : bool
+        Multiply by 100 and append a percent sign ("42 %" in German, "42%" in English).
+    sign : bool
+        Always show the sign ("+23"), e.g. for NPS.
+
+    Examples
+    --------
+    >>> fmt_number(3.14159, "de", decimals=2), fmt_number(-0.05, "de", percent=True, decimals=0)
+    ('3,14', '−5\xa0%')
+    """
+    check_lang(lang)
+    if x is None or pd.isna(x):
+        return "–"
+    value = float(x) * (100 if percent else 1)
+    text = f"{value:{'+' if sign else ''},.{decimals}f}"
+    if text.lstrip("+-") == f"{0:.{decimals}f}":  # no "-0,0" or "+0"
+        text = text.lstrip("+-")
+    if lang == "de":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    text = text.replace("-", "−")  # typographic minus, same width as "+"
+    if percent:
+        text += "\u00a0%" if lang == "de" else "%"  # German puts a (non-breaking) space before %
+    return text
+
+
+def number_formatter(lang: str = "de", *, decimals: int | None = None,
+                     percent: bool = False) -> FuncFormatter:
+    """A matplotlib tick formatter using :func:`fmt_number`.
+
+    With ``decimals=None`` each tick gets as few decimals as it needs ("1", "1,5", "0,25").
+    """
+    check_lang(lang)
+
+    def _fmt(v, _pos=None):
+        d = decimals
+        if d is None:
+            shown = abs(v) * (100 if percent else 1)
+            d = next((k for k in range(4) if abs(round(shown, k) - shown) < 1e-9), 3)
+        return fmt_number(v, lang, decimals=d, percent=percent)
+    return FuncFormatter(_fmt)
+
+
+def phase_labels(model, lang: str = "de") -> dict[str, str]:
+    """Phase id -> label of journey *model* in *lang*; ``{}`` if *model* is None."""
+    check_lang(lang)
+    if model is None:
+        return {}
+    from cjkit.catalog import models  # late import: the theme must not need the catalogs to load
+    return models.phase_labels(model, lang)
+
+
+def touchpoint_labels(ids, lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, str]:
+    """Touchpoint id -> catalog label in *lang*; ids unknown to the catalog keep their id."""
+    check_lang(lang)
+    from cjkit.catalog import touchpoints
+    known = touchpoints.labels(lang, catalog)
+    out = {}
+    for i in ids:
+        if i not in known and not pd.isna(i):
+            log.debug("touchpoint %r is not in the catalog; its id is used as label", i)
+        out[i] = known.get(i, str(i))
+    return out
+
+
+def axis_labels(column: str, values, lang: str = "de", model=None, frame: pd.DataFrame | None = None) -> dict:
+    """Readable tick labels for the values of a group column (phase, touchpoint or other).
+
+    Phases are named by *model*, touchpoints by the default catalog, both in *lang*. Ids
+    these do not know (e.g. from a survey-specific touchpoint catalog) take the
+    ``<column>_label`` column of *frame* if there is one (as the report tables carry),
+    else they show their value.
+    """
+    values = list(values)
+    if column == "phase":
+        known = phase_labels(model, lang)
+    elif column == "touchpoint":
+        from cjkit.catalog import touchpoints
+        catalog = touchpoints.labels(lang)
+        known = {v: catalog[v] for v in values if v in catalog}
+    else:
+        known = {}
+    own = {}
+    if frame is not None and f"{column}_label" in frame.columns:
+        pairs = frame[[column, f"{column}_label"]].dropna().drop_duplicates(column)
+        own = dict(zip(pairs[column].astype(str), pairs[f"{column}_label"].astype(str)))
+    out = {}
+    for v in values:
+        key = str(v)
+        out[v] = known.get(v, known.get(key, own.get(key, key)))
+        if out[v] == key and column == "touchpoint":
+            log.debug("touchpoint %r is not in the catalog; its id is used as label", v)
+    return out
+
+
+def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
+    """Set the cjkit theme for all following matplotlib/seaborn charts.
+
+    Light grid, Okabe-Ito palette, DejaVu Sans, no top/right spines, and the
+    ``cjkit_satisfaction`` diverging colormap registered by name. Calling it
+    again is harmless.
+
+    Examples
+    --------
+    >>> set_theme(context="paper")
+    """
+    sns.set_theme(context=context, style="whitegrid", palette=PALETTE, font=FONT,
+                  font_scale=font_scale, rc={
+                      "font.family": "sans-serif",
+                      "font.sans-serif": [FONT],
+                      "axes.spines.top": False, "axes.spines.right": False,
+                      "axes.edgecolor": "#BBBBBB", "axes.labelcolor": INK,
+                      "axes.titleweight": "bold", "axes.titlelocation": "left",
+                      "axes.titlesize": "large",
+                      "grid.color": "#E6E6E6", "grid.linewidth": 0.8,
+                      "text.color": INK, "xtick.color": INK, "ytick.color": INK,
+                      "legend.frameon": False,
+                      "figure.dpi": 100, "savefig.dpi": 150, "savefig.bbox": "tight",
+                      "axes.formatter.use_locale": False,
+                  })
+    if "cjkit_satisfaction" not in mpl.colormaps:
+        mpl.colormaps.register(SATISFACTION_CMAP)
+    # report tables show whole verbatims (pandas cuts cells at 50 characters by default)
+    pd.set_option("display.max_colwidth", 300)
+
+
+def satisfaction_norm(values, scale=None, center=None):
+    """Colour normalisation for satisfaction colours.
+
+    With *scale* (min, max) the neutral colour sits at *center* or the scale midpoint;
+    without, the range is symmetric around the mean of *values*, so cells above the
+    average are blue and below it red, and colours rank with the values.
+    """
+    from matplotlib.colors import Normalize, TwoSlopeNorm
+    v = pd.Series(values, dtype="float64").dropna()
+    if scale is not None:
+        lo, hi = map(float, scale)
+        mid = (lo + hi) / 2 if center is None else float(center)
+        return TwoSlopeNorm(mid, lo, hi) if lo < mid < hi else Normalize(lo, hi)
+    if v.empty:
+        return Normalize(0, 1)
+    mid = float(v.mean()) if center is None else float(center)
+    half = max(float(v.max()) - mid, mid - float(v.min()), 1e-9) * 1.05
+    return Normalize(mid - half, mid + half)
+
+
+def text_color(rgba) -> str:
+    """Dark or white text, whichever reads better on background *rgba* (WCAG luminance)."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mpl.colors.to_rgb(rgba))
+    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.3 else "white"

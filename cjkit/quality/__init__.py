@@ -1,0 +1,1 @@
+"""quality step of the cjkit flow."""

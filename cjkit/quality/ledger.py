@@ -1,0 +1,136 @@
+"""The data-quality ledger: every excluded row, changed value and flag, with its reason.
+
+A ledger is a tidy DataFrame with the fixed columns :data:`COLUMNS`. Each step that drops or
+changes data appends entries; :func:`summary` checks the invariant
+``n_input == n_kept + n_excluded`` so that no row is ever lost silently, and
+:func:`by_check` gives the table that reports show.
+
+Examples
+--------
+>>> from cjkit import ledger
+>>> led = ledger.entries(file="a.csv", rows=[3], check="duplicate_id", action="excluded",
+...                      reason="respondent id 17 already in row 1", respondent_ids=["17"])
+>>> ledger.summary(led, n_input=10)[["n_input", "n_kept", "n_excluded"]].iloc[0].tolist()
+[10, 9, 1]
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cjkit.errors import CjkitError
+
+COLUMNS = ["file", "row", "respondent_id", "column", "check", "action", "reason", "old_value", "new_value"]
+ACTIONS = ("excluded", "value_changed", "flagged")
+
+
+def empty() -> pd.DataFrame:
+    """An empty ledger with the fixed columns and dtypes."""
+    return _typed(pd.DataFrame(columns=COLUMNS))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reindex(columns=COLUMNS)
+    out["row"] = pd.array(out["row"], dtype="Int64")
+    for col in COLUMNS:
+        if col != "row":
+            out[col] = out[col].astype("string")
+    return out.reset_index(drop=True)
+
+
+def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=None, column=None,
+            old_values=None, new_values=None) -> pd.DataFrame:
+    """Build ledger entries for several rows at once.
+
+    Parameters
+    ----------
+    rows : sequence of int
+        1-based data rows in the file.
+    check : str
+        Name of the check, e.g. ``duplicate_id``, ``speeder``, ``out_of_range``.
+    action : {"excluded", "value_changed", "flagged"}
+    reason : str or sequence of str
+        Why — one text for all rows or one per row.
+    respondent_ids, column, old_values, new_values : optional
+        Scalars or per-row sequences.
+    """
+    if action not in ACTIONS:
+        raise CjkitError(f"ledger action must be one of {ACTIONS}, got {action!r}")
+    rows = list(rows)
+    n = len(rows)
+
+    def per_row(v):
+        if v is None or isinstance(v, str) or not hasattr(v, "__len__"):
+            return [v] * n
+        v = list(v)
+        return v
+
+    frame = pd.DataFrame({"file": per_row(None if file is None else str(file)), "row": rows,
+                          "respondent_id": per_row(respondent_ids), "column": per_row(column), "check": check,
+                          "action": action, "reason": per_row(reason),
+                          "old_value": [_text(v) for v in per_row(old_values)],
+                          "new_value": [_text(v) for v in per_row(new_values)]},
+                         columns=COLUMNS)
+    return _typed(frame)
+
+
+def _text(v):
+    """Values as the researcher typed them: 7.0 read as float is shown as '7'."""
+    if _isna(v):
+        return None
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def concat(*ledgers: pd.DataFrame) -> pd.DataFrame:
+    """Append ledgers, keeping the fixed columns."""
+    parts = [led for led in ledgers if led is not None and len(led)]
+    return _typed(pd.concat(parts, ignore_index=True)) if parts else empty()
+
+
+def excluded_rows(ledger: pd.DataFrame) -> set[int]:
+    """The distinct rows the ledger excludes (a row excluded by two checks counts once)."""
+    return set(ledger.loc[ledger["action"] == "excluded", "row"].dropna().astype(int))
+
+
+def summary(ledger: pd.DataFrame, n_input: int, n_kept: int | None = None) -> pd.DataFrame:
+    """Row accounting: one row with n_input, n_kept, n_excluded, n_values_changed, n_flagged.
+
+    Parameters
+    ----------
+    n_input : int
+        Data rows in the input.
+    n_kept : int, optional
+        Rows actually kept; when given it is checked against ``n_input - n_excluded``.
+
+    Raises
+    ------
+    CjkitError
+        If ``n_input != n_kept + n_excluded`` — some row was lost without a ledger entry.
+    """
+    n_excl = len(excluded_rows(ledger))
+    kept = n_input - n_excl if n_kept is None else n_kept
+    if n_input != kept + n_excl:
+        raise CjkitError(f"row accounting does not add up: {n_input} input rows but {kept} kept + "
+                         f"{n_excl} excluded; every dropped row must be in the ledger")
+    changed = ledger.loc[ledger["action"] == "value_changed"]
+    return pd.DataFrame([{"n_input": int(n_input), "n_kept": int(kept), "n_excluded": n_excl,
+                          "n_values_changed": len(changed),
+                          "n_flagged": int((ledger["action"] == "flagged").sum())}])
+
+
+def by_check(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Counts per check and action (check, action, n_rows, n_entries, example_reason) for reports."""
+    if ledger.empty:
+        return pd.DataFrame(columns=["check", "action", "n_rows", "n_entries", "example_reason"])
+    g = ledger.groupby(["check", "action"], sort=True, observed=True)
+    out = g.agg(n_rows=("row", "nunique"), n_entries=("row", "size"), example_reason=("reason", "first"))
+    return out.reset_index()

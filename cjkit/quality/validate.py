@@ -1,0 +1,278 @@
+"""Data-quality checks on a wide survey frame, every finding recorded in the ledger.
+
+Rows are excluded for being empty, duplicate respondent ids, incomplete, speeders or
+straight-liners (in that order, each row once, under the first check it fails); values that
+are missing codes, out of range or not numbers are recorded as ``value_changed``; text cells
+holding formulas (``=HYPERLINK(...)``) or huge texts are ``flagged`` and kept as plain text.
+Thresholds come from the spec's ``quality`` block.
+
+Examples
+--------
+>>> from cjkit import spec, validate
+>>> s = spec.load_spec("surveys/demo/spec.yaml")                         # doctest: +SKIP
+>>> kept, led = validate.validate(wide, s, file="hotel_guests.csv")      # doctest: +SKIP
+>>> led.groupby("check").size()                                          # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cjkit.quality import ledger as ledger_mod
+from cjkit.errors import ParameterError
+from cjkit.io.spec import SCALE_TYPES, to_long
+
+log = logging.getLogger("cjkit.quality.validate")
+
+DEFAULTS = {"speeder_seconds": None, "speeder_median_share": 0.3, "straightline_min_items": 10,
+            "min_completion": 0.5, "drop_duplicates": "first"}
+FORMULA = re.compile(r"^\s*[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(")
+LONG_TEXT = 32_767  # Excel's cell limit: longer texts break round trips and usually are paste accidents
+
+
+def quality_settings(spec: dict | None) -> dict:
+    """The spec's ``quality`` block completed with :data:`DEFAULTS`."""
+    return {**DEFAULTS, **((spec or {}).get("quality") or {})}
+
+
+def _rows(wide: pd.DataFrame) -> pd.Series:
+    if wide.index.name == "row":
+        return pd.Series(wide.index.to_numpy(), index=wide.index)
+    return pd.Series(np.arange(1, len(wide) + 1), index=wide.index)
+
+
+def _is_text(s: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(s) or s.dtype == object
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """The column as an arrow string array (zero-copy for pandas' arrow-backed str dtype), so
+    that checks over millions of cells run in pyarrow compute rather than Python."""
+    try:
+        arr = pa.array(s, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array(s.astype("string"), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else pc.cast(arr, pa.string())
+
+
+def _mask(arr) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _blank(frame: pd.DataFrame) -> pd.DataFrame:
+    cols = {}
+    for c in frame.columns:
+        s = frame[c]
+        cols[c] = s.isna().to_numpy(copy=True)
+        if _is_text(s):
+            cols[c] |= _mask(pc.equal(pc.utf8_trim_whitespace(_arrow_text(s)), ""))
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def _answer_columns(wide: pd.DataFrame, spec: dict | None, id_col: str | None) -> list[str]:
+    if spec:
+        cols = []
+        for q in spec["questions"]:
+            cols += list(q["columns"].values()) if q["type"] == "multi" else [q["column"]]
+        return [c for c in dict.fromkeys(cols) if c in wide.columns]
+    return [c for c in wide.columns if c not in (id_col, "respondent_id")]
+
+
+def text_flags(wide: pd.DataFrame, *, file=None, ids=None) -> pd.DataFrame:
+    """Flag text cells that look like spreadsheet formulas or exceed 32,767 characters.
+
+    The cells are kept unchanged as text — cjkit never evaluates them — but a spreadsheet
+    opening an export could, so reports show them.
+    """
+    rows = _rows(wide)
+    parts = []
+    for col in wide.columns:
+        if not _is_text(wide[col]):
+            continue
+        arr = _arrow_text(wide[col])
+        formula = pd.Series(_mask(pc.match_substring_regex(arr, FORMULA.pattern)), index=wide.index)
+        length = pd.Series(pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False), index=wide.index)
+        if not formula.any() and not (length > LONG_TEXT).any():
+            continue
+        s = wide[col].astype("string")
+        if formula.any():
+            parts.append(ledger_mod.entries(
+                file=file, rows=rows[formula], check="formula_text", action="flagged", column=col,
+                respondent_ids=None if ids is None else ids[formula],
+                reason="cell starts like a spreadsheet formula; kept as plain text, never evaluated",
+                old_values=s[formula].str.slice(0, 200)))
+        long = length > LONG_TEXT
+        if long.any():
+            parts.append(ledger_mod.entries(
+                file=file, rows=rows[long], check="long_text", action="flagged", column=col,
+                respondent_ids=None if ids is None else ids[long],
+                reason=[f"text of {n:,} characters (over {LONG_TEXT:,}); kept whole" for n in s[long].str.len()],
+                old_values=s[long].str.slice(0, 80)))
+    return ledger_mod.concat(*parts)
+
+
+def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
+    """value_changed entries from the long frame's missing_reason (everything but 'no answer')."""
+    hit = long["missing_reason"].notna() & (long["missing_reason"] != "no answer")
+    if not hit.any():
+        return ledger_mod.empty()
+    sub = long.loc[hit, ["respondent_id", "question", "missing_reason"]]
+    col_of = {q["id"]: q.get("column") for q in spec["questions"]}
+    # to_long stacks questions in spec order, each over all rows of wide in order
+    pos = np.flatnonzero(hit.to_numpy()) % len(wide)
+    row_no = rows.to_numpy()[pos]
+    cols = sub["question"].map(col_of)
+    old = np.empty(len(sub), dtype=object)
+    for c in cols.unique():  # one vectorised lookup per source column
+        sel = (cols == c).to_numpy()
+        old[sel] = wide[c].to_numpy(dtype=object)[pos[sel]]
+    check = np.select([sub["missing_reason"].str.startswith("out of range"),
+                       sub["missing_reason"].str.startswith("not a number"),
+                       sub["missing_reason"].str.startswith("missing code")],
+                      ["out_of_range", "unknown_value", "missing_code"], "value_changed")
+    parts = [ledger_mod.entries(file=file, rows=row_no[check == k], check=k, action="value_changed",
+                                column=cols[check == k].to_numpy(), respondent_ids=sub["respondent_id"][check == k],
+                                reason=sub["missing_reason"][check == k].to_numpy(),
+                                old_values=old[check == k], new_values=None)
+             for k in np.unique(check)]
+    return ledger_mod.concat(*parts)
+
+
+def validate(wide: pd.DataFrame, spec: dict | None = None, *, file=None,
+             actions: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the quality checks and return the kept rows and the ledger.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per respondent; index ``row`` (1-based file rows) as readers return it.
+    spec : dict, optional
+        Loaded spec (:func:`cjkit.io.spec.load_spec`). Without it only empty rows and text
+        flags are checked.
+    actions : dict, optional
+        ``{"speeder": "excluded"|"flagged", "straightliner": ..., "incomplete": ...}`` —
+        flag instead of exclude (default: exclude).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The kept wide rows and the ledger (columns :data:`cjkit.quality.ledger.COLUMNS`).
+        ``len(wide) == len(kept) + n_excluded`` always holds.
+    """
+    kept, led, _ = check(wide, spec, file=file, actions=actions)
+    return kept, led
+
+
+def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: dict | None = None):
+    """:func:`validate` that also returns the long frame of the kept rows (None without a spec),
+    so that callers need not build it twice."""
+    q = quality_settings(spec)
+    acts = {"speeder": "excluded", "straightliner": "excluded", "incomplete": "excluded", **(actions or {})}
+    for k, v in acts.items():
+        if v not in ("excluded", "flagged"):
+            raise ParameterError(f"actions['{k}']", v, allowed=["excluded", "flagged"])
+    rows = _rows(wide)
+    id_col = spec["respondent_id"] if spec else ("respondent_id" if "respondent_id" in wide else None)
+    ids = wide[id_col].astype("string") if id_col and id_col in wide else None
+    keep = pd.Series(True, index=wide.index)
+    parts = []
+
+    def record(mask, check, reason, action="excluded", column=None, old=None):
+        mask = mask & keep if action == "excluded" else mask
+        if not mask.any():
+            return
+        reasons = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
+        parts.append(ledger_mod.entries(file=file, rows=rows[mask], check=check, action=action, reason=reasons,
+                                        respondent_ids=None if ids is None else ids[mask], column=column,
+                                        old_values=None if old is None else old[mask]))
+        if action == "excluded":
+            keep.loc[mask] = False
+
+    answer_cols = _answer_columns(wide, spec, id_col)
+    blank = _blank(wide[answer_cols]) if answer_cols else pd.DataFrame(index=wide.index)
+    record(blank.all(axis=1) if answer_cols else pd.Series(False, index=wide.index), "empty_row",
+           "no answer to any question")
+    if ids is not None:
+        policy = q["drop_duplicates"]
+        record(ids.isna(), "missing_id", "respondent id is empty", action="flagged", column=id_col)
+        dup_any = ids.duplicated(keep=False) & ids.notna() & keep
+        if dup_any.any() and policy == "none":
+            record(dup_any, "duplicate_id", "respondent id occurs more than once", action="flagged", column=id_col)
+        elif dup_any.any():
+            live = ids.where(keep)
+            drop = dup_any if policy == "all" else live.duplicated(keep=policy) & live.notna()
+            first = rows.groupby(ids).transform("min" if policy != "last" else "max")
+            reason = ("respondent id " + ids.fillna("") + " occurs more than once" +
+                      ("" if policy == "all" else ("; kept row " + first.astype("string"))))
+            record(drop, "duplicate_id", reason, column=id_col, old=ids)
+    if spec is None:
+        kept = wide if keep.all() else wide.loc[keep]
+        return kept, ledger_mod.concat(*parts, text_flags(kept, file=file, ids=None if ids is None else ids[keep])), None
+
+    scored = wide
+    if spec.get("weight") and spec["weight"] in wide:
+        # a row without a usable design weight cannot be analysed: exclude it with its reason
+        raw_w = wide[spec["weight"]]
+        w = pd.to_numeric(raw_w.astype("string").str.replace(",", ".", regex=False), errors="coerce")
+        record(w.isna() | (w <= 0), "invalid_weight", "weight '" + raw_w.astype("string").fillna("") +
+               "' is not a positive number", column=spec["weight"], old=raw_w)
+        scored = wide.assign(**{spec["weight"]: w.where(w > 0, 1.0)})  # placeholder for excluded rows only
+    long = to_long(scored, spec, file=file)
+    n = len(wide)
+    single = long["item"].isna().to_numpy()
+    answered = (long["missing_reason"].isna() | ~long["missing_reason"].eq("no answer")).to_numpy()
+    pos = np.flatnonzero(single) % n
+    share = pd.Series(np.bincount(pos, weights=answered[single], minlength=n) /
+                      np.maximum(np.bincount(pos, minlength=n), 1), index=wide.index)
+    record(share < q["min_completion"], "incomplete",
+           "answered " + (share * 100).round().astype(int).astype("string") + f"% of questions, below "
+           f"min_completion {q['min_completion']:.0%}", action=acts["incomplete"])
+    if spec.get("duration"):
+        dur = pd.to_numeric(wide[spec["duration"]], errors="coerce")
+        limit = q["speeder_median_share"] * float(dur.median()) if dur.notna().any() else 0.0
+        if q["speeder_seconds"] is not None:
+            limit = max(limit, float(q["speeder_seconds"]))
+        record(dur < limit, "speeder", "duration " + dur.round(0).astype("string") + f" s below {limit:.0f} s "
+               f"(max of speeder_seconds and {q['speeder_median_share']:.0%} of the median)",
+               action=acts["speeder"], column=spec["duration"], old=dur)
+    _straightline(wide, spec, long, q, record, acts["straightliner"])
+    kept = wide.loc[keep]
+    changes = _value_changes(wide, spec, long, rows, file)
+    changes = changes[changes["row"].isin(rows[keep])] if len(changes) else changes
+    led = ledger_mod.concat(*parts, changes, text_flags(kept, file=file, ids=None if ids is None else ids[keep]))
+    log.info("validated %s: %d rows in, %d kept", file or "data", len(wide), int(keep.sum()))
+    long_kept = long.loc[keep.to_numpy()[np.arange(len(long)) % n]].reset_index(drop=True)
+    return kept, led, long_kept
+
+
+def _straightline(wide, spec, long, q, record, action):
+    scale_q = {x["id"]: x for x in spec["questions"] if x["type"] in SCALE_TYPES}
+    if not scale_q:
+        return
+    n = len(wide)
+    sub = long.loc[long["question"].isin(scale_q) & long["value"].notna(), ["question", "value"]]
+    pos = (sub.index.to_numpy() % n)
+    lo = sub["question"].map({k: v["scale"]["min"] for k, v in scale_q.items()}).to_numpy(float)
+    hi = sub["question"].map({k: v["scale"]["max"] for k, v in scale_q.items()}).to_numpy(float)
+    rev = sub["question"].map({k: bool(v["reverse"]) for k, v in scale_q.items()}).to_numpy(bool)
+    raw = np.where(rev, lo + hi - sub["value"].to_numpy(float), sub["value"].to_numpy(float))  # as answered
+    frame = pd.DataFrame({"pos": pos, "lo": lo, "hi": hi, "raw": raw})
+    g = frame.groupby(["pos", "lo", "hi"]).agg(n=("raw", "size"), k=("raw", "nunique"), v=("raw", "first"))
+    hits = g[(g["n"] >= q["straightline_min_items"]) & (g["k"] == 1)].reset_index()
+    if hits.empty:
+        return
+    hits = hits.drop_duplicates("pos")
+    mask = pd.Series(False, index=wide.index)
+    mask.iloc[hits["pos"].to_numpy()] = True
+    reason = pd.Series("", index=wide.index, dtype="string")
+    reason.iloc[hits["pos"].to_numpy()] = [f"same answer {v:g} on all {k} items of the {a:g}-{b:g} scale "
+                                           f"(straightline_min_items {q['straightline_min_items']})"
+                                           for v, k, a, b in zip(hits["v"], hits["n"], hits["lo"], hits["hi"])]
+    record(mask, "straightliner", reason, action=action)

@@ -1,0 +1,102 @@
+"""The manifest and the index page of a report run.
+
+The manifest (``manifest.json``) makes a run reproducible: input file hashes,
+parameters, package versions and the data-quality ledger summary. The index
+(``index.html``) links every report and lists failures with their error.
+Everything shown is HTML-escaped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+
+PATH_PARAMETERS = ("spec", "data", "path_file")
+PACKAGES = ["cjkit", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "seaborn", "matplotlib",
+            "papermill", "nbconvert", "nbformat", "pyarrow", "pyyaml"]
+
+
+def file_hash(path) -> str:
+    """SHA-256 of a file, streamed."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a report depends on."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write_manifest(out_dir: Path, cfg: dict, rows: list[dict], extra: dict) -> Path:
+    """Write ``manifest.json`` for a run and return its path."""
+    inputs = {}
+    for name in PATH_PARAMETERS:
+        value = cfg["parameters"].get(name)
+        if value and Path(value).is_file():
+            inputs[name] = {"path": str(value), "sha256": file_hash(value)}
+    for nb in cfg["notebooks"]:
+        inputs[f"notebook:{Path(nb).name}"] = {"path": str(nb), "sha256": file_hash(nb)}
+    manifest = {"run": out_dir.name, "title": cfg.get("title", ""), "config": cfg.get("_path"),
+                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "inputs": inputs, "parameters": cfg["parameters"], "grid": cfg.get("grid", {}),
+                "packages": package_versions(), **extra, "reports": rows}
+    path = out_dir / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+_CSS = """body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:70em;color:#222}
+h1{font-size:1.6em}table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border-bottom:1px solid #ddd;
+padding:.35em .6em;text-align:left;vertical-align:top}th{background:#f3f3f3}.failed{color:#b00020}
+.skipped{color:#777}.ok{color:#1b7a3a}code{font-size:.9em}.small{color:#666;font-size:.85em}"""
+
+
+def _ledger_table(summary: dict) -> str:
+    if not summary:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in summary.items() if not isinstance(v, (dict, list)))
+    reasons = summary.get("excluded_by_reason") or {}
+    rows += "".join(f"<tr><td>&nbsp;&nbsp;{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
+                    for k, v in reasons.items())
+    return f"<h2>Datenqualität / Data quality</h2><table>{rows}</table>"
+
+
+def write_index(out_dir: Path, cfg: dict, rows: list[dict], extra: dict) -> Path:
+    """Write ``index.html`` linking every report of the run; failures show their error."""
+    grid_names = list(cfg.get("grid", {}))
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in ["Bericht / Report", *grid_names, "Status", ""])
+    body = []
+    for r in rows:
+        params = r.get("parameters", {})
+        link = (f'<a href="{html.escape(r["html"], quote=True)}">{html.escape(Path(r["notebook"]).stem)}</a>'
+                if r.get("html") else html.escape(r["notebook"]))
+        cells = [link] + [html.escape(str(params.get(n, ""))) for n in grid_names]
+        status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
+        detail = f'<code>{html.escape(r["error"])}</code>' if r.get("error") else ""
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [*cells, status, detail]) + "</tr>")
+    n_failed = sum(r["status"] == "failed" for r in rows)
+    title = html.escape(cfg.get("title") or f"cjkit reports: {out_dir.name}")
+    page = (f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
+            f"<p class='small'>Lauf / run <b>{html.escape(out_dir.name)}</b> · {len(rows)} Berichte / reports · "
+            f"{n_failed} fehlgeschlagen / failed · <a href='manifest.json'>manifest.json</a></p>"
+            f"<table><tr>{head}</tr>{''.join(body)}</table>{_ledger_table(extra.get('ledger_summary', {}))}"
+            "</body></html>")
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,1 @@
+"""stats step of the cjkit flow."""

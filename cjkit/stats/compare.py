@@ -1,0 +1,123 @@
+"""Persona/segment comparison and wave trends as tidy tables ready to plot.
+
+Both tables hold one row per cell and group with the metric, its confidence interval, the
+bases and the flag of the base rule, plus the significance of the difference that a chart
+would annotate: each segment against the rest of the sample, each wave against the previous one.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cjkit.errors import ParameterError
+from cjkit.stats.metrics import metrics as _metrics
+from cjkit.stats.significance import compare_groups
+
+_KEEP = ["value", "ci_low", "ci_high", "n", "n_weighted", "n_effective", "flag"]
+
+
+def _levels(col: pd.Series) -> list:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return [c for c in col.cat.categories if c in set(col.dropna())]
+    return sorted(col.dropna().unique().tolist(), key=str)
+
+
+def _direction(diff, significant):
+    return np.where(significant & (diff > 0), "higher", np.where(significant & (diff < 0), "lower", ""))
+
+
+def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("question",),
+                       metric: str = "mean", questions=None, correction: str = "holm",
+                       alpha: float = 0.05, scales=None, weight: str = "weight",
+                       min_n=None, suppress_n=None) -> pd.DataFrame:
+    """Metric per segment level next to the total, with a test of each level against the rest.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    segment : str
+        Segment column (persona, customer type, ...).
+    by : sequence of str
+        Cells of the table, default per question.
+    metric : str
+        mean, top2, bottom2, nps, promoters, passives or detractors.
+    correction : str
+        Multiple-testing correction over the levels within a cell (holm, fdr_bh, ...).
+
+    Returns
+    -------
+    DataFrame
+        by columns, variable, segment, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
+        total, difference_vs_rest, p_value, p_adjusted, significant, direction, flag
+
+    Examples
+    --------
+    >>> persona_comparison(long, "persona", metric="top2")  # doctest: +SKIP
+    """
+    if segment not in long.columns:
+        raise ParameterError("segment", segment, allowed=list(long.columns))
+    by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != segment]
+    kw = dict(metrics=[metric], questions=questions, scales=scales, weight=weight,
+              min_n=min_n, suppress_n=suppress_n)
+    per = _metrics(long, by=[*by, segment], **kw)
+    if per.empty:
+        return per
+    cells = [c for c in per.columns if c in [*by, "question"]]
+    total = _metrics(long, by=by, **kw)[[*cells, "value"]].rename(columns={"value": "total"})
+    tests = compare_groups(long, segment, by=by, metric=metric, pairs="rest", correction=correction,
+                           alpha=alpha, questions=questions, scales=scales, weight=weight,
+                           min_n=min_n, suppress_n=suppress_n)
+    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
+        columns={"group_b": segment, "difference": "difference_vs_rest"})
+    out = per.merge(total, on=cells, how="left").merge(tests, on=[*cells, segment], how="left")
+    out["direction"] = _direction(out["difference_vs_rest"], out["significant"].fillna(False).astype(bool))
+    out = out.rename(columns={segment: "segment"})
+    out.insert(len(cells), "variable", segment)
+    cols = [*cells, "variable", "segment", "metric", "value", "ci_low", "ci_high", "n", "n_weighted",
+            "n_effective", "total", "difference_vs_rest", "p_value", "p_adjusted", "significant",
+            "direction", "flag"]
+    return out[cols].reset_index(drop=True)
+
+
+def wave_trend(long: pd.DataFrame, wave: str = "wave", *, by=("question",), metric: str = "mean",
+               questions=None, correction: str = "holm", alpha: float = 0.05, scales=None,
+               weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+    """Metric per wave with the change against the previous wave and its significance.
+
+    Wave order is the category order of the wave column if it is categorical, else sorted.
+
+    Returns
+    -------
+    DataFrame
+        by columns, wave, wave_order, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
+        change, p_value, p_adjusted, significant, direction, flag. The first wave has no change.
+
+    Examples
+    --------
+    >>> wave_trend(long, "wave", metric="nps", questions=["nps"])  # doctest: +SKIP
+    """
+    if wave not in long.columns:
+        raise ParameterError("wave", wave, allowed=list(long.columns))
+    by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != wave]
+    levels = _levels(long[wave])
+    if len(levels) < 2:
+        raise ParameterError("wave", wave, message=f"column '{wave}' has {len(levels)} wave(s); "
+                             "a trend needs at least 2")
+    per = _metrics(long, by=[*by, wave], metrics=[metric], questions=questions, scales=scales,
+                   weight=weight, min_n=min_n, suppress_n=suppress_n)
+    if per.empty:
+        return per
+    cells = [c for c in per.columns if c in [*by, "question"]]
+    tests = compare_groups(long, wave, by=by, metric=metric, pairs="adjacent", correction=correction,
+                           alpha=alpha, questions=questions, scales=scales, weight=weight,
+                           min_n=min_n, suppress_n=suppress_n)
+    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
+        columns={"group_b": wave, "difference": "change"})
+    out = per.merge(tests, on=[*cells, wave], how="left")
+    out["wave_order"] = out[wave].map({lv: i for i, lv in enumerate(levels)})
+    out["direction"] = _direction(out["change"], out["significant"].fillna(False).astype(bool))
+    out = out.rename(columns={wave: "wave"}).sort_values([*cells, "wave_order"], kind="stable")
+    cols = [*cells, "wave", "wave_order", "metric", "value", "ci_low", "ci_high", "n", "n_weighted",
+            "n_effective", "change", "p_value", "p_adjusted", "significant", "direction", "flag"]
+    return out[cols].reset_index(drop=True)

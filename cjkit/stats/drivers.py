@@ -1,0 +1,360 @@
+"""Key-driver analysis: regression and relative importance of touchpoint/phase ratings.
+
+Two decompositions of the model R^2 are reported side by side, so a researcher can see that
+the ranking does not hinge on one method:
+
+* Johnson's (2000) relative weights (what Qualtrics Stats iQ reports): the predictors are
+  replaced by their closest orthogonal counterparts ``Z = X R^{-1/2}``; each weight is
+  ``sum_k lambda_jk^2 beta_k^2`` with ``Lambda = R^{1/2}`` and ``beta = Lambda^{-1} r_xy``.
+* LMG / Shapley value of R^2 (Lindeman, Merenda & Gold 1980; relaimpo's ``lmg``): the
+  average gain in R^2 from adding a predictor over all orders, computed exactly from the
+  R^2 of all ``2^p`` subsets (vectorised, fine up to ~15 predictors).
+
+Both sum to the R^2 of the linear model on the same (weighted) correlation matrix. For a
+binary outcome the decomposition is of the linear-probability R^2, while the coefficient
+table comes from a logistic regression.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from math import factorial
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from cjkit.errors import DataError, ParameterError
+from cjkit.stats.sufficient import weights_of
+from cjkit.stats.base import apply_base_rule, resolve_base_rule
+
+log = logging.getLogger("cjkit.stats.drivers")
+MAX_LMG_PREDICTORS = 15
+
+
+def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series:
+    """Numeric outcome per respondent; a text-coded (single-choice) outcome becomes 1/0.
+
+    Parameters
+    ----------
+    positive : str, optional
+        For an outcome held as labels in ``text`` (``value`` empty), the label counted as 1;
+        every other label is 0 and a missing label stays missing.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"respondent_id": ["a", "b", "c"], "question": "sat", "value": None,
+    ...                   "text": ["Satisfied", "Neutral or Dissatisfied", None]})
+    >>> outcome_values(f, "sat", positive="Satisfied").tolist()
+    [1.0, 0.0, nan]
+    """
+    o = long[long["question"] == outcome]
+    if o.empty:
+        raise ParameterError("outcome", outcome, allowed="question ids in the long frame")
+    o = o.drop_duplicates("respondent_id")
+    ids = pd.Index(o["respondent_id"].astype(str), name="respondent_id")
+    numeric = pd.to_numeric(o["value"], errors="coerce")
+    if positive is None:
+        if numeric.notna().any():
+            return pd.Series(numeric.to_numpy(float), index=ids, name=outcome)
+        levels = sorted(o["text"].dropna().astype(str).unique()) if "text" in o.columns else []
+        raise ParameterError("positive", None, allowed=levels or "a label of the outcome",
+                             message=f"outcome '{outcome}' has labels but no numeric values; "
+                             "name the label that counts as 1 with positive=")
+    labels = o["text"] if "text" in o.columns and o["text"].notna().any() else o["value"]
+    labels = labels.astype("string")
+    if not (labels == str(positive)).any():
+        raise ParameterError("positive", positive, allowed=sorted(labels.dropna().unique()))
+    coded = np.where(labels.isna().to_numpy(), np.nan, (labels == str(positive)).fillna(False).to_numpy(float))
+    return pd.Series(coded, index=ids, name=outcome)
+
+
+def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str = "weight",
+                  roles=("driver",), positive=None) -> pd.DataFrame:
+    """Wide respondent x question matrix of the outcome and driver ratings (listwise complete).
+
+    Respondents with a missing outcome or driver answer are excluded and counted: the result's
+    ``attrs`` hold ``n_input``, ``n_excluded`` and ``excluded_by`` (missing answers per question).
+
+    Returns
+    -------
+    DataFrame
+        Index respondent_id; columns the outcome, the drivers and ``weight``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"respondent_id": ["a", "a", "b", "b"], "question": ["y", "x"] * 2,
+    ...                   "role": ["overall", "driver"] * 2, "value": [5.0, 4.0, 3.0, None]})
+    >>> m = driver_matrix(f, "y")
+    >>> len(m), m.attrs["n_excluded"], m.attrs["excluded_by"]
+    (1, 1, {'x': 1})
+    """
+    qs = set(long["question"].unique())
+    if outcome not in qs:
+        raise ParameterError("outcome", outcome, allowed="question ids in the long frame")
+    if drivers is None:
+        sel = long["role"].isin(list(roles)) if "role" in long.columns else long["question"] != outcome
+        drivers = [q for q in pd.unique(long.loc[sel, "question"]) if q != outcome]
+    drivers = list(drivers)
+    unknown = [d for d in drivers if d not in qs]
+    if unknown or not drivers:
+        raise ParameterError("drivers", unknown or drivers, allowed="question ids in the long frame")
+    cols = [outcome, *drivers]
+    sel = long["question"].isin(cols).to_numpy()
+    d = long.loc[sel, ["respondent_id", "question", "value"]]
+    # a numpy scatter instead of pivot_table: ~20x faster on a 2M-row survey
+    rid, ids = pd.factorize(d["respondent_id"])
+    qpos = pd.Index(cols).get_indexer(d["question"])
+    dup = pd.Series(rid * len(cols) + qpos).duplicated().to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise DataError(f"respondent {ids[rid[i]]!r} answers question {cols[qpos[i]]!r} more than once",
+                        column="question")
+    mat = np.full((len(ids), len(cols)), np.nan)
+    mat[rid, qpos] = d["value"].to_numpy(dtype=float)
+    mat[:, 0] = outcome_values(long, outcome, positive).reindex(pd.Index(ids).astype(str)).to_numpy()
+    wide = pd.DataFrame(mat, index=pd.Index(ids, name="respondent_id"), columns=cols)
+    w = np.ones(len(ids))
+    w[rid] = weights_of(long.loc[sel], weight)
+    wide["weight"] = w
+    n_input = len(wide)
+    miss = wide[[outcome, *drivers]].isna()
+    complete = ~miss.any(axis=1)
+    out = wide.loc[complete].astype(float)
+    out.attrs.update(n_input=n_input, n_excluded=int((~complete).sum()),
+                     excluded_by={k: int(v) for k, v in miss.sum().items() if v})
+    if (~complete).any():
+        log.info("driver analysis: %d of %d respondents excluded for a missing answer (%s)",
+                 (~complete).sum(), n_input, out.attrs["excluded_by"])
+    return out
+
+
+def _wcorr(data: np.ndarray, w: np.ndarray) -> np.ndarray:
+    w = w / w.sum()
+    centred = data - w @ data
+    cov = (centred * w[:, None]).T @ centred
+    sd = np.sqrt(np.diag(cov))
+    if (sd == 0).any():
+        raise DataError("a variable has no variance in the driver data; drop it from the drivers",
+                        column=str(np.flatnonzero(sd == 0).tolist()))
+    return cov / np.outer(sd, sd)
+
+
+def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
+    """Johnson's raw relative weights from predictor and predictor-outcome correlations.
+
+    Examples
+    --------
+    >>> relative_weights_from_corr(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
+    [0.09, 0.16]
+    """
+    evals, evecs = np.linalg.eigh(rxx)
+    lam = evecs @ np.diag(np.sqrt(np.clip(evals, 0, None))) @ evecs.T
+    beta = np.linalg.solve(lam, rxy)
+    return (lam ** 2) @ (beta ** 2)
+
+
+def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
+    """R^2 of every predictor subset, indexed by bitmask (bit j set = predictor j in).
+
+    Examples
+    --------
+    >>> subset_r2(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
+    [0.0, 0.09, 0.16, 0.25]
+    """
+    p = len(rxy)
+    r2 = np.zeros(2 ** p)
+    for k in range(1, p + 1):
+        combos = np.array(list(itertools.combinations(range(p), k)))
+        sub = rxx[combos[:, :, None], combos[:, None, :]]          # (m, k, k)
+        r = rxy[combos]                                            # (m, k)
+        sol = np.linalg.solve(sub, r[..., None])[..., 0]
+        r2[(1 << combos).sum(axis=1)] = (r * sol).sum(axis=1)
+    return r2
+
+
+def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
+    """LMG (Shapley) decomposition of R^2 from correlations.
+
+    Examples
+    --------
+    >>> rxx = np.array([[1.0, 0.5], [0.5, 1.0]])
+    >>> float(lmg_from_corr(rxx, np.array([0.4, 0.4])).sum().round(4))  # = R^2 of the model
+    0.2133
+    """
+    p = len(rxy)
+    if p > MAX_LMG_PREDICTORS:
+        raise ParameterError("drivers", f"{p} predictors",
+                             allowed=f"at most {MAX_LMG_PREDICTORS} for the exact LMG decomposition")
+    r2 = subset_r2(rxx, rxy)
+    masks = np.arange(2 ** p)
+    size = np.array([bin(m).count("1") for m in masks])
+    weight = np.array([factorial(s) * factorial(p - s - 1) / factorial(p) if s < p else 0.0
+                       for s in range(p + 1)])
+    out = np.empty(p)
+    for j in range(p):
+        without = masks[(masks >> j) & 1 == 0]
+        out[j] = (weight[size[without]] * (r2[without | (1 << j)] - r2[without])).sum()
+    return out
+
+
+def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: str | None = None,
+                        methods=("relative_weights", "lmg")) -> pd.DataFrame:
+    """Relative weights and LMG for a wide frame (one row per respondent, complete cases).
+
+    Returns
+    -------
+    DataFrame
+        driver, relative_weight, relative_weight_pct, lmg, lmg_pct, r2, n
+        (``*_pct`` = share of R^2 in percent).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "b"])
+    >>> x["y"] = x["a"] + 0.5 * x["b"] + rng.normal(size=200)
+    >>> t = relative_importance(x, "y", ["a", "b"])
+    >>> bool(np.isclose(t["relative_weight"].sum(), t["r2"].iloc[0]))
+    True
+    """
+    drivers = list(drivers)
+    cols = [outcome, *drivers]
+    if data[cols].isna().any().any():
+        raise DataError("relative importance needs complete cases; use driver_matrix() first",
+                        column=", ".join(data[cols].columns[data[cols].isna().any()]))
+    w = data[weight].to_numpy(float) if weight else np.ones(len(data))
+    r = _wcorr(data[cols].to_numpy(float), w)
+    rxx, rxy = r[1:, 1:], r[1:, 0]
+    r2 = float(rxy @ np.linalg.solve(rxx, rxy))
+    out = pd.DataFrame({"driver": drivers})
+    if "relative_weights" in methods:
+        rw = relative_weights_from_corr(rxx, rxy)
+        out["relative_weight"], out["relative_weight_pct"] = rw, 100 * rw / r2
+    if "lmg" in methods:
+        lm = lmg_from_corr(rxx, rxy)
+        out["lmg"], out["lmg_pct"] = lm, 100 * lm / r2
+    out["r2"], out["n"] = r2, len(data)
+    return out
+
+
+def _model_kind(y: pd.Series, model: str) -> str:
+    allowed = ("auto", "ols", "logit", "ordinal")
+    if model not in allowed:
+        raise ParameterError("model", model, allowed=allowed)
+    if model != "auto":
+        return model
+    return "logit" if y.nunique() == 2 else "ols"
+
+
+def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto",
+               weight: str | None = None) -> pd.DataFrame:
+    """Fit the driver regression with statsmodels and return one row per term.
+
+    ``ols``: weighted least squares; ``logit``: binomial GLM (outcome coded 0/1, weights as
+    variance weights); ``ordinal``: proportional-odds logit (``OrderedModel``, unweighted).
+
+    Returns
+    -------
+    DataFrame
+        term, coef, std_err, statistic, p_value, ci_low, ci_high, std_coef, odds_ratio,
+        model, r2, r2_kind, n
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0], "x": [1.0, 2.0, 3.0, 4.0]})
+    >>> regression(f, "y", ["x"])["coef"].round(2).tolist()
+    [-0.5, 1.3]
+    """
+    drivers = list(drivers)
+    y = data[outcome]
+    kind = _model_kind(y, model)
+    X = data[drivers].astype(float)
+    w = data[weight].to_numpy(float) if weight else np.ones(len(data))
+    w = w / w.mean()
+    if kind == "ols":
+        res = sm.WLS(y.astype(float), sm.add_constant(X), weights=w).fit()
+        r2, r2_kind = res.rsquared, "r2"
+    elif kind == "logit":
+        levels = sorted(y.unique())
+        if len(levels) != 2:
+            raise DataError(f"logit needs a binary outcome, found {len(levels)} levels", column=outcome)
+        yb = (y == levels[1]).astype(float)
+        res = sm.GLM(yb, sm.add_constant(X), family=sm.families.Binomial(), var_weights=w).fit()
+        p0 = np.average(yb, weights=w)  # the intercept-only model has a closed form
+        llnull = float(np.sum(w * (yb * np.log(p0) + (1 - yb) * np.log(1 - p0))))
+        r2, r2_kind = 1 - res.llf / llnull, "pseudo_r2_mcfadden"
+    else:
+        from statsmodels.miscmodels.ordinal_model import OrderedModel
+        if not np.allclose(w, 1):
+            log.warning("ordinal driver model is fitted unweighted (OrderedModel has no weights)")
+        yo = pd.Series(pd.Categorical(y, ordered=True), index=y.index)
+        res = OrderedModel(yo, X, distr="logit").fit(method="bfgs", disp=False, maxiter=500)
+        r2, r2_kind = res.prsquared, "pseudo_r2_mcfadden"
+    ci = np.asarray(res.conf_int())
+    tab = pd.DataFrame({"term": list(res.params.index), "coef": np.asarray(res.params),
+                        "std_err": np.asarray(res.bse), "statistic": np.asarray(res.tvalues),
+                        "p_value": np.asarray(res.pvalues), "ci_low": ci[:, 0], "ci_high": ci[:, 1]})
+    if kind == "ordinal":  # thresholds are not drivers
+        tab = tab[tab["term"].isin(drivers)]
+    sd_x = X.std().reindex(tab["term"]).to_numpy()
+    tab["std_coef"] = tab["coef"] * sd_x / float(y.astype(float).std()) if kind == "ols" else np.nan
+    tab["odds_ratio"] = np.exp(tab["coef"]) if kind != "ols" else np.nan
+    tab["model"], tab["r2"], tab["r2_kind"], tab["n"] = kind, float(r2), r2_kind, len(data)
+    return tab.reset_index(drop=True)
+
+
+def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = "auto",
+                positive=None, weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+    """Which ratings drive the outcome: coefficients plus relative weights and LMG.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome (overall satisfaction, NPS, recommendation, ...).
+    drivers : list of str, optional
+        Driver question ids; default all questions with role ``driver``.
+    model : {"auto", "ols", "logit", "ordinal"}
+        ``auto`` uses logit for a two-level outcome, else OLS.
+    positive : str, optional
+        For a text-coded outcome (e.g. "Satisfied" / "Neutral or Dissatisfied"), the label
+        counted as 1; see :func:`outcome_values`.
+
+    Returns
+    -------
+    DataFrame
+        driver, phase, touchpoint, coef, p_value, std_coef, odds_ratio, relative_weight,
+        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2, r2_model, model, n, n_excluded, flag.
+        ``relative_weight`` and ``lmg`` each sum to ``r2`` (linear R^2); ``r2_model`` is the
+        fit statistic of the regression (pseudo R^2 for logit/ordinal).
+
+    Examples
+    --------
+    >>> key_drivers(long, outcome="overall")  # doctest: +SKIP
+    """
+    data = driver_matrix(long, outcome, drivers, weight=weight, positive=positive)
+    drivers = [c for c in data.columns if c not in (outcome, "weight")]
+    min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
+    if len(data) < max(suppress_n, len(drivers) + 2):
+        raise DataError(f"only {len(data)} complete respondents for {len(drivers)} drivers; "
+                        f"at least {max(suppress_n, len(drivers) + 2)} needed", column=outcome)
+    imp = relative_importance(data, outcome, drivers, weight="weight",
+                              methods=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
+                              else ("relative_weights",))
+    reg = regression(data, outcome, drivers, model=model, weight="weight")
+    out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "model"]]
+                    .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
+    if "lmg" not in out.columns:
+        out["lmg"] = out["lmg_pct"] = np.nan
+    meta_cols = [c for c in ("phase", "touchpoint") if c in long.columns]
+    meta = long.loc[long["question"].isin(drivers), ["question", *meta_cols]].drop_duplicates("question")
+    out = out.merge(meta.rename(columns={"question": "driver"}), on="driver", how="left")
+    out["sign"] = np.sign(out["coef"]).fillna(0).astype(int)
+    out["rank"] = out["relative_weight"].rank(ascending=False, method="min").astype(int)
+    out["n_excluded"] = data.attrs["n_excluded"]
+    out = apply_base_rule(out, min_n, suppress_n)
+    cols = ["driver", *meta_cols, "coef", "p_value", "std_coef", "odds_ratio", "relative_weight",
+            "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "model", "n",
+            "n_excluded", "flag"]
+    return out[cols].sort_values("rank", kind="stable").reset_index(drop=True)

@@ -1,0 +1,158 @@
+"""Satisfaction metrics on the long frame: means, top/bottom-2-box, NPS, CES, indices.
+
+All metrics are weighted (``weight`` column, 1.0 when unweighted) and come with the
+unweighted base ``n``, the weighted base ``n_weighted``, the Kish effective base
+``n_effective = (sum w)^2 / sum w^2`` and a confidence interval computed on the effective base:
+
+* means: t interval, ``se^2 = var_w / (n_effective - 1)`` (identical to statsmodels
+  ``DescrStatsW`` with the weights rescaled to sum to ``n_effective``);
+* shares (top-2-box, promoters, ...): Wilson score interval;
+* NPS = 100 * (share promoters - share detractors): normal interval with the multinomial
+  variance ``(p_P + p_D - (p_P - p_D)^2) / n_effective``.
+
+Shares are proportions (0-1); NPS runs from -100 to 100; an ``index`` (several questions
+averaged per respondent, each rescaled to 0-100) runs from 0 to 100.
+Answers with a missing code are never dropped silently: they are counted in ``n_missing``.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cjkit.errors import DataError, ParameterError
+from cjkit.stats.base import apply_base_rule, resolve_base_rule
+from cjkit.stats.sufficient import (METRIC_NAMES, SCALE_TYPES, estimates_from_stats,  # noqa: F401
+                                    finish_stats, group_stats, scale_ranges, select, weights_of)
+
+log = logging.getLogger("cjkit.stats.metrics")
+
+OUTPUT_COLUMNS = ["metric", "value", "n", "n_weighted", "n_effective", "ci_low", "ci_high", "flag",
+                  "n_missing"]
+
+
+def wilson_interval(p, n, level: float = 0.95):
+    """Wilson score interval for proportion(s) *p* on (effective) base(s) *n*.
+
+    Examples
+    --------
+    >>> [round(float(b), 4) for b in wilson_interval(0.5, 100)]
+    [0.4038, 0.5962]
+    """
+    p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = 1 + z ** 2 / n
+        centre = (p + z ** 2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / denom
+    return centre - half, centre + half
+
+
+def _interval(est: dict, n_eff, metric: str, level: float):
+    n_eff = np.asarray(n_eff, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if metric in ("mean", "index"):
+            dof = n_eff - 1
+            se = np.sqrt(est["var"] / np.where(dof > 0, dof, np.nan))
+            t = stats.t.ppf(0.5 + level / 2, np.where(dof > 0, dof, np.nan))
+            return est["value"] - t * se, est["value"] + t * se
+        if metric == "nps":
+            se = np.sqrt(est["var"] / n_eff)
+            z = stats.norm.ppf(0.5 + level / 2)
+            return np.clip(est["value"] - z * se, -100, 100), np.clip(est["value"] + z * se, -100, 100)
+        return wilson_interval(est["value"], n_eff, level)
+
+
+def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=None, types=None,
+            roles=None, scales=None, weight: str = "weight", level: float = 0.95,
+            min_n=None, suppress_n=None) -> pd.DataFrame:
+    """Weighted satisfaction metrics with confidence intervals and bases, per table cell.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame (respondent_id, question, type, role, value, weight, ...).
+    by : sequence of str
+        Cell columns, e.g. ``["phase", "touchpoint", "question"]`` or ``["persona", "question"]``.
+        Without ``"question"`` in *by*, the questions of a cell are averaged into a 0-100 index.
+    metrics : sequence of str, optional
+        Subset of mean, top2, bottom2, nps, promoters, passives, detractors, index.
+        Default: mean/top2/bottom2 for scales (CSAT, CES, likert, rating), nps and its
+        three shares plus the mean for NPS questions, index for indices.
+    questions, types, roles : optional
+        Which questions to measure (default: all scale and NPS questions).
+    scales : dict, optional
+        ``{question: (min, max)}``; default observed range (NPS fixed at 0-10).
+        Top-2-box is ``value >= max - 1``, bottom-2-box ``value <= min + 1``.
+    level : float
+        Confidence level of ``ci_low``/``ci_high``.
+    min_n, suppress_n : int, optional
+        Base rule (default 30 / 10), see :func:`cjkit.stats.significance.apply_base_rule`.
+
+    Returns
+    -------
+    DataFrame
+        by columns (+ question), metric, value, n, n_weighted, n_effective, ci_low, ci_high,
+        flag, n_missing.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"respondent_id": list("abcd"), "question": "q1", "type": "csat",
+    ...                      "value": [5.0, 4.0, 2.0, 5.0], "weight": 1.0})
+    >>> metrics(long, metrics=["top2"], scales={"q1": (1, 5)}, min_n=0, suppress_n=0)["value"].item()
+    0.75
+    """
+    wanted = None if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
+    bad = [m for m in (wanted or []) if m not in METRIC_NAMES]
+    if bad:
+        raise ParameterError("metrics", bad, allowed=METRIC_NAMES)
+    min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
+    st = group_stats(long, by, questions=questions, types=types, roles=roles, scales=scales, weight=weight)
+    keys = [c for c in st.columns if c in ([by] if isinstance(by, str) else list(by)) or c == "question"]
+    default = {"scale": ("mean", "top2", "bottom2"), "index": ("index",),
+               "nps": ("nps", "promoters", "passives", "detractors", "mean")}
+    parts = []
+    for kind, names in default.items():
+        sub = st[st["kind"] == kind]
+        if sub.empty:
+            continue
+        if wanted is None:
+            chosen = names
+        else:  # "mean" of several questions per respondent is their index
+            chosen = [m for m in wanted if m in names] or (["index"] if kind == "index" and "mean" in wanted else [])
+            if kind != "index" and "index" in wanted:
+                chosen.append("index")  # a single question's index: its mean on 0-100
+        for m in chosen:
+            est = estimates_from_stats(sub, "mean" if m == "index" else m)
+            lo, hi = _interval(est, sub["n_effective"], m, level)
+            if m == "index" and kind != "index":
+                lo_s, span = sub["scale_min"].to_numpy(float), (sub["scale_max"] - sub["scale_min"]).to_numpy(float)
+                est = {"value": (np.asarray(est["value"]) - lo_s) / span * 100}
+                lo, hi = (np.asarray(lo) - lo_s) / span * 100, (np.asarray(hi) - lo_s) / span * 100
+            parts.append(sub[keys].assign(
+                metric=m, value=np.asarray(est["value"], dtype=float), n=sub["n"],
+                n_weighted=sub["n_weighted"], n_effective=sub["n_effective"],
+                ci_low=np.asarray(lo, dtype=float), ci_high=np.asarray(hi, dtype=float),
+                n_missing=sub["n_missing"], _order=METRIC_NAMES.index(m)))
+    if not parts:
+        return pd.DataFrame(columns=[*keys, *OUTPUT_COLUMNS])
+    out = pd.concat(parts, ignore_index=True).sort_values([*keys, "_order"], kind="stable")
+    out = apply_base_rule(out.drop(columns="_order"), min_n, suppress_n)
+    return out[[*keys, *OUTPUT_COLUMNS]].reset_index(drop=True)
+
+
+def nps(scores, weights=None, level: float = 0.95) -> pd.DataFrame:
+    """NPS of a plain vector of 0-10 answers (NaN ignored), with its multinomial CI.
+
+    Examples
+    --------
+    >>> nps([10, 9, 8, 3])["value"].item()
+    25.0
+    """
+    x = np.asarray(scores, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    long = pd.DataFrame({"respondent_id": np.arange(len(x)).astype(str), "question": "nps",
+                         "type": "nps", "value": x, "weight": w})
+    return metrics(long, metrics=["nps"], level=level, min_n=0, suppress_n=0)
