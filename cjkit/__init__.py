@@ -1,12 +1,116 @@
 """cjkit: a customer-journey research notebook kit.
 
-load -> validate -> code -> measure -> plot -> report
+The researcher API is flat: ``import cjkit as cj`` and call ``cj.open_study``,
+``cj.metrics``, ``cj.key_drivers``, ``cj.code_texts``, ``cj.journey_map`` ...
+The subpackages follow the flow of the work and are the code's layout, not the API::
+
+    catalog -> io -> quality -> coding -> stats -> plot -> report
+                                          paths (journey paths: events, attribution)
+
+The specialised sides have namespaces: ``cj.paths`` (journey paths and attribution)
+and ``cj.report`` (the report sections the notebooks call).
+
+Names are resolved on first use (PEP 562), so ``import cjkit`` stays cheap and a
+notebook that only loads data never imports the plotting or modelling stack.
 """
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING
 
 from cjkit._version import __version__
-from cjkit.errors import CjkitError, ConfigError, DataError, ParameterError  # noqa: F401
+from cjkit.errors import CjkitError, ConfigError, DataError, ParameterError
 
 logging.getLogger("cjkit").addHandler(logging.NullHandler())
+
+# public name -> (module, attribute); the attribute defaults to the public name
+_API: dict[str, tuple[str, str | None]] = {
+    # open, read and check data
+    "open_study": ("cjkit.report.study", None),
+    "Study": ("cjkit.report.study", None),
+    "load": ("cjkit.io.load", None),
+    "read_export": ("cjkit.io.readers", "read"),
+    "detect_format": ("cjkit.io.readers", "detect"),
+    "read_feedback": ("cjkit.io.readers.feedback", "read"),
+    "load_spec": ("cjkit.io.spec", None),
+    "infer_spec": ("cjkit.io.infer", None),
+    "write_spec": ("cjkit.io.infer", None),
+    "to_long": ("cjkit.io.spec", None),
+    "validate": ("cjkit.quality.validate", None),
+    "ledger_summary": ("cjkit.quality.ledger", "summary"),
+    # journey models and touchpoints
+    "journey_model": ("cjkit.catalog.models", "get"),
+    "journey_models": ("cjkit.catalog.models", "list_models"),
+    "journey_phases": ("cjkit.catalog.models", "phases"),
+    "crosswalk": ("cjkit.catalog.models", None),
+    "touchpoints": ("cjkit.catalog.touchpoints", "load"),
+    # code open answers
+    "load_codebook": ("cjkit.coding.codebook", None),
+    "code_texts": ("cjkit.coding.coder", None),
+    "code_indicators": ("cjkit.coding.coder", None),
+    "score_sentiment": ("cjkit.coding.sentiment", None),
+    "LearningCoder": ("cjkit.coding.learn", None),
+    "mask_pii": ("cjkit.coding.pii", None),
+    "count_pii": ("cjkit.coding.pii", None),
+    "cohen_kappa": ("cjkit.coding.agreement", None),
+    "krippendorff_alpha": ("cjkit.coding.agreement", None),
+    "coder_agreement": ("cjkit.coding.agreement", "agreement_table"),
+    # statistics
+    "metrics": ("cjkit.stats.metrics", None),
+    "nps": ("cjkit.stats.metrics", None),
+    "compare_groups": ("cjkit.stats.significance", None),
+    "chi2_independence": ("cjkit.stats.significance", None),
+    "adjust_pvalues": ("cjkit.stats.significance", None),
+    "key_drivers": ("cjkit.stats.drivers", None),
+    "importance_performance": ("cjkit.stats.ipa", None),
+    "rank_painpoints": ("cjkit.stats.painpoints", None),
+    "persona_comparison": ("cjkit.stats.compare", None),
+    "wave_trend": ("cjkit.stats.compare", None),
+    "rake": ("cjkit.stats.weighting", None),
+    "design_weights": ("cjkit.stats.weighting", None),
+    "effective_n": ("cjkit.stats.weighting", None),
+    "weight_summary": ("cjkit.stats.weighting", None),
+    # charts (axes-level: data first, ax= in, Axes out)
+    "set_theme": ("cjkit.plot.theme", None),
+    "satisfaction_plot": ("cjkit.plot.charts", "satisfaction_bars"),
+    "nps_plot": ("cjkit.plot.charts", "nps_distribution"),
+    "driver_plot": ("cjkit.plot.charts", "driver_chart"),
+    "ipa_plot": ("cjkit.plot.charts", "ipa_chart"),
+    "persona_plot": ("cjkit.plot.charts", "persona_comparison"),
+    "trend_plot": ("cjkit.plot.charts", "wave_trend"),
+    "journey_map": ("cjkit.plot.journeymap", None),
+    "journey_map_figure": ("cjkit.plot.journeymap", None),
+    # deliverables
+    "run_reports": ("cjkit.report.batch", "run_batch"),
+    "to_excel": ("cjkit.report.export", None),
+}
+# namespaces for the specialised sides
+_NAMESPACES = {"paths": "cjkit.paths", "report": "cjkit.report"}
+
+__all__ = sorted([*_API, *_NAMESPACES, "CjkitError", "ConfigError", "DataError", "ParameterError",
+                  "__version__"])
+
+
+def __getattr__(name: str):
+    if name in _NAMESPACES:
+        value = importlib.import_module(_NAMESPACES[name])
+    elif name in _API:
+        module, attr = _API[name]
+        value = getattr(importlib.import_module(module), attr or name)
+    else:
+        raise AttributeError(f"module 'cjkit' has no attribute {name!r}")
+    globals()[name] = value  # resolve once
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # static analysers and IDEs see the real objects
+    from cjkit.coding.agreement import agreement_table as coder_agreement  # noqa: F401
+    from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
+    from cjkit.report.study import Study, open_study  # noqa: F401
+    from cjkit.stats.drivers import key_drivers  # noqa: F401
+    from cjkit.stats.metrics import metrics, nps  # noqa: F401
