@@ -31,8 +31,8 @@ def readme():
 def test_heuristics_reproduce_pychattr_heuristic_csv(shared_data):
     d = shared_data / AP / "pychattr"
     paths = events.read_path_table(d / "example_data.csv", allow_negative=True).data
-    got = attribution.heuristic(paths, models=["first_touch", "last_touch", "linear"])
-    wide = got.pivot(index="channel", columns="model", values="conversions")
+    got = attribution.heuristic_attribution(paths, rules=["first_touch", "last_touch", "linear"])
+    wide = got.pivot(index="channel", columns="rule", values="conversions")
     ref = pd.read_csv(d / "heuristic.csv").set_index("channel_name")
     assert set(wide.index) == set(ref.index)
     for mine, theirs in [("first_touch", "first_touch_conversions"), ("last_touch", "last_touch_conversions"),
@@ -52,14 +52,14 @@ def test_coalitions_reproduce_pychattr_gb_csv(shared_data):
 
 
 def test_readme_transition_matrix_matches_published(readme):
-    tm = attribution.transition_probabilities(readme).set_index(["source", "target"])["probability"]
+    tm = attribution.markov_transitions(readme).set_index(["source", "target"])["probability"]
     published = {("(start)", "A"): 1.0, ("A", "B"): 0.5, ("A", "(conversion)"): 0.5, ("B", "A"): 1.0}
     assert dict(tm) == published
 
 
 def test_readme_markov_matches_published_simulation(readme):
     # pychattr README (10,000 simulations): A 1.991106, B 1.008894; removal effects A 1.0, B 0.5067
-    got = attribution.markov(readme).set_index("channel")
+    got = attribution.markov_attribution(readme).set_index("channel")
     np.testing.assert_allclose(got["conversions"], [1.991106, 1.008894], atol=0.02)
     np.testing.assert_allclose(got["removal_effect"], [1.0, 0.5067], atol=0.01)
     # the exact absorbing-chain values: removing B turns A->B into (null), halving conversions
@@ -86,7 +86,7 @@ def _independent_counts(paths: pd.DataFrame) -> dict:
 
 
 def test_transition_counts_match_independent_count(ca_data):
-    got = attribution.transition_probabilities(ca_data).set_index(["source", "target"])["n"]
+    got = attribution.markov_transitions(ca_data).set_index(["source", "target"])["n"]
     ref = _independent_counts(ca_data)
     assert set(got.index) == set(ref)
     np.testing.assert_allclose(got.loc[list(ref)].to_numpy(), list(ref.values()))
@@ -94,8 +94,8 @@ def test_transition_counts_match_independent_count(ca_data):
 
 @pytest.mark.parametrize("order", [1, 2, 3])
 def test_markov_exact_agrees_with_simulation_on_channelattribution_data(ca_data, order):
-    exact = attribution.markov(ca_data, order=order).set_index("channel")
-    sim = attribution.markov(ca_data, order=order, method="simulation", n_sim=200_000, seed=7).set_index("channel")
+    exact = attribution.markov_attribution(ca_data, order=order).set_index("channel")
+    sim = attribution.markov_attribution(ca_data, order=order, method="simulation", n_sim=200_000, seed=7).set_index("channel")
     # binomial standard error of a removal effect near 0.5 with ~35% converting walkers ~ 0.002
     np.testing.assert_allclose(sim["removal_effect"], exact["removal_effect"], atol=0.012)
     np.testing.assert_allclose(sim["removal_effect_value"], exact["removal_effect_value"], atol=0.015)
@@ -107,8 +107,8 @@ def test_markov_exact_agrees_with_simulation_on_channelattribution_data(ca_data,
 
 
 def test_markov_higher_order_differs_and_first_order_ranking(ca_data):
-    o1 = attribution.markov(ca_data, order=1).set_index("channel")["conversions"]
-    o2 = attribution.markov(ca_data, order=2).set_index("channel")["conversions"]
+    o1 = attribution.markov_attribution(ca_data, order=1).set_index("channel")["conversions"]
+    o2 = attribution.markov_attribution(ca_data, order=2).set_index("channel")["conversions"]
     assert list(o1.sort_values(ascending=False).index[:3]) == ["alpha", "iota", "eta"]
     assert (o1 - o2).abs().max() > 10  # second order uses channel pairs: a genuinely different model
 
@@ -116,7 +116,7 @@ def test_markov_higher_order_differs_and_first_order_ranking(ca_data):
 def test_markov_exact_on_dense_hand_chain():
     # a > b converts 1 of 2, b alone converts 1 of 2: P(conv)=0.5; removing a leaves the b path only
     t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 1.0], "nulls": [1.0, 1.0]})
-    got = attribution.markov(t).set_index("channel")
+    got = attribution.markov_attribution(t).set_index("channel")
     # start->a .5, start->b .5, a->b 1, b->conv .5 : P=.5; without a: .5*.5=.25 -> RE_a=.5; without b: 0 -> 1
     np.testing.assert_allclose(got["removal_effect"], [0.5, 1.0])
     np.testing.assert_allclose(got["conversions"], [2 * 0.5 / 1.5, 2 * 1.0 / 1.5])
@@ -124,13 +124,13 @@ def test_markov_exact_on_dense_hand_chain():
 
 def test_heuristic_time_decay_and_position_based_by_hand():
     t = pd.DataFrame({"path": ["a > b > c", "a > b", "c"], "conversions": [1.75, 1.0, 1.0], "value": [7.0, 0, 0]})
-    h = attribution.heuristic(t, models=["time_decay", "position_based"], half_life=1.0)
-    td = h[h.model == "time_decay"].set_index("channel")["conversions"]
+    h = attribution.heuristic_attribution(t, rules=["time_decay", "position_based"], half_life=1.0)
+    td = h[h.rule == "time_decay"].set_index("channel")["conversions"]
     # path 1 weights .25,.5,1 (/1.75) -> .25,.5,1 ; path 2 .5,1 (/1.5) ; path 3: 1
     np.testing.assert_allclose(td[["a", "b", "c"]], [0.25 + 1 / 3, 0.5 + 2 / 3, 2.0])
-    pb = h[h.model == "position_based"].set_index("channel")["conversions"]
+    pb = h[h.rule == "position_based"].set_index("channel")["conversions"]
     np.testing.assert_allclose(pb[["a", "b", "c"]], [0.4 * 1.75 + 0.5, 0.2 * 1.75 + 0.5, 0.4 * 1.75 + 1.0])
-    val = h[h.model == "time_decay"].set_index("channel")["value"]
+    val = h[h.rule == "time_decay"].set_index("channel")["value"]
     np.testing.assert_allclose(val[["a", "b", "c"]], [1.0, 2.0, 4.0])
 
 
@@ -138,40 +138,40 @@ def test_time_decay_on_real_time():
     s = pd.DataFrame({"journey_id": ["j"] * 2, "step": [1, 2], "channel": ["a", "b"],
                       "timestamp": pd.to_datetime(["2024-01-01", "2024-01-08"]), "conversions": 1.0, "nulls": 0.0,
                       "value": 0.0})
-    h = attribution.heuristic(s, models=["time_decay"], half_life=7.0, decay_on="time").set_index("channel")
+    h = attribution.heuristic_attribution(s, rules=["time_decay"], half_life=7.0, decay_on="time").set_index("channel")
     np.testing.assert_allclose(h["conversions"], [1 / 3, 2 / 3])
 
 
 def test_heuristics_conserve_conversions(ca_data):
-    h = attribution.heuristic(ca_data)
-    sums = h.groupby("model")["conversions"].sum()
+    h = attribution.heuristic_attribution(ca_data)
+    sums = h.groupby("rule")["conversions"].sum()
     np.testing.assert_allclose(sums, ca_data["conversions"].sum())
 
 
 def test_markov_by_segment_equals_separate_runs(ca_data):
     d = ca_data.assign(seg=np.where(np.arange(len(ca_data)) % 2 == 0, "even", "odd"))
-    by = attribution.markov(d, by=["seg"])
-    alone = attribution.markov(d[d.seg == "odd"]).set_index("channel")
+    by = attribution.markov_attribution(d, by=["seg"])
+    alone = attribution.markov_attribution(d[d.seg == "odd"]).set_index("channel")
     odd = by[by.seg == "odd"].set_index("channel")
     np.testing.assert_allclose(odd.loc[alone.index, "conversions"], alone["conversions"])
 
 
 def test_attribution_table_shares(ca_data):
     tab = attribution.attribution_table(ca_data.head(300))
-    assert set(tab["model"]) == set(attribution.HEURISTICS) | {"markov_order_1"}
-    np.testing.assert_allclose(tab.groupby("model")["share"].sum(), 1.0)
+    assert set(tab["approach"]) == set(attribution.RULES) | {"markov_order_1"}
+    np.testing.assert_allclose(tab.groupby("approach")["share"].sum(), 1.0)
 
 
 def test_bad_input_errors():
     t = pd.DataFrame({"path": ["a"], "conversions": [-1.0]})
     with pytest.raises(DataError, match="non-negative"):
-        attribution.markov(t)
+        attribution.markov_attribution(t)
     with pytest.raises(ParameterError, match="method"):
-        attribution.markov(pd.DataFrame({"path": ["a"], "conversions": [1.0]}), method="magic")
-    with pytest.raises(ParameterError, match="models"):
-        attribution.heuristic(pd.DataFrame({"path": ["a"], "conversions": [1.0]}), models=["u_shape"])
+        attribution.markov_attribution(pd.DataFrame({"path": ["a"], "conversions": [1.0]}), method="magic")
+    with pytest.raises(ParameterError, match="rules"):
+        attribution.heuristic_attribution(pd.DataFrame({"path": ["a"], "conversions": [1.0]}), rules=["u_shape"])
     with pytest.raises(DataError, match="path table"):
-        attribution.heuristic(pd.DataFrame({"x": [1]}))
+        attribution.heuristic_attribution(pd.DataFrame({"x": [1]}))
 
 
 def test_heuristics_match_touch_by_touch_loop_on_channelattribution_data(ca_data):
@@ -184,21 +184,21 @@ def test_heuristics_match_touch_by_touch_loop_on_channelattribution_data(ca_data
         for t in touches:
             ref["linear"][t] += val / len(touches)
         ref["first_touch_c"][touches[0]] += conv
-    got = attribution.heuristic(ca_data, models=["first_touch", "last_touch", "linear"])
-    for model in ("first_touch", "last_touch", "linear"):
-        g = got[got.model == model].set_index("channel")["value"]
-        r = pd.Series(ref[model])
-        np.testing.assert_allclose(g.loc[r.index], r, rtol=1e-10, err_msg=model)
-    g = got[got.model == "first_touch"].set_index("channel")["conversions"]
+    got = attribution.heuristic_attribution(ca_data, rules=["first_touch", "last_touch", "linear"])
+    for rule in ("first_touch", "last_touch", "linear"):
+        g = got[got.rule == rule].set_index("channel")["value"]
+        r = pd.Series(ref[rule])
+        np.testing.assert_allclose(g.loc[r.index], r, rtol=1e-10, err_msg=rule)
+    g = got[got.rule == "first_touch"].set_index("channel")["conversions"]
     r = pd.Series(ref["first_touch_c"])
     np.testing.assert_allclose(g.loc[r.index], r)
 
 
 def test_heuristic_by_segment_equals_separate_runs(ca_data):
     d = ca_data.assign(seg=np.where(np.arange(len(ca_data)) % 3 == 0, "a", "b"))
-    by = attribution.heuristic(d, by=["seg"])
-    alone = attribution.heuristic(d[d.seg == "a"])
+    by = attribution.heuristic_attribution(d, by=["seg"])
+    alone = attribution.heuristic_attribution(d[d.seg == "a"])
     part = by[by.seg == "a"].drop(columns="seg").reset_index(drop=True)
-    m = part.merge(alone, on=["model", "channel"], suffixes=("", "_alone"))
+    m = part.merge(alone, on=["rule", "channel"], suffixes=("", "_alone"))
     assert len(m) == len(alone)
     np.testing.assert_allclose(m["conversions"], m["conversions_alone"])

@@ -46,7 +46,7 @@ def test_catalog_aliases_and_ids_are_fallbacks():
 
 def test_assign_keeps_rows_and_adds_columns():
     s = pd.DataFrame({"journey_id": ["p1"] * 3, "step": [1, 2, 3], "channel": ["blog", "alpha", "email"]})
-    out = channels.assign(s, model="accra")
+    out = channels.assign_channels(s, model="accra")
     assert len(out) == 3 and out["touchpoint"].isna().tolist() == [False, True, False]
     assert channels.node_column(out) == "phase"
     assert channels.node_column(out.assign(phase=pd.NA)) == "channel"

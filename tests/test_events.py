@@ -16,7 +16,7 @@ AP = "attribution_paths"
 def test_reads_semicolon_and_comma_path_tables(shared_data):
     ca = events.read_path_table(shared_data / AP / "channelattribution" / "Data.csv")
     raw = pd.read_csv(shared_data / AP / "channelattribution" / "Data.csv", sep=";")
-    assert ca.n_input == len(raw) == len(ca.data) == 10_000 and ca.excluded.empty
+    assert ca.n_input == len(raw) == len(ca.data) == 10_000 and ca.ledger.empty
     assert ca.data["conversions"].sum() == raw["total_conversions"].sum()
     assert ca.data["nulls"].sum() == raw["total_null"].sum()
     assert ca.data["value"].sum() == pytest.approx(raw["total_conversion_value"].sum())
@@ -27,9 +27,9 @@ def test_reads_semicolon_and_comma_path_tables(shared_data):
 def test_negative_counts_go_to_ledger_unless_allowed(shared_data):
     f = shared_data / AP / "pychattr" / "example_data.csv"
     strict = events.read_path_table(f)
-    assert strict.n_input == len(strict.data) + len(strict.excluded) == 17
-    assert strict.excluded["row"].tolist() == [16, 17]
-    assert strict.excluded["reason"].str.contains("negative conversions").all()
+    assert strict.n_input == len(strict.data) + len(strict.ledger) == 17
+    assert strict.ledger["row"].tolist() == [16, 17]
+    assert strict.ledger["reason"].str.contains("negative conversions").all()
     assert len(events.read_path_table(f, allow_negative=True).data) == 17
 
 
@@ -53,16 +53,16 @@ def test_event_ledger_accounts_for_every_row(tmp_path):
         "u1,2024-01-01 10:00,email,mobile,0,\n",         # 9 duplicate of 1
         encoding="utf-8")
     res = events.read_events(f)
-    assert res.n_input == 9 == len(res.data) + len(res.excluded)
-    reasons = dict(zip(res.excluded["row"], res.excluded["reason"]))
+    assert res.n_input == 9 == len(res.data) + len(res.ledger)
+    reasons = dict(zip(res.ledger["row"], res.ledger["reason"]))
     assert reasons == {2: "missing customer_id", 3: "missing timestamp", 4: "timestamp not readable as date/time",
                        5: "missing channel", 6: "conversion is not 0/1/true/false", 7: "value is not a number",
                        9: "duplicate event (same customer, time, channel, event)"}
     assert res.data["conversion"].tolist() == [0, 1] and res.data["value"].tolist() == [0.0, 99.5]
     # the shared ledger format: accounting adds up and each exclusion names file, column and check
-    acc = ledger.summary(res.excluded, n_input=res.n_input, n_kept=len(res.data)).iloc[0]
+    acc = ledger.summary(res.ledger, n_input=res.n_input, n_kept=len(res.data)).iloc[0]
     assert (acc["n_kept"], acc["n_excluded"]) == (2, 7)
-    row7 = res.excluded.set_index("row").loc[7]
+    row7 = res.ledger.set_index("row").loc[7]
     assert (row7["file"], row7["column"], row7["check"], row7["old_value"]) == (str(f), "revenue", "not_a_number",
                                                                               "zwölf")
 

@@ -23,7 +23,7 @@ def ca(shared_data):
 @pytest.fixture(scope="module")
 def ft_steps(shared_data):
     t = events.read_path_table(shared_data / AP / "pychattr" / "free_trial_and_demo_path_data_final.csv.gz").data
-    return channels.assign(events.paths_to_steps(t), model="accra")
+    return channels.assign_channels(events.paths_to_steps(t), model="accra")
 
 
 def test_common_paths_match_groupby_on_raw_table(ca):
@@ -58,7 +58,7 @@ def test_step_funnel_is_survival_of_path_lengths(ca):
 
 
 def test_phase_funnel_by_hand():
-    steps = channels.assign(events.paths_to_steps(pd.DataFrame({
+    steps = channels.assign_channels(events.paths_to_steps(pd.DataFrame({
         "path": ["blog > direct", "blog", "direct > blog", "alpha"],
         "conversions": [2.0, 0.0, 1.0, 0.0], "nulls": [2.0, 3.0, 0.0, 1.0]})), model="accra")
     # blog -> awareness, direct -> consideration (accra); alpha unmapped
@@ -72,7 +72,7 @@ def test_phase_funnel_by_hand():
 
 
 def test_transition_matrix_matches_plain_count(ca):
-    got = paths.transition_matrix(ca, include_start_end=False).set_index(["source", "target"])["n"]
+    got = paths.transitions(ca, include_start_end=False).set_index(["source", "target"])["n"]
     ref = Counter()
     for p, w in zip(ca["path"], ca["conversions"] + ca["nulls"]):
         toks = [t.strip() for t in p.split(">")]
@@ -81,12 +81,12 @@ def test_transition_matrix_matches_plain_count(ca):
     ref = {k: v for k, v in ref.items() if v}
     assert set(got.index) == set(ref)
     np.testing.assert_allclose(got.loc[list(ref)].to_numpy(), list(ref.values()))
-    full = paths.transition_matrix(ca)
+    full = paths.transitions(ca)
     np.testing.assert_allclose(full.groupby("source")["probability"].sum(), 1.0)
 
 
 def test_loops_and_returns_by_hand():
-    steps = channels.assign(events.paths_to_steps(pd.DataFrame({
+    steps = channels.assign_channels(events.paths_to_steps(pd.DataFrame({
         "path": ["direct > blog > direct", "blog > blog", "blog > direct"],
         "conversions": [1.0, 0.0, 0.0], "nulls": [0.0, 1.0, 2.0]})), model="accra")
     m = paths.loops(steps, node="phase").set_index("metric")
@@ -118,7 +118,7 @@ def test_by_segment_parts_add_up(ft_steps):
     fb = paths.funnel(s, by=["seg"])
     f = paths.funnel(s)
     np.testing.assert_allclose(fb.groupby("stage", sort=False)["n_journeys"].sum().loc[f["stage"]], f["n_journeys"])
-    tm = paths.transition_matrix(s, node="phase", by=["seg"])
+    tm = paths.transitions(s, node="phase", by=["seg"])
     assert set(tm["seg"]) == {"x", "y"}
     np.testing.assert_allclose(tm.groupby(["seg", "source"])["probability"].sum(), 1.0)
 
@@ -143,7 +143,7 @@ def test_phase_common_paths_collapse_repeats(ft_steps):
 
 def test_missing_columns_error():
     with pytest.raises(DataError, match="phase"):
-        paths.transition_matrix(pd.DataFrame({"journey_id": ["a"], "step": [1], "channel": ["x"]}), node="phase")
+        paths.transitions(pd.DataFrame({"journey_id": ["a"], "step": [1], "channel": ["x"]}), node="phase")
     with pytest.raises(ParameterError, match="order"):
         paths.funnel(pd.DataFrame({"journey_id": ["a"], "step": [1], "channel": ["x"], "stage": ["s"],
                                    "conversions": [1.0]}), stage="stage")

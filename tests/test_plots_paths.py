@@ -21,7 +21,7 @@ from cjkit.errors import DataError, ParameterError
 def steps(shared_data):
     t = events.read_path_table(shared_data / "attribution_paths" / "pychattr" /
                                "free_trial_and_demo_path_data_final.csv.gz").data
-    return channels.assign(events.paths_to_steps(t), model="accra")
+    return channels.assign_channels(events.paths_to_steps(t), model="accra")
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def _close():
 def test_flow_draws_one_ribbon_per_flow_and_one_box_per_node(steps):
     fl = paths.flows(steps, node="phase", max_steps=3)
     fig, ax = plt.subplots()
-    assert plots_paths.plot_flow(fl, ax=ax, lang="en") is ax
+    assert plots_paths.flow_plot(fl, ax=ax, lang="en") is ax
     ribbons = [p for p in ax.patches if isinstance(p, PathPatch)]
     boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
     nodes = set(zip(fl["step"], fl["source"])) | set(zip(fl["step"] + 1, fl["target"]))
@@ -49,19 +49,19 @@ def test_flow_draws_one_ribbon_per_flow_and_one_box_per_node(steps):
 
 def test_funnel_bars_follow_funnel_table(steps):
     f = paths.funnel(steps)
-    ax = plots_paths.plot_funnel(f, lang="de")
+    ax = plots_paths.funnel_plot(f, lang="de")
     widths = [p.get_width() for p in ax.patches]
     np.testing.assert_allclose(widths, f["n_journeys"] / f["n_journeys"].max())
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "Start" and labels[-1] == "Konversion"
-    assert any("100,0 %" in t.get_text() for t in ax.texts)  # German decimal comma
-    step_ax = plots_paths.plot_funnel(paths.funnel(steps, stage="step", max_steps=3), lang="en")
+    assert any("100,0\u00a0%" in t.get_text() for t in ax.texts)  # German decimal comma, space before %
+    step_ax = plots_paths.funnel_plot(paths.funnel(steps, stage="step", max_steps=3), lang="en")
     assert "Step 1" in [t.get_text() for t in step_ax.get_yticklabels()]
 
 
 def test_heatmap_cells_are_transition_probabilities(steps):
-    tm = paths.transition_matrix(steps, node="touchpoint", collapse_repeats=True)
-    ax = plots_paths.plot_transition_heatmap(tm, lang="en")
+    tm = paths.transitions(steps, node="touchpoint", collapse_repeats=True)
+    ax = plots_paths.transition_plot(tm, lang="en")
     img = ax.images[0].get_array()
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert rows[0] == "Start"
@@ -71,17 +71,17 @@ def test_heatmap_cells_are_transition_probabilities(steps):
 def test_attribution_bars(shared_data):
     t = events.read_path_table(shared_data / "attribution_paths" / "channelattribution" / "Data.csv").data
     tab = attribution.attribution_table(t)
-    ax = plots_paths.plot_attribution(tab, lang="en", top=5)
-    assert len(ax.patches) == 5 * tab["model"].nunique()
+    ax = plots_paths.attribution_plot(tab, lang="en", top=5)
+    assert len(ax.patches) == 5 * tab["approach"].nunique()
     assert max(p.get_height() for p in ax.patches) == pytest.approx(
-        tab.groupby(["model", "channel"])["conversions"].sum().max())
+        tab.groupby(["approach", "channel"])["conversions"].sum().max())
 
 
 def test_bad_input_errors():
-    with pytest.raises(DataError, match="plot_flow"):
-        plots_paths.plot_flow(pd.DataFrame({"x": [1]}))
+    with pytest.raises(DataError, match="flow_plot"):
+        plots_paths.flow_plot(pd.DataFrame({"x": [1]}))
     with pytest.raises(ParameterError, match="lang"):
-        plots_paths.plot_funnel(pd.DataFrame({"stage": ["a"], "n_journeys": [1.0], "share_of_start": [1.0]}),
+        plots_paths.funnel_plot(pd.DataFrame({"stage": ["a"], "n_journeys": [1.0], "share_of_start": [1.0]}),
                                 lang="fr")
 
 

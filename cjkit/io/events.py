@@ -12,10 +12,14 @@ Both are brought into one long *steps* form (``journey_id``, ``step``, ``channel
 that :mod:`cjkit.paths.journeys` and :mod:`cjkit.paths.attribution` consume. Rows that cannot be used are
 never dropped silently: the readers return them in an ``excluded`` ledger with 1-based row and
 reason, so that ``n_input == len(kept) + len(excluded)``.
+
+Files are read by the survey side's readers (:mod:`cjkit.io.readers`: encoding, delimiter and
+decimal comma detected; CSV, Excel, Parquet, also zipped or gzipped), and exclusions are
+entries of the one data-quality ledger (:mod:`cjkit.quality.ledger`), rows ragged in the file
+included.
 """
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from pathlib import Path
@@ -24,8 +28,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from cjkit.quality import ledger as _ledger_mod
 from cjkit.errors import DataError, ParameterError
+from cjkit.io import readers
+from cjkit.quality import ledger as _ledger_mod
 
 log = logging.getLogger("cjkit.io.events")
 
@@ -51,28 +56,61 @@ _TRUE = {"1", "1.0", "true", "yes", "ja", "y", "t"}
 _FALSE = {"0", "0.0", "false", "no", "nein", "n", "f", ""}
 
 
-class Loaded(NamedTuple):
-    """Result of a reader: the usable rows and the :mod:`cjkit.quality.ledger` of excluded rows."""
+class PathInput(NamedTuple):
+    """What :func:`read_events` and :func:`read_path_table` return.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The usable rows.
+    ledger : DataFrame
+        Excluded rows in the :mod:`cjkit.quality.ledger` format (file, row, column, check, reason, ...).
+    n_input : int
+        Data rows in the input, so that ``n_input == len(data) + excluded rows``.
+    """
 
     data: pd.DataFrame
-    excluded: pd.DataFrame
+    ledger: pd.DataFrame
     n_input: int
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Row accounting (:func:`cjkit.quality.ledger.summary`); raises if a row is unaccounted for."""
+        return _ledger_mod.summary(self.ledger, self.n_input, n_kept=len(self.data))
 
-def _read_table(source, sep=None) -> pd.DataFrame:
+
+# Readers whose format is decided by the file itself; every other text file is read as plain
+# delimited text (the survey-platform probes would mistake e.g. an event log whose first column
+# is "timestamp" for a Google Forms export).
+_OWN_FORMAT = ("excel", "parquet")
+
+
+def _read_table(source) -> tuple[pd.DataFrame, pd.DataFrame, int, str | None]:
+    """The raw table with the 1-based data row as index, the reader's ledger entries, n_input and file."""
     if isinstance(source, pd.DataFrame):
-        return source.copy()
+        raw = source.reset_index(drop=True)
+        return raw.set_axis(pd.RangeIndex(1, len(raw) + 1), axis=0), _ledger_mod.empty(), len(raw), None
     path = Path(source)
-    if not path.is_file():
-        raise DataError("file not found", file=path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    try:
-        # sep=None sniffs ';' (ChannelAttribution's Data.csv) as well as ','.
-        return pd.read_csv(path, sep=sep, engine="python" if sep is None else "c", dtype=str,
-                           keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot parse as a delimited table: {exc}", file=path) from None
+    fmt = readers.detect(path)  # DataError for a missing file or one that is no data table
+    res = readers.read(path, format=fmt if fmt in _OWN_FORMAT else "csv")
+    issues, parts = res.meta["issues"], []
+    for (check, action), grp in issues.groupby(["check", "action"], sort=False) if len(issues) else []:
+        parts.append(_ledger_mod.entries(file=str(path), rows=grp["row"].astype(int), check=check, action=action,
+                                         reason=grp["reason"].to_numpy(), column=grp["column"].to_numpy(),
+                                         old_values=grp["old_value"].to_numpy()))
+    n_input = int(res.meta["n_input"] if res.meta["n_input"] is not None else len(res.wide))
+    return res.wide, _ledger_mod.concat(*parts), n_input, str(path)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Identifiers and names as text, blanks as missing.
+
+    The readers type columns; a numeric id column with a gap comes back as float, and its ids
+    must stay ``"17"``, not ``"17.0"``.
+    """
+    if pd.api.types.is_float_dtype(s) and (s.dropna() % 1 == 0).all():
+        s = s.astype("Int64")
+    return s.astype("string").str.strip().replace("", pd.NA)
 
 
 def _resolve_columns(frame: pd.DataFrame, aliases: dict, columns: dict | None, required, file) -> dict:
@@ -99,10 +137,10 @@ def _resolve_columns(frame: pd.DataFrame, aliases: dict, columns: dict | None, r
 
 def _exclude(parts: list, mask: pd.Series, column: str, check: str, reason: str, values: pd.Series,
              file=None, ids: pd.Series | None = None) -> pd.Series:
-    """Record rows in *mask* (index = 0-based data row) in the ledger; return the still-kept mask."""
+    """Record rows in *mask* (index = 1-based data row) in the ledger; return the still-kept mask."""
     if mask.any():
-        idx = mask[mask].index
-        parts.append(_ledger_mod.entries(file=file, rows=(idx + 1).tolist(), check=check, action="excluded",
+        idx = mask[mask].index  # the index is the 1-based data row of the file
+        parts.append(_ledger_mod.entries(file=file, rows=idx.tolist(), check=check, action="excluded",
                                          reason=reason, column=column, old_values=values.loc[idx].tolist(),
                                          respondent_ids=None if ids is None else ids.loc[idx].tolist()))
     return ~mask
@@ -113,11 +151,25 @@ def _ledger(parts: list) -> pd.DataFrame:
     return led.sort_values("row", kind="stable").reset_index(drop=True)
 
 
-def normalize_path(path: pd.Series, sep: str = ">") -> pd.Series:
+def normalize_path(path: pd.Series, *, sep: str = ">") -> pd.Series:
     """Canonical path strings: channels stripped of blanks and joined with ``" > "``.
+
+    Parameters
+    ----------
+    path : Series
+        Path strings as in the source.
+    sep : str
+        Separator between channels in the source.
+
+    Returns
+    -------
+    Series
+        string dtype; missing paths stay missing.
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.io.events import normalize_path
     >>> normalize_path(pd.Series(["a>b", " a >  b "])).tolist()
     ['a > b', 'a > b']
     """
@@ -126,14 +178,14 @@ def normalize_path(path: pd.Series, sep: str = ">") -> pd.Series:
                      na_action="ignore").astype("string")
 
 
-def read_path_table(source, columns: dict | None = None, sep: str = ">", allow_negative: bool = False,
-                    segments: list[str] | None = None) -> Loaded:
+def read_path_table(source, *, columns: dict | None = None, sep: str = ">", allow_negative: bool = False,
+                    segments: list[str] | None = None) -> PathInput:
     """Read an aggregated path table (ChannelAttribution / pychattr layout).
 
     Parameters
     ----------
     source : str, Path or DataFrame
-        CSV (``,`` or ``;``, sniffed), Parquet, or a frame.
+        CSV/TSV (delimiter and encoding detected, also zipped or gzipped), Excel, Parquet, or a frame.
     columns : dict, optional
         cjkit name -> source column for ``path``, ``conversions``, ``nulls``, ``value``; by default
         ``total_conversions``/``conversions``, ``total_null``, ``total_conversion_value``/``value``.
@@ -146,22 +198,30 @@ def read_path_table(source, columns: dict | None = None, sep: str = ">", allow_n
 
     Returns
     -------
-    Loaded
+    PathInput
         ``data`` with columns path, conversions, nulls, value, n_journeys (+ segments);
-        ``excluded``: a :mod:`cjkit.quality.ledger` frame (file, row, column, check, reason, old_value, ...).
+        ``ledger``: the excluded rows in the :mod:`cjkit.quality.ledger` format.
+
+    Raises
+    ------
+    DataError
+        Missing file, unreadable file, or no path / conversions column (the message lists the columns).
 
     Examples
     --------
-    >>> t = pd.DataFrame({"path": ["a>b", "b"], "conversions": [2, 1]})
-    >>> read_path_table(t).data[["path", "conversions", "nulls"]].values.tolist()
+    >>> import pandas as pd
+    >>> from cjkit.io.events import read_path_table
+    >>> t = pd.DataFrame({"path": ["a>b", "b", ""], "conversions": [2, 1, 1]})
+    >>> res = read_path_table(t)
+    >>> res.data[["path", "conversions", "nulls"]].values.tolist()
     [['a > b', 2.0, 0.0], ['b', 1.0, 0.0]]
+    >>> res.ledger[["row", "reason"]].values.tolist()
+    [[3, 'empty path']]
     """
-    file = getattr(source, "name", None) if not isinstance(source, pd.DataFrame) else None
-    file = str(source) if isinstance(source, (str, Path)) else file
-    raw = _read_table(source).reset_index(drop=True)
+    raw, reader_ledger, n_input, file = _read_table(source)
     cols = _resolve_columns(raw, PATH_ALIASES, columns, ["path", "conversions"], file)
-    ledger, keep = [], pd.Series(True, index=raw.index)
-    out = pd.DataFrame({"path": normalize_path(raw[cols["path"]], sep)})
+    ledger, keep = [reader_ledger], pd.Series(True, index=raw.index)
+    out = pd.DataFrame({"path": normalize_path(_text(raw[cols["path"]]), sep=sep)}, index=raw.index)
     keep &= _exclude(ledger, out["path"].isna() | (out["path"] == ""), cols["path"], "empty_path", "empty path",
                      raw[cols["path"]], file)
     for name in ("conversions", "nulls", "value"):
@@ -178,49 +238,71 @@ def read_path_table(source, columns: dict | None = None, sep: str = ">", allow_n
     for s in segments or []:
         if s not in raw.columns:
             raise DataError("segment column not found", file=file, column=s)
-        out[s] = raw[s].astype("string")
+        out[s] = _text(raw[s])
     out["n_journeys"] = out["conversions"] + out["nulls"]
     excluded = _ledger(ledger)
     if len(excluded):
         log.warning("%s: %d path rows excluded (see ledger)", file or "path table", len(excluded))
-    return Loaded(out[keep].reset_index(drop=True), excluded, len(raw))
+    return PathInput(out[keep].reset_index(drop=True), excluded, n_input)
 
 
 def _to_bool(s: pd.Series) -> pd.Series:
-    low = s.astype("string").str.strip().str.lower()
+    low = _text(s).str.lower()
     return pd.Series(np.where(low.isin(_TRUE), 1.0, np.where(low.isin(_FALSE) | low.isna(), 0.0, np.nan)),
                      index=s.index)
 
 
-def read_events(source, columns: dict | None = None, segments: list[str] | None = None,
-                drop_duplicates: bool = True) -> Loaded:
-    """Read and validate an event log (CSV or Parquet, or a frame).
+def read_events(source, *, columns: dict | None = None, segments: list[str] | None = None,
+                drop_duplicates: bool = True) -> PathInput:
+    """Read and validate an event log (CSV/TSV, Excel, Parquet, or a frame).
 
     Rows without customer id, timestamp or channel, with an unreadable timestamp, conversion flag or
     value, and exact duplicates are excluded into the ledger with their 1-based row and reason.
 
+    Parameters
+    ----------
+    source : str, Path or DataFrame
+        The event log; files are read by :mod:`cjkit.io.readers` (encoding and delimiter detected).
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``session_id``, ``timestamp``, ``channel``,
+        ``device``, ``event``, ``conversion``, ``value``; by default common export names
+        (``user_id``, ``time``, ``converted``, ``revenue``, ...) are recognised.
+    segments : list of str, optional
+        Extra columns to carry along (e.g. ``device`` for results per segment).
+    drop_duplicates : bool
+        Exclude repeated events (same customer, time, channel and event).
+
     Returns
     -------
-    Loaded
+    PathInput
         ``data`` with columns customer_id, session_id, timestamp, channel, device, event,
-        conversion (int 0/1), value (float64) and the segment columns, sorted by customer and time.
+        conversion (int 0/1), value (float64) and the segment columns, sorted by customer and time;
+        ``ledger``: the excluded rows.
+
+    Raises
+    ------
+    DataError
+        Missing file, unreadable file, or a required column missing (the message lists the columns).
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.io.events import read_events
     >>> ev = pd.DataFrame({"user_id": ["u1", "u1", None], "time": ["2024-01-01", "2024-01-02", "2024-01-01"],
     ...                    "channel": ["email", "search", "email"], "converted": [0, 1, 0]})
     >>> res = read_events(ev)
-    >>> len(res.data), res.excluded["reason"].tolist()
-    (2, ['missing customer_id'])
+    >>> len(res.data), res.ledger[["row", "reason"]].values.tolist()
+    (2, [[3, 'missing customer_id']])
+    >>> res.summary[["n_input", "n_kept", "n_excluded"]].values.tolist()
+    [[3, 2, 1]]
     """
-    file = str(source) if isinstance(source, (str, Path)) else None
-    raw = _read_table(source, sep=",").reset_index(drop=True)
+    raw, reader_ledger, n_input, file = _read_table(source)
     cols = _resolve_columns(raw, EVENT_ALIASES, columns, ["customer_id", "timestamp", "channel"], file)
-    ledger, keep = [], pd.Series(True, index=raw.index)
+    ledger, keep = [reader_ledger], pd.Series(True, index=raw.index)
     out = pd.DataFrame(index=raw.index)
     for name in ("customer_id", "session_id", "channel", "device", "event"):
         if name in cols:
-            out[name] = raw[cols[name]].astype("string").str.strip().replace("", pd.NA)
+            out[name] = _text(raw[cols[name]])
         else:
             out[name] = pd.Series(pd.NA, index=raw.index, dtype="string")
     ids = out["customer_id"]
@@ -228,10 +310,10 @@ def read_events(source, columns: dict | None = None, segments: list[str] | None 
         keep &= _exclude(ledger, keep & out[name].isna(), cols[name], f"missing_{name}", f"missing {name}",
                          raw[cols[name]], file, ids)
     ts_raw = raw[cols["timestamp"]]
-    ts = ts_raw if pd.api.types.is_datetime64_any_dtype(ts_raw) else pd.to_datetime(ts_raw, errors="coerce",
+    ts = ts_raw if pd.api.types.is_datetime64_any_dtype(ts_raw) else pd.to_datetime(_text(ts_raw), errors="coerce",
                                                                                     format="mixed")
-    keep &= _exclude(ledger, keep & ts_raw.isna(), cols["timestamp"], "missing_timestamp", "missing timestamp",
-                     ts_raw, file, ids)
+    keep &= _exclude(ledger, keep & _text(ts_raw).isna(), cols["timestamp"], "missing_timestamp",
+                     "missing timestamp", ts_raw, file, ids)
     keep &= _exclude(ledger, keep & ts.isna(), cols["timestamp"], "bad_timestamp",
                      "timestamp not readable as date/time", ts_raw, file, ids)
     out["timestamp"] = ts
@@ -252,7 +334,7 @@ def read_events(source, columns: dict | None = None, segments: list[str] | None 
     for s in segments or []:
         if s not in raw.columns:
             raise DataError("segment column not found", file=file, column=s)
-        out[s] = raw[s].astype("string")
+        out[s] = _text(raw[s])
     if drop_duplicates:
         key = ["customer_id", "timestamp", "channel", "event"]
         dup = out.loc[keep, key].duplicated(keep="first").reindex(out.index, fill_value=False)
@@ -260,17 +342,26 @@ def read_events(source, columns: dict | None = None, segments: list[str] | None 
                          "duplicate event (same customer, time, channel, event)", raw[cols["customer_id"]], file, ids)
     excluded = _ledger(ledger)
     if len(excluded):
-        log.warning("%s: %d of %d event rows excluded (see ledger)", file or "event log", len(excluded), len(raw))
+        log.warning("%s: %d of %d event rows excluded (see ledger)", file or "event log", len(excluded), n_input)
     data = out[keep].sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
-    return Loaded(data, excluded, len(raw))
+    return PathInput(data, excluded, n_input)
 
 
-def events_to_steps(events: pd.DataFrame, split_on_conversion: bool = True,
+def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
                     segments: list[str] | None = None) -> pd.DataFrame:
     """Turn a validated event log into the long *steps* form, one row per touch of a journey.
 
     A journey is a customer's touches in time order; with *split_on_conversion* every conversion
     ends a journey and the next touch starts a new one (ChannelAttribution's convention).
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``data`` of :func:`read_events` (customer_id, timestamp, channel, conversion, value, ...).
+    split_on_conversion : bool
+        End a journey at each conversion; otherwise a customer's touches form one journey.
+    segments : list of str, optional
+        Segment columns to carry along (taken from the journey's first touch).
 
     Returns
     -------
@@ -281,6 +372,8 @@ def events_to_steps(events: pd.DataFrame, split_on_conversion: bool = True,
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.io.events import events_to_steps
     >>> ev = pd.DataFrame({"customer_id": ["a", "a", "a"], "timestamp": pd.to_datetime(["2024-01-01",
     ...     "2024-01-02", "2024-01-03"]), "channel": ["x", "y", "x"], "conversion": [0, 1, 0], "value": [0, 5.0, 0]})
     >>> events_to_steps(ev)[["journey_id", "step", "channel", "conversions"]].values.tolist()
@@ -309,14 +402,28 @@ def events_to_steps(events: pd.DataFrame, split_on_conversion: bool = True,
     return ev[keep + [s for s in segments or [] if s not in keep]]
 
 
-def paths_to_steps(paths: pd.DataFrame, segments: list[str] | None = None) -> pd.DataFrame:
+def paths_to_steps(paths: pd.DataFrame, *, segments: list[str] | None = None) -> pd.DataFrame:
     """Expand a path table into the long *steps* form (one row per path position).
 
     Each path row becomes one journey (``journey_id`` ``p<row>``) that stands for ``n_journeys``
     real journeys; the counts stay on every step as weights.
 
+    Parameters
+    ----------
+    paths : DataFrame
+        ``data`` of :func:`read_path_table` (path, conversions, nulls, value).
+    segments : list of str, optional
+        Segment columns to carry along.
+
+    Returns
+    -------
+    DataFrame
+        journey_id, step, n_steps, channel, conversions, nulls, value, n_journeys (+ segments).
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.io.events import paths_to_steps
     >>> t = pd.DataFrame({"path": ["a > b"], "conversions": [3.0], "nulls": [1.0], "value": [9.0]})
     >>> paths_to_steps(t)[["journey_id", "step", "channel", "n_journeys"]].values.tolist()
     [['p1', 1, 'a', 4.0], ['p1', 2, 'b', 4.0]]
@@ -336,8 +443,18 @@ def paths_to_steps(paths: pd.DataFrame, segments: list[str] | None = None) -> pd
     return long[cols + list(segments or [])].reset_index(drop=True)
 
 
-def steps_to_paths(steps: pd.DataFrame, segments: list[str] | None = None, node: str = "channel") -> pd.DataFrame:
+def steps_to_paths(steps: pd.DataFrame, *, segments: list[str] | None = None,
+                   node: str = "channel") -> pd.DataFrame:
     """Aggregate the long *steps* form back into a path table.
+
+    Parameters
+    ----------
+    steps : DataFrame
+        The steps form (journey_id, step, the *node* column, conversions, nulls, value).
+    segments : list of str, optional
+        Segment columns; one row per path and segment.
+    node : str
+        Column whose values make up the path (``channel``, ``touchpoint``, ``phase``).
 
     Returns
     -------
@@ -346,6 +463,8 @@ def steps_to_paths(steps: pd.DataFrame, segments: list[str] | None = None, node:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.io.events import paths_to_steps, steps_to_paths
     >>> t = pd.DataFrame({"path": ["a > b", "a > b"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
     >>> steps_to_paths(paths_to_steps(t))[["path", "conversions", "nulls"]].values.tolist()
     [['a > b', 1.0, 1.0]]
@@ -365,15 +484,30 @@ def steps_to_paths(steps: pd.DataFrame, segments: list[str] | None = None, node:
     return out
 
 
-def resolve_input(path: str, base: str | Path | None = None) -> Path:
+def resolve_input(path: str, *, base: str | Path | None = None) -> Path:
     """Resolve a (possibly relative) report parameter path robustly.
 
     Relative paths are tried against *base* (default: the project's ``notebooks`` folder, where
     report parameters are written relative to), then against the current working directory.
     Output paths that do not exist yet resolve against *base*.
 
+    Parameters
+    ----------
+    path : str or Path
+        The parameter value.
+    base : str or Path, optional
+        Folder relative paths are written against.
+
+    Returns
+    -------
+    Path
+        An absolute path.
+
     Examples
     --------
+    >>> from cjkit.io.events import resolve_input
+    >>> str(resolve_input("reports/new_run", base="/data"))  # not there yet: relative to base
+    '/data/reports/new_run'
     >>> resolve_input("/tmp").is_absolute()
     True
     """
@@ -388,40 +522,81 @@ def resolve_input(path: str, base: str | Path | None = None) -> Path:
 
 
 class Journeys(NamedTuple):
-    """Journeys ready for analysis: the path table, the long steps form, and the exclusion ledger."""
+    """Journeys ready for analysis.
+
+    Attributes
+    ----------
+    paths : DataFrame
+        The path table (path, conversions, nulls, value, n_journeys, segments).
+    steps : DataFrame
+        The long steps form (one row per touch).
+    ledger : DataFrame
+        Excluded input rows in the :mod:`cjkit.quality.ledger` format.
+    n_input, n_kept : int
+        Input rows and rows kept.
+    source : str
+        The file read (``<frame>`` for a DataFrame).
+    """
 
     paths: pd.DataFrame
     steps: pd.DataFrame
-    excluded: pd.DataFrame
+    ledger: pd.DataFrame
     n_input: int
     n_kept: int
     source: str
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Row accounting (:func:`cjkit.quality.ledger.summary`); raises if a row is unaccounted for."""
+        return _ledger_mod.summary(self.ledger, self.n_input, n_kept=self.n_kept)
 
-def load_journeys(path_file: str = "", event_file: str = "", segments: list[str] | None = None,
+
+def load_journeys(*, path_file="", event_file="", segments: list[str] | None = None,
                   base: str | Path | None = None) -> Journeys:
     """Load either an event log (*event_file*) or a path table (*path_file*) for the path report.
 
     Relative names resolve as in :func:`resolve_input`. Event logs keep their timestamps (time
     between steps) and *segments*; path tables carry their counts as journey weights.
 
+    Parameters
+    ----------
+    path_file : str, Path or DataFrame
+        Aggregated path table (:func:`read_path_table`); used when *event_file* is empty.
+    event_file : str, Path or DataFrame
+        Event log (:func:`read_events`).
+    segments : list of str, optional
+        Segment columns to carry along.
+    base : str or Path, optional
+        Folder relative file names are resolved against (default: ``notebooks``).
+
+    Returns
+    -------
+    Journeys
+
+    Raises
+    ------
+    ParameterError
+        If neither file is given.
+
     Examples
     --------
-    >>> j = load_journeys(path_file=pd.DataFrame({"path": ["a > b"], "conversions": [1]}))
-    >>> j.paths["path"].tolist(), j.steps["step"].tolist()
-    (['a > b'], [1, 2])
+    >>> import pandas as pd
+    >>> from cjkit.io.events import load_journeys
+    >>> j = load_journeys(path_file=pd.DataFrame({"path": ["a > b", ""], "conversions": [1, 0]}))
+    >>> j.paths["path"].tolist(), j.steps["step"].tolist(), j.n_input, j.n_kept
+    (['a > b'], [1, 2], 2, 1)
     """
     segments = list(segments or [])
     if isinstance(event_file, pd.DataFrame) or event_file:
-        src = event_file if isinstance(event_file, pd.DataFrame) else resolve_input(event_file, base)
+        src = event_file if isinstance(event_file, pd.DataFrame) else resolve_input(event_file, base=base)
         loaded = read_events(src, segments=segments)
         steps = events_to_steps(loaded.data, segments=segments)
-        return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.excluded, loaded.n_input,
-                        len(loaded.data), str(getattr(src, "name", src)) if not isinstance(src, pd.DataFrame) else "<frame>")
+        return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.ledger, loaded.n_input,
+                        len(loaded.data), "<frame>" if isinstance(src, pd.DataFrame) else str(src))
     if isinstance(path_file, pd.DataFrame) or path_file:
-        src = path_file if isinstance(path_file, pd.DataFrame) else resolve_input(path_file, base)
+        src = path_file if isinstance(path_file, pd.DataFrame) else resolve_input(path_file, base=base)
         loaded = read_path_table(src, segments=segments)
-        return Journeys(loaded.data, paths_to_steps(loaded.data, segments=segments), loaded.excluded,
-                        loaded.n_input, len(loaded.data), str(src) if not isinstance(src, pd.DataFrame) else "<frame>")
+        return Journeys(loaded.data, paths_to_steps(loaded.data, segments=segments), loaded.ledger,
+                        loaded.n_input, len(loaded.data), "<frame>" if isinstance(src, pd.DataFrame) else str(src))
     raise ParameterError("path_file", path_file,
                          message="give path_file (aggregated path table) or event_file (event log)")

@@ -32,7 +32,7 @@ from scipy.sparse.linalg import spsolve
 from cjkit.errors import DataError, ParameterError
 
 log = logging.getLogger("cjkit.paths.attribution")
-HEURISTICS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
+RULES = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
 START, CONV, NULL = "(start)", "(conversion)", "(null)"
 
 
@@ -58,20 +58,20 @@ def _long(data: pd.DataFrame, by) -> pd.DataFrame:
     return long[keep + [b for b in by if b not in keep]]
 
 
-def _weights(long: pd.DataFrame, model: str, half_life: float, decay_on: str, position_weights) -> np.ndarray:
+def _weights(long: pd.DataFrame, rule: str, half_life: float, decay_on: str, position_weights) -> np.ndarray:
     pos, n = long["pos"].to_numpy(), long["n"].to_numpy()
-    if model == "first_touch":
+    if rule == "first_touch":
         return (pos == 0).astype(float)
-    if model == "last_touch":
+    if rule == "last_touch":
         return (pos == n - 1).astype(float)
-    if model == "linear":
+    if rule == "linear":
         return 1.0 / n
-    if model == "position_based":
+    if rule == "position_based":
         first, middle, last = position_weights
         w = np.where(pos == 0, first, np.where(pos == n - 1, last, middle / np.maximum(n - 2, 1)))
         w = np.where(n == 2, 0.5, w)
         return np.where(n == 1, 1.0, w)
-    if model == "time_decay":
+    if rule == "time_decay":
         if decay_on == "time":
             if "timestamp" not in long:
                 raise ParameterError("decay_on", decay_on, allowed=["step"],
@@ -82,35 +82,39 @@ def _weights(long: pd.DataFrame, model: str, half_life: float, decay_on: str, po
             dist = (n - 1 - pos).astype(float)
         raw = np.power(0.5, dist / half_life)
         return raw / pd.Series(raw).groupby(long["jid"].to_numpy()).transform("sum").to_numpy()
-    raise ParameterError("models", model, allowed=HEURISTICS)
+    raise ParameterError("rules", rule, allowed=RULES)
 
 
-def heuristic(data: pd.DataFrame, models=HEURISTICS, half_life: float = 7.0, decay_on: str = "step",
-              position_weights=(0.4, 0.2, 0.4), by=None) -> pd.DataFrame:
+def heuristic_attribution(data: pd.DataFrame, *, rules=RULES, half_life: float = 7.0, decay_on: str = "step",
+                          position_weights=(0.4, 0.2, 0.4), by=None) -> pd.DataFrame:
     """Rule-based attribution of conversions and value to channels.
 
     Parameters
     ----------
     data : DataFrame
         Path table or steps form.
-    models : sequence of str
+    rules : sequence of str
         Any of ``first_touch``, ``last_touch``, ``linear``, ``time_decay``, ``position_based``.
     half_life : float
         Time-decay half-life in steps (``decay_on="step"``) or days (``"time"``, needs timestamps).
     position_weights : (first, middle, last)
-        Shares of the position-based model.
+        Shares of the position-based rule.
+    decay_on : {"step", "time"}
+        Distance for time decay: steps, or days (needs a ``timestamp`` column).
     by : list of str, optional
         Segment columns; results per segment.
 
     Returns
     -------
     DataFrame
-        (by...), model, channel, conversions, value — channels in order of first appearance.
+        (by...), rule, channel, conversions, value — channels in order of first appearance.
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.attribution import heuristic_attribution
     >>> t = pd.DataFrame({"path": ["a > b > a", "b"], "conversions": [3.0, 1.0]})
-    >>> heuristic(t, models=["linear"])[["channel", "conversions"]].values.tolist()
+    >>> heuristic_attribution(t, rules=["linear"])[["channel", "conversions"]].values.tolist()
     [['a', 2.0], ['b', 2.0]]
     """
     by = list(by or [])
@@ -121,22 +125,27 @@ def heuristic(data: pd.DataFrame, models=HEURISTICS, half_life: float = 7.0, dec
     long = _long(data, by)
     order = pd.unique(long["channel"])
     out = []
-    for model in models:
-        w = _weights(long, model, half_life, decay_on, position_weights)
+    for rule in rules:
+        w = _weights(long, rule, half_life, decay_on, position_weights)
         part = long[by + ["channel"]].assign(conversions=long["conversions"].to_numpy() * w,
                                              value=long["value"].to_numpy() * w)
         g = part.groupby(by + ["channel"], sort=False, as_index=False)[["conversions", "value"]].sum()
-        out.append(g.assign(model=model))
+        out.append(g.assign(rule=rule))
     res = pd.concat(out, ignore_index=True)
     res["channel"] = pd.Categorical(res["channel"], categories=order)
-    res = res.sort_values(by + ["model", "channel"], key=lambda s: s.map({m: i for i, m in enumerate(models)})
-                          if s.name == "model" else s, kind="stable")
+    res = res.sort_values(by + ["rule", "channel"], key=lambda s: s.map({m: i for i, m in enumerate(rules)})
+                          if s.name == "rule" else s, kind="stable")
     res["channel"] = res["channel"].astype("string")
-    return res[by + ["model", "channel", "conversions", "value"]].reset_index(drop=True)
+    return res[by + ["rule", "channel", "conversions", "value"]].reset_index(drop=True)
 
 
 def coalitions(data: pd.DataFrame) -> pd.DataFrame:
     """Conversions per *coalition* (the set of channels a path touched), e.g. for Shapley values.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Path table or steps form.
 
     Returns
     -------
@@ -145,6 +154,8 @@ def coalitions(data: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.attribution import coalitions
     >>> t = pd.DataFrame({"path": ["b > a > b", "a > b"], "conversions": [1.0, 2.0]})
     >>> coalitions(t)[["coalition", "conversions"]].values.tolist()
     [['a > b', 3.0]]
@@ -207,8 +218,18 @@ def _chain(data: pd.DataFrame, order: int):
             "total_value": per["value"].sum(), "n_states": n_states}
 
 
-def transition_probabilities(data: pd.DataFrame, order: int = 1) -> pd.DataFrame:
+def markov_transitions(data: pd.DataFrame, *, order: int = 1) -> pd.DataFrame:
     """Transition probabilities of the order-k Markov chain (ChannelAttribution's transition matrix).
+
+    Consecutive repeats are collapsed, as in the chain :func:`markov_attribution` solves; for the
+    plain transitions between touches see :func:`cjkit.paths.transitions`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Path table or steps form.
+    order : int
+        Markov order (1 = channels, k = k-tuples of consecutive channels).
 
     Returns
     -------
@@ -217,8 +238,10 @@ def transition_probabilities(data: pd.DataFrame, order: int = 1) -> pd.DataFrame
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.attribution import markov_transitions
     >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
-    >>> transition_probabilities(t).query("source == 'a'")[["target", "probability"]].values.tolist()
+    >>> markov_transitions(t).query("source == 'a'")[["target", "probability"]].values.tolist()
     [['b', 0.5], ['(null)', 0.5]]
     """
     ch = _chain(data, order)
@@ -290,8 +313,8 @@ def _simulate(ch, n_sim: int, seed, max_steps) -> tuple[np.ndarray, np.ndarray]:
     return re_c, re_v
 
 
-def markov(data: pd.DataFrame, order: int = 1, method: str = "exact", n_sim: int = 200_000, seed=0,
-           max_steps: int | None = None, by=None) -> pd.DataFrame:
+def markov_attribution(data: pd.DataFrame, *, order: int = 1, method: str = "exact", n_sim: int = 200_000, seed=0,
+                       max_steps: int | None = None, by=None) -> pd.DataFrame:
     """Data-driven attribution with a Markov chain of order *order* and removal effects.
 
     Parameters
@@ -302,8 +325,10 @@ def markov(data: pd.DataFrame, order: int = 1, method: str = "exact", n_sim: int
         Markov order (1 = channels, k = k-tuples of consecutive channels).
     method : {"exact", "simulation"}
         Absorbing-chain solution, or simulation of *n_sim* journeys (ChannelAttribution's approach).
+    n_sim, seed, max_steps :
+        Simulated journeys, random seed and step cap of ``method="simulation"``.
     by : list of str, optional
-        Segment columns; one model per segment.
+        Segment columns; one Markov chain per segment.
 
     Returns
     -------
@@ -312,15 +337,18 @@ def markov(data: pd.DataFrame, order: int = 1, method: str = "exact", n_sim: int
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.attribution import markov_attribution
     >>> t = pd.DataFrame({"path": ["a > b > a > b > b > a", "a > b > b > a > a", "a > a"], "conversions": [1, 1, 1]})
-    >>> markov(t)[["channel", "conversions", "removal_effect"]].round(3).values.tolist()
+    >>> markov_attribution(t)[["channel", "conversions", "removal_effect"]].round(3).values.tolist()
     [['a', 2.0, 1.0], ['b', 1.0, 0.5]]
     """
     if method not in ("exact", "simulation"):
         raise ParameterError("method", method, allowed=["exact", "simulation"])
     by = list(by or [])
     if by:
-        parts = [markov(g, order, method, n_sim, seed, max_steps).assign(**dict(zip(by, k if isinstance(k, tuple) else (k,))))
+        parts = [markov_attribution(g, order=order, method=method, n_sim=n_sim, seed=seed,
+                                    max_steps=max_steps).assign(**dict(zip(by, k if isinstance(k, tuple) else (k,))))
                  for k, g in data.groupby(by, sort=True, observed=True)]
         return pd.concat(parts, ignore_index=True)[by + [c for c in parts[0].columns if c not in by]]
     ch = _chain(data, order)
@@ -331,18 +359,40 @@ def markov(data: pd.DataFrame, order: int = 1, method: str = "exact", n_sim: int
                          "removal_effect": re_c, "removal_effect_value": re_v})
 
 
-def attribution_table(data: pd.DataFrame, order: int = 1, **kwargs) -> pd.DataFrame:
-    """All heuristic models and the Markov model in one tidy table (model, channel, conversions, value, share).
+def attribution_table(data: pd.DataFrame, *, order: int = 1, **kwargs) -> pd.DataFrame:
+    """All heuristic rules and the Markov model in one tidy table.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Path table or steps form.
+    order : int
+        Markov order.
+    **kwargs
+        Options of :func:`heuristic_attribution` (``rules``, ``half_life``, ``decay_on``, ``position_weights``).
+
+    Returns
+    -------
+    DataFrame
+        approach (a rule name or ``markov_order_<k>``), channel, conversions, value, share (of the
+        approach's conversions).
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.attribution import attribution_table
     >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 1.0]})
-    >>> sorted(attribution_table(t)["model"].unique())[:2]
-    ['first_touch', 'last_touch']
+    >>> tab = attribution_table(t, rules=["first_touch", "last_touch"])
+    >>> tab.pivot(index="channel", columns="approach", values="share").round(3)
+    approach  first_touch  last_touch  markov_order_1
+    channel
+    a                 0.5         0.0           0.333
+    b                 0.5         1.0           0.667
     """
-    h = heuristic(data, **kwargs)
-    mk = markov(data, order=order)[["channel", "conversions", "value"]].assign(model=f"markov_order_{order}")
+    h = heuristic_attribution(data, **kwargs).rename(columns={"rule": "approach"})
+    mk = markov_attribution(data, order=order)[["channel", "conversions", "value"]].assign(
+        approach=f"markov_order_{order}")
     out = pd.concat([h, mk[h.columns]], ignore_index=True)
-    tot = out.groupby("model")["conversions"].transform("sum")
+    tot = out.groupby("approach")["conversions"].transform("sum")
     out["share"] = np.divide(out["conversions"], tot, out=np.zeros(len(out)), where=tot != 0)
     return out

@@ -1,36 +1,61 @@
 """Out-of-core path aggregations over event logs larger than memory, with DuckDB.
 
-The event files (Parquet or CSV, a path or a glob such as ``events/*.parquet``) are scanned by
-DuckDB, which sorts, windows and aggregates with a memory limit and spills to disk; pandas only
-ever sees the aggregated results. Results have the same columns as their in-memory
-counterparts in :mod:`cjkit.paths.journeys`, and :func:`path_table` feeds :mod:`cjkit.paths.attribution`.
+The event files (Parquet or CSV, a path, a glob such as ``events/*.parquet`` or a list) are
+scanned by DuckDB, which sorts, windows and aggregates with a memory limit and spills to disk;
+pandas only ever sees the aggregated results. The file format, the encoding and the delimiter
+are detected as for every other cjkit input (:mod:`cjkit.io.readers`). Results have the same
+columns as their in-memory counterparts in :mod:`cjkit.paths.journeys` (``scan_transitions``
+like ``transitions`` ...), and :func:`scan_path_table` feeds :mod:`cjkit.paths.attribution`.
 
 Event columns: ``customer_id``, ``timestamp``, ``channel``, optionally ``conversion`` (0/1) and
 ``value`` (rename with ``columns=``). As in :func:`cjkit.io.events.events_to_steps`, touches are ordered
-by time (ties by channel), and each conversion ends a journey. Rows without customer id, timestamp
-or channel are not used; :func:`ledger` counts them by reason.
+by time (ties by channel), and each conversion ends a journey. Rows without customer id, channel or
+a readable timestamp are not used; :func:`scan_ledger` lists them in the shared data-quality
+ledger (:mod:`cjkit.quality.ledger`) with file, row and reason.
 """
 from __future__ import annotations
 
+import glob
 import logging
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
+from cjkit.io import readers
+from cjkit.io.readers import _text
+from cjkit.quality import ledger as _ledger_mod
 
 log = logging.getLogger("cjkit.paths.bigpaths")
 SEP = " > "
+_COLUMNS = {"customer_id": "customer_id", "timestamp": "timestamp", "channel": "channel",
+            "conversion": "conversion", "value": "value"}
 
 
-def connect(memory_limit: str = "1GB", threads: int = 2, temp_directory: str | None = None):
+def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directory: str | None = None):
     """A DuckDB connection set up to spill to disk instead of exceeding *memory_limit*.
+
+    Parameters
+    ----------
+    memory_limit : str
+        DuckDB memory limit, e.g. ``"1GB"``; beyond it DuckDB spills to *temp_directory*.
+    threads : int
+        Worker threads.
+    temp_directory : str, optional
+        Where to spill (DuckDB's default otherwise).
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        Pass it as ``con=`` to the ``scan_*`` functions.
 
     Examples
     --------
-    >>> con = connect(memory_limit="256MB")
-    >>> con.sql("SELECT 1 AS x").fetchall()
+    >>> from cjkit.paths.bigpaths import scan_connection
+    >>> con = scan_connection(memory_limit="256MB", threads=1)
+    >>> con.sql("SELECT current_setting('threads') AS t").fetchall()
     [(1,)]
     """
     con = duckdb.connect()
@@ -42,33 +67,102 @@ def connect(memory_limit: str = "1GB", threads: int = 2, temp_directory: str | N
     return con
 
 
-def _scan(source) -> str:
-    paths = [str(p) for p in (source if isinstance(source, (list, tuple)) else [source])]
-    for p in paths:
-        if not any(ch in p for ch in "*?[") and not Path(p).exists():
+def _files(source) -> list[str]:
+    """The files behind *source* (paths, globs or a list of them), each checked to exist."""
+    out = []
+    for p in [str(p) for p in (source if isinstance(source, (list, tuple)) else [source])]:
+        if any(ch in p for ch in "*?["):
+            hits = sorted(glob.glob(p))
+            if not hits:
+                raise DataError("no file matches this pattern", file=p)
+            out += hits
+        elif not Path(p).is_file():
             raise DataError("file not found", file=p)
-    lst = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-    if all(p.endswith((".parquet", ".pq")) for p in paths):
-        return f"read_parquet({lst})"
-    return f"read_csv({lst}, header=true)"
+        else:
+            out.append(p)
+    return out
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _scan(source, *, row_numbers: bool = False) -> str:
+    """DuckDB table function reading *source*, in the format the shared readers detect.
+
+    CSV options (delimiter, decimal comma, encoding) come from the first file's sample, as
+    :func:`cjkit.io.readers.csv.read_table` decides them. With *row_numbers* a column ``_row``
+    holds the 1-based data row (one file at a time; see :func:`scan_ledger`).
+    """
+    files = _files(source)
+    fmt = readers.detect(files[0])  # DataError for files that are no data table (docs, Word, ...)
+    lst = "[" + ", ".join(_literal(p) for p in files) + "]"
+    if fmt == "parquet":
+        return f"read_parquet({lst}{', file_row_number=true' if row_numbers else ''})"
+    if fmt in ("excel", "spss"):
+        raise DataError(f"out-of-core scans read CSV or Parquet, not {fmt}; read this file with "
+                        "cjkit.paths.read_events, or export it as CSV/Parquet", file=files[0])
+    sample = _text.read_sample(Path(files[0]))
+    encoding = _text.detect_encoding(sample, complete=len(sample) < _text.SAMPLE_BYTES, file=files[0])
+    text = _text.decode_sample(sample, encoding)
+    delim = _text.sniff_delimiter(text)
+    opts = f"header=true, delim={_literal(delim)}"
+    if _text.uses_decimal_comma(text, delim):
+        opts += ", decimal_separator=','"
+    if encoding.startswith("utf-16"):
+        opts += ", encoding='utf-16'"
+    elif encoding not in ("utf-8", "utf-8-sig", "ascii"):
+        # DuckDB's built-in single-byte decoder; Windows-1252 differs from it only in 0x80-0x9F
+        opts += ", encoding='latin-1'"
+    return f"read_csv({lst}, {opts})"
+
+
+def _ident(c) -> str:
+    return '"' + str(c).replace('"', '""') + '"'
+
+
+def _resolve(scan: str, file, columns: dict | None, by=(), required=("customer_id", "timestamp", "channel")) -> dict:
+    """cjkit name -> source column; optional conversion/value only when the files have them.
+
+    Checked before the scan, so a wrong column name gets a cjkit error naming file and column
+    instead of a DuckDB binder message.
+    """
+    cols = {**_COLUMNS, **(columns or {})}
+    try:
+        present = [r[0] for r in duckdb.connect().sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+    except duckdb.Error as exc:
+        raise DataError(f"DuckDB cannot read the file: {str(exc).splitlines()[0][:200]}", file=file) from None
+    for name in [*required, *by]:
+        col = cols.get(name, name)
+        if col not in present:
+            raise DataError(f"column for '{name}' not found; pass columns={{'{name}': '<your column>'}}; "
+                            f"available: {', '.join(present)}", file=file, column=col)
+    for name in ("conversion", "value"):
+        if cols.get(name) not in present:
+            if columns and name in columns:
+                raise DataError(f"column for '{name}' not found; available: {', '.join(present)}",
+                                file=file, column=cols[name])
+            cols[name] = None
+    return cols
 
 
 def _events_sql(source, columns: dict | None, by) -> str:
     """SQL for the usable events with journey ids and step numbers."""
-    cols = {"customer_id": "customer_id", "timestamp": "timestamp", "channel": "channel",
-            "conversion": "conversion", "value": "value", **(columns or {})}
-    q = lambda c: '"' + str(c).replace('"', '""') + '"'  # noqa: E731
+    scan = _scan(source)
+    cols = _resolve(scan, _files(source)[0], columns, by)
+    q = _ident
     seg = "".join(f", CAST({q(b)} AS VARCHAR) AS {q(b)}" for b in by)
     conv = f"COALESCE(CAST({q(cols['conversion'])} AS INTEGER), 0)" if cols.get("conversion") else "0"
     val = f"COALESCE(CAST({q(cols['value'])} AS DOUBLE), 0)" if cols.get("value") else "0.0"
     return f"""
     raw AS (
         SELECT CAST({q(cols['customer_id'])} AS VARCHAR) AS customer_id,
-               CAST({q(cols['timestamp'])} AS TIMESTAMP) AS ts,
+               TRY_CAST({q(cols['timestamp'])} AS TIMESTAMP) AS ts,
                CAST({q(cols['channel'])} AS VARCHAR) AS channel,
                {conv} AS conversion, {val} AS value{seg}
-        FROM {_scan(source)}
-        WHERE {q(cols['customer_id'])} IS NOT NULL AND {q(cols['timestamp'])} IS NOT NULL
+        FROM {scan}
+        -- the rows scan_ledger does not exclude (an unreadable timestamp is excluded, as by read_events)
+        WHERE {q(cols['customer_id'])} IS NOT NULL AND TRY_CAST({q(cols['timestamp'])} AS TIMESTAMP) IS NOT NULL
           AND {q(cols['channel'])} IS NOT NULL
     ),
     ev AS (
@@ -91,39 +185,142 @@ def _events_sql(source, columns: dict | None, by) -> str:
 
 
 def _run(con, sql: str) -> pd.DataFrame:
-    con = con or connect()
+    con = con or scan_connection()
     try:
         return con.sql(sql).df()
     except duckdb.Error as exc:
         raise DataError(f"DuckDB could not process the event files: {exc}") from None
 
 
-def ledger(source, columns: dict | None = None, con=None) -> pd.DataFrame:
-    """Counts of input rows kept and excluded (by reason), so that n_input = kept + excluded.
+class ScanLedger(NamedTuple):
+    """Row accounting of an out-of-core scan.
+
+    Attributes
+    ----------
+    ledger : DataFrame
+        Excluded rows in the :mod:`cjkit.quality.ledger` format (file, row, column, check, reason, ...).
+    n_input : int
+        Data rows in all files.
+    n_kept : int
+        Rows the ``scan_*`` aggregations use.
+    """
+
+    ledger: pd.DataFrame
+    n_input: int
+    n_kept: int
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Row accounting (:func:`cjkit.quality.ledger.summary`); raises if a row is unaccounted for."""
+        return _ledger_mod.summary(self.ledger, self.n_input, n_kept=self.n_kept)
+
+
+def scan_ledger(source, *, columns: dict | None = None, con=None) -> ScanLedger:
+    """Every input row the ``scan_*`` functions leave out, with file, row and reason.
+
+    The checks are those of :func:`cjkit.io.events.read_events` that decide whether a touch can
+    be placed in a journey: customer id, channel and a readable timestamp. Only the excluded rows
+    reach pandas, so the ledger stays small however large the files are.
+
+    Parameters
+    ----------
+    source : str, Path or list
+        Event files (CSV or Parquet), globs allowed.
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``timestamp``, ``channel``.
+    con : duckdb connection, optional
+        From :func:`scan_connection`.
 
     Returns
     -------
-    DataFrame
-        reason (``kept``, ``missing customer_id``, ``missing timestamp``, ``missing channel``), n.
+    ScanLedger
+        ``ledger``, ``n_input``, ``n_kept`` and the ``summary`` of the accounting.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from cjkit.paths.bigpaths import scan_ledger
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "events.csv"
+    >>> _ = f.write_text("customer_id,timestamp,channel\\nu1,2024-01-01,email\\n,2024-01-02,email\\n"
+    ...                  "u2,someday,search\\nu2,2024-01-03,\\n", encoding="utf-8")
+    >>> acc = scan_ledger(str(f))
+    >>> acc.ledger[["row", "column", "reason"]].values.tolist()
+    [[2, 'customer_id', 'missing customer_id'], [3, 'timestamp', 'timestamp not readable as date/time'], [4, 'channel', 'missing channel']]
+    >>> acc.summary[["n_input", "n_kept", "n_excluded"]].values.tolist()
+    [[4, 1, 3]]
     """
-    cols = {"customer_id": "customer_id", "timestamp": "timestamp", "channel": "channel", **(columns or {})}
-    q = lambda c: '"' + str(c).replace('"', '""') + '"'  # noqa: E731
-    sql = f"""SELECT CASE WHEN {q(cols['customer_id'])} IS NULL THEN 'missing customer_id'
-                          WHEN {q(cols['timestamp'])} IS NULL THEN 'missing timestamp'
-                          WHEN {q(cols['channel'])} IS NULL THEN 'missing channel' ELSE 'kept' END AS reason,
-                     COUNT(*) AS n FROM {_scan(source)} GROUP BY 1 ORDER BY reason = 'kept' DESC, reason"""
-    out = _run(con, sql)
-    out["n"] = out["n"].astype("int64")
-    return out.astype({"reason": "string"})
+    files = _files(source)
+    cols = _resolve(_scan(files), files[0], columns)
+    cid, ts, ch = (_ident(cols[k]) for k in ("customer_id", "timestamp", "channel"))
+    con = con or scan_connection()
+    setting = con.sql("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    # row numbers in file order: DuckDB keeps the scan order only while insertion order is preserved
+    con.execute("SET preserve_insertion_order = true")
+    parts, n_input = [], 0
+    try:
+        for file in files:
+            scan = _scan(file, row_numbers=True)
+            row = "file_row_number + 1" if scan.startswith("read_parquet") else "ROW_NUMBER() OVER ()"
+            n_input += int(_run(con, f"SELECT COUNT(*) AS n FROM {scan}")["n"].iloc[0])
+            bad = _run(con, f"""
+                SELECT _row, CAST({cid} AS VARCHAR) AS rid, CAST({ts} AS VARCHAR) AS ts_text,
+                       CASE WHEN {cid} IS NULL THEN 'customer_id'
+                            WHEN {ch} IS NULL THEN 'channel'
+                            WHEN {ts} IS NULL THEN 'missing_timestamp' ELSE 'bad_timestamp' END AS why
+                FROM (SELECT *, {row} AS _row FROM {scan})
+                WHERE {cid} IS NULL OR {ch} IS NULL OR TRY_CAST({ts} AS TIMESTAMP) IS NULL
+                ORDER BY _row""")
+            for why, grp in bad.groupby("why", sort=False):
+                check, column, reason, old = {
+                    "customer_id": ("missing_customer_id", cols["customer_id"], "missing customer_id", None),
+                    "channel": ("missing_channel", cols["channel"], "missing channel", None),
+                    "missing_timestamp": ("missing_timestamp", cols["timestamp"], "missing timestamp", None),
+                    "bad_timestamp": ("bad_timestamp", cols["timestamp"], "timestamp not readable as date/time",
+                                      grp["ts_text"].tolist())}[why]
+                parts.append(_ledger_mod.entries(file=file, rows=grp["_row"].astype(int).tolist(), check=check,
+                                                 action="excluded", reason=reason, column=column, old_values=old,
+                                                 respondent_ids=grp["rid"].tolist()))
+    finally:
+        con.execute(f"SET preserve_insertion_order = {setting}")
+    led = _ledger_mod.concat(*parts)
+    led = led.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+    if len(led):
+        log.warning("%d of %d event rows excluded (see ledger)", len(led), n_input)
+    return ScanLedger(led, n_input, n_input - len(led))
 
 
-def path_table(source, columns: dict | None = None, by=None, con=None) -> pd.DataFrame:
+def scan_path_table(source, *, columns: dict | None = None, by=None, con=None) -> pd.DataFrame:
     """Aggregate the event log into a path table (input of :mod:`cjkit.paths.attribution`).
+
+    Out of core; the in-memory equivalent is :func:`cjkit.io.events.steps_to_paths`.
+
+    Parameters
+    ----------
+    source : str, Path or list
+        Event files (CSV or Parquet), globs such as ``events/*.parquet`` allowed.
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``timestamp``, ``channel``, ``conversion``, ``value``.
+    by : list of str, optional
+        Segment columns (taken from a journey's first touch); results per segment.
+    con : duckdb connection, optional
+        From :func:`scan_connection` (memory limit, threads, spill directory).
 
     Returns
     -------
     DataFrame
         (by...), path, conversions, nulls, value, n_journeys — one row per distinct path.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from cjkit.paths.bigpaths import scan_path_table
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> pd.DataFrame({"customer_id": ["u1", "u1", "u2"], "channel": ["email", "search", "email"],
+    ...               "timestamp": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 20:00", "2024-01-02 00:00"]),
+    ...               "conversion": [0, 1, 0], "value": [0.0, 50.0, 0.0]}).to_parquet(f)
+    >>> scan_path_table(str(f))[["path", "conversions", "value"]].values.tolist()
+    [['email', 0.0, 0.0], ['email > search', 1.0, 50.0]]
     """
     by = list(by or [])
     gb = "".join(f', j."{b}"' for b in by)
@@ -135,14 +332,39 @@ def path_table(source, columns: dict | None = None, by=None, con=None) -> pd.Dat
     return _run(con, sql).astype({"path": "string"})
 
 
-def transition_matrix(source, columns: dict | None = None, include_start_end: bool = True, by=None,
-                      con=None) -> pd.DataFrame:
-    """Transitions between consecutive channels, like :func:`cjkit.paths.journeys.transition_matrix`.
+def scan_transitions(source, *, columns: dict | None = None, include_start_end: bool = True, by=None,
+                     con=None) -> pd.DataFrame:
+    """Transitions between consecutive channels, out of core, like :func:`cjkit.paths.journeys.transitions`.
+
+    Parameters
+    ----------
+    source : str, Path or list
+        Event files (CSV or Parquet), globs such as ``events/*.parquet`` allowed.
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``timestamp``, ``channel``, ``conversion``, ``value``.
+    include_start_end : bool
+        Add transitions from ``(start)`` and to ``(conversion)`` / ``(null)``.
+    by : list of str, optional
+        Segment columns (taken from a journey's first touch); results per segment.
+    con : duckdb connection, optional
+        From :func:`scan_connection` (memory limit, threads, spill directory).
 
     Returns
     -------
     DataFrame
         (by...), source, target, n, probability.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from cjkit.paths.bigpaths import scan_transitions
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> pd.DataFrame({"customer_id": ["u1", "u1", "u2"], "channel": ["email", "search", "email"],
+    ...               "timestamp": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 20:00", "2024-01-02 00:00"]),
+    ...               "conversion": [0, 1, 0], "value": [0.0, 50.0, 0.0]}).to_parquet(f)
+    >>> scan_transitions(str(f), include_start_end=False)[["source", "target", "n"]].values.tolist()
+    [['email', 'search', 1.0]]
     """
     by = list(by or [])
     seg = "".join(f', "{b}"' for b in by)
@@ -166,13 +388,36 @@ def transition_matrix(source, columns: dict | None = None, include_start_end: bo
     return _run(con, sql).astype({"source": "string", "target": "string"})
 
 
-def path_lengths(source, columns: dict | None = None, by=None, con=None) -> pd.DataFrame:
-    """Distribution of touches per journey, like :func:`cjkit.paths.journeys.path_lengths`.
+def scan_path_lengths(source, *, columns: dict | None = None, by=None, con=None) -> pd.DataFrame:
+    """Distribution of touches per journey, out of core, like :func:`cjkit.paths.journeys.path_lengths`.
+
+    Parameters
+    ----------
+    source : str, Path or list
+        Event files (CSV or Parquet), globs such as ``events/*.parquet`` allowed.
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``timestamp``, ``channel``, ``conversion``, ``value``.
+    by : list of str, optional
+        Segment columns (taken from a journey's first touch); results per segment.
+    con : duckdb connection, optional
+        From :func:`scan_connection` (memory limit, threads, spill directory).
 
     Returns
     -------
     DataFrame
         (by...), n_steps, n_journeys, share, conversions, conversion_rate.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from cjkit.paths.bigpaths import scan_path_lengths
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> pd.DataFrame({"customer_id": ["u1", "u1", "u2"], "channel": ["email", "search", "email"],
+    ...               "timestamp": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 20:00", "2024-01-02 00:00"]),
+    ...               "conversion": [0, 1, 0], "value": [0.0, 50.0, 0.0]}).to_parquet(f)
+    >>> scan_path_lengths(str(f))[["n_steps", "n_journeys", "conversion_rate"]].values.tolist()
+    [[1.0, 1.0, 0.0], [2.0, 1.0, 1.0]]
     """
     by = list(by or [])
     g = [f'"{b}"' for b in by]
@@ -187,13 +432,37 @@ def path_lengths(source, columns: dict | None = None, by=None, con=None) -> pd.D
     return out
 
 
-def time_between_steps(source, columns: dict | None = None, unit: str = "h", con=None) -> pd.DataFrame:
-    """Time between consecutive touches per transition, like :func:`cjkit.paths.journeys.time_between_steps`.
+def scan_time_between_steps(source, *, columns: dict | None = None, unit: str = "h", con=None) -> pd.DataFrame:
+    """Time between consecutive touches per transition, out of core, like
+    :func:`cjkit.paths.journeys.time_between_steps`.
+
+    Parameters
+    ----------
+    source : str, Path or list
+        Event files (CSV or Parquet), globs such as ``events/*.parquet`` allowed.
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``timestamp``, ``channel``, ``conversion``, ``value``.
+    unit : {"s", "min", "h", "d"}
+        Unit of the times.
+    con : duckdb connection, optional
+        From :func:`scan_connection` (memory limit, threads, spill directory).
 
     Returns
     -------
     DataFrame
         source, target, n, mean, median, p25, p75 (in *unit*); first row ``(any)`` -> ``(any)``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from cjkit.paths.bigpaths import scan_time_between_steps
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> pd.DataFrame({"customer_id": ["u1", "u1", "u2"], "channel": ["email", "search", "email"],
+    ...               "timestamp": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 20:00", "2024-01-02 00:00"]),
+    ...               "conversion": [0, 1, 0], "value": [0.0, 50.0, 0.0]}).to_parquet(f)
+    >>> scan_time_between_steps(str(f))[["source", "target", "median"]].values.tolist()
+    [['(any)', '(any)', 12.0], ['email', 'search', 12.0]]
     """
     secs = {"s": 1, "min": 60, "h": 3600, "d": 86400}
     if unit not in secs:
@@ -212,17 +481,47 @@ def time_between_steps(source, columns: dict | None = None, unit: str = "h", con
     return out.astype({"source": "string", "target": "string"})
 
 
-def funnel_counts(source, mapping: pd.DataFrame, order, stage: str = "phase", columns: dict | None = None,
-                  con=None) -> pd.DataFrame:
+def scan_funnel(source, *, mapping: pd.DataFrame, order, stage: str = "phase", columns: dict | None = None,
+                con=None) -> pd.DataFrame:
     """Journeys reaching each ordered stage (furthest stage >= it), out of core.
 
-    *mapping* maps channels to stages (e.g. :func:`cjkit.paths.channels.map_channels`); the result has
-    the stage, stage_order, n_journeys, n_touched and conversions columns of
-    :func:`cjkit.paths.journeys.funnel` (without the derived rates).
+    Parameters
+    ----------
+    source : str, Path or list
+        Event files (CSV or Parquet), globs such as ``events/*.parquet`` allowed.
+    columns : dict, optional
+        cjkit name -> source column for ``customer_id``, ``timestamp``, ``channel``, ``conversion``, ``value``.
+    mapping : DataFrame
+        Channel -> stage (e.g. :func:`cjkit.paths.channels.map_channels`), columns ``channel`` and *stage*.
+    order : list of str
+        The stages in journey order.
+    stage : str
+        Stage column of *mapping*.
+    con : duckdb connection, optional
+        From :func:`scan_connection` (memory limit, threads, spill directory).
+
+    Returns
+    -------
+    DataFrame
+        stage, stage_order, n_journeys, n_touched, conversions — the counts of
+        :func:`cjkit.paths.journeys.funnel` (without the derived rates).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from cjkit.paths.bigpaths import scan_funnel
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> pd.DataFrame({"customer_id": ["u1", "u1", "u2"], "channel": ["email", "search", "email"],
+    ...               "timestamp": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 20:00", "2024-01-02 00:00"]),
+    ...               "conversion": [0, 1, 0], "value": [0.0, 50.0, 0.0]}).to_parquet(f)
+    >>> m = pd.DataFrame({"channel": ["email", "search"], "phase": ["awareness", "consideration"]})
+    >>> scan_funnel(str(f), mapping=m, order=["awareness", "consideration"])[["stage", "n_journeys"]].values.tolist()
+    [['awareness', 2.0], ['consideration', 1.0]]
     """
     if stage not in mapping or "channel" not in mapping:
         raise DataError(f"mapping needs columns 'channel' and '{stage}'")
-    con = con or connect()
+    con = con or scan_connection()
     rank = pd.DataFrame({"stage": list(order), "stage_order": range(1, len(order) + 1)})
     m = mapping[["channel", stage]].astype({"channel": str, stage: str}).rename(columns={stage: "stage"})
     con.register("cj_stage_map", m.merge(rank, on="stage"))

@@ -51,8 +51,19 @@ def load_channel_map(source="default") -> dict:
         Naming the file and key (``rules[2].touchpoint``) when a rule names an unknown touchpoint
         or has an invalid regular expression.
 
+    Parameters
+    ----------
+    source : str, Path or dict
+        Id of a shipped map (``"default"``), a YAML file or a parsed map.
+
+    Returns
+    -------
+    dict
+        The map with its rules compiled.
+
     Examples
     --------
+    >>> from cjkit.paths.channels import load_channel_map
     >>> m = load_channel_map()
     >>> m["rules"][0]["id"]
     'unmapped'
@@ -95,7 +106,7 @@ def _phase_lookup(model) -> dict[str, str]:
     return out
 
 
-def map_channels(channels, channel_map="default", model: str | dict | None = "accra") -> pd.DataFrame:
+def map_channels(channels, *, channel_map="default", model: str | dict | None = "accra") -> pd.DataFrame:
     """Map distinct channel names to touchpoint, canonical stage and phase.
 
     Parameters
@@ -115,6 +126,7 @@ def map_channels(channels, channel_map="default", model: str | dict | None = "ac
 
     Examples
     --------
+    >>> from cjkit.paths.channels import map_channels
     >>> map_channels(["organic_google", "paid_google_cpc", "blog"], model="accra")[["touchpoint", "phase"]].values.tolist()
     [['search', 'awareness'], ['advertising', 'awareness'], ['website', 'awareness']]
     """
@@ -152,18 +164,35 @@ def map_channels(channels, channel_map="default", model: str | dict | None = "ac
     return out[MAP_COLUMNS]
 
 
-def assign(steps: pd.DataFrame, channel_map="default", model: str | dict | None = "accra") -> pd.DataFrame:
+def assign_channels(steps: pd.DataFrame, *, channel_map="default",
+                    model: str | dict | None = "accra") -> pd.DataFrame:
     """Add touchpoint, canonical_stage and phase columns to a steps (or events) frame.
 
     No row is dropped; unmapped channels keep ``<NA>`` in the new columns.
 
+    Parameters
+    ----------
+    steps : DataFrame
+        Steps form or event log with a ``channel`` column.
+    channel_map : str, Path or dict
+        Shipped map id, YAML file or parsed map (:func:`load_channel_map`).
+    model : str or dict, optional
+        Journey model for the ``phase`` column; ``None`` leaves it empty.
+
+    Returns
+    -------
+    DataFrame
+        *steps* with touchpoint, canonical_stage and phase (ordered categorical of the model).
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.channels import assign_channels
     >>> s = pd.DataFrame({"journey_id": ["p1", "p1"], "step": [1, 2], "channel": ["blog", "email"]})
-    >>> assign(s)["touchpoint"].tolist()
+    >>> assign_channels(s)["touchpoint"].tolist()
     ['website', 'email']
     """
-    m = map_channels(steps["channel"], channel_map, model).set_index("channel")
+    m = map_channels(steps["channel"], channel_map=channel_map, model=model).set_index("channel")
     out = steps.drop(columns=[c for c in ("touchpoint", "canonical_stage", "phase") if c in steps])
     for c in ("touchpoint", "canonical_stage", "phase"):
         out[c] = out["channel"].map(m[c]) if len(m) else pd.NA
@@ -172,13 +201,27 @@ def assign(steps: pd.DataFrame, channel_map="default", model: str | dict | None 
     return out
 
 
-def node_column(steps: pd.DataFrame, min_share: float = 0.5) -> str:
+def node_column(steps: pd.DataFrame, *, min_share: float = 0.5) -> str:
     """``"phase"`` when at least *min_share* of the touches have a phase, else ``"channel"``.
 
     Lets one report handle mapped real channel names and synthetic ones (``alpha``, ``beta``).
 
+    Parameters
+    ----------
+    steps : DataFrame
+        Steps form after :func:`assign_channels`.
+    min_share : float
+        Share of touches with a phase needed to analyse at phase level.
+
+    Returns
+    -------
+    str
+        ``"phase"`` or ``"channel"``.
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.channels import node_column
     >>> node_column(pd.DataFrame({"channel": ["a"], "phase": [None]}))
     'channel'
     """
@@ -192,12 +235,29 @@ _SPECIAL = {"(start)": ("Start", "Start"), "(conversion)": ("Konversion", "Conve
             "(more)": ("weitere Schritte", "More steps"), "(any)": ("alle", "all")}
 
 
-def node_labels(values, lang: str = "de", model: str | dict | None = "accra", catalog: str = "default") -> dict:
+def node_labels(values, *, lang: str = "de", model: str | dict | None = "accra", catalog: str = "default") -> dict:
     """Display labels for path nodes: phase ids (model), touchpoint ids (catalog), markers such as
     ``(conversion)``; anything else (raw channel names) keeps its name.
 
+    Parameters
+    ----------
+    values : iterable of str
+        Node names (phase ids, touchpoint ids, channel names, markers).
+    lang : {"de", "en"}
+        Label language.
+    model : str or dict, optional
+        Journey model naming the phases.
+    catalog : str
+        Touchpoint catalog id naming the touchpoints.
+
+    Returns
+    -------
+    dict
+        node -> label.
+
     Examples
     --------
+    >>> from cjkit.paths.channels import node_labels
     >>> node_labels(["email", "(null)", "alpha"], lang="en")
     {'email': 'E-mail', '(null)': 'No conversion', 'alpha': 'alpha'}
     """

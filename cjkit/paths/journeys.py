@@ -4,7 +4,7 @@ All functions take the long *steps* form (:func:`cjkit.io.events.events_to_steps
 :func:`cjkit.io.events.paths_to_steps`; a path table is expanded automatically) and return tidy
 frames. A journey's weight is ``n_journeys`` (path tables: one row stands for many journeys)
 or ``conversions + nulls``. ``node`` chooses the level: ``channel``, ``touchpoint`` or ``phase``
-(after :func:`cjkit.paths.channels.assign`); touches without a node value count as ``(unmapped)``.
+(after :func:`cjkit.paths.assign_channels`); touches without a node value count as ``(unmapped)``.
 ``by`` names segment columns; every result is then computed per segment.
 """
 from __future__ import annotations
@@ -51,9 +51,22 @@ def _journeys(s: pd.DataFrame, by) -> pd.DataFrame:
     return g.agg(agg).rename(columns={"step": "n_steps"})
 
 
-def common_paths(data: pd.DataFrame, node: str = "channel", top: int | None = 20, by=None,
+def common_paths(data: pd.DataFrame, *, node: str = "channel", top: int | None = 20, by=None,
                  collapse_repeats: bool = False) -> pd.DataFrame:
     """Most frequent paths with their conversions.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    node : str
+        Level of the path: ``channel``, ``touchpoint`` or ``phase`` (after :func:`cjkit.paths.assign_channels`).
+    top : int, optional
+        Number of paths kept (per segment); ``None`` keeps all.
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
+    collapse_repeats : bool
+        Merge consecutive touches of the same node into one.
 
     Returns
     -------
@@ -62,6 +75,8 @@ def common_paths(data: pd.DataFrame, node: str = "channel", top: int | None = 20
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import common_paths
     >>> t = pd.DataFrame({"path": ["a > b", "b", "a > b"], "conversions": [1.0, 0, 1], "nulls": [1.0, 2, 0]})
     >>> common_paths(t)[["path", "n_journeys", "conversion_rate"]].values.tolist()
     [['a > b', 3.0, 0.6666666666666666], ['b', 2.0, 0.0]]
@@ -83,7 +98,7 @@ def common_paths(data: pd.DataFrame, node: str = "channel", top: int | None = 20
     return out[by + ["path", "n_journeys", "share", "conversions", "conversion_rate", "value", "rank"]].reset_index(drop=True)
 
 
-def funnel(data: pd.DataFrame, stage: str = "phase", order=None, by=None, max_steps: int = 10,
+def funnel(data: pd.DataFrame, *, stage: str = "phase", order=None, by=None, max_steps: int = 10,
            drop_empty: bool = True) -> pd.DataFrame:
     """Funnel over ordered stages (phases) or over step positions, with conversion and drop-off.
 
@@ -94,6 +109,21 @@ def funnel(data: pd.DataFrame, stage: str = "phase", order=None, by=None, max_st
     step_conversion and drop_off refer to ``(start)`` (the overall conversion rate). With
     *drop_empty*, stages no journey touched (e.g. after-sales phases in marketing paths) are left out.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    stage : str
+        Ordered node column (``phase``) or ``"step"`` for step positions.
+    order : list of str, optional
+        The stages in journey order, if *stage* is not an ordered categorical.
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
+    max_steps : int
+        With ``stage="step"``: journeys longer than this count at the last position.
+    drop_empty : bool
+        Leave out stages no journey touched.
+
     Returns
     -------
     DataFrame
@@ -102,6 +132,8 @@ def funnel(data: pd.DataFrame, stage: str = "phase", order=None, by=None, max_st
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import funnel
     >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
     >>> funnel(t, stage="step")[["stage", "n_journeys", "drop_off"]].values.tolist()
     [['(start)', 2.0, 0.0], ['1', 2.0, 0.0], ['2', 1.0, 1.0], ['(conversion)', 1.0, 1.0]]
@@ -155,9 +187,22 @@ def funnel(data: pd.DataFrame, stage: str = "phase", order=None, by=None, max_st
     return out.drop(columns="_x")
 
 
-def transition_matrix(data: pd.DataFrame, node: str = "channel", collapse_repeats: bool = False,
-                      include_start_end: bool = True, by=None) -> pd.DataFrame:
+def transitions(data: pd.DataFrame, *, node: str = "channel", collapse_repeats: bool = False,
+                include_start_end: bool = True, by=None) -> pd.DataFrame:
     """Weighted transitions between consecutive touches (and from ``(start)`` / to the outcome).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    node : str
+        Level of the path: ``channel``, ``touchpoint`` or ``phase`` (after :func:`cjkit.paths.assign_channels`).
+    collapse_repeats : bool
+        Merge consecutive touches of the same node into one.
+    include_start_end : bool
+        Add transitions from ``(start)`` and to ``(conversion)`` / ``(null)``.
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
 
     Returns
     -------
@@ -166,8 +211,10 @@ def transition_matrix(data: pd.DataFrame, node: str = "channel", collapse_repeat
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import transitions
     >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
-    >>> transition_matrix(t, include_start_end=False)[["source", "target", "probability"]].values.tolist()
+    >>> transitions(t, include_start_end=False)[["source", "target", "probability"]].values.tolist()
     [['a', 'b', 1.0]]
     """
     by = list(by or [])
@@ -188,8 +235,19 @@ def transition_matrix(data: pd.DataFrame, node: str = "channel", collapse_repeat
     return out.sort_values(by + ["source", "n"], ascending=[True] * (len(by) + 1) + [False]).reset_index(drop=True)
 
 
-def time_between_steps(data: pd.DataFrame, node: str = "channel", unit: str = "h", by=None) -> pd.DataFrame:
+def time_between_steps(data: pd.DataFrame, *, node: str = "channel", unit: str = "h", by=None) -> pd.DataFrame:
     """Time between consecutive touches per transition (needs timestamps, i.e. event logs).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form with a ``timestamp`` column (from an event log).
+    node : str
+        Level of the path: ``channel``, ``touchpoint`` or ``phase`` (after :func:`cjkit.paths.assign_channels`).
+    unit : {"s", "min", "h", "d"}
+        Unit of the times.
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
 
     Returns
     -------
@@ -199,6 +257,8 @@ def time_between_steps(data: pd.DataFrame, node: str = "channel", unit: str = "h
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import time_between_steps
     >>> s = pd.DataFrame({"journey_id": ["j", "j"], "step": [1, 2], "channel": ["a", "b"],
     ...                   "timestamp": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 06:00"])})
     >>> time_between_steps(s)[["source", "target", "median"]].values.tolist()
@@ -221,8 +281,15 @@ def time_between_steps(data: pd.DataFrame, node: str = "channel", unit: str = "h
     return out.astype({"source": "string", "target": "string"})
 
 
-def path_lengths(data: pd.DataFrame, by=None) -> pd.DataFrame:
+def path_lengths(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
     """Distribution of path lengths (touches per journey) with conversion rate per length.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
 
     Returns
     -------
@@ -231,6 +298,8 @@ def path_lengths(data: pd.DataFrame, by=None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import path_lengths
     >>> t = pd.DataFrame({"path": ["a > b", "a", "c"], "conversions": [1.0, 0, 1], "nulls": [0.0, 1, 1]})
     >>> path_lengths(t)[["n_steps", "n_journeys"]].to_dict("list")
     {'n_steps': [1, 2], 'n_journeys': [3.0, 1.0]}
@@ -245,12 +314,21 @@ def path_lengths(data: pd.DataFrame, by=None) -> pd.DataFrame:
     return out[by + ["n_steps", "n_journeys", "share", "conversions", "conversion_rate"]]
 
 
-def loops(data: pd.DataFrame, node: str = "phase", by=None) -> pd.DataFrame:
+def loops(data: pd.DataFrame, *, node: str = "phase", by=None) -> pd.DataFrame:
     """Repeats, loops and returns to earlier phases, as a metric table.
 
     *repeat*: the same node twice in a row; *loop*: a node revisited after another one
     (``a > b > a``); *return*: a step into an earlier phase than the previous touch (needs an
     ordered node such as ``phase``; unmapped touches are skipped for it).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    node : str
+        Level of the path: ``channel``, ``touchpoint`` or ``phase`` (after :func:`cjkit.paths.assign_channels`).
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
 
     Returns
     -------
@@ -260,6 +338,8 @@ def loops(data: pd.DataFrame, node: str = "phase", by=None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import loops
     >>> t = pd.DataFrame({"path": ["a > b > a", "a > a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
     >>> loops(t, node="channel").set_index("metric")["value"][["share_repeat", "share_loop"]].tolist()
     [0.5, 0.5]
@@ -295,12 +375,25 @@ def loops(data: pd.DataFrame, node: str = "phase", by=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=by + ["metric", "value", "n"]).astype({"metric": "string"})
 
 
-def flows(data: pd.DataFrame, node: str = "phase", max_steps: int = 5, collapse_repeats: bool = True,
+def flows(data: pd.DataFrame, *, node: str = "phase", max_steps: int = 5, collapse_repeats: bool = True,
           by=None) -> pd.DataFrame:
     """Flows between consecutive step positions for a Sankey diagram.
 
     Journeys are cut after *max_steps* (later touches are summarised as ``(more)``); the last
     column of flows goes to the outcome ``(conversion)`` / ``(null)``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    node : str
+        Level of the path: ``channel``, ``touchpoint`` or ``phase`` (after :func:`cjkit.paths.assign_channels`).
+    max_steps : int
+        Step positions shown; later touches become ``(more)``.
+    collapse_repeats : bool
+        Merge consecutive touches of the same node into one.
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
 
     Returns
     -------
@@ -309,6 +402,8 @@ def flows(data: pd.DataFrame, node: str = "phase", max_steps: int = 5, collapse_
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import flows
     >>> t = pd.DataFrame({"path": ["a > b"], "conversions": [2.0], "nulls": [1.0]})
     >>> flows(t, node="channel")[["step", "source", "target", "n"]].values.tolist()
     [[1, 'a', 'b', 3.0], [2, 'b', '(conversion)', 2.0], [2, 'b', '(null)', 1.0]]
@@ -330,8 +425,15 @@ def flows(data: pd.DataFrame, node: str = "phase", max_steps: int = 5, collapse_
     return out.reset_index(drop=True)
 
 
-def summary(data: pd.DataFrame, by=None) -> pd.DataFrame:
+def path_summary(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
     """Key figures of a set of journeys as a metric table.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
+    by : list of str, optional
+        Segment columns; the result is computed per segment.
 
     Returns
     -------
@@ -341,8 +443,10 @@ def summary(data: pd.DataFrame, by=None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import path_summary
     >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 0.0], "nulls": [1.0, 2.0]})
-    >>> float(summary(t).set_index("metric")["value"]["conversion_rate"])
+    >>> float(path_summary(t).set_index("metric")["value"]["conversion_rate"])
     0.25
     """
     by = list(by or [])

@@ -1,24 +1,31 @@
-"""Charts for journey paths: Sankey/flow diagram, funnel chart, transition heat map.
+"""Charts for journey paths: flow (Sankey) diagram, funnel chart, transition heat map, attribution bars.
 
-Axes-level functions in the seaborn manner: tidy input from :mod:`cjkit.paths.journeys`, ``ax=`` in,
-the Axes out, labels from the catalogs in the chosen language (``lang="de"|"en"``).
+Axes-level functions in the seaborn manner: tidy input from :mod:`cjkit.paths.journeys` and
+:mod:`cjkit.paths.attribution`, ``ax=`` in, the Axes out. Colours, text colour, number format and
+labels come from :mod:`cjkit.plot.theme` (the one theme of every cjkit chart), node names from the
+catalogs (:func:`cjkit.paths.channels.node_labels`) in the chosen language (``lang="de"|"en"``).
 """
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
+from cjkit.errors import DataError
 from cjkit.paths.channels import node_labels
-from cjkit.errors import DataError, ParameterError
+from cjkit.plot import theme
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F7F7F",
-           "#8C564B", "#17BECF", "#BCBD22", "#9467BD"]
-FIXED = {"(conversion)": "#009E73", "(null)": "#B8B8B8", "(unmapped)": "#DDDDDD", "(more)": "#CCCCCC"}
-_TEXT = {"de": {"journeys": "Journeys", "step": "Schritt", "from": "von", "to": "nach", "share": "Anteil"},
-         "en": {"journeys": "Journeys", "step": "Step", "from": "from", "to": "to", "share": "share"}}
+# Outcome and filler nodes keep one colour in every chart, so "converted" always looks the same.
+FIXED = {"(conversion)": theme.PALETTE[2], "(null)": theme.NPS_COLORS["passive"],
+         "(unmapped)": theme.SUPPRESSED, "(more)": theme.SUPPRESSED}
+# Path words the shared label catalog (theme.label) does not know yet; once it does, its text wins.
+_WORDS = {"step": ("Schritt", "Step"), "from": ("von", "from"), "to": ("nach", "to"),
+          "order": ("Ordnung", "order"),
+          "first_touch": ("Erster Kontakt", "First touch"), "last_touch": ("Letzter Kontakt", "Last touch"),
+          "linear": ("Linear", "Linear"), "time_decay": ("Zeitverfall", "Time decay"),
+          "position_based": ("Positionsbasiert", "Position-based")}
 
 
 def _check(frame: pd.DataFrame, cols, name: str) -> None:
@@ -27,16 +34,11 @@ def _check(frame: pd.DataFrame, cols, name: str) -> None:
         raise DataError(f"{name} needs column(s) {', '.join(missing)}; got {', '.join(map(str, frame.columns))}")
 
 
-def _lang(lang: str) -> dict:
-    if lang not in _TEXT:
-        raise ParameterError("lang", lang, allowed=list(_TEXT))
-    return _TEXT[lang]
-
-
-def _fmt(x: float, lang: str, percent: bool = False) -> str:
-    """Thousands separators and decimal comma as readers of each language expect."""
-    text = f"{x * 100:,.1f} %" if percent else f"{x:,.0f}"
-    return text.replace(",", "\u2009" if lang == "de" else ",").replace(".", "," if lang == "de" else ".")
+def _word(key: str, lang: str) -> str:
+    text = theme.label(key, lang)  # also checks lang
+    if text != key or key not in _WORDS:
+        return text
+    return _WORDS[key][0 if lang == "de" else 1]
 
 
 def _colors(names) -> dict:
@@ -45,26 +47,51 @@ def _colors(names) -> dict:
         if n in FIXED:
             out[n] = FIXED[n]
         elif n not in out:
-            out[n] = PALETTE[i % len(PALETTE)]
+            out[n] = theme.PALETTE[i % len(theme.PALETTE)]
             i += 1
     return out
 
 
-def plot_flow(data: pd.DataFrame, *, ax=None, lang: str = "de", model="accra", labels: dict | None = None,
-              gap: float = 0.02, min_label_share: float = 0.03):
+def flow_plot(data: pd.DataFrame, *, lang: str = "de", model="accra", labels: dict | None = None,
+              gap: float = 0.02, min_label_share: float = 0.03, ax=None):
     """Sankey/flow diagram of journeys between step positions (from :func:`cjkit.paths.journeys.flows`).
 
     Each column is a step; node height is proportional to weighted journeys; ribbons show
     how journeys move on to the next node or end in ``(conversion)`` / ``(null)``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        step, source, target, n (:func:`cjkit.paths.flows`).
+    lang : {"de", "en"}
+        Label language.
+    model : str or dict, optional
+        Journey model naming phase nodes.
+    labels : dict, optional
+        Own node labels (node -> text), overriding the catalogs.
+    gap : float
+        Vertical gap between nodes (share of the height).
+    min_label_share : float
+        Nodes smaller than this share of the height get no label.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib Axes
+
     Examples
     --------
-    >>> from cjkit import paths
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import flows
+    >>> from cjkit.plot.paths import flow_plot
     >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [1.0, 1.0]})
-    >>> ax = plot_flow(paths.flows(t, node="channel"), lang="en")
+    >>> ax = flow_plot(flows(t, node="channel"), lang="en")
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['Step 1', 'Step 2', 'Step 3']
     """
-    _check(data, ["step", "source", "target", "n"], "plot_flow")
-    t = _lang(lang)
+    _check(data, ["step", "source", "target", "n"], "flow_plot")
+    step_word = _word("step", lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 6))
     if data.empty:
@@ -109,29 +136,53 @@ def plot_flow(data: pd.DataFrame, *, ax=None, lang: str = "de", model="accra", l
     for (c, n), (b, top, _) in pos.items():
         ax.add_patch(Rectangle((c - width / 2, b), width, top - b, facecolor=col[n], edgecolor="white", lw=0.5))
         if (top - b) >= min_label_share:
-            ax.text(c + width / 2 + 0.03, (b + top) / 2, labels.get(n, n), va="center", ha="left", fontsize=8)
+            ax.text(c + width / 2 + 0.03, (b + top) / 2, labels.get(n, n), va="center", ha="left", fontsize=8,
+                    color=theme.INK)
     steps = sorted(size.index.get_level_values(0).unique())
     ax.set_xlim(min(steps) - 0.3, max(steps) + 0.9)
     ax.set_ylim(min(v[0] for v in pos.values()) - 0.02, 1.02)
-    ax.set_xticks(steps, [f"{t['step']} {s}" for s in steps])
+    ax.set_xticks(steps, [f"{step_word} {s}" for s in steps])
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     return ax
 
 
-def plot_funnel(data: pd.DataFrame, *, ax=None, lang: str = "de", model="accra", labels: dict | None = None,
-                color: str = "#0072B2"):
+def funnel_plot(data: pd.DataFrame, *, lang: str = "de", model="accra", labels: dict | None = None,
+                color: str = theme.PALETTE[0], ax=None):
     """Funnel chart of :func:`cjkit.paths.journeys.funnel`: centred bars per stage with journeys and share.
+
+    Parameters
+    ----------
+    data : DataFrame
+        stage, n_journeys, share_of_start (:func:`cjkit.paths.funnel`).
+    lang : {"de", "en"}
+        Label language (also of the numbers: ``1.234 (56,7 %)`` in German).
+    model : str or dict, optional
+        Journey model naming the phases.
+    labels : dict, optional
+        Own stage labels, overriding the catalogs.
+    color : str
+        Bar colour (the conversion bar keeps the conversion colour).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib Axes
 
     Examples
     --------
-    >>> from cjkit import paths
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import funnel
+    >>> from cjkit.plot.paths import funnel_plot
     >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
-    >>> ax = plot_funnel(paths.funnel(t, stage="step"), lang="en")
+    >>> ax = funnel_plot(funnel(t, stage="step"), lang="en")
+    >>> [txt.get_text() for txt in ax.texts]
+    ['2 (100.0%)', '2 (100.0%)', '1 (50.0%)', '1 (50.0%)']
     """
-    _check(data, ["stage", "n_journeys", "share_of_start"], "plot_funnel")
-    _lang(lang)
+    _check(data, ["stage", "n_journeys", "share_of_start"], "funnel_plot")
+    step_word = _word("step", lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.6 * len(data) + 1))
     labels = {**node_labels(data["stage"], lang=lang, model=model), **(labels or {})}
@@ -141,10 +192,10 @@ def plot_funnel(data: pd.DataFrame, *, ax=None, lang: str = "de", model="accra",
     colors = [FIXED["(conversion)"] if s == "(conversion)" else color for s in data["stage"]]
     ax.barh(y, widths, left=(1 - widths) / 2, color=colors, height=0.75)
     for yi, w, nn, sh in zip(y, widths, n, data["share_of_start"]):
-        ax.text(0.5, yi, f"{_fmt(nn, lang)} ({_fmt(sh, lang, percent=True)})",
-                ha="center", va="center", fontsize=9, color="white" if w > 0.35 else "black")
-    t = _TEXT[lang]
-    ax.set_yticks(y, [f"{t['step']} {s}" if str(s).isdigit() else labels.get(s, s) for s in data["stage"]])
+        ax.text(0.5, yi, f"{theme.fmt_number(nn, lang, decimals=0)} "
+                f"({theme.fmt_number(sh, lang, percent=True, decimals=1)})",
+                ha="center", va="center", fontsize=9, color="white" if w > 0.35 else theme.INK)
+    ax.set_yticks(y, [f"{step_word} {s}" if str(s).isdigit() else labels.get(s, s) for s in data["stage"]])
     ax.set_xticks([])
     ax.set_xlim(0, 1)
     for side in ("top", "right", "bottom"):
@@ -152,19 +203,45 @@ def plot_funnel(data: pd.DataFrame, *, ax=None, lang: str = "de", model="accra",
     return ax
 
 
-def plot_transition_heatmap(data: pd.DataFrame, *, ax=None, value: str = "probability", lang: str = "de",
-                            model="accra", labels: dict | None = None, annotate: bool = True, cmap: str = "Blues"):
-    """Heat map of a transition table (:func:`cjkit.paths.journeys.transition_matrix` or
-    :func:`cjkit.paths.attribution.transition_probabilities`): rows *from*, columns *to*.
+def transition_plot(data: pd.DataFrame, *, value: str = "probability", lang: str = "de", model="accra",
+                    labels: dict | None = None, annotate: bool = True, cmap: str = "Blues", ax=None):
+    """Heat map of a transition table (:func:`cjkit.paths.journeys.transitions` or
+    :func:`cjkit.paths.attribution.markov_transitions`): rows *from*, columns *to*.
+
+    Parameters
+    ----------
+    data : DataFrame
+        source, target and the *value* column.
+    value : str
+        Column shown: ``probability`` (share of the row's transitions) or ``n``.
+    lang : {"de", "en"}
+        Label language (also of the numbers).
+    model : str or dict, optional
+        Journey model naming phase nodes.
+    labels : dict, optional
+        Own node labels, overriding the catalogs.
+    annotate : bool
+        Write the values into the cells (up to 400 cells).
+    cmap : str
+        Matplotlib colormap.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib Axes
 
     Examples
     --------
-    >>> from cjkit import paths
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import transitions
+    >>> from cjkit.plot.paths import transition_plot
     >>> t = pd.DataFrame({"path": ["a > b", "b > a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
-    >>> ax = plot_transition_heatmap(paths.transition_matrix(t), lang="en")
+    >>> ax = transition_plot(transitions(t), lang="de")
+    >>> ax.get_xlabel(), [txt.get_text() for txt in ax.texts][:3]
+    ('nach', ['0,50', '0,50', '0,50'])
     """
-    _check(data, ["source", "target", value], "plot_transition_heatmap")
-    t = _lang(lang)
+    _check(data, ["source", "target", value], "transition_plot")
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 7))
     m = data.pivot_table(index="source", columns="target", values=value, aggfunc="sum", fill_value=0.0)
@@ -177,52 +254,73 @@ def plot_transition_heatmap(data: pd.DataFrame, *, ax=None, value: str = "probab
     im = ax.imshow(m.to_numpy(dtype=float), cmap=cmap, aspect="auto")
     ax.set_xticks(range(len(cols)), [labels.get(c, c) for c in cols], rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), [labels.get(r, r) for r in rows])
-    ax.set_xlabel(t["to"])
-    ax.set_ylabel(t["from"])
+    ax.set_xlabel(_word("to", lang))
+    ax.set_ylabel(_word("from", lang))
     if annotate and m.size <= 400:
         vmax = m.to_numpy().max() or 1
         for i in range(len(rows)):
             for j in range(len(cols)):
                 v = m.iat[i, j]
                 if v:
-                    txt = f"{v:.2f}" if value == "probability" else f"{v:,.0f}"
+                    txt = theme.fmt_number(v, lang, decimals=2 if value == "probability" else 0)
                     ax.text(j, i, txt, ha="center", va="center", fontsize=7,
-                            color="white" if v > 0.6 * vmax else "black")
-    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=t["share"] if value == "probability" else value)
+                            color="white" if v > 0.6 * vmax else theme.INK)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04,
+                       label=theme.label("share", lang) if value == "probability" else value)
     return ax
 
 
-_MODEL_LABELS = {"first_touch": ("Erster Kontakt", "First touch"), "last_touch": ("Letzter Kontakt", "Last touch"),
-                 "linear": ("Linear", "Linear"), "time_decay": ("Zeitverfall", "Time decay"),
-                 "position_based": ("Positionsbasiert", "Position-based")}
+def attribution_plot(data: pd.DataFrame, *, value: str = "conversions", lang: str = "de", model="accra",
+                     labels: dict | None = None, top: int = 12, ax=None):
+    """Grouped bars comparing attribution approaches per channel
+    (:func:`cjkit.paths.attribution.attribution_table`).
 
+    Parameters
+    ----------
+    data : DataFrame
+        approach, channel and the *value* column.
+    value : str
+        ``conversions``, ``value`` or ``share``.
+    lang : {"de", "en"}
+        Label language.
+    model : str or dict, optional
+        Journey model naming phase nodes.
+    labels : dict, optional
+        Own channel labels, overriding the catalogs.
+    top : int
+        Channels shown (largest first).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure otherwise.
 
-def plot_attribution(data: pd.DataFrame, *, ax=None, value: str = "conversions", lang: str = "de", model="accra",
-                     labels: dict | None = None, top: int = 12):
-    """Grouped bars comparing attribution models per channel (:func:`cjkit.paths.attribution.attribution_table`).
+    Returns
+    -------
+    matplotlib Axes
 
     Examples
     --------
-    >>> from cjkit import attribution
+    >>> import pandas as pd
+    >>> from cjkit.paths.attribution import attribution_table
+    >>> from cjkit.plot.paths import attribution_plot
     >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 1.0]})
-    >>> ax = plot_attribution(attribution.attribution_table(t), lang="en")
+    >>> ax = attribution_plot(attribution_table(t, rules=["first_touch", "linear"]), lang="en")
+    >>> [txt.get_text() for txt in ax.get_legend().get_texts()]
+    ['First touch', 'Linear', 'Markov (order 1)']
     """
-    _check(data, ["model", "channel", value], "plot_attribution")
-    _lang(lang)
+    _check(data, ["approach", "channel", value], "attribution_plot")
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5))
-    wide = data.pivot_table(index="channel", columns="model", values=value, aggfunc="sum", sort=False)
+    wide = data.pivot_table(index="channel", columns="approach", values=value, aggfunc="sum", sort=False)
     wide = wide.loc[wide.abs().max(axis=1).sort_values(ascending=False).index[:top]]
-    models = list(pd.unique(data["model"]))
+    approaches = list(pd.unique(data["approach"]))
     labels = {**node_labels(wide.index, lang=lang, model=model), **(labels or {})}
-    width = 0.8 / max(len(models), 1)
+    width = 0.8 / max(len(approaches), 1)
     x = np.arange(len(wide))
-    for i, m in enumerate(models):
-        name = _MODEL_LABELS.get(m, (None, None))[0 if lang == "de" else 1] or m.replace("_", " ").capitalize()
+    for i, m in enumerate(approaches):
+        name = _word(m, lang) if m in _WORDS else m.replace("_", " ").capitalize()
         if m.startswith("markov_order_"):
-            name = f"Markov ({'Ordnung' if lang == 'de' else 'order'} {m.rsplit('_', 1)[1]})"
-        ax.bar(x + (i - (len(models) - 1) / 2) * width, wide[m].to_numpy(), width, label=name,
-               color=PALETTE[i % len(PALETTE)])
+            name = f"Markov ({_word('order', lang)} {m.rsplit('_', 1)[1]})"
+        ax.bar(x + (i - (len(approaches) - 1) / 2) * width, wide[m].to_numpy(), width, label=name,
+               color=theme.PALETTE[i % len(theme.PALETTE)])
     ax.set_xticks(x, [labels.get(c, c) for c in wide.index], rotation=45, ha="right")
     ax.legend(frameon=False, fontsize=8, ncols=2)
     for side in ("top", "right"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv as _csv
+import gzip
 import io
 import re
 import unicodedata
@@ -39,7 +40,10 @@ def big_fields():
 
 
 def open_binary(path: Path):
-    """Open *path* for binary reading; a ``.zip`` holding exactly one data file is opened inside."""
+    """Open *path* for binary reading; a ``.zip`` holding exactly one data file is opened inside,
+    a ``.gz`` is decompressed on the fly (path tables are often shipped as ``.csv.gz``)."""
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")
     if path.suffix.lower() == ".zip":
         try:
             zf = zipfile.ZipFile(path)
@@ -58,6 +62,8 @@ def inner_name(path: Path) -> str:
     if path.suffix.lower() == ".zip":
         with open_binary(path) as member:  # validates the archive, names the problem
             return member.name
+    if path.suffix.lower() == ".gz":
+        return path.stem
     return path.name
 
 
