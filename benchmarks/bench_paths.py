@@ -4,11 +4,11 @@ Generates a synthetic event log (customer_id, timestamp, channel, conversion, va
 files in a temporary folder, then measures in separate child processes (so that each peak RSS is
 its own):
 
-* ``duckdb``  — cjkit.paths.bigpaths over all events with a DuckDB memory limit (default 1 GB): ledger, path table,
-  transition matrix, path lengths, phase funnel;
+* ``duckdb``  — the ``cj.paths.scan_*`` functions (DuckDB, out of core) over all events with a DuckDB memory
+  limit (default 1 GB): ledger, path table, transitions, path lengths, phase funnel;
 * ``duckdb1m`` — the same on the first 1M events;
-* ``pandas1m`` — the in-memory baseline on those 1M events: cjkit.io.events.read_events ->
-  events_to_steps -> steps_to_paths, paths.transition_matrix, path_lengths, funnel.
+* ``pandas1m`` — the in-memory baseline on those 1M events: cj.paths.read_events ->
+  events_to_steps -> steps_to_paths, transitions, path_lengths, funnel.
 
 Prints time, peak RSS and throughput ratios measured in the same run.
 
@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+import cjkit as cj  # cj.paths resolves names on first use: each step imports only what it measures
 
 CHANNELS = np.array(["organic_google", "paid_google_cpc", "email", "blog", "direct", "paid_social",
                      "paid_google_display", "organic_facebook", "review_sites", "other"])
@@ -60,29 +62,25 @@ def _peak_mb() -> float:
 
 def run_step(step: str, folder: Path, memory_limit: str = "1GB") -> dict:
     """One measured step in this (child) process; returns timings and peak RSS."""
-    from cjkit.paths import bigpaths
-    from cjkit.paths import channels
-    from cjkit.io import events
-    from cjkit.paths import journeys as paths
-
-    mapping = channels.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
+    paths = cj.paths
+    mapping = paths.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
     order = ["awareness", "consideration"]
     t0 = time.perf_counter()
     out = {"step": step}
     if step.startswith("duckdb"):
         src = str(folder / "*.parquet") if step == "duckdb" else str(folder / "events-000.parquet")
-        con = bigpaths.connect(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "duckdb_tmp"))
+        con = paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "duckdb_tmp"))
         timings = {}
-        for name, fn in [("ledger", lambda: bigpaths.ledger(src, con=con)),
-                         ("path_table", lambda: bigpaths.path_table(src, con=con)),
-                         ("transition_matrix", lambda: bigpaths.transition_matrix(src, con=con)),
-                         ("path_lengths", lambda: bigpaths.path_lengths(src, con=con)),
-                         ("funnel", lambda: bigpaths.funnel_counts(src, mapping, order, con=con))]:
+        for name, fn in [("ledger", lambda: paths.scan_ledger(src, con=con)),
+                         ("path_table", lambda: paths.scan_path_table(src, con=con)),
+                         ("transitions", lambda: paths.scan_transitions(src, con=con)),
+                         ("path_lengths", lambda: paths.scan_path_lengths(src, con=con)),
+                         ("funnel", lambda: paths.scan_funnel(src, mapping=mapping, order=order, con=con))]:
             t = time.perf_counter()
             res = fn()
             timings[name] = round(time.perf_counter() - t, 2)
             if name == "ledger":
-                out["n_events"] = int(res["n"].sum())
+                out["n_events"] = res.n_input
             if name == "path_table":
                 out["n_journeys"] = float(res["n_journeys"].sum())
                 out["n_paths"] = len(res)
@@ -91,13 +89,13 @@ def run_step(step: str, folder: Path, memory_limit: str = "1GB") -> dict:
     else:
         timings = {}
         t = time.perf_counter()
-        loaded = events.read_events(folder / "events-000.parquet", drop_duplicates=False)
-        steps = events.events_to_steps(loaded.data)
+        loaded = paths.read_events(folder / "events-000.parquet", drop_duplicates=False)
+        steps = paths.events_to_steps(loaded.data)
         timings["read+steps"] = round(time.perf_counter() - t, 2)
-        for name, fn in [("path_table", lambda: events.steps_to_paths(steps)),
-                         ("transition_matrix", lambda: paths.transition_matrix(steps)),
+        for name, fn in [("path_table", lambda: paths.steps_to_paths(steps)),
+                         ("transitions", lambda: paths.transitions(steps)),
                          ("path_lengths", lambda: paths.path_lengths(steps)),
-                         ("funnel", lambda: paths.funnel(channels.assign(steps, model="accra")))]:
+                         ("funnel", lambda: paths.funnel(paths.assign_channels(steps, model="accra")))]:
             t = time.perf_counter()
             res = fn()
             timings[name] = round(time.perf_counter() - t, 2)

@@ -110,3 +110,56 @@ def test_resolve_input_prefers_notebook_folder(root, tmp_path, monkeypatch):
     (tmp_path / "local.csv").write_text("x\n", encoding="utf-8")
     assert events.resolve_input("local.csv") == (tmp_path / "local.csv").resolve()
     assert events.resolve_input("/tmp") == Path("/tmp")
+
+
+def test_event_log_through_shared_readers_accounts_every_row(tmp_path):
+    """A German export (semicolon, Windows-1252, decimal comma) with a ragged row, bad timestamps
+    and blank channels: input rows = kept + excluded-with-reason, each naming file, row and column."""
+    f = tmp_path / "ereignisse.csv"
+    lines = ["kunde;zeitpunkt;kanal;konversion;umsatz",
+             "k1;2024-01-01 10:00;E-Mail-Öffnung;0;0,00",      # 1 ok (umlaut in cp1252)
+             "k1;irgendwann;Suche;0;0,00",                      # 2 bad timestamp
+             "k2;2024-01-02 09:00;;0;0,00",                     # 3 blank channel
+             "k2;2024-01-02 09:30;   ;0;0,00",                  # 4 channel of blanks only
+             "k2;2024-01-02 10:00;Shop;1;1.234,50;zu viel",     # 5 ragged: one field too many
+             "k3;;Suche;0;0,00",                                # 6 missing timestamp
+             "k2;2024-01-03 10:00;Shop;1;99,50"]                # 7 ok
+    f.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    res = events.read_events(f)
+    # independent: what each line above says
+    expected = {2: "bad_timestamp", 3: "missing_channel", 4: "missing_channel", 5: "ragged_row",
+                6: "missing_timestamp"}
+    assert dict(zip(res.ledger["row"].astype(int), res.ledger["check"])) == expected
+    assert res.n_input == 7 and len(res.data) == 2
+    acc = res.summary.iloc[0]
+    assert (acc["n_input"], acc["n_kept"], acc["n_excluded"]) == (7, 2, 5)
+    assert (res.ledger["file"] == str(f)).all() and res.ledger["reason"].notna().all()
+    assert res.ledger.set_index("row").loc[2, "column"] == "zeitpunkt"
+    assert res.data["channel"].tolist() == ["E-Mail-Öffnung", "Shop"]
+    assert res.data["value"].tolist() == [0.0, 99.5]  # decimal comma read as a number
+
+
+def test_numeric_ids_with_gaps_stay_integers(tmp_path):
+    f = tmp_path / "ev.csv"
+    f.write_text("customer_id,timestamp,channel\n17,2024-01-01,email\n,2024-01-02,email\n17,2024-01-03,shop\n",
+                 encoding="utf-8")
+    res = events.read_events(f)
+    assert res.data["customer_id"].tolist() == ["17", "17"]
+    assert res.ledger["check"].tolist() == ["missing_customer_id"]
+
+
+def test_path_table_from_excel_and_parquet_match_csv(shared_data, tmp_path):
+    raw = pd.read_csv(shared_data / AP / "pychattr" / "demo_data_small.csv")
+    raw.to_excel(tmp_path / "paths.xlsx", index=False)
+    raw.to_parquet(tmp_path / "paths.parquet")
+    ref = events.read_path_table(shared_data / AP / "pychattr" / "demo_data_small.csv").data
+    for name in ("paths.xlsx", "paths.parquet"):
+        got = events.read_path_table(tmp_path / name).data
+        pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+
+
+def test_not_a_table_gets_a_clear_error(tmp_path):
+    f = tmp_path / "README.md"
+    f.write_text("# notes\n", encoding="utf-8")
+    with pytest.raises(DataError, match="README.md"):
+        events.read_events(f)
