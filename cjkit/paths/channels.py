@@ -265,10 +265,8 @@ def node_labels(values, *, lang: str = "de", model: str | dict | None = "accra",
         raise ParameterError("lang", lang, allowed=["de", "en"])
     out = {}
     phase = _models.phase_labels(model, lang) if model is not None else {}
-    loader = getattr(_touchpoints, "load", None)
-    if loader is not None and catalog == "default":
-        cat = loader()
-        tp = dict(zip(cat["id"], cat[f"label_{lang}"]))
+    if catalog == "default":
+        tp = _touchpoints.labels(lang)  # the catalog's label function, as the survey charts use it
     else:
         raw = read_yaml(DATA / "touchpoints" / f"{catalog}.yaml")
         tp = {t["id"]: t[f"label_{lang}"] for t in raw["touchpoints"]}
