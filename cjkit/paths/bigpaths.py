@@ -91,8 +91,8 @@ def _scan(source, *, row_numbers: bool = False) -> str:
     """DuckDB table function reading *source*, in the format the shared readers detect.
 
     CSV options (delimiter, decimal comma, encoding) come from the first file's sample, as
-    :func:`cjkit.io.readers.csv.read_table` decides them. With *row_numbers* a column ``_row``
-    holds the 1-based data row (one file at a time; see :func:`scan_ledger`).
+    :func:`cjkit.io.readers.csv.read_table` decides them. With *row_numbers* Parquet files get
+    DuckDB's ``file_row_number`` column (0-based); CSV rows are numbered by :func:`scan_ledger`.
     """
     files = _files(source)
     fmt = readers.detect(files[0])  # DataError for files that are no data table (docs, Word, ...)
@@ -102,6 +102,9 @@ def _scan(source, *, row_numbers: bool = False) -> str:
     if fmt in ("excel", "spss"):
         raise DataError(f"out-of-core scans read CSV or Parquet, not {fmt}; read this file with "
                         "cjkit.paths.read_events, or export it as CSV/Parquet", file=files[0])
+    if Path(files[0]).suffix.lower() == ".zip":  # DuckDB reads .gz itself, but not zip archives
+        raise DataError("out-of-core scans read plain or gzipped CSV, not zip archives; unzip the file "
+                        "or read it with cjkit.paths.read_events", file=files[0])
     sample = _text.read_sample(Path(files[0]))
     encoding = _text.detect_encoding(sample, complete=len(sample) < _text.SAMPLE_BYTES, file=files[0])
     text = _text.decode_sample(sample, encoding)
