@@ -30,10 +30,12 @@ def _write(tmp_path, s):
 
 def test_load_spec_fills_defaults(tmp_path):
     s = specmod.load_spec(_write(tmp_path, _spec()))
-    q = {x["id"]: x for x in s["questions"]}
-    assert q["nps"]["scale"] == {"min": 0, "max": 10} and q["nps"]["role"] == "nps"
-    assert q["q1"]["column"] == "q1" and q["q1"]["role"] == "driver"
-    assert q["txt"]["role"] == "comment"
+    q = {x.id: x for x in s.questions}
+    assert (q["nps"].scale.min, q["nps"].scale.max) == (0, 10) and q["nps"].role == "nps"
+    assert q["q1"].column == "q1" and q["q1"].role == "driver"
+    assert q["txt"].role == "comment"
+    assert sorted(q["kanal"].source_columns) == ["k_tel", "k_web"]
+    assert s.path.name == "spec.yaml" and s.journey_model == "accra"
 
 
 @pytest.mark.parametrize("change, key, text", [

@@ -26,6 +26,7 @@ from cjkit.quality import ledger as ledger_mod
 from cjkit.io import readers
 from cjkit.errors import DataError
 from cjkit.io.readers import spss
+from cjkit.catalog.types import SurveySpec
 from cjkit.io.spec import check_columns, load_spec, to_long
 from cjkit.quality.validate import check as run_checks
 
@@ -46,7 +47,7 @@ class Loaded:
         Every exclusion, value change and flag (:data:`cjkit.quality.ledger.COLUMNS`).
     meta : dict
         Reader metadata (format, encoding, header rows, question texts, value labels, ...).
-    spec : dict or None
+    spec : SurveySpec or None
         The applied, validated spec.
     """
 
@@ -54,7 +55,7 @@ class Loaded:
     long: pd.DataFrame | None
     ledger: pd.DataFrame
     meta: dict
-    spec: dict | None = None
+    spec: SurveySpec | None = None
     n_input: int = field(default=0)
 
     @property
@@ -62,12 +63,6 @@ class Loaded:
         """Row accounting (n_input, n_kept, n_excluded, n_values_changed, n_flagged); raises if
         any row is unaccounted for."""
         return ledger_mod.summary(self.ledger, self.n_input, n_kept=len(self.wide))
-
-
-def _resolve_spec(spec):
-    if spec is None or (isinstance(spec, dict) and "_catalog" in spec):
-        return spec
-    return load_spec(spec)
 
 
 def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
@@ -95,8 +90,8 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     ----------
     path : str or Path, optional
         The export. Default: the spec's ``data`` entry (relative to the spec file).
-    spec : str, Path or dict, optional
-        Survey spec (YAML path, raw dict, or the result of :func:`cjkit.io.spec.load_spec`).
+    spec : str, Path, dict or SurveySpec, optional
+        Survey spec (YAML path, its parsed content, or the result of :func:`cjkit.io.spec.load_spec`).
     format : str
         Reader name (see :func:`cjkit.io.readers.formats`) or ``"auto"`` (spec ``format`` or detected).
     validate : bool
@@ -116,17 +111,17 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     >>> data = load(spec="surveys/airline/spec.yaml")                  # doctest: +SKIP
     >>> data.long.groupby("phase", observed=True)["value"].mean()                         # doctest: +SKIP
     """
-    spec = _resolve_spec(spec)
+    spec = load_spec(spec) if spec is not None else None
     if path is None:
-        if not spec or not spec.get("data"):
+        if spec is None or spec.data_path is None:
             raise DataError("no data file given and the spec has no 'data' entry")
-        path = Path(spec["_dir"]) / spec["data"]
+        path = spec.data_path
     path = Path(path)
-    if format == "auto" and spec and spec.get("format"):
-        format = spec["format"]
+    if format == "auto" and spec and spec.format:
+        format = spec.format
     res = readers.read(path, format=format, **reader_options)
     wide, meta = res.wide, res.meta
-    id_col = spec["respondent_id"] if spec else meta.get("id_column")
+    id_col = spec.respondent_id if spec else meta.get("id_column")
     if id_col == "respondent_id" and id_col not in wide:
         id_col = None  # the spec asks for the generated id: the data row number
     if spec:
