@@ -101,3 +101,36 @@ def test_demo_spec_loads_and_covers_all_accra_phases(root):
     qt = specmod.question_table(s)
     assert set(qt["phase"].dropna()) == {"awareness", "consideration", "conversion", "retention", "advocacy"}
     assert qt.loc[qt.role == "driver", "touchpoint"].nunique() >= 12
+
+
+def test_all_problems_of_a_file_reported_together(tmp_path):
+    s = _spec()
+    s["questions"][0]["phase"] = "kauf"        # semantic: not a phase of the model
+    s["questions"][1]["type"] = "slider"       # schema: not a question type
+    s["questions"][2]["id"] = "q1"             # semantic: duplicate id
+    del s["respondent_id"]                     # schema: required key
+    with pytest.raises(ConfigError) as err:
+        specmod.load_spec(_write(tmp_path, s))
+    keys = [p.key for p in err.value.problems]
+    assert set(keys) == {"<root>", "questions[0].phase", "questions[1].type", "questions[2].id"}
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith("4 problems in ") and len(lines) == 5
+    for key, needle in [("<root>", "'respondent_id' is a required property"), ("questions[0].phase", "kauf"),
+                        ("questions[1].type", "slider"), ("questions[2].id", "duplicate question id")]:
+        assert any(line.startswith(f"{tmp_path / 'spec.yaml'}: {key}: ") and needle in line for line in lines)
+
+
+def test_spec_accepted_as_path_dict_or_object(tmp_path):
+    path = _write(tmp_path, _spec())
+    from_path = specmod.load_spec(path)
+    assert specmod.load_spec(from_path) is from_path
+    assert specmod.load_spec(_spec()) == from_path   # content equal; where it came from does not count
+    assert specmod.to_long(_wide(), path).equals(specmod.to_long(_wide(), from_path))
+
+
+def test_write_spec_round_trip_keeps_every_setting(tmp_path):
+    from cjkit.io.infer import write_spec
+    spec = specmod.load_spec(_write(tmp_path, _spec(weight="w", wave="welle", quality={"min_completion": 0.8})))
+    back = specmod.load_spec(write_spec(spec, tmp_path / "out" / "spec.yaml"))
+    assert back == spec
+    assert back.question("q1").scale.labels == {1: "schlecht", 5: "gut"} and back.question("q2").reverse
