@@ -1,10 +1,11 @@
-"""Question types and the typed survey specification.
+"""Typed configuration: question types, questions and journey models.
 
-A survey spec is read once from validated YAML (or a dict) into a :class:`SurveySpec`
-of :class:`Question` objects; derived tables (:meth:`SurveySpec.question_table`, the
-touchpoint catalog) are methods and properties of the object rather than entries
-hidden in a dict. :data:`QUESTION_TYPES` and :data:`SCALE_TYPES` are the one table of
-question types that loading, validation and statistics share.
+Configuration is read once from validated YAML (or a dict) into small frozen objects:
+:class:`Question` (with its :class:`Scale`) for the questions of a survey spec
+(:class:`cjkit.io.spec.SurveySpec`) and :class:`JourneyModel` with its :class:`Phase`
+objects. :data:`QUESTION_TYPES` and :data:`SCALE_TYPES` are the one table of question
+types that loading, validation and statistics share. This module imports no other cjkit
+module, so every layer can build on it.
 
 Examples
 --------
@@ -19,14 +20,9 @@ False
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from cjkit.catalog import models, touchpoints
 
 #: every question type a spec may use (the schema's ``type`` enum must match)
 QUESTION_TYPES = ("likert", "rating", "nps", "csat", "ces", "single", "multi", "open")
@@ -210,142 +206,100 @@ class Question:
 
 
 @dataclass(frozen=True)
-class SurveySpec:
-    """A validated survey specification (see :func:`cjkit.io.spec.load_spec`).
-
-    Two specs are equal when their content is; where they were read from (``path``) and
-    the loaded touchpoint catalog do not take part in the comparison.
+class Phase:
+    """One phase of a journey model.
 
     Parameters
     ----------
-    survey : str
-        Survey id.
-    respondent_id : str
-        Respondent id column (``respondent_id``: the data row number).
-    questions : tuple of Question
-    journey_model : str
-        Id of the journey model the phases refer to.
-    weight, wave, date, duration : str or None
-        Columns of the design weight, survey wave, interview date and duration (seconds).
-    segments : tuple of str
-        Columns to break results down by.
-    quality : dict
-        Data-quality thresholds (see :data:`cjkit.quality.validate.DEFAULTS`).
-    title, language, data, format, touchpoint_catalog : str or None
-        As in the YAML; ``data`` and ``touchpoint_catalog`` are relative to the spec file.
-    path : Path or None
-        The spec file (None for a spec built from a dict).
-    base_dir : Path
-        Folder that relative paths in the spec refer to.
-    model_ref : str or None
-        The ``journey_model`` entry as written (an id or a YAML path), for writing back.
-    catalog : DataFrame
-        The touchpoint catalog the spec's touchpoints come from (computed on first use).
+    id : str
+    order : int
+        Position in the journey (1 = first).
+    label_de, label_en : str
+    canonical : tuple of str
+        The canonical stages the phase covers (the axis of all crosswalks).
+    description_de, description_en, question_de, question_en : str
+        Documentation and the customer's guiding question.
 
     Examples
     --------
-    >>> from cjkit.io.spec import load_spec
-    >>> s = load_spec({"survey": "t", "respondent_id": "id",
-    ...                "questions": [{"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5},
-    ...                               "phase": "conversion"}, {"id": "nps", "type": "nps"}]})
-    >>> s.question("nps").scale.max, s.journey_model, s.path is None
-    (10, 'accra', True)
-    >>> s.question_table()[["question", "type", "role", "phase", "scale_max"]]
-      question    type    role       phase  scale_max
-    0       q1  rating  driver  conversion          5
-    1      nps     nps     nps         NaN         10
+    >>> Phase("kauf", 2, "Kauf", "Purchase", ("purchase",)).label("en")
+    'Purchase'
     """
 
-    survey: str
-    respondent_id: str
-    questions: tuple[Question, ...]
-    journey_model: str = "accra"
-    weight: str | None = None
-    wave: str | None = None
-    date: str | None = None
-    duration: str | None = None
-    segments: tuple[str, ...] = ()
-    quality: dict = field(default_factory=dict)
-    title: str | None = None
-    language: str | None = None
-    data: str | None = None
-    format: str | None = None
-    touchpoint_catalog: str | None = None
-    path: Path | None = field(default=None, compare=False)
-    base_dir: Path = field(default_factory=Path.cwd, compare=False, repr=False)
-    model_ref: str | None = field(default=None, compare=False, repr=False)
+    id: str
+    order: int
+    label_de: str
+    label_en: str
+    canonical: tuple[str, ...]
+    description_de: str = ""
+    description_en: str = ""
+    question_de: str = ""
+    question_en: str = ""
 
-    _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "data", "format",
-                 "touchpoint_catalog")
+    def label(self, lang: str = "de") -> str:
+        """The label in *lang* (``"de"`` or ``"en"``)."""
+        return self.label_en if lang == "en" else self.label_de
 
-    @cached_property
-    def catalog(self) -> pd.DataFrame:
-        """The touchpoint catalog (default, extended by ``touchpoint_catalog``)."""
-        return touchpoints.load(self.base_dir / self.touchpoint_catalog if self.touchpoint_catalog else None)
+    @classmethod
+    def from_dict(cls, d: dict) -> Phase:
+        """Build a phase from its (schema-valid) YAML mapping."""
+        return cls(id=d["id"], order=d["order"], label_de=d["label_de"], label_en=d["label_en"],
+                   canonical=tuple(d["canonical"]),
+                   **{k: d.get(k, "") for k in ("description_de", "description_en", "question_de", "question_en")})
+
+
+@dataclass(frozen=True)
+class JourneyModel:
+    """A validated journey model (see :func:`cjkit.catalog.models.load_model`).
+
+    Parameters
+    ----------
+    id : str
+    name_de, name_en : str
+    phases : tuple of Phase
+        In journey order.
+    description_de, description_en : str
+    path : Path or None
+        The model file, if read from one (not compared).
+
+    Examples
+    --------
+    >>> from cjkit.catalog import models
+    >>> m = models.get("service")
+    >>> m.name("en"), m.phase_ids
+    ('Service model (pre-service, service, post-service)', ('pre_service', 'service', 'post_service'))
+    >>> m.phase("service").canonical
+    ('delivery', 'usage', 'service')
+    """
+
+    id: str
+    name_de: str
+    name_en: str
+    phases: tuple[Phase, ...]
+    description_de: str = ""
+    description_en: str = ""
+    path: Path | None = field(default=None, compare=False, repr=False)
+
+    def name(self, lang: str = "de") -> str:
+        """The model's name in *lang* (``"de"`` or ``"en"``)."""
+        return self.name_en if lang == "en" else self.name_de
 
     @property
-    def data_path(self) -> Path | None:
-        """The ``data`` file resolved against the spec's folder, or None."""
-        return self.base_dir / self.data if self.data else None
+    def phase_ids(self) -> tuple[str, ...]:
+        """Phase ids in journey order."""
+        return tuple(p.id for p in self.phases)
 
-    def question(self, question_id: str) -> Question:
-        """The question with id *question_id* (KeyError if there is none)."""
-        for q in self.questions:
-            if q.id == question_id:
-                return q
-        raise KeyError(question_id)
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with id *phase_id* (KeyError if there is none)."""
+        for p in self.phases:
+            if p.id == phase_id:
+                return p
+        raise KeyError(phase_id)
 
-    def questions_with(self, *, role: str | None = None, types=None) -> list[Question]:
-        """Questions with *role* and/or a type in *types*, in spec order.
-
-        Examples
-        --------
-        >>> from cjkit.io.spec import load_spec
-        >>> s = load_spec({"survey": "t", "respondent_id": "id", "questions": [
-        ...     {"id": "a", "type": "open"}, {"id": "b", "type": "ces", "scale": {"min": 1, "max": 7}}]})
-        >>> [q.id for q in s.questions_with(types=SCALE_TYPES)], [q.id for q in s.questions_with(role="comment")]
-        (['b'], ['a'])
-        """
-        return [q for q in self.questions
-                if (role is None or q.role == role) and (types is None or q.type in types)]
-
-    def required_columns(self) -> list[str]:
-        """Every source column the spec refers to, each once, in spec order."""
-        cols = [self.respondent_id] + [c for c in (self.weight, self.wave, self.date, self.duration) if c]
-        cols += list(self.segments)
-        for q in self.questions:
-            cols += q.source_columns
-        return list(dict.fromkeys(cols))
-
-    def question_table(self) -> pd.DataFrame:
-        """One row per question: question, column, type, role, phase (ordered by the journey
-        model), touchpoint, scale_min, scale_max, reverse, text."""
-        rows = [{"question": q.id, "column": q.column, "type": q.type, "role": q.role, "phase": q.phase,
-                 "touchpoint": q.touchpoint, "scale_min": q.scale.min if q.scale else np.nan,
-                 "scale_max": q.scale.max if q.scale else np.nan, "reverse": q.reverse,
-                 "text": q.text or ""} for q in self.questions]
-        out = pd.DataFrame(rows)
-        out["phase"] = out["phase"].astype(models.phase_categories(self.journey_model))
-        return out
-
-    def to_dict(self) -> dict:
-        """The YAML mapping (defaults left out); :func:`cjkit.io.spec.load_spec` reads it back
-        into an equal spec."""
-        out: dict[str, Any] = {"survey": self.survey}
-        for key in ("title", "language"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        out["journey_model"] = self.model_ref or self.journey_model
-        for key in ("touchpoint_catalog", "data", "format"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        out["respondent_id"] = self.respondent_id
-        for key in ("weight", "wave", "date", "duration"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        if self.segments:
-            out["segments"] = list(self.segments)
-        if self.quality:
-            out["quality"] = dict(self.quality)
-        out["questions"] = [q.to_dict() for q in self.questions]
-        return out
+    @classmethod
+    def from_dict(cls, d: dict, path=None) -> JourneyModel:
+        """Build a model from its (validated) YAML mapping; phases are sorted by ``order``."""
+        return cls(id=d["id"], name_de=d["name_de"], name_en=d["name_en"],
+                   phases=tuple(sorted((Phase.from_dict(p) for p in d["phases"]), key=lambda p: p.order)),
+                   description_de=d.get("description_de", ""), description_en=d.get("description_en", ""),
+                   path=Path(path) if path is not None else None)

@@ -31,8 +31,7 @@ import yaml
 
 from cjkit.catalog import models
 from cjkit.catalog import touchpoints
-from cjkit.catalog.types import SurveySpec
-from cjkit.io.spec import load_spec
+from cjkit.io.spec import SurveySpec, load_spec
 
 log = logging.getLogger("cjkit.io.infer")
 
@@ -293,7 +292,7 @@ def write_spec(spec, path) -> Path:
     >>> import tempfile, pandas as pd
     >>> from pathlib import Path
     >>> from cjkit.io.infer import infer_spec, write_spec
-    >>> from cjkit.io.spec import load_spec
+    >>> from cjkit.io.spec import SurveySpec, load_spec
     >>> spec = infer_spec(pd.DataFrame({"id": [1, 2, 3], "nps": [0, 10, 8]}))
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = write_spec(spec, Path(tmp) / "spec.yaml")

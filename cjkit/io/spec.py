@@ -19,7 +19,10 @@ Examples
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,11 +31,154 @@ from cjkit.catalog import models
 from cjkit.catalog import touchpoints
 from cjkit.catalog.config import load_config
 from cjkit.catalog.types import (DEFAULT_ROLE, DEFAULT_SCALES, MEAN_SCALE_TYPES, QUESTION_TYPES,  # noqa: F401
-                                 SCALE_TYPES, Question, SurveySpec)
+                                 SCALE_TYPES, Question)
 from cjkit.errors import ConfigError, DataError, Problem
 
 LONG_COLUMNS = ["respondent_id", "question", "item", "type", "role", "value", "text",
                 "missing_reason", "phase", "touchpoint", "weight"]
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """A validated survey specification (see :func:`cjkit.io.spec.load_spec`).
+
+    Two specs are equal when their content is; where they were read from (``path``) and
+    the loaded touchpoint catalog do not take part in the comparison.
+
+    Parameters
+    ----------
+    survey : str
+        Survey id.
+    respondent_id : str
+        Respondent id column (``respondent_id``: the data row number).
+    questions : tuple of Question
+    journey_model : str
+        Id of the journey model the phases refer to.
+    weight, wave, date, duration : str or None
+        Columns of the design weight, survey wave, interview date and duration (seconds).
+    segments : tuple of str
+        Columns to break results down by.
+    quality : dict
+        Data-quality thresholds (see :data:`cjkit.quality.validate.DEFAULTS`).
+    title, language, data, format, touchpoint_catalog : str or None
+        As in the YAML; ``data`` and ``touchpoint_catalog`` are relative to the spec file.
+    path : Path or None
+        The spec file (None for a spec built from a dict).
+    base_dir : Path
+        Folder that relative paths in the spec refer to.
+    model_ref : str or None
+        The ``journey_model`` entry as written (an id or a YAML path), for writing back.
+    catalog : DataFrame
+        The touchpoint catalog the spec's touchpoints come from (computed on first use).
+
+    Examples
+    --------
+    >>> from cjkit.io.spec import load_spec
+    >>> s = load_spec({"survey": "t", "respondent_id": "id",
+    ...                "questions": [{"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5},
+    ...                               "phase": "conversion"}, {"id": "nps", "type": "nps"}]})
+    >>> s.question("nps").scale.max, s.journey_model, s.path is None
+    (10, 'accra', True)
+    >>> s.question_table()[["question", "type", "role", "phase", "scale_max"]]
+      question    type    role       phase  scale_max
+    0       q1  rating  driver  conversion          5
+    1      nps     nps     nps         NaN         10
+    """
+
+    survey: str
+    respondent_id: str
+    questions: tuple[Question, ...]
+    journey_model: str = "accra"
+    weight: str | None = None
+    wave: str | None = None
+    date: str | None = None
+    duration: str | None = None
+    segments: tuple[str, ...] = ()
+    quality: dict = field(default_factory=dict)
+    title: str | None = None
+    language: str | None = None
+    data: str | None = None
+    format: str | None = None
+    touchpoint_catalog: str | None = None
+    path: Path | None = field(default=None, compare=False)
+    base_dir: Path = field(default_factory=Path.cwd, compare=False, repr=False)
+    model_ref: str | None = field(default=None, compare=False, repr=False)
+
+    _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "data", "format",
+                 "touchpoint_catalog")
+
+    @cached_property
+    def catalog(self) -> pd.DataFrame:
+        """The touchpoint catalog (default, extended by ``touchpoint_catalog``)."""
+        return touchpoints.load(self.base_dir / self.touchpoint_catalog if self.touchpoint_catalog else None)
+
+    @property
+    def data_path(self) -> Path | None:
+        """The ``data`` file resolved against the spec's folder, or None."""
+        return self.base_dir / self.data if self.data else None
+
+    def question(self, question_id: str) -> Question:
+        """The question with id *question_id* (KeyError if there is none)."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def questions_with(self, *, role: str | None = None, types=None) -> list[Question]:
+        """Questions with *role* and/or a type in *types*, in spec order.
+
+        Examples
+        --------
+        >>> from cjkit.io.spec import load_spec
+        >>> s = load_spec({"survey": "t", "respondent_id": "id", "questions": [
+        ...     {"id": "a", "type": "open"}, {"id": "b", "type": "ces", "scale": {"min": 1, "max": 7}}]})
+        >>> [q.id for q in s.questions_with(types=SCALE_TYPES)], [q.id for q in s.questions_with(role="comment")]
+        (['b'], ['a'])
+        """
+        return [q for q in self.questions
+                if (role is None or q.role == role) and (types is None or q.type in types)]
+
+    def required_columns(self) -> list[str]:
+        """Every source column the spec refers to, each once, in spec order."""
+        cols = [self.respondent_id] + [c for c in (self.weight, self.wave, self.date, self.duration) if c]
+        cols += list(self.segments)
+        for q in self.questions:
+            cols += q.source_columns
+        return list(dict.fromkeys(cols))
+
+    def question_table(self) -> pd.DataFrame:
+        """One row per question: question, column, type, role, phase (ordered by the journey
+        model), touchpoint, scale_min, scale_max, reverse, text."""
+        rows = [{"question": q.id, "column": q.column, "type": q.type, "role": q.role, "phase": q.phase,
+                 "touchpoint": q.touchpoint, "scale_min": q.scale.min if q.scale else np.nan,
+                 "scale_max": q.scale.max if q.scale else np.nan, "reverse": q.reverse,
+                 "text": q.text or ""} for q in self.questions]
+        out = pd.DataFrame(rows)
+        out["phase"] = out["phase"].astype(models.phase_categories(self.journey_model))
+        return out
+
+    def to_dict(self) -> dict:
+        """The YAML mapping (defaults left out); :func:`cjkit.io.spec.load_spec` reads it back
+        into an equal spec."""
+        out: dict[str, Any] = {"survey": self.survey}
+        for key in ("title", "language"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        out["journey_model"] = self.model_ref or self.journey_model
+        for key in ("touchpoint_catalog", "data", "format"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        out["respondent_id"] = self.respondent_id
+        for key in ("weight", "wave", "date", "duration"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.segments:
+            out["segments"] = list(self.segments)
+        if self.quality:
+            out["quality"] = dict(self.quality)
+        out["questions"] = [q.to_dict() for q in self.questions]
+        return out
+
 
 
 def _resolve_model(ref, base: Path, path) -> str:

@@ -29,8 +29,7 @@ import pyarrow.compute as pc
 
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
-from cjkit.catalog.types import SurveySpec
-from cjkit.io.spec import load_spec, to_long
+from cjkit.io.spec import SurveySpec, load_spec, to_long
 
 log = logging.getLogger("cjkit.quality.validate")
 

@@ -183,7 +183,7 @@ def heading(study: Study, kind: str, lang: str = "de"):
     wave = scope.get("wave") if scope.get("wave") not in (None, "", "all") else all_
     words = (("Segment", "Welle", "Befragte", "Journey-Modell") if lang == "de"
              else ("Segment", "Wave", "Respondents", "Journey model"))
-    model = models.get(study.model)[f"name_{lang}"]
+    model = models.get(study.model).name(lang)
     return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
                 f"<p>{words[0]} ({html.escape(str(scope.get('segment_column')))}): <b>{html.escape(str(seg))}</b>"
                 f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: <b>{len(study.wide):,}</b>"

@@ -22,9 +22,8 @@ import pandas as pd
 from cjkit.quality import ledger as ledger_mod
 from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
-from cjkit.catalog.types import SurveySpec
 from cjkit.io.load import load
-from cjkit.io.spec import load_spec
+from cjkit.io.spec import SurveySpec, load_spec
 
 log = logging.getLogger("cjkit.report.study")
 ALL = "all"
