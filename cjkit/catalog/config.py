@@ -175,9 +175,13 @@ def schema_problems(data: Any, schema_name: str) -> list[Problem]:
 
     out = []
     for err in _validator(schema_name).iter_errors(data):
-        # oneOf/anyOf report one error for the whole alternative; its most specific
-        # sub-error says what to fix
-        err = best_match(err.context) if err.context else err
+        if err.context:
+            # oneOf/anyOf report one error for the whole value; what to fix is said by the
+            # alternatives of the value's own type (a mapping given where a string or a mapping
+            # is allowed: the mapping alternative's errors, not "is not of type 'string'")
+            fitting = [e for e in err.context
+                       if not (e.validator == "type" and list(e.absolute_path) == list(err.absolute_path))]
+            err = best_match(fitting or err.context)
         out.append(Problem(key_path(err.absolute_path), err.message))
     order = {p: i for i, p in enumerate(out)}
     return sorted(dict.fromkeys(out), key=lambda p: (_sort_key(p.key), order[p]))
