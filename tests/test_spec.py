@@ -134,3 +134,13 @@ def test_write_spec_round_trip_keeps_every_setting(tmp_path):
     back = specmod.load_spec(write_spec(spec, tmp_path / "out" / "spec.yaml"))
     assert back == spec
     assert back.question("q1").scale.labels == {1: "schlecht", 5: "gut"} and back.question("q2").reverse
+
+
+def test_one_table_of_question_types():
+    from cjkit.catalog import types
+    from cjkit.catalog.config import schema
+    q = schema("survey_spec")["properties"]["questions"]["items"]["properties"]
+    assert tuple(q["type"]["enum"]) == types.QUESTION_TYPES      # the schema and the code agree
+    assert set(types.MEAN_SCALE_TYPES) | {"nps"} == set(types.SCALE_TYPES)
+    assert set(types.RATING_TYPES) <= set(types.MEAN_SCALE_TYPES)
+    assert specmod.SCALE_TYPES is types.SCALE_TYPES

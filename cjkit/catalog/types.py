@@ -32,6 +32,9 @@ SCALE_TYPES = ("likert", "rating", "nps", "csat", "ces")
 #: scale types summarised by their (weighted) mean; NPS is summarised as promoters minus
 #: detractors instead, so it is a scale type but not a mean type
 MEAN_SCALE_TYPES = tuple(t for t in SCALE_TYPES if t != "nps")
+#: satisfaction ratings (shown together as one rating chart); effort (CES) runs the other way
+#: round and NPS is a recommendation, so both are reported on their own
+RATING_TYPES = ("likert", "rating", "csat")
 #: scales implied by the type when the spec gives none
 DEFAULT_SCALES = {"nps": (0, 10)}
 #: role implied by the type when the spec gives none (other types: ``driver``)

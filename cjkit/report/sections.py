@@ -21,9 +21,7 @@ from cjkit.catalog import touchpoints
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
 from cjkit.report.study import Study
-
-
-RATING_TYPES = ("likert", "rating", "csat")  # satisfaction ratings; effort (CES) and NPS have scales of their own
+from cjkit.catalog.types import RATING_TYPES
 
 
 def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
