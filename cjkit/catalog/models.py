@@ -141,6 +141,10 @@ def register(source) -> str:
 def list_models() -> list[str]:
     """Ids of all available models (shipped and registered), sorted.
 
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> from cjkit.catalog.models import list_models
@@ -230,6 +234,15 @@ def phases(model, lang: str | None = None) -> pd.DataFrame:
 def phase_categories(model) -> pd.CategoricalDtype:
     """Ordered categorical dtype of the phase ids of *model* (journey order).
 
+    Parameters
+    ----------
+    model : str, Path, dict or JourneyModel
+
+    Returns
+    -------
+    pandas.CategoricalDtype
+        Ordered, so phases sort and compare in journey order.
+
     Examples
     --------
     >>> from cjkit.catalog.models import phase_categories
@@ -241,6 +254,16 @@ def phase_categories(model) -> pd.CategoricalDtype:
 
 def phase_labels(model, lang: str = "de") -> dict[str, str]:
     """Mapping phase id -> label in *lang*.
+
+    Parameters
+    ----------
+    model : str, Path, dict or JourneyModel
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    dict
+        In journey order.
 
     Examples
     --------
@@ -255,6 +278,15 @@ def phase_labels(model, lang: str = "de") -> dict[str, str]:
 
 def canonical_to_phase(model) -> dict[str, str]:
     """Mapping canonical stage -> the phase of *model* that covers it (first by order).
+
+    Parameters
+    ----------
+    model : str, Path, dict or JourneyModel
+
+    Returns
+    -------
+    dict
+        Every canonical stage (a valid model covers them all).
 
     Examples
     --------

@@ -139,6 +139,16 @@ def phases_for(touchpoint: str, model, catalog: pd.DataFrame | None = None) -> l
 def labels(lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, str]:
     """Mapping touchpoint id -> label in *lang* ("de" or "en").
 
+    Parameters
+    ----------
+    lang : {"de", "en"}
+    catalog : DataFrame, optional
+        Catalog from :func:`load` (default: the shipped one).
+
+    Returns
+    -------
+    dict
+
     Examples
     --------
     >>> from cjkit.catalog.touchpoints import labels
@@ -153,6 +163,17 @@ def labels(lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, s
 
 def matrix(model, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tidy touchpoint x phase occurrence table (touchpoint, phase, typical=True rows only).
+
+    Parameters
+    ----------
+    model : str or JourneyModel
+    catalog : DataFrame, optional
+        Catalog from :func:`load` (default: the shipped one).
+
+    Returns
+    -------
+    DataFrame
+        touchpoint, phase (ordered categorical of *model*).
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Load a survey or feedback export into cjkit's two views, with the quality ledger.
+r"""Load a survey or feedback export into cjkit's two views, with the quality ledger.
 
 :func:`load` reads any supported file (format detected), applies the survey spec when one is
 given, runs :func:`cjkit.quality.validate.validate` and returns a :class:`Loaded` with ``wide``
@@ -9,11 +9,17 @@ the file as a whole.
 
 Examples
 --------
->>> import cjkit.io.load
->>> data = cjkit.io.load.load("surveys/demo/hotel_guests.csv", "surveys/demo/spec.yaml")  # doctest: +SKIP
->>> data.summary                                                                     # doctest: +SKIP
+>>> import tempfile
+>>> from pathlib import Path
+>>> from cjkit.io.load import load
+>>> spec = {"survey": "t", "respondent_id": "id", "questions": [
+...     {"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5}, "missing": [9]}]}
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     _ = (Path(tmp) / "t.csv").write_text("id,q1\na,4\nb,9\nb,5\nc,\n", encoding="utf-8")
+...     data = load(Path(tmp) / "t.csv", spec)
+>>> data.summary
    n_input  n_kept  n_excluded  n_values_changed  n_flagged
-0     3008    2950          58              7170          2
+0        4       2           2                 1          0
 """
 from __future__ import annotations
 
@@ -48,6 +54,12 @@ class Loaded:
         Reader metadata (format, encoding, header rows, question texts, value labels, ...).
     spec : SurveySpec or None
         The applied, validated spec.
+    n_input : int
+        Data rows in the file, including rows the reader could not use.
+
+    Examples
+    --------
+    See :func:`load`, which builds it.
     """
 
     wide: pd.DataFrame
@@ -83,7 +95,7 @@ def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
 
 def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, actions=None,  # noqa: A002
          **reader_options) -> Loaded:
-    """Read *path*, apply *spec*, validate, and return the wide and long views with the ledger.
+    r"""Read *path*, apply *spec*, validate, and return the wide and long views with the ledger.
 
     Parameters
     ----------
@@ -105,10 +117,29 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     DataError
         Unreadable file, or spec columns missing in the data (naming file and column).
 
+    Returns
+    -------
+    Loaded
+        ``wide``, ``long``, ``ledger``, ``meta``, ``spec`` and ``summary``;
+        ``n_input == n_kept + n_excluded`` is checked before it is returned.
+
     Examples
     --------
-    >>> data = load(spec="surveys/airline/spec.yaml")                  # doctest: +SKIP
-    >>> data.long.groupby("phase", observed=True)["value"].mean()                         # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.io.load import load
+    >>> spec = {"survey": "t", "respondent_id": "id", "questions": [
+    ...     {"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5}, "phase": "retention"}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "t.csv").write_text("id,q1\na,4\nb,7\n", encoding="utf-8")
+    ...     data = load(Path(tmp) / "t.csv", spec)
+    >>> data.long[["respondent_id", "value", "missing_reason", "phase"]]
+      respondent_id  value               missing_reason      phase
+    0             a    4.0                         <NA>  retention
+    1             b    NaN  out of range: 7 not in 1..5  retention
+    >>> data.ledger[["row", "check", "action", "old_value"]]
+       row         check          action old_value
+    0    2  out_of_range   value_changed         7
     """
     spec = load_spec(spec) if spec is not None else None
     if path is None:

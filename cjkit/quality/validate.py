@@ -110,6 +110,29 @@ def text_flags(wide: pd.DataFrame, *, file=None, ids=None) -> pd.DataFrame:
 
     The cells are kept unchanged as text — cjkit never evaluates them — but a spreadsheet
     opening an export could, so reports show them.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per respondent.
+    file : str, optional
+        Data file name for the ledger.
+    ids : Series, optional
+        Respondent ids aligned with *wide*.
+
+    Returns
+    -------
+    DataFrame
+        Ledger entries with action ``flagged`` (checks ``formula_text``, ``long_text``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.quality.validate import text_flags
+    >>> text_flags(pd.DataFrame({"c": ["ok", '=HYPERLINK("x")', "+SUM(A1)"]}))[["row", "column", "check"]]
+       row column         check
+    0    2      c  formula_text
+    1    3      c  formula_text
     """
     rows = _rows(wide)
     parts = []

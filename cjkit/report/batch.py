@@ -39,6 +39,12 @@ _TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": l
 class NotebookEntry:
     """One notebook of a run.
 
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> NotebookEntry(Path("paths.ipynb"), {"lang": "de"}, grid=False).grid
+    False
+
     Parameters
     ----------
     path : Path
@@ -117,7 +123,21 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class Job:
-    """One report: a notebook and its parameters."""
+    """One report: a notebook and its parameters.
+
+    Parameters
+    ----------
+    notebook : Path
+    parameters : dict
+    name : str
+        File name stem of the executed notebook and its HTML report.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Job(Path("nb.ipynb"), {"segment": "all"}, "nb__all").name
+    'nb__all'
+    """
 
     notebook: Path
     parameters: dict = field(hash=False)
@@ -126,6 +146,15 @@ class Job:
 
 def slug(text: str) -> str:
     """File-name-safe slug: umlauts transliterated, everything else to '-'.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        Lower case; ``"x"`` if nothing usable is left.
 
     Examples
     --------
@@ -138,6 +167,29 @@ def slug(text: str) -> str:
 
 def notebook_parameters(notebook) -> dict:
     """The parameters a notebook declares in its tagged cell: name -> {type, default, help}.
+
+    Parameters
+    ----------
+    notebook : str or Path
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import notebook_parameters
+    >>> book = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell('lang: str = "de"  # report language')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> book.cells = [cell]
+    >>> book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
+    ...     notebook_parameters(Path(tmp) / "nb.ipynb")
+    {'lang': {'type': 'str', 'default': '"de"', 'help': 'report language'}}
 
     Raises
     ------
@@ -155,6 +207,30 @@ def notebook_parameters(notebook) -> dict:
 
 def validate_parameters(notebook, parameters: dict) -> None:
     """Refuse unknown or mistyped parameters before any notebook runs.
+
+    Parameters
+    ----------
+    notebook : str or Path
+        Notebook with a cell tagged ``parameters``.
+    parameters : dict
+        The values a run would inject.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import validate_parameters
+    >>> book = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell("top_n: int = 10  # how many")
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> book.cells = [cell]
+    >>> book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
+    ...     validate_parameters(Path(tmp) / "nb.ipynb", {"top_n": "ten"})
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.ParameterError: parameter 'top_n' of notebook 'nb.ipynb' must be int, got str 'ten'
 
     Raises
     ------
@@ -294,7 +370,31 @@ def expand_grid(config, values_of=None) -> list[Job]:
 
 
 def job_key(job: Job, version: str) -> str:
-    """Fingerprint of everything a report depends on: notebook, parameters, input files, cjkit."""
+    """Fingerprint of everything a report depends on: notebook, parameters, input files, cjkit.
+
+    Parameters
+    ----------
+    job : Job
+    version : str
+        The cjkit version.
+
+    Returns
+    -------
+    str
+        SHA-256 hex digest; a rerun skips a report whose key is unchanged.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import Job, job_key
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nb = Path(tmp) / "nb.ipynb"
+    ...     _ = nb.write_text("{}")
+    ...     a, b = job_key(Job(nb, {"x": 1}), "1.0"), job_key(Job(nb, {"x": 2}), "1.0")
+    >>> len(a), a == b
+    (64, False)
+    """
     h = hashlib.sha256()
     h.update(job.notebook.read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
@@ -307,7 +407,25 @@ def job_key(job: Job, version: str) -> str:
 
 
 def execute(job: Job, out_dir: Path, timeout: int = 900) -> dict:
-    """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned."""
+    """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
+
+    Parameters
+    ----------
+    job : Job
+    out_dir : Path
+        Folder for ``<name>.ipynb`` and ``<name>.html``.
+    timeout : int
+        Seconds per cell.
+
+    Returns
+    -------
+    dict
+        name, notebook, status (ok | failed), error, ipynb, html, seconds.
+
+    Examples
+    --------
+    See :func:`run_batch`, which calls it per report.
+    """
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
@@ -344,7 +462,7 @@ def _previous(manifest_path: Path) -> dict:
 
 def run_batch(config, *, run: str | None = None, workers: int | None = None, force: bool = False,
               progress: bool = True, values_of=None, context=None) -> pd.DataFrame:
-    """Execute every report of a run configuration.
+    r"""Execute every report of a run configuration.
 
     Parameters
     ----------
@@ -367,6 +485,28 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     DataFrame
         One row per report: name, notebook, parameters, status (ok | failed | skipped),
         error, ipynb, html, seconds, key. The manifest and ``index.html`` are written too.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import load_run, run_batch
+    >>> book = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell('x: int = 1\noutput_dir: str = "."')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> book.cells = [cell, nbformat.v4.new_code_cell("assert x < 3, 'x too big'")]
+    >>> book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
+    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {}, "grid": {"x": [1, 5]},
+    ...                     "output_root": "reports"}, base=tmp)
+    ...     result = run_batch(cfg, run="demo", workers=1, progress=False)
+    ...     print(sorted(p.name for p in (Path(tmp) / "reports" / "demo").iterdir()))
+    ['index.html', 'manifest.json', 'nb__1.html', 'nb__1.ipynb', 'nb__5.html', 'nb__5.ipynb']
+    >>> result[["name", "status", "error"]]
+        name  status                        error
+    0  nb__1      ok
+    1  nb__5  failed  AssertionError: x too big
     """
     from tqdm.auto import tqdm  # progress bars only when a run starts
 
