@@ -196,7 +196,7 @@ def notebook_parameters(notebook) -> dict:
     ConfigError
         If the notebook has no cell tagged ``parameters``.
     """
-    import papermill
+    import papermill  # the notebook-execution stack (papermill, nbconvert) loads only for report runs
 
     params = papermill.inspect_notebook(str(notebook))
     if not params:
@@ -426,6 +426,7 @@ def execute(job: Job, out_dir: Path, timeout: int = 900) -> dict:
     --------
     See :func:`run_batch`, which calls it per report.
     """
+    # the notebook-execution stack loads only for report runs (and in each worker process)
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
