@@ -144,3 +144,14 @@ def test_one_table_of_question_types():
     assert set(types.MEAN_SCALE_TYPES) | {"nps"} == set(types.SCALE_TYPES)
     assert set(types.RATING_TYPES) <= set(types.MEAN_SCALE_TYPES)
     assert specmod.SCALE_TYPES is types.SCALE_TYPES
+
+
+def test_config_modules_do_not_import_jsonschema_until_validating():
+    import subprocess
+    import sys
+    code = ("import sys, cjkit, cjkit.io.spec, cjkit.catalog.models, cjkit.coding.codebook, cjkit.report.batch\n"
+            "print('jsonschema' in sys.modules)\n"
+            "cjkit.io.spec.load_spec({'survey': 't', 'respondent_id': 'id', 'questions': [{'id': 'q', 'type': 'open'}]})\n"
+            "print('jsonschema' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
