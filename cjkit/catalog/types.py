@@ -5,7 +5,7 @@ Configuration is read once from validated YAML (or a dict) into small frozen obj
 (:class:`cjkit.io.spec.SurveySpec`) and :class:`JourneyModel` with its :class:`Phase`
 objects. :data:`QUESTION_TYPES` and :data:`SCALE_TYPES` are the one table of question
 types that loading, validation and statistics share. This module imports no other cjkit
-module, so every layer can build on it.
+module but the errors, so every layer can build on it.
 
 Examples
 --------
@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cjkit.errors import ParameterError
+
 
 #: every question type a spec may use (the schema's ``type`` enum must match)
 QUESTION_TYPES = ("likert", "rating", "nps", "csat", "ces", "single", "multi", "open")
@@ -39,6 +41,14 @@ RATING_TYPES = ("likert", "rating", "csat")
 DEFAULT_SCALES = {"nps": (0, 10)}
 #: role implied by the type when the spec gives none (other types: ``driver``)
 DEFAULT_ROLE = {"nps": "nps", "open": "comment", "single": "profile", "multi": "profile"}
+#: languages of labels in models, catalogs and codebooks
+LANGS = ("de", "en")
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ParameterError("lang", lang, allowed=LANGS)
+    return lang
 
 
 @dataclass(frozen=True)
@@ -241,7 +251,7 @@ class Phase:
 
     def label(self, lang: str = "de") -> str:
         """The label in *lang* (``"de"`` or ``"en"``)."""
-        return self.label_en if lang == "en" else self.label_de
+        return getattr(self, f"label_{_lang(lang)}")
 
     @classmethod
     def from_dict(cls, d: dict) -> Phase:
@@ -285,7 +295,7 @@ class JourneyModel:
 
     def name(self, lang: str = "de") -> str:
         """The model's name in *lang* (``"de"`` or ``"en"``)."""
-        return self.name_en if lang == "en" else self.name_de
+        return getattr(self, f"name_{_lang(lang)}")
 
     @property
     def phase_ids(self) -> tuple[str, ...]:

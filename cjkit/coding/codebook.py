@@ -32,7 +32,7 @@ import pandas as pd
 from cjkit.catalog import touchpoints
 from cjkit.catalog.config import DATA, load_config
 from cjkit.coding.textnorm import fold
-from cjkit.errors import DataError, Problem
+from cjkit.errors import DataError, ParameterError, Problem
 
 DEFAULT = DATA / "codebooks" / "default.yaml"
 LANGS = ("de", "en")
@@ -97,7 +97,9 @@ class Codebook:
 
     def name(self, lang: str = "de") -> str:
         """The codebook's name in *lang* (``"de"`` or ``"en"``)."""
-        return self.meta["name_en" if lang == "en" else "name_de"]
+        if lang not in LANGS:
+            raise ParameterError("lang", lang, allowed=LANGS)
+        return self.meta[f"name_{lang}"]
 
     def to_dict(self) -> dict:
         """The YAML mapping (schema ``codebook``); :func:`load_codebook` reads it back."""
