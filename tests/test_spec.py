@@ -155,3 +155,12 @@ def test_config_modules_do_not_import_jsonschema_until_validating():
             "print('jsonschema' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
+
+
+def test_write_spec_elsewhere_keeps_pointing_at_the_same_files(tmp_path):
+    from cjkit.io.infer import write_spec
+    (tmp_path / "d.csv").write_text("id,q1\n1,4\n", encoding="utf-8")
+    spec = specmod.load_spec(_write(tmp_path, {"survey": "t", "respondent_id": "id", "data": "d.csv",
+                                               "questions": [{"id": "q1", "type": "open"}]}))
+    moved = specmod.load_spec(write_spec(spec, tmp_path / "copies" / "spec.yaml"))
+    assert moved.data == "../d.csv" and moved.data_path.resolve() == spec.data_path.resolve()

@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -274,7 +275,9 @@ def infer_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "s
 def write_spec(spec, path) -> Path:
     r"""Write *spec* as YAML (values equal to their defaults left out) and return the path.
 
-    :func:`cjkit.io.spec.load_spec` reads the file back into an equal spec.
+    :func:`cjkit.io.spec.load_spec` reads the file back into an equal spec. Files the spec
+    names (``data``, ``touchpoint_catalog``, a journey-model file) are relative to the spec's
+    folder; written to another folder, they are rewritten to point at the same files.
 
     Parameters
     ----------
@@ -312,8 +315,16 @@ def write_spec(spec, path) -> Path:
     True
     """
     path = Path(path)
-    clean = load_spec(spec).to_dict()
+    spec = load_spec(spec)
+    clean = spec.to_dict()
     path.parent.mkdir(parents=True, exist_ok=True)
+    # files named in the spec are relative to the spec's folder: written to another folder,
+    # they are re-expressed relative to the new one so that they still point at the same files
+    moved = path.parent.resolve() != spec.base_dir.resolve()
+    for key in ("data", "touchpoint_catalog", "journey_model"):
+        ref = clean.get(key)
+        if moved and ref and (key != "journey_model" or str(ref).endswith((".yaml", ".yml"))):
+            clean[key] = Path(os.path.relpath((spec.base_dir / ref).resolve(), path.parent.resolve())).as_posix()
     header = ("# Survey spec proposed by cjkit.io.infer.infer_spec — check types, scales, missing codes,\n"
               "# phases and touchpoints before use. Schema: cjkit/data/schemas/survey_spec.schema.yaml\n")
     path.write_text(header + yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=110),
