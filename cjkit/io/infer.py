@@ -295,7 +295,7 @@ def write_spec(spec, path) -> Path:
     >>> import tempfile, pandas as pd
     >>> from pathlib import Path
     >>> from cjkit.io.infer import infer_spec, write_spec
-    >>> from cjkit.io.spec import SurveySpec, load_spec
+    >>> from cjkit.io.spec import load_spec
     >>> spec = infer_spec(pd.DataFrame({"id": [1, 2, 3], "nps": [0, 10, 8]}))
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = write_spec(spec, Path(tmp) / "spec.yaml")

@@ -32,7 +32,7 @@ from cjkit.quality import ledger as ledger_mod
 from cjkit.io import readers
 from cjkit.errors import DataError
 from cjkit.io.readers import spss
-from cjkit.io.spec import check_columns, load_spec, to_long
+from cjkit.io.spec import SurveySpec, check_columns, load_spec, to_long
 from cjkit.quality.validate import check as run_checks
 
 
