@@ -24,11 +24,11 @@ def _report(args) -> int:
         key, _, value = item.partition("=")
         if not key or not _:
             raise CjkitError(f"--set expects key=value, got '{item}'")
-        cfg["parameters"][key] = _value(value)
+        cfg = cfg.with_parameters(**{key: _value(value)})
     result = batch.run_batch(cfg, run=args.run, workers=args.workers, force=args.force,
                              progress=not args.quiet, values_of=study.grid_values,
                              context=study.run_context)
-    out_dir = cfg["output_root"] / (args.run or cfg["run"])
+    out_dir = cfg.output_root / (args.run or cfg.run)
     counts = result["status"].value_counts().to_dict()
     print(f"{len(result)} reports: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     for _, row in result[result.status == "failed"].iterrows():

@@ -7,6 +7,7 @@ whose message says *where* (file, row, column or configuration key) and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 
 class CjkitError(Exception):
@@ -26,6 +27,13 @@ def _where(file=None, row=None, column=None, key=None) -> str:
     return ", ".join(parts)
 
 
+class Problem(NamedTuple):
+    """One problem in a configuration file: the key path and what is wrong there."""
+
+    key: str
+    message: str
+
+
 class ConfigError(CjkitError):
     """A YAML configuration (model, catalog, codebook, spec) is invalid.
 
@@ -37,13 +45,53 @@ class ConfigError(CjkitError):
         The configuration file.
     key : str, optional
         The offending key path, e.g. ``phases[2].label_de``.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Every problem found in the file (one for an error raised with *message* and *key*);
+        see :meth:`from_problems`.
+
+    Examples
+    --------
+    >>> from cjkit.errors import ConfigError, Problem
+    >>> print(ConfigError("must be below max", path="spec.yaml", key="questions[1].scale"))
+    file 'spec.yaml', key 'questions[1].scale': must be below max
+    >>> err = ConfigError.from_problems([Problem("survey", "required"), Problem("questions[0].type", "unknown")],
+    ...                                 path="spec.yaml")
+    >>> print(err)
+    2 problems in spec.yaml:
+    spec.yaml: survey: required
+    spec.yaml: questions[0].type: unknown
+    >>> [p.key for p in err.problems]
+    ['survey', 'questions[0].type']
     """
 
     def __init__(self, message: str, path=None, key: str | None = None):
         self.path = str(path) if path is not None else None
         self.key = key
+        self.problems = [Problem(key or "<root>", message)]
         where = _where(file=self.path, key=key)
         super().__init__(f"{where}: {message}" if where else message)
+
+    @classmethod
+    def from_problems(cls, problems, path=None) -> "ConfigError":
+        """One error for all *problems* of a file, one line ``file: key: message`` each.
+
+        A single problem gives the same message as ``ConfigError(message, path, key)``.
+        ``.key`` is the first problem's key path.
+        """
+        problems = [Problem(*p) for p in problems]
+        if len(problems) == 1:
+            return cls(problems[0].message, path=path, key=problems[0].key)
+        err = cls.__new__(cls)
+        err.path = str(path) if path is not None else None
+        err.key = problems[0].key
+        err.problems = problems
+        name = err.path or "configuration"
+        lines = [f"{len(problems)} problems in {name}:"] + [f"{name}: {p.key}: {p.message}" for p in problems]
+        CjkitError.__init__(err, "\n".join(lines))
+        return err
 
 
 class DataError(CjkitError):

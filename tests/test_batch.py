@@ -1,5 +1,6 @@
 """Batch runs: parameter validation, grid expansion, failure isolation, skipping, manifest and index."""
 import json
+from dataclasses import replace
 
 import nbformat as nbf
 import pytest
@@ -62,7 +63,7 @@ def test_grid_expansion_and_values_of(run_config):
     jobs = batch.expand_grid(cfg)
     assert [j.name for j in jobs] == ["nb__1__a", "nb__1__boom", "nb__2__a", "nb__2__boom"]
     assert jobs[0].parameters == {"factor": 3.0, "x": 1, "label": "a"}
-    cfg["grid"] = {"label": ["all", "@values"]}
+    cfg = replace(cfg, grid={"label": ["all", "@values"]})
     jobs = batch.expand_grid(cfg, values_of=lambda params, name: ["Familie", "Geschäftsreise"])
     assert [j.parameters["label"] for j in jobs] == ["all", "Familie", "Geschäftsreise"]
     assert jobs[2].name == "nb__geschaeftsreise"
@@ -82,7 +83,7 @@ def test_bad_config_names_key(tmp_path):
 
 def test_mistyped_grid_value_stops_before_running(run_config, tmp_path):
     cfg = batch.load_run(run_config)
-    cfg["grid"]["x"] = [1, "zwei"]
+    cfg = cfg.with_grid(x=[1, "zwei"])
     with pytest.raises(ParameterError, match="must be int"):
         batch.run_batch(cfg, progress=False)
     assert not (tmp_path / "out" / "t").exists() or not any((tmp_path / "out" / "t").glob("*.ipynb"))
@@ -123,3 +124,20 @@ def test_notebook_with_own_parameters_runs_once(run_config, tmp_path):
     jobs = batch.expand_grid(batch.load_run(run_config))
     assert [j.name for j in jobs][-1] == "other" and jobs[-1].parameters == {"label": "paths"}
     assert len(jobs) == 5 and jobs[-1].notebook == other.resolve()
+
+
+def test_every_problem_of_a_run_file_at_once(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text(yaml.safe_dump({"notebooks": ["missing.ipynb", {"path": "gone.ipynb", "grid": "no"}],
+                                    "parameters": {}, "workers": 0}))
+    with pytest.raises(ConfigError) as err:
+        batch.load_run(path)
+    assert [p.key for p in err.value.problems] == ["notebooks[1].grid", "workers", "notebooks[0]", "notebooks[1]"]
+    assert "gone.ipynb' not found" in str(err.value)
+
+
+def test_run_config_from_dict_equals_file(run_config):
+    from_file = batch.load_run(run_config)
+    from_dict = batch.load_run(yaml.safe_load(run_config.read_text()), base=run_config.parent)
+    assert from_dict == replace(from_file, path=None)
+    assert batch.load_run(from_file) is from_file

@@ -29,8 +29,8 @@ def test_real_channel_names_map_to_catalog_touchpoints(shared_data):
 @pytest.mark.parametrize("model", ["accra", "six_phases", "b2b"])
 def test_phase_follows_canonical_stage_through_model(model):
     m = channels.map_channels(["organic_google", "paid_google_cpc", "email", "blog", "shop", "support"], model=model)
-    phase_of = {s: ph["id"] for ph in sorted(models.get(model)["phases"], key=lambda p: -p["order"])
-                for s in ph["canonical"]}  # lowest order wins, as in the catalogue crosswalk
+    phase_of = {s: ph.id for ph in sorted(models.get(model).phases, key=lambda p: -p.order)
+                for s in ph.canonical}  # lowest order wins, as in the catalogue crosswalk
     for _, r in m.iterrows():
         assert r["phase"] == phase_of[r["canonical_stage"]]
     assert isinstance(m["phase"].dtype, pd.CategoricalDtype) and m["phase"].cat.ordered

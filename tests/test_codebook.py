@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
+import yaml
 
 from cjkit.coding import codebook as C
 from cjkit.catalog import touchpoints
@@ -152,3 +153,17 @@ def test_qdc_errors(tmp_path):
     p.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', encoding="utf-8")
     with pytest.raises(DataError, match="no <Code>"):
         C.from_qdc(p)
+
+
+def test_all_problems_of_a_codebook_file_at_once(default, tmp_path):
+    d = _data(default)
+    d["codes"][0]["children"][0]["touchpoint"] = "telepathy"   # semantic
+    d["codes"][0]["children"][1]["id"] = d["codes"][0]["id"]   # semantic: duplicate
+    d["codes"][1]["kind"] = "chapter"                          # schema
+    p = tmp_path / "cb.yaml"
+    p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        C.load_codebook(p)
+    keys = {pr.key for pr in err.value.problems}
+    assert {"codes[0].children[0].touchpoint", "codes[0].children[1].id", "codes[1].kind"} <= keys
+    assert all(f"cb.yaml: {k}: " in str(err.value) for k in keys)

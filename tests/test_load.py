@@ -17,11 +17,11 @@ def airline(root, shared_data):
 
 def test_airline_spec_maps_14_ratings(root):
     spec = load_spec(root / "surveys" / "airline" / "spec.yaml")
-    ratings = [q for q in spec["questions"] if q["type"] == "rating"]
+    ratings = spec.questions_with(types=["rating"])
     assert len(ratings) == 14
-    assert all(q.get("phase") and q.get("touchpoint") for q in ratings)
-    assert len({q["column"] for q in ratings}) == 14
-    cat = spec["_catalog"].set_index("id")
+    assert all(q.phase and q.touchpoint for q in ratings)
+    assert len({q.column for q in ratings}) == 14
+    cat = spec.catalog.set_index("id")
     assert {"wifi", "online_boarding", "gate", "seat", "baggage"} <= set(cat.index)
 
 

@@ -44,7 +44,7 @@ def test_phase_categories_are_ordered():
 def test_crosswalk_round_trip(a, b):
     """Every phase of a maps somewhere in b, weights sum to 1, and mapping back reaches the phase again."""
     ab, ba = models.crosswalk(a, b), models.crosswalk(b, a)
-    assert set(ab["from_phase"]) == {p["id"] for p in models.get(a)["phases"]}
+    assert set(ab["from_phase"]) == set(models.get(a).phase_ids)
     assert ab.groupby("from_phase")["weight"].sum().round(12).eq(1).all()
     assert ab.groupby("from_phase")["primary"].sum().eq(1).all()
     back = ab[["from_phase", "to_phase"]].merge(ba[["from_phase", "to_phase"]], left_on="to_phase",
@@ -134,3 +134,24 @@ def test_invalid_yaml_reports_line(tmp_path):
 def test_unknown_model_lists_allowed():
     with pytest.raises(ParameterError, match="allowed: accra, b2b"):
         models.get("aida")
+
+
+def test_every_problem_of_a_model_file_at_once(tmp_path):
+    model = _user_model()
+    model["phases"][0]["order"] = "eins"                 # schema
+    model["phases"][1].pop("label_en")                   # schema
+    model["phases"][2]["id"] = model["phases"][0]["id"]  # semantic: duplicate id
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(model, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        models.load_model(path)
+    assert [p.key for p in err.value.problems] == ["phases[0].order", "phases[1]", "phases[2].id"]
+    assert str(err.value).count("broken.yaml: phases[") == 3
+
+
+def test_model_object_from_file_equals_model_from_dict(tmp_path):
+    path = tmp_path / "hotel_stay.yaml"
+    path.write_text(yaml.safe_dump(_user_model(), allow_unicode=True), encoding="utf-8")
+    from_file, from_dict = models.load_model(path), models.load_model(_user_model())
+    assert from_file == from_dict and from_file.path == path and from_dict.path is None
+    assert from_file.phase_ids == tuple(p["id"] for p in sorted(_user_model()["phases"], key=lambda p: p["order"]))

@@ -30,10 +30,12 @@ def _write(tmp_path, s):
 
 def test_load_spec_fills_defaults(tmp_path):
     s = specmod.load_spec(_write(tmp_path, _spec()))
-    q = {x["id"]: x for x in s["questions"]}
-    assert q["nps"]["scale"] == {"min": 0, "max": 10} and q["nps"]["role"] == "nps"
-    assert q["q1"]["column"] == "q1" and q["q1"]["role"] == "driver"
-    assert q["txt"]["role"] == "comment"
+    q = {x.id: x for x in s.questions}
+    assert (q["nps"].scale.min, q["nps"].scale.max) == (0, 10) and q["nps"].role == "nps"
+    assert q["q1"].column == "q1" and q["q1"].role == "driver"
+    assert q["txt"].role == "comment"
+    assert sorted(q["kanal"].source_columns) == ["k_tel", "k_web"]
+    assert s.path.name == "spec.yaml" and s.journey_model == "accra"
 
 
 @pytest.mark.parametrize("change, key, text", [
@@ -99,3 +101,66 @@ def test_demo_spec_loads_and_covers_all_accra_phases(root):
     qt = specmod.question_table(s)
     assert set(qt["phase"].dropna()) == {"awareness", "consideration", "conversion", "retention", "advocacy"}
     assert qt.loc[qt.role == "driver", "touchpoint"].nunique() >= 12
+
+
+def test_all_problems_of_a_file_reported_together(tmp_path):
+    s = _spec()
+    s["questions"][0]["phase"] = "kauf"        # semantic: not a phase of the model
+    s["questions"][1]["type"] = "slider"       # schema: not a question type
+    s["questions"][2]["id"] = "q1"             # semantic: duplicate id
+    del s["respondent_id"]                     # schema: required key
+    with pytest.raises(ConfigError) as err:
+        specmod.load_spec(_write(tmp_path, s))
+    keys = [p.key for p in err.value.problems]
+    assert set(keys) == {"<root>", "questions[0].phase", "questions[1].type", "questions[2].id"}
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith("4 problems in ") and len(lines) == 5
+    for key, needle in [("<root>", "'respondent_id' is a required property"), ("questions[0].phase", "kauf"),
+                        ("questions[1].type", "slider"), ("questions[2].id", "duplicate question id")]:
+        assert any(line.startswith(f"{tmp_path / 'spec.yaml'}: {key}: ") and needle in line for line in lines)
+
+
+def test_spec_accepted_as_path_dict_or_object(tmp_path):
+    path = _write(tmp_path, _spec())
+    from_path = specmod.load_spec(path)
+    assert specmod.load_spec(from_path) is from_path
+    assert specmod.load_spec(_spec()) == from_path   # content equal; where it came from does not count
+    assert specmod.to_long(_wide(), path).equals(specmod.to_long(_wide(), from_path))
+
+
+def test_write_spec_round_trip_keeps_every_setting(tmp_path):
+    from cjkit.io.infer import write_spec
+    spec = specmod.load_spec(_write(tmp_path, _spec(weight="w", wave="welle", quality={"min_completion": 0.8})))
+    back = specmod.load_spec(write_spec(spec, tmp_path / "out" / "spec.yaml"))
+    assert back == spec
+    assert back.question("q1").scale.labels == {1: "schlecht", 5: "gut"} and back.question("q2").reverse
+
+
+def test_one_table_of_question_types():
+    from cjkit.catalog import types
+    from cjkit.catalog.config import schema
+    q = schema("survey_spec")["properties"]["questions"]["items"]["properties"]
+    assert tuple(q["type"]["enum"]) == types.QUESTION_TYPES      # the schema and the code agree
+    assert set(types.MEAN_SCALE_TYPES) | {"nps"} == set(types.SCALE_TYPES)
+    assert set(types.RATING_TYPES) <= set(types.MEAN_SCALE_TYPES)
+    assert specmod.SCALE_TYPES is types.SCALE_TYPES
+
+
+def test_config_modules_do_not_import_jsonschema_until_validating():
+    import subprocess
+    import sys
+    code = ("import sys, cjkit, cjkit.io.spec, cjkit.catalog.models, cjkit.coding.codebook, cjkit.report.batch\n"
+            "print('jsonschema' in sys.modules)\n"
+            "cjkit.io.spec.load_spec({'survey': 't', 'respondent_id': 'id', 'questions': [{'id': 'q', 'type': 'open'}]})\n"
+            "print('jsonschema' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_write_spec_elsewhere_keeps_pointing_at_the_same_files(tmp_path):
+    from cjkit.io.infer import write_spec
+    (tmp_path / "d.csv").write_text("id,q1\n1,4\n", encoding="utf-8")
+    spec = specmod.load_spec(_write(tmp_path, {"survey": "t", "respondent_id": "id", "data": "d.csv",
+                                               "questions": [{"id": "q1", "type": "open"}]}))
+    moved = specmod.load_spec(write_spec(spec, tmp_path / "copies" / "spec.yaml"))
+    assert moved.data == "../d.csv" and moved.data_path.resolve() == spec.data_path.resolve()

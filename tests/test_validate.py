@@ -97,12 +97,12 @@ def test_demo_survey_exclusions_match_independent_rules(root):
     spec = load_spec(root / "surveys" / "demo" / "spec.yaml")
     wide = csv_reader.read(root / "surveys" / "demo" / "hotel_guests.csv").wide
     kept, led = validate(wide, spec, file="hotel_guests.csv")
-    q = spec["quality"]
-    items = [x["column"] for x in spec["questions"] if x["type"] == "rating"]
+    q = spec.quality
+    items = [x.column for x in spec.questions if x.type == "rating"]
     num = wide[items].apply(pd.to_numeric, errors="coerce")
-    codes = {x["column"]: x["missing"] for x in spec["questions"] if x["type"] == "rating"}
+    codes = {x.column: list(x.missing) for x in spec.questions if x.type == "rating"}
     valid = num.where(~pd.DataFrame({c: num[c].isin(codes[c]) for c in items}) & (num >= 1) & (num <= 5))
-    answer_cols = [x["column"] for x in spec["questions"]]
+    answer_cols = [x.column for x in spec.questions]
     empty = wide[answer_cols].isna().all(axis=1)
     dup = wide["lfdn"].duplicated(keep="first")
     dur = wide["dauer_s"]

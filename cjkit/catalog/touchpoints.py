@@ -6,7 +6,7 @@ placed in the phases of any journey model.
 
 Examples
 --------
->>> from cjkit import touchpoints
+>>> from cjkit.catalog import touchpoints
 >>> tp = touchpoints.load()
 >>> tp.set_index("id").loc["hotline", ["label_de", "directness", "medium"]].tolist()
 ['Hotline', 'direct', 'analog']
@@ -15,29 +15,40 @@ Examples
 """
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 
 import pandas as pd
 
 from cjkit.catalog import models
 from cjkit.catalog.config import DATA, load_config
-from cjkit.errors import ConfigError, ParameterError
+from cjkit.errors import ParameterError, Problem
 
 DEFAULT = DATA / "touchpoints" / "default.yaml"
 COLUMNS = ["id", "label_de", "label_en", "directness", "medium", "ownership",
            "canonical_stages", "aliases_de", "aliases_en"]
 
 
+def _problems(cat: dict) -> list[Problem]:
+    """Duplicate ids (the schema cannot express uniqueness of one field)."""
+    out, ids = [], {}
+    entries = cat.get("touchpoints")
+    for i, tp in enumerate(entries if isinstance(entries, (tuple, type([]))) else ()):
+        tid = tp.get("id") if isinstance(tp, dict) else None
+        if isinstance(tid, str) and tid in ids:
+            out.append(Problem(f"touchpoints[{i}].id", f"duplicate touchpoint id '{tid}' (also touchpoints[{ids[tid]}])"))
+        if isinstance(tid, str):
+            ids.setdefault(tid, i)
+    return out
+
+
 def _read(source) -> dict:
-    cat = load_config(source, schema="touchpoints")
-    ids: dict[str, int] = {}
-    for i, tp in enumerate(cat["touchpoints"]):
-        if tp["id"] in ids:
-            raise ConfigError(f"duplicate touchpoint id '{tp['id']}' (also touchpoints[{ids[tp['id']]}])",
-                              path=source if isinstance(source, (str, Path)) else None,
-                              key=f"touchpoints[{i}].id")
-        ids[tp["id"]] = i
-    return cat
+    return load_config(source, schema="touchpoints", check=_problems)
+
+
+@functools.cache
+def _default() -> pd.DataFrame:
+    # the shipped catalog is read and validated once per process; callers get copies
+    return _frame(_read(DEFAULT))
 
 
 def _frame(cat: dict) -> pd.DataFrame:
@@ -64,8 +75,22 @@ def load(extra=None, *, replace: bool | None = None) -> pd.DataFrame:
     DataFrame
         One row per touchpoint with columns id, label_de, label_en, directness, medium,
         ownership, canonical_stages, aliases_de, aliases_en (lists ";"-joined).
+
+    Raises
+    ------
+    ConfigError
+        Every problem of the user catalog, with key paths.
+
+    Examples
+    --------
+    >>> from cjkit.catalog import touchpoints
+    >>> extra = {"touchpoints": [{"id": "spa", "label_de": "Spa", "label_en": "Spa", "directness": "direct",
+    ...                           "medium": "analog", "ownership": "owned", "canonical": ["usage"]}]}
+    >>> cat = touchpoints.load(extra)
+    >>> cat.set_index("id").loc["spa", "canonical_stages"], len(cat) == len(touchpoints.load()) + 1
+    ('usage', True)
     """
-    base = _frame(_read(DEFAULT))
+    base = _default().copy()
     if extra is None:
         return base
     user_cat = _read(extra)
@@ -79,20 +104,57 @@ def load(extra=None, *, replace: bool | None = None) -> pd.DataFrame:
 
 
 def phases_for(touchpoint: str, model, catalog: pd.DataFrame | None = None) -> list[str]:
-    """Phases of *model* in which *touchpoint* typically occurs, in journey order."""
+    """Phases of *model* in which *touchpoint* typically occurs, in journey order.
+
+    Parameters
+    ----------
+    touchpoint : str
+        Touchpoint id.
+    model : str or JourneyModel
+        Journey model.
+    catalog : DataFrame, optional
+        Catalog from :func:`load` (default: the shipped one).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from cjkit.catalog.touchpoints import phases_for
+    >>> phases_for("hotline", "service")
+    ['pre_service', 'service']
+    """
     cat = load() if catalog is None else catalog
     row = cat.loc[cat["id"] == touchpoint]
     if row.empty:
         raise ParameterError("touchpoint", touchpoint, allowed=cat["id"].tolist())
     stages = row.iloc[0]["canonical_stages"].split(";")
     to_phase = models.canonical_to_phase(model)
-    order = [p["id"] for p in models.get(model)["phases"]]
+    order = models.get(model).phase_ids
     found = {to_phase[s] for s in stages}
     return [p for p in order if p in found]
 
 
 def labels(lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, str]:
-    """Mapping touchpoint id -> label in *lang* ("de" or "en")."""
+    """Mapping touchpoint id -> label in *lang* ("de" or "en").
+
+    Parameters
+    ----------
+    lang : {"de", "en"}
+    catalog : DataFrame, optional
+        Catalog from :func:`load` (default: the shipped one).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from cjkit.catalog.touchpoints import labels
+    >>> labels("en")["hotline"]
+    'Hotline'
+    """
     if lang not in ("de", "en"):
         raise ParameterError("lang", lang, allowed=["de", "en"])
     cat = load() if catalog is None else catalog
@@ -100,7 +162,26 @@ def labels(lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, s
 
 
 def matrix(model, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Tidy touchpoint x phase occurrence table (touchpoint, phase, typical=True rows only)."""
+    """Tidy touchpoint x phase occurrence table (touchpoint, phase, typical=True rows only).
+
+    Parameters
+    ----------
+    model : str or JourneyModel
+    catalog : DataFrame, optional
+        Catalog from :func:`load` (default: the shipped one).
+
+    Returns
+    -------
+    DataFrame
+        touchpoint, phase (ordered categorical of *model*).
+
+    Examples
+    --------
+    >>> from cjkit.catalog.touchpoints import matrix
+    >>> m = matrix("service")
+    >>> m[m["touchpoint"] == "booking"]["phase"].tolist()
+    ['pre_service']
+    """
     cat = load() if catalog is None else catalog
     rows = [{"touchpoint": tp, "phase": ph} for tp in cat["id"] for ph in phases_for(tp, model, cat)]
     out = pd.DataFrame(rows)

@@ -12,7 +12,7 @@ read: code names and hierarchy survive in every tool; cjkit's extra fields trave
 
 Examples
 --------
->>> from cjkit import codebook
+>>> from cjkit.coding import codebook
 >>> cb = codebook.load_codebook("default")
 >>> t = codebook.codebook_table(cb)
 >>> t.set_index("code").loc["breakfast", ["parent", "touchpoint", "canonical_stage"]].tolist()
@@ -29,8 +29,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from cjkit.catalog import touchpoints
 from cjkit.catalog.config import DATA, load_config
-from cjkit.errors import ConfigError, DataError
+from cjkit.coding.textnorm import fold
+from cjkit.errors import DataError, ParameterError, Problem
 
 DEFAULT = DATA / "codebooks" / "default.yaml"
 LANGS = ("de", "en")
@@ -44,20 +46,63 @@ COLUMNS = (["code", "parent", "level", "kind", "path", "label_de", "label_en", "
            + [f"{r}_{lang}" for lang in LANGS for r in RULES])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Codebook:
-    """A validated codebook: metadata, the code tree and its flat table."""
+    """A validated codebook: metadata, the code tree and its flat table.
+
+    Build it with :func:`load_codebook`, which validates; the object is not changed
+    afterwards (edit the YAML or CSV and load again).
+
+    Parameters
+    ----------
+    meta : dict
+        id, name_de, name_en, version, descriptions.
+    codes : list
+        The code tree as in the YAML (``children`` nest).
+    source : str, optional
+        The file it was read from.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per code (:data:`COLUMNS`), see :func:`codebook_table`.
+
+    Examples
+    --------
+    >>> from cjkit.coding.codebook import load_codebook
+    >>> cb = load_codebook({"id": "mini", "name_de": "Mini", "name_en": "Mini", "codes": [
+    ...     {"id": "service", "label_de": "Service", "label_en": "Service", "canonical_stage": "service",
+    ...      "children": [{"id": "wait", "label_de": "Wartezeit", "label_en": "Waiting time",
+    ...                    "match": {"de": {"stems": ["wart*"]}}}]}]})
+    >>> cb.id, cb.name("en")
+    ('mini', 'Mini')
+    >>> cb.table[["code", "kind", "canonical_stage", "stems_de"]].tail(1)
+      code        kind canonical_stage stems_de
+    1  wait  touchpoint         service    wart*
+    """
 
     meta: dict
     codes: list
     source: str | None = None
-    table: pd.DataFrame = field(default=None, repr=False)
+    table: pd.DataFrame = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
-        if self.table is None:
-            self.table = _flatten(self.codes)
+        if self.table is None:  # frozen: the derived table is set once, here
+            object.__setattr__(self, "table", _flatten(self.codes))
+
+    @property
+    def id(self) -> str:
+        """The codebook id."""
+        return self.meta["id"]
+
+    def name(self, lang: str = "de") -> str:
+        """The codebook's name in *lang* (``"de"`` or ``"en"``)."""
+        if lang not in LANGS:
+            raise ParameterError("lang", lang, allowed=LANGS)
+        return self.meta[f"name_{lang}"]
 
     def to_dict(self) -> dict:
+        """The YAML mapping (schema ``codebook``); :func:`load_codebook` reads it back."""
         return {**self.meta, "codes": self.codes}
 
 
@@ -98,48 +143,72 @@ def _flatten(codes) -> pd.DataFrame:
     return out
 
 
-def _check(data: dict, path=None) -> dict:
-    """Semantic checks: unique ids, known touchpoints, compiling regexes, usable terms."""
-    from cjkit.catalog import touchpoints  # lazy: the catalog is only needed for validation
+def _well_formed(codes) -> list:
+    """The code dicts of a (possibly schema-invalid) tree; anything else is left to the schema."""
+    return [c for c in codes if isinstance(c, dict)] if isinstance(codes, list) else []
 
-    try:
-        known_tp = set(touchpoints.load()["id"])
-    except Exception:  # catalog missing or invalid: do not block codebook work on it
-        known_tp = None
+
+def _problems(data: dict) -> list[Problem]:
+    """Semantic checks: unique ids, known touchpoints, compiling regexes, usable terms."""
+    known_tp = set(touchpoints.load()["id"])
+    out = []
     seen: dict[str, str] = {}
-    for c, key, _, _, _ in _walk(data["codes"]):
-        if c["id"] in seen:
-            raise ConfigError(f"duplicate code id '{c['id']}' (also at {seen[c['id']]})", path=path,
-                              key=f"{key}.id")
-        seen[c["id"]] = key
-        tp = c.get("touchpoint")
-        if tp and known_tp is not None and tp not in known_tp:
-            raise ConfigError(f"unknown touchpoint '{tp}'; expected an id of the touchpoint catalog "
-                              f"({', '.join(sorted(known_tp))})", path=path, key=f"{key}.touchpoint")
-        for lang, rules in c.get("match", {}).items():
-            for r, terms in rules.items():
-                for j, t in enumerate(terms):
-                    where = f"{key}.match.{lang}.{r}[{j}]"
-                    if r == "regex":
-                        try:
-                            re.compile(t)
-                        except re.error as exc:
-                            raise ConfigError(f"regex does not compile: {exc}", path=path, key=where) from None
-                    elif not t.strip("*= "):
-                        raise ConfigError("term is empty after removing wildcards", path=path, key=where)
-    return data
+
+    def walk(codes, key):
+        for i, c in enumerate(codes if isinstance(codes, list) else []):
+            if not isinstance(c, dict):
+                continue
+            k = f"{key}[{i}]"
+            cid = c.get("id")
+            if isinstance(cid, str) and cid in seen:
+                out.append(Problem(f"{k}.id", f"duplicate code id '{cid}' (also at {seen[cid]})"))
+            if isinstance(cid, str):
+                seen.setdefault(cid, k)
+            tp = c.get("touchpoint")
+            if isinstance(tp, str) and tp and tp not in known_tp:
+                out.append(Problem(f"{k}.touchpoint", f"unknown touchpoint '{tp}'; expected an id of the "
+                                                      f"touchpoint catalog ({', '.join(sorted(known_tp))})"))
+            match = c.get("match")
+            for lang, rules in (match.items() if isinstance(match, dict) else ()):
+                for r, terms in (rules.items() if isinstance(rules, dict) else ()):
+                    for j, t in enumerate(terms if isinstance(terms, list) else []):
+                        if not isinstance(t, str):
+                            continue
+                        where = f"{k}.match.{lang}.{r}[{j}]"
+                        if r == "regex":
+                            try:
+                                re.compile(t)
+                            except re.error as exc:
+                                out.append(Problem(where, f"regex does not compile: {exc}"))
+                        elif not t.strip("*= "):
+                            out.append(Problem(where, "term is empty after removing wildcards"))
+            walk(c.get("children"), f"{k}.children")
+
+    walk(data.get("codes"), "codes")
+    return out
 
 
 def load_codebook(source="default") -> Codebook:
     """Load and validate a codebook from ``"default"``, a YAML path, a dict, CSV or .qdc file.
 
+    Parameters
+    ----------
+    source : str, Path, dict or Codebook
+        ``"default"`` (the shipped codebook), a YAML, CSV (:func:`to_csv`) or REFI-QDA
+        ``.qdc`` file, the parsed YAML, or a loaded codebook (returned as it is).
+
+    Returns
+    -------
+    Codebook
+
     Raises
     ------
     ConfigError
-        Naming the file and the key path, e.g. ``codes[2].children[0].touchpoint``.
+        Naming the file and every offending key path, e.g. ``codes[2].children[0].touchpoint``.
 
     Examples
     --------
+    >>> from cjkit.coding.codebook import load_codebook
     >>> cb = load_codebook("default")
     >>> cb.meta["id"], len(cb.table) > 50
     ('default', True)
@@ -175,8 +244,7 @@ def _load_file(source) -> Codebook:
 
 
 def _load_data(source) -> Codebook:
-    data = _check(load_config(source, schema="codebook"),
-                  path=source if isinstance(source, (str, Path)) else None)
+    data = load_config(source, schema="codebook", check=_problems)
     meta = {k: v for k, v in data.items() if k != "codes"}
     return Codebook(meta, data["codes"], str(source) if isinstance(source, (str, Path)) else None)
 
@@ -184,7 +252,24 @@ def _load_data(source) -> Codebook:
 def codebook_table(codebook="default", lang: str | None = None) -> pd.DataFrame:
     """One row per code: hierarchy, inherited stage/touchpoint, labels and rules (";"-joined).
 
-    With *lang*, a ``label`` column in that language is added.
+    Parameters
+    ----------
+    codebook : str, Path, dict or Codebook
+        As for :func:`load_codebook`.
+    lang : {"de", "en"}, optional
+        Adds a ``label`` column in this language.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COLUMNS` (plus ``label``).
+
+    Examples
+    --------
+    >>> from cjkit.coding.codebook import codebook_table
+    >>> t = codebook_table("default", lang="en")
+    >>> t.set_index("code").loc["breakfast", ["kind", "label"]].tolist()
+    ['topic', 'Breakfast']
     """
     cb = load_codebook(codebook)
     out = cb.table.copy()
@@ -195,7 +280,28 @@ def codebook_table(codebook="default", lang: str | None = None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- CSV
 def to_csv(codebook, path) -> Path:
-    """Write the flat codebook table as UTF-8 CSV (opens in Excel; edit and re-import)."""
+    """Write the flat codebook table as UTF-8 CSV (opens in Excel; edit and re-import).
+
+    Parameters
+    ----------
+    codebook : str, Path, dict or Codebook
+    path : str or Path
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.coding.codebook import from_csv, load_codebook, to_csv
+    >>> cb = load_codebook("default")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = from_csv(to_csv(cb, Path(tmp) / "codes.csv"), id="default")
+    >>> back.table["code"].tolist() == cb.table["code"].tolist()
+    True
+    """
     path = Path(path)
     codebook_table(codebook).to_csv(path, index=False, encoding="utf-8")
     return path
@@ -209,6 +315,21 @@ def _split(cell) -> list[str]:
 
 def from_csv(path, *, id: str | None = None) -> Codebook:
     """Read a codebook table written by :func:`to_csv` (or edited in Excel).
+
+    Parameters
+    ----------
+    path : str or Path
+    id : str, optional
+        Codebook id (default: from the file name).
+
+    Returns
+    -------
+    Codebook
+        Validated like a YAML codebook.
+
+    Examples
+    --------
+    See :func:`to_csv`.
 
     Raises
     ------
@@ -270,6 +391,28 @@ def to_qdc(codebook, path, *, lang: str = "de") -> Path:
 
     Stages without rules are exported as not codable folders; a Set per kind
     (stage, touchpoint, topic) helps MAXQDA/ATLAS.ti users filter.
+
+    Parameters
+    ----------
+    codebook : str, Path, dict or Codebook
+    path : str or Path
+    lang : {"de", "en"}
+        Language of the code names.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.coding.codebook import from_qdc, load_codebook, to_qdc
+    >>> cb = load_codebook("default")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = from_qdc(to_qdc(cb, Path(tmp) / "default.qdc"))
+    >>> back.codes == cb.codes
+    True
     """
     cb = load_codebook(codebook)
     book = cb.meta["id"]
@@ -309,7 +452,6 @@ def to_qdc(codebook, path, *, lang: str = "de") -> Path:
 
 
 def _slug(name: str, taken: set) -> str:
-    from cjkit.coding.textnorm import fold
     base = re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_") or "code"
     if not base[0].isalpha():
         base = "c_" + base
@@ -326,6 +468,23 @@ def from_qdc(path) -> Codebook:
     Codes exported by cjkit come back with all fields; codes from other tools get an id
     derived from their name, the name as German and English label and the description as
     definition (they carry no match rules until you add some).
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    DataError
+        File missing, not XML, or without codes.
+
+    Examples
+    --------
+    See :func:`to_qdc`.
     """
     path = Path(path)
     try:

@@ -13,12 +13,16 @@ Examples
 >>> from cjkit.io.infer import infer_spec
 >>> wide = pd.DataFrame({"id": ["a", "b", "c", "d"], "nps": [0, 7, 10, 9],
 ...                      "q1": [1, 5, 3, 9], "comment": ["gut", None, "sehr langsamer Check-in", "ok"]})
->>> [(q["id"], q["type"]) for q in infer_spec(wide, survey="demo")["questions"]]
-[('nps', 'nps'), ('q1', 'rating'), ('comment', 'open')]
+>>> spec = infer_spec(wide, survey="demo")
+>>> [(q.id, q.type, q.missing) for q in spec.questions]
+[('nps', 'nps', ()), ('q1', 'rating', (9,)), ('comment', 'open', ())]
+>>> spec.respondent_id
+'id'
 """
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -28,6 +32,7 @@ import yaml
 
 from cjkit.catalog import models
 from cjkit.catalog import touchpoints
+from cjkit.io.spec import SurveySpec, load_spec
 
 log = logging.getLogger("cjkit.io.infer")
 
@@ -142,8 +147,8 @@ def _labelled(col, s: pd.Series, labels: dict, used: set, text: str) -> dict | N
 
 
 def infer_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "survey",
-               journey_model: str = "accra", language: str = "de", max_single: int = 20) -> dict:
-    """Propose a spec (a plain dict, YAML-ready) from a wide frame.
+               journey_model: str = "accra", language: str = "de", max_single: int = 20) -> SurveySpec:
+    """Propose a spec from a wide frame.
 
     Parameters
     ----------
@@ -160,9 +165,24 @@ def infer_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "s
 
     Returns
     -------
-    dict
-        Keys survey, journey_model, language, respondent_id, optional weight/date/duration,
-        segments, quality, questions. Unclassifiable columns are left out (logged).
+    SurveySpec
+        With survey, journey_model, language, respondent_id, weight/date/duration where
+        found, segments, quality and questions; unclassifiable columns are left out (logged).
+        :func:`write_spec` writes it as YAML for editing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.io.infer import infer_spec
+    >>> wide = pd.DataFrame({"lfdn": [1, 2, 3, 4, 5, 6], "gewicht": [0.5, 1.5, 1.0, 1.0, 1.0, 1.0],
+    ...                      "kanal": ["web", "web", "tel", "tel", "web", "tel"],
+    ...                      "Zufriedenheit Hotline": [1, 4, 5, 2, 3, 9]})
+    >>> spec = infer_spec(wide)
+    >>> spec.respondent_id, spec.weight, spec.segments
+    ('lfdn', 'gewicht', ('kanal',))
+    >>> q = spec.question("Zufriedenheit_Hotline")
+    >>> q.column, q.type, q.scale.max, q.touchpoint
+    ('Zufriedenheit Hotline', 'rating', 5, 'hotline')
     """
     meta = meta or {}
     texts = {}
@@ -249,19 +269,62 @@ def infer_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "s
     spec["quality"] = {"straightline_min_items": max(2, min(10, sum(q["type"] == "rating" for q in questions))),
                        "min_completion": 0.5}
     spec["questions"] = questions
-    return spec
+    return load_spec(spec)
 
 
-def write_spec(spec: dict, path) -> Path:
-    """Write *spec* as YAML (private ``_``-keys dropped) and return the path.
+def write_spec(spec, path) -> Path:
+    r"""Write *spec* as YAML (values equal to their defaults left out) and return the path.
+
+    :func:`cjkit.io.spec.load_spec` reads the file back into an equal spec. Files the spec
+    names (``data``, ``touchpoint_catalog``, a journey-model file) are relative to the spec's
+    folder; written to another folder, they are rewritten to point at the same files.
+
+    Parameters
+    ----------
+    spec : SurveySpec, dict, str or Path
+        The spec, e.g. from :func:`infer_spec`.
+    path : str or Path
+        File to write; missing folders are created.
+
+    Returns
+    -------
+    Path
 
     Examples
     --------
-    >>> write_spec(infer_spec(wide), "surveys/new/spec.yaml")   # doctest: +SKIP
+    >>> import tempfile, pandas as pd
+    >>> from pathlib import Path
+    >>> from cjkit.io.infer import infer_spec, write_spec
+    >>> from cjkit.io.spec import load_spec
+    >>> spec = infer_spec(pd.DataFrame({"id": [1, 2, 3], "nps": [0, 10, 8]}))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_spec(spec, Path(tmp) / "spec.yaml")
+    ...     print(path.read_text(encoding="utf-8").split("\n", 2)[2])
+    ...     print(load_spec(path) == spec)
+    survey: survey
+    language: de
+    journey_model: accra
+    respondent_id: id
+    quality:
+      straightline_min_items: 2
+      min_completion: 0.5
+    questions:
+    - id: nps
+      type: nps
+    <BLANKLINE>
+    True
     """
     path = Path(path)
-    clean = {k: v for k, v in spec.items() if not str(k).startswith("_")}
+    spec = load_spec(spec)
+    clean = spec.to_dict()
     path.parent.mkdir(parents=True, exist_ok=True)
+    # files named in the spec are relative to the spec's folder: written to another folder,
+    # they are re-expressed relative to the new one so that they still point at the same files
+    moved = path.parent.resolve() != spec.base_dir.resolve()
+    for key in ("data", "touchpoint_catalog", "journey_model"):
+        ref = clean.get(key)
+        if moved and ref and (key != "journey_model" or str(ref).endswith((".yaml", ".yml"))):
+            clean[key] = Path(os.path.relpath((spec.base_dir / ref).resolve(), path.parent.resolve())).as_posix()
     header = ("# Survey spec proposed by cjkit.io.infer.infer_spec — check types, scales, missing codes,\n"
               "# phases and touchpoints before use. Schema: cjkit/data/schemas/survey_spec.schema.yaml\n")
     path.write_text(header + yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=110),

@@ -1,4 +1,4 @@
-"""Load a survey or feedback export into cjkit's two views, with the quality ledger.
+r"""Load a survey or feedback export into cjkit's two views, with the quality ledger.
 
 :func:`load` reads any supported file (format detected), applies the survey spec when one is
 given, runs :func:`cjkit.quality.validate.validate` and returns a :class:`Loaded` with ``wide``
@@ -9,11 +9,17 @@ the file as a whole.
 
 Examples
 --------
->>> import cjkit.io.load
->>> data = cjkit.io.load.load("surveys/demo/hotel_guests.csv", "surveys/demo/spec.yaml")  # doctest: +SKIP
->>> data.summary                                                                     # doctest: +SKIP
+>>> import tempfile
+>>> from pathlib import Path
+>>> from cjkit.io.load import load
+>>> spec = {"survey": "t", "respondent_id": "id", "questions": [
+...     {"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5}, "missing": [9]}]}
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     _ = (Path(tmp) / "t.csv").write_text("id,q1\na,4\nb,9\nb,5\nc,\n", encoding="utf-8")
+...     data = load(Path(tmp) / "t.csv", spec)
+>>> data.summary
    n_input  n_kept  n_excluded  n_values_changed  n_flagged
-0     3008    2950          58              7170          2
+0        4       2           2                 1          0
 """
 from __future__ import annotations
 
@@ -26,7 +32,7 @@ from cjkit.quality import ledger as ledger_mod
 from cjkit.io import readers
 from cjkit.errors import DataError
 from cjkit.io.readers import spss
-from cjkit.io.spec import check_columns, load_spec, to_long
+from cjkit.io.spec import SurveySpec, check_columns, load_spec, to_long
 from cjkit.quality.validate import check as run_checks
 
 
@@ -46,15 +52,21 @@ class Loaded:
         Every exclusion, value change and flag (:data:`cjkit.quality.ledger.COLUMNS`).
     meta : dict
         Reader metadata (format, encoding, header rows, question texts, value labels, ...).
-    spec : dict or None
+    spec : SurveySpec or None
         The applied, validated spec.
+    n_input : int
+        Data rows in the file, including rows the reader could not use.
+
+    Examples
+    --------
+    See :func:`load`, which builds it.
     """
 
     wide: pd.DataFrame
     long: pd.DataFrame | None
     ledger: pd.DataFrame
     meta: dict
-    spec: dict | None = None
+    spec: SurveySpec | None = None
     n_input: int = field(default=0)
 
     @property
@@ -62,12 +74,6 @@ class Loaded:
         """Row accounting (n_input, n_kept, n_excluded, n_values_changed, n_flagged); raises if
         any row is unaccounted for."""
         return ledger_mod.summary(self.ledger, self.n_input, n_kept=len(self.wide))
-
-
-def _resolve_spec(spec):
-    if spec is None or (isinstance(spec, dict) and "_catalog" in spec):
-        return spec
-    return load_spec(spec)
 
 
 def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
@@ -89,14 +95,14 @@ def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
 
 def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, actions=None,  # noqa: A002
          **reader_options) -> Loaded:
-    """Read *path*, apply *spec*, validate, and return the wide and long views with the ledger.
+    r"""Read *path*, apply *spec*, validate, and return the wide and long views with the ledger.
 
     Parameters
     ----------
     path : str or Path, optional
         The export. Default: the spec's ``data`` entry (relative to the spec file).
-    spec : str, Path or dict, optional
-        Survey spec (YAML path, raw dict, or the result of :func:`cjkit.io.spec.load_spec`).
+    spec : str, Path, dict or SurveySpec, optional
+        Survey spec (YAML path, its parsed content, or the result of :func:`cjkit.io.spec.load_spec`).
     format : str
         Reader name (see :func:`cjkit.io.readers.formats`) or ``"auto"`` (spec ``format`` or detected).
     validate : bool
@@ -111,22 +117,41 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     DataError
         Unreadable file, or spec columns missing in the data (naming file and column).
 
+    Returns
+    -------
+    Loaded
+        ``wide``, ``long``, ``ledger``, ``meta``, ``spec`` and ``summary``;
+        ``n_input == n_kept + n_excluded`` is checked before it is returned.
+
     Examples
     --------
-    >>> data = load(spec="surveys/airline/spec.yaml")                  # doctest: +SKIP
-    >>> data.long.groupby("phase", observed=True)["value"].mean()                         # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.io.load import load
+    >>> spec = {"survey": "t", "respondent_id": "id", "questions": [
+    ...     {"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5}, "phase": "retention"}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "t.csv").write_text("id,q1\na,4\nb,7\n", encoding="utf-8")
+    ...     data = load(Path(tmp) / "t.csv", spec)
+    >>> data.long[["respondent_id", "value", "missing_reason", "phase"]]
+      respondent_id  value               missing_reason      phase
+    0             a    4.0                         <NA>  retention
+    1             b    NaN  out of range: 7 not in 1..5  retention
+    >>> data.ledger[["row", "check", "action", "old_value"]]
+       row         check          action old_value
+    0    2  out_of_range   value_changed         7
     """
-    spec = _resolve_spec(spec)
+    spec = load_spec(spec) if spec is not None else None
     if path is None:
-        if not spec or not spec.get("data"):
+        if spec is None or spec.data_path is None:
             raise DataError("no data file given and the spec has no 'data' entry")
-        path = Path(spec["_dir"]) / spec["data"]
+        path = spec.data_path
     path = Path(path)
-    if format == "auto" and spec and spec.get("format"):
-        format = spec["format"]
+    if format == "auto" and spec and spec.format:
+        format = spec.format
     res = readers.read(path, format=format, **reader_options)
     wide, meta = res.wide, res.meta
-    id_col = spec["respondent_id"] if spec else meta.get("id_column")
+    id_col = spec.respondent_id if spec else meta.get("id_column")
     if id_col == "respondent_id" and id_col not in wide:
         id_col = None  # the spec asks for the generated id: the data row number
     if spec:

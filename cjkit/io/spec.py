@@ -2,19 +2,27 @@
 
 A spec (YAML, schema ``survey_spec``) names the respondent id, weight, wave and
 segment columns and, per question, its type, scale, reverse coding, missing
-codes and the journey phase and touchpoint it measures. :func:`to_long` applies
-a spec to a wide frame and yields the tidy long frame the rest of cjkit uses.
+codes and the journey phase and touchpoint it measures. :func:`load_spec` reads it
+into a :class:`~cjkit.catalog.types.SurveySpec`; :func:`to_long` applies a spec to
+a wide frame and yields the tidy long frame the rest of cjkit uses.
 
 Examples
 --------
->>> from cjkit import spec
->>> s = spec.load_spec("surveys/demo/spec.yaml")  # doctest: +SKIP
->>> long = spec.to_long(wide, s)                   # doctest: +SKIP
+>>> import pandas as pd
+>>> from cjkit.io.spec import load_spec, to_long
+>>> s = load_spec({"survey": "t", "respondent_id": "id",
+...                "questions": [{"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5}}]})
+>>> to_long(pd.DataFrame({"id": [1, 2], "q1": [4, 7]}), s)[["respondent_id", "value", "missing_reason"]]
+  respondent_id  value           missing_reason
+0             1    4.0                     <NA>
+1             2    NaN  out of range: 7 not in 1..5
 """
 from __future__ import annotations
 
-import copy
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,107 +30,331 @@ import pandas as pd
 from cjkit.catalog import models
 from cjkit.catalog import touchpoints
 from cjkit.catalog.config import load_config
-from cjkit.errors import ConfigError, DataError
+from cjkit.catalog.types import (DEFAULT_ROLE, DEFAULT_SCALES, MEAN_SCALE_TYPES, QUESTION_TYPES,  # noqa: F401
+                                 SCALE_TYPES, Question)
+from cjkit.errors import ConfigError, DataError, Problem
 
-SCALE_TYPES = ("likert", "rating", "nps", "csat", "ces")
-DEFAULT_SCALES = {"nps": (0, 10)}
-DEFAULT_ROLE = {"nps": "nps", "open": "comment", "single": "profile", "multi": "profile"}
 LONG_COLUMNS = ["respondent_id", "question", "item", "type", "role", "value", "text",
                 "missing_reason", "phase", "touchpoint", "weight"]
 
 
-def load_spec(source) -> dict:
+@dataclass(frozen=True)
+class SurveySpec:
+    """A validated survey specification (see :func:`cjkit.io.spec.load_spec`).
+
+    Two specs are equal when their content is; where they were read from (``path``) and
+    the loaded touchpoint catalog do not take part in the comparison.
+
+    Parameters
+    ----------
+    survey : str
+        Survey id.
+    respondent_id : str
+        Respondent id column (``respondent_id``: the data row number).
+    questions : tuple of Question
+    journey_model : str
+        Id of the journey model the phases refer to.
+    weight, wave, date, duration : str or None
+        Columns of the design weight, survey wave, interview date and duration (seconds).
+    segments : tuple of str
+        Columns to break results down by.
+    quality : dict
+        Data-quality thresholds (see :data:`cjkit.quality.validate.DEFAULTS`).
+    title, language, data, format, touchpoint_catalog : str or None
+        As in the YAML; ``data`` and ``touchpoint_catalog`` are relative to the spec file.
+    path : Path or None
+        The spec file (None for a spec built from a dict).
+    base_dir : Path
+        Folder that relative paths in the spec refer to.
+    model_ref : str or None
+        The ``journey_model`` entry as written (an id or a YAML path), for writing back.
+    catalog : DataFrame
+        The touchpoint catalog the spec's touchpoints come from (computed on first use).
+
+    Examples
+    --------
+    >>> from cjkit.io.spec import load_spec
+    >>> s = load_spec({"survey": "t", "respondent_id": "id",
+    ...                "questions": [{"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5},
+    ...                               "phase": "conversion"}, {"id": "nps", "type": "nps"}]})
+    >>> s.question("nps").scale.max, s.journey_model, s.path is None
+    (10, 'accra', True)
+    >>> s.question_table()[["question", "type", "role", "phase", "scale_max"]]
+      question    type    role       phase  scale_max
+    0       q1  rating  driver  conversion          5
+    1      nps     nps     nps         NaN         10
+    """
+
+    survey: str
+    respondent_id: str
+    questions: tuple[Question, ...]
+    journey_model: str = "accra"
+    weight: str | None = None
+    wave: str | None = None
+    date: str | None = None
+    duration: str | None = None
+    segments: tuple[str, ...] = ()
+    quality: dict = field(default_factory=dict)
+    title: str | None = None
+    language: str | None = None
+    data: str | None = None
+    format: str | None = None
+    touchpoint_catalog: str | None = None
+    path: Path | None = field(default=None, compare=False)
+    base_dir: Path = field(default_factory=Path.cwd, compare=False, repr=False)
+    model_ref: str | None = field(default=None, compare=False, repr=False)
+
+    _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "data", "format",
+                 "touchpoint_catalog")
+
+    @cached_property
+    def catalog(self) -> pd.DataFrame:
+        """The touchpoint catalog (default, extended by ``touchpoint_catalog``)."""
+        return touchpoints.load(self.base_dir / self.touchpoint_catalog if self.touchpoint_catalog else None)
+
+    @property
+    def data_path(self) -> Path | None:
+        """The ``data`` file resolved against the spec's folder, or None."""
+        return self.base_dir / self.data if self.data else None
+
+    def question(self, question_id: str) -> Question:
+        """The question with id *question_id* (KeyError if there is none)."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def questions_with(self, *, role: str | None = None, types=None) -> list[Question]:
+        """Questions with *role* and/or a type in *types*, in spec order.
+
+        Examples
+        --------
+        >>> from cjkit.io.spec import load_spec
+        >>> s = load_spec({"survey": "t", "respondent_id": "id", "questions": [
+        ...     {"id": "a", "type": "open"}, {"id": "b", "type": "ces", "scale": {"min": 1, "max": 7}}]})
+        >>> [q.id for q in s.questions_with(types=SCALE_TYPES)], [q.id for q in s.questions_with(role="comment")]
+        (['b'], ['a'])
+        """
+        return [q for q in self.questions
+                if (role is None or q.role == role) and (types is None or q.type in types)]
+
+    def required_columns(self) -> list[str]:
+        """Every source column the spec refers to, each once, in spec order."""
+        cols = [self.respondent_id] + [c for c in (self.weight, self.wave, self.date, self.duration) if c]
+        cols += list(self.segments)
+        for q in self.questions:
+            cols += q.source_columns
+        return list(dict.fromkeys(cols))
+
+    def question_table(self) -> pd.DataFrame:
+        """One row per question: question, column, type, role, phase (ordered by the journey
+        model), touchpoint, scale_min, scale_max, reverse, text."""
+        rows = [{"question": q.id, "column": q.column, "type": q.type, "role": q.role, "phase": q.phase,
+                 "touchpoint": q.touchpoint, "scale_min": q.scale.min if q.scale else np.nan,
+                 "scale_max": q.scale.max if q.scale else np.nan, "reverse": q.reverse,
+                 "text": q.text or ""} for q in self.questions]
+        out = pd.DataFrame(rows)
+        out["phase"] = out["phase"].astype(models.phase_categories(self.journey_model))
+        return out
+
+    def to_dict(self) -> dict:
+        """The YAML mapping (defaults left out); :func:`cjkit.io.spec.load_spec` reads it back
+        into an equal spec."""
+        out: dict[str, Any] = {"survey": self.survey}
+        for key in ("title", "language"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        out["journey_model"] = self.model_ref or self.journey_model
+        for key in ("touchpoint_catalog", "data", "format"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        out["respondent_id"] = self.respondent_id
+        for key in ("weight", "wave", "date", "duration"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.segments:
+            out["segments"] = list(self.segments)
+        if self.quality:
+            out["quality"] = dict(self.quality)
+        out["questions"] = [q.to_dict() for q in self.questions]
+        return out
+
+
+
+def _resolve_model(ref, base: Path, path) -> str:
+    """The id of the spec's journey model, registering a model file given by path."""
+    if str(ref).endswith((".yaml", ".yml")):
+        model_path = base / ref
+        if not model_path.is_file():
+            raise ConfigError(f"journey model file '{ref}' not found", path=path, key="journey_model")
+        return models.register(model_path)
+    if ref not in models.list():
+        raise ConfigError(f"unknown journey model '{ref}'; known: {', '.join(models.list())}",
+                          path=path, key="journey_model")
+    return ref
+
+
+def _problems(data: dict, base: Path, path) -> list[Problem]:
+    """Checks the schema cannot express, for every question; wrongly typed values are left to
+    the schema's report."""
+    out = []
+    try:
+        model_id = _resolve_model(data.get("journey_model", "accra"), base, path)
+        phase_ids = set(models.phase_categories(model_id).categories)
+    except ConfigError as err:
+        if err.path not in (None, str(path) if path else None):
+            raise  # the model file itself is broken: that error names its own file
+        out += err.problems
+        model_id, phase_ids = None, None
+    ref = data.get("touchpoint_catalog")
+    tp_ids = set(touchpoints.load(base / ref if isinstance(ref, str) else None)["id"])
+    questions = data.get("questions")
+    seen: dict[str, int] = {}
+    for i, q in enumerate(questions if isinstance(questions, list) else []):
+        if not isinstance(q, dict):
+            continue
+        key = f"questions[{i}]"
+        qid, qtype, scale = q.get("id"), q.get("type"), q.get("scale")
+        if isinstance(qid, str):
+            if qid in seen:
+                out.append(Problem(f"{key}.id", f"duplicate question id '{qid}' (also questions[{seen[qid]}])"))
+            seen.setdefault(qid, i)
+        if qtype == "multi" and "columns" not in q:
+            out.append(Problem(f"{key}.columns", "a multi-choice question needs 'columns' (option id -> column)"))
+        if qtype in SCALE_TYPES and qtype not in DEFAULT_SCALES and scale is None:
+            out.append(Problem(f"{key}.scale", f"a {qtype} question needs a scale with min and max"))
+        if (isinstance(scale, dict) and isinstance(scale.get("min"), (int, float))
+                and isinstance(scale.get("max"), (int, float)) and scale["min"] >= scale["max"]):
+            out.append(Problem(f"{key}.scale", "scale min must be below max"))
+        phase = q.get("phase")
+        if phase_ids is not None and isinstance(phase, str) and phase not in phase_ids:
+            out.append(Problem(f"{key}.phase", f"phase '{phase}' is not in journey model '{model_id}' "
+                                               f"(phases: {', '.join(sorted(phase_ids))})"))
+        tp = q.get("touchpoint")
+        if isinstance(tp, str) and tp not in tp_ids:
+            out.append(Problem(f"{key}.touchpoint", f"touchpoint '{tp}' is not in the touchpoint catalog"))
+    return out
+
+
+def load_spec(source) -> SurveySpec:
     """Load, validate and complete a survey spec.
 
     Fills defaults (``column`` = id, ``role`` by type, NPS scale 0-10), resolves the
     journey model and touchpoint catalog (ids or paths relative to the spec) and checks
-    that every phase and touchpoint exists.
+    that every phase and touchpoint exists. All problems of the file are reported at once.
+
+    Parameters
+    ----------
+    source : str, Path, dict or SurveySpec
+        A spec YAML file, its parsed content (paths relative to the working folder), or an
+        already loaded spec (returned as it is).
+
+    Returns
+    -------
+    SurveySpec
 
     Raises
     ------
     ConfigError
-        Naming the spec file and the key, e.g. ``questions[3].phase``.
+        Naming the spec file and every offending key, e.g. ``questions[3].phase``
+        (``.problems`` lists them).
+
+    Examples
+    --------
+    >>> from cjkit.io.spec import load_spec
+    >>> s = load_spec({"survey": "t", "respondent_id": "id", "segments": ["seg"],
+    ...                "questions": [{"id": "nps", "type": "nps", "phase": "advocacy"}]})
+    >>> s.question("nps").scale, s.segments
+    (Scale(min=0, max=10, labels={}), ('seg',))
+    >>> load_spec({"survey": "t", "respondent_id": "id",
+    ...            "questions": [{"id": "q", "type": "likert", "phase": "kauf"}]})
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.ConfigError: 2 problems in configuration:
+    configuration: questions[0].scale: a likert question needs a scale with min and max
+    configuration: questions[0].phase: phase 'kauf' is not in journey model 'accra' (phases: ...)
     """
+    if isinstance(source, SurveySpec):
+        return source
     path = Path(source) if isinstance(source, (str, Path)) else None
-    spec = copy.deepcopy(load_config(source, schema="survey_spec"))
     base = path.parent if path else Path.cwd()
-    spec["_path"] = str(path) if path else None
-    spec["_dir"] = str(base)
-
-    model_ref = spec.get("journey_model", "accra")
-    if str(model_ref).endswith((".yaml", ".yml")):
-        model_path = base / model_ref
-        if not model_path.is_file():
-            raise ConfigError(f"journey model file '{model_ref}' not found", path=path, key="journey_model")
-        spec["journey_model"] = models.register(model_path)
-    elif model_ref not in models.list():
-        raise ConfigError(f"unknown journey model '{model_ref}'; known: {', '.join(models.list())}",
-                          path=path, key="journey_model")
-    else:
-        spec["journey_model"] = model_ref
-    catalog_ref = spec.get("touchpoint_catalog")
-    catalog = touchpoints.load(base / catalog_ref if catalog_ref else None)
-    phase_ids = set(models.phase_categories(spec["journey_model"]).categories)
-    tp_ids = set(catalog["id"])
-
-    seen: dict[str, int] = {}
-    for i, q in enumerate(spec["questions"]):
-        key = f"questions[{i}]"
-        if q["id"] in seen:
-            raise ConfigError(f"duplicate question id '{q['id']}' (also questions[{seen[q['id']]}])",
-                              path=path, key=f"{key}.id")
-        seen[q["id"]] = i
-        if q["type"] == "multi" and "columns" not in q:
-            raise ConfigError("a multi-choice question needs 'columns' (option id -> column)",
-                              path=path, key=f"{key}.columns")
-        q.setdefault("column", q["id"])
-        q.setdefault("role", DEFAULT_ROLE.get(q["type"], "driver"))
-        q.setdefault("reverse", False)
-        q.setdefault("missing", [])
-        if q["type"] in DEFAULT_SCALES and "scale" not in q:
-            lo, hi = DEFAULT_SCALES[q["type"]]
-            q["scale"] = {"min": lo, "max": hi}
-        if q["type"] in SCALE_TYPES and "scale" not in q:
-            raise ConfigError(f"a {q['type']} question needs a scale with min and max",
-                              path=path, key=f"{key}.scale")
-        if "scale" in q and q["scale"]["min"] >= q["scale"]["max"]:
-            raise ConfigError("scale min must be below max", path=path, key=f"{key}.scale")
-        if q.get("phase") is not None and q["phase"] not in phase_ids:
-            raise ConfigError(f"phase '{q['phase']}' is not in journey model '{spec['journey_model']}' "
-                              f"(phases: {', '.join(sorted(phase_ids))})", path=path, key=f"{key}.phase")
-        if q.get("touchpoint") is not None and q["touchpoint"] not in tp_ids:
-            raise ConfigError(f"touchpoint '{q['touchpoint']}' is not in the touchpoint catalog",
-                              path=path, key=f"{key}.touchpoint")
-    spec.setdefault("segments", [])
-    spec.setdefault("quality", {})
-    spec["_catalog"] = catalog
-    return spec
+    data = load_config(source, schema="survey_spec", check=lambda d: _problems(d, base, path))
+    ref = data.get("journey_model", "accra")
+    return SurveySpec(
+        survey=data["survey"], respondent_id=data["respondent_id"],
+        questions=tuple(Question.from_dict(q) for q in data["questions"]),
+        journey_model=_resolve_model(ref, base, path), segments=tuple(data.get("segments", ())),
+        quality=dict(data.get("quality") or {}), path=path, base_dir=base, model_ref=ref,
+        **{k: data.get(k) for k in SurveySpec._OPTIONAL})
 
 
-def question_table(spec: dict) -> pd.DataFrame:
-    """One row per question: question, column, type, role, phase, touchpoint, scale_min, scale_max,
-    reverse, text."""
-    rows = [{"question": q["id"], "column": q.get("column"), "type": q["type"], "role": q["role"],
-             "phase": q.get("phase"), "touchpoint": q.get("touchpoint"),
-             "scale_min": q.get("scale", {}).get("min", np.nan), "scale_max": q.get("scale", {}).get("max", np.nan),
-             "reverse": q["reverse"], "text": q.get("text", "")} for q in spec["questions"]]
-    out = pd.DataFrame(rows)
-    out["phase"] = out["phase"].astype(models.phase_categories(spec["journey_model"]))
-    return out
+def question_table(spec) -> pd.DataFrame:
+    """One row per question, see :meth:`cjkit.catalog.types.SurveySpec.question_table`.
+
+    Parameters
+    ----------
+    spec : str, Path, dict or SurveySpec
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> question_table({"survey": "t", "respondent_id": "id",
+    ...                 "questions": [{"id": "x", "type": "open"}]})[["question", "role"]]
+      question     role
+    0        x  comment
+    """
+    return load_spec(spec).question_table()
 
 
-def required_columns(spec: dict) -> list[str]:
-    """All source columns the spec refers to."""
-    cols = [spec["respondent_id"]] + [spec[k] for k in ("weight", "wave", "date", "duration") if spec.get(k)]
-    cols += spec.get("segments", [])
-    for q in spec["questions"]:
-        cols += list(q["columns"].values()) if q["type"] == "multi" else [q["column"]]
-    return list(dict.fromkeys(cols))
+def required_columns(spec) -> list[str]:
+    """All source columns the spec refers to.
+
+    Parameters
+    ----------
+    spec : str, Path, dict or SurveySpec
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> required_columns({"survey": "t", "respondent_id": "id", "weight": "w",
+    ...                   "questions": [{"id": "k", "type": "multi", "columns": {"a": "k1", "b": "k2"}}]})
+    ['id', 'w', 'k1', 'k2']
+    """
+    return load_spec(spec).required_columns()
 
 
-def check_columns(wide: pd.DataFrame, spec: dict, file=None) -> None:
-    """Raise :class:`DataError` naming every spec column that the data lacks."""
-    missing = [c for c in required_columns(spec) if c not in wide.columns]
+def check_columns(wide: pd.DataFrame, spec, file=None) -> None:
+    """Raise :class:`DataError` naming every spec column that the data lacks.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per respondent.
+    spec : str, Path, dict or SurveySpec
+    file : str, optional
+        Data file name for the message.
+
+    Raises
+    ------
+    DataError
+        Listing the missing columns (``.column`` is the first).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_columns(pd.DataFrame({"id": [1]}), {"survey": "t", "respondent_id": "id",
+    ...               "questions": [{"id": "q1", "type": "open"}]}, file="x.csv")
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.DataError: file 'x.csv', column 'q1': the spec refers to columns the data does not have: ['q1']; available: ['id']
+    """
+    missing = [c for c in load_spec(spec).required_columns() if c not in wide.columns]
     if missing:
         raise DataError(f"the spec refers to columns the data does not have: {missing}; "
                         f"available: {list(wide.columns)[:40]}", file=file, column=missing[0])
@@ -135,51 +367,51 @@ def _numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
-def _scale_question(wide: pd.DataFrame, q: dict) -> pd.DataFrame:
-    raw = wide[q["column"]]
+def _scale_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
+    raw = wide[q.column]
     num = _numeric(raw)
     reason = pd.Series(pd.NA, index=wide.index, dtype="string")
-    labels = {str(k): v for k, v in q.get("missing_labels", {}).items()}
-    for code in q["missing"]:
+    labels = {str(k): v for k, v in q.missing_labels.items()}
+    for code in q.missing:
         hit = (num == float(code)) if isinstance(code, (int, float)) else (raw.astype("string").str.strip() == code)
         hit = hit.fillna(False)
         reason = reason.mask(hit & reason.isna(), f"missing code {code}" + (f": {labels[str(code)]}" if str(code) in labels else ""))
     unparsable = num.isna() & raw.notna() & reason.isna() & (raw.astype("string").str.strip() != "")
     reason = reason.mask(unparsable, "not a number: " + raw.astype("string").str.slice(0, 40))
-    lo, hi = q["scale"]["min"], q["scale"]["max"]
+    lo, hi = q.scale.min, q.scale.max
     out_of_range = num.notna() & reason.isna() & ((num < lo) | (num > hi))
     shown = num[out_of_range].map(lambda v: f"{v:g}").astype("string")
     reason.loc[out_of_range] = "out of range: " + shown + f" not in {lo:g}..{hi:g}"
     no_answer = raw.isna() | (raw.astype("string").str.strip() == "")
     reason = reason.mask(no_answer & reason.isna(), "no answer")
     value = num.where(reason.isna())
-    if q["reverse"]:
+    if q.reverse:
         value = lo + hi - value
-    scale_labels = {float(k): v for k, v in q.get("scale", {}).get("labels", {}).items()}
+    scale_labels = {float(k): v for k, v in q.scale.labels.items()}
     text = value.map(scale_labels).astype("string") if scale_labels else pd.Series(pd.NA, index=wide.index, dtype="string")
     return pd.DataFrame({"item": pd.Series(pd.NA, index=wide.index, dtype="string"),
                          "value": value, "text": text, "missing_reason": reason})
 
 
-def _text_question(wide: pd.DataFrame, q: dict) -> pd.DataFrame:
-    raw = wide[q["column"]].astype("string")
+def _text_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
+    raw = wide[q.column].astype("string")
     blank = raw.isna() | (raw.str.strip() == "")
-    labels = {str(k): v for k, v in q.get("scale", {}).get("labels", {}).items()}
-    value = _numeric(wide[q["column"]]) if q["type"] == "single" else pd.Series(np.nan, index=wide.index)
+    labels = {str(k): v for k, v in q.scale.labels.items()} if q.scale else {}
+    value = _numeric(wide[q.column]) if q.type == "single" else pd.Series(np.nan, index=wide.index)
     text = raw.str.strip()
     if labels:
         text = text.map(lambda s: labels.get(s.removesuffix(".0"), s) if isinstance(s, str) else s).astype("string")
     reason = pd.Series(pd.NA, index=wide.index, dtype="string").mask(blank, "no answer")
-    for code in q["missing"]:
+    for code in q.missing:
         reason = reason.mask(raw.str.strip() == str(code), f"missing code {code}")
     return pd.DataFrame({"item": pd.Series(pd.NA, index=wide.index, dtype="string"),
                          "value": value.where(reason.isna()), "text": text.mask(reason.notna()),
                          "missing_reason": reason})
 
 
-def _multi_question(wide: pd.DataFrame, q: dict) -> pd.DataFrame:
+def _multi_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
     parts = []
-    for option, col in q["columns"].items():
+    for option, col in q.columns.items():
         raw = wide[col]
         num = _numeric(raw)
         # exports mark a selected option by 1 or by the option text; blank means not selected
@@ -191,49 +423,74 @@ def _multi_question(wide: pd.DataFrame, q: dict) -> pd.DataFrame:
     return pd.concat(parts)
 
 
-def to_long(wide: pd.DataFrame, spec: dict, *, file=None) -> pd.DataFrame:
+def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
     """Apply *spec* to a wide frame (one row per respondent) and return the tidy long frame.
 
     Values that are missing codes, unparsable or out of range become NaN and keep the reason
     in ``missing_reason`` — they are never dropped, so the ledger can account for them.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per respondent, holding every column the spec names.
+    spec : str, Path, dict or SurveySpec
+    file : str, optional
+        Data file name for error messages.
 
     Returns
     -------
     DataFrame
         Columns respondent_id, question, item, type, role, value, text, missing_reason,
         phase (ordered categorical), touchpoint, weight, then wave and segment columns.
+
+    Raises
+    ------
+    DataError
+        Spec columns missing in *wide*, or weights that are not positive numbers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = {"survey": "t", "respondent_id": "id", "segments": ["seg"], "questions": [
+    ...      {"id": "ces", "type": "ces", "scale": {"min": 1, "max": 7}, "reverse": True, "missing": [99]}]}
+    >>> to_long(pd.DataFrame({"id": ["a", "b"], "seg": ["x", "y"], "ces": [2, 99]}), s)[
+    ...     ["respondent_id", "value", "missing_reason", "seg"]]
+      respondent_id  value missing_reason seg
+    0             a    6.0           <NA>   x
+    1             b    NaN  missing code 99   y
     """
+    spec = load_spec(spec)
     check_columns(wide, spec, file=file)
-    rid = wide[spec["respondent_id"]].astype("string")
-    if spec.get("weight"):
-        weight = _numeric(wide[spec["weight"]])
+    rid = wide[spec.respondent_id].astype("string")
+    if spec.weight:
+        weight = _numeric(wide[spec.weight])
         bad = weight.isna() | (weight <= 0)
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
-            got = wide[spec["weight"]].iloc[row - 1]
+            got = wide[spec.weight].iloc[row - 1]
             raise DataError(f"weights must be positive numbers, got '{'' if pd.isna(got) else got}' "
                             f"({int(bad.sum())} row(s) affected; exclude empty rows first with cjkit.quality.validate)",
-                            file=file, row=row, column=spec["weight"])
+                            file=file, row=row, column=spec.weight)
     else:
         weight = pd.Series(1.0, index=wide.index)
     # column arrays once, taken by position per question (label lookups copy text columns each time)
     rid_arr, weight_arr = rid.to_numpy(), weight.to_numpy()
-    extra = {c: wide[c].to_numpy() for c in ([spec["wave"]] if spec.get("wave") else []) + spec.get("segments", [])}
+    extra = {c: wide[c].to_numpy() for c in ([spec.wave] if spec.wave else []) + list(spec.segments)}
     frames = []
-    for q in spec["questions"]:
-        if q["type"] in SCALE_TYPES:
+    for q in spec.questions:
+        if q.is_scale:
             part = _scale_question(wide, q)
-        elif q["type"] == "multi":
+        elif q.type == "multi":
             part = _multi_question(wide, q)
         else:
             part = _text_question(wide, q)
         pos = wide.index.get_indexer(part.index)
         part.insert(0, "respondent_id", rid_arr[pos])
-        part.insert(1, "question", q["id"])
-        part.insert(3, "type", q["type"])
-        part.insert(4, "role", q["role"])
-        part["phase"] = q.get("phase")
-        part["touchpoint"] = q.get("touchpoint")
+        part.insert(1, "question", q.id)
+        part.insert(3, "type", q.type)
+        part.insert(4, "role", q.role)
+        part["phase"] = q.phase
+        part["touchpoint"] = q.touchpoint
         part["weight"] = weight_arr[pos]
         for name, col in extra.items():
             part[name] = col[pos]
@@ -241,5 +498,5 @@ def to_long(wide: pd.DataFrame, spec: dict, *, file=None) -> pd.DataFrame:
     long = pd.concat(frames, ignore_index=True)
     for col in ("respondent_id", "question", "type", "role", "touchpoint", "item", "text", "missing_reason"):
         long[col] = long[col].astype("string")
-    long["phase"] = long["phase"].astype(models.phase_categories(spec["journey_model"]))
+    long["phase"] = long["phase"].astype(models.phase_categories(spec.journey_model))
     return long

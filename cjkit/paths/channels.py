@@ -100,9 +100,9 @@ def _phase_lookup(model) -> dict[str, str]:
     if helper is not None:
         return helper(model)
     out: dict[str, str] = {}
-    for ph in sorted(_models.get(model)["phases"], key=lambda p: p["order"]):
-        for s in ph["canonical"]:
-            out.setdefault(s, ph["id"])
+    for ph in _models.get(model).phases:  # in journey order
+        for s in ph.canonical:
+            out.setdefault(s, ph.id)
     return out
 
 

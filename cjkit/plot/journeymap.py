@@ -49,7 +49,7 @@ def _phases(data: pd.DataFrame, phase: str, model) -> list:
         unknown = sorted(set(values) - set(order))
         if unknown:
             raise DataError(f"journey_map: phases {unknown} are not in model "
-                            f"'{models.get(model)['id']}' (phases: {order})", column=phase)
+                            f"'{models.get(model).id}' (phases: {order})", column=phase)
         return order
     if isinstance(data[phase].dtype, pd.CategoricalDtype):
         return [str(c) for c in data[phase].cat.categories]

@@ -8,10 +8,14 @@ Thresholds come from the spec's ``quality`` block.
 
 Examples
 --------
->>> from cjkit import spec, validate
->>> s = spec.load_spec("surveys/demo/spec.yaml")                         # doctest: +SKIP
->>> kept, led = validate.validate(wide, s, file="hotel_guests.csv")      # doctest: +SKIP
->>> led.groupby("check").size()                                          # doctest: +SKIP
+>>> import pandas as pd
+>>> from cjkit.quality.validate import validate
+>>> spec = {"survey": "t", "respondent_id": "id", "questions": [{"id": "q1", "type": "open"}]}
+>>> kept, led = validate(pd.DataFrame({"id": ["a", "b"], "q1": ["=HYPERLINK(1)", ""]}), spec)
+>>> led[["row", "check", "action"]]
+   row        check   action
+0    2    empty_row excluded
+1    1 formula_text  flagged
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ import pyarrow.compute as pc
 
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
-from cjkit.io.spec import SCALE_TYPES, to_long
+from cjkit.io.spec import SurveySpec, load_spec, to_long
 
 log = logging.getLogger("cjkit.quality.validate")
 
@@ -35,9 +39,27 @@ FORMULA = re.compile(r"^\s*[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(")
 LONG_TEXT = 32_767  # Excel's cell limit: longer texts break round trips and usually are paste accidents
 
 
-def quality_settings(spec: dict | None) -> dict:
-    """The spec's ``quality`` block completed with :data:`DEFAULTS`."""
-    return {**DEFAULTS, **((spec or {}).get("quality") or {})}
+def quality_settings(spec) -> dict:
+    """The spec's ``quality`` block completed with :data:`DEFAULTS`.
+
+    Parameters
+    ----------
+    spec : str, Path, dict, SurveySpec or None
+
+    Returns
+    -------
+    dict
+        Every key of :data:`DEFAULTS`.
+
+    Examples
+    --------
+    >>> quality_settings({"survey": "t", "respondent_id": "id", "quality": {"min_completion": 0.8},
+    ...                   "questions": [{"id": "q", "type": "open"}]})["min_completion"]
+    0.8
+    >>> quality_settings(None)["drop_duplicates"]
+    'first'
+    """
+    return {**DEFAULTS, **(load_spec(spec).quality if spec is not None else {})}
 
 
 def _rows(wide: pd.DataFrame) -> pd.Series:
@@ -76,11 +98,9 @@ def _blank(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=frame.index)
 
 
-def _answer_columns(wide: pd.DataFrame, spec: dict | None, id_col: str | None) -> list[str]:
+def _answer_columns(wide: pd.DataFrame, spec: SurveySpec | None, id_col: str | None) -> list[str]:
     if spec:
-        cols = []
-        for q in spec["questions"]:
-            cols += list(q["columns"].values()) if q["type"] == "multi" else [q["column"]]
+        cols = [c for q in spec.questions for c in q.source_columns]
         return [c for c in dict.fromkeys(cols) if c in wide.columns]
     return [c for c in wide.columns if c not in (id_col, "respondent_id")]
 
@@ -90,6 +110,29 @@ def text_flags(wide: pd.DataFrame, *, file=None, ids=None) -> pd.DataFrame:
 
     The cells are kept unchanged as text — cjkit never evaluates them — but a spreadsheet
     opening an export could, so reports show them.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per respondent.
+    file : str, optional
+        Data file name for the ledger.
+    ids : Series, optional
+        Respondent ids aligned with *wide*.
+
+    Returns
+    -------
+    DataFrame
+        Ledger entries with action ``flagged`` (checks ``formula_text``, ``long_text``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.quality.validate import text_flags
+    >>> text_flags(pd.DataFrame({"c": ["ok", '=HYPERLINK("x")', "+SUM(A1)"]}))[["row", "column", "check"]]
+       row column         check
+    0    2      c  formula_text
+    1    3      c  formula_text
     """
     rows = _rows(wide)
     parts = []
@@ -124,7 +167,7 @@ def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
     if not hit.any():
         return ledger_mod.empty()
     sub = long.loc[hit, ["respondent_id", "question", "missing_reason"]]
-    col_of = {q["id"]: q.get("column") for q in spec["questions"]}
+    col_of = {q.id: q.column for q in spec.questions}
     # to_long stacks questions in spec order, each over all rows of wide in order
     pos = np.flatnonzero(hit.to_numpy()) % len(wide)
     row_no = rows.to_numpy()[pos]
@@ -145,7 +188,7 @@ def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
     return ledger_mod.concat(*parts)
 
 
-def validate(wide: pd.DataFrame, spec: dict | None = None, *, file=None,
+def validate(wide: pd.DataFrame, spec=None, *, file=None,
              actions: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the quality checks and return the kept rows and the ledger.
 
@@ -153,9 +196,9 @@ def validate(wide: pd.DataFrame, spec: dict | None = None, *, file=None,
     ----------
     wide : DataFrame
         One row per respondent; index ``row`` (1-based file rows) as readers return it.
-    spec : dict, optional
-        Loaded spec (:func:`cjkit.io.spec.load_spec`). Without it only empty rows and text
-        flags are checked.
+    spec : str, Path, dict or SurveySpec, optional
+        The survey spec (see :func:`cjkit.io.spec.load_spec`). Without it only empty rows,
+        duplicate ids and text flags are checked.
     actions : dict, optional
         ``{"speeder": "excluded"|"flagged", "straightliner": ..., "incomplete": ...}`` —
         flag instead of exclude (default: exclude).
@@ -165,21 +208,57 @@ def validate(wide: pd.DataFrame, spec: dict | None = None, *, file=None,
     (DataFrame, DataFrame)
         The kept wide rows and the ledger (columns :data:`cjkit.quality.ledger.COLUMNS`).
         ``len(wide) == len(kept) + n_excluded`` always holds.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.quality.validate import validate
+    >>> spec = {"survey": "t", "respondent_id": "id", "questions": [
+    ...     {"id": "q1", "type": "rating", "scale": {"min": 1, "max": 5}, "missing": [9]}]}
+    >>> wide = pd.DataFrame({"id": ["a", "b", "b", "c"], "q1": [4, 9, 2, None]})
+    >>> kept, led = validate(wide, spec, file="t.csv")
+    >>> kept["id"].tolist()
+    ['a', 'b']
+    >>> led[["row", "check", "action"]]
+       row         check          action
+    0    4     empty_row        excluded
+    1    3  duplicate_id        excluded
+    2    2  missing_code   value_changed
     """
     kept, led, _ = check(wide, spec, file=file, actions=actions)
     return kept, led
 
 
-def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: dict | None = None):
+def check(wide: pd.DataFrame, spec=None, *, file=None, actions: dict | None = None):
     """:func:`validate` that also returns the long frame of the kept rows (None without a spec),
-    so that callers need not build it twice."""
+    so that callers need not build it twice.
+
+    Parameters
+    ----------
+    wide, spec, file, actions
+        As for :func:`validate`.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame or None)
+        Kept rows, ledger, long frame of the kept rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spec = {"survey": "t", "respondent_id": "id", "questions": [{"id": "q1", "type": "open"}]}
+    >>> kept, led, long = check(pd.DataFrame({"id": ["a", "b"], "q1": ["gut", ""]}), spec)
+    >>> len(kept), led["check"].tolist(), long["text"].tolist()
+    (1, ['empty_row'], ['gut'])
+    """
+    spec = load_spec(spec) if spec is not None else None
     q = quality_settings(spec)
     acts = {"speeder": "excluded", "straightliner": "excluded", "incomplete": "excluded", **(actions or {})}
     for k, v in acts.items():
         if v not in ("excluded", "flagged"):
             raise ParameterError(f"actions['{k}']", v, allowed=["excluded", "flagged"])
     rows = _rows(wide)
-    id_col = spec["respondent_id"] if spec else ("respondent_id" if "respondent_id" in wide else None)
+    id_col = spec.respondent_id if spec else ("respondent_id" if "respondent_id" in wide else None)
     ids = wide[id_col].astype("string") if id_col and id_col in wide else None
     keep = pd.Series(True, index=wide.index)
     parts = []
@@ -217,13 +296,13 @@ def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: d
         return kept, ledger_mod.concat(*parts, text_flags(kept, file=file, ids=None if ids is None else ids[keep])), None
 
     scored = wide
-    if spec.get("weight") and spec["weight"] in wide:
+    if spec.weight and spec.weight in wide:
         # a row without a usable design weight cannot be analysed: exclude it with its reason
-        raw_w = wide[spec["weight"]]
+        raw_w = wide[spec.weight]
         w = pd.to_numeric(raw_w.astype("string").str.replace(",", ".", regex=False), errors="coerce")
         record(w.isna() | (w <= 0), "invalid_weight", "weight '" + raw_w.astype("string").fillna("") +
-               "' is not a positive number", column=spec["weight"], old=raw_w)
-        scored = wide.assign(**{spec["weight"]: w.where(w > 0, 1.0)})  # placeholder for excluded rows only
+               "' is not a positive number", column=spec.weight, old=raw_w)
+        scored = wide.assign(**{spec.weight: w.where(w > 0, 1.0)})  # placeholder for excluded rows only
     long = to_long(scored, spec, file=file)
     n = len(wide)
     single = long["item"].isna().to_numpy()
@@ -234,14 +313,14 @@ def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: d
     record(share < q["min_completion"], "incomplete",
            "answered " + (share * 100).round().astype(int).astype("string") + f"% of questions, below "
            f"min_completion {q['min_completion']:.0%}", action=acts["incomplete"])
-    if spec.get("duration"):
-        dur = pd.to_numeric(wide[spec["duration"]], errors="coerce")
+    if spec.duration:
+        dur = pd.to_numeric(wide[spec.duration], errors="coerce")
         limit = q["speeder_median_share"] * float(dur.median()) if dur.notna().any() else 0.0
         if q["speeder_seconds"] is not None:
             limit = max(limit, float(q["speeder_seconds"]))
         record(dur < limit, "speeder", "duration " + dur.round(0).astype("string") + f" s below {limit:.0f} s "
                f"(max of speeder_seconds and {q['speeder_median_share']:.0%} of the median)",
-               action=acts["speeder"], column=spec["duration"], old=dur)
+               action=acts["speeder"], column=spec.duration, old=dur)
     _straightline(wide, spec, long, q, record, acts["straightliner"])
     kept = wide.loc[keep]
     changes = _value_changes(wide, spec, long, rows, file)
@@ -253,15 +332,15 @@ def check(wide: pd.DataFrame, spec: dict | None = None, *, file=None, actions: d
 
 
 def _straightline(wide, spec, long, q, record, action):
-    scale_q = {x["id"]: x for x in spec["questions"] if x["type"] in SCALE_TYPES}
+    scale_q = {x.id: x for x in spec.questions if x.is_scale}
     if not scale_q:
         return
     n = len(wide)
     sub = long.loc[long["question"].isin(scale_q) & long["value"].notna(), ["question", "value"]]
     pos = (sub.index.to_numpy() % n)
-    lo = sub["question"].map({k: v["scale"]["min"] for k, v in scale_q.items()}).to_numpy(float)
-    hi = sub["question"].map({k: v["scale"]["max"] for k, v in scale_q.items()}).to_numpy(float)
-    rev = sub["question"].map({k: bool(v["reverse"]) for k, v in scale_q.items()}).to_numpy(bool)
+    lo = sub["question"].map({k: v.scale.min for k, v in scale_q.items()}).to_numpy(float)
+    hi = sub["question"].map({k: v.scale.max for k, v in scale_q.items()}).to_numpy(float)
+    rev = sub["question"].map({k: v.reverse for k, v in scale_q.items()}).to_numpy(bool)
     raw = np.where(rev, lo + hi - sub["value"].to_numpy(float), sub["value"].to_numpy(float))  # as answered
     frame = pd.DataFrame({"pos": pos, "lo": lo, "hi": hi, "raw": raw})
     g = frame.groupby(["pos", "lo", "hi"]).agg(n=("raw", "size"), k=("raw", "nunique"), v=("raw", "first"))

@@ -5,6 +5,12 @@ and a grid; every combination becomes one executed notebook and one HTML report
 (code hidden) in ``reports/<run>/``. Parameters are checked against each notebook's
 tagged ``parameters`` cell *before* anything runs. A failing report does not stop the
 others; reruns skip reports whose notebook, parameters and inputs are unchanged.
+
+Examples
+--------
+>>> from cjkit.report.batch import RunConfig, slug
+>>> slug("Geschäftsreisender / Familie")
+'geschaeftsreisender-familie'
 """
 from __future__ import annotations
 
@@ -15,14 +21,14 @@ import logging
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from cjkit.catalog.config import load_config
 from cjkit._version import __version__
-from cjkit.errors import ConfigError, ParameterError
+from cjkit.errors import ConfigError, ParameterError, Problem
 from cjkit.report.manifest import PATH_PARAMETERS, file_hash, write_index, write_manifest
 
 log = logging.getLogger("cjkit.report.batch")
@@ -30,8 +36,108 @@ _TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": l
 
 
 @dataclass(frozen=True)
+class NotebookEntry:
+    """One notebook of a run.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> NotebookEntry(Path("paths.ipynb"), {"lang": "de"}, grid=False).grid
+    False
+
+    Parameters
+    ----------
+    path : Path
+        The notebook (absolute).
+    parameters : dict or None
+        Parameters replacing the run's parameters for this notebook (None: the run's).
+    grid : bool
+        False: run once, not once per grid combination.
+    """
+
+    path: Path
+    parameters: dict | None = None
+    grid: bool = True
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A validated batch run configuration (schema ``report_run``), see :func:`load_run`.
+
+    Paths are absolute: notebook paths and the parameters named in ``path_parameters``
+    are resolved against the configuration file's folder once, when it is loaded.
+
+    Parameters
+    ----------
+    notebooks : tuple of NotebookEntry
+    parameters : dict
+        Parameters passed to every notebook.
+    run : str
+        Output folder name under *output_root*.
+    output_root : Path
+    title : str
+    grid : dict
+        Parameter -> list of values; ``'@values'`` expands to the values found in the data.
+    path_parameters : tuple of str
+        Parameters holding file paths.
+    workers : int
+        Parallel processes.
+    timeout_seconds : int
+        Per-cell execution timeout.
+    path : Path or None
+        The configuration file.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import load_run
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(nbformat.v4.new_notebook(), Path(tmp) / "nb.ipynb")
+    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {"spec": "spec.yaml", "lang": "de"}}, base=tmp)
+    ...     print(cfg.notebooks[0].path.name, cfg.run, cfg.parameters["spec"] == str(Path(tmp).resolve() / "spec.yaml"))
+    ...     print(cfg.with_parameters(lang="en").parameters["lang"], cfg.parameters["lang"])
+    nb.ipynb run True
+    en de
+    """
+
+    notebooks: tuple[NotebookEntry, ...]
+    parameters: dict
+    run: str
+    output_root: Path
+    title: str = ""
+    grid: dict = field(default_factory=dict)
+    path_parameters: tuple[str, ...] = PATH_PARAMETERS
+    workers: int = 2
+    timeout_seconds: int = 900
+    path: Path | None = None
+
+    def with_parameters(self, **values) -> RunConfig:
+        """A copy with *values* added to (or replacing) the run's parameters."""
+        return replace(self, parameters={**self.parameters, **values})
+
+    def with_grid(self, **values) -> RunConfig:
+        """A copy with grid entries *values* added or replaced."""
+        return replace(self, grid={**self.grid, **values})
+
+
+@dataclass(frozen=True)
 class Job:
-    """One report: a notebook and its parameters."""
+    """One report: a notebook and its parameters.
+
+    Parameters
+    ----------
+    notebook : Path
+    parameters : dict
+    name : str
+        File name stem of the executed notebook and its HTML report.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Job(Path("nb.ipynb"), {"segment": "all"}, "nb__all").name
+    'nb__all'
+    """
 
     notebook: Path
     parameters: dict = field(hash=False)
@@ -39,7 +145,22 @@ class Job:
 
 
 def slug(text: str) -> str:
-    """File-name-safe slug: umlauts transliterated, everything else to '-'."""
+    """File-name-safe slug: umlauts transliterated, everything else to '-'.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        Lower case; ``"x"`` if nothing usable is left.
+
+    Examples
+    --------
+    >>> slug("Familie mit Kindern")
+    'familie-mit-kindern'
+    """
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
     return re.sub(r"[^A-Za-z0-9_.]+", "-", str(text).translate(table)).strip("-").lower() or "x"
 
@@ -47,12 +168,35 @@ def slug(text: str) -> str:
 def notebook_parameters(notebook) -> dict:
     """The parameters a notebook declares in its tagged cell: name -> {type, default, help}.
 
+    Parameters
+    ----------
+    notebook : str or Path
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import notebook_parameters
+    >>> book = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell('lang: str = "de"  # report language')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> book.cells = [cell]
+    >>> book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
+    ...     notebook_parameters(Path(tmp) / "nb.ipynb")
+    {'lang': {'type': 'str', 'default': '"de"', 'help': 'report language'}}
+
     Raises
     ------
     ConfigError
         If the notebook has no cell tagged ``parameters``.
     """
-    import papermill
+    import papermill  # the notebook-execution stack (papermill, nbconvert) loads only for report runs
 
     params = papermill.inspect_notebook(str(notebook))
     if not params:
@@ -63,6 +207,30 @@ def notebook_parameters(notebook) -> dict:
 
 def validate_parameters(notebook, parameters: dict) -> None:
     """Refuse unknown or mistyped parameters before any notebook runs.
+
+    Parameters
+    ----------
+    notebook : str or Path
+        Notebook with a cell tagged ``parameters``.
+    parameters : dict
+        The values a run would inject.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import validate_parameters
+    >>> book = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell("top_n: int = 10  # how many")
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> book.cells = [cell]
+    >>> book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
+    ...     validate_parameters(Path(tmp) / "nb.ipynb", {"top_n": "ten"})
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.ParameterError: parameter 'top_n' of notebook 'nb.ipynb' must be int, got str 'ten'
 
     Raises
     ------
@@ -82,14 +250,45 @@ def validate_parameters(notebook, parameters: dict) -> None:
                 f"got {type(value).__name__} {value!r}"))
 
 
-def load_run(path) -> dict:
-    """Load and validate a run configuration; paths become absolute (relative to the file)."""
-    path = Path(path).resolve()
-    cfg = dict(load_config(path, schema="report_run"))
-    base = path.parent
-    cfg["_path"] = str(path)
-    cfg.setdefault("run", path.stem)
-    path_params = cfg.get("path_parameters", PATH_PARAMETERS)
+def _missing_notebooks(data: dict, base: Path) -> list[Problem]:
+    out = []
+    entries = data.get("notebooks")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        nb = entry if isinstance(entry, str) else entry.get("path") if isinstance(entry, dict) else None
+        if isinstance(nb, str) and not (base / nb).is_file():
+            out.append(Problem(f"notebooks[{i}]", f"notebook '{nb}' not found (looked at {(base / nb).resolve()})"))
+    return out
+
+
+def load_run(source, *, base=None) -> RunConfig:
+    """Load and validate a run configuration; paths become absolute (relative to the file).
+
+    Parameters
+    ----------
+    source : str, Path, dict or RunConfig
+        The YAML file, its parsed content, or a loaded configuration (returned as it is).
+    base : str or Path, optional
+        Folder relative paths refer to when *source* is a dict (default: the working folder).
+
+    Returns
+    -------
+    RunConfig
+
+    Raises
+    ------
+    ConfigError
+        Every schema problem and every missing notebook, with key paths.
+
+    Examples
+    --------
+    See :class:`RunConfig`.
+    """
+    if isinstance(source, RunConfig):
+        return source
+    path = Path(source).resolve() if isinstance(source, (str, Path)) else None
+    base = path.parent if path else Path(base or Path.cwd()).resolve()
+    data = load_config(path or source, schema="report_run", check=lambda d: _missing_notebooks(d, base))
+    path_params = tuple(data.get("path_parameters", PATH_PARAMETERS))
 
     def resolve(params: dict) -> dict:
         params = dict(params)
@@ -98,50 +297,69 @@ def load_run(path) -> dict:
                 params[name] = str((base / params[name]).resolve())
         return params
 
-    nbs, own = [], {}
-    for i, entry in enumerate(cfg["notebooks"]):
+    entries = []
+    for entry in data["notebooks"]:
         nb = entry if isinstance(entry, str) else entry["path"]
-        p = (base / nb).resolve()
-        if not p.is_file():
-            raise ConfigError(f"notebook '{nb}' not found (looked at {p})", path=path, key=f"notebooks[{i}]")
-        nbs.append(p)
-        if isinstance(entry, dict):
-            own[p] = {"parameters": resolve(entry["parameters"]) if "parameters" in entry else None,
-                      "grid": entry.get("grid", True)}
-    cfg["notebooks"] = nbs
-    cfg["notebook_options"] = own
-    cfg["parameters"] = resolve(cfg["parameters"])
-    root = cfg.get("output_root")
-    cfg["output_root"] = (base / root).resolve() if root else nbs[0].parent.parent / "reports"
-    return cfg
+        own = entry if isinstance(entry, dict) else {}
+        entries.append(NotebookEntry((base / nb).resolve(),
+                                     resolve(own["parameters"]) if "parameters" in own else None,
+                                     own.get("grid", True)))
+    root = data.get("output_root")
+    return RunConfig(notebooks=tuple(entries), parameters=resolve(data["parameters"]),
+                     run=data.get("run", path.stem if path else "run"),
+                     output_root=(base / root).resolve() if root else entries[0].path.parent.parent / "reports",
+                     title=data.get("title", ""), grid={k: list(v) for k, v in data.get("grid", {}).items()},
+                     path_parameters=path_params, workers=data.get("workers", 2),
+                     timeout_seconds=data.get("timeout_seconds", 900), path=path)
 
 
-def expand_grid(cfg: dict, values_of=None) -> list[Job]:
+def expand_grid(config, values_of=None) -> list[Job]:
     """All jobs of a run: every notebook x every grid combination.
 
     Parameters
     ----------
+    config : str, Path, dict or RunConfig
+        The run configuration (see :func:`load_run`).
     values_of : callable, optional
         ``values_of(parameters, name) -> list`` expanding the grid value ``'@values'``
         (e.g. all personas found in the data).
+
+    Returns
+    -------
+    list of Job
+        Named ``<notebook>__<value>__<value>`` (``__all`` without a grid).
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import expand_grid, load_run
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(nbformat.v4.new_notebook(), Path(tmp) / "nb.ipynb")
+    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {"lang": "de"},
+    ...                     "grid": {"segment": ["all", "@values"]}}, base=tmp)
+    ...     jobs = expand_grid(cfg, values_of=lambda params, name: ["Familie", "Paar"])
+    >>> [(j.name, j.parameters["segment"]) for j in jobs]
+    [('nb__all', 'all'), ('nb__familie', 'Familie'), ('nb__paar', 'Paar')]
     """
+    cfg = load_run(config)
     grid = {}
-    for name, values in cfg.get("grid", {}).items():
+    for name, values in cfg.grid.items():
         expanded = []
         for v in values:
             if v == "@values":
                 if values_of is None:
-                    raise ConfigError("'@values' needs the data to expand", path=cfg.get("_path"), key=f"grid.{name}")
-                expanded += [x for x in values_of(cfg["parameters"], name) if x not in expanded]
+                    raise ConfigError("'@values' needs the data to expand", path=cfg.path, key=f"grid.{name}")
+                expanded += [x for x in values_of(cfg.parameters, name) if x not in expanded]
             elif v not in expanded:
                 expanded.append(v)
         grid[name] = expanded
     names = list(grid)
     jobs = []
-    for nb in cfg["notebooks"]:
-        opts = cfg.get("notebook_options", {}).get(nb, {})
-        fixed = cfg["parameters"] if opts.get("parameters") is None else opts["parameters"]
-        if not opts.get("grid", True):
+    for entry in cfg.notebooks:
+        nb = entry.path
+        fixed = cfg.parameters if entry.parameters is None else entry.parameters
+        if not entry.grid:
             jobs.append(Job(nb, dict(fixed), f"{nb.stem}"))
             continue
         for combo in itertools.product(*(grid[n] for n in names)) if names else [()]:
@@ -152,7 +370,31 @@ def expand_grid(cfg: dict, values_of=None) -> list[Job]:
 
 
 def job_key(job: Job, version: str) -> str:
-    """Fingerprint of everything a report depends on: notebook, parameters, input files, cjkit."""
+    """Fingerprint of everything a report depends on: notebook, parameters, input files, cjkit.
+
+    Parameters
+    ----------
+    job : Job
+    version : str
+        The cjkit version.
+
+    Returns
+    -------
+    str
+        SHA-256 hex digest; a rerun skips a report whose key is unchanged.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import Job, job_key
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nb = Path(tmp) / "nb.ipynb"
+    ...     _ = nb.write_text("{}")
+    ...     a, b = job_key(Job(nb, {"x": 1}), "1.0"), job_key(Job(nb, {"x": 2}), "1.0")
+    >>> len(a), a == b
+    (64, False)
+    """
     h = hashlib.sha256()
     h.update(job.notebook.read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
@@ -165,7 +407,26 @@ def job_key(job: Job, version: str) -> str:
 
 
 def execute(job: Job, out_dir: Path, timeout: int = 900) -> dict:
-    """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned."""
+    """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
+
+    Parameters
+    ----------
+    job : Job
+    out_dir : Path
+        Folder for ``<name>.ipynb`` and ``<name>.html``.
+    timeout : int
+        Seconds per cell.
+
+    Returns
+    -------
+    dict
+        name, notebook, status (ok | failed), error, ipynb, html, seconds.
+
+    Examples
+    --------
+    See :func:`run_batch`, which calls it per report.
+    """
+    # the notebook-execution stack loads only for report runs (and in each worker process)
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
@@ -202,12 +463,12 @@ def _previous(manifest_path: Path) -> dict:
 
 def run_batch(config, *, run: str | None = None, workers: int | None = None, force: bool = False,
               progress: bool = True, values_of=None, context=None) -> pd.DataFrame:
-    """Execute every report of a run configuration.
+    r"""Execute every report of a run configuration.
 
     Parameters
     ----------
-    config : str, Path or dict
-        Run configuration file (or a dict already passed through :func:`load_run`).
+    config : str, Path, dict or RunConfig
+        Run configuration (see :func:`load_run`).
     run : str, optional
         Output folder name under the output root (default: the config's ``run``).
     workers : int, optional
@@ -225,15 +486,36 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     DataFrame
         One row per report: name, notebook, parameters, status (ok | failed | skipped),
         error, ipynb, html, seconds, key. The manifest and ``index.html`` are written too.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import load_run, run_batch
+    >>> book = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell('x: int = 1\noutput_dir: str = "."')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> book.cells = [cell, nbformat.v4.new_code_cell("assert x < 3, 'x too big'")]
+    >>> book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
+    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {}, "grid": {"x": [1, 5]},
+    ...                     "output_root": "reports"}, base=tmp)
+    ...     result = run_batch(cfg, run="demo", workers=1, progress=False)
+    ...     print(sorted(p.name for p in (Path(tmp) / "reports" / "demo").iterdir()))
+    ['index.html', 'manifest.json', 'nb__1.html', 'nb__1.ipynb', 'nb__5.html', 'nb__5.ipynb']
+    >>> result[["name", "status", "error"]]
+        name  status                        error
+    0  nb__1      ok
+    1  nb__5  failed  AssertionError: x too big
     """
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # progress bars only when a run starts
 
-
-    cfg = config if isinstance(config, dict) else load_run(config)
+    cfg = load_run(config)
     jobs = expand_grid(cfg, values_of)
     for job in jobs:  # all parameters are checked before anything runs
         validate_parameters(job.notebook, {**job.parameters, "output_dir": "x"})
-    out_dir = Path(cfg["output_root"]) / (run or cfg["run"])
+    out_dir = cfg.output_root / (run or cfg.run)
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous(out_dir / "manifest.json")
     keys = {job.name: job_key(job, __version__) for job in jobs}
@@ -245,8 +527,8 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
             rows.append({**old, "status": "skipped", "seconds": 0.0})
         else:
             todo.append(job)
-    n_workers = workers or cfg.get("workers", 2)
-    timeout = cfg.get("timeout_seconds", 900)
+    n_workers = workers or cfg.workers
+    timeout = cfg.timeout_seconds
     bar = tqdm(total=len(todo), desc=f"cjkit report {out_dir.name}", unit="report", disable=not progress)
     with ProcessPoolExecutor(max_workers=max(1, min(n_workers, len(todo) or 1))) as pool:
         futures = {pool.submit(execute, job, out_dir, timeout): job for job in todo}
@@ -268,7 +550,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         row["key"] = keys[row["name"]]
     order = {job.name: i for i, job in enumerate(jobs)}
     rows.sort(key=lambda r: order[r["name"]])
-    extra = context(cfg["parameters"]) if context else {}
+    extra = context(cfg.parameters) if context else {}
     write_manifest(out_dir, cfg, rows, extra)
     write_index(out_dir, cfg, rows, extra)
     return pd.DataFrame(rows, columns=["name", "notebook", "parameters", "status", "error", "ipynb",

@@ -22,7 +22,26 @@ PACKAGES = ["cjkit", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn", 
 
 
 def file_hash(path) -> str:
-    """SHA-256 of a file, streamed."""
+    """SHA-256 of a file, streamed.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> import hashlib
+    >>> from cjkit.report.manifest import file_hash
+    >>> from cjkit.catalog.config import DATA
+    >>> path = DATA / "models" / "accra.yaml"
+    >>> file_hash(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    True
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -31,7 +50,19 @@ def file_hash(path) -> str:
 
 
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages a report depends on."""
+    """Installed versions of the packages a report depends on.
+
+    Returns
+    -------
+    dict
+        Package name -> version (``"not installed"`` if missing), plus ``python``.
+
+    Examples
+    --------
+    >>> from cjkit.report.manifest import PACKAGES, package_versions
+    >>> sorted(package_versions()) == sorted(["python", *PACKAGES])
+    True
+    """
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -41,18 +72,38 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def write_manifest(out_dir: Path, cfg: dict, rows: list[dict], extra: dict) -> Path:
-    """Write ``manifest.json`` for a run and return its path."""
+def write_manifest(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
+    """Write ``manifest.json`` for a run and return its path.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The run's output folder.
+    cfg : RunConfig
+        The run configuration (:func:`cjkit.report.batch.load_run`).
+    rows : list of dict
+        One entry per report (name, notebook, status, error, ipynb, html, seconds, ...).
+    extra : dict
+        Run-level facts, e.g. ``ledger_summary``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    See :func:`cjkit.report.batch.run_batch`, which writes it.
+    """
     inputs = {}
     for name in PATH_PARAMETERS:
-        value = cfg["parameters"].get(name)
+        value = cfg.parameters.get(name)
         if value and Path(value).is_file():
             inputs[name] = {"path": str(value), "sha256": file_hash(value)}
-    for nb in cfg["notebooks"]:
-        inputs[f"notebook:{Path(nb).name}"] = {"path": str(nb), "sha256": file_hash(nb)}
-    manifest = {"run": out_dir.name, "title": cfg.get("title", ""), "config": cfg.get("_path"),
+    for entry in cfg.notebooks:
+        inputs[f"notebook:{entry.path.name}"] = {"path": str(entry.path), "sha256": file_hash(entry.path)}
+    manifest = {"run": out_dir.name, "title": cfg.title, "config": str(cfg.path) if cfg.path else None,
                 "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "inputs": inputs, "parameters": cfg["parameters"], "grid": cfg.get("grid", {}),
+                "inputs": inputs, "parameters": cfg.parameters, "grid": cfg.grid,
                 "packages": package_versions(), **extra, "reports": rows}
     path = out_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
@@ -76,9 +127,23 @@ def _ledger_table(summary: dict) -> str:
     return f"<h2>Datenqualität / Data quality</h2><table>{rows}</table>"
 
 
-def write_index(out_dir: Path, cfg: dict, rows: list[dict], extra: dict) -> Path:
-    """Write ``index.html`` linking every report of the run; failures show their error."""
-    grid_names = list(cfg.get("grid", {}))
+def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
+    """Write ``index.html`` linking every report of the run; failures show their error.
+
+    Parameters
+    ----------
+    out_dir, cfg, rows, extra
+        As for :func:`write_manifest`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    See :func:`cjkit.report.batch.run_batch`, which writes it.
+    """
+    grid_names = list(cfg.grid)
     head = "".join(f"<th>{html.escape(n)}</th>" for n in ["Bericht / Report", *grid_names, "Status", ""])
     body = []
     for r in rows:
@@ -90,7 +155,7 @@ def write_index(out_dir: Path, cfg: dict, rows: list[dict], extra: dict) -> Path
         detail = f'<code>{html.escape(r["error"])}</code>' if r.get("error") else ""
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [*cells, status, detail]) + "</tr>")
     n_failed = sum(r["status"] == "failed" for r in rows)
-    title = html.escape(cfg.get("title") or f"cjkit reports: {out_dir.name}")
+    title = html.escape(cfg.title or f"cjkit reports: {out_dir.name}")
     page = (f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
             f"<p class='small'>Lauf / run <b>{html.escape(out_dir.name)}</b> · {len(rows)} Berichte / reports · "

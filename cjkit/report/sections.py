@@ -21,9 +21,7 @@ from cjkit.catalog import touchpoints
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
 from cjkit.report.study import Study
-
-
-RATING_TYPES = ("likert", "rating", "csat")  # satisfaction ratings; effort (CES) and NPS have scales of their own
+from cjkit.catalog.types import RATING_TYPES
 
 
 def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
@@ -45,7 +43,7 @@ def add_labels(frame: pd.DataFrame, study: Study, lang: str = "de") -> pd.DataFr
     if "phase" in out.columns:
         out["phase_label"] = out["phase"].astype("string").map(models.phase_labels(study.model, lang))
     if "touchpoint" in out.columns:
-        labels = touchpoints.labels(lang, study.spec["_catalog"])
+        labels = touchpoints.labels(lang, study.spec.catalog)
         out["touchpoint_label"] = out["touchpoint"].astype("string").map(labels).fillna(out["touchpoint"])
     return out
 
@@ -61,9 +59,9 @@ def key_figures(study: Study) -> pd.DataFrame:
     rows = [{"figure": "respondents_input", "value": float(study.n_input), "n": study.n_input},
             {"figure": "respondents_kept", "value": float(study.n_kept), "n": study.n_kept},
             {"figure": "respondents_in_scope", "value": float(len(study.wide)), "n": len(study.wide)}]
-    roles = {q["role"]: q["id"] for q in reversed(study.spec["questions"])}
+    roles = {q.role: q.id for q in reversed(study.spec.questions)}
     wanted = [("overall", "mean"), ("overall", "top2"), ("nps", "nps")]
-    wanted += [(q["id"], "mean") for q in study.spec["questions"] if q["type"] == "ces"][:1]
+    wanted += [(q.id, "mean") for q in study.spec.questions if q.type == "ces"][:1]
     for role_or_id, metric in wanted:
         qid = roles.get(role_or_id, role_or_id)
         if qid not in set(study.long["question"]):
@@ -119,7 +117,7 @@ def segment_comparison(study: Study, segment_column: str | None = None, metric: 
     """Score per segment and touchpoint next to the total, each segment tested against the rest."""
     column = segment_column or study.scope.get("segment_column")
     if column is None or column not in study.long.columns:
-        raise ParameterError("segment_column", column, allowed=study.spec.get("segments", []))
+        raise ParameterError("segment_column", column, allowed=list(study.spec.segments))
     out = compare.persona_comparison(_ratings(study), column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
     return add_labels(out, study, lang)
@@ -130,7 +128,7 @@ def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: 
 
     Returns an empty frame when the study has fewer than two waves in scope.
     """
-    wave = study.spec.get("wave")
+    wave = study.spec.wave
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
     out = compare.wave_trend(_ratings(study, ("driver", role)), wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
@@ -183,8 +181,8 @@ def heading(study: Study, kind: str, lang: str = "de"):
     wave = scope.get("wave") if scope.get("wave") not in (None, "", "all") else all_
     words = (("Segment", "Welle", "Befragte", "Journey-Modell") if lang == "de"
              else ("Segment", "Wave", "Respondents", "Journey model"))
-    model = models.get(study.model)[f"name_{lang}"]
-    return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.get('title', study.spec['survey']))}</h1>"
+    model = models.get(study.model).name(lang)
+    return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
                 f"<p>{words[0]} ({html.escape(str(scope.get('segment_column')))}): <b>{html.escape(str(seg))}</b>"
                 f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: <b>{len(study.wide):,}</b>"
                 f" · {words[3]}: {html.escape(model)}</p>")
@@ -267,7 +265,7 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
                 evidence=("evidence", lambda s: "; ".join(dict.fromkeys(s.astype(str)))),
                 polarity=("polarity", "mean"))
            .reset_index())
-    segs = [c for c in study.spec.get("segments", []) if c in study.long.columns]
+    segs = [c for c in study.spec.segments if c in study.long.columns]
     texts = study.long.loc[study.long["type"] == "open", [*keys, "text", *segs]]
     out = per.merge(texts, on=keys, how="left")
     out["text"] = mask_pii(out["text"].astype("string"))

@@ -22,7 +22,8 @@ import pandas as pd
 from cjkit.quality import ledger as ledger_mod
 from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
-from cjkit.io.spec import load_spec, question_table, to_long
+from cjkit.io.load import load
+from cjkit.io.spec import SurveySpec, load_spec
 
 log = logging.getLogger("cjkit.report.study")
 ALL = "all"
@@ -32,7 +33,7 @@ ALL = "all"
 class Study:
     """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope."""
 
-    spec: dict
+    spec: SurveySpec
     data_path: Path
     wide: pd.DataFrame
     long: pd.DataFrame
@@ -45,22 +46,22 @@ class Study:
     @property
     def questions(self) -> pd.DataFrame:
         """The spec's question table (question, type, role, phase, touchpoint, scale...)."""
-        qt = question_table(self.spec)
-        if self.model != self.spec["journey_model"]:
-            qt = models.translate(qt, self.spec["journey_model"], self.model)
+        qt = self.spec.question_table()
+        if self.model != self.spec.journey_model:
+            qt = models.translate(qt, self.spec.journey_model, self.model)
         return qt
 
     @property
     def scales(self) -> dict:
         """``{question: (min, max)}`` from the spec, for top/bottom-box definitions."""
-        qt = question_table(self.spec).dropna(subset=["scale_min"])
+        qt = self.spec.question_table().dropna(subset=["scale_min"])
         return {q: (lo, hi) for q, lo, hi in qt[["question", "scale_min", "scale_max"]].itertuples(index=False)}
 
     def outcome(self, role: str = "overall") -> str:
         """Question id of the outcome with *role* ("overall" or "nps")."""
-        ids = [q["id"] for q in self.spec["questions"] if q["role"] == role]
+        ids = [q.id for q in self.spec.questions_with(role=role)]
         if not ids:
-            raise ConfigError(f"the spec has no question with role '{role}'", path=self.spec.get("_path"))
+            raise ConfigError(f"the spec has no question with role '{role}'", path=self.spec.path)
         return ids[0]
 
     def summary(self) -> pd.DataFrame:
@@ -74,13 +75,13 @@ class Study:
         return pd.DataFrame(rows, columns=["measure", "n"])
 
 
-def _resolve_data(spec: dict, data) -> Path:
+def _resolve_data(spec: SurveySpec, data) -> Path:
     if data:
         path = Path(data)
         return path if path.is_absolute() else Path.cwd() / path
-    if not spec.get("data"):
+    if spec.data_path is None:
         raise ParameterError("data", data, message="no data file given and the spec names none ('data:')")
-    return Path(spec["_dir"]) / spec["data"]
+    return spec.data_path
 
 
 def _filter(wide: pd.DataFrame, column: str | None, value, what: str) -> pd.DataFrame:
@@ -101,7 +102,7 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
 
     Parameters
     ----------
-    spec : str, Path or dict
+    spec : str, Path, dict or SurveySpec
         Survey spec (YAML path) or a spec from :func:`cjkit.io.spec.load_spec`.
     data : str, optional
         Data file; default the spec's ``data`` (relative to the spec).
@@ -118,18 +119,16 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
         With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
         reported separately (``summary()``), it is not a data-quality exclusion.
     """
-    from cjkit.io.load import load
-
-    spec = load_spec(spec) if not isinstance(spec, dict) else spec
+    spec = load_spec(spec)
     path = _resolve_data(spec, data)
     loaded = load(path, spec)
-    seg_col = segment_column or (spec["segments"][0] if spec.get("segments") else None)
+    seg_col = segment_column or (spec.segments[0] if spec.segments else None)
     scoped = _filter(loaded.wide, seg_col, segment, "segment")
-    scoped = _filter(scoped, spec.get("wave"), wave, "wave")
+    scoped = _filter(scoped, spec.wave, wave, "wave")
     long = loaded.long[loaded.long["respondent_id"].isin(scoped["respondent_id"])].reset_index(drop=True)
-    target = model or spec["journey_model"]
-    if target != spec["journey_model"]:
-        long = models.translate(long, spec["journey_model"], target)
+    target = model or spec.journey_model
+    if target != spec.journey_model:
+        long = models.translate(long, spec.journey_model, target)
     log.info("%s: %d input rows, %d kept, %d in scope", path.name, loaded.n_input, len(loaded.wide), len(scoped))
     return Study(spec=spec, data_path=path, wide=scoped, long=long, ledger=loaded.ledger,
                  n_input=loaded.n_input, n_kept=len(loaded.wide),
@@ -139,8 +138,8 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
 def grid_values(parameters: dict, name: str) -> list:
     """Expand ``'@values'`` in a batch grid: the distinct values of a segment or wave column."""
     spec = load_spec(parameters["spec"])
-    column = {"segment": parameters.get("segment_column") or (spec["segments"] or [None])[0],
-              "wave": spec.get("wave")}.get(name, name)
+    column = {"segment": parameters.get("segment_column") or (spec.segments or [None])[0],
+              "wave": spec.wave}.get(name, name)
     st = open_study(spec, parameters.get("data") or None)
     full = st.wide
     if column not in full.columns:
