@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cjkit.catalog import i18n
 from cjkit.catalog.config import DATA, load_config, read_yaml
 from cjkit.errors import ConfigError, ParameterError
 
@@ -117,8 +118,7 @@ def phases(model, lang: str | None = None) -> pd.DataFrame:
              "canonical": ";".join(p["canonical"])} for p in m["phases"]]
     out = pd.DataFrame(rows)
     if lang is not None:
-        if lang not in ("de", "en"):
-            raise ParameterError("lang", lang, allowed=["de", "en"])
+        i18n.check_lang(lang)
         out["label"] = out[f"label_{lang}"]
     return out
 

@@ -11,14 +11,13 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
+from cjkit.catalog import i18n
 from cjkit.paths.channels import node_labels
-from cjkit.errors import DataError, ParameterError
+from cjkit.errors import DataError
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F7F7F",
            "#8C564B", "#17BECF", "#BCBD22", "#9467BD"]
 FIXED = {"(conversion)": "#009E73", "(null)": "#B8B8B8", "(unmapped)": "#DDDDDD", "(more)": "#CCCCCC"}
-_TEXT = {"de": {"journeys": "Journeys", "step": "Schritt", "from": "von", "to": "nach", "share": "Anteil"},
-         "en": {"journeys": "Journeys", "step": "Step", "from": "from", "to": "to", "share": "share"}}
 
 
 def _check(frame: pd.DataFrame, cols, name: str) -> None:
@@ -28,9 +27,8 @@ def _check(frame: pd.DataFrame, cols, name: str) -> None:
 
 
 def _lang(lang: str) -> dict:
-    if lang not in _TEXT:
-        raise ParameterError("lang", lang, allowed=list(_TEXT))
-    return _TEXT[lang]
+    # the words live in the one label catalog; "share" is lower case inside a sentence here
+    return {**i18n.labels(["journeys", "step", "from", "to"], lang), "share": i18n.label("share_lower", lang)}
 
 
 def _fmt(x: float, lang: str, percent: bool = False) -> str:
@@ -143,7 +141,7 @@ def plot_funnel(data: pd.DataFrame, *, ax=None, lang: str = "de", model="accra",
     for yi, w, nn, sh in zip(y, widths, n, data["share_of_start"]):
         ax.text(0.5, yi, f"{_fmt(nn, lang)} ({_fmt(sh, lang, percent=True)})",
                 ha="center", va="center", fontsize=9, color="white" if w > 0.35 else "black")
-    t = _TEXT[lang]
+    t = _lang(lang)
     ax.set_yticks(y, [f"{t['step']} {s}" if str(s).isdigit() else labels.get(s, s) for s in data["stage"]])
     ax.set_xticks([])
     ax.set_xlim(0, 1)
