@@ -21,8 +21,10 @@ import functools
 import numpy as np
 import pandas as pd
 
-from cjkit.coding import matcher as M
 from cjkit.catalog.config import DATA, read_yaml
+from cjkit.catalog.i18n import LANGS, check_lang
+from cjkit.coding import matcher as M
+from cjkit.coding.texts import lang_codes, string_ids, text_input
 from cjkit.errors import DataError, ParameterError
 
 NEGATION_SCALAR = -0.74   # VADER's factor for a negated word
@@ -43,8 +45,7 @@ def lexicon(lang: str = "de") -> pd.DataFrame:
     >>> lexicon("de").query("term == 'freundlich'")["valence"].item()
     2.0
     """
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
+    check_lang(lang)
     terms = _lexicon_terms(lang)
     return pd.DataFrame({"term": list(terms), "valence": [float(v) for v in terms.values()],
                          "lang": lang})
@@ -52,7 +53,7 @@ def lexicon(lang: str = "de") -> pd.DataFrame:
 
 def add_lexicon(table: M.TermTable) -> None:
     """Add both lexicons to a term table (used by the rule coder for span polarity)."""
-    for lang in ("de", "en"):
+    for lang in LANGS:
         for term, val in _lexicon_terms(lang).items():
             table.add(term, M.SENT, lang=lang, weight=float(val))
 
@@ -113,54 +114,6 @@ def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.nda
     return out
 
 
-def _texts_and_ids(texts, text_col, id_cols):
-    """Texts as a list of str plus the identifying columns of each (shared with the coder)."""
-    if isinstance(texts, pd.DataFrame):
-        if text_col not in texts.columns:
-            raise DataError(f"no text column '{text_col}'; columns are {', '.join(map(str, texts.columns))}",
-                            column=text_col)
-        if id_cols is None:
-            id_cols = [c for c in ("respondent_id", "question") if c in texts.columns]
-        missing = [c for c in id_cols if c not in texts.columns]
-        if missing:
-            raise DataError(f"id column(s) {missing} not in the data", column=missing[0])
-        ids = texts[list(id_cols)].reset_index(drop=True)
-        series = texts[text_col]
-    else:
-        series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-        # the index becomes respondent_id (cast to string only for rows that are returned)
-        ids = pd.DataFrame({"respondent_id": np.asarray(series.index, dtype=object)})
-    if "question" not in ids.columns:
-        q = series.name if isinstance(texts, pd.Series) and series.name is not None else (
-            text_col if isinstance(texts, pd.DataFrame) else None)
-        ids["question"] = q
-    values = [v if type(v) is str else ("" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
-                                        else str(v)) for v in series.tolist()]
-    return values, ids
-
-
-def _string_ids(ids: pd.DataFrame) -> pd.DataFrame:
-    """Cast generated respondent_id/question columns to the string dtype of the long frame."""
-    for c in ("respondent_id", "question"):
-        if c in ids.columns and ids[c].dtype == object:
-            v = ids[c].to_numpy()
-            if pd.isna(v).all():
-                ids[c] = pd.array([pd.NA] * len(v), dtype="string")
-            elif not pd.isna(v).any():
-                ids[c] = pd.array(v.astype(str), dtype="string")
-            else:
-                ids[c] = ids[c].map(lambda x: None if x is None else str(x)).astype("string")
-    return ids
-
-
-def _lang_codes(lang, n, scan_lang=None):
-    if lang == "auto":
-        return scan_lang
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["auto", "de", "en"])
-    return np.full(n, M.LANG_ID[lang], np.int8)
-
-
 def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = "auto",
                     method: str = "lexicon", chunk_size: int = 100_000) -> pd.DataFrame:
     """Sentiment per response.
@@ -189,7 +142,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     """
     if method not in ("lexicon", "vader"):
         raise ParameterError("method", method, allowed=["lexicon", "vader"])
-    values, ids = _texts_and_ids(texts, text_col, id_cols)
+    values, ids = text_input(texts, text_col, id_cols)
     n = len(values)
     total = np.zeros(n)
     npos = np.zeros(n, np.int64)
@@ -197,7 +150,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     langs = np.full(n, 2, np.int8)
     for off, scan in M.iter_scans(values, _matcher(), chunk_size):
         k = scan.block.doc_start.size
-        dl = _lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        dl = lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
         hits = sentiment_hits(scan, dl)
         d, v = hits["doc"].to_numpy(), hits["valence"].to_numpy()
         total[off:off + k] = np.bincount(d, weights=v, minlength=k)
@@ -210,7 +163,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
         sia = SentimentIntensityAnalyzer()
         for i in np.flatnonzero(langs == 1):
             compound[i] = sia.polarity_scores(values[i])["compound"]
-    out = _string_ids(ids.copy())
+    out = string_ids(ids.copy())
     out["lang"] = pd.array(np.array(["de", "en", "und"])[langs], dtype="string")
     out["sentiment"] = compound
     out["label"] = pd.array(np.where(compound >= THRESHOLD, "positive",

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import snowballstemmer
 
-from cjkit.errors import ParameterError
+from cjkit.catalog.i18n import check_lang
 
-LANGS = ("de", "en")
 
 # Special foldings that NFKD does not give (or gives differently from German convention).
 _SPECIAL = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe",
@@ -184,8 +183,7 @@ def tokenize(text: str, *, folded: bool = True) -> list[str]:
 
 @functools.cache
 def _stemmer(lang: str):
-    if lang not in LANGS:
-        raise ParameterError("lang", lang, allowed=LANGS)
+    check_lang(lang)
     return snowballstemmer.stemmer("german" if lang == "de" else "english")
 
 
