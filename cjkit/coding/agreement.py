@@ -24,6 +24,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from cjkit.coding.pii import mask_pii
 from cjkit.errors import DataError, ParameterError
 
 UNITS = ("respondent_id", "question")
@@ -252,7 +253,6 @@ def disagreements(codings: pd.DataFrame, texts: pd.DataFrame | None = None, *, c
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=cols + ["code"] + [f"coder_{c}" for c in coders] + ["n_yes", "n_coders"])
     if texts is not None:
-        from cjkit.coding.pii import mask_pii
         t = texts[cols + [text_col]].astype({c: str for c in cols}).drop_duplicates(subset=cols)
         out = out.merge(t, on=cols, how="left")
         if mask:

@@ -28,8 +28,11 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from cjkit.errors import DataError
+from cjkit.coding.codebook import load_codebook
+from cjkit.coding.coder import code_texts
+from cjkit.coding.pii import mask_pii
 from cjkit.coding.textnorm import fold
+from cjkit.errors import DataError
 
 log = logging.getLogger("cjkit.coding.learn")
 
@@ -89,7 +92,6 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------------- features
     def _rule_matrix(self, texts):
-        from cjkit.coding.coder import code_texts
         coded = code_texts(pd.Series(texts), self.codebook, sentiment=False)
         m = sp.csr_matrix((np.ones(len(coded)), (coded["row"].to_numpy(),
                                                  self.rule_index_.get_indexer(coded["code"].astype(str)))),
@@ -109,7 +111,6 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
             except ValueError as exc:   # e.g. only empty texts
                 raise DataError(f"the training texts give no features: {exc}") from None
             if self.codebook is not None:
-                from cjkit.coding.codebook import load_codebook
                 self.rule_index_ = pd.Index(load_codebook(self.codebook).table["code"])
         else:
             blocks = [self.char_.transform(texts), self.word_.transform(texts)]
@@ -219,7 +220,6 @@ def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame 
     out["p_uncertain_code"] = P[sel, worst[order]]
     text = pd.Series([texts[i] for i in sel], dtype="string")
     if mask:
-        from cjkit.coding.pii import mask_pii
         text = mask_pii(text)
     out["text"] = text.to_numpy()
     return out
