@@ -103,6 +103,16 @@ def code_scores(gold: pd.DataFrame, pred: pd.DataFrame, *, unit_cols=UNITS, code
 def cohen_kappa(a, b) -> float:
     """Cohen's kappa of two equally long label sequences (nominal).
 
+    Parameters
+    ----------
+    a, b : sequence
+        The labels each coder gave, unit by unit.
+
+    Returns
+    -------
+    float
+        1 is perfect agreement, 0 agreement by chance.
+
     Examples
     --------
     >>> cohen_kappa(["x", "y", "x"], ["x", "y", "x"])
@@ -129,6 +139,11 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     ----------
     data : array-like, shape (coders, units)
     level : {"nominal", "interval"}
+
+    Returns
+    -------
+    float
+        NaN when nothing was coded, 1.0 when only one value occurs.
 
     Examples
     --------

@@ -72,7 +72,27 @@ def _terms(cell) -> list[str]:
 
 
 def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: bool = True) -> _Compiled:
-    """Compile (once) and return the scanner for *codebook*."""
+    """Compile (once) and return the scanner for *codebook*.
+
+    Parameters
+    ----------
+    codebook : "default", path or Codebook
+    sentiment : bool
+        Include the sentiment lexicon (for span polarity).
+    stopwords : bool
+        Include the stopwords (for language detection with ``lang="auto"``).
+
+    Returns
+    -------
+    object
+        The compiled scanner, cached on the codebook so each setting compiles once.
+
+    Examples
+    --------
+    >>> from cjkit.coding.coder import compile_codebook
+    >>> compile_codebook("default") is compile_codebook("default")
+    True
+    """
     cb = load_codebook(codebook)
     cache = cb.__dict__.setdefault("_compiled", {})
     key = (sentiment, stopwords)

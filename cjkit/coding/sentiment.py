@@ -40,6 +40,14 @@ def _lexicon_terms(lang: str) -> dict:
 def lexicon(lang: str = "de") -> pd.DataFrame:
     """The shipped sentiment lexicon: columns term, valence, lang.
 
+    Parameters
+    ----------
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    DataFrame
+
     Examples
     --------
     >>> lexicon("de").query("term == 'freundlich'")["valence"].item()
@@ -52,7 +60,26 @@ def lexicon(lang: str = "de") -> pd.DataFrame:
 
 
 def add_lexicon(table: M.TermTable) -> None:
-    """Add both lexicons to a term table (used by the rule coder for span polarity)."""
+    """Add both lexicons to a term table (used by the rule coder for span polarity).
+
+    Parameters
+    ----------
+    table : cjkit.coding.matcher.TermTable
+        Gets one sentiment term per lexicon entry, changed in place.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher
+    >>> from cjkit.coding.sentiment import add_lexicon, lexicon
+    >>> t = matcher.TermTable()
+    >>> add_lexicon(t)
+    >>> len(t.label) >= len(lexicon("de")) + len(lexicon("en"))
+    True
+    """
     for lang in LANGS:
         for term, val in _lexicon_terms(lang).items():
             table.add(term, M.SENT, lang=lang, weight=float(val))
@@ -67,7 +94,30 @@ def _matcher() -> M.Matcher:
 
 
 def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
-    """Scored sentiment words of one scan: doc, start, end (folded), valence after rules."""
+    """Scored sentiment words of one scan: doc, start, end (folded), valence after rules.
+
+    Parameters
+    ----------
+    scan : cjkit.coding.matcher.Scan
+        A scan with sentiment terms (see :func:`add_lexicon`).
+    doc_lang : ndarray of int8
+        Language code per text (0 de, 1 en, 2 undetermined: both lexicons count).
+
+    Returns
+    -------
+    DataFrame
+        doc, start, end, valence (negation, intensifiers and contrast applied).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cjkit.coding import matcher
+    >>> from cjkit.coding.sentiment import add_lexicon, sentiment_hits
+    >>> t = matcher.TermTable(); matcher.add_function_words(t); add_lexicon(t)
+    >>> scan = matcher.Matcher(t).scan(matcher.fold_block(["nicht freundlich"]))
+    >>> sentiment_hits(scan, np.array([0], np.int8))["valence"].round(2).tolist()
+    [-1.48]
+    """
     a = scan.arr
     idx = scan.of_kind(M.SENT)
     lang = a["lang"][scan.term[idx]]
@@ -100,7 +150,31 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
 
 
 def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.ndarray:
-    """-1/0/+1 per span: sign of the sentiment in its clause, else in its sentence."""
+    """-1/0/+1 per span: sign of the sentiment in its clause, else in its sentence.
+
+    Parameters
+    ----------
+    scan : cjkit.coding.matcher.Scan
+    hits : DataFrame
+        From :func:`sentiment_hits` on the same scan.
+    start : ndarray of int
+        Folded start offsets of the spans.
+
+    Returns
+    -------
+    ndarray of int8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cjkit.coding import matcher
+    >>> from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
+    >>> t = matcher.TermTable(); matcher.add_function_words(t); add_lexicon(t)
+    >>> scan = matcher.Matcher(t).scan(matcher.fold_block(["Zimmer schmutzig. Bad toll"]))
+    >>> hits = sentiment_hits(scan, np.array([0], np.int8))
+    >>> span_polarity(scan, hits, np.array([1, 19])).tolist()
+    [-1, 1]
+    """
     out = np.zeros(len(start), dtype=np.int8)
     if hits.empty or len(start) == 0:
         return out

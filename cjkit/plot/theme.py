@@ -262,6 +262,17 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
     ``cjkit_satisfaction`` diverging colormap registered by name. Calling it
     again is harmless.
 
+    Parameters
+    ----------
+    context : {"paper", "notebook", "talk", "poster"}
+        Seaborn scaling context.
+    font_scale : float
+        Extra scaling of all fonts.
+
+    Returns
+    -------
+    None
+
     Examples
     --------
     >>> set_theme(context="paper")
@@ -292,6 +303,29 @@ def satisfaction_norm(values, scale=None, center=None):
     With *scale* (min, max) the neutral colour sits at *center* or the scale midpoint;
     without, the range is symmetric around the mean of *values*, so cells above the
     average are blue and below it red, and colours rank with the values.
+
+    Parameters
+    ----------
+    values : array-like
+        The values to be coloured.
+    scale : (min, max), optional
+        The answer scale.
+    center : float, optional
+        The neutral value.
+
+    Returns
+    -------
+    matplotlib.colors.Normalize
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import satisfaction_norm
+    >>> n = satisfaction_norm([2.0, 4.0], scale=(1, 5))
+    >>> float(n(3.0)), float(n(5.0))
+    (0.5, 1.0)
+    >>> n = satisfaction_norm([2.0, 3.0, 4.0])
+    >>> float(n(3.0))
+    0.5
     """
     v = pd.Series(values, dtype="float64").dropna()
     if scale is not None:
@@ -306,6 +340,22 @@ def satisfaction_norm(values, scale=None, center=None):
 
 
 def text_color(rgba) -> str:
-    """Dark or white text, whichever reads better on background *rgba* (WCAG luminance)."""
+    """Dark or white text, whichever reads better on background *rgba* (WCAG luminance).
+
+    Parameters
+    ----------
+    rgba : colour
+        Any matplotlib colour.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import text_color
+    >>> text_color("#2166AC"), text_color("#F7F7F7")
+    ('white', '#222222')
+    """
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mpl.colors.to_rgb(rgba))
     return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.3 else "white"
