@@ -206,6 +206,19 @@ def agreement_table(codings: pd.DataFrame, *, coder_col: str = "coder", unit_col
     Every coder is assumed to have coded every unit in *units* (default: all units any
     coder coded); a code not given counts as "no".
 
+    Parameters
+    ----------
+    codings : DataFrame
+        Long codings of all coders: unit columns, *code_col*, *coder_col*.
+    coder_col, code_col : str
+        Columns naming the coder and the code.
+    unit_cols : list of str
+        Columns identifying a unit (default respondent_id and question).
+    units : DataFrame, optional
+        All units that were coded (also those no coder gave a code).
+    codes : list of str, optional
+        Codes to compare (default: all that occur).
+
     Returns
     -------
     DataFrame
@@ -250,6 +263,15 @@ def disagreements(codings: pd.DataFrame, texts: pd.DataFrame | None = None, *, c
     -------
     DataFrame
         unit columns, code, one 0/1 column per coder (``coder_<name>``), n_yes, n_coders[, text].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.coding.agreement import disagreements
+    >>> c = pd.DataFrame({"respondent_id": ["1", "1", "2"], "code": ["wifi", "wifi", "price"],
+    ...                   "coder": ["x", "y", "x"]})
+    >>> disagreements(c, unit_cols=["respondent_id"])[["respondent_id", "code", "coder_x", "coder_y"]].values.tolist()
+    [['2', 'price', 1, 0]]
     """
     cols = _units(codings, unit_cols)
     coders, units, codes, mats = _coder_matrices(codings, coder_col, cols, code_col, units, None)

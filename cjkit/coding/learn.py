@@ -78,6 +78,12 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
     ----------
     codes_ : list of str
     estimators_ : dict code -> fitted classifier (or a constant for all-negative codes)
+
+    Examples
+    --------
+    >>> from cjkit.coding.learn import LearningCoder
+    >>> LearningCoder(codebook=None, threshold=0.7).get_params()["threshold"]
+    0.7
     """
 
     def __init__(self, codebook="default", *, ngram_range=(2, 5), C: float = 4.0, cv: int = 3,
@@ -121,7 +127,30 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
     # ---------------------------------------------------------------- estimator API
     def fit(self, X, y):
         """Learn from texts *X* and their codes *y* (0/1 DataFrame, one column per code, or
-        one list of codes per text)."""
+        one list of codes per text).
+
+        Parameters
+        ----------
+        X : list or Series of str
+            Hand-coded answers.
+        y : DataFrame or list
+            0/1 per code (one column per code) or, per answer, the list of its codes.
+
+        Returns
+        -------
+        LearningCoder
+            Itself, fitted.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> m.codes_
+        ['room', 'food']
+        """
         texts = _as_texts(X)
         Y = _as_indicator(y, len(texts))
         if len(texts) < 4:
@@ -146,7 +175,28 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
-        """Calibrated probability of each code per text (rows: texts, columns: codes)."""
+        """Calibrated probability of each code per text (rows: texts, columns: codes).
+
+        Parameters
+        ----------
+        X : list or Series of str
+
+        Returns
+        -------
+        DataFrame
+            Probabilities 0..1, one column per code.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> p = m.predict_proba(["Zimmer sehr laut"])
+        >>> p.columns.tolist(), bool(p.loc[0, "room"] > p.loc[0, "food"])
+        (['room', 'food'], True)
+        """
         texts = _as_texts(X)
         F = self._features(texts)
         out = {}
@@ -155,13 +205,53 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         return pd.DataFrame(out, columns=self.codes_)
 
     def predict(self, X) -> pd.DataFrame:
-        """0/1 codes per text (probability >= ``threshold``)."""
+        """0/1 codes per text (probability >= ``threshold``).
+
+        Parameters
+        ----------
+        X : list or Series of str
+
+        Returns
+        -------
+        DataFrame
+            0/1, one column per code.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> m.predict(["Frühstück war kalt"]).iloc[0].to_dict()
+        {'room': 0, 'food': 1}
+        """
         return (self.predict_proba(X) >= self.threshold).astype(int)
 
     def predict_long(self, texts, ids: pd.DataFrame | None = None) -> pd.DataFrame:
         """Predicted codes in the coded-text long form (source "model", confidence = probability).
 
         Columns: respondent_id, question (from *ids* if given), code, source, confidence, row.
+
+        Parameters
+        ----------
+        texts : list or Series of str
+        ids : DataFrame, optional
+            Identifying columns aligned with *texts*.
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> m.predict_long(["Zimmer laut"])[["code", "source"]].values.tolist()
+        [['room', 'model']]
         """
         texts = list(texts)
         P = self.predict_proba(texts)
@@ -200,6 +290,18 @@ def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame 
     -------
     DataFrame
         rank, row, [ids], confidence, uncertain_code, p_uncertain_code, text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.coding.learn import LearningCoder
+    >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+    >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+    >>> m = LearningCoder(codebook=None).fit(texts, y)
+    >>> from cjkit.coding.learn import suggest_next
+    >>> s = suggest_next(m, ["Zimmer ok", "Frühstück ok", "Parkplatz"], n=2)
+    >>> s.columns.tolist()[:3], len(s)
+    (['rank', 'row', 'confidence'], 2)
     """
     texts = list(texts)
     P = coder.predict_proba(texts).to_numpy()
