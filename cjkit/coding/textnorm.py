@@ -99,6 +99,13 @@ class FoldedBlock:
         Start offset of each text in ``original`` and in ``folded``.
     codes : ndarray of uint32
         Code points of ``folded`` (for vectorised boundary checks).
+
+    Examples
+    --------
+    >>> from cjkit.coding.textnorm import fold_block
+    >>> b = fold_block(["Maß", "ok"])
+    >>> b.original, b.folded, b.doc_start.tolist(), b.doc_start_f.tolist()
+    (' Maß\\n ok', ' mass\\n ok', [1, 6], [1, 7])
     """
 
     original: str
