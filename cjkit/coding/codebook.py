@@ -12,7 +12,7 @@ read: code names and hierarchy survive in every tool; cjkit's extra fields trave
 
 Examples
 --------
->>> from cjkit import codebook
+>>> from cjkit.coding import codebook
 >>> cb = codebook.load_codebook("default")
 >>> t = codebook.codebook_table(cb)
 >>> t.set_index("code").loc["breakfast", ["parent", "touchpoint", "canonical_stage"]].tolist()
