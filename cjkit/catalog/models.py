@@ -130,7 +130,7 @@ def phase_categories(model) -> pd.CategoricalDtype:
 
 def phase_labels(model, lang: str = "de") -> dict[str, str]:
     """Mapping phase id -> label in *lang*."""
-    return dict(zip(*phases(model, lang)[["phase", "label"]].T.values))
+    return i18n.phase_labels(get(model), lang)
 
 
 def canonical_to_phase(model) -> dict[str, str]:

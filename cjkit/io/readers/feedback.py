@@ -101,11 +101,31 @@ def read(path, *, source_format: str = "auto", text=None, rating=None, date=None
          language=None, id=None, default_channel=None, **kw) -> ReadResult:  # noqa: A002
     """Read a feedback export (any format cjkit reads) into the feedback columns.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    source_format : str
+        Format of the file (``"auto"`` detects it).
+    text, rating, date, channel, language, id, default_channel
+        As in :func:`to_feedback`; *default_channel* defaults to the file name.
+    **kw
+        Passed to the format's reader.
+
+    Returns
+    -------
+    ReadResult
+        ``wide`` holds the feedback columns, ``meta`` the format and source format.
+
     Examples
     --------
-    >>> res = read("reviews.csv", text="review", rating="stars", default_channel="app_store")  # doctest: +SKIP
-    >>> res.wide.columns[:6].tolist()                                                           # doctest: +SKIP
-    ['feedback_id', 'text', 'rating', 'date', 'channel', 'language']
+    >>> import pathlib, tempfile
+    >>> from cjkit.io.readers.feedback import read
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.csv"
+    >>> _ = path.write_text("review,stars\\nThe room was very clean,5\\n", encoding="utf-8")
+    >>> res = read(path, text="review", rating="stars", default_channel="app_store")
+    >>> res.wide.columns[:6].tolist(), res.wide["language"].tolist()
+    (['feedback_id', 'text', 'rating', 'date', 'channel', 'language'], ['en'])
     """
     from . import read as read_any  # the registry imports this module
 
