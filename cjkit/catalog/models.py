@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cjkit.catalog import i18n
 from cjkit.catalog.config import DATA, load_config, read_yaml
 from cjkit.catalog.types import JourneyModel, Phase  # noqa: F401 - Phase: part of the models API
 from cjkit.errors import ConfigError, ParameterError, Problem
@@ -225,8 +226,7 @@ def phases(model, lang: str | None = None) -> pd.DataFrame:
              "canonical": ";".join(p.canonical)} for p in m.phases]
     out = pd.DataFrame(rows)
     if lang is not None:
-        if lang not in ("de", "en"):
-            raise ParameterError("lang", lang, allowed=["de", "en"])
+        i18n.check_lang(lang)
         out["label"] = out[f"label_{lang}"]
     return out
 
@@ -271,9 +271,7 @@ def phase_labels(model, lang: str = "de") -> dict[str, str]:
     >>> phase_labels("service", "de")
     {'pre_service': 'Pre-Service', 'service': 'Service', 'post_service': 'Post-Service'}
     """
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
-    return {p.id: p.label(lang) for p in get(model).phases}
+    return i18n.phase_labels(get(model), lang)
 
 
 def canonical_to_phase(model) -> dict[str, str]:

@@ -19,7 +19,7 @@ import functools
 
 import pandas as pd
 
-from cjkit.catalog import models
+from cjkit.catalog import i18n, models
 from cjkit.catalog.config import DATA, load_config
 from cjkit.errors import ParameterError, Problem
 
@@ -155,10 +155,7 @@ def labels(lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, s
     >>> labels("en")["hotline"]
     'Hotline'
     """
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
-    cat = load() if catalog is None else catalog
-    return dict(zip(cat["id"], cat[f"label_{lang}"]))
+    return i18n.touchpoint_labels(None, lang, load() if catalog is None else catalog)
 
 
 def matrix(model, catalog: pd.DataFrame | None = None) -> pd.DataFrame:

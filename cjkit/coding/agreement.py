@@ -24,6 +24,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from cjkit.coding.pii import mask_pii
 from cjkit.errors import DataError, ParameterError
 
 UNITS = ("respondent_id", "question")
@@ -102,6 +103,16 @@ def code_scores(gold: pd.DataFrame, pred: pd.DataFrame, *, unit_cols=UNITS, code
 def cohen_kappa(a, b) -> float:
     """Cohen's kappa of two equally long label sequences (nominal).
 
+    Parameters
+    ----------
+    a, b : sequence
+        The labels each coder gave, unit by unit.
+
+    Returns
+    -------
+    float
+        1 is perfect agreement, 0 agreement by chance.
+
     Examples
     --------
     >>> cohen_kappa(["x", "y", "x"], ["x", "y", "x"])
@@ -128,6 +139,11 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     ----------
     data : array-like, shape (coders, units)
     level : {"nominal", "interval"}
+
+    Returns
+    -------
+    float
+        NaN when nothing was coded, 1.0 when only one value occurs.
 
     Examples
     --------
@@ -190,6 +206,19 @@ def agreement_table(codings: pd.DataFrame, *, coder_col: str = "coder", unit_col
     Every coder is assumed to have coded every unit in *units* (default: all units any
     coder coded); a code not given counts as "no".
 
+    Parameters
+    ----------
+    codings : DataFrame
+        Long codings of all coders: unit columns, *code_col*, *coder_col*.
+    coder_col, code_col : str
+        Columns naming the coder and the code.
+    unit_cols : list of str
+        Columns identifying a unit (default respondent_id and question).
+    units : DataFrame, optional
+        All units that were coded (also those no coder gave a code).
+    codes : list of str, optional
+        Codes to compare (default: all that occur).
+
     Returns
     -------
     DataFrame
@@ -234,6 +263,15 @@ def disagreements(codings: pd.DataFrame, texts: pd.DataFrame | None = None, *, c
     -------
     DataFrame
         unit columns, code, one 0/1 column per coder (``coder_<name>``), n_yes, n_coders[, text].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.coding.agreement import disagreements
+    >>> c = pd.DataFrame({"respondent_id": ["1", "1", "2"], "code": ["wifi", "wifi", "price"],
+    ...                   "coder": ["x", "y", "x"]})
+    >>> disagreements(c, unit_cols=["respondent_id"])[["respondent_id", "code", "coder_x", "coder_y"]].values.tolist()
+    [['2', 'price', 1, 0]]
     """
     cols = _units(codings, unit_cols)
     coders, units, codes, mats = _coder_matrices(codings, coder_col, cols, code_col, units, None)
@@ -252,7 +290,6 @@ def disagreements(codings: pd.DataFrame, texts: pd.DataFrame | None = None, *, c
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=cols + ["code"] + [f"coder_{c}" for c in coders] + ["n_yes", "n_coders"])
     if texts is not None:
-        from cjkit.coding.pii import mask_pii
         t = texts[cols + [text_col]].astype({c: str for c in cols}).drop_duplicates(subset=cols)
         out = out.merge(t, on=cols, how="left")
         if mask:

@@ -31,11 +31,11 @@ import pandas as pd
 
 from cjkit.catalog import touchpoints
 from cjkit.catalog.config import DATA, load_config
+from cjkit.catalog.i18n import LANGS
 from cjkit.coding.textnorm import fold
-from cjkit.errors import DataError, ParameterError, Problem
+from cjkit.errors import ConfigError, DataError, ParameterError, Problem
 
 DEFAULT = DATA / "codebooks" / "default.yaml"
-LANGS = ("de", "en")
 RULES = ("keywords", "stems", "phrases", "regex", "exclude")
 QDC_NS = "urn:QDA-XML:codebook:1.0"
 _SCALARS = ("id", "kind", "label_de", "label_en", "definition_de", "definition_en",

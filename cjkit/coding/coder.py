@@ -26,9 +26,11 @@ import pandas as pd
 
 from cjkit.coding import matcher as M
 from cjkit.catalog import models
-from cjkit.coding.codebook import LANGS, load_codebook
+from cjkit.catalog.i18n import LANGS, check_lang
+from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
-from cjkit.coding.sentiment import _lang_codes, _string_ids, _texts_and_ids, add_lexicon, sentiment_hits, span_polarity
+from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
+from cjkit.coding.texts import lang_codes, string_ids, text_input
 
 log = logging.getLogger("cjkit.coding.coder")
 
@@ -70,7 +72,27 @@ def _terms(cell) -> list[str]:
 
 
 def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: bool = True) -> _Compiled:
-    """Compile (once) and return the scanner for *codebook*."""
+    """Compile (once) and return the scanner for *codebook*.
+
+    Parameters
+    ----------
+    codebook : "default", path or Codebook
+    sentiment : bool
+        Include the sentiment lexicon (for span polarity).
+    stopwords : bool
+        Include the stopwords (for language detection with ``lang="auto"``).
+
+    Returns
+    -------
+    object
+        The compiled scanner, cached on the codebook so each setting compiles once.
+
+    Examples
+    --------
+    >>> from cjkit.coding.coder import compile_codebook
+    >>> compile_codebook("default") is compile_codebook("default")
+    True
+    """
     cb = load_codebook(codebook)
     cache = cb.__dict__.setdefault("_compiled", {})
     key = (sentiment, stopwords)
@@ -205,17 +227,16 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     >>> sorted(set(out["code"]))
     ['delivery', 'wifi']
     """
-    if label_lang not in LANGS:
-        raise ParameterError("label_lang", label_lang, allowed=LANGS)
+    check_lang(label_lang, "label_lang")
     cb = load_codebook(codebook)
     comp = compile_codebook(cb, sentiment=sentiment, stopwords=lang == "auto")
-    values, ids = _texts_and_ids(texts, text_col, id_cols)
+    values, ids = text_input(texts, text_col, id_cols)
     table = cb.table
     tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
     parts = []
     for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
         k = scan.block.doc_start.size
-        dl = _lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        dl = lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
         h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:
             continue
@@ -277,7 +298,7 @@ def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     # rows arrive sorted: unique values and inverse by differencing, no hashing
     first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
     uniq, inv = rows[first], np.cumsum(first) - 1
-    sub = _string_ids(ids.iloc[uniq].reset_index(drop=True))
+    sub = string_ids(ids.iloc[uniq].reset_index(drop=True))
     return sub.iloc[inv].reset_index(drop=True)
 
 

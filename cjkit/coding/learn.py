@@ -28,8 +28,11 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from cjkit.errors import DataError
+from cjkit.coding.codebook import load_codebook
+from cjkit.coding.coder import code_texts
+from cjkit.coding.pii import mask_pii
 from cjkit.coding.textnorm import fold
+from cjkit.errors import DataError
 
 log = logging.getLogger("cjkit.coding.learn")
 
@@ -75,6 +78,12 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
     ----------
     codes_ : list of str
     estimators_ : dict code -> fitted classifier (or a constant for all-negative codes)
+
+    Examples
+    --------
+    >>> from cjkit.coding.learn import LearningCoder
+    >>> LearningCoder(codebook=None, threshold=0.7).get_params()["threshold"]
+    0.7
     """
 
     def __init__(self, codebook="default", *, ngram_range=(2, 5), C: float = 4.0, cv: int = 3,
@@ -89,7 +98,6 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------------- features
     def _rule_matrix(self, texts):
-        from cjkit.coding.coder import code_texts
         coded = code_texts(pd.Series(texts), self.codebook, sentiment=False)
         m = sp.csr_matrix((np.ones(len(coded)), (coded["row"].to_numpy(),
                                                  self.rule_index_.get_indexer(coded["code"].astype(str)))),
@@ -109,7 +117,6 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
             except ValueError as exc:   # e.g. only empty texts
                 raise DataError(f"the training texts give no features: {exc}") from None
             if self.codebook is not None:
-                from cjkit.coding.codebook import load_codebook
                 self.rule_index_ = pd.Index(load_codebook(self.codebook).table["code"])
         else:
             blocks = [self.char_.transform(texts), self.word_.transform(texts)]
@@ -120,7 +127,30 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
     # ---------------------------------------------------------------- estimator API
     def fit(self, X, y):
         """Learn from texts *X* and their codes *y* (0/1 DataFrame, one column per code, or
-        one list of codes per text)."""
+        one list of codes per text).
+
+        Parameters
+        ----------
+        X : list or Series of str
+            Hand-coded answers.
+        y : DataFrame or list
+            0/1 per code (one column per code) or, per answer, the list of its codes.
+
+        Returns
+        -------
+        LearningCoder
+            Itself, fitted.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> m.codes_
+        ['room', 'food']
+        """
         texts = _as_texts(X)
         Y = _as_indicator(y, len(texts))
         if len(texts) < 4:
@@ -145,7 +175,28 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> pd.DataFrame:
-        """Calibrated probability of each code per text (rows: texts, columns: codes)."""
+        """Calibrated probability of each code per text (rows: texts, columns: codes).
+
+        Parameters
+        ----------
+        X : list or Series of str
+
+        Returns
+        -------
+        DataFrame
+            Probabilities 0..1, one column per code.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> p = m.predict_proba(["Zimmer sehr laut"])
+        >>> p.columns.tolist(), bool(p.loc[0, "room"] > p.loc[0, "food"])
+        (['room', 'food'], True)
+        """
         texts = _as_texts(X)
         F = self._features(texts)
         out = {}
@@ -154,13 +205,53 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         return pd.DataFrame(out, columns=self.codes_)
 
     def predict(self, X) -> pd.DataFrame:
-        """0/1 codes per text (probability >= ``threshold``)."""
+        """0/1 codes per text (probability >= ``threshold``).
+
+        Parameters
+        ----------
+        X : list or Series of str
+
+        Returns
+        -------
+        DataFrame
+            0/1, one column per code.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> m.predict(["Frühstück war kalt"]).iloc[0].to_dict()
+        {'room': 0, 'food': 1}
+        """
         return (self.predict_proba(X) >= self.threshold).astype(int)
 
     def predict_long(self, texts, ids: pd.DataFrame | None = None) -> pd.DataFrame:
         """Predicted codes in the coded-text long form (source "model", confidence = probability).
 
         Columns: respondent_id, question (from *ids* if given), code, source, confidence, row.
+
+        Parameters
+        ----------
+        texts : list or Series of str
+        ids : DataFrame, optional
+            Identifying columns aligned with *texts*.
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cjkit.coding.learn import LearningCoder
+        >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+        >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+        >>> m = LearningCoder(codebook=None).fit(texts, y)
+        >>> m.predict_long(["Zimmer laut"])[["code", "source"]].values.tolist()
+        [['room', 'model']]
         """
         texts = list(texts)
         P = self.predict_proba(texts)
@@ -199,6 +290,18 @@ def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame 
     -------
     DataFrame
         rank, row, [ids], confidence, uncertain_code, p_uncertain_code, text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.coding.learn import LearningCoder
+    >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
+    >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
+    >>> m = LearningCoder(codebook=None).fit(texts, y)
+    >>> from cjkit.coding.learn import suggest_next
+    >>> s = suggest_next(m, ["Zimmer ok", "Frühstück ok", "Parkplatz"], n=2)
+    >>> s.columns.tolist()[:3], len(s)
+    (['rank', 'row', 'confidence'], 2)
     """
     texts = list(texts)
     P = coder.predict_proba(texts).to_numpy()
@@ -219,7 +322,6 @@ def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame 
     out["p_uncertain_code"] = P[sel, worst[order]]
     text = pd.Series([texts[i] for i in sel], dtype="string")
     if mask:
-        from cjkit.coding.pii import mask_pii
         text = mask_pii(text)
     out["text"] = text.to_numpy()
     return out

@@ -42,13 +42,47 @@ _SENTENCE_LUT[[ord(c) for c in ".;!?\n"]] = True
 
 @functools.cache
 def function_words() -> dict:
-    """Negation cues, pseudo-negations, clause and contrast words, stopwords, intensifiers."""
+    """Negation cues, pseudo-negations, clause and contrast words, stopwords, intensifiers.
+
+    Returns
+    -------
+    dict
+        Lists (per language) of the function-word file ``cjkit/data/lexicons/function_words.yaml``.
+
+    Examples
+    --------
+    >>> from cjkit.coding.matcher import function_words
+    >>> sorted(function_words())
+    ['clause', 'contrast', 'intensifiers', 'negation', 'pseudo_negation', 'stopwords']
+    """
     return read_yaml(DATA / "lexicons" / "function_words.yaml")
 
 
 def add_function_words(table: "TermTable", *, stopwords: bool = True, sentiment: bool = True) -> None:
     """Add negation and clause terms, plus language stopwords and the contrast words and
-    intensifiers that only sentiment scoring needs (fewer terms scan faster)."""
+    intensifiers that only sentiment scoring needs (fewer terms scan faster).
+
+    Parameters
+    ----------
+    table : TermTable
+        Changed in place.
+    stopwords : bool
+        Add the stopwords (language detection).
+    sentiment : bool
+        Add contrast words and intensifiers (sentiment rules).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> small, full = M.TermTable(), M.TermTable()
+    >>> M.add_function_words(small, stopwords=False, sentiment=False); M.add_function_words(full)
+    >>> len(small.pattern) < len(full.pattern)
+    True
+    """
     fw = function_words()
     for lang in ("de", "en"):
         for t in fw["negation"][lang]:
@@ -68,7 +102,28 @@ def add_function_words(table: "TermTable", *, stopwords: bool = True, sentiment:
 
 
 def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
-    """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory)."""
+    """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory).
+
+    Parameters
+    ----------
+    texts : list of str
+    matcher : Matcher
+    chunk_size : int
+        Texts per scan.
+
+    Returns
+    -------
+    iterator of (int, Scan)
+        Offset of the chunk's first text, and its scan.
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0)
+    >>> m = M.Matcher(t)
+    >>> [(off, scan.block.doc_start.size) for off, scan in M.iter_scans(["a", "b", "c"], m, chunk_size=2)]
+    [(0, 2), (2, 1)]
+    """
     for off in range(0, max(len(texts), 1), chunk_size):
         chunk = texts[off:off + chunk_size]
         if not chunk:
@@ -88,7 +143,20 @@ def _pack(s: str) -> int:
 
 @dataclass
 class TermTable:
-    """Flat arrays describing every term in the automaton (one row per term)."""
+    """Flat arrays describing every term in the automaton (one row per term).
+
+    Parameters
+    ----------
+    pattern, kind, owner, lang, mode, min_left, compound, tail, weight, label, lead : list
+        One entry per term; filled by :meth:`add`, not by hand.
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0)
+    >>> t.pattern, t.label
+    (['zimm'], ['Zimmer'])
+    """
 
     pattern: list = field(default_factory=list)
     kind: list = field(default_factory=list)
@@ -104,7 +172,33 @@ class TermTable:
 
     def add(self, term: str, kind: int, owner: int = -1, lang: str = "de", weight: float = 0.0,
             compound_min: int = 4) -> None:
-        """Parse one term written in codebook syntax and append it (plus hyphen variants)."""
+        """Parse one term written in codebook syntax and append it (plus hyphen variants).
+
+        Parameters
+        ----------
+        term : str
+            In codebook syntax (``word``, ``*word``, ``word*``, ``=word``, phrases).
+        kind : int
+            Hit kind (``CODE``, ``NEG``, ``SENT`` ...).
+        owner : int
+            Codebook row of a code term, -1 otherwise.
+        lang : {"de", "en"}
+        weight : float
+            Valence or intensifier factor.
+        compound_min : int
+            Shortest German word that may start a compound.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); t.add("check-in", M.CODE, owner=0, lang="en")
+        >>> sorted(t.pattern)
+        ['check in', 'check-in', 'checkin']
+        """
         raw = term.strip()
         if not raw:
             return
@@ -147,6 +241,18 @@ class TermTable:
             self.label.append(raw)
 
     def arrays(self) -> dict:
+        """Returns
+        -------
+        dict of ndarray
+            One array per column, plus ``length`` and ``simple`` derived from the patterns.
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=3)
+        >>> a = t.arrays(); int(a["owner"][0]), int(a["length"][0])
+        (3, 4)
+        """
         return {"kind": np.array(self.kind, np.int8), "owner": np.array(self.owner, np.int64),
                 "lang": np.array(self.lang, np.int8), "mode": np.array(self.mode, np.int8),
                 "min_left": np.array(self.min_left, np.int64),
@@ -158,7 +264,19 @@ class TermTable:
 
 
 class Matcher:
-    """A compiled automaton over a :class:`TermTable` (build once, scan many chunks)."""
+    """A compiled automaton over a :class:`TermTable` (build once, scan many chunks).
+
+    Parameters
+    ----------
+    table : TermTable
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0)
+    >>> M.Matcher(t).arr["kind"].tolist()
+    [0]
+    """
 
     def __init__(self, table: TermTable):
         self.table = table
@@ -179,7 +297,26 @@ class Matcher:
                             for lang, lid in LANG_ID.items()}
 
     def scan(self, block: FoldedBlock) -> "Scan":
-        """Find every accepted hit of every term in *block*."""
+        """Find every accepted hit of every term in *block*.
+
+        Parameters
+        ----------
+        block : cjkit.coding.textnorm.FoldedBlock
+
+        Returns
+        -------
+        Scan
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> codes = scan.of_kind(M.CODE)
+        >>> scan.start[codes].tolist(), scan.end[codes].tolist(), scan.doc[codes].tolist()
+        ([5], [11], [0])
+        """
         # chain.from_iterable flattens the (end, group) tuples in C: the only per-hit Python cost
         flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
         end_incl, grp = flat[0::2], flat[1::2]
@@ -260,7 +397,19 @@ class Matcher:
 
 @dataclass
 class Context:
-    """Per-chunk arrays for word and clause arithmetic on the folded string."""
+    """Per-chunk arrays for word and clause arithmetic on the folded string.
+
+    Parameters
+    ----------
+    codes, isword, nonword, word_starts, clause_flag, sentence_flag : ndarray
+        Built by :meth:`build`, not by hand.
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> M.Context.build(M.fold_block(["a b"])).word_starts.tolist()
+    [1, 3]
+    """
 
     codes: np.ndarray
     isword: np.ndarray         # word character at position
@@ -271,6 +420,20 @@ class Context:
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
+        """Parameters
+        ----------
+        block : cjkit.coding.textnorm.FoldedBlock
+
+        Returns
+        -------
+        Context
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> M.Context.build(M.fold_block(["ab, c"])).clause_flag.nonzero()[0].tolist()
+        [3]
+        """
         c = block.codes
         small = np.minimum(c, 128).astype(np.uint8)
         isword = _WORD_LUT[small]
@@ -286,10 +449,48 @@ class Context:
         return np.cumsum(flags, dtype=np.int32)
 
     def words_before(self, pos) -> np.ndarray:
-        """Number of words that begin before each position in *pos*."""
+        """Number of words that begin before each position in *pos*.
+
+        Parameters
+        ----------
+        pos : array of int
+            Folded offsets.
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.ctx.words_before([5, 11]).tolist()
+        [1, 2]
+        """
         return self._words_cum[np.asarray(pos)]
 
     def word_start(self, pos):
+        """Start of the word each position in *pos* lies in (the position itself if it starts one).
+
+        Parameters
+        ----------
+        pos : array of int
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.ctx.word_start([7]).tolist()
+        [5]
+        """
         pos = np.asarray(pos)
         out = pos.copy()
         inside = (pos > 0) & self.isword[np.maximum(pos - 1, 0)]
@@ -299,6 +500,25 @@ class Context:
         return out
 
     def word_end(self, pos):
+        """End (exclusive) of the word each position in *pos* lies in.
+
+        Parameters
+        ----------
+        pos : array of int
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.ctx.word_end([7]).tolist()
+        [11]
+        """
         pos = np.asarray(pos)
         out = pos.copy()
         n = self.codes.size
@@ -311,7 +531,26 @@ class Context:
 
 @dataclass
 class Scan:
-    """Accepted hits of one chunk (folded offsets) plus what is needed to interpret them."""
+    """Accepted hits of one chunk (folded offsets) plus what is needed to interpret them.
+
+    Parameters
+    ----------
+    block, ctx : FoldedBlock, Context
+        The scanned chunk.
+    term, start, end, doc, neg_prefix, conf : ndarray
+        Per hit: term row, folded span, text number, ``un-`` prefix, match confidence.
+    arr : dict
+        :meth:`TermTable.arrays` of the matcher.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cjkit.coding import matcher as M
+    >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+    >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+    >>> int(scan.term.size) > 0
+    True
+    """
 
     block: FoldedBlock
     ctx: Context
@@ -324,6 +563,25 @@ class Scan:
     arr: dict
 
     def of_kind(self, kind: int) -> np.ndarray:
+        """Indices of the hits of one kind (``CODE``, ``NEG``, ``STOP_DE`` ...).
+
+        Parameters
+        ----------
+        kind : int
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.start[scan.of_kind(M.NEG)].tolist()
+        [16]
+        """
         return np.flatnonzero(self.arr["kind"][self.term] == kind)
 
     def _boundaries(self, flag: np.ndarray) -> np.ndarray:
@@ -343,15 +601,65 @@ class Scan:
         return self._boundaries(self.ctx.sentence_flag)
 
     def clause_positions(self) -> np.ndarray:
-        """Sorted positions of clause boundaries: punctuation (with commas) and clause words."""
+        """Sorted positions of clause boundaries: punctuation (with commas) and clause words.
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.clause_positions().tolist()
+        [28, 30, 40, 45]
+        """
         return self._clause_pos
 
     def clause_id(self, pos) -> np.ndarray:
-        """Number of clause boundaries before *pos* (equal ids = same clause)."""
+        """Number of clause boundaries before *pos* (equal ids = same clause).
+
+        Parameters
+        ----------
+        pos : array of int
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.clause_id(np.array([5, 35])).tolist()   # "aber" starts a new clause
+        [0, 2]
+        """
         return np.searchsorted(self._clause_pos, pos, side="right")
 
     def sentence_id(self, pos) -> np.ndarray:
-        """Like :meth:`clause_id` but commas do not split (``Zimmer groß, sauber und ruhig``)."""
+        """Like :meth:`clause_id` but commas do not split (``Zimmer groß, sauber und ruhig``).
+
+        Parameters
+        ----------
+        pos : array of int
+
+        Returns
+        -------
+        ndarray of int
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.sentence_id(np.array([5, 35])).tolist()
+        [0, 1]
+        """
         return np.searchsorted(self._sentence_pos, pos, side="right")
 
     def negated(self, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | None = None,
@@ -363,6 +671,28 @@ class Scan:
         after that ends its clause ("das Frühstück schmeckte nicht."). Cues inside a
         pseudo-negation ("nicht nur", "not only") do not count. An ``un-`` prefix
         (*prefix* True) flips the result once more.
+
+        Parameters
+        ----------
+        h_start, h_end : array of int
+            Folded spans.
+        prefix : array of bool, optional
+            Span starts with a negating ``un-``.
+        window, post_window : int
+            Words before / after the span a cue may stand.
+
+        Returns
+        -------
+        ndarray of bool
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.negated(np.array([22, 35]), np.array([28, 40])).tolist()   # "sauber", "ruhig"
+        [True, False]
         """
         h_start = np.asarray(h_start, np.int64)
         h_end = np.asarray(h_end, np.int64)
@@ -399,7 +729,26 @@ class Scan:
         return flag ^ (pre | post)
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
-        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts."""
+        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts.
+
+        Parameters
+        ----------
+        n_docs : int
+            Number of texts in the chunk.
+
+        Returns
+        -------
+        ndarray of int8
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
+        >>> scan.doc_lang(2).tolist()
+        [0, 1]
+        """
         de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs).astype(float)
         en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs).astype(float)
         if self.block._sp_o.size:

@@ -118,6 +118,15 @@ def mask_pii(text_or_series, *, kinds=KINDS, all_urls: bool = False):
 def count_pii(text_or_series) -> pd.DataFrame:
     """How many items of each kind would be masked: columns kind, n.
 
+    Parameters
+    ----------
+    text_or_series : str, list or Series
+
+    Returns
+    -------
+    DataFrame
+        One row per kind of :data:`KINDS`.
+
     Examples
     --------
     >>> count_pii(["a@b.de", "call +49 30 1234567"]).set_index("kind")["n"].to_dict()["email"]

@@ -21,8 +21,10 @@ import functools
 import numpy as np
 import pandas as pd
 
-from cjkit.coding import matcher as M
 from cjkit.catalog.config import DATA, read_yaml
+from cjkit.catalog.i18n import LANGS, check_lang
+from cjkit.coding import matcher as M
+from cjkit.coding.texts import lang_codes, string_ids, text_input
 from cjkit.errors import DataError, ParameterError
 
 NEGATION_SCALAR = -0.74   # VADER's factor for a negated word
@@ -38,21 +40,47 @@ def _lexicon_terms(lang: str) -> dict:
 def lexicon(lang: str = "de") -> pd.DataFrame:
     """The shipped sentiment lexicon: columns term, valence, lang.
 
+    Parameters
+    ----------
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    DataFrame
+
     Examples
     --------
     >>> lexicon("de").query("term == 'freundlich'")["valence"].item()
     2.0
     """
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
+    check_lang(lang)
     terms = _lexicon_terms(lang)
     return pd.DataFrame({"term": list(terms), "valence": [float(v) for v in terms.values()],
                          "lang": lang})
 
 
 def add_lexicon(table: M.TermTable) -> None:
-    """Add both lexicons to a term table (used by the rule coder for span polarity)."""
-    for lang in ("de", "en"):
+    """Add both lexicons to a term table (used by the rule coder for span polarity).
+
+    Parameters
+    ----------
+    table : cjkit.coding.matcher.TermTable
+        Gets one sentiment term per lexicon entry, changed in place.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher
+    >>> from cjkit.coding.sentiment import add_lexicon, lexicon
+    >>> t = matcher.TermTable()
+    >>> add_lexicon(t)
+    >>> len(t.label) >= len(lexicon("de")) + len(lexicon("en"))
+    True
+    """
+    for lang in LANGS:
         for term, val in _lexicon_terms(lang).items():
             table.add(term, M.SENT, lang=lang, weight=float(val))
 
@@ -66,7 +94,30 @@ def _matcher() -> M.Matcher:
 
 
 def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
-    """Scored sentiment words of one scan: doc, start, end (folded), valence after rules."""
+    """Scored sentiment words of one scan: doc, start, end (folded), valence after rules.
+
+    Parameters
+    ----------
+    scan : cjkit.coding.matcher.Scan
+        A scan with sentiment terms (see :func:`add_lexicon`).
+    doc_lang : ndarray of int8
+        Language code per text (0 de, 1 en, 2 undetermined: both lexicons count).
+
+    Returns
+    -------
+    DataFrame
+        doc, start, end, valence (negation, intensifiers and contrast applied).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cjkit.coding import matcher
+    >>> from cjkit.coding.sentiment import add_lexicon, sentiment_hits
+    >>> t = matcher.TermTable(); matcher.add_function_words(t); add_lexicon(t)
+    >>> scan = matcher.Matcher(t).scan(matcher.fold_block(["nicht freundlich"]))
+    >>> sentiment_hits(scan, np.array([0], np.int8))["valence"].round(2).tolist()
+    [-1.48]
+    """
     a = scan.arr
     idx = scan.of_kind(M.SENT)
     lang = a["lang"][scan.term[idx]]
@@ -99,7 +150,31 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
 
 
 def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.ndarray:
-    """-1/0/+1 per span: sign of the sentiment in its clause, else in its sentence."""
+    """-1/0/+1 per span: sign of the sentiment in its clause, else in its sentence.
+
+    Parameters
+    ----------
+    scan : cjkit.coding.matcher.Scan
+    hits : DataFrame
+        From :func:`sentiment_hits` on the same scan.
+    start : ndarray of int
+        Folded start offsets of the spans.
+
+    Returns
+    -------
+    ndarray of int8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cjkit.coding import matcher
+    >>> from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
+    >>> t = matcher.TermTable(); matcher.add_function_words(t); add_lexicon(t)
+    >>> scan = matcher.Matcher(t).scan(matcher.fold_block(["Zimmer schmutzig. Bad toll"]))
+    >>> hits = sentiment_hits(scan, np.array([0], np.int8))
+    >>> span_polarity(scan, hits, np.array([1, 19])).tolist()
+    [-1, 1]
+    """
     out = np.zeros(len(start), dtype=np.int8)
     if hits.empty or len(start) == 0:
         return out
@@ -111,54 +186,6 @@ def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.nda
         sign = np.sign(sums[sid]).astype(np.int8)
         out = np.where(out == 0, sign, out)
     return out
-
-
-def _texts_and_ids(texts, text_col, id_cols):
-    """Texts as a list of str plus the identifying columns of each (shared with the coder)."""
-    if isinstance(texts, pd.DataFrame):
-        if text_col not in texts.columns:
-            raise DataError(f"no text column '{text_col}'; columns are {', '.join(map(str, texts.columns))}",
-                            column=text_col)
-        if id_cols is None:
-            id_cols = [c for c in ("respondent_id", "question") if c in texts.columns]
-        missing = [c for c in id_cols if c not in texts.columns]
-        if missing:
-            raise DataError(f"id column(s) {missing} not in the data", column=missing[0])
-        ids = texts[list(id_cols)].reset_index(drop=True)
-        series = texts[text_col]
-    else:
-        series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-        # the index becomes respondent_id (cast to string only for rows that are returned)
-        ids = pd.DataFrame({"respondent_id": np.asarray(series.index, dtype=object)})
-    if "question" not in ids.columns:
-        q = series.name if isinstance(texts, pd.Series) and series.name is not None else (
-            text_col if isinstance(texts, pd.DataFrame) else None)
-        ids["question"] = q
-    values = [v if type(v) is str else ("" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
-                                        else str(v)) for v in series.tolist()]
-    return values, ids
-
-
-def _string_ids(ids: pd.DataFrame) -> pd.DataFrame:
-    """Cast generated respondent_id/question columns to the string dtype of the long frame."""
-    for c in ("respondent_id", "question"):
-        if c in ids.columns and ids[c].dtype == object:
-            v = ids[c].to_numpy()
-            if pd.isna(v).all():
-                ids[c] = pd.array([pd.NA] * len(v), dtype="string")
-            elif not pd.isna(v).any():
-                ids[c] = pd.array(v.astype(str), dtype="string")
-            else:
-                ids[c] = ids[c].map(lambda x: None if x is None else str(x)).astype("string")
-    return ids
-
-
-def _lang_codes(lang, n, scan_lang=None):
-    if lang == "auto":
-        return scan_lang
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["auto", "de", "en"])
-    return np.full(n, M.LANG_ID[lang], np.int8)
 
 
 def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = "auto",
@@ -189,7 +216,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     """
     if method not in ("lexicon", "vader"):
         raise ParameterError("method", method, allowed=["lexicon", "vader"])
-    values, ids = _texts_and_ids(texts, text_col, id_cols)
+    values, ids = text_input(texts, text_col, id_cols)
     n = len(values)
     total = np.zeros(n)
     npos = np.zeros(n, np.int64)
@@ -197,7 +224,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     langs = np.full(n, 2, np.int8)
     for off, scan in M.iter_scans(values, _matcher(), chunk_size):
         k = scan.block.doc_start.size
-        dl = _lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        dl = lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
         hits = sentiment_hits(scan, dl)
         d, v = hits["doc"].to_numpy(), hits["valence"].to_numpy()
         total[off:off + k] = np.bincount(d, weights=v, minlength=k)
@@ -210,7 +237,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
         sia = SentimentIntensityAnalyzer()
         for i in np.flatnonzero(langs == 1):
             compound[i] = sia.polarity_scores(values[i])["compound"]
-    out = _string_ids(ids.copy())
+    out = string_ids(ids.copy())
     out["lang"] = pd.array(np.array(["de", "en", "und"])[langs], dtype="string")
     out["sentiment"] = compound
     out["label"] = pd.array(np.where(compound >= THRESHOLD, "positive",

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import snowballstemmer
 
-from cjkit.errors import ParameterError
+from cjkit.catalog.i18n import check_lang
 
-LANGS = ("de", "en")
 
 # Special foldings that NFKD does not give (or gives differently from German convention).
 _SPECIAL = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe",
@@ -70,6 +69,15 @@ def _fold_table() -> dict[int, str]:
 def fold(text: str) -> str:
     """Lower-case *text* and fold umlauts, ß, accents and typographic punctuation.
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        Same meaning, comparable spelling: ``ü`` -> ``ue``, ``ß`` -> ``ss``, dashes -> ``-``.
+
     Examples
     --------
     >>> fold("Größe: GRÜN – „okay“")
@@ -91,6 +99,13 @@ class FoldedBlock:
         Start offset of each text in ``original`` and in ``folded``.
     codes : ndarray of uint32
         Code points of ``folded`` (for vectorised boundary checks).
+
+    Examples
+    --------
+    >>> from cjkit.coding.textnorm import fold_block
+    >>> b = fold_block(["Maß", "ok"])
+    >>> b.original, b.folded, b.doc_start.tolist(), b.doc_start_f.tolist()
+    (' Maß\\n ok', ' mass\\n ok', [1, 6], [1, 7])
     """
 
     original: str
@@ -104,7 +119,25 @@ class FoldedBlock:
     _sp_cum: np.ndarray   # cumulative (width - 1) up to and including it
 
     def to_original(self, pos_f: np.ndarray, end: bool = False) -> np.ndarray:
-        """Map folded offsets to original offsets (``end=True`` for exclusive span ends)."""
+        """Map folded offsets to original offsets (``end=True`` for exclusive span ends).
+
+        Parameters
+        ----------
+        pos_f : array of int
+            Offsets in ``folded``.
+        end : bool
+            The offsets are exclusive span ends.
+
+        Returns
+        -------
+        ndarray of int64
+
+        Examples
+        --------
+        >>> from cjkit.coding.textnorm import fold_block
+        >>> fold_block(["süß"]).to_original([1, 4], end=True).tolist()
+        [1, 3]
+        """
         p = np.asarray(pos_f, dtype=np.int64) - (1 if end else 0)
         if self._sp_f.size == 0:
             out = p
@@ -119,6 +152,15 @@ class FoldedBlock:
 
 def fold_block(texts) -> FoldedBlock:
     """Fold a list of texts in one pass (C-level string operations plus numpy).
+
+    Parameters
+    ----------
+    texts : list of str
+        ``None`` is read as an empty text.
+
+    Returns
+    -------
+    FoldedBlock
 
     Examples
     --------
@@ -174,6 +216,16 @@ _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 def tokenize(text: str, *, folded: bool = True) -> list[str]:
     """Word tokens of *text* (folded unless ``folded=False``); hyphenated words stay whole.
 
+    Parameters
+    ----------
+    text : str
+    folded : bool
+        Fold the tokens (see :func:`fold`).
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> tokenize("Check-in: 5 Min., super!")
@@ -184,13 +236,21 @@ def tokenize(text: str, *, folded: bool = True) -> list[str]:
 
 @functools.cache
 def _stemmer(lang: str):
-    if lang not in LANGS:
-        raise ParameterError("lang", lang, allowed=LANGS)
+    check_lang(lang)
     return snowballstemmer.stemmer("german" if lang == "de" else "english")
 
 
 def stem(word: str, lang: str = "de") -> str:
     """Snowball stem of one word, returned in folded spelling (``ü`` -> ``ue``).
+
+    Parameters
+    ----------
+    word : str
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -202,7 +262,23 @@ def stem(word: str, lang: str = "de") -> str:
 
 
 def stem_tokens(tokens, lang: str = "de") -> list[str]:
-    """Stem a list of tokens (see :func:`stem`)."""
+    """Stem a list of tokens (see :func:`stem`).
+
+    Parameters
+    ----------
+    tokens : list of str
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from cjkit.coding.textnorm import stem_tokens
+    >>> stem_tokens(["Zimmer", "freundliche"], "de")
+    ['zimm', 'freundlich']
+    """
     return [stem(t, lang) for t in tokens]
 
 
@@ -217,6 +293,18 @@ def term_stem(term: str, lang: str = "de", min_len: int = 4) -> tuple[str, str]:
     so its stem is not always a prefix of the word. We keep the longest prefix of the word
     that the stem covers; a stem shorter than *min_len* is too ambiguous (``lage`` ->
     ``lag``), so the whole word is kept.
+
+    Parameters
+    ----------
+    term : str
+    lang : {"de", "en"}
+    min_len : int
+        Shortest stem kept as a prefix.
+
+    Returns
+    -------
+    (str, str)
+        Folded prefix to match, folded tail of the word.
 
     Examples
     --------
@@ -249,6 +337,19 @@ def split_compound(word: str, vocabulary, *, min_part: int = 3) -> list[str]:
 
     Linking elements (``-s-``, ``-n-``, ``-en-`` ...) between parts are dropped. Returns
     ``[word]`` when no complete split exists. Prefers the split with the fewest parts.
+
+    Parameters
+    ----------
+    word : str
+    vocabulary : iterable of str
+        Known parts (folded on the fly).
+    min_part : int
+        Shortest part.
+
+    Returns
+    -------
+    list of str
+        Folded parts.
 
     Examples
     --------

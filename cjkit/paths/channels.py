@@ -19,6 +19,7 @@ import pandas as pd
 from cjkit.catalog import models as _models
 from cjkit.catalog import touchpoints as _touchpoints
 from cjkit.catalog.config import DATA, load_config, read_yaml
+from cjkit.catalog.i18n import check_lang
 from cjkit.errors import ConfigError, ParameterError
 
 log = logging.getLogger("cjkit.paths.channels")
@@ -261,8 +262,7 @@ def node_labels(values, *, lang: str = "de", model: str | dict | None = "accra",
     >>> node_labels(["email", "(null)", "alpha"], lang="en")
     {'email': 'E-mail', '(null)': 'No conversion', 'alpha': 'alpha'}
     """
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
+    check_lang(lang)
     out = {}
     phase = _models.phase_labels(model, lang) if model is not None else {}
     if catalog == "default":

@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 from cjkit.plot import theme
 from cjkit.errors import DataError, ParameterError
 from cjkit.plot.layout import place_labels
+from cjkit.stats import metrics as stats_metrics
 
 log = logging.getLogger("cjkit.plot.charts")
 
@@ -219,8 +220,9 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
     for g, part in frame.groupby("g", sort=False, observed=True):
         tot = part["w"].sum()
         share = part.groupby("cls")["w"].sum().reindex(["detractor", "passive", "promoter"], fill_value=0) / tot
+        # the NPS itself is the one of cjkit.stats.metrics.nps, so chart and tables cannot disagree
         rows.append({"group": g, "n": len(part), "n_weighted": tot, **share.to_dict(),
-                     "nps": 100 * (share["promoter"] - share["detractor"])})
+                     "nps": float(stats_metrics.nps(part["v"], part["w"])["value"].iloc[0])})
     out = pd.DataFrame(rows)
     return out.rename(columns={"group": hue}) if hue else out.drop(columns="group")
 

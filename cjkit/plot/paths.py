@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
+from cjkit.catalog import i18n
 from cjkit.errors import DataError
 from cjkit.paths.channels import node_labels
 from cjkit.plot import theme
@@ -20,12 +21,6 @@ from cjkit.plot import theme
 # Outcome and filler nodes keep one colour in every chart, so "converted" always looks the same.
 FIXED = {"(conversion)": theme.PALETTE[2], "(null)": theme.NPS_COLORS["passive"],
          "(unmapped)": theme.SUPPRESSED, "(more)": theme.SUPPRESSED}
-# Path words the shared label catalog (theme.label) does not know yet; once it does, its text wins.
-_WORDS = {"step": ("Schritt", "Step"), "from": ("von", "from"), "to": ("nach", "to"),
-          "order": ("Ordnung", "order"),
-          "first_touch": ("Erster Kontakt", "First touch"), "last_touch": ("Letzter Kontakt", "Last touch"),
-          "linear": ("Linear", "Linear"), "time_decay": ("Zeitverfall", "Time decay"),
-          "position_based": ("Positionsbasiert", "Position-based")}
 
 
 def _check(frame: pd.DataFrame, cols, name: str) -> None:
@@ -35,10 +30,7 @@ def _check(frame: pd.DataFrame, cols, name: str) -> None:
 
 
 def _word(key: str, lang: str) -> str:
-    text = theme.label(key, lang)  # also checks lang
-    if text != key or key not in _WORDS:
-        return text
-    return _WORDS[key][0 if lang == "de" else 1]
+    return i18n.label(key, lang)  # also checks lang
 
 
 def _colors(names) -> dict:
@@ -316,7 +308,7 @@ def attribution_plot(data: pd.DataFrame, *, value: str = "conversions", lang: st
     width = 0.8 / max(len(approaches), 1)
     x = np.arange(len(wide))
     for i, m in enumerate(approaches):
-        name = _word(m, lang) if m in _WORDS else m.replace("_", " ").capitalize()
+        name = _word(m, lang) if m in i18n.LABELS else m.replace("_", " ").capitalize()
         if m.startswith("markov_order_"):
             name = f"Markov ({_word('order', lang)} {m.rsplit('_', 1)[1]})"
         ax.bar(x + (i - (len(approaches) - 1) / 2) * width, wide[m].to_numpy(), width, label=name,

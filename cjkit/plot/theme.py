@@ -9,7 +9,7 @@ the same whichever chart a researcher draws. Labels come in German or English
 
 Examples
 --------
->>> from cjkit import theme
+>>> from cjkit.plot import theme
 >>> theme.set_theme()
 >>> theme.label("satisfaction", "de"), theme.label("satisfaction", "en")
 ('Zufriedenheit', 'Satisfaction')
@@ -23,10 +23,10 @@ import logging
 import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, Normalize, TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter
 
-from cjkit.errors import ParameterError
+from cjkit.catalog import i18n, models, touchpoints
 
 log = logging.getLogger("cjkit.plot.theme")
 
@@ -45,75 +45,50 @@ SATISFACTION_CMAP = LinearSegmentedColormap.from_list(
     "cjkit_satisfaction",
     ["#B2182B", "#EF8A62", "#FDDBC7", "#F7F7F7", "#D1E5F0", "#67A9CF", "#2166AC"]).with_extremes(bad=EMPTY)
 
-_LABELS = {
-    "satisfaction": ("Zufriedenheit", "Satisfaction"),
-    "share": ("Anteil", "Share"),
-    "score": ("Wert", "Score"),
-    "mean": ("Mittelwert", "Mean"),
-    "base": ("Basis", "Base"),
-    "touchpoint": ("Touchpoint", "Touchpoint"),
-    "phase": ("Phase", "Phase"),
-    "wave": ("Welle", "Wave"),
-    "persona": ("Persona", "Persona"),
-    "segment": ("Segment", "Segment"),
-    "driver": ("Treiber", "Driver"),
-    "importance": ("Wichtigkeit", "Importance"),
-    "performance": ("Leistung", "Performance"),
-    "relative_weight": ("Erklärter Anteil an R²", "Contribution to R²"),
-    "driver_title": ("Treiberanalyse", "Driver analysis"),
-    "ipa_title": ("Wichtigkeit-Leistung-Portfolio", "Importance-performance analysis"),
-    "nps": ("NPS", "NPS"),
-    "nps_scale": ("Weiterempfehlungsbereitschaft (0–10)", "Likelihood to recommend (0–10)"),
-    "detractor": ("Kritiker (0–6)", "Detractors (0–6)"),
-    "passive": ("Indifferente (7–8)", "Passives (7–8)"),
-    "promoter": ("Promotoren (9–10)", "Promoters (9–10)"),
-    "emotion_curve": ("Emotionskurve", "Emotion curve"),
-    "pain_point": ("Pain Point (Rang)", "Pain point (rank)"),
-    "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren",
-                 "Low base – interpret with caution"),
-    "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
-    "not_shown_short": ("Nicht ausgewiesen", "Not shown"),
-    "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
-    "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
-    "significant": ("signifikant", "significant"),
-    "sig_change": ("Signifikante Veränderung zur Vorwelle", "Significant change vs previous wave"),
-    "sig_higher_lower": ("signifikant höher/niedriger als der Rest", "significantly higher/lower than the rest"),
-}
-
-
-def check_lang(lang: str) -> str:
-    """Return *lang* if it is "de" or "en", else raise :class:`~cjkit.errors.ParameterError`."""
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
-    return lang
+# The words and numbers live in the one language catalog; the theme re-exports the check
+# every chart calls, so there is a single definition of the report languages.
+check_lang = i18n.check_lang
 
 
 def label(key: str, lang: str = "de") -> str:
     """Axis title or legend text for *key* in German or English.
 
-    Unknown keys are returned unchanged, so a researcher's own text can be
-    passed wherever a label key is accepted.
+    Keys are those of :data:`cjkit.catalog.i18n.LABELS`. Unknown keys are returned
+    unchanged, so a researcher's own text can be passed wherever a label key is accepted
+    (use :func:`cjkit.catalog.i18n.label` to have unknown keys rejected).
+
+    Parameters
+    ----------
+    key : str
+        Catalog key or free text.
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    str
 
     Examples
     --------
+    >>> from cjkit.plot.theme import label
     >>> label("share", "de"), label("share", "en"), label("Mein Titel", "en")
     ('Anteil', 'Share', 'Mein Titel')
     """
     check_lang(lang)
-    pair = _LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "de" else pair[1]
+    return i18n.label(key, lang) if key in i18n.LABELS else key
 
 
 def fmt_number(x, lang: str = "de", *, decimals: int = 1, percent: bool = False,
                sign: bool = False) -> str:
-    """Format a number for a chart: decimal comma and dot thousands for German.
+    """Format a number for a chart: :func:`cjkit.catalog.i18n.format_number` with a typographic minus.
+
+    The report locale of *lang* (de_DE, en_GB) gives grouping and decimal separator; the
+    minus becomes "−" (U+2212), the width of "+", so signed labels line up on a chart.
 
     Parameters
     ----------
     x : float
-        The number; with ``percent=True`` a share between 0 and 1.
+        The number; with ``percent=True`` a share between 0 and 1. NaN gives "–".
+    lang : {"de", "en"}
     decimals : int
         Digits after the decimal separator.
     percent : bool
@@ -121,31 +96,45 @@ def fmt_number(x, lang: str = "de", *, decimals: int = 1, percent: bool = False,
     sign : bool
         Always show the sign ("+23"), e.g. for NPS.
 
+    Returns
+    -------
+    str
+
     Examples
     --------
+    >>> from cjkit.plot.theme import fmt_number
     >>> fmt_number(3.14159, "de", decimals=2), fmt_number(-0.05, "de", percent=True, decimals=0)
     ('3,14', '−5\xa0%')
+    >>> fmt_number(1234.5, "de"), fmt_number(0.42, "en", percent=True, decimals=0)
+    ('1.234,5', '42%')
     """
     check_lang(lang)
-    if x is None or pd.isna(x):
-        return "–"
-    value = float(x) * (100 if percent else 1)
-    text = f"{value:{'+' if sign else ''},.{decimals}f}"
-    if text.lstrip("+-") == f"{0:.{decimals}f}":  # no "-0,0" or "+0"
-        text = text.lstrip("+-")
-    if lang == "de":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    text = text.replace("-", "−")  # typographic minus, same width as "+"
-    if percent:
-        text += "\u00a0%" if lang == "de" else "%"  # German puts a (non-breaking) space before %
-    return text
+    fmt = i18n.format_percent if percent else i18n.format_number
+    return fmt(x, lang=lang, decimals=decimals, sign=sign).replace("-", "−")
 
 
 def number_formatter(lang: str = "de", *, decimals: int | None = None,
                      percent: bool = False) -> FuncFormatter:
     """A matplotlib tick formatter using :func:`fmt_number`.
 
-    With ``decimals=None`` each tick gets as few decimals as it needs ("1", "1,5", "0,25").
+    Parameters
+    ----------
+    lang : {"de", "en"}
+    decimals : int, optional
+        Fixed decimals; ``None`` gives each tick as few decimals as it needs ("1", "1,5", "0,25").
+    percent : bool
+        Ticks are shares shown as percentages.
+
+    Returns
+    -------
+    matplotlib.ticker.FuncFormatter
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import number_formatter
+    >>> f = number_formatter("de")
+    >>> f(1.5), f(2.0), number_formatter("en", percent=True)(0.25)
+    ('1,5', '2', '25%')
     """
     check_lang(lang)
 
@@ -159,24 +148,55 @@ def number_formatter(lang: str = "de", *, decimals: int | None = None,
 
 
 def phase_labels(model, lang: str = "de") -> dict[str, str]:
-    """Phase id -> label of journey *model* in *lang*; ``{}`` if *model* is None."""
+    """Phase id -> label of journey *model* in *lang*; ``{}`` if *model* is None.
+
+    Parameters
+    ----------
+    model : str or dict
+        Journey model id or loaded model.
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import phase_labels
+    >>> m = {"phases": [{"id": "search", "label_de": "Suche", "label_en": "Search"}]}
+    >>> phase_labels(m, "en")
+    {'search': 'Search'}
+    """
     check_lang(lang)
-    if model is None:
-        return {}
-    from cjkit.catalog import models  # late import: the theme must not need the catalogs to load
-    return models.phase_labels(model, lang)
+    return i18n.phase_labels(None if model is None else models.get(model), lang)
 
 
 def touchpoint_labels(ids, lang: str = "de", catalog: pd.DataFrame | None = None) -> dict[str, str]:
-    """Touchpoint id -> catalog label in *lang*; ids unknown to the catalog keep their id."""
+    """Touchpoint id -> catalog label in *lang*; ids unknown to the catalog keep their id.
+
+    Parameters
+    ----------
+    ids : iterable
+    lang : {"de", "en"}
+    catalog : DataFrame, optional
+        Touchpoint catalog; default the shipped one.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import touchpoint_labels
+    >>> touchpoint_labels(["reception", "no_such_touchpoint"], "en")
+    {'reception': 'Reception', 'no_such_touchpoint': 'no_such_touchpoint'}
+    """
     check_lang(lang)
-    from cjkit.catalog import touchpoints
-    known = touchpoints.labels(lang, catalog)
-    out = {}
+    ids = list(ids)
+    out = i18n.touchpoint_labels(ids, lang, touchpoints.load() if catalog is None else catalog)
     for i in ids:
-        if i not in known and not pd.isna(i):
+        if out[i] == str(i) and not pd.isna(i):
             log.debug("touchpoint %r is not in the catalog; its id is used as label", i)
-        out[i] = known.get(i, str(i))
     return out
 
 
@@ -187,13 +207,38 @@ def axis_labels(column: str, values, lang: str = "de", model=None, frame: pd.Dat
     these do not know (e.g. from a survey-specific touchpoint catalog) take the
     ``<column>_label`` column of *frame* if there is one (as the report tables carry),
     else they show their value.
+
+    Parameters
+    ----------
+    column : str
+        Name of the group column ("phase", "touchpoint" or any other).
+    values : iterable
+        Its values, in plotting order.
+    lang : {"de", "en"}
+    model : str or dict, optional
+        Journey model naming the phases.
+    frame : DataFrame, optional
+        Table with a ``<column>_label`` column for ids the catalogs do not know.
+
+    Returns
+    -------
+    dict
+        value -> label.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.plot.theme import axis_labels
+    >>> axis_labels("touchpoint", ["reception", "x1"], "de",
+    ...             frame=pd.DataFrame({"touchpoint": ["x1"], "touchpoint_label": ["Eigener TP"]}))
+    {'reception': 'Rezeption', 'x1': 'Eigener TP'}
     """
+    check_lang(lang)
     values = list(values)
     if column == "phase":
         known = phase_labels(model, lang)
     elif column == "touchpoint":
-        from cjkit.catalog import touchpoints
-        catalog = touchpoints.labels(lang)
+        catalog = i18n.touchpoint_labels(None, lang, touchpoints.load())
         known = {v: catalog[v] for v in values if v in catalog}
     else:
         known = {}
@@ -216,6 +261,17 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
     Light grid, Okabe-Ito palette, DejaVu Sans, no top/right spines, and the
     ``cjkit_satisfaction`` diverging colormap registered by name. Calling it
     again is harmless.
+
+    Parameters
+    ----------
+    context : {"paper", "notebook", "talk", "poster"}
+        Seaborn scaling context.
+    font_scale : float
+        Extra scaling of all fonts.
+
+    Returns
+    -------
+    None
 
     Examples
     --------
@@ -247,8 +303,30 @@ def satisfaction_norm(values, scale=None, center=None):
     With *scale* (min, max) the neutral colour sits at *center* or the scale midpoint;
     without, the range is symmetric around the mean of *values*, so cells above the
     average are blue and below it red, and colours rank with the values.
+
+    Parameters
+    ----------
+    values : array-like
+        The values to be coloured.
+    scale : (min, max), optional
+        The answer scale.
+    center : float, optional
+        The neutral value.
+
+    Returns
+    -------
+    matplotlib.colors.Normalize
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import satisfaction_norm
+    >>> n = satisfaction_norm([2.0, 4.0], scale=(1, 5))
+    >>> float(n(3.0)), float(n(5.0))
+    (0.5, 1.0)
+    >>> n = satisfaction_norm([2.0, 3.0, 4.0])
+    >>> float(n(3.0))
+    0.5
     """
-    from matplotlib.colors import Normalize, TwoSlopeNorm
     v = pd.Series(values, dtype="float64").dropna()
     if scale is not None:
         lo, hi = map(float, scale)
@@ -262,6 +340,22 @@ def satisfaction_norm(values, scale=None, center=None):
 
 
 def text_color(rgba) -> str:
-    """Dark or white text, whichever reads better on background *rgba* (WCAG luminance)."""
+    """Dark or white text, whichever reads better on background *rgba* (WCAG luminance).
+
+    Parameters
+    ----------
+    rgba : colour
+        Any matplotlib colour.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import text_color
+    >>> text_color("#2166AC"), text_color("#F7F7F7")
+    ('white', '#222222')
+    """
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mpl.colors.to_rgb(rgba))
     return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.3 else "white"

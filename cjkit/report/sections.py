@@ -16,7 +16,8 @@ from cjkit.stats import compare
 from cjkit.stats import drivers
 from cjkit.stats import ipa
 from cjkit.stats import metrics
-from cjkit.catalog import models
+from cjkit.catalog import i18n, models
+from cjkit.catalog.i18n import check_lang as _check_lang
 from cjkit.catalog import touchpoints
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
@@ -28,12 +29,6 @@ def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
     """The satisfaction ratings of the study with the given roles."""
     long = study.long
     return long[long["role"].isin(roles) & long["type"].isin(RATING_TYPES)]
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
-    return lang
 
 
 def add_labels(frame: pd.DataFrame, study: Study, lang: str = "de") -> pd.DataFrame:
@@ -159,10 +154,7 @@ def write_key_figures(figures: pd.DataFrame, output_dir, name: str = "key_figure
     return path
 
 
-_TITLES = {"satisfaction": ("Zufriedenheitsbericht", "Satisfaction report"),
-           "painpoints": ("Pain-Point-Bericht", "Pain-point report"),
-           "journeymap": ("Customer Journey Map", "Customer journey map"),
-           "explore": ("Exploration", "Exploration")}
+_TITLES = ("satisfaction", "painpoints", "journeymap", "explore")  # label keys title_<kind>
 
 
 def heading(study: Study, kind: str, lang: str = "de"):
@@ -174,13 +166,12 @@ def heading(study: Study, kind: str, lang: str = "de"):
     _check_lang(lang)
     if kind not in _TITLES:
         raise ParameterError("kind", kind, allowed=list(_TITLES))
-    title = _TITLES[kind][0 if lang == "de" else 1]
+    title = i18n.label(f"title_{kind}", lang)
     scope = study.scope
-    all_ = "alle" if lang == "de" else "all"
+    all_ = i18n.label("all", lang)
     seg = scope.get("segment") if scope.get("segment") not in (None, "", "all") else all_
     wave = scope.get("wave") if scope.get("wave") not in (None, "", "all") else all_
-    words = (("Segment", "Welle", "Befragte", "Journey-Modell") if lang == "de"
-             else ("Segment", "Wave", "Respondents", "Journey model"))
+    words = tuple(i18n.labels(["segment", "wave", "respondents", "journey_model"], lang).values())
     model = models.get(study.model).name(lang)
     return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
                 f"<p>{words[0]} ({html.escape(str(scope.get('segment_column')))}): <b>{html.escape(str(seg))}</b>"

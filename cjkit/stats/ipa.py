@@ -10,19 +10,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
 
 QUADRANTS = pd.DataFrame([
-    {"quadrant": "fix_first", "label_de": "Zuerst verbessern", "label_en": "Fix first",
-     "importance": "high", "performance": "low"},
-    {"quadrant": "keep_up", "label_de": "Stärken halten", "label_en": "Keep up the good work",
-     "importance": "high", "performance": "high"},
-    {"quadrant": "low_priority", "label_de": "Geringe Priorität", "label_en": "Low priority",
-     "importance": "low", "performance": "low"},
-    {"quadrant": "possible_overkill", "label_de": "Möglicher Overkill", "label_en": "Possible overkill",
-     "importance": "low", "performance": "high"},
+    {"quadrant": "fix_first", "importance": "high", "performance": "low"},
+    {"quadrant": "keep_up", "importance": "high", "performance": "high"},
+    {"quadrant": "low_priority", "importance": "low", "performance": "low"},
+    {"quadrant": "possible_overkill", "importance": "low", "performance": "high"},
 ])
+# the names come from the one label catalog (keys quadrant_<id>)
+for _lang in i18n.LANGS:
+    QUADRANTS[f"label_{_lang}"] = [i18n.label(f"quadrant_{q}", _lang) for q in QUADRANTS["quadrant"]]
 _FLAG_ORDER = {"": 0, "low_base": 1, "suppressed": 2}
 
 
@@ -74,8 +74,7 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
     >>> importance_performance(d, p, lang="en")["quadrant"].tolist()
     ['fix_first', 'possible_overkill']
     """
-    if lang not in ("de", "en"):
-        raise ParameterError("lang", lang, allowed=["de", "en"])
+    i18n.check_lang(lang)
     if importance not in drivers.columns:
         raise ParameterError("importance", importance, allowed=[c for c in drivers.columns if c != "driver"])
     perf = performance[performance["metric"] == metric]

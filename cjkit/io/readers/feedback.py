@@ -15,11 +15,11 @@ Examples
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
+from cjkit.coding.texts import guess_language, guess_languages
 from cjkit.errors import DataError
 from ._base import ReadResult
 
@@ -33,21 +33,8 @@ ALIASES = {
     "channel": ["channel", "source", "platform", "kanal", "quelle", "store"],
     "language": ["language", "lang", "sprache", "locale"],
 }
-DE = set("und der die das ist nicht ich wir sie es ein eine mit auf für war sehr auch zu den dem im bei "
-         "aber wie noch nur schon hat haben sind wurde zimmer".split())
-EN = set("and the is not i we you it a an with on for was very also to of in at but how still only "
-         "already has have are were this that".split())
-
-
-def guess_language(text) -> str:
-    """``de``, ``en`` or ``und`` (undetermined) from German/English function words."""
-    if not isinstance(text, str):
-        return "und"
-    words = re.findall(r"[a-zäöüß]+", text.lower())
-    de, en = sum(w in DE for w in words), sum(w in EN for w in words)
-    if de == en:
-        return "de" if re.search(r"[äöüß]", text.lower()) else "und"
-    return "de" if de > en else "en"
+# the one language guesser of cjkit (function words and umlauts), re-exported for readers
+__all__ = ["FEEDBACK_COLUMNS", "ALIASES", "guess_language", "to_feedback", "read"]
 
 
 def _find(frame: pd.DataFrame, role: str, given):
@@ -104,7 +91,7 @@ def to_feedback(frame: pd.DataFrame, *, text=None, rating=None, date=None, chann
     out["channel"] = (frame[cols["channel"]].astype("string") if cols["channel"]
                       else pd.Series(default_channel, index=frame.index, dtype="string"))
     out["language"] = (frame[cols["language"]].astype("string").str.lower().str[:2] if cols["language"]
-                       else out["text"].map(guess_language).astype("string"))
+                       else pd.Series(guess_languages(out["text"].tolist()), index=out.index, dtype="string"))
     rest = frame.drop(columns=[c for c in cols.values() if c is not None])
     rest = rest.drop(columns=[c for c in rest.columns if c in FEEDBACK_COLUMNS])
     return pd.concat([out, rest], axis=1)
@@ -114,11 +101,31 @@ def read(path, *, source_format: str = "auto", text=None, rating=None, date=None
          language=None, id=None, default_channel=None, **kw) -> ReadResult:  # noqa: A002
     """Read a feedback export (any format cjkit reads) into the feedback columns.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    source_format : str
+        Format of the file (``"auto"`` detects it).
+    text, rating, date, channel, language, id, default_channel
+        As in :func:`to_feedback`; *default_channel* defaults to the file name.
+    **kw
+        Passed to the format's reader.
+
+    Returns
+    -------
+    ReadResult
+        ``wide`` holds the feedback columns, ``meta`` the format and source format.
+
     Examples
     --------
-    >>> res = read("reviews.csv", text="review", rating="stars", default_channel="app_store")  # doctest: +SKIP
-    >>> res.wide.columns[:6].tolist()                                                           # doctest: +SKIP
-    ['feedback_id', 'text', 'rating', 'date', 'channel', 'language']
+    >>> import pathlib, tempfile
+    >>> from cjkit.io.readers.feedback import read
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.csv"
+    >>> _ = path.write_text("review,stars\\nThe room was very clean,5\\n", encoding="utf-8")
+    >>> res = read(path, text="review", rating="stars", default_channel="app_store")
+    >>> res.wide.columns[:6].tolist(), res.wide["language"].tolist()
+    (['feedback_id', 'text', 'rating', 'date', 'channel', 'language'], ['en'])
     """
     from . import read as read_any  # the registry imports this module
 

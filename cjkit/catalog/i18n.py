@@ -1,0 +1,425 @@
+"""Report languages, the fixed words of charts and tables, and locale-aware number formats.
+
+One place answers three questions every report asks:
+
+* which report languages exist (:data:`LANGS`) and whether a ``lang`` argument is one of
+  them (:func:`check_lang`, the only language check in cjkit);
+* what the fixed words are in that language (:func:`label`, :func:`labels`): axis titles,
+  column headers, notes, flags such as ``low_base``/``suppressed``, IPA quadrant names;
+  phase and touchpoint names come from the journey-model and touchpoint catalogs
+  (:func:`phase_labels`, :func:`touchpoint_labels`);
+* how numbers and dates are written (:func:`format_number`, :func:`format_percent`,
+  :func:`format_date`), by Babel with the CLDR conventions of a locale. A ``lang`` picks
+  its default locale (:data:`DEFAULT_LOCALE`); ``locale=`` picks a regional variant.
+
+This module imports nothing from the rest of cjkit but the errors, so every layer (catalogs,
+coding, statistics, charts, reports) can use it without an import cycle.
+
+Examples
+--------
+>>> from cjkit.catalog import i18n
+>>> i18n.check_lang("en")
+'en'
+>>> i18n.label("base", "de"), i18n.label("base", "en")
+('Basis', 'Base')
+>>> i18n.format_number(1234.5, lang="de"), i18n.format_number(1234.5, locale="de_CH")
+('1.234,5', "1'234.5")
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from decimal import Decimal
+
+import babel.dates
+import babel.numbers
+from babel import Locale
+
+from cjkit.errors import ParameterError
+
+#: The report languages: German and English.
+LANGS = ("de", "en")
+#: Locales a report can be formatted for.
+LOCALES = ("de_DE", "de_AT", "de_CH", "en_GB", "en_US")
+#: The locale a bare ``lang`` stands for (a German-speaking market in Germany, British English).
+DEFAULT_LOCALE = {"de": "de_DE", "en": "en_GB"}
+#: Shown for a missing number (an en dash, so an empty cell is not mistaken for zero).
+MISSING = "–"
+
+# key -> (German, English). Keys are the ids code passes; the texts are what readers see.
+LABELS: dict[str, tuple[str, str]] = {
+    # axes, columns and legends
+    "satisfaction": ("Zufriedenheit", "Satisfaction"),
+    "share": ("Anteil", "Share"),
+    "score": ("Wert", "Score"),
+    "mean": ("Mittelwert", "Mean"),
+    "base": ("Basis", "Base"),
+    "n": ("n", "n"),
+    "touchpoint": ("Touchpoint", "Touchpoint"),
+    "phase": ("Phase", "Phase"),
+    "wave": ("Welle", "Wave"),
+    "segment": ("Segment", "Segment"),
+    "persona": ("Persona", "Persona"),
+    "respondents": ("Befragte", "Respondents"),
+    "journey_model": ("Journey-Modell", "Journey model"),
+    "all": ("alle", "all"),
+    "driver": ("Treiber", "Driver"),
+    "importance": ("Wichtigkeit", "Importance"),
+    "performance": ("Leistung", "Performance"),
+    "relative_weight": ("Erklärter Anteil an R²", "Contribution to R²"),
+    "driver_title": ("Treiberanalyse", "Driver analysis"),
+    "ipa_title": ("Wichtigkeit-Leistung-Portfolio", "Importance-performance analysis"),
+    "nps": ("NPS", "NPS"),
+    "nps_scale": ("Weiterempfehlungsbereitschaft (0–10)", "Likelihood to recommend (0–10)"),
+    "detractor": ("Kritiker (0–6)", "Detractors (0–6)"),
+    "passive": ("Indifferente (7–8)", "Passives (7–8)"),
+    "promoter": ("Promotoren (9–10)", "Promoters (9–10)"),
+    "emotion_curve": ("Emotionskurve", "Emotion curve"),
+    "pain_point": ("Pain Point (Rang)", "Pain point (rank)"),
+    # flags and notes
+    "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren", "Low base – interpret with caution"),
+    "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
+    "not_shown_short": ("Nicht ausgewiesen", "Not shown"),
+    "not_applicable": ("Kommt in dieser Phase nicht vor", "Does not occur in this phase"),
+    "ci95": ("95-%-Konfidenzintervall", "95% confidence interval"),
+    "significant": ("signifikant", "significant"),
+    "sig_change": ("Signifikante Veränderung zur Vorwelle", "Significant change vs previous wave"),
+    "sig_higher_lower": ("signifikant höher/niedriger als der Rest", "significantly higher/lower than the rest"),
+    # importance-performance quadrants (cjkit.stats.ipa)
+    "quadrant_fix_first": ("Zuerst verbessern", "Fix first"),
+    "quadrant_keep_up": ("Stärken halten", "Keep up the good work"),
+    "quadrant_low_priority": ("Geringe Priorität", "Low priority"),
+    "quadrant_possible_overkill": ("Möglicher Overkill", "Possible overkill"),
+    # report titles (cjkit.report.sections.heading)
+    "title_satisfaction": ("Zufriedenheitsbericht", "Satisfaction report"),
+    "title_painpoints": ("Pain-Point-Bericht", "Pain-point report"),
+    "title_journeymap": ("Customer Journey Map", "Customer journey map"),
+    "title_explore": ("Exploration", "Exploration"),
+    # journey-path charts (cjkit.plot.paths)
+    "journeys": ("Journeys", "Journeys"),
+    "step": ("Schritt", "Step"),
+    "from": ("von", "from"),
+    "to": ("nach", "to"),
+    "order": ("Ordnung", "order"),
+    # attribution rules
+    "first_touch": ("Erster Kontakt", "First touch"), "last_touch": ("Letzter Kontakt", "Last touch"),
+    "linear": ("Linear", "Linear"), "time_decay": ("Zeitverfall", "Time decay"),
+    "position_based": ("Positionsbasiert", "Position-based"),
+    "share_lower": ("Anteil", "share"),
+}
+
+
+def check_lang(lang, name: str = "lang") -> str:
+    """Return *lang* if it is a report language, else raise :class:`~cjkit.errors.ParameterError`.
+
+    Parameters
+    ----------
+    lang : str
+        The value to check.
+    name : str
+        The parameter name the error message shows (e.g. ``"label_lang"``).
+
+    Returns
+    -------
+    str
+        *lang* unchanged.
+
+    Examples
+    --------
+    >>> check_lang("de")
+    'de'
+    >>> check_lang("fr")
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.ParameterError: parameter 'lang' got 'fr'; allowed: de, en
+    """
+    if not isinstance(lang, str) or lang not in LANGS:
+        raise ParameterError(name, lang, allowed=LANGS)
+    return lang
+
+
+def label(key: str, lang: str = "de") -> str:
+    """The fixed text for *key* in *lang*.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS`, e.g. ``"base"``, ``"low_base"``, ``"quadrant_fix_first"``.
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ParameterError
+        For a key the catalog does not have (a typo would otherwise print the key in a report).
+
+    Examples
+    --------
+    >>> label("suppressed", "en")
+    'Not shown (base too small)'
+    >>> label("sufficent", "en")
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.ParameterError: parameter 'key' got 'sufficent'; allowed: a key of cjkit.catalog.i18n.LABELS
+    """
+    check_lang(lang)
+    pair = LABELS.get(key)
+    if pair is None:
+        raise ParameterError("key", key, allowed="a key of cjkit.catalog.i18n.LABELS")
+    return pair[LANGS.index(lang)]
+
+
+def labels(keys, lang: str = "de") -> dict[str, str]:
+    """Key -> text in *lang* for several keys (each checked as in :func:`label`).
+
+    Parameters
+    ----------
+    keys : iterable of str
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> labels(["segment", "wave", "respondents"], "de")
+    {'segment': 'Segment', 'wave': 'Welle', 'respondents': 'Befragte'}
+    """
+    return {k: label(k, lang) for k in keys}
+
+
+def _field(obj, name: str):
+    """A field of a catalog entry, whether it is a mapping or an object with attributes."""
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
+def phase_labels(model, lang: str = "de") -> dict[str, str]:
+    """Phase id -> label in *lang* of a loaded journey model.
+
+    Parameters
+    ----------
+    model : mapping or object with ``phases``
+        A journey model as :func:`cjkit.catalog.models.get` returns it; each phase has
+        ``id``, ``label_de`` and ``label_en``. ``None`` gives ``{}``.
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> m = {"phases": [{"id": "search", "label_de": "Suche", "label_en": "Search"}]}
+    >>> phase_labels(m, "de"), phase_labels(None, "en")
+    ({'search': 'Suche'}, {})
+    """
+    check_lang(lang)
+    if model is None:
+        return {}
+    return {_field(p, "id"): _field(p, f"label_{lang}") for p in _field(model, "phases")}
+
+
+def touchpoint_labels(ids, lang: str = "de", catalog=None) -> dict:
+    """Touchpoint id -> label in *lang* from a touchpoint catalog; unknown ids keep their id.
+
+    Parameters
+    ----------
+    ids : iterable or None
+        Touchpoint ids to name; ``None`` names every touchpoint of *catalog*.
+    lang : {"de", "en"}
+    catalog : DataFrame
+        Columns ``id``, ``label_de``, ``label_en`` (as :func:`cjkit.catalog.touchpoints.load` returns).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"id": ["reception"], "label_de": ["Rezeption"], "label_en": ["Reception"]})
+    >>> touchpoint_labels(["reception", "spa"], "de", cat)
+    {'reception': 'Rezeption', 'spa': 'spa'}
+    """
+    check_lang(lang)
+    if catalog is None:
+        raise ParameterError("catalog", None, message="touchpoint_labels needs a touchpoint catalog")
+    known = dict(zip(catalog["id"], catalog[f"label_{lang}"]))
+    if ids is None:
+        return known
+    return {i: known.get(i, str(i)) for i in ids}
+
+
+def resolve_locale(lang: str | None = None, locale: str | None = None) -> str:
+    """The locale to format for: *locale* if given, else the default locale of *lang*.
+
+    Parameters
+    ----------
+    lang : {"de", "en"}, optional
+    locale : {"de_DE", "de_AT", "de_CH", "en_GB", "en_US"}, optional
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> resolve_locale("de"), resolve_locale("en"), resolve_locale(locale="de_CH")
+    ('de_DE', 'en_GB', 'de_CH')
+    """
+    if locale is not None:
+        if locale not in LOCALES:
+            raise ParameterError("locale", locale, allowed=LOCALES)
+        return locale
+    return DEFAULT_LOCALE[check_lang(lang if lang is not None else "de")]
+
+
+def _missing(x) -> bool:
+    try:
+        return x is None or math.isnan(float(x))
+    except (TypeError, ValueError):
+        return x is not None and str(x) in ("<NA>", "NaT")
+
+
+def _rounded(x, decimals: int) -> Decimal:
+    """*x* rounded as Python's own formatting rounds it, as an exact Decimal.
+
+    ``round`` works on the binary value (``round(2.675, 2) == 2.67``) exactly like
+    ``f"{x:.2f}"``; Babel alone would round the decimal text ("2.675" -> 2.68). Rounding
+    first keeps every figure equal to the one the tables show, and "-0,0" becomes "0,0".
+    """
+    r = round(float(x), decimals)
+    return Decimal(repr(r + 0.0 if r == 0 else r))
+
+
+def _check_decimals(decimals) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 10:
+        raise ParameterError("decimals", decimals, allowed="a whole number 0..10")
+    return decimals
+
+
+def _pattern(loc: str, kind: str, decimals: int):
+    locale = Locale.parse(loc)
+    source = locale.decimal_formats[None] if kind == "decimal" else locale.percent_formats[None]
+    pattern = babel.numbers.parse_pattern(source.pattern)
+    pattern.frac_prec = (decimals, decimals)  # fixed decimals: a column of figures lines up
+    return pattern, locale
+
+
+def format_number(x, *, lang: str | None = "de", locale: str | None = None, decimals: int = 1,
+                  sign: bool = False) -> str:
+    """A number in the conventions of a locale (grouping, decimal separator), by Babel.
+
+    Parameters
+    ----------
+    x : float
+        The number; ``None``/NaN give :data:`MISSING`.
+    lang : {"de", "en"}
+        Report language; picks the locale of :data:`DEFAULT_LOCALE`.
+    locale : {"de_DE", "de_AT", "de_CH", "en_GB", "en_US"}, optional
+        Overrides the locale of *lang*.
+    decimals : int
+        Digits after the decimal separator (always shown).
+    sign : bool
+        Show "+" before positive numbers (for changes and NPS); zero gets no sign.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_number(1234.56, lang="de"), format_number(1234.56, lang="en", decimals=0)
+    ('1.234,6', '1,235')
+    >>> format_number(-0.04, lang="de"), format_number(23, lang="en", decimals=0, sign=True)
+    ('0,0', '+23')
+    >>> format_number(1234.5, locale="de_CH", decimals=2), format_number(float("nan"))
+    ("1'234.50", '–')
+    """
+    loc = resolve_locale(lang, locale)
+    _check_decimals(decimals)
+    if _missing(x):
+        return MISSING
+    value = _rounded(x, decimals)
+    pattern, locale_obj = _pattern(loc, "decimal", decimals)
+    text = pattern.apply(value, locale_obj)
+    return ("+" + text) if sign and value > 0 else text
+
+
+def format_percent(x, *, lang: str | None = "de", locale: str | None = None, decimals: int = 0,
+                   sign: bool = False) -> str:
+    """A share (0..1) as a percentage in the conventions of a locale, by Babel.
+
+    German (de_DE, de_AT) writes a non-breaking space before the percent sign, English and
+    Swiss German do not (CLDR).
+
+    Parameters
+    ----------
+    x : float
+        A share; 0.42 is 42 %.
+    lang, locale, decimals, sign
+        As in :func:`format_number`; *decimals* counts digits of the percentage.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_percent(0.425, lang="de", decimals=1), format_percent(0.425, lang="en")
+    ('42,5\\xa0%', '42%')
+    >>> format_percent(0.05, locale="de_CH", sign=True)
+    '+5%'
+    """
+    loc = resolve_locale(lang, locale)
+    _check_decimals(decimals)
+    if _missing(x):
+        return MISSING
+    value = _rounded(float(x) * 100, decimals)
+    pattern, locale_obj = _pattern(loc, "percent", decimals)
+    text = pattern.apply(value / 100, locale_obj)
+    return ("+" + text) if sign and value > 0 else text
+
+
+def format_date(d, *, lang: str | None = "de", locale: str | None = None, format: str = "medium") -> str:  # noqa: A002
+    """A date in the conventions of a locale, by Babel.
+
+    Parameters
+    ----------
+    d : date, datetime or pandas Timestamp
+        ``None``/NaT give :data:`MISSING`.
+    lang, locale
+        As in :func:`format_number`.
+    format : {"short", "medium", "long", "full"} or a CLDR pattern such as ``"MMMM y"``
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import datetime
+    >>> day = datetime.date(2026, 1, 5)
+    >>> format_date(day, lang="de"), format_date(day, locale="de_AT", format="long")
+    ('05.01.2026', '5. Jänner 2026')
+    >>> format_date(day, lang="en"), format_date(day, locale="en_US")
+    ('5 Jan 2026', 'Jan 5, 2026')
+    """
+    loc = resolve_locale(lang, locale)
+    if d is None or _missing_date(d):
+        return MISSING
+    if hasattr(d, "to_pydatetime"):
+        d = d.to_pydatetime()
+    if isinstance(d, _dt.datetime):
+        d = d.date()
+    if not isinstance(d, _dt.date):
+        raise ParameterError("d", d, allowed="a date, datetime or pandas Timestamp")
+    return babel.dates.format_date(d, format=format, locale=loc)
+
+
+def _missing_date(d) -> bool:
+    return str(d) == "NaT" or (isinstance(d, float) and math.isnan(d))
