@@ -9,11 +9,12 @@ RUN    ?= demo
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions the suite is run against (docs/CONTRIBUTING.md).
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cjkit needs Python 3.11 or newer, found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name cjkit --display-name "Python (cjkit)" >/dev/null
 	touch $(STAMP)
 
@@ -22,17 +23,20 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/cjkit report surveys/demo/report.yaml --run $(RUN)
 
+# The suite, the notebooks (nbval) and the Examples in the package's docstrings (doctest), in one run.
 test: $(STAMP) browser
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks cjkit --doctest-modules \
+	  --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-# Headless Chromium (Debian package) for the HTML-safety test; installed when we may, else that test skips.
+# Headless Chromium (Debian package) for the HTML-safety test; installed when we may. Without it the
+# test skips on a laptop and fails under CI=true.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing chromium (Debian) for the HTML-safety test"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "could not install chromium: the browser test will be skipped"; \
-	  else echo "chromium not found: the browser test will be skipped"; fi; }
+	      || echo "could not install chromium: the browser test will be skipped (fails under CI=true)"; \
+	  else echo "chromium not found: the browser test will be skipped (fails under CI=true)"; fi; }
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -7,7 +7,7 @@ changes data appends entries; :func:`summary` checks the invariant
 
 Examples
 --------
->>> from cjkit import ledger
+>>> from cjkit.quality import ledger
 >>> led = ledger.entries(file="a.csv", rows=[3], check="duplicate_id", action="excluded",
 ...                      reason="respondent id 17 already in row 1", respondent_ids=["17"])
 >>> ledger.summary(led, n_input=10)[["n_input", "n_kept", "n_excluded"]].iloc[0].tolist()

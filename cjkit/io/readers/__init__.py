@@ -8,7 +8,7 @@ that says what the file is and what to export instead.
 
 Examples
 --------
->>> from cjkit import readers
+>>> from cjkit.io import readers
 >>> readers.formats()[:4]
 ['csv', 'excel', 'feedback', 'formbricks']
 >>> res = readers.read("export.csv")          # doctest: +SKIP
