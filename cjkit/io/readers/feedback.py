@@ -40,7 +40,26 @@ EN = set("and the is not i we you it a an with on for was very also to of in at 
 
 
 def guess_language(text) -> str:
-    """``de``, ``en`` or ``und`` (undetermined) from German/English function words."""
+    """``de``, ``en`` or ``und`` (undetermined) from German/English function words.
+
+    Parameters
+    ----------
+    text : str
+        One answer or review; anything else is ``und``.
+
+    Returns
+    -------
+    str
+        ``"de"``, ``"en"`` or ``"und"`` when the function words do not decide (umlauts tip a tie to German).
+
+    Examples
+    --------
+    >>> from cjkit.io.readers.feedback import guess_language
+    >>> guess_language("Das Zimmer war sauber und ruhig"), guess_language("The room was clean and quiet")
+    ('de', 'en')
+    >>> guess_language("OK"), guess_language(None)
+    ('und', 'und')
+    """
     if not isinstance(text, str):
         return "und"
     words = re.findall(r"[a-zäöüß]+", text.lower())
@@ -81,6 +100,19 @@ def to_feedback(frame: pd.DataFrame, *, text=None, rating=None, date=None, chann
     ------
     DataError
         If no text column can be found, naming the columns that exist.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.io.readers.feedback import to_feedback
+    >>> raw = pd.DataFrame({"Sterne": [5, 2], "Kommentar": ["Super Service und nettes Team", "The app keeps crashing"]})
+    >>> fb = to_feedback(raw, default_channel="app_store")
+    >>> fb.columns.tolist()
+    ['feedback_id', 'text', 'rating', 'date', 'channel', 'language']
+    >>> fb[["rating", "channel", "language"]]
+       rating    channel language
+    0     5.0  app_store       de
+    1     2.0  app_store       en
     """
     cols = {"text": _find(frame, "text", text), "rating": _find(frame, "rating", rating),
             "date": _find(frame, "date", date), "channel": _find(frame, "channel", channel),
@@ -114,11 +146,35 @@ def read(path, *, source_format: str = "auto", text=None, rating=None, date=None
          language=None, id=None, default_channel=None, **kw) -> ReadResult:  # noqa: A002
     """Read a feedback export (any format cjkit reads) into the feedback columns.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    source_format : str
+        Reader of the underlying file (``"auto"``: detected).
+    text, rating, date, channel, language, id, default_channel
+        As in :func:`to_feedback`; the channel defaults to the file name.
+    **kw
+        Options of the underlying reader.
+
+    Returns
+    -------
+    ReadResult
+        ``wide`` in the feedback columns, ``meta['format'] == "feedback"`` and
+        ``meta['source_format']`` the reader used.
+
     Examples
     --------
-    >>> res = read("reviews.csv", text="review", rating="stars", default_channel="app_store")  # doctest: +SKIP
-    >>> res.wide.columns[:6].tolist()                                                           # doctest: +SKIP
-    ['feedback_id', 'text', 'rating', 'date', 'channel', 'language']
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import feedback
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.csv"
+    >>> _ = path.write_text("review,stars\\nGreat stay and a friendly team,5\\nDas WLAN war zu langsam,2\\n")
+    >>> res = feedback.read(path, text="review", rating="stars", default_channel="app_store")
+    >>> res.wide[["text", "rating", "language"]]
+                                   text  rating language
+    row
+    1    Great stay and a friendly team     5.0       en
+    2           Das WLAN war zu langsam     2.0       de
     """
     from . import read as read_any  # the registry imports this module
 
