@@ -20,8 +20,6 @@ import pytest
 
 matplotlib.use("Agg")  # no display in CI
 
-pytest_plugins = ["pytester"]  # the suite's own rules are tested with pytester
-
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_SHARED_DATA = ROOT.parent / "shared" / "data"
