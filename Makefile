@@ -23,10 +23,15 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/cjkit report surveys/demo/report.yaml --run $(RUN)
 
-# The suite, the notebooks (nbval) and the Examples in the package's docstrings (doctest), in one run.
+# The suite with the notebooks (nbval), then the Examples in the package's docstrings (doctest) in a
+# fresh process, so that they show the package as a researcher gets it, untouched by state the tests
+# leave behind. Both always run; the target fails if either fails.
 test: $(STAMP) browser
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks cjkit --doctest-modules \
-	  --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	@status=0; \
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider || status=1; \
+	MPLBACKEND=Agg $(BIN)/python -m pytest cjkit --doctest-modules -p no:cacheprovider || status=1; \
+	exit $$status
 
 # Headless Chromium (Debian package) for the HTML-safety test; installed when we may. Without it the
 # test skips on a laptop and fails under CI=true.
