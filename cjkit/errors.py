@@ -11,7 +11,20 @@ from typing import NamedTuple
 
 
 class CjkitError(Exception):
-    """Base class of all errors raised by cjkit on bad input or configuration."""
+    """Base class of all errors raised by cjkit on bad input or configuration.
+
+    Catch this one class to handle every problem a researcher can fix in the data, the
+    configuration or a parameter.
+
+    Examples
+    --------
+    >>> from cjkit.errors import CjkitError, DataError
+    >>> try:
+    ...     raise DataError("expected a number", file="hotel.csv", row=12, column="q5")
+    ... except CjkitError as err:
+    ...     print(err)
+    file 'hotel.csv', row 12, column 'q5': expected a number
+    """
 
 
 def _where(file=None, row=None, column=None, key=None) -> str:
@@ -107,6 +120,15 @@ class DataError(CjkitError):
         1-based data row (the first row after the header rows is row 1).
     column : str, optional
         Column name as it appears in the file.
+
+    Examples
+    --------
+    >>> from cjkit.errors import DataError
+    >>> err = DataError("'sehr gut' is not a number on the scale 1-5", file="hotel.csv", row=12, column="q5")
+    >>> str(err)
+    "file 'hotel.csv', row 12, column 'q5': 'sehr gut' is not a number on the scale 1-5"
+    >>> err.row, err.column
+    (12, 'q5')
     """
 
     def __init__(self, message: str, file=None, row: int | None = None,
@@ -122,6 +144,23 @@ class ParameterError(CjkitError):
     """A function or report parameter has a value that is not allowed.
 
     The message names the parameter, the allowed values and the value received.
+
+    Parameters
+    ----------
+    name : str
+        The parameter.
+    value : object
+        The value received.
+    allowed : sequence or str, optional
+        The allowed values, or a text describing them.
+    message : str, optional
+        Replaces the default ``parameter '<name>' got <value>``.
+
+    Examples
+    --------
+    >>> from cjkit.errors import ParameterError
+    >>> str(ParameterError("lang", "fr", allowed=["de", "en"]))
+    "parameter 'lang' got 'fr'; allowed: de, en"
     """
 
     def __init__(self, name: str, value, allowed=None, message: str | None = None):

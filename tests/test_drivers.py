@@ -201,8 +201,6 @@ def test_text_coded_outcome_needs_positive_label():
 @pytest.mark.slow
 def test_airline_spec_long_frame_gives_the_same_drivers(shared_data, root):
     spec_path = root / "surveys" / "airline" / "spec.yaml"
-    if not spec_path.exists():
-        pytest.skip("surveys/airline/spec.yaml not present")
     from cjkit.io.spec import load_spec, to_long
     from test_metrics import _airline_long
     wide = pd.read_csv(shared_data / "airline_satisfaction" / "airline_passenger_satisfaction.zip").sample(

@@ -14,11 +14,7 @@ from cjkit.errors import DataError
 from cjkit.plot.journeymap import journey_map, journey_map_figure
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    theme.set_theme()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("themed")  # figures are closed by the suite's conftest
 
 
 @pytest.fixture

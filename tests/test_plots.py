@@ -17,11 +17,7 @@ from cjkit.errors import DataError, ParameterError
 from cjkit.stats.ipa import QUADRANTS
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    theme.set_theme()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("themed")  # figures are closed by the suite's conftest
 
 
 @pytest.fixture

@@ -24,12 +24,6 @@ def steps(shared_data):
     return channels.assign_channels(events.paths_to_steps(t), model="accra")
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
 def test_flow_draws_one_ribbon_per_flow_and_one_box_per_node(steps):
     fl = paths.flows(steps, node="phase", max_steps=3)
     fig, ax = plt.subplots()
@@ -86,7 +80,7 @@ def test_bad_input_errors():
 
 
 def test_notebook_parameters_all_parse_with_help(root):
-    papermill = pytest.importorskip("papermill")
+    import papermill
     params = papermill.inspect_notebook(str(root / "notebooks" / "40_journey_paths.ipynb"))
     assert {"path_file", "event_file", "journey_model", "channel_map", "segment_column", "markov_order",
             "max_steps", "top_n", "lang", "output_dir"} == set(params)
@@ -95,7 +89,7 @@ def test_notebook_parameters_all_parse_with_help(root):
 
 @pytest.mark.slow
 def test_path_report_notebook_runs_and_writes_key_figures(root, shared_data, tmp_path):
-    papermill = pytest.importorskip("papermill")
+    import papermill
     out = tmp_path / "report"
     papermill.execute_notebook(
         str(root / "notebooks" / "40_journey_paths.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
@@ -112,7 +106,7 @@ def test_path_report_notebook_runs_and_writes_key_figures(root, shared_data, tmp
 
 @pytest.mark.slow
 def test_path_report_notebook_on_an_event_log_with_segments(root, tmp_path):
-    papermill = pytest.importorskip("papermill")
+    import papermill
     rng = np.random.default_rng(3)
     n = 3000
     ev = pd.DataFrame({"customer_id": rng.integers(0, 400, n).astype(str),

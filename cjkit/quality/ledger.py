@@ -7,7 +7,7 @@ changes data appends entries; :func:`summary` checks the invariant
 
 Examples
 --------
->>> from cjkit import ledger
+>>> from cjkit.quality import ledger
 >>> led = ledger.entries(file="a.csv", rows=[3], check="duplicate_id", action="excluded",
 ...                      reason="respondent id 17 already in row 1", respondent_ids=["17"])
 >>> ledger.summary(led, n_input=10)[["n_input", "n_kept", "n_excluded"]].iloc[0].tolist()
@@ -25,7 +25,20 @@ ACTIONS = ("excluded", "value_changed", "flagged")
 
 
 def empty() -> pd.DataFrame:
-    """An empty ledger with the fixed columns and dtypes."""
+    """An empty ledger with the fixed columns and dtypes.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COLUMNS`; ``row`` is nullable Int64, the others strings.
+
+    Examples
+    --------
+    >>> from cjkit.quality import ledger
+    >>> led = ledger.empty()
+    >>> len(led), led.columns.tolist()
+    (0, ['file', 'row', 'respondent_id', 'column', 'check', 'action', 'reason', 'old_value', 'new_value'])
+    """
     return _typed(pd.DataFrame(columns=COLUMNS))
 
 
@@ -44,6 +57,8 @@ def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=
 
     Parameters
     ----------
+    file : str or Path, optional
+        The data file the rows belong to.
     rows : sequence of int
         1-based data rows in the file.
     check : str
@@ -52,7 +67,29 @@ def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=
     reason : str or sequence of str
         Why — one text for all rows or one per row.
     respondent_ids, column, old_values, new_values : optional
-        Scalars or per-row sequences.
+        Scalars or per-row sequences. Values are stored as text the way a researcher typed
+        them (``7.0`` read as a float is shown as ``7``).
+
+    Returns
+    -------
+    DataFrame
+        One entry per row, columns :data:`COLUMNS`.
+
+    Raises
+    ------
+    CjkitError
+        For an action outside ``excluded``, ``value_changed``, ``flagged``.
+
+    Examples
+    --------
+    >>> from cjkit.quality import ledger
+    >>> led = ledger.entries(file="hotel.csv", rows=[4, 9], check="out_of_range", action="value_changed",
+    ...                      column="q5", reason="7 is outside the scale 1-5; set to missing",
+    ...                      old_values=[7.0, 9.0], new_values=None)
+    >>> led[["row", "column", "old_value", "new_value"]]
+       row column old_value new_value
+    0    4     q5         7      <NA>
+    1    9     q5         9      <NA>
     """
     if action not in ACTIONS:
         raise CjkitError(f"ledger action must be one of {ACTIONS}, got {action!r}")
@@ -91,13 +128,51 @@ def _isna(v) -> bool:
 
 
 def concat(*ledgers: pd.DataFrame) -> pd.DataFrame:
-    """Append ledgers, keeping the fixed columns."""
+    """Append ledgers, keeping the fixed columns.
+
+    Parameters
+    ----------
+    *ledgers : DataFrame or None
+        Ledgers of the steps in order; ``None`` and empty ledgers are skipped.
+
+    Returns
+    -------
+    DataFrame
+        One ledger (an empty one if there was nothing to append).
+
+    Examples
+    --------
+    >>> from cjkit.quality import ledger
+    >>> a = ledger.entries(rows=[2], check="empty_row", action="excluded", reason="no answer given")
+    >>> b = ledger.entries(rows=[5, 6], check="speeder", action="excluded", reason="finished in 40 s")
+    >>> ledger.concat(a, None, b)["check"].tolist()
+    ['empty_row', 'speeder', 'speeder']
+    """
     parts = [led for led in ledgers if led is not None and len(led)]
     return _typed(pd.concat(parts, ignore_index=True)) if parts else empty()
 
 
 def excluded_rows(ledger: pd.DataFrame) -> set[int]:
-    """The distinct rows the ledger excludes (a row excluded by two checks counts once)."""
+    """The distinct rows the ledger excludes (a row excluded by two checks counts once).
+
+    Parameters
+    ----------
+    ledger : DataFrame
+        A ledger.
+
+    Returns
+    -------
+    set of int
+
+    Examples
+    --------
+    >>> from cjkit.quality import ledger
+    >>> led = ledger.concat(ledger.entries(rows=[5, 6], check="speeder", action="excluded", reason="too fast"),
+    ...                     ledger.entries(rows=[6], check="straightliner", action="excluded", reason="all 3s"),
+    ...                     ledger.entries(rows=[8], check="out_of_range", action="flagged", reason="age 130"))
+    >>> sorted(ledger.excluded_rows(led))
+    [5, 6]
+    """
     return set(ledger.loc[ledger["action"] == "excluded", "row"].dropna().astype(int))
 
 
@@ -106,15 +181,34 @@ def summary(ledger: pd.DataFrame, n_input: int, n_kept: int | None = None) -> pd
 
     Parameters
     ----------
+    ledger : DataFrame
+        The ledger of everything done to the input.
     n_input : int
         Data rows in the input.
     n_kept : int, optional
         Rows actually kept; when given it is checked against ``n_input - n_excluded``.
 
+    Returns
+    -------
+    DataFrame
+        One row: n_input, n_kept, n_excluded (distinct excluded rows), n_values_changed, n_flagged.
+
     Raises
     ------
     CjkitError
         If ``n_input != n_kept + n_excluded`` — some row was lost without a ledger entry.
+
+    Examples
+    --------
+    >>> from cjkit.quality import ledger
+    >>> led = ledger.entries(rows=[5, 6], check="speeder", action="excluded", reason="finished in 40 s")
+    >>> ledger.summary(led, n_input=100, n_kept=98)
+       n_input  n_kept  n_excluded  n_values_changed  n_flagged
+    0      100      98           2                 0          0
+    >>> ledger.summary(led, n_input=100, n_kept=97)
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.CjkitError: row accounting does not add up: 100 input rows but 97 kept + 2 excluded; every dropped row must be in the ledger
     """
     n_excl = len(excluded_rows(ledger))
     kept = n_input - n_excl if n_kept is None else n_kept
@@ -128,7 +222,28 @@ def summary(ledger: pd.DataFrame, n_input: int, n_kept: int | None = None) -> pd
 
 
 def by_check(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Counts per check and action (check, action, n_rows, n_entries, example_reason) for reports."""
+    """Counts per check and action, the table reports show.
+
+    Parameters
+    ----------
+    ledger : DataFrame
+        A ledger.
+
+    Returns
+    -------
+    DataFrame
+        check, action, n_rows (distinct rows), n_entries, example_reason; sorted by check and action.
+
+    Examples
+    --------
+    >>> from cjkit.quality import ledger
+    >>> led = ledger.concat(ledger.entries(rows=[5, 6], check="speeder", action="excluded", reason="too fast"),
+    ...                     ledger.entries(rows=[2], check="duplicate_id", action="excluded", reason="id 17 twice"))
+    >>> ledger.by_check(led)
+              check    action  n_rows  n_entries example_reason
+    0  duplicate_id  excluded       1          1    id 17 twice
+    1       speeder  excluded       2          2       too fast
+    """
     if ledger.empty:
         return pd.DataFrame(columns=["check", "action", "n_rows", "n_entries", "example_reason"])
     g = ledger.groupby(["check", "action"], sort=True, observed=True)

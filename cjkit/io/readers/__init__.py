@@ -8,12 +8,15 @@ that says what the file is and what to export instead.
 
 Examples
 --------
->>> from cjkit import readers
->>> readers.formats()[:4]
-['csv', 'excel', 'feedback', 'formbricks']
->>> res = readers.read("export.csv")          # doctest: +SKIP
->>> res.meta["format"]                        # doctest: +SKIP
-'qualtrics'
+>>> import tempfile, pathlib
+>>> from cjkit.io import readers
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "umfrage.csv"
+>>> _ = path.write_text("id;zufriedenheit\\n1;4,5\\n2;2,0\\n", encoding="utf-8")
+>>> res = readers.read(path)
+>>> res.meta["format"], res.meta["delimiter"], res.meta["decimal"], res.meta["n_input"]
+('csv', ';', ',', 2)
+>>> res.wide["zufriedenheit"].tolist()
+[4.5, 2.0]
 """
 from __future__ import annotations
 
@@ -73,7 +76,19 @@ DOC_NAMES = re.compile(r"(^|[_\-. ])(licen[cs]e|readme|description|copying|notic
 
 
 def formats() -> list[str]:
-    """Names of all registered readers, sorted."""
+    """Names of all registered readers, sorted.
+
+    Returns
+    -------
+    list of str
+        The values :func:`read` accepts as ``format=`` (besides ``"auto"``).
+
+    Examples
+    --------
+    >>> from cjkit.io import readers
+    >>> readers.formats()
+    ['csv', 'excel', 'feedback', 'formbricks', 'googleforms', 'limesurvey', 'parquet', 'qualtrics', 'spss', 'surveymonkey']
+    """
     return sorted(REGISTRY)
 
 
@@ -89,11 +104,35 @@ def _out_of_scope(path: Path) -> None:
 def detect(path) -> str:
     """Name of the reader for *path*, from its suffix and its first records.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export; a ``.zip`` holding one file is looked into.
+
+    Returns
+    -------
+    str
+        One of :func:`formats` (plain delimited text that no tool signature matches is ``"csv"``).
+
     Raises
     ------
     DataError
         If the file does not exist or is not survey data (the message says what it is and
         what to export instead).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import detect
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "answers.csv").write_text("Respondent ID,Q1\\n,Response\\n1,yes\\n")
+    >>> detect(d / "answers.csv")
+    'surveymonkey'
+    >>> _ = (d / "survey.qsf").write_text("{}")
+    >>> detect(d / "survey.qsf")
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.DataError: file '...survey.qsf': this is a Qualtrics survey definition (.qsf) without responses; ...
     """
     path = Path(path)
     if not path.is_file():
@@ -141,10 +180,44 @@ PROBES = [
 def read(path, format: str = "auto", **kw) -> ReadResult:  # noqa: A002 - mirrors load(format=)
     """Read *path* with the reader named *format* (``"auto"``: :func:`detect`).
 
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    format : str
+        ``"auto"`` or one of :func:`formats`.
+    **kw
+        Options of the chosen reader (e.g. ``sheet=`` for Excel, ``qsf=`` for Qualtrics).
+
+    Returns
+    -------
+    ReadResult
+        ``(wide, meta)``: one row per respondent indexed by the 1-based data row, and the same
+        meta keys for every format (see :class:`cjkit.io.readers.ReadResult`).
+
+    Raises
+    ------
+    DataError
+        Missing, empty, damaged or out-of-scope file, naming the file.
+    ParameterError
+        Unknown *format*.
+
     Examples
     --------
-    >>> res = read("survey.sav")              # doctest: +SKIP
-    >>> res.wide.head(), res.meta["value_labels"]   # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import read
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.txt"
+    >>> _ = path.write_text("id,nps\\nA,9\\nB,6\\n")
+    >>> res = read(path, format="csv")
+    >>> res.wide
+         id  nps
+    row
+    1     A    9
+    2     B    6
+    >>> read(path, format="sas")
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.ParameterError: parameter 'format' got 'sas'; allowed: auto, csv, excel, ...
     """
     fmt = detect(path) if format == "auto" else format
     if fmt not in REGISTRY:

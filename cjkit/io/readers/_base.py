@@ -28,6 +28,16 @@ class ReadResult(NamedTuple):
         reason: values set to missing while reading, e.g. SPSS user-missing),
         ``issues`` (DataFrame row, column, check, action, reason, old_value: rows excluded or
         cells flagged while reading), ``n_input`` (data rows in the file) and ``id_column``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import read
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = path.write_text("id,q1\\nA,5\\nB,4\\n")
+    >>> wide, meta = read(path)
+    >>> wide.index.name, sorted(meta)
+    ('row', ['decimal', 'delimiter', 'encoding', 'file', 'format', 'header_rows', 'id_column', 'issues', 'missing_values', 'n_input', 'questions', 'value_labels'])
     """
 
     wide: pd.DataFrame

@@ -7,9 +7,15 @@ so the ledger can account for them.
 
 Examples
 --------
+>>> import tempfile, pathlib
 >>> from cjkit.io.readers import csv
->>> res = csv.read("surveys/demo/hotel_guests.csv")       # doctest: +SKIP
->>> res.wide.shape, res.meta["delimiter"]                 # doctest: +SKIP
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+>>> _ = path.write_bytes("id;zufriedenheit;kommentar\\n1;4,5;schön ruhig\\n".encode("cp1252"))
+>>> res = csv.read(path)
+>>> res.meta["encoding"], res.meta["delimiter"], res.meta["decimal"]
+('cp1252', ';', ',')
+>>> res.wide["zufriedenheit"].tolist(), res.wide["kommentar"].tolist()
+([4.5], ['schön ruhig'])
 """
 from __future__ import annotations
 
@@ -99,11 +105,47 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
     *names* is a callable (blanks and repeats made unique); all header records are kept in
     ``meta['header_rows']``.
 
+    Parameters
+    ----------
+    path : str or Path
+        The file (``.zip``/``.gz`` holding one file are read directly).
+    header_rows : int
+        Records before the data (Qualtrics: 3, SurveyMonkey: 2).
+    encoding, delimiter, decimal : str, optional
+        Detected from the start of the file when not given.
+    fmt : str
+        Value of ``meta['format']``.
+    names : callable, optional
+        ``names(header_records) -> list of column names``.
+
+    Returns
+    -------
+    ReadResult
+        Rows with a wrong number of fields are excluded and listed in ``meta['issues']`` with
+        their 1-based data row (``check = "ragged_row"``); ``meta['n_input']`` counts them.
+
     Raises
     ------
     DataError
         Empty file, header-only file, truncated multi-byte text or an unparsable file,
         naming the file (and row when known).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers.csv import read_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> _ = path.write_text("q1,q2\\nHow satisfied?,Recommend?\\n5,9\\n4,10,oops\\n3,7\\n")
+    >>> res = read_table(path, header_rows=2)
+    >>> res.wide
+         q1  q2
+    row
+    1     5   9
+    3     3   7
+    >>> res.meta["issues"][["row", "check", "reason"]].to_dict("records")
+    [{'row': 2, 'check': 'ragged_row', 'reason': 'row has 3 fields, the header has 2'}]
+    >>> res.meta["n_input"], res.meta["header_rows"][1]
+    (3, ['How satisfied?', 'Recommend?'])
     """
     path = Path(path)
     sample = _text.read_sample(path)
@@ -197,7 +239,27 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
 
 
 def german_numbers(wide: pd.DataFrame) -> pd.DataFrame:
-    """Convert text columns whose every value is a German number (``1.234,5``) to float."""
+    """Convert text columns whose every value is a German number (``1.234,5``) to float.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        Columns as read; other columns are left alone.
+
+    Returns
+    -------
+    DataFrame
+        A new frame; the input is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.io.readers.csv import german_numbers
+    >>> german_numbers(pd.DataFrame({"umsatz": ["1.234,5", "12,0"], "plz": ["80331", "Nord"]}))
+       umsatz    plz
+    0  1234.5  80331
+    1    12.0   Nord
+    """
     out = wide
     for col in wide.columns:
         s = wide[col]
@@ -211,5 +273,28 @@ def german_numbers(wide: pd.DataFrame) -> pd.DataFrame:
 
 
 def read(path, **kw) -> ReadResult:
-    """Read a CSV/TSV file with one header row (see :func:`read_table` for options)."""
+    """Read a CSV/TSV file with one header row (see :func:`read_table` for options).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    **kw
+        Options of :func:`read_table` (``encoding``, ``delimiter``, ``decimal``, ``header_rows``).
+
+    Returns
+    -------
+    ReadResult
+        ``meta['format'] == "csv"``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import csv
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tab.tsv"
+    >>> _ = path.write_text("id\\tnps\\nA\\t9\\nB\\t6\\n")
+    >>> res = csv.read(path)
+    >>> res.meta["delimiter"], res.wide["nps"].tolist()
+    ('\\t', [9, 6])
+    """
     return read_table(path, **kw)

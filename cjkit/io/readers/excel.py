@@ -5,10 +5,16 @@ returns the value Excel cached), and text that merely looks like a formula stays
 
 Examples
 --------
+>>> import tempfile, pathlib
+>>> import pandas as pd
 >>> from cjkit.io.readers import excel
->>> res = excel.read("answers.xlsx", sheet="Daten")   # doctest: +SKIP
->>> res.meta["sheets"]                                # doctest: +SKIP
-['Daten', 'Codebuch']
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.xlsx"
+>>> with pd.ExcelWriter(path) as xl:
+...     pd.DataFrame({"id": [1, 2], "note": [2, 1]}).to_excel(xl, sheet_name="Daten", index=False)
+...     pd.DataFrame({"code": [1, 2], "label": ["sehr gut", "gut"]}).to_excel(xl, sheet_name="Codebuch", index=False)
+>>> res = excel.read(path, sheet="Daten")
+>>> res.meta["sheets"], len(res.wide)
+(['Daten', 'Codebuch'], 2)
 """
 from __future__ import annotations
 
@@ -28,15 +34,36 @@ def read(path, *, sheet=0, header_rows: int = 1, **_ignored) -> ReadResult:
 
     Parameters
     ----------
+    path : str or Path
+        ``.xlsx``/``.xlsm`` or legacy ``.xls``.
     sheet : int or str
         Sheet position or name (default: the first sheet).
     header_rows : int
         Header rows; names come from the first, all are kept in ``meta['header_rows']``.
 
+    Returns
+    -------
+    ReadResult
+        Cell values as stored (formulas are not evaluated); ``meta['sheets']`` lists all sheets.
+
     Raises
     ------
     DataError
         Damaged workbook, unknown sheet (the available ones are named), empty sheet.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> from cjkit.io.readers.excel import read
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.xlsx"
+    >>> pd.DataFrame({"id": ["a", "b"], "kommentar": ["=1+1", "gut"]}).to_excel(path, sheet_name="Daten", index=False)
+    >>> read(path).wide["kommentar"].tolist()   # a formula is never evaluated; no value cached by Excel: missing
+    [nan, 'gut']
+    >>> read(path, sheet="Codebuch")
+    Traceback (most recent call last):
+    ...
+    cjkit.errors.DataError: file '...answers.xlsx': no sheet called 'Codebuch'; sheets: ['Daten']
     """
     path = Path(path)
     engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"

@@ -68,6 +68,19 @@ def to_feedback(frame: pd.DataFrame, *, text=None, rating=None, date=None, chann
     ------
     DataError
         If no text column can be found, naming the columns that exist.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.io.readers.feedback import to_feedback
+    >>> raw = pd.DataFrame({"Sterne": [5, 2], "Kommentar": ["Super Service und nettes Team", "The app keeps crashing"]})
+    >>> fb = to_feedback(raw, default_channel="app_store")
+    >>> fb.columns.tolist()
+    ['feedback_id', 'text', 'rating', 'date', 'channel', 'language']
+    >>> fb[["rating", "channel", "language"]]
+       rating    channel language
+    0     5.0  app_store       de
+    1     2.0  app_store       en
     """
     cols = {"text": _find(frame, "text", text), "rating": _find(frame, "rating", rating),
             "date": _find(frame, "date", date), "channel": _find(frame, "channel", channel),

@@ -3,12 +3,6 @@
 One header row; system columns (``No.``, ``Response ID``, ``Timestamp``, ``Finished`` …) become
 lower_snake names, numbered questions ``"5. Please rank …"`` become ``q5`` and their
 ``" - Option ID"`` companions ``q5_option_id``. Texts stay in ``meta['questions']``.
-
-Examples
---------
->>> from cjkit.io.readers import formbricks
->>> res = formbricks.read("formbricks_export.csv")   # doctest: +SKIP
->>> res.wide[["response_id", "q1", "q10"]].head()     # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -24,7 +18,25 @@ NUMBERED = re.compile(r"^(\d+)\.\s+(.*?)(\s+-\s+Option ID)?$", re.S)
 
 
 def looks_like(rows, path=None) -> bool:
-    """True for the header of a Formbricks export."""
+    """True for the header of a Formbricks export.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first records of the file, split into fields.
+    path : str or Path, optional
+        Not used; part of the common probe signature.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from cjkit.io.readers.formbricks import looks_like
+    >>> looks_like([["No.", "Response ID", "Timestamp", "Finished"]]), looks_like([["id", "Response ID"]])
+    (True, False)
+    """
     head = rows[0] if rows else []
     return "Response ID" in head and ("Formbricks ID (internal)" in head or head[:2] == ["No.", "Response ID"])
 
@@ -39,11 +51,34 @@ def _name(header: str) -> str:
 def read(path, **kw) -> ReadResult:
     """Read a Formbricks response export.
 
+    Parameters
+    ----------
+    path : str or Path
+        The CSV download of the responses.
+    **kw
+        Options of :func:`cjkit.io.readers.csv.read_table`.
+
     Returns
     -------
     ReadResult
         ``timestamp`` parsed as datetime, ``finished`` as boolean, respondent id column
         ``response_id``; ``meta['questions']`` maps ``q<n>`` to the question text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import formbricks
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "responses.csv"
+    >>> _ = path.write_text("No.,Response ID,Timestamp,Finished,1. How likely are you to recommend us?\\n"
+    ...                     "1,abc,2025-01-05 10:00:00,Yes,9\\n2,def,2025-01-06 11:00:00,No,6\\n")
+    >>> res = formbricks.read(path)
+    >>> res.wide
+         no response_id           timestamp  finished  q1
+    row
+    1     1         abc 2025-01-05 10:00:00      True   9
+    2     2         def 2025-01-06 11:00:00     False   6
+    >>> res.meta["questions"].set_index("column").loc["q1", "question_text"]
+    'How likely are you to recommend us?'
     """
     path = Path(path)
     res = csv_reader.read_table(path, header_rows=1, fmt="formbricks",

@@ -4,13 +4,6 @@ The first column is ``Timestamp`` (``M/D/YYYY H:MM:SS``; German locale: ``Zeitst
 ``DD.MM.YYYY HH:MM:SS``), every further column is one question with its full text as header.
 Questions become ``q1``, ``q2`` … with texts in ``meta['questions']``. Google Forms has no
 respondent id, so the row number is used.
-
-Examples
---------
->>> from cjkit.io.readers import googleforms
->>> res = googleforms.read("Form Responses 1.csv")   # doctest: +SKIP
->>> res.wide.columns[:3].tolist()                    # doctest: +SKIP
-['timestamp', 'q1', 'q2']
 """
 from __future__ import annotations
 
@@ -28,7 +21,25 @@ EXTRA = {"Email Address": "email_address", "E-Mail-Adresse": "email_address", "S
 
 
 def looks_like(rows, path=None) -> bool:
-    """True for a Google Forms header (Timestamp first, then question texts) and date values."""
+    """True for a Google Forms header (Timestamp first, then question texts) and date values.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first records of the file, split into fields.
+    path : str or Path, optional
+        Not used; part of the common probe signature.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from cjkit.io.readers.googleforms import looks_like
+    >>> looks_like([["Zeitstempel", "Wie zufrieden sind Sie?"], ["05.01.2025 10:00:00", "5"]])
+    True
+    """
     if len(rows) < 2 or not rows[0] or rows[0][0] not in STAMPS:
         return False
     return bool(re.match(r"^\d{1,2}[./]\d{1,2}[./]\d{4} \d{1,2}:\d{2}:\d{2}$", rows[1][0].strip()))
@@ -50,11 +61,34 @@ def _names(header: list[str]) -> list[str]:
 def read(path, **kw) -> ReadResult:
     """Read a Google Forms CSV download.
 
+    Parameters
+    ----------
+    path : str or Path
+        The CSV downloaded from the responses sheet.
+    **kw
+        Options of :func:`cjkit.io.readers.csv.read_table`.
+
     Returns
     -------
     ReadResult
         ``timestamp`` parsed to datetime (unparsable stamps stay NaT and are named in
         ``meta['issues']``), question columns ``q<n>``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers import googleforms
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "Form Responses 1.csv"
+    >>> _ = path.write_text("Timestamp,How satisfied are you?,What should we improve?\\n"
+    ...                     "1/5/2025 10:00:00,5,Nothing\\n1/6/2025 11:30:00,3,The wifi\\n")
+    >>> res = googleforms.read(path)
+    >>> res.wide
+                  timestamp  q1        q2
+    row
+    1   2025-01-05 10:00:00   5   Nothing
+    2   2025-01-06 11:30:00   3  The wifi
+    >>> res.meta["questions"]["question_text"].tolist()
+    ['Timestamp', 'How satisfied are you?', 'What should we improve?']
     """
     path = Path(path)
     res = csv_reader.read_table(path, header_rows=1, fmt="googleforms", names=lambda h: _names(h[0]), **kw)

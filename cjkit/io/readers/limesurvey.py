@@ -4,13 +4,6 @@ and the tab-separated survey structure (question texts, no responses).
 The R data file's header holds question texts; the syntax file beside it
 (``survey_<id>_R_syntax_file.R``) names each column and gives factor levels and labels,
 which become ``meta['value_labels']``. Without the syntax file the header texts are used.
-
-Examples
---------
->>> from cjkit.io.readers import limesurvey
->>> res = limesurvey.read("survey_998192_R_data_file.csv")   # doctest: +SKIP
->>> res.meta["value_labels"]["gender"]                        # doctest: +SKIP
-{'man': 'Man', 'woman': 'Woman'}
 """
 from __future__ import annotations
 
@@ -31,7 +24,27 @@ LIME_HEADER = ["Response ID", "Date submitted", "Last page", "Start language"]
 
 
 def looks_like(rows, path=None) -> bool:
-    """True for a LimeSurvey response export (R data file or CSV with full headings)."""
+    """True for a LimeSurvey response export (R data file or CSV with full headings).
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first records of the file, split into fields.
+    path : str or Path, optional
+        A name like ``survey_<id>_R_data_file.csv`` decides on its own.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from cjkit.io.readers.limesurvey import looks_like
+    >>> looks_like([["id", "submitdate", "lastpage", "startlanguage", "q1"]])
+    True
+    >>> looks_like([["x"]], path="survey_998192_R_data_file.csv")
+    True
+    """
     if path is not None and DATA_NAME.search(Path(path).name):
         return True
     head = rows[0] if rows else []
@@ -43,8 +56,33 @@ def _r_values(text: str) -> list[str]:
 
 
 def read_syntax(path) -> dict:
-    """Parse a LimeSurvey R syntax file: ``{"names": {pos: name}, "labels": {pos: text},
-    "factors": {pos: {level: label}}}`` with 1-based column positions."""
+    """Parse a LimeSurvey R syntax file.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``survey_<id>_R_syntax_file.R`` as exported with the R data file.
+
+    Returns
+    -------
+    dict
+        ``{"names": {pos: name}, "labels": {pos: text}, "factors": {pos: {level: label}}}`` with
+        1-based column positions.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "survey_123_R_data_file.csv").write_text('"Response ID","Date submitted","Gender"\\n'
+    ...                                                   '1,2025-01-05,"F"\\n2,2025-01-06,"M"\\n')
+    >>> _ = (d / "survey_123_R_syntax_file.R").write_text(
+    ...     'names(data)[1] <- "id"\\nnames(data)[2] <- "submitdate"\\nnames(data)[3] <- "gender"\\n'
+    ...     'attributes(data)$variable.labels[3] <- "Gender"\\n'
+    ...     'data[, 3] <- factor(data[, 3], levels=c("F","M"),labels=c("female","male"))\\n')
+    >>> from cjkit.io.readers.limesurvey import read_syntax
+    >>> read_syntax(d / "survey_123_R_syntax_file.R")
+    {'names': {1: 'id', 2: 'submitdate', 3: 'gender'}, 'labels': {3: 'Gender'}, 'factors': {3: {'F': 'female', 'M': 'male'}}}
+    """
     out = {"names": {}, "labels": {}, "factors": {}}
     for line in Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines():
         if m := NAME_LINE.match(line):
@@ -61,14 +99,35 @@ def read(path, *, syntax=None, **kw) -> ReadResult:
 
     Parameters
     ----------
+    path : str or Path
+        The 'R (data file)' CSV or a CSV export with full headings.
     syntax : str or Path, optional
         The R syntax file; by default ``survey_<id>_R_syntax_file.R`` beside the data file.
+    **kw
+        Options of :func:`cjkit.io.readers.csv.read_table`.
 
     Returns
     -------
     ReadResult
         Columns named as in LimeSurvey (``id``, ``submitdate``, question codes), factor
         labels in ``meta['value_labels']``, texts in ``meta['questions']``; ``id_column="id"``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "survey_123_R_data_file.csv").write_text('"Response ID","Date submitted","Gender"\\n'
+    ...                                                   '1,2025-01-05,"F"\\n2,2025-01-06,"M"\\n')
+    >>> _ = (d / "survey_123_R_syntax_file.R").write_text(
+    ...     'names(data)[1] <- "id"\\nnames(data)[2] <- "submitdate"\\nnames(data)[3] <- "gender"\\n'
+    ...     'attributes(data)$variable.labels[3] <- "Gender"\\n'
+    ...     'data[, 3] <- factor(data[, 3], levels=c("F","M"),labels=c("female","male"))\\n')
+    >>> from cjkit.io.readers import limesurvey
+    >>> res = limesurvey.read(d / "survey_123_R_data_file.csv")
+    >>> res.wide.columns.tolist(), res.meta["id_column"]
+    (['id', 'submitdate', 'gender'], 'id')
+    >>> res.meta["value_labels"]
+    {'gender': {'F': 'female', 'M': 'male'}}
     """
     path = Path(path)
     m = DATA_NAME.search(path.name)
@@ -100,6 +159,11 @@ def read(path, *, syntax=None, **kw) -> ReadResult:
 def read_structure(path) -> pd.DataFrame:
     """Questions, sub-questions and answer options from a LimeSurvey survey structure TSV.
 
+    Parameters
+    ----------
+    path : str or Path
+        The tab-separated survey structure export (``.txt``).
+
     Returns
     -------
     DataFrame
@@ -109,6 +173,18 @@ def read_structure(path) -> pd.DataFrame:
     ------
     DataError
         If the file is not a LimeSurvey structure export.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cjkit.io.readers.limesurvey import read_structure
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "structure.txt"
+    >>> _ = path.write_text("id\\trelated_id\\tclass\\ttype/scale\\tname\\trelevance\\ttext\\thelp\\tlanguage\\n"
+    ...                     "\\t\\tQ\\tL\\tgender\\t1\\tYour gender?\\t\\ten\\n\\t\\tA\\t0\\tF\\t\\tfemale\\t\\ten\\n")
+    >>> read_structure(path)
+      class    name          text language type
+    0     Q  gender  Your gender?       en    L
+    1     A       F        female       en    0
     """
     path = Path(path)
     try:

@@ -2,8 +2,13 @@
 
 Examples
 --------
+>>> import tempfile, pathlib
+>>> import pandas as pd
 >>> from cjkit.io.readers import parquet
->>> res = parquet.read("wave1.parquet")   # doctest: +SKIP
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "wave1.parquet"
+>>> pd.DataFrame({"id": ["a", "b"], "nps": [9, 6]}).to_parquet(path)
+>>> parquet.read(path).wide.shape
+(2, 2)
 """
 from __future__ import annotations
 
@@ -19,10 +24,35 @@ from ._base import ReadResult, make_meta, question_frame, with_row_index
 def read(path, *, columns=None, **_ignored) -> ReadResult:
     """Read a Parquet file (optionally only *columns*).
 
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    columns : list of str, optional
+        Read only these columns (Parquet reads them without touching the others).
+
+    Returns
+    -------
+    ReadResult
+        Column types as stored; ``meta['format'] == "parquet"``.
+
     Raises
     ------
     DataError
         If the file is damaged or not Parquet, or a requested column is absent.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> from cjkit.io.readers.parquet import read
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "wave1.parquet"
+    >>> pd.DataFrame({"id": ["a", "b"], "nps": [9, 6]}).to_parquet(path)
+    >>> read(path, columns=["nps"]).wide
+         nps
+    row
+    1      9
+    2      6
     """
     path = Path(path)
     try:

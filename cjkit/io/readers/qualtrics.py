@@ -3,13 +3,6 @@
 - current export: 3 header rows — column names, question texts, ``{"ImportId":"QID1"}``;
 - legacy export: 2 header rows — ``V1..V10`` then ``ResponseID, ResponseSet, ...`` and texts;
 - QualtricsTools-style: names, texts, import ids (ids written as Python dicts).
-
-Examples
---------
->>> from cjkit.io.readers import qualtrics
->>> res = qualtrics.read("qualtRics_sample.csv")                 # doctest: +SKIP
->>> res.meta["questions"].set_index("column").loc["Q1", "question_text"]  # doctest: +SKIP
-'This is a multiple choice question.'
 """
 from __future__ import annotations
 
@@ -27,7 +20,28 @@ ID_COLUMNS = ("ResponseId", "ResponseID", "_recordId")
 
 
 def looks_like(rows, path=None) -> bool:
-    """True for the first records of a Qualtrics export."""
+    """True for the first records of a Qualtrics export.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first records of the file, split into fields.
+    path : str or Path, optional
+        Not used (the records decide); part of the common probe signature.
+
+    Returns
+    -------
+    bool
+        A third record with ``ImportId`` (current export) or ``V1``/``ResponseID`` (legacy export).
+
+    Examples
+    --------
+    >>> from cjkit.io.readers.qualtrics import looks_like
+    >>> looks_like([["ResponseId", "Q1"], ["Response ID", "How?"], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}']])
+    True
+    >>> looks_like([["id", "q1"], ["1", "5"]])
+    False
+    """
     if len(rows) < 2:
         return False
     if len(rows) >= 3 and any("ImportId" in c for c in rows[2][:3]):
@@ -53,16 +67,33 @@ def _names(headers: list[list[str]]) -> list[str]:
 def read_qsf(path) -> dict[str, dict]:
     """Question texts and choices from a Qualtrics survey file (.qsf, JSON).
 
+    Parameters
+    ----------
+    path : str or Path
+        The ``.qsf`` file exported from the survey editor.
+
     Returns
     -------
     dict
         ``{key: {"qid", "tag", "text", "type", "choices": {code: text}}}`` with two keys per
-        question: its QID and its data export tag.
+        question: its QID and its data export tag. HTML in texts is removed.
 
     Raises
     ------
     DataError
         If the file is not valid .qsf JSON.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> from cjkit.io.readers.qualtrics import read_qsf
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "survey.qsf"
+    >>> _ = path.write_text(json.dumps({"SurveyElements": [{"Element": "SQ", "Payload": {
+    ...     "QuestionID": "QID1", "DataExportTag": "Q1", "QuestionText": "How satisfied are you?",
+    ...     "QuestionType": "MC", "Choices": {"1": {"Display": "Very"}, "2": {"Display": "Not at all"}}}}]}))
+    >>> qsf = read_qsf(path)
+    >>> sorted(qsf), qsf["Q1"]["text"], qsf["Q1"]["choices"]
+    (['Q1', 'QID1'], 'How satisfied are you?', {'1': 'Very', '2': 'Not at all'})
     """
     path = Path(path)
     try:
@@ -102,6 +133,8 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
         The CSV export.
     qsf : str or Path, optional
         The survey file; by default a ``.qsf`` with the same name beside the CSV is used.
+    **kw
+        Options of :func:`cjkit.io.readers.csv.read_table` (e.g. ``encoding``).
 
     Returns
     -------
@@ -109,6 +142,22 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
         ``meta['questions']`` holds, per column, the question text (from the .qsf when
         available, else the export's text row), the item text after `` - `` and the import id
         in ``group``; ``meta['layout']`` is ``import_id``, ``legacy`` or ``two_row``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = path.write_text('ResponseId,Q1,Q2_1\\nResponse ID,How satisfied are you?,Rate us - Website\\n'
+    ...                     '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_1""}"\\n'
+    ...                     'R_1,5,4\\nR_2,3,2\\n')
+    >>> from cjkit.io.readers import qualtrics
+    >>> res = qualtrics.read(path)
+    >>> res.meta["layout"], res.meta["id_column"], res.wide["Q1"].tolist()
+    ('import_id', 'ResponseId', [5, 3])
+    >>> res.meta["questions"][["column", "question_text", "item_text", "group"]].iloc[1:]
+      column           question_text item_text   group
+    1     Q1  How satisfied are you?      <NA>    QID1
+    2   Q2_1                 Rate us   Website  QID2_1
     """
     path = Path(path)
     sample = _text.read_sample(path)

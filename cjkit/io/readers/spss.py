@@ -5,13 +5,6 @@ code as category text, so nothing is lost) and their mapping is kept in
 ``meta['value_labels']``. User-defined missing values (discrete codes and ranges) become
 missing, and every such cell is listed in ``meta['missing_values']`` with its reason, e.g.
 ``user-missing -1: refused``. Use :func:`codes` to get numeric codes back for scoring.
-
-Examples
---------
->>> from cjkit.io.readers import spss
->>> res = spss.read("survey.sav")              # doctest: +SKIP
->>> res.wide["Smoke"].cat.categories.tolist()  # doctest: +SKIP
-['Heavy', 'Never', 'Occas', 'Regul']
 """
 from __future__ import annotations
 
@@ -58,6 +51,11 @@ def _fmt(v) -> str:
 def read(path, **_ignored) -> ReadResult:
     """Read an SPSS file.
 
+    Parameters
+    ----------
+    path : str or Path
+        ``.sav``, ``.zsav`` or ``.por``.
+
     Returns
     -------
     ReadResult
@@ -69,6 +67,21 @@ def read(path, **_ignored) -> ReadResult:
     ------
     DataError
         If pyreadstat cannot read the file (damaged or not SPSS).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd, pyreadstat
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "survey.sav"
+    >>> pyreadstat.write_sav(pd.DataFrame({"id": [1.0, 2.0, 3.0], "sat": [1.0, 5.0, 9.0]}), str(path),
+    ...                      column_labels=["ID", "Satisfaction"], missing_ranges={"sat": [9.0]},
+    ...                      variable_value_labels={"sat": {1.0: "very unhappy", 5.0: "very happy", 9.0: "refused"}})
+    >>> from cjkit.io.readers import spss
+    >>> res = spss.read(path)
+    >>> res.wide["sat"].tolist()
+    ['very unhappy', 'very happy', nan]
+    >>> res.meta["missing_values"].to_dict("records")
+    [{'row': 3, 'column': 'sat', 'old_value': '9', 'reason': 'user-missing 9: refused'}]
     """
     path = Path(path)
     try:
@@ -115,10 +128,30 @@ def read(path, **_ignored) -> ReadResult:
 def codes(wide: pd.DataFrame, value_labels: dict) -> pd.DataFrame:
     """Turn labelled categorical columns back into their numeric (or string) codes.
 
+    Parameters
+    ----------
+    wide : DataFrame
+        As returned by :func:`read`.
+    value_labels : dict
+        ``meta['value_labels']`` of the same read.
+
+    Returns
+    -------
+    DataFrame
+        A copy with every labelled column as codes (missing stays missing).
+
     Examples
     --------
-    >>> res = read("survey.sav")                           # doctest: +SKIP
-    >>> codes(res.wide, res.meta["value_labels"])["Exer"]  # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> import pandas as pd, pyreadstat
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "survey.sav"
+    >>> pyreadstat.write_sav(pd.DataFrame({"id": [1.0, 2.0, 3.0], "sat": [1.0, 5.0, 9.0]}), str(path),
+    ...                      column_labels=["ID", "Satisfaction"], missing_ranges={"sat": [9.0]},
+    ...                      variable_value_labels={"sat": {1.0: "very unhappy", 5.0: "very happy", 9.0: "refused"}})
+    >>> from cjkit.io.readers import spss
+    >>> res = spss.read(path)
+    >>> spss.codes(res.wide, res.meta["value_labels"])["sat"].tolist()
+    [1.0, 5.0, nan]
     """
     out = wide.copy()
     for col, labels in value_labels.items():

@@ -6,12 +6,6 @@ are renamed to short ids — system fields in lower_snake (``respondent_id``, ``
 questions ``q01``, ``q02_1``, ``q02_2`` … — and ``meta['questions']`` keeps the texts and the
 kind of each question: ``single``, ``open``, ``multi`` (cell = option text or blank) or
 ``matrix`` (one value per item, e.g. a ranking).
-
-Examples
---------
->>> from cjkit.io.readers import surveymonkey
->>> res = surveymonkey.read("ggwash_2022.csv")                  # doctest: +SKIP
->>> res.meta["questions"].query("kind == 'matrix'").head()      # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -27,7 +21,26 @@ SYSTEM = {"Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address
 
 
 def looks_like(rows, path=None) -> bool:
-    """True for the first records of a SurveyMonkey export."""
+    """True for the first records of a SurveyMonkey export.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first records of the file, split into fields.
+    path : str or Path, optional
+        Not used; part of the common probe signature.
+
+    Returns
+    -------
+    bool
+        ``Respondent ID`` first and a second header row with ``Response`` items.
+
+    Examples
+    --------
+    >>> from cjkit.io.readers.surveymonkey import looks_like
+    >>> looks_like([["Respondent ID", "How did you hear about us?"], ["", "Response"]])
+    True
+    """
     if len(rows) < 2 or not rows[0] or rows[0][0] != "Respondent ID":
         return False
     return any(c in ("Response", "Open-Ended Response") for c in rows[1])
@@ -69,11 +82,34 @@ def _kind(wide: pd.DataFrame, cols: list[dict]) -> str:
 def read(path, **kw) -> ReadResult:
     """Read a SurveyMonkey CSV export (2 header rows).
 
+    Parameters
+    ----------
+    path : str or Path
+        The CSV export ("All responses data", expanded or condensed columns).
+    **kw
+        Options of :func:`cjkit.io.readers.csv.read_table`.
+
     Returns
     -------
     ReadResult
         Wide frame with short column ids; ``meta['questions']`` (column, source_name,
         question_text, item_text, group = ``qNN``, kind).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = path.write_text("Respondent ID,Start Date,How did you hear about us?,Rate us,\\n"
+    ...                     ",,Response,Website,Hotline\\n101,01/05/2025,Friends,5,3\\n102,01/06/2025,Web,4,2\\n")
+    >>> from cjkit.io.readers import surveymonkey
+    >>> res = surveymonkey.read(path)
+    >>> res.wide.columns.tolist()
+    ['respondent_id', 'start_date', 'q01', 'q02_1', 'q02_2']
+    >>> res.meta["questions"][["column", "item_text", "kind"]].iloc[2:]
+      column item_text    kind
+    2    q01  Response  single
+    3  q02_1   Website  matrix
+    4  q02_2   Hotline  matrix
     """
     path = Path(path)
     res = csv_reader.read_table(path, header_rows=2, fmt="surveymonkey",
