@@ -73,12 +73,12 @@ _API: dict[str, tuple[str, str | None]] = {
     "weight_summary": ("cjkit.stats.weighting", None),
     # charts (axes-level: data first, ax= in, Axes out)
     "set_theme": ("cjkit.plot.theme", None),
-    "satisfaction_plot": ("cjkit.plot.charts", "satisfaction_bars"),
-    "nps_plot": ("cjkit.plot.charts", "nps_distribution"),
-    "driver_plot": ("cjkit.plot.charts", "driver_chart"),
-    "ipa_plot": ("cjkit.plot.charts", "ipa_chart"),
-    "persona_plot": ("cjkit.plot.charts", "persona_comparison"),
-    "trend_plot": ("cjkit.plot.charts", "wave_trend"),
+    "satisfaction_plot": ("cjkit.plot.charts", None),
+    "nps_plot": ("cjkit.plot.charts", None),
+    "driver_plot": ("cjkit.plot.charts", None),
+    "ipa_plot": ("cjkit.plot.charts", None),
+    "persona_plot": ("cjkit.plot.charts", None),
+    "trend_plot": ("cjkit.plot.charts", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
     # deliverables

@@ -7,7 +7,10 @@ import sys
 
 import yaml
 
+from cjkit.catalog import models
 from cjkit.errors import CjkitError
+from cjkit.io import infer, load
+from cjkit.report import batch, study
 
 
 def _value(text: str):
@@ -16,9 +19,6 @@ def _value(text: str):
 
 
 def _report(args) -> int:
-    from cjkit.report import batch
-    from cjkit.report import study
-
     cfg = batch.load_run(args.config)
     for item in args.set or []:
         key, _, value = item.partition("=")
@@ -38,18 +38,13 @@ def _report(args) -> int:
 
 
 def _models(args) -> int:
-    from cjkit.catalog import models
-
-    for model_id in models.list():
+    for model_id in models.list_models():
         ph = models.phases(model_id, lang=args.lang)
         print(f"{model_id}: " + " > ".join(ph["label"]))
     return 0
 
 
 def _infer(args) -> int:
-    from cjkit.io import infer
-    from cjkit.io import load
-
     loaded = load.load(args.data)
     spec = infer.infer_spec(loaded.wide, loaded.meta, survey=args.survey)
     infer.write_spec(spec, args.output)

@@ -102,7 +102,7 @@ def test_weights_act_as_frequency_weights(mtcars):
 
 
 def test_ols_regression_matches_numpy_lstsq(mtcars):
-    tab = regression(mtcars, "mpg", ["cyl", "hp", "am"], model="ols").set_index("term")
+    tab = regression(mtcars, "mpg", ["cyl", "hp", "am"], method="ols").set_index("term")
     X = np.column_stack([np.ones(len(mtcars)), mtcars[["cyl", "hp", "am"]]])
     beta = np.linalg.lstsq(X, mtcars["mpg"], rcond=None)[0]
     assert tab["coef"].to_numpy() == pytest.approx(beta)
@@ -113,7 +113,7 @@ def test_ols_regression_matches_numpy_lstsq(mtcars):
 def test_logit_and_ordinal_match_statsmodels_direct_fits(mtcars):
     tab = regression(mtcars, "vs", ["mpg", "hp"]).set_index("term")  # auto -> logit (two levels)
     ref = sm.Logit(mtcars["vs"], sm.add_constant(mtcars[["mpg", "hp"]])).fit(disp=False)
-    assert tab["model"].iloc[0] == "logit"
+    assert tab["method"].iloc[0] == "logit"
     assert tab["coef"].to_numpy() == pytest.approx(ref.params.to_numpy(), rel=1e-5)
     assert tab["std_err"].to_numpy() == pytest.approx(ref.bse.to_numpy(), rel=1e-4)
     assert tab["r2"].iloc[0] == pytest.approx(ref.prsquared, rel=1e-6)
@@ -123,7 +123,7 @@ def test_logit_and_ordinal_match_statsmodels_direct_fits(mtcars):
                  var_weights=w / w.mean()).fit()
     assert wtab["coef"].to_numpy() == pytest.approx(glm.params.to_numpy(), rel=1e-6)
     assert wtab["r2"].iloc[0] == pytest.approx(1 - glm.llf / glm.llnull)
-    ordn = regression(mtcars, "gear", ["mpg", "hp"], model="ordinal").set_index("term")
+    ordn = regression(mtcars, "gear", ["mpg", "hp"], method="ordinal").set_index("term")
     ref = OrderedModel(pd.Series(pd.Categorical(mtcars["gear"], ordered=True)), mtcars[["mpg", "hp"]],
                        distr="logit").fit(method="bfgs", disp=False, maxiter=500)
     assert list(ordn.index) == ["mpg", "hp"]  # thresholds are not drivers
@@ -149,7 +149,7 @@ def test_key_drivers_on_long_frame_with_missing_answers(mtcars):
     assert got.loc[ref.index, "relative_weight"].to_numpy() == pytest.approx(ref["relative_weight"].to_numpy())
     assert kd["n"].iloc[0] == 31 and kd["n_excluded"].iloc[0] == 1  # excluded and counted
     assert kd["rank"].tolist() == sorted(kd["rank"])
-    assert got.loc["gear", "sign"] == 1 and got.loc["cyl", "model"] == "ols"
+    assert got.loc["gear", "sign"] == 1 and got.loc["cyl", "method"] == "ols"
     dm = driver_matrix(long, "mpg")
     assert dm.attrs["n_input"] == 32 and dm.attrs["excluded_by"] == {"hp": 1}
 
@@ -160,8 +160,8 @@ def test_key_drivers_errors(mtcars):
         key_drivers(long, "mpg", min_n=0, suppress_n=0)
     with pytest.raises(ParameterError, match="outcome"):
         key_drivers(long, "nps")
-    with pytest.raises(ParameterError, match="model"):
-        regression(mtcars, "mpg", ["cyl"], model="probit")
+    with pytest.raises(ParameterError, match="method"):
+        regression(mtcars, "mpg", ["cyl"], method="probit")
 
 
 @pytest.mark.slow
@@ -175,7 +175,7 @@ def test_airline_drivers_of_satisfaction(shared_data):
                         "value": (wide["Satisfaction"] == "Satisfied").astype(float).to_numpy()})
     long = pd.concat([long, sat], ignore_index=True)
     kd = key_drivers(long, "satisfaction")
-    assert len(kd) == 14 and kd["model"].iloc[0] == "logit"
+    assert len(kd) == 14 and kd["method"].iloc[0] == "logit"
     assert kd["relative_weight"].sum() == pytest.approx(kd["r2"].iloc[0])
     assert kd["lmg"].sum() == pytest.approx(kd["r2"].iloc[0])
     # the linear R^2 being decomposed is that of an OLS of the 0/1 outcome on the complete cases

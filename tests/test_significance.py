@@ -104,19 +104,19 @@ def test_nps_difference_test_against_recoded_scores():
 def test_holm_and_bh_match_statsmodels_and_hand_holm():
     p = np.array([0.001, 0.02, 0.03, 0.04, 0.2, np.nan])
     ok = p[:5]
-    assert adjust_pvalues(p, "holm")[:5] == pytest.approx(multipletests(ok, method="holm")[1])
-    assert adjust_pvalues(p, "fdr_bh")[:5] == pytest.approx(multipletests(ok, method="fdr_bh")[1])
+    assert adjust_pvalues(p, correction="holm")[:5] == pytest.approx(multipletests(ok, method="holm")[1])
+    assert adjust_pvalues(p, correction="fdr_bh")[:5] == pytest.approx(multipletests(ok, method="fdr_bh")[1])
     # Holm by hand: sorted p_(i) * (m - i + 1), running maximum, capped at 1
     m, order = len(ok), np.argsort(ok)
     holm = np.minimum(np.maximum.accumulate(ok[order] * (m - np.arange(m))), 1)
-    assert adjust_pvalues(ok, "holm")[order] == pytest.approx(holm)
-    assert np.isnan(adjust_pvalues(p, "holm")[5])
+    assert adjust_pvalues(ok, correction="holm")[order] == pytest.approx(holm)
+    assert np.isnan(adjust_pvalues(p, correction="holm")[5])
     rnd = np.random.default_rng(4).uniform(0, 0.2, 60) ** 2
     rnd[[3, 7]] = rnd[10]  # ties
     for method in ("holm", "fdr_bh", "bonferroni"):
-        assert adjust_pvalues(rnd, method) == pytest.approx(multipletests(rnd, method=method)[1])
+        assert adjust_pvalues(rnd, correction=method) == pytest.approx(multipletests(rnd, method=method)[1])
     with pytest.raises(ParameterError, match="correction"):
-        adjust_pvalues(p, "sidak-ish")
+        adjust_pvalues(p, correction="sidak-ish")
 
 
 def test_correction_family_per_cell_and_suppressed_tests_left_out():

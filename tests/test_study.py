@@ -51,7 +51,7 @@ def test_key_figures_match_plain_pandas(study, kept_raw):
 
 
 def test_touchpoint_scores_exclude_not_used_code(study, kept_raw):
-    scores = report.touchpoint_scores(study, "en").set_index("question")
+    scores = report.touchpoint_scores(study, lang="en").set_index("question")
     wifi = kept_raw["tp_wlan"]
     used = wifi != 9
     assert scores.loc["tp_wlan", "n"] == used.sum()
@@ -83,7 +83,7 @@ def test_drivers_sum_to_r2_and_find_planted_structure(study):
 
 
 def test_wave_trend_finds_planted_changes(study):
-    t = report.wave_trend(study)
+    t = report.trend_table(study)
     second = t[(t["wave"] == "2025-H2") & t["significant"].fillna(False).astype(bool)].set_index("question")
     assert second.loc["tp_checkin", "change"] > 0.3          # reorganised check-in
     assert second.loc["tp_buchung", "change"] < -0.3         # relaunched booking site

@@ -1,6 +1,6 @@
 """Place point labels on a scatter so that they do not overlap (greedy, no dependencies).
 
-Used by :func:`cjkit.plot.charts.ipa_chart`. Each label tries positions around its
+Used by :func:`cjkit.plot.charts.ipa_plot`. Each label tries positions around its
 point - right, left, above, below, diagonals - first close, then further away
 with a thin leader line, and takes the first one that overlaps no other label,
 no point and no given artist and stays inside the Axes. Crowded points are

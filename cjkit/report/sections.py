@@ -6,21 +6,23 @@ figures that tests and nbval check.
 """
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 
-from cjkit.stats import compare
-from cjkit.stats import drivers
-from cjkit.stats import ipa
-from cjkit.stats import metrics
-from cjkit.catalog import models
-from cjkit.catalog import touchpoints
-from cjkit.quality import ledger as ledger_mod
+from cjkit.catalog import models, touchpoints
+from cjkit.coding.coder import code_texts
+from cjkit.coding.pii import mask_pii
+from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
+from cjkit.quality import ledger as ledger_mod
 from cjkit.report.study import Study
+from cjkit.stats import compare, drivers, ipa, metrics
+from cjkit.stats.painpoints import rank_painpoints
 
 
 RATING_TYPES = ("likert", "rating", "csat")  # satisfaction ratings; effort (CES) and NPS have scales of their own
@@ -38,7 +40,7 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def add_labels(frame: pd.DataFrame, study: Study, lang: str = "de") -> pd.DataFrame:
+def add_labels(frame: pd.DataFrame, study: Study, *, lang: str = "de") -> pd.DataFrame:
     """Add ``phase_label``/``touchpoint_label`` columns in *lang* next to the id columns."""
     _check_lang(lang)
     out = frame.copy()
@@ -76,21 +78,21 @@ def key_figures(study: Study) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "value", "ci_low", "ci_high", "n"])
 
 
-def touchpoint_scores(study: Study, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
+def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
     """Score per touchpoint question in journey order, with CI, bases and base-rule flag."""
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint", "question"], metrics=[metric],
                         scales=study.scales)
     m = m[m["touchpoint"].notna()].sort_values(["phase", "value"], ascending=[True, False])
-    return add_labels(m, study, lang).reset_index(drop=True)
+    return add_labels(m, study, lang=lang).reset_index(drop=True)
 
 
-def phase_scores(study: Study, lang: str = "de") -> pd.DataFrame:
+def phase_scores(study: Study, *, lang: str = "de") -> pd.DataFrame:
     """Satisfaction index (0-100) per journey phase: the emotion curve of the journey map."""
     m = metrics.metrics(_ratings(study), by=["phase"], metrics=["index"], scales=study.scales)
-    return add_labels(m.sort_values("phase"), study, lang).reset_index(drop=True)
+    return add_labels(m.sort_values("phase"), study, lang=lang).reset_index(drop=True)
 
 
-def driver_questions(study: Study, min_coverage: float = 0.75, max_drivers: int = 15) -> list[str]:
+def driver_questions(study: Study, *, min_coverage: float = 0.75, max_drivers: int = 15) -> list[str]:
     """Driver ratings fit for a regression: answered by at least *min_coverage* of the respondents
     in scope (touchpoints few guests use would shrink the listwise sample), at most *max_drivers*
     (LMG is exponential in their number), best covered first."""
@@ -99,22 +101,22 @@ def driver_questions(study: Study, min_coverage: float = 0.75, max_drivers: int 
     return coverage[coverage >= min_coverage].index[:max_drivers].tolist()
 
 
-def driver_table(study: Study, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
+def driver_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
     """Key drivers of the outcome with *role*: coefficients, relative weights and LMG (both sum to R²).
 
     Keyword arguments go to :func:`driver_questions`.
     """
     d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs))
-    return add_labels(d, study, lang)
+    return add_labels(d, study, lang=lang)
 
 
-def ipa_table(study: Study, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
+def ipa_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
     """Importance-performance per driver with quadrant names in *lang*."""
     out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang)
-    return add_labels(out, study, lang)
+    return add_labels(out, study, lang=lang)
 
 
-def segment_comparison(study: Study, segment_column: str | None = None, metric: str = "mean",
+def segment_comparison(study: Study, *, segment_column: str | None = None, metric: str = "mean",
                        lang: str = "de") -> pd.DataFrame:
     """Score per segment and touchpoint next to the total, each segment tested against the rest."""
     column = segment_column or study.scope.get("segment_column")
@@ -122,10 +124,10 @@ def segment_comparison(study: Study, segment_column: str | None = None, metric: 
         raise ParameterError("segment_column", column, allowed=study.spec.get("segments", []))
     out = compare.persona_comparison(_ratings(study), column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
-    return add_labels(out, study, lang)
+    return add_labels(out, study, lang=lang)
 
 
-def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
+def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
     """Outcome (role) and touchpoint scores per wave, with the change against the previous wave.
 
     Returns an empty frame when the study has fewer than two waves in scope.
@@ -134,7 +136,7 @@ def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: 
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
     out = compare.wave_trend(_ratings(study, ("driver", role)), wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
-    return add_labels(out, study, lang)
+    return add_labels(out, study, lang=lang)
 
 
 def ledger_table(study: Study) -> pd.DataFrame:
@@ -150,7 +152,7 @@ def _jsonable(v):
     return v
 
 
-def write_key_figures(figures: pd.DataFrame, output_dir, name: str = "key_figures.json") -> Path:
+def write_key_figures(figures: pd.DataFrame, output_dir, *, name: str = "key_figures.json") -> Path:
     """Write the key figures as JSON (``{figure: {value, ci_low, ci_high, n}}``) for tests and audits."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -167,12 +169,8 @@ _TITLES = {"satisfaction": ("Zufriedenheitsbericht", "Satisfaction report"),
            "explore": ("Exploration", "Exploration")}
 
 
-def heading(study: Study, kind: str, lang: str = "de"):
+def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     """Report heading (survey title, scope, bases) as escaped HTML for the notebook."""
-    import html
-
-    from IPython.display import HTML
-
     _check_lang(lang)
     if kind not in _TITLES:
         raise ParameterError("kind", kind, allowed=list(_TITLES))
@@ -190,7 +188,7 @@ def heading(study: Study, kind: str, lang: str = "de"):
                 f" · {words[3]}: {html.escape(model)}</p>")
 
 
-def format_figures(figures: pd.DataFrame, decimals: int = 2) -> str:
+def format_figures(figures: pd.DataFrame, *, decimals: int = 2) -> str:
     """Key figures as a fixed-width text table with rounded values (stable for nbval)."""
     shown = figures.copy()
     for col in ("value", "ci_low", "ci_high"):
@@ -207,38 +205,34 @@ def save_figure(fig, output_dir, name: str) -> Path:
     return path
 
 
-def journey_map_data(study: Study, lang: str = "de") -> pd.DataFrame:
+def journey_map_data(study: Study, *, lang: str = "de") -> pd.DataFrame:
     """Satisfaction index (0-100) per phase x touchpoint, the cells of the journey map.
 
     Several rating questions on one touchpoint in one phase are averaged per respondent
     (each rescaled to 0-100), so every cell has one value whatever the scales.
     """
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint"], metrics=["index"], scales=study.scales)
-    return add_labels(m[m["touchpoint"].notna()].reset_index(drop=True), study, lang)
+    return add_labels(m[m["touchpoint"].notna()].reset_index(drop=True), study, lang=lang)
 
 
-def painpoint_table(study: Study, coded: pd.DataFrame | None = None, role: str = "overall",
+def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: str = "overall",
                     lang: str = "de", **kwargs) -> pd.DataFrame:
     """Ranked pain points per phase x touchpoint: low ratings, negative mentions in the coded open
     answers, driver impact and effect on the outcome, with PII-masked example verbatims.
 
     Keyword arguments go to :func:`cjkit.stats.painpoints.rank_painpoints`.
     """
-    from cjkit.stats.painpoints import rank_painpoints
-
     outcome = study.outcome(role)
     drv = drivers.key_drivers(study.long, outcome=outcome, drivers=driver_questions(study))
     ranked = rank_painpoints(study.long, coded, drv, outcome=outcome, scales=study.scales, **kwargs)
-    return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang)
+    return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang=lang)
 
 
-def coded_comments(study: Study, codebook="default", lang: str = "de") -> pd.DataFrame:
+def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.DataFrame:
     """Code every open answer of the study with the rule coder (codes, evidence spans, polarity).
 
     Returns the coded-text frame of :func:`cjkit.coding.coder.code_texts` (phases in the study's model).
     """
-    from cjkit.coding.coder import code_texts
-
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
     return code_texts(texts, codebook, model=study.model, label_lang=_check_lang(lang))
 
@@ -257,8 +251,6 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
         respondent_id, question, text (masked), codes (labels, "; "-joined), evidence
         ("; "-joined matched spans, masked), polarity (mean of the spans), plus the segment columns.
     """
-    from cjkit.coding.pii import mask_pii
-
     _check_lang(lang)
     keys = ["respondent_id", "question"]
     spans = coded if polarity is None else coded[coded["polarity"] == polarity]
@@ -275,7 +267,7 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
     return out[[*keys, "text", "codes", "evidence", "polarity", *segs]]
 
 
-def code_counts(study: Study, coded: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+def code_counts(study: Study, coded: pd.DataFrame, *, lang: str = "de") -> pd.DataFrame:
     """How often each code was mentioned: respondents with the code, their share of all who
     answered the open question, and how many mentions were negative, neutral or positive."""
     n_answered = study.long.loc[(study.long["type"] == "open") & study.long["text"].notna(), "respondent_id"].nunique()
@@ -291,13 +283,11 @@ def code_counts(study: Study, coded: pd.DataFrame, lang: str = "de") -> pd.DataF
     out["share"] = out["n_respondents"] / n_answered if n_answered else np.nan
     out = out.sort_values("n_respondents", ascending=False, ignore_index=True)
     return add_labels(out[["code", "code_label", "phase", "touchpoint", "n_respondents", "share",
-                           "negative", "neutral", "positive"]], study, lang)
+                           "negative", "neutral", "positive"]], study, lang=lang)
 
 
-def sentiment_vs_rating(study: Study, role: str = "overall") -> pd.DataFrame:
+def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
     """Agreement of open-answer sentiment with the respondent's outcome rating (Spearman, kappa)."""
-    from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
-
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
     scores = score_sentiment(texts)
     qid = study.outcome(role)

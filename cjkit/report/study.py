@@ -7,21 +7,28 @@ functions.
 
 Examples
 --------
->>> from cjkit.report.study import open_study
->>> st = open_study("surveys/demo/spec.yaml", segment="Geschaeftsreisender")  # doctest: +SKIP
->>> st.summary()                                                              # doctest: +SKIP
+>>> import cjkit as cj
+>>> study = cj.example_study()  # a small synthetic hotel survey, built in memory
+>>> study.summary()
+      measure    n
+0  input_rows  120
+1        kept  120
+2    in_scope  120
 """
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cjkit.quality import ledger as ledger_mod
 from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
+from cjkit.io.load import load
 from cjkit.io.spec import load_spec, question_table, to_long
 
 log = logging.getLogger("cjkit.report.study")
@@ -118,8 +125,6 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
         With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
         reported separately (``summary()``), it is not a data-quality exclusion.
     """
-    from cjkit.io.load import load
-
     spec = load_spec(spec) if not isinstance(spec, dict) else spec
     path = _resolve_data(spec, data)
     loaded = load(path, spec)
@@ -156,3 +161,116 @@ def run_context(parameters: dict) -> dict:
     excluded = checks[checks["action"] == "excluded"]
     return {"ledger_summary": {"data": st.data_path.name, **{k: int(v) for k, v in totals.items()},
                                "excluded_by_reason": dict(zip(excluded["check"], excluded["n_rows"].astype(int)))}}
+
+
+# the example survey: (question id, touchpoint, phase) of the driver ratings, 1-5
+_EXAMPLE_DRIVERS = [("tp_website", "website", "consideration"), ("tp_booking", "booking", "conversion"),
+                    ("tp_check_in", "check_in", "retention"), ("tp_room", "room", "retention"),
+                    ("tp_wifi", "wifi", "retention")]
+_EXAMPLE_COMMENTS = ["Das Zimmer war sehr sauber und ruhig.", "Das WLAN war leider sehr langsam.",
+                     "Beim Check-in mussten wir lange warten.", "Freundliches Personal, gerne wieder!", ""]
+
+
+def example_spec() -> dict:
+    """The survey spec of :func:`example_study` (a raw dict, as a YAML spec would hold it).
+
+    Returns
+    -------
+    dict
+        survey, journey_model, respondent_id, weight, wave, segments and questions: five
+        driver ratings (1-5) on touchpoints of the ``accra`` model, an overall rating (csat),
+        a recommendation question (NPS, 0-10) and an open comment.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> [q["id"] for q in cj.example_spec()["questions"]][-3:]
+    ['overall', 'recommend', 'comment']
+    """
+    rating = {"min": 1, "max": 5}
+    questions = [{"id": q, "text": f"Satisfaction with {tp}", "type": "rating", "scale": rating,
+                  "phase": ph, "touchpoint": tp} for q, tp, ph in _EXAMPLE_DRIVERS]
+    questions += [{"id": "overall", "text": "Overall satisfaction", "type": "csat", "role": "overall",
+                   "scale": rating},
+                  {"id": "recommend", "text": "Would you recommend us?", "type": "nps", "role": "nps",
+                   "scale": {"min": 0, "max": 10}},
+                  {"id": "comment", "text": "What should we improve?", "type": "open", "role": "comment"}]
+    return {"survey": "example_hotel", "title": "Example hotel survey (synthetic)", "language": "de",
+            "journey_model": "accra", "respondent_id": "id", "weight": "weight", "wave": "wave",
+            "segments": ["persona"], "questions": questions}
+
+
+def example_data(n: int = 120, *, seed: int = 0) -> pd.DataFrame:
+    """Synthetic answers for :func:`example_spec`: one row per respondent, as an export holds them.
+
+    The overall rating is driven mostly by the room and the check-in, so a driver analysis
+    has something to find; two personas and two waves make comparisons possible.
+
+    Parameters
+    ----------
+    n : int
+        Number of respondents (at least 20: the driver analysis needs a base).
+    seed : int
+        Seed of the random generator; the same seed gives the same data.
+
+    Returns
+    -------
+    DataFrame
+        id, wave, persona, weight, the five driver ratings, overall, recommend, comment.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> d = cj.example_data(40)
+    >>> d.shape, d["overall"].between(1, 5).all()
+    ((40, 12), True)
+    """
+    if not isinstance(n, (int, np.integer)) or n < 20:
+        raise ParameterError("n", n, allowed="an integer of at least 20")
+    rng = np.random.default_rng(seed)
+    out = pd.DataFrame({"id": [f"r{i:04d}" for i in range(1, n + 1)],
+                        "wave": np.where(np.arange(n) < n // 2, "2025", "2026"),
+                        "persona": rng.choice(["Familie", "Paar"], size=n),
+                        "weight": rng.choice([0.8, 1.0, 1.25], size=n)})
+    latent = rng.normal(size=n)
+    for q, _, _ in _EXAMPLE_DRIVERS:
+        out[q] = np.clip(np.round(3.6 + 0.8 * latent + rng.normal(scale=0.9, size=n)), 1, 5).astype(int)
+    drive = 0.45 * out["tp_room"] + 0.3 * out["tp_check_in"] + 0.1 * out["tp_wifi"]
+    out["overall"] = np.clip(np.round(drive + rng.normal(scale=0.6, size=n) + 0.6), 1, 5).astype(int)
+    out["recommend"] = np.clip(np.round(2.3 * out["overall"] - 0.5 + rng.normal(scale=1.2, size=n)), 0, 10).astype(int)
+    out["comment"] = rng.choice(_EXAMPLE_COMMENTS, size=n)
+    return out
+
+
+def example_study(n: int = 120, *, seed: int = 0, **scope) -> Study:
+    """A small synthetic hotel survey opened as a :class:`Study`, for examples and first steps.
+
+    The data of :func:`example_data` are written to a temporary CSV file and opened with
+    :func:`open_study` (so they pass the same reader, spec and quality checks as a real
+    export); the file is removed afterwards.
+
+    Parameters
+    ----------
+    n : int
+        Number of respondents.
+    seed : int
+        Seed of the random generator.
+    **scope
+        Passed to :func:`open_study`: ``segment``, ``wave``, ``model``, ``segment_column``.
+
+    Returns
+    -------
+    Study
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study(seed=1, wave="2026")
+    >>> study.n_input, len(study.wide), study.outcome("nps")
+    (120, 60, 'recommend')
+    """
+    data = example_data(n, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="cjkit-example-") as tmp:
+        path = Path(tmp) / "example_hotel.csv"
+        data.to_csv(path, index=False)
+        return open_study(load_spec(example_spec()), path, **scope)

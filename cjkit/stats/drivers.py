@@ -23,6 +23,7 @@ from math import factorial
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.stats.sufficient import weights_of
@@ -199,7 +200,7 @@ def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 
 def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: str | None = None,
-                        methods=("relative_weights", "lmg")) -> pd.DataFrame:
+                        decompositions=("relative_weights", "lmg")) -> pd.DataFrame:
     """Relative weights and LMG for a wide frame (one row per respondent, complete cases).
 
     Returns
@@ -227,26 +228,26 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: st
     rxx, rxy = r[1:, 1:], r[1:, 0]
     r2 = float(rxy @ np.linalg.solve(rxx, rxy))
     out = pd.DataFrame({"driver": drivers})
-    if "relative_weights" in methods:
+    if "relative_weights" in decompositions:
         rw = relative_weights_from_corr(rxx, rxy)
         out["relative_weight"], out["relative_weight_pct"] = rw, 100 * rw / r2
-    if "lmg" in methods:
+    if "lmg" in decompositions:
         lm = lmg_from_corr(rxx, rxy)
         out["lmg"], out["lmg_pct"] = lm, 100 * lm / r2
     out["r2"], out["n"] = r2, len(data)
     return out
 
 
-def _model_kind(y: pd.Series, model: str) -> str:
+def _method_kind(y: pd.Series, method: str) -> str:
     allowed = ("auto", "ols", "logit", "ordinal")
-    if model not in allowed:
-        raise ParameterError("model", model, allowed=allowed)
-    if model != "auto":
-        return model
+    if method not in allowed:
+        raise ParameterError("method", method, allowed=allowed)
+    if method != "auto":
+        return method
     return "logit" if y.nunique() == 2 else "ols"
 
 
-def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto",
+def regression(data: pd.DataFrame, outcome: str, drivers, *, method: str = "auto",
                weight: str | None = None) -> pd.DataFrame:
     """Fit the driver regression with statsmodels and return one row per term.
 
@@ -257,7 +258,7 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
     -------
     DataFrame
         term, coef, std_err, statistic, p_value, ci_low, ci_high, std_coef, odds_ratio,
-        model, r2, r2_kind, n
+        method, r2, r2_kind, n
 
     Examples
     --------
@@ -267,7 +268,7 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
     """
     drivers = list(drivers)
     y = data[outcome]
-    kind = _model_kind(y, model)
+    kind = _method_kind(y, method)
     X = data[drivers].astype(float)
     w = data[weight].to_numpy(float) if weight else np.ones(len(data))
     w = w / w.mean()
@@ -284,7 +285,6 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
         llnull = float(np.sum(w * (yb * np.log(p0) + (1 - yb) * np.log(1 - p0))))
         r2, r2_kind = 1 - res.llf / llnull, "pseudo_r2_mcfadden"
     else:
-        from statsmodels.miscmodels.ordinal_model import OrderedModel
         if not np.allclose(w, 1):
             log.warning("ordinal driver model is fitted unweighted (OrderedModel has no weights)")
         yo = pd.Series(pd.Categorical(y, ordered=True), index=y.index)
@@ -299,11 +299,11 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
     sd_x = X.std().reindex(tab["term"]).to_numpy()
     tab["std_coef"] = tab["coef"] * sd_x / float(y.astype(float).std()) if kind == "ols" else np.nan
     tab["odds_ratio"] = np.exp(tab["coef"]) if kind != "ols" else np.nan
-    tab["model"], tab["r2"], tab["r2_kind"], tab["n"] = kind, float(r2), r2_kind, len(data)
+    tab["method"], tab["r2"], tab["r2_kind"], tab["n"] = kind, float(r2), r2_kind, len(data)
     return tab.reset_index(drop=True)
 
 
-def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = "auto",
+def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, method: str = "auto",
                 positive=None, weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Which ratings drive the outcome: coefficients plus relative weights and LMG.
 
@@ -315,8 +315,8 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
         Question id of the outcome (overall satisfaction, NPS, recommendation, ...).
     drivers : list of str, optional
         Driver question ids; default all questions with role ``driver``.
-    model : {"auto", "ols", "logit", "ordinal"}
-        ``auto`` uses logit for a two-level outcome, else OLS.
+    method : {"auto", "ols", "logit", "ordinal"}
+        Regression type; ``auto`` uses logit for a two-level outcome, else OLS.
     positive : str, optional
         For a text-coded outcome (e.g. "Satisfied" / "Neutral or Dissatisfied"), the label
         counted as 1; see :func:`outcome_values`.
@@ -325,7 +325,7 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
     -------
     DataFrame
         driver, phase, touchpoint, coef, p_value, std_coef, odds_ratio, relative_weight,
-        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2, r2_model, model, n, n_excluded, flag.
+        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2, r2_model, method, n, n_excluded, flag.
         ``relative_weight`` and ``lmg`` each sum to ``r2`` (linear R^2); ``r2_model`` is the
         fit statistic of the regression (pseudo R^2 for logit/ordinal).
 
@@ -340,10 +340,10 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
         raise DataError(f"only {len(data)} complete respondents for {len(drivers)} drivers; "
                         f"at least {max(suppress_n, len(drivers) + 2)} needed", column=outcome)
     imp = relative_importance(data, outcome, drivers, weight="weight",
-                              methods=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
+                              decompositions=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
                               else ("relative_weights",))
-    reg = regression(data, outcome, drivers, model=model, weight="weight")
-    out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "model"]]
+    reg = regression(data, outcome, drivers, method=method, weight="weight")
+    out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "method"]]
                     .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
     if "lmg" not in out.columns:
         out["lmg"] = out["lmg_pct"] = np.nan
@@ -355,6 +355,6 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
     out["n_excluded"] = data.attrs["n_excluded"]
     out = apply_base_rule(out, min_n, suppress_n)
     cols = ["driver", *meta_cols, "coef", "p_value", "std_coef", "odds_ratio", "relative_weight",
-            "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "model", "n",
+            "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "method", "n",
             "n_excluded", "flag"]
     return out[cols].sort_values("rank", kind="stable").reset_index(drop=True)

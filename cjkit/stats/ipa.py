@@ -12,6 +12,8 @@ import pandas as pd
 
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
+from cjkit.stats.drivers import key_drivers
+from cjkit.stats.metrics import metrics
 
 QUADRANTS = pd.DataFrame([
     {"quadrant": "fix_first", "label_de": "Zuerst verbessern", "label_en": "Fix first",
@@ -115,7 +117,7 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
 
 def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
         importance: str = "relative_weight_pct", split=("mean", "mean"), lang: str = "de",
-        weight: str = "weight", min_n=None, suppress_n=None, model: str = "auto",
+        weight: str = "weight", min_n=None, suppress_n=None, method: str = "auto",
         positive=None) -> pd.DataFrame:
     """Run driver analysis and metrics on the long frame, then :func:`importance_performance`.
 
@@ -123,10 +125,8 @@ def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
     --------
     >>> ipa(long, outcome="overall", lang="en")  # doctest: +SKIP
     """
-    from cjkit.stats.drivers import key_drivers
-    from cjkit.stats.metrics import metrics
     kd = key_drivers(long, outcome, drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
-                     model=model, positive=positive)
+                     method=method, positive=positive)
     perf = metrics(long, by=["question"], questions=list(kd["driver"]), metrics=[metric],
                    weight=weight, min_n=min_n, suppress_n=suppress_n)
     return importance_performance(kd, perf, importance=importance, metric=metric, split=split, lang=lang,

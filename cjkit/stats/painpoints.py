@@ -24,7 +24,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from cjkit.errors import CjkitError, ParameterError
+from cjkit.coding.pii import mask_pii
+from cjkit.errors import ParameterError
 from cjkit.stats.drivers import outcome_values
 from cjkit.stats.sufficient import SCALE_TYPES, scale_ranges, weights_of
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
@@ -34,13 +35,6 @@ DEFAULT_COMPONENTS = {"low_share": 1.0, "mention_share": 1.0, "driver_impact": 1
 CODED_COLUMNS = ("respondent_id", "question", "code", "phase", "touchpoint", "polarity", "evidence")
 
 
-def _default_mask():
-    try:
-        from cjkit.coding.pii import mask_pii
-    except ImportError as exc:  # the coding step's module is missing from this installation
-        raise CjkitError("example verbatims must be PII-masked, but cjkit.coding.pii.mask_pii is not "
-                         "available; install the coding module or pass mask=<function>") from exc
-    return mask_pii
 
 
 def _keys(frame: pd.DataFrame, level) -> pd.DataFrame:
@@ -235,7 +229,7 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     units = units.reset_index()
     units["examples"] = pd.Series(pd.NA, index=units.index, dtype="string")
     if neg is not None and n_examples > 0 and not neg.empty:
-        ex = _examples(neg, long, level, n_examples, mask or _default_mask())
+        ex = _examples(neg, long, level, n_examples, mask or mask_pii)
         if len(ex):
             units = units.drop(columns="examples").merge(
                 ex.rename("examples").reset_index(), on=level, how="left")

@@ -28,23 +28,38 @@ log = logging.getLogger("cjkit.stats.significance")
 CORRECTIONS = ("holm", "fdr_bh", "bonferroni", "none")
 
 
-def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
+def adjust_pvalues(p_values, *, correction: str = "holm") -> np.ndarray:
     """Multiple-testing correction that leaves NaN p-values (suppressed tests) out of the family.
+
+    Parameters
+    ----------
+    p_values : array-like of float
+        The p-values of one family of tests; NaN marks a test that was not run.
+    correction : {"holm", "fdr_bh", "bonferroni", "none"}
+        Holm step-down (family-wise error), Benjamini-Hochberg (false discovery rate),
+        Bonferroni, or no correction.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values in the input order, NaN where the input is NaN.
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, np.nan, 0.04], "holm").round(3).tolist()
+    >>> import cjkit as cj
+    >>> import numpy as np
+    >>> cj.adjust_pvalues([0.01, np.nan, 0.04], correction="holm").round(3).tolist()
     [0.02, nan, 0.04]
     """
-    if method not in CORRECTIONS:
-        raise ParameterError("correction", method, allowed=CORRECTIONS)
+    if correction not in CORRECTIONS:
+        raise ParameterError("correction", correction, allowed=CORRECTIONS)
     p = np.asarray(p_values, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
-    if method == "none" or not ok.any():
+    if correction == "none" or not ok.any():
         out[ok] = p[ok]
         return out
-    if method == "holm":
+    if correction == "holm":
         # same step-down formula as multipletests(method="holm"), which also runs gc.collect()
         # on every call: 0.1-0.3 s each with a survey frame in memory, once per table cell
         order = np.argsort(p[ok], kind="stable")
@@ -54,7 +69,7 @@ def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
         adj[order] = np.minimum(stepped, 1.0)
         out[ok] = adj
         return out
-    out[ok] = multipletests(p[ok], method=method)[1]
+    out[ok] = multipletests(p[ok], method=correction)[1]
     return out
 
 
@@ -186,10 +201,10 @@ def compare_groups(long: pd.DataFrame, between: str, *, by=("question",), metric
     out = apply_base_rule(out, min_n, suppress_n, n_cols=("n_a", "n_b"),
                           estimate_cols=("statistic", "p_value", "value_a", "value_b", "difference"))
     if family == "all" or not cell_cols:
-        out["p_adjusted"] = adjust_pvalues(out["p_value"], correction)
+        out["p_adjusted"] = adjust_pvalues(out["p_value"], correction=correction)
     else:
         out["p_adjusted"] = out.groupby(cell_cols, observed=True, dropna=False, sort=False)[
-            "p_value"].transform(lambda s: adjust_pvalues(s.to_numpy(), correction))
+            "p_value"].transform(lambda s: adjust_pvalues(s.to_numpy(), correction=correction))
     out["significant"] = out["p_adjusted"] < alpha
     cols = [*cell_cols, "variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference",
             "test", "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b",
