@@ -29,6 +29,9 @@ _API: dict[str, tuple[str, str | None]] = {
     # open, read and check data
     "open_study": ("cjkit.report.study", None),
     "Study": ("cjkit.report.study", None),
+    "example_study": ("cjkit.report.study", None),
+    "example_data": ("cjkit.report.study", None),
+    "example_spec": ("cjkit.report.study", None),
     "load": ("cjkit.io.load", None),
     "read_export": ("cjkit.io.readers", "read"),
     "detect_format": ("cjkit.io.readers", "detect"),
