@@ -102,7 +102,7 @@ def _filter(wide: pd.DataFrame, column: str | None, value, what: str) -> pd.Data
     return wide[values == str(value)]
 
 
-def open_study(spec, data: str | None = None, *, model: str | None = None,
+def open_study(spec, *, data: str | None = None, model: str | None = None,
                segment_column: str | None = None, segment: str = ALL, wave: str = ALL) -> Study:
     """Load, validate and scope a survey.
 
@@ -146,7 +146,7 @@ def grid_values(parameters: dict, name: str) -> list:
     spec = load_spec(parameters["spec"])
     column = {"segment": parameters.get("segment_column") or (spec["segments"] or [None])[0],
               "wave": spec.get("wave")}.get(name, name)
-    st = open_study(spec, parameters.get("data") or None)
+    st = open_study(spec, data=parameters.get("data") or None)
     full = st.wide
     if column not in full.columns:
         raise ParameterError(name, column, allowed=list(full.columns))
@@ -155,7 +155,7 @@ def grid_values(parameters: dict, name: str) -> list:
 
 def run_context(parameters: dict) -> dict:
     """Run-level facts for a batch manifest: the data-quality ledger summary of the input."""
-    st = open_study(parameters["spec"], parameters.get("data") or None)
+    st = open_study(parameters["spec"], data=parameters.get("data") or None)
     totals = ledger_mod.summary(st.ledger, st.n_input, n_kept=st.n_kept).iloc[0]
     checks = ledger_mod.by_check(st.ledger)
     excluded = checks[checks["action"] == "excluded"]
@@ -273,4 +273,4 @@ def example_study(n: int = 120, *, seed: int = 0, **scope) -> Study:
     with tempfile.TemporaryDirectory(prefix="cjkit-example-") as tmp:
         path = Path(tmp) / "example_hotel.csv"
         data.to_csv(path, index=False)
-        return open_study(load_spec(example_spec()), path, **scope)
+        return open_study(load_spec(example_spec()), data=path, **scope)

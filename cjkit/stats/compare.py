@@ -26,7 +26,7 @@ def _direction(diff, significant):
     return np.where(significant & (diff > 0), "higher", np.where(significant & (diff < 0), "lower", ""))
 
 
-def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("question",),
+def persona_comparison(long: pd.DataFrame, *, segment: str = "persona", by=("question",),
                        metric: str = "mean", questions=None, correction: str = "holm",
                        alpha: float = 0.05, scales=None, weight: str = "weight",
                        min_n=None, suppress_n=None) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("que
         return per
     cells = [c for c in per.columns if c in [*by, "question"]]
     total = _metrics(long, by=by, **kw)[[*cells, "value"]].rename(columns={"value": "total"})
-    tests = compare_groups(long, segment, by=by, metric=metric, pairs="rest", correction=correction,
+    tests = compare_groups(long, between=segment, by=by, metric=metric, pairs="rest", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
                            min_n=min_n, suppress_n=suppress_n)
     tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
@@ -80,7 +80,7 @@ def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("que
     return out[cols].reset_index(drop=True)
 
 
-def wave_trend(long: pd.DataFrame, wave: str = "wave", *, by=("question",), metric: str = "mean",
+def wave_trend(long: pd.DataFrame, *, wave: str = "wave", by=("question",), metric: str = "mean",
                questions=None, correction: str = "holm", alpha: float = 0.05, scales=None,
                weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Metric per wave with the change against the previous wave and its significance.
@@ -109,7 +109,7 @@ def wave_trend(long: pd.DataFrame, wave: str = "wave", *, by=("question",), metr
     if per.empty:
         return per
     cells = [c for c in per.columns if c in [*by, "question"]]
-    tests = compare_groups(long, wave, by=by, metric=metric, pairs="adjacent", correction=correction,
+    tests = compare_groups(long, between=wave, by=by, metric=metric, pairs="adjacent", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
                            min_n=min_n, suppress_n=suppress_n)
     tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(

@@ -33,7 +33,7 @@ log = logging.getLogger("cjkit.stats.drivers")
 MAX_LMG_PREDICTORS = 15
 
 
-def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series:
+def outcome_values(long: pd.DataFrame, *, outcome: str, positive=None) -> pd.Series:
     """Numeric outcome per respondent; a text-coded (single-choice) outcome becomes 1/0.
 
     Parameters
@@ -46,7 +46,7 @@ def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series
     --------
     >>> f = pd.DataFrame({"respondent_id": ["a", "b", "c"], "question": "sat", "value": None,
     ...                   "text": ["Satisfied", "Neutral or Dissatisfied", None]})
-    >>> outcome_values(f, "sat", positive="Satisfied").tolist()
+    >>> outcome_values(f, outcome="sat", positive="Satisfied").tolist()
     [1.0, 0.0, nan]
     """
     o = long[long["question"] == outcome]
@@ -70,7 +70,7 @@ def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series
     return pd.Series(coded, index=ids, name=outcome)
 
 
-def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str = "weight",
+def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str = "weight",
                   roles=("driver",), positive=None) -> pd.DataFrame:
     """Wide respondent x question matrix of the outcome and driver ratings (listwise complete).
 
@@ -86,7 +86,7 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
     --------
     >>> f = pd.DataFrame({"respondent_id": ["a", "a", "b", "b"], "question": ["y", "x"] * 2,
     ...                   "role": ["overall", "driver"] * 2, "value": [5.0, 4.0, 3.0, None]})
-    >>> m = driver_matrix(f, "y")
+    >>> m = driver_matrix(f, outcome="y")
     >>> len(m), m.attrs["n_excluded"], m.attrs["excluded_by"]
     (1, 1, {'x': 1})
     """
@@ -113,7 +113,7 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
                         column="question")
     mat = np.full((len(ids), len(cols)), np.nan)
     mat[rid, qpos] = d["value"].to_numpy(dtype=float)
-    mat[:, 0] = outcome_values(long, outcome, positive).reindex(pd.Index(ids).astype(str)).to_numpy()
+    mat[:, 0] = outcome_values(long, outcome=outcome, positive=positive).reindex(pd.Index(ids).astype(str)).to_numpy()
     wide = pd.DataFrame(mat, index=pd.Index(ids, name="respondent_id"), columns=cols)
     w = np.ones(len(ids))
     w[rid] = weights_of(long.loc[sel], weight)
@@ -199,7 +199,7 @@ def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     return out
 
 
-def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: str | None = None,
+def relative_importance(data: pd.DataFrame, *, outcome: str, drivers, weight: str | None = None,
                         decompositions=("relative_weights", "lmg")) -> pd.DataFrame:
     """Relative weights and LMG for a wide frame (one row per respondent, complete cases).
 
@@ -214,7 +214,7 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: st
     >>> rng = np.random.default_rng(0)
     >>> x = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "b"])
     >>> x["y"] = x["a"] + 0.5 * x["b"] + rng.normal(size=200)
-    >>> t = relative_importance(x, "y", ["a", "b"])
+    >>> t = relative_importance(x, outcome="y", drivers=["a", "b"])
     >>> bool(np.isclose(t["relative_weight"].sum(), t["r2"].iloc[0]))
     True
     """
@@ -247,7 +247,7 @@ def _method_kind(y: pd.Series, method: str) -> str:
     return "logit" if y.nunique() == 2 else "ols"
 
 
-def regression(data: pd.DataFrame, outcome: str, drivers, *, method: str = "auto",
+def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto",
                weight: str | None = None) -> pd.DataFrame:
     """Fit the driver regression with statsmodels and return one row per term.
 
@@ -263,7 +263,7 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, method: str = "auto
     Examples
     --------
     >>> f = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0], "x": [1.0, 2.0, 3.0, 4.0]})
-    >>> regression(f, "y", ["x"])["coef"].round(2).tolist()
+    >>> regression(f, outcome="y", drivers=["x"])["coef"].round(2).tolist()
     [-0.5, 1.3]
     """
     drivers = list(drivers)
@@ -303,7 +303,7 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, method: str = "auto
     return tab.reset_index(drop=True)
 
 
-def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, method: str = "auto",
+def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str = "auto",
                 positive=None, weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Which ratings drive the outcome: coefficients plus relative weights and LMG.
 
@@ -333,16 +333,16 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, method: str =
     --------
     >>> key_drivers(long, outcome="overall")  # doctest: +SKIP
     """
-    data = driver_matrix(long, outcome, drivers, weight=weight, positive=positive)
+    data = driver_matrix(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive)
     drivers = [c for c in data.columns if c not in (outcome, "weight")]
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     if len(data) < max(suppress_n, len(drivers) + 2):
         raise DataError(f"only {len(data)} complete respondents for {len(drivers)} drivers; "
                         f"at least {max(suppress_n, len(drivers) + 2)} needed", column=outcome)
-    imp = relative_importance(data, outcome, drivers, weight="weight",
+    imp = relative_importance(data, outcome=outcome, drivers=drivers, weight="weight",
                               decompositions=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
                               else ("relative_weights",))
-    reg = regression(data, outcome, drivers, method=method, weight="weight")
+    reg = regression(data, outcome=outcome, drivers=drivers, method=method, weight="weight")
     out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "method"]]
                     .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
     if "lmg" not in out.columns:

@@ -115,7 +115,7 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
     return out[cols]
 
 
-def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
+def ipa(long: pd.DataFrame, *, outcome: str, drivers=None, metric: str = "mean",
         importance: str = "relative_weight_pct", split=("mean", "mean"), lang: str = "de",
         weight: str = "weight", min_n=None, suppress_n=None, method: str = "auto",
         positive=None) -> pd.DataFrame:
@@ -125,7 +125,7 @@ def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
     --------
     >>> ipa(long, outcome="overall", lang="en")  # doctest: +SKIP
     """
-    kd = key_drivers(long, outcome, drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
+    kd = key_drivers(long, outcome=outcome, drivers=drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
                      method=method, positive=positive)
     perf = metrics(long, by=["question"], questions=list(kd["driver"]), metrics=[metric],
                    weight=weight, min_n=min_n, suppress_n=suppress_n)

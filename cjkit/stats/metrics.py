@@ -65,7 +65,7 @@ def _interval(est: dict, n_eff, metric: str, level: float):
         return wilson_interval(est["value"], n_eff, level)
 
 
-def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=None, types=None,
+def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=None, types=None,
             roles=None, scales=None, weight: str = "weight", level: float = 0.95,
             min_n=None, suppress_n=None) -> pd.DataFrame:
     """Weighted satisfaction metrics with confidence intervals and bases, per table cell.
@@ -143,7 +143,7 @@ def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=Non
     return out[[*keys, *OUTPUT_COLUMNS]].reset_index(drop=True)
 
 
-def nps(scores, weights=None, level: float = 0.95) -> pd.DataFrame:
+def nps(scores, *, weights=None, level: float = 0.95) -> pd.DataFrame:
     """NPS of a plain vector of 0-10 answers (NaN ignored), with its multinomial CI.
 
     Examples

@@ -133,8 +133,8 @@ def _examples(neg, long, level, n_examples, mask):
     return picked.groupby(level, dropna=False)["_text"].agg(lambda s: " | ".join(s))
 
 
-def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
-                    drivers: pd.DataFrame | None = None, *, outcome: str | None = None,
+def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
+                    drivers: pd.DataFrame | None = None, outcome: str | None = None,
                     level=("phase", "touchpoint"), positive=None, components: dict | None = None, scales=None,
                     weight: str = "weight", n_examples: int = 3, mask=None,
                     min_n=None, suppress_n=None) -> pd.DataFrame:
@@ -181,7 +181,7 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     if unknown:
         raise ParameterError("components", sorted(unknown), allowed=list(DEFAULT_COMPONENTS))
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    y = outcome_values(long, outcome, positive).dropna() if outcome is not None else None
+    y = outcome_values(long, outcome=outcome, positive=positive).dropna() if outcome is not None else None
     units = _unit_ratings(long, level, scales, weight, y)
     n_resp = long["respondent_id"].nunique()
     neg = None

@@ -119,7 +119,7 @@ def _test_pair_stats(a, b, metric, test, estimates_from_stats):
     return ea["value"], eb["value"], diff, stat, dof, p
 
 
-def compare_groups(long: pd.DataFrame, between: str, *, by=("question",), metric: str = "mean",
+def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric: str = "mean",
                    test: str = "auto", pairs: str = "all", reference=None, correction: str = "holm",
                    family: str = "by", alpha: float = 0.05, questions=None, scales=None,
                    weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
@@ -241,7 +241,7 @@ def _mannwhitney(long, cell_key, between, ga, gb, a, b, metric):
     return va, vb, vb - va, float(res.statistic), np.nan, float(res.pvalue)
 
 
-def chi2_independence(long: pd.DataFrame, between: str, *, questions=None, weight: str = "weight",
+def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weight: str = "weight",
                       min_n=None, suppress_n=None) -> pd.DataFrame:
     """Chi-square test of the whole answer distribution of each question against *between*.
 

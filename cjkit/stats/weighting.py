@@ -55,7 +55,7 @@ def _respondents(frame: pd.DataFrame, columns, id_col: str) -> pd.DataFrame:
     return resp
 
 
-def design_weights(frame: pd.DataFrame, column: str, *, normalize: bool = True,
+def design_weights(frame: pd.DataFrame, *, column: str, normalize: bool = True,
                    id_col: str = "respondent_id") -> pd.DataFrame:
     """Take design weights from a column, checked and (optionally) normalised to mean 1.
 
@@ -67,7 +67,7 @@ def design_weights(frame: pd.DataFrame, column: str, *, normalize: bool = True,
     Examples
     --------
     >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "w": [2.0, 6.0]})
-    >>> design_weights(f, "w")["weight"].tolist()
+    >>> design_weights(f, column="w")["weight"].tolist()
     [0.5, 1.5]
     """
     if column not in frame.columns:
@@ -93,7 +93,7 @@ def _shares(targets: dict, var: str) -> pd.Series:
     return t / t.sum()
 
 
-def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
+def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
          id_col: str = "respondent_id", max_iter: int = 100, tol: float = 1e-8,
          bounds: tuple[float, float] | None = None) -> pd.DataFrame:
     """Rake weights to target margins by iterative proportional fitting.
@@ -120,7 +120,7 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
     Examples
     --------
     >>> f = pd.DataFrame({"respondent_id": list("abcd"), "sex": ["f", "f", "f", "m"]})
-    >>> rake(f, {"sex": {"f": 0.5, "m": 0.5}})["weight"].round(3).tolist()
+    >>> rake(f, targets={"sex": {"f": 0.5, "m": 0.5}})["weight"].round(3).tolist()
     [0.667, 0.667, 0.667, 2.0]
     """
     if not targets:
@@ -172,7 +172,7 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
     return out
 
 
-def weight_summary(frame: pd.DataFrame, by=(), *, weight: str = "weight",
+def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
                    id_col: str = "respondent_id") -> pd.DataFrame:
     """Bases and weighting efficiency per group.
 
@@ -204,7 +204,7 @@ def weight_summary(frame: pd.DataFrame, by=(), *, weight: str = "weight",
     return pd.DataFrame(rows).astype({"n": int})
 
 
-def margins(frame: pd.DataFrame, variables, *, weight: str = "weight",
+def margins(frame: pd.DataFrame, *, variables, weight: str = "weight",
             id_col: str = "respondent_id") -> pd.DataFrame:
     """Weighted share of each level of each variable, per respondent (to check raking).
 
@@ -216,7 +216,7 @@ def margins(frame: pd.DataFrame, variables, *, weight: str = "weight",
     Examples
     --------
     >>> f = pd.DataFrame({"respondent_id": list("abc"), "sex": ["f", "f", "m"], "weight": [1.0, 1.0, 2.0]})
-    >>> margins(f, "sex")["share"].tolist()
+    >>> margins(f, variables="sex")["share"].tolist()
     [0.5, 0.5]
     """
     variables = [variables] if isinstance(variables, str) else list(variables)
