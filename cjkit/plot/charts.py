@@ -99,9 +99,11 @@ def satisfaction_plot(data, *, x="value", y="touchpoint", hue=None, order=None, 
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"touchpoint": ["website", "hotline"], "value": [4.1, 3.2],
     ...                   "ci_low": [3.9, 2.9], "ci_high": [4.3, 3.5], "flag": ["", "low_base"]})
-    >>> ax = satisfaction_plot(t, x="value", y="touchpoint", scale=(1, 5), lang="de")
+    >>> ax = cj.satisfaction_plot(t, x="value", y="touchpoint", scale=(1, 5), lang="de")
     >>> [label.get_text() for label in ax.get_yticklabels()], ax.get_xlabel()
     (['Website', 'Hotline'], 'Zufriedenheit')
     """
@@ -200,6 +202,8 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.plot.charts import nps_table
     >>> t = nps_table(pd.DataFrame({"value": [0, 7, 9, 10]}))
     >>> int(t.loc[0, "n"]), float(t.loc[0, "nps"])
     (4, 25.0)
@@ -242,11 +246,13 @@ def nps_plot(data, *, x="value", hue=None, order=None, weights=None, lang="de", 
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> answers = pd.DataFrame({"value": [10, 9, 8, 3, 10, 6], "persona": list("aabbbb")})
-    >>> ax = nps_plot(answers, x="value", lang="en")  # (3 promoters - 2 detractors) / 6
+    >>> ax = cj.nps_plot(answers, x="value", lang="en")  # (3 promoters - 2 detractors) / 6
     >>> [t.get_text() for t in ax.texts if t.get_gid() == "nps"]
     ['NPS +17']
-    >>> ax = nps_plot(answers, x="value", hue="persona")
+    >>> ax = cj.nps_plot(answers, x="value", hue="persona")
     """
     theme.check_lang(lang)
     ax = _ax(ax)
@@ -328,9 +334,13 @@ def driver_plot(data, *, x="relative_weight", y="driver", r2="r2", label="auto",
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
     >>> d = pd.DataFrame({"driver": ["q1", "q2"], "touchpoint": ["website", "hotline"],
     ...                   "relative_weight": [0.3, 0.1], "r2": 0.4})
-    >>> driver_plot(d, lang="en").get_title(loc="left")
+    >>> ax = cj.driver_plot(d, lang="en")
+    >>> ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # left under cj.set_theme()
     'Driver analysis (R² = 0.40)'
     """
     theme.check_lang(lang)
@@ -402,9 +412,11 @@ def ipa_plot(data, *, x="importance", y="performance", label="auto", xline=None,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"touchpoint": ["website", "hotline", "app", "billing"],
     ...                   "importance": [30, 25, 10, 35], "performance": [4.2, 3.1, 3.9, 3.4]})
-    >>> ax = ipa_plot(t, lang="de")
+    >>> ax = cj.ipa_plot(t, lang="de")
     >>> sorted(a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("label:"))
     ['App', 'Hotline', 'Rechnung und Zahlung', 'Website']
     """
@@ -496,10 +508,12 @@ def persona_plot(data, *, x="segment", y="touchpoint", value="value", sig="auto"
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"persona": ["Familien", "Familien", "Paare", "Paare"],
     ...                   "touchpoint": ["website", "hotline"] * 2, "value": [4.2, 3.0, 3.6, 3.9],
     ...                   "p_value": [0.01, 0.4, 0.2, 0.03]})
-    >>> ax = persona_plot(t, x="persona", y="touchpoint", sig="p_value")
+    >>> ax = cj.persona_plot(t, x="persona", y="touchpoint", sig="p_value")
     >>> [a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("cell:")]
     ['4,2*', '3,6', '3,0', '3,9*']
     """
@@ -606,10 +620,12 @@ def trend_plot(data, *, x="wave", y="value", hue=None, order=None, hue_order=Non
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"wave": ["2025", "2026"] * 2, "touchpoint": ["website"] * 2 + ["hotline"] * 2,
     ...                   "value": [3.9, 4.1, 3.0, 3.4], "ci_low": [3.8, 4.0, 2.8, 3.2],
     ...                   "ci_high": [4.0, 4.2, 3.2, 3.6]})
-    >>> ax = trend_plot(t, x="wave", y="value", hue="touchpoint", lang="en")
+    >>> ax = cj.trend_plot(t, x="wave", y="value", hue="touchpoint", lang="en")
     >>> [t.get_text() for t in ax.get_legend().texts]
     ['Website', 'Hotline']
     """

@@ -44,6 +44,7 @@ def place_labels(ax, xs, ys, texts, *, avoid=(), soft=(), **text_kw) -> list:
 
     Examples
     --------
+    >>> from cjkit.plot.layout import place_labels
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> _ = ax.scatter([1, 1.01], [1, 1.01])

@@ -222,7 +222,7 @@ def example_data(n: int = 120, *, seed: int = 0) -> pd.DataFrame:
     --------
     >>> import cjkit as cj
     >>> d = cj.example_data(40)
-    >>> d.shape, d["overall"].between(1, 5).all()
+    >>> d.shape, bool(d["overall"].between(1, 5).all())
     ((40, 12), True)
     """
     if not isinstance(n, (int, np.integer)) or n < 20:

@@ -28,6 +28,7 @@ def resolve_base_rule(min_n=None, suppress_n=None) -> tuple[int, int]:
 
     Examples
     --------
+    >>> from cjkit.stats.base import resolve_base_rule
     >>> resolve_base_rule(None, 5)
     (30, 5)
     """
@@ -60,6 +61,8 @@ def apply_base_rule(frame: pd.DataFrame, min_n=DEFAULT_MIN_N, suppress_n=DEFAULT
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.base import apply_base_rule
     >>> t = pd.DataFrame({"value": [4.1, 3.9, 2.0], "n": [120, 25, 4]})
     >>> apply_base_rule(t)["flag"].tolist()
     ['', 'low_base', 'suppressed']

@@ -53,7 +53,13 @@ def persona_comparison(long: pd.DataFrame, *, segment: str = "persona", by=("que
 
     Examples
     --------
-    >>> persona_comparison(long, "persona", metric="top2")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.persona_comparison(long, segment="persona", questions=["overall"], metric="top2")
+    >>> t[["question", "segment", "value", "total", "p_adjusted"]].round(3)
+      question  segment  value  total  p_adjusted
+    0  overall  Familie  0.410  0.513       0.093
+    1  overall     Paar  0.596  0.513       0.093
     """
     if segment not in long.columns:
         raise ParameterError("segment", segment, allowed=list(long.columns))
@@ -95,7 +101,13 @@ def wave_trend(long: pd.DataFrame, *, wave: str = "wave", by=("question",), metr
 
     Examples
     --------
-    >>> wave_trend(long, "wave", metric="nps", questions=["nps"])  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.wave_trend(long, wave="wave", metric="nps", questions=["recommend"])
+    >>> t[["wave", "value", "change", "p_value"]].round(2)
+       wave  value  change  p_value
+    0  2025   4.86     NaN      NaN
+    1  2026  -2.80   -7.66     0.63
     """
     if wave not in long.columns:
         raise ParameterError("wave", wave, allowed=list(long.columns))

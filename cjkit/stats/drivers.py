@@ -44,6 +44,8 @@ def outcome_values(long: pd.DataFrame, *, outcome: str, positive=None) -> pd.Ser
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import outcome_values
     >>> f = pd.DataFrame({"respondent_id": ["a", "b", "c"], "question": "sat", "value": None,
     ...                   "text": ["Satisfied", "Neutral or Dissatisfied", None]})
     >>> outcome_values(f, outcome="sat", positive="Satisfied").tolist()
@@ -84,6 +86,8 @@ def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import driver_matrix
     >>> f = pd.DataFrame({"respondent_id": ["a", "a", "b", "b"], "question": ["y", "x"] * 2,
     ...                   "role": ["overall", "driver"] * 2, "value": [5.0, 4.0, 3.0, None]})
     >>> m = driver_matrix(f, outcome="y")
@@ -146,6 +150,8 @@ def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from cjkit.stats.drivers import relative_weights_from_corr
     >>> relative_weights_from_corr(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
     [0.09, 0.16]
     """
@@ -160,6 +166,8 @@ def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from cjkit.stats.drivers import subset_r2
     >>> subset_r2(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
     [0.0, 0.09, 0.16, 0.25]
     """
@@ -179,6 +187,8 @@ def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from cjkit.stats.drivers import lmg_from_corr
     >>> rxx = np.array([[1.0, 0.5], [0.5, 1.0]])
     >>> float(lmg_from_corr(rxx, np.array([0.4, 0.4])).sum().round(4))  # = R^2 of the model
     0.2133
@@ -211,6 +221,9 @@ def relative_importance(data: pd.DataFrame, *, outcome: str, drivers, weight: st
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import relative_importance
     >>> rng = np.random.default_rng(0)
     >>> x = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "b"])
     >>> x["y"] = x["a"] + 0.5 * x["b"] + rng.normal(size=200)
@@ -262,6 +275,8 @@ def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import regression
     >>> f = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0], "x": [1.0, 2.0, 3.0, 4.0]})
     >>> regression(f, outcome="y", drivers=["x"])["coef"].round(2).tolist()
     [-0.5, 1.3]
@@ -331,7 +346,16 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
 
     Examples
     --------
-    >>> key_drivers(long, outcome="overall")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> kd = cj.key_drivers(long, outcome="overall")
+    >>> kd[["driver", "relative_weight", "lmg", "rank"]].round(3)
+            driver  relative_weight    lmg  rank
+    0      tp_room            0.292  0.288     1
+    1  tp_check_in            0.199  0.206     2
+    2   tp_website            0.064  0.064     3
+    3   tp_booking            0.062  0.059     4
+    4      tp_wifi            0.052  0.053     5
     """
     data = driver_matrix(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive)
     drivers = [c for c in data.columns if c not in (outcome, "weight")]

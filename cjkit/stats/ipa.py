@@ -70,10 +70,12 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> d = pd.DataFrame({"driver": ["a", "b"], "relative_weight_pct": [70.0, 30.0], "flag": ""})
     >>> p = pd.DataFrame({"question": ["a", "b"], "metric": "mean", "value": [3.0, 4.5],
     ...                   "n": 100, "flag": ""})
-    >>> importance_performance(d, p, lang="en")["quadrant"].tolist()
+    >>> cj.importance_performance(d, p, lang="en")["quadrant"].tolist()
     ['fix_first', 'possible_overkill']
     """
     if lang not in ("de", "en"):
@@ -121,9 +123,40 @@ def ipa(long: pd.DataFrame, *, outcome: str, drivers=None, metric: str = "mean",
         positive=None) -> pd.DataFrame:
     """Run driver analysis and metrics on the long frame, then :func:`importance_performance`.
 
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
+    drivers : list of str, optional
+        Driver question ids; default all questions with role ``driver``.
+    metric, importance, split, lang, min_n, suppress_n
+        As in :func:`importance_performance`.
+    weight : str
+        Weight column.
+    method : {"auto", "ols", "logit", "ordinal"}
+        Regression type of the driver analysis (see :func:`cjkit.stats.drivers.key_drivers`).
+    positive : str, optional
+        For a text-coded outcome, the label counted as 1.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`importance_performance`.
+
     Examples
     --------
-    >>> ipa(long, outcome="overall", lang="en")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> from cjkit.stats.ipa import ipa
+    >>> long = cj.example_study().long
+    >>> ipa(long, outcome="overall", lang="en")[["driver", "quadrant_label"]]
+            driver         quadrant_label
+    0      tp_room  Keep up the good work
+    1  tp_check_in  Keep up the good work
+    2   tp_website           Low priority
+    3   tp_booking      Possible overkill
+    4      tp_wifi           Low priority
     """
     kd = key_drivers(long, outcome=outcome, drivers=drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
                      method=method, positive=positive)

@@ -38,6 +38,7 @@ def wilson_interval(p, n, level: float = 0.95):
 
     Examples
     --------
+    >>> from cjkit.stats.metrics import wilson_interval
     >>> [round(float(b), 4) for b in wilson_interval(0.5, 100)]
     [0.4038, 0.5962]
     """
@@ -99,9 +100,12 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
+    >>> from cjkit.stats.metrics import metrics
     >>> long = pd.DataFrame({"respondent_id": list("abcd"), "question": "q1", "type": "csat",
     ...                      "value": [5.0, 4.0, 2.0, 5.0], "weight": 1.0})
-    >>> metrics(long, metrics=["top2"], scales={"q1": (1, 5)}, min_n=0, suppress_n=0)["value"].item()
+    >>> cj.metrics(long, metrics=["top2"], scales={"q1": (1, 5)}, min_n=0, suppress_n=0)["value"].item()
     0.75
     """
     wanted = None if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
@@ -148,7 +152,8 @@ def nps(scores, *, weights=None, level: float = 0.95) -> pd.DataFrame:
 
     Examples
     --------
-    >>> nps([10, 9, 8, 3])["value"].item()
+    >>> import cjkit as cj
+    >>> cj.nps([10, 9, 8, 3])["value"].item()
     25.0
     """
     x = np.asarray(scores, dtype=float)

@@ -170,7 +170,15 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
 
     Examples
     --------
-    >>> rank_painpoints(long, coded, key_drivers(long, "overall"), outcome="overall")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> kd = cj.key_drivers(long, outcome="overall")
+    >>> pains = cj.rank_painpoints(long, drivers=kd, outcome="overall")  # no coded answers: ratings only
+    >>> pains[["phase", "touchpoint", "score", "rank"]].round(3).head(3)
+               phase touchpoint  score  rank
+    0      retention       room  0.882     1
+    1      retention   check_in  0.833     2
+    2  consideration    website  0.525     3
     """
     level = [level] if isinstance(level, str) else list(level)
     missing = [c for c in level if c not in long.columns]

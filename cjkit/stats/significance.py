@@ -151,7 +151,12 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
 
     Examples
     --------
-    >>> compare_groups(long, "persona", metric="top2")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.compare_groups(long, between="persona", questions=["overall"])
+    >>> t[["question", "group_a", "group_b", "difference", "p_value"]].round(3)
+      question  group_a group_b  difference  p_value
+    0  overall  Familie    Paar       0.367     0.03
     """
     if metric not in METRIC_NAMES:
         raise ParameterError("metric", metric, allowed=METRIC_NAMES)
@@ -248,6 +253,19 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
     Weighted counts are rescaled to the Kish effective base so the test is not inflated
     by weighting.
 
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    between : str
+        Column whose levels form the columns of the contingency table (segment, wave, ...).
+    questions : list of str, optional
+        Questions to test; default every question with answers.
+    weight : str
+        Weight column.
+    min_n, suppress_n : int, optional
+        Base rule on the question's base (see :func:`cjkit.stats.base.apply_base_rule`).
+
     Returns
     -------
     DataFrame
@@ -255,7 +273,12 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
 
     Examples
     --------
-    >>> chi2_independence(long, "persona")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.chi2_independence(long, between="persona", questions=["overall"])
+    >>> t[["question", "statistic", "dof", "p_value", "cramers_v", "n"]].round(3)
+      question  statistic  dof  p_value  cramers_v    n
+    0  overall      6.936    4    0.139      0.244  120
     """
     d = long[long["value"].notna() & long[between].notna()]
     if questions is not None:

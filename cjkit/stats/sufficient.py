@@ -26,6 +26,8 @@ def weights_of(long: pd.DataFrame, weight: str = "weight") -> np.ndarray:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import weights_of
     >>> weights_of(pd.DataFrame({"value": [1.0, 2.0]})).tolist()
     [1.0, 1.0]
     """
@@ -63,6 +65,8 @@ def select(long: pd.DataFrame, questions=None, types=None, roles=None) -> pd.Dat
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import select
     >>> f = pd.DataFrame({"question": ["a", "b"], "type": ["csat", "open"], "value": [4.0, None]})
     >>> select(f)["question"].tolist()
     ['a']
@@ -98,6 +102,8 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import group_stats
     >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "question": "q", "type": "csat",
     ...                   "value": [4.0, 2.0], "weight": [1.0, 3.0]})
     >>> group_stats(f)[["n", "s_w", "s_wx", "n_effective"]].iloc[0].tolist()
@@ -150,6 +156,8 @@ def finish_stats(st: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import finish_stats
     >>> finish_stats(pd.DataFrame({"s_w": [4.0], "s_w2": [10.0]}))["n_effective"].item()
     1.6
     """
@@ -166,6 +174,8 @@ def estimates_from_stats(st, metric: str) -> dict:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import estimates_from_stats
     >>> st = pd.Series({"s_w": 4.0, "s_top": 1.0})
     >>> float(estimates_from_stats(st, "top2")["value"])
     0.25

@@ -21,9 +21,10 @@ def effective_n(weights) -> float:
 
     Examples
     --------
-    >>> effective_n([1, 1, 1, 1])
+    >>> import cjkit as cj
+    >>> cj.effective_n([1, 1, 1, 1])
     4.0
-    >>> round(effective_n([1, 1, 1, 3]), 3)
+    >>> round(cj.effective_n([1, 1, 1, 3]), 3)
     3.0
     """
     w = np.asarray(weights, dtype=float)
@@ -66,8 +67,10 @@ def design_weights(frame: pd.DataFrame, *, column: str, normalize: bool = True,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "w": [2.0, 6.0]})
-    >>> design_weights(f, column="w")["weight"].tolist()
+    >>> cj.design_weights(f, column="w")["weight"].tolist()
     [0.5, 1.5]
     """
     if column not in frame.columns:
@@ -119,8 +122,10 @@ def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> f = pd.DataFrame({"respondent_id": list("abcd"), "sex": ["f", "f", "f", "m"]})
-    >>> rake(f, targets={"sex": {"f": 0.5, "m": 0.5}})["weight"].round(3).tolist()
+    >>> cj.rake(f, targets={"sex": {"f": 0.5, "m": 0.5}})["weight"].round(3).tolist()
     [0.667, 0.667, 0.667, 2.0]
     """
     if not targets:
@@ -183,8 +188,10 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> f = pd.DataFrame({"respondent_id": list("abc"), "weight": [1.0, 1.0, 4.0]})
-    >>> weight_summary(f)["n_effective"].item()
+    >>> cj.weight_summary(f)["n_effective"].item()
     2.0
     """
     by = [by] if isinstance(by, str) else list(by)
@@ -215,6 +222,8 @@ def margins(frame: pd.DataFrame, *, variables, weight: str = "weight",
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.weighting import margins
     >>> f = pd.DataFrame({"respondent_id": list("abc"), "sex": ["f", "f", "m"], "weight": [1.0, 1.0, 2.0]})
     >>> margins(f, variables="sex")["share"].tolist()
     [0.5, 0.5]
