@@ -35,9 +35,39 @@ log = logging.getLogger("cjkit.report.study")
 ALL = "all"
 
 
-@dataclass
+@dataclass(repr=False)  # the default repr would print both data frames
 class Study:
-    """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope."""
+    """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope.
+
+    Made by :func:`open_study`; the notebooks hand it to the :mod:`cjkit.report` sections and
+    ``study.long`` to the measure functions.
+
+    Parameters
+    ----------
+    spec : dict
+        The completed spec (:func:`cjkit.io.spec.load_spec`).
+    data_path : Path
+        The data file that was read.
+    wide, long : DataFrame
+        Respondents in scope: one row per respondent, and one row per respondent x question.
+    ledger : DataFrame
+        Data-quality ledger of the whole input (before the scope filter).
+    n_input, n_kept : int
+        Rows read, and respondents kept after the quality checks.
+    scope : dict
+        ``segment_column``, ``segment`` and ``wave`` of the scope filter.
+    model : str
+        Journey model the phases are reported in.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> study
+    Study(survey='example_hotel', model='accra', n_input=120, n_kept=120, in_scope=120, scope={'segment_column': 'persona', 'segment': 'all', 'wave': 'all'})
+    >>> study.outcome("overall"), study.scales["recommend"]
+    ('overall', (0.0, 10.0))
+    """
 
     spec: dict
     data_path: Path
@@ -48,6 +78,10 @@ class Study:
     n_kept: int
     scope: dict = field(default_factory=dict)
     model: str = "accra"
+
+    def __repr__(self) -> str:
+        return (f"Study(survey={self.spec.get('survey')!r}, model={self.model!r}, n_input={self.n_input}, "
+                f"n_kept={self.n_kept}, in_scope={len(self.wide)}, scope={self.scope!r})")
 
     @property
     def questions(self) -> pd.DataFrame:
@@ -124,6 +158,18 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
     Study
         With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
         reported separately (``summary()``), it is not a data-quality exclusion.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "answers.csv"
+    ...     cj.example_data(60).to_csv(path, index=False)
+    ...     study = cj.open_study(cj.example_spec(), data=path, segment="Paar", model="six_phases")
+    >>> study.n_input, len(study.wide), set(study.wide["persona"]), study.model
+    (60, 34, {'Paar'}, 'six_phases')
     """
     spec = load_spec(spec) if not isinstance(spec, dict) else spec
     path = _resolve_data(spec, data)
@@ -142,7 +188,34 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
 
 
 def grid_values(parameters: dict, name: str) -> list:
-    """Expand ``'@values'`` in a batch grid: the distinct values of a segment or wave column."""
+    """Expand ``'@values'`` in a batch grid: the distinct values of a segment or wave column.
+
+    Parameters
+    ----------
+    parameters : dict
+        The fixed parameters of a batch run (``spec``, optional ``data`` and ``segment_column``).
+    name : str
+        ``"segment"``, ``"wave"`` or the name of a data column.
+
+    Returns
+    -------
+    list of str
+        Sorted distinct values of the column among the kept respondents.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> from cjkit.report.study import grid_values
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "answers.csv"
+    ...     cj.example_data(40).to_csv(path, index=False)
+    ...     params = {"spec": cj.example_spec(), "data": str(path)}
+    ...     values = grid_values(params, "segment"), grid_values(params, "wave")
+    >>> values
+    (['Familie', 'Paar'], ['2025', '2026'])
+    """
     spec = load_spec(parameters["spec"])
     column = {"segment": parameters.get("segment_column") or (spec["segments"] or [None])[0],
               "wave": spec.get("wave")}.get(name, name)
@@ -154,7 +227,31 @@ def grid_values(parameters: dict, name: str) -> list:
 
 
 def run_context(parameters: dict) -> dict:
-    """Run-level facts for a batch manifest: the data-quality ledger summary of the input."""
+    """Run-level facts for a batch manifest: the data-quality ledger summary of the input.
+
+    Parameters
+    ----------
+    parameters : dict
+        The fixed parameters of a batch run (``spec``, optional ``data``).
+
+    Returns
+    -------
+    dict
+        ``{"ledger_summary": {"data": file name, input and kept counts, "excluded_by_reason": {...}}}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> from cjkit.report.study import run_context
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "answers.csv"
+    ...     cj.example_data(40).to_csv(path, index=False)
+    ...     facts = run_context({"spec": cj.example_spec(), "data": str(path)})["ledger_summary"]
+    >>> facts["data"], facts["excluded_by_reason"]
+    ('answers.csv', {})
+    """
     st = open_study(parameters["spec"], data=parameters.get("data") or None)
     totals = ledger_mod.summary(st.ledger, st.n_input, n_kept=st.n_kept).iloc[0]
     checks = ledger_mod.by_check(st.ledger)
