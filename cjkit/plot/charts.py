@@ -200,6 +200,22 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
     Returns a tidy frame: [hue], n, n_weighted, detractor, passive, promoter (shares 0-1),
     nps (-100 to 100). Answers outside 0-10 raise :class:`DataError` naming the row.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Answers, one row per respondent (0-10; NaN ignored).
+    x : str
+        Answer column.
+    hue : str, optional
+        Group column; one row per group.
+    weights : str, optional
+        Weight column.
+
+    Returns
+    -------
+    DataFrame
+        [hue], n, n_weighted, detractor, passive, promoter (shares 0-1), nps (-100 to 100).
+
     Examples
     --------
     >>> import pandas as pd
@@ -243,6 +259,11 @@ def nps_plot(data, *, x="value", hue=None, order=None, weights=None, lang="de", 
         One row per answer (long or wide), ``x`` holding 0-10.
     weights : str, optional
         Column with design weights.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
 
     Examples
     --------
@@ -332,6 +353,11 @@ def driver_plot(data, *, x="relative_weight", y="driver", r2="r2", label="auto",
     top : int, optional
         Only the ``top`` most important drivers.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
+
     Examples
     --------
     >>> import cjkit as cj
@@ -409,6 +435,11 @@ def ipa_plot(data, *, x="importance", y="performance", label="auto", xline=None,
     xline, yline : float, optional
         Where the quadrant lines cross; default the table's ``importance_cut`` /
         ``performance_cut`` if present, else the mean of the plotted points.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
 
     Examples
     --------
@@ -505,6 +536,11 @@ def persona_plot(data, *, x="segment", y="touchpoint", value="value", sig="auto"
         ("higher"/"lower") the heat map shows ▲/▼ instead of *.
     kind : {"heat", "dot"}
         Heat map with printed values, or a dot plot (filled dot = significant).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
 
     Examples
     --------
@@ -617,6 +653,46 @@ def trend_plot(data, *, x="wave", y="value", hue=None, order=None, hue_order=Non
     ``significant``, ``p_adjusted`` or ``p_value`` if present) get a ring. Waves follow
     ``order``, a ``<x>_order`` column (as :func:`cjkit.stats.compare.wave_trend` returns), the
     Categorical order, else sorting.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Trend table, one row per wave (and group), e.g. from :func:`cjkit.stats.compare.wave_trend`.
+    x : str
+        Wave column.
+    y : str
+        Value column.
+    hue : str, optional
+        Group column: one line per group (touchpoint, question, segment ...).
+    order, hue_order : list, optional
+        Order of the waves and of the groups.
+    ci : (str, str) or None
+        Columns of the interval drawn as a band; None for no band.
+    flag : str
+        Base-rule flag column (``low_base`` hollow, ``suppressed`` left out).
+    sig : "auto", str or None
+        Significance column (booleans or p-values).
+    alpha : float
+        Threshold for a p-value column.
+    model, scale : optional
+        Journey model for labels; (min, max) of the value axis.
+    show_values : bool, optional
+        Print the values at the points; default when there are at most two lines.
+    decimals, percent : int, bool
+        Number format of printed values.
+    value_label : str, optional
+        Axis title of the values.
+    lang : {"de", "en"}
+        Label language.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+    **kwargs
+        Passed to ``Axes.plot``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
 
     Examples
     --------

@@ -42,6 +42,26 @@ def place_labels(ax, xs, ys, texts, *, avoid=(), soft=(), **text_kw) -> list:
     *avoid* are artists no label may cover (e.g. quadrant names); *soft* are artists such as
     reference lines that labels avoid when they can, but may cross.
 
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes with the points.
+    xs, ys : sequence of float
+        Point positions in data coordinates.
+    texts : sequence of str
+        One label per point.
+    avoid : sequence of Artist
+        Artists no label may cover.
+    soft : sequence of Artist
+        Artists labels avoid when they can.
+    **text_kw
+        Passed to ``Axes.annotate``.
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        One annotation per point, in input order.
+
     Examples
     --------
     >>> from cjkit.plot.layout import place_labels

@@ -26,6 +26,18 @@ ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "value_a", "value_b", "differe
 def resolve_base_rule(min_n=None, suppress_n=None) -> tuple[int, int]:
     """Fill in the project defaults (30 / 10) and check that ``suppress_n <= min_n``.
 
+    Parameters
+    ----------
+    min_n : int, optional
+        Base below which an estimate is flagged ``low_base``; default 30.
+    suppress_n : int, optional
+        Base below which an estimate is ``suppressed``; default 10.
+
+    Returns
+    -------
+    (int, int)
+        ``(min_n, suppress_n)``.
+
     Examples
     --------
     >>> from cjkit.stats.base import resolve_base_rule

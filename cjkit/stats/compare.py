@@ -93,6 +93,29 @@ def wave_trend(long: pd.DataFrame, *, wave: str = "wave", by=("question",), metr
 
     Wave order is the category order of the wave column if it is categorical, else sorted.
 
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    wave : str
+        Wave column (at least two waves).
+    by : sequence of str
+        Cells of the table, default per question.
+    metric : str
+        mean, top2, bottom2, nps, promoters, passives, detractors or index.
+    questions : list of str, optional
+        Questions to include.
+    correction : {"holm", "fdr_bh", "bonferroni", "none"}
+        Multiple-testing correction over the wave steps within a cell.
+    alpha : float
+        Significance level of ``significant``.
+    scales : dict, optional
+        ``{question: (min, max)}`` for the box metrics.
+    weight : str
+        Weight column.
+    min_n, suppress_n : int, optional
+        Base rule (see :func:`cjkit.stats.base.apply_base_rule`).
+
     Returns
     -------
     DataFrame

@@ -38,9 +38,18 @@ def outcome_values(long: pd.DataFrame, *, outcome: str, positive=None) -> pd.Ser
 
     Parameters
     ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
     positive : str, optional
         For an outcome held as labels in ``text`` (``value`` empty), the label counted as 1;
         every other label is 0 and a missing label stays missing.
+
+    Returns
+    -------
+    Series
+        Index respondent_id (as text); float values, 1/0 for a text-coded outcome.
 
     Examples
     --------
@@ -78,6 +87,21 @@ def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str
 
     Respondents with a missing outcome or driver answer are excluded and counted: the result's
     ``attrs`` hold ``n_input``, ``n_excluded`` and ``excluded_by`` (missing answers per question).
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
+    drivers : list of str, optional
+        Driver question ids; default the questions with a role in *roles*.
+    weight : str
+        Weight column (1 where missing from the frame).
+    roles : sequence of str
+        Spec roles that make a question a driver when *drivers* is not given.
+    positive : str, optional
+        For a text-coded outcome, the label counted as 1 (see :func:`outcome_values`).
 
     Returns
     -------
@@ -148,6 +172,18 @@ def _wcorr(data: np.ndarray, w: np.ndarray) -> np.ndarray:
 def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     """Johnson's raw relative weights from predictor and predictor-outcome correlations.
 
+    Parameters
+    ----------
+    rxx : numpy.ndarray
+        Correlation matrix of the predictors (p x p).
+    rxy : numpy.ndarray
+        Correlations of the predictors with the outcome (p).
+
+    Returns
+    -------
+    numpy.ndarray
+        Raw relative weights (p); they sum to the model R^2.
+
     Examples
     --------
     >>> import numpy as np
@@ -163,6 +199,18 @@ def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     """R^2 of every predictor subset, indexed by bitmask (bit j set = predictor j in).
+
+    Parameters
+    ----------
+    rxx : numpy.ndarray
+        Correlation matrix of the predictors (p x p).
+    rxy : numpy.ndarray
+        Correlations of the predictors with the outcome (p).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2^p`` values; entry ``m`` is the R^2 of the predictors in bitmask ``m``.
 
     Examples
     --------
@@ -184,6 +232,18 @@ def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     """LMG (Shapley) decomposition of R^2 from correlations.
+
+    Parameters
+    ----------
+    rxx : numpy.ndarray
+        Correlation matrix of the predictors (p x p, p at most 15).
+    rxy : numpy.ndarray
+        Correlations of the predictors with the outcome (p).
+
+    Returns
+    -------
+    numpy.ndarray
+        LMG share of R^2 per predictor (p); they sum to the model R^2.
 
     Examples
     --------
@@ -212,6 +272,19 @@ def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 def relative_importance(data: pd.DataFrame, *, outcome: str, drivers, weight: str | None = None,
                         decompositions=("relative_weights", "lmg")) -> pd.DataFrame:
     """Relative weights and LMG for a wide frame (one row per respondent, complete cases).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Wide frame, one complete row per respondent (see :func:`driver_matrix`).
+    outcome : str
+        Outcome column.
+    drivers : list of str
+        Driver columns.
+    weight : str, optional
+        Weight column; default unweighted.
+    decompositions : sequence of {"relative_weights", "lmg"}
+        Which decompositions of R^2 to compute.
 
     Returns
     -------
@@ -266,6 +339,19 @@ def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto
 
     ``ols``: weighted least squares; ``logit``: binomial GLM (outcome coded 0/1, weights as
     variance weights); ``ordinal``: proportional-odds logit (``OrderedModel``, unweighted).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Wide frame, one complete row per respondent (see :func:`driver_matrix`).
+    outcome : str
+        Outcome column.
+    drivers : list of str
+        Driver columns.
+    method : {"auto", "ols", "logit", "ordinal"}
+        Regression type; ``auto`` uses logit for a two-level outcome, else OLS.
+    weight : str, optional
+        Weight column; default unweighted.
 
     Returns
     -------

@@ -36,6 +36,20 @@ OUTPUT_COLUMNS = ["metric", "value", "n", "n_weighted", "n_effective", "ci_low",
 def wilson_interval(p, n, level: float = 0.95):
     """Wilson score interval for proportion(s) *p* on (effective) base(s) *n*.
 
+    Parameters
+    ----------
+    p : float or array-like
+        Observed proportion(s), 0-1.
+    n : float or array-like
+        (Effective) base(s).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (low, high)
+        Interval bounds, floats or arrays like *p*.
+
     Examples
     --------
     >>> from cjkit.stats.metrics import wilson_interval
@@ -149,6 +163,21 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
 
 def nps(scores, *, weights=None, level: float = 0.95) -> pd.DataFrame:
     """NPS of a plain vector of 0-10 answers (NaN ignored), with its multinomial CI.
+
+    Parameters
+    ----------
+    scores : array-like
+        Answers on the 0-10 scale; NaN is ignored, other values raise
+        :class:`~cjkit.errors.DataError`.
+    weights : array-like, optional
+        One weight per answer.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: metric, value (-100 to 100), ci_low, ci_high, n, n_weighted, n_effective.
 
     Examples
     --------

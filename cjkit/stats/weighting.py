@@ -19,6 +19,16 @@ log = logging.getLogger("cjkit.stats.weighting")
 def effective_n(weights) -> float:
     """Kish effective sample size ``(sum w)^2 / sum w^2``.
 
+    Parameters
+    ----------
+    weights : array-like
+        Weights; NaN is ignored.
+
+    Returns
+    -------
+    float
+        Kish effective base; 0.0 when no weight is positive.
+
     Examples
     --------
     >>> import cjkit as cj
@@ -59,6 +69,17 @@ def _respondents(frame: pd.DataFrame, columns, id_col: str) -> pd.DataFrame:
 def design_weights(frame: pd.DataFrame, *, column: str, normalize: bool = True,
                    id_col: str = "respondent_id") -> pd.DataFrame:
     """Take design weights from a column, checked and (optionally) normalised to mean 1.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Wide or long frame with one design weight per respondent.
+    column : str
+        Column with the design weights (positive numbers, constant within a respondent).
+    normalize : bool
+        Rescale to mean 1 over respondents.
+    id_col : str
+        Respondent id column.
 
     Returns
     -------
@@ -181,6 +202,17 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
                    id_col: str = "respondent_id") -> pd.DataFrame:
     """Bases and weighting efficiency per group.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        Wide or long frame with a weight per respondent.
+    by : str or sequence of str
+        Group columns; default the whole sample.
+    weight : str
+        Weight column.
+    id_col : str
+        Respondent id column.
+
     Returns
     -------
     DataFrame
@@ -214,6 +246,17 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
 def margins(frame: pd.DataFrame, *, variables, weight: str = "weight",
             id_col: str = "respondent_id") -> pd.DataFrame:
     """Weighted share of each level of each variable, per respondent (to check raking).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Wide or long frame with a weight per respondent.
+    variables : str or list of str
+        Variables whose level shares are computed.
+    weight : str
+        Weight column.
+    id_col : str
+        Respondent id column.
 
     Returns
     -------
