@@ -47,7 +47,7 @@ def full_run(long: pd.DataFrame):
     """What a CX report stands on: touchpoint metrics, drivers, pain points and IPA."""
     m = metrics(long, by=["phase", "touchpoint", "question"])
     kd = key_drivers(long, outcome="satisfaction", positive=POSITIVE)
-    pp = rank_painpoints(long, drivers=kd, outcome="satisfaction", positive=POSITIVE)
+    pp = rank_painpoints(long, driver_table=kd, outcome="satisfaction", positive=POSITIVE)
     return m, kd, pp, importance_performance(kd, m, lang="en")
 
 
@@ -67,9 +67,9 @@ def main(path: Path | None = None) -> None:
     _, kd = timed("key_drivers: logit + relative weights + LMG (14 drivers)",
                   lambda: key_drivers(long, outcome="satisfaction", positive=POSITIVE), base)
     _, pp = timed("rank_painpoints: low ratings + driver impact + effect",
-                  lambda: rank_painpoints(long, drivers=kd, outcome="satisfaction", positive=POSITIVE), base)
+                  lambda: rank_painpoints(long, driver_table=kd, outcome="satisfaction", positive=POSITIVE), base)
     timed("persona_comparison: travel class vs rest, Welch t + Holm",
-          lambda: persona_comparison(long, segment="Class"), base)
+          lambda: persona_comparison(long, segment_column="Class"), base)
     timed("full: metrics + drivers + pain points + IPA", lambda: full_run(long), base)
     targets = {"Class": {"Business": 0.4, "Economy": 0.45, "Economy Plus": 0.15},
                "Customer Type": {"Returning": 0.7, "First-time": 0.3}}

@@ -138,12 +138,12 @@ def test_nps_annotation_equals_independent_nps(nps_answers):
 
 def test_nps_by_group_weighted(nps_answers):
     fig, ax = plt.subplots()
-    plots.nps_plot(nps_answers, hue="persona", weights="weight", lang="en", ax=ax)
+    plots.nps_plot(nps_answers, hue="persona", weight="weight", lang="en", ax=ax)
     marks = _by_gid(ax, "nps:")
     for g, part in nps_answers.groupby("persona"):
         expected = _nps(part["value"], part["weight"])
         assert marks[g].get_text() == theme.fmt_number(expected, "en", decimals=0, sign=True)
-    table = plots.nps_table(nps_answers, hue="persona", weights="weight")
+    table = plots.nps_table(nps_answers, hue="persona", weight="weight")
     assert table[["detractor", "passive", "promoter"]].sum(axis=1).to_numpy() == pytest.approx(1.0)
     assert [t.get_text() for t in ax.get_legend().texts][0] == "Detractors (0–6)"
 

@@ -194,7 +194,7 @@ def satisfaction_plot(data, *, x="value", y="touchpoint", hue=None, order=None, 
 
 
 # --------------------------------------------------------------------------- NPS
-def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
+def nps_table(data, *, x="value", hue=None, weight=None) -> pd.DataFrame:
     """Shares of detractors (0-6), passives (7-8), promoters (9-10) and NPS, per group.
 
     Returns a tidy frame: [hue], n, n_weighted, detractor, passive, promoter (shares 0-1),
@@ -208,7 +208,7 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
         Answer column.
     hue : str, optional
         Group column; one row per group.
-    weights : str, optional
+    weight : str, optional
         Weight column.
 
     Returns
@@ -224,7 +224,7 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
     >>> int(t.loc[0, "n"]), float(t.loc[0, "nps"])
     (4, 25.0)
     """
-    data = _frame(data, "nps_table", [x, hue, weights])
+    data = _frame(data, "nps_table", [x, hue, weight])
     vals = pd.to_numeric(data[x], errors="coerce")
     bad = (data[x].notna() & vals.isna()) | ~(vals.isna() | (vals.between(0, 10) & (vals % 1 == 0)))
     if bad.any():
@@ -233,7 +233,7 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
                         row=pos + 1, column=x)
     if vals.isna().any():
         log.info("nps: %d rows without an answer in column %r are not counted", int(vals.isna().sum()), x)
-    w = data[weights].astype(float) if weights else pd.Series(1.0, index=data.index)
+    w = data[weight].astype(float) if weight else pd.Series(1.0, index=data.index)
     frame = pd.DataFrame({"g": data[hue] if hue else "all", "v": vals, "w": w}).dropna(subset=["v"])
     frame["cls"] = np.select([frame["v"] <= 6, frame["v"] <= 8], ["detractor", "passive"], "promoter")
     rows = []
@@ -246,7 +246,7 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
     return out.rename(columns={"group": hue}) if hue else out.drop(columns="group")
 
 
-def nps_plot(data, *, x="value", hue=None, order=None, weights=None, lang="de", ax=None, **kwargs):
+def nps_plot(data, *, x="value", hue=None, order=None, weight=None, lang="de", ax=None, **kwargs):
     """Distribution of 0-10 recommendation answers with the NPS.
 
     Without ``hue``: eleven bars (share of answers per score) coloured as detractor,
@@ -257,7 +257,7 @@ def nps_plot(data, *, x="value", hue=None, order=None, weights=None, lang="de", 
     ----------
     data : DataFrame
         One row per answer (long or wide), ``x`` holding 0-10.
-    weights : str, optional
+    weight : str, optional
         Column with design weights.
 
     Returns
@@ -277,13 +277,13 @@ def nps_plot(data, *, x="value", hue=None, order=None, weights=None, lang="de", 
     """
     theme.check_lang(lang)
     ax = _ax(ax)
-    table = nps_table(data, x=x, hue=hue, weights=weights)
+    table = nps_table(data, x=x, hue=hue, weight=weight)
     pct = theme.number_formatter(lang, decimals=0, percent=True)
     classes = ["detractor", "passive", "promoter"]
     handles = [Patch(color=theme.NPS_COLORS[c], label=theme.label(c, lang)) for c in classes]
     if hue is None:
         vals = pd.to_numeric(data[x], errors="coerce")
-        w = data[weights].astype(float) if weights else pd.Series(1.0, index=data.index)
+        w = data[weight].astype(float) if weight else pd.Series(1.0, index=data.index)
         answered = vals.notna()
         share = (w[answered].groupby(vals[answered]).sum().reindex(range(11), fill_value=0)
                  / w[answered].sum())

@@ -325,7 +325,7 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
     column = segment_column or study.scope.get("segment_column")
     if column is None or column not in study.long.columns:
         raise ParameterError("segment_column", column, allowed=study.spec.get("segments", []))
-    out = compare.persona_comparison(_ratings(study), segment=column, by=["phase", "touchpoint", "question"], metric=metric,
+    out = compare.persona_comparison(_ratings(study), segment_column=column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
     return add_labels(out, study, lang=lang)
 
@@ -365,7 +365,7 @@ def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", la
     wave = study.spec.get("wave")
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
-    out = compare.wave_trend(_ratings(study, ("driver", role)), wave=wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
+    out = compare.wave_trend(_ratings(study, ("driver", role)), wave_column=wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
     return add_labels(out, study, lang=lang)
 
 
@@ -624,7 +624,7 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
     """
     outcome = study.outcome(role)
     drv = drivers.key_drivers(study.long, outcome=outcome, drivers=driver_questions(study))
-    ranked = rank_painpoints(study.long, coded=coded, drivers=drv, outcome=outcome, scales=study.scales, **kwargs)
+    ranked = rank_painpoints(study.long, coded=coded, driver_table=drv, outcome=outcome, scales=study.scales, **kwargs)
     return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang=lang)
 
 

@@ -26,7 +26,7 @@ def _direction(diff, significant):
     return np.where(significant & (diff > 0), "higher", np.where(significant & (diff < 0), "lower", ""))
 
 
-def persona_comparison(long: pd.DataFrame, *, segment: str = "persona", by=("question",),
+def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", by=("question",),
                        metric: str = "mean", questions=None, correction: str = "holm",
                        alpha: float = 0.05, scales=None, weight: str = "weight",
                        min_n=None, suppress_n=None) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def persona_comparison(long: pd.DataFrame, *, segment: str = "persona", by=("que
     ----------
     long : DataFrame
         The long survey frame.
-    segment : str
+    segment_column : str
         Segment column (persona, customer type, ...).
     by : sequence of str
         Cells of the table, default per question.
@@ -55,14 +55,15 @@ def persona_comparison(long: pd.DataFrame, *, segment: str = "persona", by=("que
     --------
     >>> import cjkit as cj
     >>> long = cj.example_study().long
-    >>> t = cj.persona_comparison(long, segment="persona", questions=["overall"], metric="top2")
+    >>> t = cj.persona_comparison(long, segment_column="persona", questions=["overall"], metric="top2")
     >>> t[["question", "segment", "value", "total", "p_adjusted"]].round(3)
       question  segment  value  total  p_adjusted
     0  overall  Familie  0.410  0.513       0.093
     1  overall     Paar  0.596  0.513       0.093
     """
-    if segment not in long.columns:
-        raise ParameterError("segment", segment, allowed=list(long.columns))
+    if segment_column not in long.columns:
+        raise ParameterError("segment_column", segment_column, allowed=list(long.columns))
+    segment = segment_column  # the column; its levels become the output column "segment"
     by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != segment]
     kw = dict(metrics=[metric], questions=questions, scales=scales, weight=weight,
               min_n=min_n, suppress_n=suppress_n)
@@ -86,7 +87,7 @@ def persona_comparison(long: pd.DataFrame, *, segment: str = "persona", by=("que
     return out[cols].reset_index(drop=True)
 
 
-def wave_trend(long: pd.DataFrame, *, wave: str = "wave", by=("question",), metric: str = "mean",
+def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",), metric: str = "mean",
                questions=None, correction: str = "holm", alpha: float = 0.05, scales=None,
                weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Metric per wave with the change against the previous wave and its significance.
@@ -97,7 +98,7 @@ def wave_trend(long: pd.DataFrame, *, wave: str = "wave", by=("question",), metr
     ----------
     long : DataFrame
         The long survey frame.
-    wave : str
+    wave_column : str
         Wave column (at least two waves).
     by : sequence of str
         Cells of the table, default per question.
@@ -126,18 +127,19 @@ def wave_trend(long: pd.DataFrame, *, wave: str = "wave", by=("question",), metr
     --------
     >>> import cjkit as cj
     >>> long = cj.example_study().long
-    >>> t = cj.wave_trend(long, wave="wave", metric="nps", questions=["recommend"])
+    >>> t = cj.wave_trend(long, wave_column="wave", metric="nps", questions=["recommend"])
     >>> t[["wave", "value", "change", "p_value"]].round(2)
        wave  value  change  p_value
     0  2025   4.86     NaN      NaN
     1  2026  -2.80   -7.66     0.63
     """
-    if wave not in long.columns:
-        raise ParameterError("wave", wave, allowed=list(long.columns))
+    if wave_column not in long.columns:
+        raise ParameterError("wave_column", wave_column, allowed=list(long.columns))
+    wave = wave_column  # the column; its levels become the output column "wave"
     by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != wave]
     levels = _levels(long[wave])
     if len(levels) < 2:
-        raise ParameterError("wave", wave, message=f"column '{wave}' has {len(levels)} wave(s); "
+        raise ParameterError("wave_column", wave, message=f"column '{wave}' has {len(levels)} wave(s); "
                              "a trend needs at least 2")
     per = _metrics(long, by=[*by, wave], metrics=[metric], questions=questions, scales=scales,
                    weight=weight, min_n=min_n, suppress_n=suppress_n)

@@ -38,7 +38,7 @@ def _cut(values: pd.Series, split, name: str) -> float:
     raise ParameterError(name, split, allowed=["mean", "median", "a number"])
 
 
-def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
+def importance_performance(driver_table: pd.DataFrame, performance: pd.DataFrame, *,
                            importance: str = "relative_weight_pct", metric: str = "mean",
                            split=("mean", "mean"), lang: str = "de", min_n=None,
                            suppress_n=None) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
 
     Parameters
     ----------
-    drivers : DataFrame
+    driver_table : DataFrame
         Output of :func:`cjkit.stats.drivers.key_drivers` (columns driver, the *importance* column, flag).
     performance : DataFrame
         Output of :func:`cjkit.stats.metrics.metrics` per question (question, metric, value, n, flag).
@@ -80,15 +80,15 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
     """
     if lang not in ("de", "en"):
         raise ParameterError("lang", lang, allowed=["de", "en"])
-    if importance not in drivers.columns:
-        raise ParameterError("importance", importance, allowed=[c for c in drivers.columns if c != "driver"])
+    if importance not in driver_table.columns:
+        raise ParameterError("importance", importance, allowed=[c for c in driver_table.columns if c != "driver"])
     perf = performance[performance["metric"] == metric]
     if perf.empty:
         raise ParameterError("metric", metric, allowed=sorted(performance["metric"].unique()))
     perf = perf[["question", "value", "n", "flag"]].rename(
         columns={"question": "driver", "value": "performance", "flag": "_pflag"})
-    meta = [c for c in ("phase", "touchpoint") if c in drivers.columns]
-    out = drivers[["driver", *meta, importance, *(["flag"] if "flag" in drivers else [])]].rename(
+    meta = [c for c in ("phase", "touchpoint") if c in driver_table.columns]
+    out = driver_table[["driver", *meta, importance, *(["flag"] if "flag" in driver_table else [])]].rename(
         columns={importance: "importance", "flag": "_iflag"}).merge(perf, on="driver", how="left")
     if out["performance"].isna().all():
         raise ParameterError("performance", "table", message="no performance value matches a driver id")

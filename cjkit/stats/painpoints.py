@@ -134,8 +134,8 @@ def _examples(neg, long, level, n_examples, mask):
 
 
 def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
-                    drivers: pd.DataFrame | None = None, outcome: str | None = None,
-                    level=("phase", "touchpoint"), positive=None, components: dict | None = None, scales=None,
+                    driver_table: pd.DataFrame | None = None, outcome: str | None = None,
+                    by=("phase", "touchpoint"), positive=None, components: dict | None = None, scales=None,
                     weight: str = "weight", n_examples: int = 3, mask=None,
                     min_n=None, suppress_n=None) -> pd.DataFrame:
     """Rank phases/touchpoints by how much they hurt, with the evidence for each.
@@ -146,13 +146,13 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
         The long survey frame (driver ratings with phase and touchpoint).
     coded : DataFrame, optional
         Coded open answers (respondent_id, question, code, phase, touchpoint, polarity, evidence).
-    drivers : DataFrame, optional
+    driver_table : DataFrame, optional
         Output of :func:`cjkit.stats.drivers.key_drivers` (driver, phase, touchpoint, relative_weight_pct).
     outcome : str, optional
         Outcome question id for ``effect`` (e.g. overall satisfaction).
     positive : str, optional
         For a text-coded outcome, the label counted as 1 (see :func:`cjkit.stats.drivers.outcome_values`).
-    level : sequence of str
+    by : str or sequence of str
         Unit of the ranking, e.g. ``("phase",)`` or ``("phase", "touchpoint")``.
     components : dict, optional
         Weights of low_share, mention_share, driver_impact, effect in the score (default 1 each).
@@ -164,7 +164,7 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
     Returns
     -------
     DataFrame
-        level columns, n, n_low, low_share, n_mentions, mention_share, driver_impact, effect,
+        by columns, n, n_low, low_share, n_mentions, mention_share, driver_impact, effect,
         score, rank, basis, examples, flag. ``n`` is the unweighted base of the unit (raters, or
         mentioners where a unit is only mentioned); ``basis`` names the components in the score.
 
@@ -173,17 +173,17 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
     >>> import cjkit as cj
     >>> long = cj.example_study().long
     >>> kd = cj.key_drivers(long, outcome="overall")
-    >>> pains = cj.rank_painpoints(long, drivers=kd, outcome="overall")  # no coded answers: ratings only
+    >>> pains = cj.rank_painpoints(long, driver_table=kd, outcome="overall")  # no coded answers: ratings only
     >>> pains[["phase", "touchpoint", "score", "rank"]].round(3).head(3)
                phase touchpoint  score  rank
     0      retention       room  0.882     1
     1      retention   check_in  0.833     2
     2  consideration    website  0.525     3
     """
-    level = [level] if isinstance(level, str) else list(level)
+    level = [by] if isinstance(by, str) else list(by)  # the unit of the ranking
     missing = [c for c in level if c not in long.columns]
     if missing:
-        raise ParameterError("level", missing, allowed=list(long.columns))
+        raise ParameterError("by", missing, allowed=list(long.columns))
     comp = {**DEFAULT_COMPONENTS, **(components or {})}
     unknown = set(comp) - set(DEFAULT_COMPONENTS)
     if unknown:
@@ -206,8 +206,8 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
     units["n_mentions"] = units["n_mentions"].fillna(0) if coded is not None else np.nan
     units["mention_share"] = units["mention_share"].fillna(0) if coded is not None else np.nan
     units["driver_impact"] = np.nan
-    if drivers is not None and len(drivers):
-        d = drivers.dropna(subset=["relative_weight_pct"])
+    if driver_table is not None and len(driver_table):
+        d = driver_table.dropna(subset=["relative_weight_pct"])
         imp = pd.concat([_keys(d, level), d[["relative_weight_pct"]]], axis=1).groupby(
             level, dropna=False)["relative_weight_pct"].sum()
         units["driver_impact"] = imp.reindex(units.index).fillna(0.0)
