@@ -112,8 +112,48 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # static analysers and IDEs see the real objects
-    from cjkit.coding.agreement import agreement_table as coder_agreement  # noqa: F401
+    from cjkit.catalog.models import (  # noqa: F401
+        crosswalk,
+        get as journey_model,
+        list_models as journey_models,
+        phases as journey_phases,
+    )
+    from cjkit.catalog.touchpoints import load as touchpoints  # noqa: F401
+    from cjkit.coding.agreement import (  # noqa: F401
+        agreement_table as coder_agreement,
+        cohen_kappa,
+        krippendorff_alpha,
+    )
+    from cjkit.coding.codebook import load_codebook  # noqa: F401
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
-    from cjkit.report.study import Study, open_study  # noqa: F401
+    from cjkit.coding.learn import LearningCoder  # noqa: F401
+    from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
+    from cjkit.coding.sentiment import score_sentiment  # noqa: F401
+    from cjkit.io.infer import infer_spec, write_spec  # noqa: F401
+    from cjkit.io.load import load  # noqa: F401
+    from cjkit.io.readers import detect as detect_format, read as read_export  # noqa: F401
+    from cjkit.io.readers.feedback import read as read_feedback  # noqa: F401
+    from cjkit.io.spec import load_spec, to_long  # noqa: F401
+    from cjkit.plot.charts import (  # noqa: F401
+        driver_plot,
+        ipa_plot,
+        nps_plot,
+        persona_plot,
+        satisfaction_plot,
+        trend_plot,
+    )
+    from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
+    from cjkit.plot.theme import set_theme  # noqa: F401
+    from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
+    from cjkit.quality.validate import validate  # noqa: F401
+    from cjkit.report.batch import run_batch as run_reports  # noqa: F401
+    from cjkit.report.export import to_excel  # noqa: F401
+    from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
+    from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401
+    from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
+    from cjkit.stats.painpoints import rank_painpoints  # noqa: F401
+    from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
+    from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
+    from cjkit import paths, report  # noqa: F401

@@ -179,3 +179,18 @@ def test_batch_runner_does_not_import_the_sections():
                      if m in sys.modules))
     """)
     assert loaded == "[]"
+
+
+def test_type_checking_imports_match_the_api():
+    # IDEs and type checkers read the ``if TYPE_CHECKING:`` block, not the lazy table
+    import ast
+
+    tree = ast.parse(open(cj.__file__, encoding="utf-8").read())
+    block = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    seen = {}
+    for node in block.body:
+        for alias in node.names:
+            seen[alias.asname or alias.name] = (node.module, alias.name)
+    assert set(seen) == set(cj._API) | NAMESPACES
+    for name, (module, attr) in cj._API.items():
+        assert seen[name] == (module, attr or name)
