@@ -12,6 +12,19 @@ and ``cj.report`` (the report sections the notebooks call).
 
 Names are resolved on first use (PEP 562), so ``import cjkit`` stays cheap and a
 notebook that only loads data never imports the plotting or modelling stack.
+
+Conventions: the data come first, every option is a keyword (``cj.key_drivers(long,
+outcome="overall")``); results are tidy DataFrames with lower_snake columns; plots take
+``ax=`` and return the Axes they drew on.
+
+Examples
+--------
+>>> import cjkit as cj
+>>> study = cj.example_study()  # a small synthetic hotel survey
+>>> cj.key_drivers(study.long, outcome="overall")["driver"].iloc[0]
+'tp_room'
+>>> int(cj.report.key_figures(study).set_index("figure").loc["overall_mean", "n"])
+120
 """
 from __future__ import annotations
 
