@@ -14,7 +14,7 @@ from scipy import stats
 from cjkit.plot import charts as plots
 from cjkit.plot import theme
 from cjkit.errors import DataError, ParameterError
-from cjkit.stats.ipa import QUADRANTS
+from cjkit.stats.quadrants import QUADRANTS
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from matplotlib.patches import Patch
 from cjkit.plot import theme
 from cjkit.errors import DataError, ParameterError
 from cjkit.plot.layout import place_labels
-from cjkit.stats.ipa import QUADRANTS
+from cjkit.stats.quadrants import QUADRANTS
 
 log = logging.getLogger("cjkit.plot.charts")
 
@@ -421,7 +421,7 @@ def ipa_plot(data, *, x="importance", y="performance", label="auto", xline=None,
     """Importance-performance portfolio: scatter with quadrant lines at the means.
 
     Points are coloured by quadrant (relative to the drawn lines; names as in
-    :data:`cjkit.stats.ipa.QUADRANTS`), named from the catalog and labelled without
+    :data:`cjkit.stats.quadrants.QUADRANTS`), named from the catalog and labelled without
     overlapping each other where space allows. Low-base points are hollow,
     suppressed ones are left out.
 

@@ -14,17 +14,8 @@ from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
 from cjkit.stats.drivers import key_drivers
 from cjkit.stats.metrics import metrics
+from cjkit.stats.quadrants import QUADRANTS  # noqa: F401 (public here too)
 
-QUADRANTS = pd.DataFrame([
-    {"quadrant": "fix_first", "label_de": "Zuerst verbessern", "label_en": "Fix first",
-     "importance": "high", "performance": "low"},
-    {"quadrant": "keep_up", "label_de": "Stärken halten", "label_en": "Keep up the good work",
-     "importance": "high", "performance": "high"},
-    {"quadrant": "low_priority", "label_de": "Geringe Priorität", "label_en": "Low priority",
-     "importance": "low", "performance": "low"},
-    {"quadrant": "possible_overkill", "label_de": "Möglicher Overkill", "label_en": "Possible overkill",
-     "importance": "low", "performance": "high"},
-])
 _FLAG_ORDER = {"": 0, "low_base": 1, "suppressed": 2}
 
 
