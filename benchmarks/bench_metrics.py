@@ -46,8 +46,8 @@ def timed(label, fn, baseline=None, repeat=3):
 def full_run(long: pd.DataFrame):
     """What a CX report stands on: touchpoint metrics, drivers, pain points and IPA."""
     m = metrics(long, by=["phase", "touchpoint", "question"])
-    kd = key_drivers(long, "satisfaction", positive=POSITIVE)
-    pp = rank_painpoints(long, drivers=kd, outcome="satisfaction", positive=POSITIVE)
+    kd = key_drivers(long, outcome="satisfaction", positive=POSITIVE)
+    pp = rank_painpoints(long, driver_table=kd, outcome="satisfaction", positive=POSITIVE)
     return m, kd, pp, importance_performance(kd, m, lang="en")
 
 
@@ -65,15 +65,15 @@ def main(path: Path | None = None) -> None:
     timed("metrics: per travel class x question", lambda: metrics(long, by=["Class", "question"]), base)
     timed("metrics: phase index per customer type", lambda: metrics(long, by=["phase", "Customer Type"]), base)
     _, kd = timed("key_drivers: logit + relative weights + LMG (14 drivers)",
-                  lambda: key_drivers(long, "satisfaction", positive=POSITIVE), base)
+                  lambda: key_drivers(long, outcome="satisfaction", positive=POSITIVE), base)
     _, pp = timed("rank_painpoints: low ratings + driver impact + effect",
-                  lambda: rank_painpoints(long, drivers=kd, outcome="satisfaction", positive=POSITIVE), base)
+                  lambda: rank_painpoints(long, driver_table=kd, outcome="satisfaction", positive=POSITIVE), base)
     timed("persona_comparison: travel class vs rest, Welch t + Holm",
-          lambda: persona_comparison(long, "Class"), base)
+          lambda: persona_comparison(long, segment_column="Class"), base)
     timed("full: metrics + drivers + pain points + IPA", lambda: full_run(long), base)
     targets = {"Class": {"Business": 0.4, "Economy": 0.45, "Economy Plus": 0.15},
                "Customer Type": {"Returning": 0.7, "First-time": 0.3}}
-    _, raked = timed("rake: IPF on class x customer type (130k respondents)", lambda: rake(long, targets), base)
+    _, raked = timed("rake: IPF on class x customer type (130k respondents)", lambda: rake(long, targets=targets), base)
     timed("metrics, weighted (raked): per touchpoint question",
           lambda: metrics(raked, by=["phase", "touchpoint", "question"]), base)
     print(f"raking: {raked.attrs['raking']}")

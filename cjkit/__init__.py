@@ -12,6 +12,19 @@ and ``cj.report`` (the report sections the notebooks call).
 
 Names are resolved on first use (PEP 562), so ``import cjkit`` stays cheap and a
 notebook that only loads data never imports the plotting or modelling stack.
+
+Conventions: the data come first, every option is a keyword (``cj.key_drivers(long,
+outcome="overall")``); results are tidy DataFrames with lower_snake columns; plots take
+``ax=`` and return the Axes they drew on.
+
+Examples
+--------
+>>> import cjkit as cj
+>>> study = cj.example_study()  # a small synthetic hotel survey
+>>> cj.key_drivers(study.long, outcome="overall")["driver"].iloc[0]
+'tp_room'
+>>> int(cj.report.key_figures(study).set_index("figure").loc["overall_mean", "n"])
+120
 """
 from __future__ import annotations
 
@@ -29,6 +42,9 @@ _API: dict[str, tuple[str, str | None]] = {
     # open, read and check data
     "open_study": ("cjkit.report.study", None),
     "Study": ("cjkit.report.study", None),
+    "example_study": ("cjkit.report.study", None),
+    "example_data": ("cjkit.report.study", None),
+    "example_spec": ("cjkit.report.study", None),
     "load": ("cjkit.io.load", None),
     "read_export": ("cjkit.io.readers", "read"),
     "detect_format": ("cjkit.io.readers", "detect"),
@@ -73,12 +89,12 @@ _API: dict[str, tuple[str, str | None]] = {
     "weight_summary": ("cjkit.stats.weighting", None),
     # charts (axes-level: data first, ax= in, Axes out)
     "set_theme": ("cjkit.plot.theme", None),
-    "satisfaction_plot": ("cjkit.plot.charts", "satisfaction_bars"),
-    "nps_plot": ("cjkit.plot.charts", "nps_distribution"),
-    "driver_plot": ("cjkit.plot.charts", "driver_chart"),
-    "ipa_plot": ("cjkit.plot.charts", "ipa_chart"),
-    "persona_plot": ("cjkit.plot.charts", "persona_comparison"),
-    "trend_plot": ("cjkit.plot.charts", "wave_trend"),
+    "satisfaction_plot": ("cjkit.plot.charts", None),
+    "nps_plot": ("cjkit.plot.charts", None),
+    "driver_plot": ("cjkit.plot.charts", None),
+    "ipa_plot": ("cjkit.plot.charts", None),
+    "persona_plot": ("cjkit.plot.charts", None),
+    "trend_plot": ("cjkit.plot.charts", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
     # deliverables
@@ -109,8 +125,48 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # static analysers and IDEs see the real objects
-    from cjkit.coding.agreement import agreement_table as coder_agreement  # noqa: F401
+    from cjkit.catalog.models import (  # noqa: F401
+        crosswalk,
+        get as journey_model,
+        list_models as journey_models,
+        phases as journey_phases,
+    )
+    from cjkit.catalog.touchpoints import load as touchpoints  # noqa: F401
+    from cjkit.coding.agreement import (  # noqa: F401
+        agreement_table as coder_agreement,
+        cohen_kappa,
+        krippendorff_alpha,
+    )
+    from cjkit.coding.codebook import load_codebook  # noqa: F401
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
-    from cjkit.report.study import Study, open_study  # noqa: F401
+    from cjkit.coding.learn import LearningCoder  # noqa: F401
+    from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
+    from cjkit.coding.sentiment import score_sentiment  # noqa: F401
+    from cjkit.io.infer import infer_spec, write_spec  # noqa: F401
+    from cjkit.io.load import load  # noqa: F401
+    from cjkit.io.readers import detect as detect_format, read as read_export  # noqa: F401
+    from cjkit.io.readers.feedback import read as read_feedback  # noqa: F401
+    from cjkit.io.spec import load_spec, to_long  # noqa: F401
+    from cjkit.plot.charts import (  # noqa: F401
+        driver_plot,
+        ipa_plot,
+        nps_plot,
+        persona_plot,
+        satisfaction_plot,
+        trend_plot,
+    )
+    from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
+    from cjkit.plot.theme import set_theme  # noqa: F401
+    from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
+    from cjkit.quality.validate import validate  # noqa: F401
+    from cjkit.report.batch import run_batch as run_reports  # noqa: F401
+    from cjkit.report.export import to_excel  # noqa: F401
+    from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
+    from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401
+    from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
+    from cjkit.stats.painpoints import rank_painpoints  # noqa: F401
+    from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
+    from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
+    from cjkit import paths, report  # noqa: F401

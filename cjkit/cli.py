@@ -7,7 +7,10 @@ import sys
 
 import yaml
 
+from cjkit.catalog import models
 from cjkit.errors import CjkitError
+from cjkit.io import infer, load
+from cjkit.report import batch, study
 
 
 def _value(text: str):
@@ -16,9 +19,6 @@ def _value(text: str):
 
 
 def _report(args) -> int:
-    from cjkit.report import batch
-    from cjkit.report import study
-
     cfg = batch.load_run(args.config)
     for item in args.set or []:
         key, _, value = item.partition("=")
@@ -38,18 +38,13 @@ def _report(args) -> int:
 
 
 def _models(args) -> int:
-    from cjkit.catalog import models
-
-    for model_id in models.list():
+    for model_id in models.list_models():
         ph = models.phases(model_id, lang=args.lang)
         print(f"{model_id}: " + " > ".join(ph["label"]))
     return 0
 
 
 def _infer(args) -> int:
-    from cjkit.io import infer
-    from cjkit.io import load
-
     loaded = load.load(args.data)
     spec = infer.infer_spec(loaded.wide, loaded.meta, survey=args.survey)
     infer.write_spec(spec, args.output)
@@ -58,6 +53,19 @@ def _infer(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``cjkit`` command (subcommands report, models, infer).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> from cjkit.cli import parser
+    >>> args = parser().parse_args(["report", "surveys/demo/report.yaml", "--workers", "3"])
+    >>> args.command, args.config, args.workers
+    ('report', 'surveys/demo/report.yaml', 3)
+    """
     p = argparse.ArgumentParser(prog="cjkit", description="Customer-journey research kit")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = p.add_subparsers(dest="command", required=True)
@@ -81,6 +89,26 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the ``cjkit`` command; a cjkit error is printed as one line, not a traceback.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 success, 1 a report failed, 2 a cjkit error (bad file, parameter, ...).
+
+    Examples
+    --------
+    >>> from cjkit.cli import main
+    >>> main(["models", "--lang", "en"])
+    accra: Awareness > Consideration > Conversion > Retention > Advocacy
+    ...
+    0
+    """
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

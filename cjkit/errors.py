@@ -16,6 +16,11 @@ class CjkitError(Exception):
     Catch this one class to handle every problem a researcher can fix in the data, the
     configuration or a parameter.
 
+    Parameters
+    ----------
+    message : str
+        What is wrong, in words a researcher can act on.
+
     Examples
     --------
     >>> from cjkit.errors import CjkitError, DataError

@@ -27,7 +27,7 @@ def _survey(seed=8, n=900):
 
 def test_persona_values_total_and_rest_tests():
     long = _survey()
-    out = persona_comparison(long, "persona", questions=["sat"])
+    out = persona_comparison(long, segment_column="persona", questions=["sat"])
     s = long[long.question == "sat"]
     pvals = []
     for _, r in out.iterrows():
@@ -47,7 +47,7 @@ def test_persona_values_total_and_rest_tests():
 
 def test_persona_nps_comparison_has_nps_scale():
     long = _survey()
-    out = persona_comparison(long, "persona", questions=["nps"], metric="nps")
+    out = persona_comparison(long, segment_column="persona", questions=["nps"], metric="nps")
     s = long[long.question == "nps"]
     for _, r in out.iterrows():
         x = s.loc[s.persona == r.segment, "value"]
@@ -57,7 +57,7 @@ def test_persona_nps_comparison_has_nps_scale():
 
 def test_wave_trend_changes_follow_wave_order():
     long = _survey()
-    out = wave_trend(long, "wave", questions=["sat"])
+    out = wave_trend(long, wave_column="wave", questions=["sat"])
     assert out["wave"].tolist() == ["W1", "W2", "W10"]  # category order, not string order
     assert out["wave_order"].tolist() == [0, 1, 2]
     s = long[long.question == "sat"]
@@ -72,7 +72,7 @@ def test_wave_trend_changes_follow_wave_order():
 
 def test_wave_trend_top2_and_base_rule():
     long = _survey(n=120)
-    out = wave_trend(long, "wave", questions=["sat"], metric="top2", min_n=40, suppress_n=36)
+    out = wave_trend(long, wave_column="wave", questions=["sat"], metric="top2", min_n=40, suppress_n=36)
     s = long[long.question == "sat"]
     for _, r in out.iterrows():
         g = s[s.wave == r.wave]["value"]
@@ -86,15 +86,15 @@ def test_wave_trend_top2_and_base_rule():
 
 def test_errors_name_the_parameter():
     long = _survey()
-    with pytest.raises(ParameterError, match="segment"):
-        persona_comparison(long, "cluster")
+    with pytest.raises(ParameterError, match="segment_column"):
+        persona_comparison(long, segment_column="cluster")
     with pytest.raises(ParameterError, match="at least 2"):
-        wave_trend(long.assign(wave="W1"), "wave")
+        wave_trend(long.assign(wave="W1"), wave_column="wave")
 
 
 def test_persona_comparison_of_a_phase_index():
     long = _survey().assign(phase="usage")
-    out = persona_comparison(long, "persona", by=["phase"], questions=["sat", "nps"])
+    out = persona_comparison(long, segment_column="persona", by=["phase"], questions=["sat", "nps"])
     assert set(out["metric"]) == {"index"}
     s = long.assign(x=np.where(long.question == "nps", long.value / 10, (long.value - 1) / 4) * 100)
     idx = s.groupby(["persona", "respondent_id"])["x"].mean().groupby("persona").mean()

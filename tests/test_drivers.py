@@ -39,7 +39,7 @@ def test_relative_weights_match_published_rwa_example(mtcars):
     # Published: R package rwa (Martin Chan), README "Basic example":
     # rwa(mtcars, outcome="mpg", predictors=c("cyl","disp","hp","gear")) ->
     # rsquare 0.7791896; Raw.RelWeight cyl 0.2284797, disp 0.2221469, hp 0.2321744, gear 0.0963886
-    out = relative_importance(mtcars, "mpg", ["cyl", "disp", "hp", "gear"]).set_index("driver")
+    out = relative_importance(mtcars, outcome="mpg", drivers=["cyl", "disp", "hp", "gear"]).set_index("driver")
     assert out["r2"].iloc[0] == pytest.approx(0.7791896, abs=1e-7)
     assert out["relative_weight"].to_numpy() == pytest.approx([0.2284797, 0.2221469, 0.2321744, 0.0963886], abs=1e-7)
     assert out["relative_weight_pct"].to_numpy() == pytest.approx([29.32274, 28.50999, 29.79691, 12.37037], abs=1e-5)
@@ -48,7 +48,7 @@ def test_relative_weights_match_published_rwa_example(mtcars):
 def test_lmg_matches_published_relaimpo_example(mtcars):
     # Published: domir README (J. Luchman), relaimpo::calc.relimp(mpg ~ am + vs + cyl, mtcars, type="lmg"):
     # R^2 0.7619773; lmg am 0.1774892, vs 0.2027032, cyl 0.3817849
-    out = relative_importance(mtcars, "mpg", ["am", "vs", "cyl"]).set_index("driver")
+    out = relative_importance(mtcars, outcome="mpg", drivers=["am", "vs", "cyl"]).set_index("driver")
     assert out["r2"].iloc[0] == pytest.approx(0.7619773, abs=1e-7)
     assert out["lmg"].to_numpy() == pytest.approx([0.1774892, 0.2027032, 0.3817849], abs=1e-7)
 
@@ -61,7 +61,7 @@ def _ols_r2(data, y, xs):
 
 def test_lmg_equals_shapley_over_all_orderings_with_ols_fits(mtcars):
     xs = ["cyl", "disp", "hp", "gear"]
-    out = relative_importance(mtcars, "mpg", xs).set_index("driver")["lmg"]
+    out = relative_importance(mtcars, outcome="mpg", drivers=xs).set_index("driver")["lmg"]
     shap = dict.fromkeys(xs, 0.0)
     for order in itertools.permutations(xs):
         for i, x in enumerate(order):
@@ -80,7 +80,7 @@ def test_subset_r2_matches_statsmodels(mtcars):
 
 
 def test_relative_weights_and_lmg_close_but_not_identical(mtcars):
-    out = relative_importance(mtcars, "mpg", ["cyl", "disp", "hp", "vs", "am", "gear"])
+    out = relative_importance(mtcars, outcome="mpg", drivers=["cyl", "disp", "hp", "vs", "am", "gear"])
     r2 = out["r2"].iloc[0]
     assert out["relative_weight"].sum() == pytest.approx(r2)
     assert out["lmg"].sum() == pytest.approx(r2)
@@ -94,15 +94,15 @@ def test_relative_weights_and_lmg_close_but_not_identical(mtcars):
 
 def test_weights_act_as_frequency_weights(mtcars):
     w = np.where(np.arange(len(mtcars)) % 3 == 0, 2.0, 1.0)
-    weighted = relative_importance(mtcars.assign(w=w), "mpg", ["cyl", "hp", "am"], weight="w")
+    weighted = relative_importance(mtcars.assign(w=w), outcome="mpg", drivers=["cyl", "hp", "am"], weight="w")
     doubled = pd.concat([mtcars, mtcars[w == 2]], ignore_index=True)
-    plain = relative_importance(doubled, "mpg", ["cyl", "hp", "am"])
+    plain = relative_importance(doubled, outcome="mpg", drivers=["cyl", "hp", "am"])
     for c in ("relative_weight", "lmg", "r2"):
         assert weighted[c].to_numpy() == pytest.approx(plain[c].to_numpy())
 
 
 def test_ols_regression_matches_numpy_lstsq(mtcars):
-    tab = regression(mtcars, "mpg", ["cyl", "hp", "am"], model="ols").set_index("term")
+    tab = regression(mtcars, outcome="mpg", drivers=["cyl", "hp", "am"], method="ols").set_index("term")
     X = np.column_stack([np.ones(len(mtcars)), mtcars[["cyl", "hp", "am"]]])
     beta = np.linalg.lstsq(X, mtcars["mpg"], rcond=None)[0]
     assert tab["coef"].to_numpy() == pytest.approx(beta)
@@ -111,19 +111,19 @@ def test_ols_regression_matches_numpy_lstsq(mtcars):
 
 
 def test_logit_and_ordinal_match_statsmodels_direct_fits(mtcars):
-    tab = regression(mtcars, "vs", ["mpg", "hp"]).set_index("term")  # auto -> logit (two levels)
+    tab = regression(mtcars, outcome="vs", drivers=["mpg", "hp"]).set_index("term")  # auto -> logit (two levels)
     ref = sm.Logit(mtcars["vs"], sm.add_constant(mtcars[["mpg", "hp"]])).fit(disp=False)
-    assert tab["model"].iloc[0] == "logit"
+    assert tab["method"].iloc[0] == "logit"
     assert tab["coef"].to_numpy() == pytest.approx(ref.params.to_numpy(), rel=1e-5)
     assert tab["std_err"].to_numpy() == pytest.approx(ref.bse.to_numpy(), rel=1e-4)
     assert tab["r2"].iloc[0] == pytest.approx(ref.prsquared, rel=1e-6)
     w = np.linspace(0.5, 2.0, len(mtcars))
-    wtab = regression(mtcars.assign(w=w), "vs", ["mpg", "hp"], weight="w")
+    wtab = regression(mtcars.assign(w=w), outcome="vs", drivers=["mpg", "hp"], weight="w")
     glm = sm.GLM(mtcars["vs"], sm.add_constant(mtcars[["mpg", "hp"]]), family=sm.families.Binomial(),
                  var_weights=w / w.mean()).fit()
     assert wtab["coef"].to_numpy() == pytest.approx(glm.params.to_numpy(), rel=1e-6)
     assert wtab["r2"].iloc[0] == pytest.approx(1 - glm.llf / glm.llnull)
-    ordn = regression(mtcars, "gear", ["mpg", "hp"], model="ordinal").set_index("term")
+    ordn = regression(mtcars, outcome="gear", drivers=["mpg", "hp"], method="ordinal").set_index("term")
     ref = OrderedModel(pd.Series(pd.Categorical(mtcars["gear"], ordered=True)), mtcars[["mpg", "hp"]],
                        distr="logit").fit(method="bfgs", disp=False, maxiter=500)
     assert list(ordn.index) == ["mpg", "hp"]  # thresholds are not drivers
@@ -143,25 +143,25 @@ def _long_from_wide(wide, outcome, drivers):
 def test_key_drivers_on_long_frame_with_missing_answers(mtcars):
     long = _long_from_wide(mtcars, "mpg", ["cyl", "disp", "hp", "gear"])
     long.loc[(long.question == "hp") & (long.respondent_id == "r3"), "value"] = np.nan
-    kd = key_drivers(long, "mpg", min_n=0, suppress_n=0)
-    ref = relative_importance(mtcars.drop(index=3), "mpg", ["cyl", "disp", "hp", "gear"]).set_index("driver")
+    kd = key_drivers(long, outcome="mpg", min_n=0, suppress_n=0)
+    ref = relative_importance(mtcars.drop(index=3), outcome="mpg", drivers=["cyl", "disp", "hp", "gear"]).set_index("driver")
     got = kd.set_index("driver")
     assert got.loc[ref.index, "relative_weight"].to_numpy() == pytest.approx(ref["relative_weight"].to_numpy())
     assert kd["n"].iloc[0] == 31 and kd["n_excluded"].iloc[0] == 1  # excluded and counted
     assert kd["rank"].tolist() == sorted(kd["rank"])
-    assert got.loc["gear", "sign"] == 1 and got.loc["cyl", "model"] == "ols"
-    dm = driver_matrix(long, "mpg")
+    assert got.loc["gear", "sign"] == 1 and got.loc["cyl", "method"] == "ols"
+    dm = driver_matrix(long, outcome="mpg")
     assert dm.attrs["n_input"] == 32 and dm.attrs["excluded_by"] == {"hp": 1}
 
 
 def test_key_drivers_errors(mtcars):
     long = _long_from_wide(mtcars.assign(const=1.0), "mpg", ["cyl", "const"])
     with pytest.raises(DataError, match="no variance"):
-        key_drivers(long, "mpg", min_n=0, suppress_n=0)
+        key_drivers(long, outcome="mpg", min_n=0, suppress_n=0)
     with pytest.raises(ParameterError, match="outcome"):
-        key_drivers(long, "nps")
-    with pytest.raises(ParameterError, match="model"):
-        regression(mtcars, "mpg", ["cyl"], model="probit")
+        key_drivers(long, outcome="nps")
+    with pytest.raises(ParameterError, match="method"):
+        regression(mtcars, outcome="mpg", drivers=["cyl"], method="probit")
 
 
 @pytest.mark.slow
@@ -174,12 +174,12 @@ def test_airline_drivers_of_satisfaction(shared_data):
                         "type": "single", "role": "overall", "weight": 1.0,
                         "value": (wide["Satisfaction"] == "Satisfied").astype(float).to_numpy()})
     long = pd.concat([long, sat], ignore_index=True)
-    kd = key_drivers(long, "satisfaction")
-    assert len(kd) == 14 and kd["model"].iloc[0] == "logit"
+    kd = key_drivers(long, outcome="satisfaction")
+    assert len(kd) == 14 and kd["method"].iloc[0] == "logit"
     assert kd["relative_weight"].sum() == pytest.approx(kd["r2"].iloc[0])
     assert kd["lmg"].sum() == pytest.approx(kd["r2"].iloc[0])
     # the linear R^2 being decomposed is that of an OLS of the 0/1 outcome on the complete cases
-    dm = driver_matrix(long, "satisfaction")
+    dm = driver_matrix(long, outcome="satisfaction")
     assert kd["r2"].iloc[0] == pytest.approx(_ols_r2(dm, "satisfaction", list(kd["driver"])))
     assert kd["n"].iloc[0] + kd["n_excluded"].iloc[0] == len(wide)
     assert kd["driver"].iloc[0] == "online_boarding"
@@ -192,10 +192,10 @@ def test_text_coded_outcome_needs_positive_label():
                          "value": [np.nan] * 3 + [1.0, 2.0, 3.0],
                          "text": ["Satisfied", "Neutral", "Satisfied", None, None, None]})
     with pytest.raises(ParameterError, match=r"positive.*Neutral, Satisfied"):
-        driver_matrix(long, "sat")
+        driver_matrix(long, outcome="sat")
     with pytest.raises(ParameterError, match="positive"):
-        driver_matrix(long, "sat", positive="satisfied")  # labels are case-sensitive
-    assert driver_matrix(long, "sat", positive="Satisfied")["sat"].tolist() == [1.0, 0.0, 1.0]
+        driver_matrix(long, outcome="sat", positive="satisfied")  # labels are case-sensitive
+    assert driver_matrix(long, outcome="sat", positive="Satisfied")["sat"].tolist() == [1.0, 0.0, 1.0]
 
 
 @pytest.mark.slow
@@ -205,12 +205,12 @@ def test_airline_spec_long_frame_gives_the_same_drivers(shared_data, root):
     from test_metrics import _airline_long
     wide = pd.read_csv(shared_data / "airline_satisfaction" / "airline_passenger_satisfaction.zip").sample(
         8_000, random_state=3)
-    via_spec = key_drivers(to_long(wide, load_spec(spec_path)), "satisfaction", positive="Satisfied")
+    via_spec = key_drivers(to_long(wide, load_spec(spec_path)), outcome="satisfaction", positive="Satisfied")
     mine = _airline_long(wide)
     mine = pd.concat([mine, pd.DataFrame({"respondent_id": wide["ID"].astype(str), "question": "satisfaction",
                                           "role": "overall", "weight": 1.0,
                                           "value": (wide["Satisfaction"] == "Satisfied").astype(float).to_numpy()})])
-    ours = key_drivers(mine, "satisfaction")
+    ours = key_drivers(mine, outcome="satisfaction")
     assert via_spec["r2"].iloc[0] == pytest.approx(ours["r2"].iloc[0])
     assert sorted(via_spec["relative_weight"]) == pytest.approx(sorted(ours["relative_weight"]))
     assert via_spec["n"].iloc[0] == ours["n"].iloc[0]

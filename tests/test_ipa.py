@@ -80,8 +80,8 @@ def test_ipa_end_to_end_uses_derived_importance():
     long["role"] = np.where(long.question == "overall", "overall", "driver")
     long["type"], long["weight"], long["phase"] = "csat", 1.0, "usage"
     long["touchpoint"] = long["question"]
-    out = ipa(long, "overall", lang="en").set_index("driver")
-    kd = key_drivers(long, "overall").set_index("driver")
+    out = ipa(long, outcome="overall", lang="en").set_index("driver")
+    kd = key_drivers(long, outcome="overall").set_index("driver")
     perf = metrics(long, questions=["wifi", "seat", "food"], metrics=["mean"]).set_index("question")
     assert out["importance"].to_dict() == pytest.approx(kd["relative_weight_pct"].to_dict())
     assert out["performance"].to_dict() == pytest.approx(perf["value"].to_dict())

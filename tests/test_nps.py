@@ -31,11 +31,11 @@ def test_hand_computation_itself():
 
 def test_three_routes_agree_with_the_hand_computation():
     expected = hand_nps(SCORES, WEIGHTS)
-    plain = nps(SCORES, WEIGHTS)["value"].item()
+    plain = nps(SCORES, weights=WEIGHTS)["value"].item()
     long = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(len(SCORES))], "question": "nps",
                          "type": "nps", "value": SCORES, "weight": WEIGHTS})
     table = metrics(long, metrics=["nps"], min_n=0, suppress_n=0)["value"].item()
-    chart = nps_table(pd.DataFrame({"value": SCORES, "w": WEIGHTS}), weights="w")["nps"].item()
+    chart = nps_table(pd.DataFrame({"value": SCORES, "w": WEIGHTS}), weight="w")["nps"].item()
     st = pd.Series({"s_w": 10.5, "s_prom": 4.5, "s_det": 3.5})
     sufficient = float(estimates_from_stats(st, "nps")["value"])
     for value in (plain, table, chart, sufficient):
@@ -44,6 +44,6 @@ def test_three_routes_agree_with_the_hand_computation():
 
 def test_routes_agree_per_group():
     frame = pd.DataFrame({"value": SCORES[:-1], "w": WEIGHTS[:-1], "g": list("aabbaabba")})
-    by_chart = nps_table(frame, hue="g", weights="w").set_index("g")["nps"]
+    by_chart = nps_table(frame, hue="g", weight="w").set_index("g")["nps"]
     for g, part in frame.groupby("g"):
         assert by_chart[g] == pytest.approx(hand_nps(part["value"], part["w"]))

@@ -14,7 +14,7 @@ from scipy import stats
 from cjkit.plot import charts as plots
 from cjkit.plot import theme
 from cjkit.errors import DataError, ParameterError
-from cjkit.stats.ipa import QUADRANTS
+from cjkit.stats.quadrants import QUADRANTS
 
 
 pytestmark = pytest.mark.usefixtures("themed")  # figures are closed by the suite's conftest
@@ -47,12 +47,12 @@ def _by_gid(ax, prefix):
     return found
 
 
-# ------------------------------------------------------------------ satisfaction_bars
+# ------------------------------------------------------------------ satisfaction_plot
 @pytest.mark.parametrize("horizontal", [True, False])
 def test_ci_whiskers_span_ci_low_to_ci_high(sat, horizontal):
     fig, ax = plt.subplots()
     kw = {"x": "value", "y": "touchpoint"} if horizontal else {"x": "touchpoint", "y": "value"}
-    out = plots.satisfaction_bars(sat, **kw, ax=ax)
+    out = plots.satisfaction_plot(sat, **kw, ax=ax)
     assert out is ax
     whiskers = _by_gid(ax, "ci:")
     assert set(whiskers) == {"website|None", "hotline|None", "billing|None"}  # suppressed: none
@@ -64,7 +64,7 @@ def test_ci_whiskers_span_ci_low_to_ci_high(sat, horizontal):
 
 def test_bars_heights_low_base_hatched_suppressed_omitted(sat):
     fig, ax = plt.subplots()
-    plots.satisfaction_bars(sat, ax=ax)
+    plots.satisfaction_plot(sat, ax=ax)
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert sorted(b.get_width() for b in bars) == pytest.approx(sorted([4.1, 3.2, 2.9]))
     hatched = [b for b in bars if b.get_hatch()]
@@ -77,8 +77,8 @@ def test_bars_heights_low_base_hatched_suppressed_omitted(sat):
 
 def test_bar_labels_german_and_english(sat):
     fig, (a, b) = plt.subplots(1, 2)
-    plots.satisfaction_bars(sat, lang="de", ax=a, show_n=True)
-    plots.satisfaction_bars(sat, lang="en", ax=b)
+    plots.satisfaction_plot(sat, lang="de", ax=a, show_n=True)
+    plots.satisfaction_plot(sat, lang="en", ax=b)
     de = [t.get_text() for t in a.get_yticklabels()]
     en = [t.get_text() for t in b.get_yticklabels()]
     assert de[3] == "Rechnung und Zahlung (n\u00a0=\u00a0180)"
@@ -91,14 +91,14 @@ def test_bar_labels_german_and_english(sat):
 def test_grouped_bars_and_bad_input(sat):
     two = pd.concat([sat.assign(wave="2025"), sat.assign(wave="2026", value=sat.value + 0.1)])
     fig, ax = plt.subplots()
-    plots.satisfaction_bars(two, hue="wave", ax=ax)
+    plots.satisfaction_plot(two, hue="wave", ax=ax)
     assert len(_by_gid(ax, "ci:")) == 6
     with pytest.raises(DataError, match="more than one row"):
-        plots.satisfaction_bars(two, ax=ax)
+        plots.satisfaction_plot(two, ax=ax)
     with pytest.raises(ParameterError, match="exactly one of x and y"):
-        plots.satisfaction_bars(sat, x="value", y="n", ax=ax)
+        plots.satisfaction_plot(sat, x="value", y="n", ax=ax)
     with pytest.raises(DataError, match="column 'score'"):
-        plots.satisfaction_bars(sat, x="score", ax=ax)
+        plots.satisfaction_plot(sat, x="score", ax=ax)
 
 
 # ------------------------------------------------------------------ NPS
@@ -120,7 +120,7 @@ def test_nps_annotation_equals_independent_nps(nps_answers):
     data = nps_answers.copy()
     data.loc[:4, "value"] = np.nan  # no answer: not counted
     fig, ax = plt.subplots()
-    assert plots.nps_distribution(data, ax=ax) is ax
+    assert plots.nps_plot(data, ax=ax) is ax
     expected = _nps(data["value"].dropna())
     assert _by_gid(ax, "nps")[""].get_text() == f"NPS {theme.fmt_number(expected, 'de', decimals=0, sign=True)}"
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
@@ -134,12 +134,12 @@ def test_nps_annotation_equals_independent_nps(nps_answers):
 
 def test_nps_by_group_weighted(nps_answers):
     fig, ax = plt.subplots()
-    plots.nps_distribution(nps_answers, hue="persona", weights="weight", lang="en", ax=ax)
+    plots.nps_plot(nps_answers, hue="persona", weight="weight", lang="en", ax=ax)
     marks = _by_gid(ax, "nps:")
     for g, part in nps_answers.groupby("persona"):
         expected = _nps(part["value"], part["weight"])
         assert marks[g].get_text() == theme.fmt_number(expected, "en", decimals=0, sign=True)
-    table = plots.nps_table(nps_answers, hue="persona", weights="weight")
+    table = plots.nps_table(nps_answers, hue="persona", weight="weight")
     assert table[["detractor", "passive", "promoter"]].sum(axis=1).to_numpy() == pytest.approx(1.0)
     assert [t.get_text() for t in ax.get_legend().texts][0] == "Detractors (0–6)"
 
@@ -159,17 +159,17 @@ def test_driver_bars_sum_to_r2_for_both_conventions():
     parts = base.assign(relative_weight=[0.10, 0.22, 0.08], r2=0.40)  # as cjkit.stats.drivers returns
     for table in (shares, parts):
         fig, ax = plt.subplots()
-        plots.driver_chart(table, lang="en", ax=ax)
+        plots.driver_plot(table, lang="en", ax=ax)
         widths = [p.get_width() for p in ax.patches]
         assert sum(widths) == pytest.approx(0.40)
         assert widths == sorted(widths, reverse=True)
         assert [t.get_text() for t in ax.get_yticklabels()][0] == "Hotline"
         assert _title(ax) == "Driver analysis (R² = 0.40)"
     fig, ax = plt.subplots()
-    plots.driver_chart(parts, ax=ax)
+    plots.driver_plot(parts, ax=ax)
     assert _title(ax) == "Treiberanalyse (R² = 0,40)"
     with pytest.raises(DataError, match="more than one model"):
-        plots.driver_chart(parts.assign(r2=[0.4, 0.5, 0.4]), ax=ax)
+        plots.driver_plot(parts.assign(r2=[0.4, 0.5, 0.4]), ax=ax)
 
 
 # ------------------------------------------------------------------ IPA
@@ -187,7 +187,7 @@ def ipa_table():
 
 def test_ipa_quadrant_lines_at_means_and_colours(ipa_table):
     fig, ax = plt.subplots(figsize=(8, 6))
-    assert plots.ipa_chart(ipa_table, lang="en", ax=ax) is ax
+    assert plots.ipa_plot(ipa_table, lang="en", ax=ax) is ax
     vline = [ln for ln in ax.lines if ln.get_linestyle() == "--" and ln.get_xdata()[0] == ln.get_xdata()[1]][0]
     hline = [ln for ln in ax.lines if ln.get_linestyle() == "--" and ln.get_ydata()[0] == ln.get_ydata()[1]][0]
     assert vline.get_xdata()[0] == pytest.approx(ipa_table.importance.mean())
@@ -205,7 +205,7 @@ def test_ipa_quadrant_lines_at_means_and_colours(ipa_table):
 
 def test_ipa_labels_do_not_overlap(ipa_table):
     fig, ax = plt.subplots(figsize=(8, 6))
-    plots.ipa_chart(ipa_table, lang="de", ax=ax)
+    plots.ipa_plot(ipa_table, lang="de", ax=ax)
     fig.canvas.draw()
     r = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(r) for t in _by_gid(ax, "label:").values()]
@@ -220,7 +220,7 @@ def test_ipa_uses_table_cuts_and_drops_suppressed(ipa_table):
     t = ipa_table.assign(importance_cut=10.0, performance_cut=3.5)
     t.loc[0, "flag"] = "suppressed"
     fig, ax = plt.subplots()
-    plots.ipa_chart(t, ax=ax)
+    plots.ipa_plot(t, ax=ax)
     xs = {ln.get_xdata()[0] for ln in ax.lines if ln.get_linestyle() == "--"}
     assert 10.0 in xs
     assert "Website" not in _by_gid(ax, "label:")
@@ -240,7 +240,7 @@ def personas():
 
 def test_persona_heat_values_colours_and_significance(personas):
     fig, ax = plt.subplots()
-    assert plots.persona_comparison(personas, x="persona", ax=ax) is ax
+    assert plots.persona_plot(personas, x="persona", ax=ax) is ax
     mesh = _by_gid(ax, "persona_heat")[""]
     arr = mesh.get_array()
     grid = np.ma.filled(arr.reshape(2, 3).astype(float), np.nan)  # rows: website, hotline; cols: personas
@@ -264,12 +264,12 @@ def test_persona_heat_values_colours_and_significance(personas):
 
 def test_persona_dot_plot_filled_when_significant(personas):
     fig, ax = plt.subplots()
-    plots.persona_comparison(personas, x="persona", kind="dot", lang="en", ax=ax, sig="p_value", alpha=0.05)
+    plots.persona_plot(personas, x="persona", kind="dot", lang="en", ax=ax, sig="p_value", alpha=0.05)
     assert len(_by_gid(ax, "dot_sig:")["Familien"].get_offsets()) == 1
     assert len(_by_gid(ax, "dot:")["Familien"].get_offsets()) == 1
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Website", "Hotline"]
     with pytest.raises(ParameterError, match="kind"):
-        plots.persona_comparison(personas, x="persona", kind="pie", ax=ax)
+        plots.persona_plot(personas, x="persona", kind="pie", ax=ax)
 
 
 def test_persona_table_as_compare_returns_it(personas):
@@ -281,7 +281,7 @@ def test_persona_table_as_compare_returns_it(personas):
     t.loc[t.touchpoint == "website", "touchpoint"] = "own_portal"  # survey-specific, not in the catalog
     t["touchpoint_label"] = t["touchpoint"].map({"own_portal": "Kundenportal", "hotline": "Hotline (EN?)"})
     fig, ax = plt.subplots()
-    plots.persona_comparison(t, ax=ax)
+    plots.persona_plot(t, ax=ax)
     cells = {k: v.get_text() for k, v in _by_gid(ax, "cell:").items()}
     assert cells["own_portal|Familien"] == "4,2\u25b2" and cells["hotline|Paare"] == "3,9\u25bc"
     assert cells["hotline|Familien"] == "3,0"
@@ -289,7 +289,7 @@ def test_persona_table_as_compare_returns_it(personas):
     assert [x.get_text() for x in ax.get_yticklabels()] == ["Kundenportal", "Hotline"]
     assert any("höher/niedriger" in a.get_text() for a in ax.texts)
     with pytest.raises(DataError, match="more than one row"):
-        plots.persona_comparison(pd.concat([t, t.iloc[[0]]]), ax=ax)
+        plots.persona_plot(pd.concat([t, t.iloc[[0]]]), ax=ax)
 
 
 # ------------------------------------------------------------------ waves
@@ -301,7 +301,7 @@ def test_wave_trend_lines_bands_and_gaps():
                       "flag": ["", "", "", "", "suppressed", "low_base"]})
     t["ci_low"], t["ci_high"] = t.value - 0.2, t.value + 0.25
     fig, ax = plt.subplots()
-    assert plots.wave_trend(t, hue="touchpoint", lang="en", ax=ax) is ax
+    assert plots.trend_plot(t, hue="touchpoint", lang="en", ax=ax) is ax
     web = _by_gid(ax, "trend:")["website"]
     np.testing.assert_allclose(web.get_ydata(), [3.5, 3.8, 4.0])  # categorical wave order
     hot = _by_gid(ax, "trend:")["hotline"]
@@ -321,7 +321,7 @@ def test_wave_trend_rings_significant_changes_in_wave_order_column():
                       "value": [3.1, 3.9, 3.2], "ci_low": [3.0, 3.8, 3.1], "ci_high": [3.2, 4.0, 3.3],
                       "significant": pd.Series([np.nan, True, False], dtype=object), "flag": ""})
     fig, ax = plt.subplots()
-    plots.wave_trend(t, lang="de", ax=ax)
+    plots.trend_plot(t, lang="de", ax=ax)
     assert [x.get_text() for x in ax.get_xticklabels()] == ["Frühjahr", "Sommer", "Herbst"]
     np.testing.assert_allclose(_by_gid(ax, "trend:")["None"].get_ydata(), [3.1, 3.2, 3.9])
     ring = _by_gid(ax, "sig:")["None"]
@@ -347,7 +347,7 @@ def test_real_airline_survey_bars_and_personas(shared_data, tmp_path):
         rows.append({"touchpoint": tp, "value": m, "n": n, "ci_low": lo, "ci_high": hi, "flag": ""})
     table = pd.DataFrame(rows).sort_values("value")
     fig, (a, b) = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
-    plots.satisfaction_bars(table, scale=(1, 5), lang="en", ax=a)
+    plots.satisfaction_plot(table, scale=(1, 5), lang="en", ax=a)
     for _, r in table.iterrows():
         (seg,) = _by_gid(a, "ci:")[f"{r.touchpoint}|None"].get_segments()
         assert sorted(seg[:, 0]) == pytest.approx([r.ci_low, r.ci_high])
@@ -358,7 +358,7 @@ def test_real_airline_survey_bars_and_personas(shared_data, tmp_path):
         prow.append({"persona": seg, "touchpoint": tp, "value": part.value.mean(),
                      "p_value": stats.ttest_ind(part.value, rest, equal_var=False).pvalue})
     ptab = pd.DataFrame(prow)
-    plots.persona_comparison(ptab, x="persona", lang="en", ax=b)
+    plots.persona_plot(ptab, x="persona", lang="en", ax=b)
     assert len(_by_gid(b, "sig:")) == int((ptab.p_value < 0.05).sum())
     fig.savefig(tmp_path / "airline.png")
     assert (tmp_path / "airline.png").stat().st_size > 10_000
@@ -368,14 +368,14 @@ def test_every_chart_returns_the_axes_it_was_given(sat, nps_answers, ipa_table, 
     drivers = pd.DataFrame({"driver": ["q1", "q2"], "touchpoint": ["website", "hotline"],
                             "relative_weight": [0.3, 0.1], "r2": 0.4})
     waves = pd.DataFrame({"wave": ["W1", "W2"], "value": [3.0, 3.2], "ci_low": [2.9, 3.1], "ci_high": [3.1, 3.3]})
-    calls = [lambda ax: plots.satisfaction_bars(sat, ax=ax),
-             lambda ax: plots.nps_distribution(nps_answers, ax=ax),
-             lambda ax: plots.nps_distribution(nps_answers, hue="persona", ax=ax),
-             lambda ax: plots.driver_chart(drivers, ax=ax),
-             lambda ax: plots.ipa_chart(ipa_table, ax=ax),
-             lambda ax: plots.persona_comparison(personas, x="persona", ax=ax),
-             lambda ax: plots.persona_comparison(personas, x="persona", kind="dot", ax=ax),
-             lambda ax: plots.wave_trend(waves, ax=ax)]
+    calls = [lambda ax: plots.satisfaction_plot(sat, ax=ax),
+             lambda ax: plots.nps_plot(nps_answers, ax=ax),
+             lambda ax: plots.nps_plot(nps_answers, hue="persona", ax=ax),
+             lambda ax: plots.driver_plot(drivers, ax=ax),
+             lambda ax: plots.ipa_plot(ipa_table, ax=ax),
+             lambda ax: plots.persona_plot(personas, x="persona", ax=ax),
+             lambda ax: plots.persona_plot(personas, x="persona", kind="dot", ax=ax),
+             lambda ax: plots.trend_plot(waves, ax=ax)]
     fig, axes = plt.subplots(2, 4, figsize=(20, 8))
     for call, ax in zip(calls, axes.ravel()):
         assert call(ax) is ax
@@ -383,4 +383,4 @@ def test_every_chart_returns_the_axes_it_was_given(sat, nps_answers, ipa_table, 
     # without ax= they draw on the current Axes, like seaborn
     plt.figure()
     current = plt.gca()
-    assert plots.driver_chart(drivers) is current
+    assert plots.driver_plot(drivers) is current

@@ -34,7 +34,7 @@ def _values(long, q, seg, col="segment"):
 
 def test_welch_t_matches_scipy():
     long = _survey()
-    out = compare_groups(long, "segment", questions=["sat"], min_n=0, suppress_n=0, correction="none")
+    out = compare_groups(long, between="segment", questions=["sat"], min_n=0, suppress_n=0, correction="none")
     for _, r in out.iterrows():
         xa, _ = _values(long, "sat", r.group_a)
         xb, _ = _values(long, "sat", r.group_b)
@@ -47,7 +47,7 @@ def test_welch_t_matches_scipy():
 
 def test_weighted_t_matches_statsmodels_comparemeans():
     long = _survey(weighted=True)
-    out = compare_groups(long, "segment", questions=["sat"], min_n=0, suppress_n=0)
+    out = compare_groups(long, between="segment", questions=["sat"], min_n=0, suppress_n=0)
     r = out[(out.group_a == "a") & (out.group_b == "b")].iloc[0]
 
     def d(seg):
@@ -59,8 +59,8 @@ def test_weighted_t_matches_statsmodels_comparemeans():
 
 def test_two_proportion_z_and_chi2_match_scipy_and_statsmodels():
     long = _survey()
-    z = compare_groups(long, "segment", questions=["sat"], metric="top2", test="z", min_n=0, suppress_n=0)
-    c = compare_groups(long, "segment", questions=["sat"], metric="top2", test="chi2", min_n=0, suppress_n=0)
+    z = compare_groups(long, between="segment", questions=["sat"], metric="top2", test="z", min_n=0, suppress_n=0)
+    c = compare_groups(long, between="segment", questions=["sat"], metric="top2", test="chi2", min_n=0, suppress_n=0)
     for (_, rz), (_, rc) in zip(z.iterrows(), c.iterrows()):
         xa, _ = _values(long, "sat", rz.group_a)
         xb, _ = _values(long, "sat", rz.group_b)
@@ -74,7 +74,7 @@ def test_two_proportion_z_and_chi2_match_scipy_and_statsmodels():
 
 def test_mann_whitney_matches_rank_sum_computation():
     long = _survey()
-    out = compare_groups(long, "segment", questions=["sat"], test="mannwhitney", min_n=0, suppress_n=0)
+    out = compare_groups(long, between="segment", questions=["sat"], test="mannwhitney", min_n=0, suppress_n=0)
     r = out[(out.group_a == "a") & (out.group_b == "c")].iloc[0]
     xa, _ = _values(long, "sat", "a")
     xc, _ = _values(long, "sat", "c")
@@ -86,7 +86,7 @@ def test_mann_whitney_matches_rank_sum_computation():
 
 def test_nps_difference_test_against_recoded_scores():
     long = _survey(weighted=True)
-    out = compare_groups(long, "segment", questions=["nps"], metric="nps", min_n=0, suppress_n=0)
+    out = compare_groups(long, between="segment", questions=["nps"], metric="nps", min_n=0, suppress_n=0)
     r = out[(out.group_a == "a") & (out.group_b == "b")].iloc[0]
 
     def recode(seg):
@@ -104,30 +104,30 @@ def test_nps_difference_test_against_recoded_scores():
 def test_holm_and_bh_match_statsmodels_and_hand_holm():
     p = np.array([0.001, 0.02, 0.03, 0.04, 0.2, np.nan])
     ok = p[:5]
-    assert adjust_pvalues(p, "holm")[:5] == pytest.approx(multipletests(ok, method="holm")[1])
-    assert adjust_pvalues(p, "fdr_bh")[:5] == pytest.approx(multipletests(ok, method="fdr_bh")[1])
+    assert adjust_pvalues(p, correction="holm")[:5] == pytest.approx(multipletests(ok, method="holm")[1])
+    assert adjust_pvalues(p, correction="fdr_bh")[:5] == pytest.approx(multipletests(ok, method="fdr_bh")[1])
     # Holm by hand: sorted p_(i) * (m - i + 1), running maximum, capped at 1
     m, order = len(ok), np.argsort(ok)
     holm = np.minimum(np.maximum.accumulate(ok[order] * (m - np.arange(m))), 1)
-    assert adjust_pvalues(ok, "holm")[order] == pytest.approx(holm)
-    assert np.isnan(adjust_pvalues(p, "holm")[5])
+    assert adjust_pvalues(ok, correction="holm")[order] == pytest.approx(holm)
+    assert np.isnan(adjust_pvalues(p, correction="holm")[5])
     rnd = np.random.default_rng(4).uniform(0, 0.2, 60) ** 2
     rnd[[3, 7]] = rnd[10]  # ties
     for method in ("holm", "fdr_bh", "bonferroni"):
-        assert adjust_pvalues(rnd, method) == pytest.approx(multipletests(rnd, method=method)[1])
+        assert adjust_pvalues(rnd, correction=method) == pytest.approx(multipletests(rnd, method=method)[1])
     with pytest.raises(ParameterError, match="correction"):
-        adjust_pvalues(p, "sidak-ish")
+        adjust_pvalues(p, correction="sidak-ish")
 
 
 def test_correction_family_per_cell_and_suppressed_tests_left_out():
     long = _survey(n=400)
-    out = compare_groups(long, "segment", questions=["sat", "nps"], min_n=30, suppress_n=25)
+    out = compare_groups(long, between="segment", questions=["sat", "nps"], min_n=30, suppress_n=25)
     assert (out.loc[out.flag == "suppressed", "p_value"].isna()).all()  # segment d is tiny
     for q, g in out.groupby("question"):
         ok = g.p_value.notna()
         assert g.loc[ok, "p_adjusted"].to_numpy() == pytest.approx(
             multipletests(g.loc[ok, "p_value"], method="holm")[1])
-    everything = compare_groups(long, "segment", questions=["sat", "nps"], family="all", correction="fdr_bh")
+    everything = compare_groups(long, between="segment", questions=["sat", "nps"], family="all", correction="fdr_bh")
     ok = everything.p_value.notna()
     assert everything.loc[ok, "p_adjusted"].to_numpy() == pytest.approx(
         multipletests(everything.loc[ok, "p_value"], method="fdr_bh")[1])
@@ -135,23 +135,23 @@ def test_correction_family_per_cell_and_suppressed_tests_left_out():
 
 def test_pairs_adjacent_and_rest():
     long = _survey()
-    adj = compare_groups(long, "wave", questions=["sat"], pairs="adjacent")
+    adj = compare_groups(long, between="wave", questions=["sat"], pairs="adjacent")
     assert list(zip(adj.group_a, adj.group_b)) == [("W1", "W2"), ("W2", "W3")]
-    rest = compare_groups(long, "segment", questions=["sat"], pairs="rest", min_n=0, suppress_n=0)
+    rest = compare_groups(long, between="segment", questions=["sat"], pairs="rest", min_n=0, suppress_n=0)
     r = rest[rest.group_b == "b"].iloc[0]
     xb, _ = _values(long, "sat", "b")
     others = long[(long.question == "sat") & (long.segment != "b")]["value"].to_numpy()
     assert r.group_a == "(rest)"
     assert r.p_value == pytest.approx(stats.ttest_ind(xb, others, equal_var=False).pvalue)
-    ref = compare_groups(long, "segment", questions=["sat"], pairs="reference", reference="a")
+    ref = compare_groups(long, between="segment", questions=["sat"], pairs="reference", reference="a")
     assert set(ref.group_a) == {"a"} and len(ref) == 3
     with pytest.raises(ParameterError, match="pairs"):
-        compare_groups(long, "segment", pairs="some")
+        compare_groups(long, between="segment", pairs="some")
 
 
 def test_chi2_independence_matches_scipy():
     long = _survey()
-    out = chi2_independence(long, "segment").set_index("question")
+    out = chi2_independence(long, between="segment").set_index("question")
     g = long[long.question == "sat"]
     chi2, p, dof, _ = stats.chi2_contingency(pd.crosstab(g["value"], g["segment"]).to_numpy())
     assert (out.loc["sat", "statistic"], out.loc["sat", "p_value"], out.loc["sat", "dof"]) == pytest.approx((chi2, p, dof))

@@ -51,7 +51,7 @@ def test_key_figures_match_plain_pandas(study, kept_raw):
 
 
 def test_touchpoint_scores_exclude_not_used_code(study, kept_raw):
-    scores = report.touchpoint_scores(study, "en").set_index("question")
+    scores = report.touchpoint_scores(study, lang="en").set_index("question")
     wifi = kept_raw["tp_wlan"]
     used = wifi != 9
     assert scores.loc["tp_wlan", "n"] == used.sum()
@@ -83,7 +83,7 @@ def test_drivers_sum_to_r2_and_find_planted_structure(study):
 
 
 def test_wave_trend_finds_planted_changes(study):
-    t = report.wave_trend(study)
+    t = report.trend_table(study)
     second = t[(t["wave"] == "2025-H2") & t["significant"].fillna(False).astype(bool)].set_index("question")
     assert second.loc["tp_checkin", "change"] > 0.3          # reorganised check-in
     assert second.loc["tp_buchung", "change"] < -0.3         # relaunched booking site
@@ -96,3 +96,28 @@ def test_grid_values_and_run_context(demo):
     ctx = run_context({"spec": str(demo)})["ledger_summary"]
     assert ctx["n_input"] == ctx["n_kept"] + ctx["n_excluded"] == 3008
     assert ctx["excluded_by_reason"]["speeder"] == 30
+
+
+# ------------------------------------------------------------------ the example survey
+def test_example_study_matches_its_data():
+    from cjkit.report.study import example_data, example_study
+
+    raw = example_data(80, seed=3)
+    st = example_study(80, seed=3)
+    assert (st.n_input, st.n_kept, len(st.wide)) == (80, 80, 80)
+    # independent: weighted mean and NPS of the generated answers with numpy
+    fig = report.key_figures(st).set_index("figure")
+    assert fig.loc["overall_mean", "value"] == pytest.approx(np.average(raw["overall"], weights=raw["weight"]))
+    rec, w = raw["recommend"].to_numpy(), raw["weight"].to_numpy()
+    expected_nps = 100 * (w[rec >= 9].sum() - w[rec <= 6].sum()) / w.sum()
+    assert fig.loc["nps", "value"] == pytest.approx(expected_nps)
+    # same seed, same data; the scope filter keeps exactly one wave
+    pd.testing.assert_frame_equal(example_data(80, seed=3), raw)
+    assert set(example_study(80, seed=3, wave="2026").wide["wave"].astype(str)) == {"2026"}
+
+
+def test_example_data_rejects_a_tiny_sample():
+    from cjkit.report.study import example_data
+
+    with pytest.raises(ParameterError, match="'n'"):
+        example_data(5)

@@ -35,14 +35,14 @@ def test_effective_n_equals_kish_cv_formula():
 
 def test_raking_reproduces_all_margins_and_converges():
     s = _sample()
-    out = rake(s, TARGETS)
+    out = rake(s, targets=TARGETS)
     info = out.attrs["raking"]
     assert info["converged"] and info["iterations"] < 100 and info["max_error"] < 1e-8
     for var, t in TARGETS.items():
         achieved = out.groupby(var)["weight"].sum() / out["weight"].sum()
         for lv, share in t.items():
             assert achieved[lv] == pytest.approx(share, abs=1e-8)
-    got = margins(out, ["sex"]).set_index("level")["share"]
+    got = margins(out, variables=["sex"]).set_index("level")["share"]
     assert got["f"] == pytest.approx(0.51)
     assert out["weight"].mean() == pytest.approx(1.0)
     assert info["n_effective"] == pytest.approx(effective_n(out["weight"]))
@@ -52,7 +52,7 @@ def test_raking_equals_calibration_with_the_raking_distance():
     # Independent method: raking is calibration with the multiplicative (exponential) distance
     # (Deville & Saerndal 1992): w_i = d_i * exp(x_i' lambda), solved here by Newton/hybr.
     s = _sample(seed=2)
-    out = rake(s, TARGETS, base_weight="dw", tol=1e-12, max_iter=500)
+    out = rake(s, targets=TARGETS, base_weight="dw", tol=1e-12, max_iter=500)
     X = np.column_stack([(s[v] == lv).to_numpy(float) for v, t in TARGETS.items() for lv in list(t)[1:]]
                         + [np.ones(len(s))])
     d = s["dw"].to_numpy()
@@ -71,7 +71,7 @@ def test_raking_equals_calibration_with_the_raking_distance():
 
 def test_raking_one_variable_is_poststratification():
     s = _sample(seed=3)
-    out = rake(s, {"age": TARGETS["age"]})
+    out = rake(s, targets={"age": TARGETS["age"]})
     sample_share = s["age"].value_counts(normalize=True)
     expected = s["age"].map(lambda a: TARGETS["age"][a] / sample_share[a])
     assert out["weight"].to_numpy() == pytest.approx((expected / expected.mean()).to_numpy())
@@ -83,7 +83,7 @@ def test_raking_independent_table_closed_form():
     cells = {("f", "young"): 30, ("f", "old"): 30, ("m", "young"): 20, ("m", "old"): 20}
     rows = [(f"{sx}{ag}{i}", sx, ag) for (sx, ag), k in cells.items() for i in range(k)]
     s = pd.DataFrame(rows, columns=["respondent_id", "sex", "age"])
-    out = rake(s, {"sex": {"f": 0.5, "m": 0.5}, "age": {"young": 0.2, "old": 0.8}})
+    out = rake(s, targets={"sex": {"f": 0.5, "m": 0.5}, "age": {"young": 0.2, "old": 0.8}})
     w = out.groupby(["sex", "age"])["weight"].first()
     raw = {("f", "young"): (0.5 / 0.6) * (0.2 / 0.5), ("f", "old"): (0.5 / 0.6) * (0.8 / 0.5),
            ("m", "young"): (0.5 / 0.4) * (0.2 / 0.5), ("m", "old"): (0.5 / 0.4) * (0.8 / 0.5)}
@@ -96,7 +96,7 @@ def test_raking_independent_table_closed_form():
 def test_raking_on_long_frame_keeps_one_weight_per_respondent():
     s = _sample(seed=4, n=120)
     long = pd.concat([s.assign(question=q, value=1.0) for q in ("q1", "q2", "q3")], ignore_index=True)
-    out = rake(long, {"sex": TARGETS["sex"]})
+    out = rake(long, targets={"sex": TARGETS["sex"]})
     assert len(out) == len(long)
     assert out.groupby("respondent_id")["weight"].nunique().max() == 1
     assert out.drop_duplicates("respondent_id").groupby("sex")["weight"].sum().div(120)["f"] == pytest.approx(0.51)
@@ -105,20 +105,20 @@ def test_raking_on_long_frame_keeps_one_weight_per_respondent():
 def test_raking_errors_name_the_problem():
     s = _sample()
     with pytest.raises(DataError, match="column 'region'.*no target"):
-        rake(s, {"region": {"nord": 0.5, "sued": 0.5}})
+        rake(s, targets={"region": {"nord": 0.5, "sued": 0.5}})
     with pytest.raises(DataError, match="no respondents"):
-        rake(s, {"sex": {"f": 0.4, "m": 0.4, "d": 0.2}})
+        rake(s, targets={"sex": {"f": 0.4, "m": 0.4, "d": 0.2}})
     bad = pd.concat([s.head(3), s.head(1).assign(sex="m" if s.sex.iloc[0] == "f" else "f")])
     with pytest.raises(DataError, match="constant per respondent"):
-        rake(bad, {"sex": TARGETS["sex"]})
+        rake(bad, targets={"sex": TARGETS["sex"]})
     with pytest.raises(ParameterError):
-        rake(s, {})
+        rake(s, targets={})
 
 
 def test_bounds_trim_weights():
     s = _sample()
-    free = rake(s, TARGETS)
-    out = rake(s, TARGETS, bounds=(0.5, 2.0), max_iter=200)
+    free = rake(s, targets=TARGETS)
+    out = rake(s, targets=TARGETS, bounds=(0.5, 2.0), max_iter=200)
     assert free["weight"].max() > 2.0  # the bound is binding here
     assert out["weight"].between(0.5, 2.0).all()
     assert out["weight"].mean() == pytest.approx(1.0, abs=0.05)
@@ -127,18 +127,18 @@ def test_bounds_trim_weights():
 
 def test_design_weights_normalised_and_checked():
     s = _sample()
-    out = design_weights(s, "dw")
+    out = design_weights(s, column="dw")
     assert out["weight"].mean() == pytest.approx(1.0)
     assert np.allclose(out["weight"] / s["dw"], 1 / s["dw"].mean())
     s.loc[7, "dw"] = 0
     with pytest.raises(DataError, match=r"row 8, column 'dw'"):
-        design_weights(s, "dw")
+        design_weights(s, column="dw")
     with pytest.raises(ParameterError):
-        design_weights(s, "nope")
+        design_weights(s, column="nope")
 
 
 def test_weight_summary_design_effect():
-    s = rake(_sample(), TARGETS)
+    s = rake(_sample(), targets=TARGETS)
     tot = weight_summary(s)
     assert tot["n"].item() == len(s)
     assert tot["n_effective"].item() == pytest.approx(effective_n(s["weight"]))
@@ -155,7 +155,7 @@ def test_wikipedia_ipf_example_margins_and_preserved_odds_ratios():
     rows, cols = np.array([150, 300, 400, 150.0]), np.array([200, 300, 400, 100.0])
     cells = pd.DataFrame([(f"c{i}{j}", f"r{i}", f"k{j}", seed[i, j]) for i in range(4) for j in range(4)],
                          columns=["respondent_id", "row", "col", "seed"])
-    out = rake(cells, {"row": dict(zip([f"r{i}" for i in range(4)], rows)),
+    out = rake(cells, targets={"row": dict(zip([f"r{i}" for i in range(4)], rows)),
                        "col": dict(zip([f"k{j}" for j in range(4)], cols))}, base_weight="seed", tol=1e-12,
                max_iter=1000)
     fitted = out["weight"].to_numpy().reshape(4, 4) * 1000 / out["weight"].sum()

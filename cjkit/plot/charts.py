@@ -9,12 +9,12 @@ rows flagged ``suppressed`` are never drawn as a value.
 
 Examples
 --------
+>>> import cjkit as cj
 >>> import pandas as pd
->>> from cjkit import plots
 >>> t = pd.DataFrame({"touchpoint": ["website", "hotline"], "value": [4.1, 3.2],
 ...                   "ci_low": [3.9, 2.9], "ci_high": [4.3, 3.5], "n": [220, 41],
 ...                   "flag": ["", "low_base"]})
->>> ax = plots.satisfaction_bars(t, x="value", y="touchpoint", lang="en")
+>>> ax = cj.satisfaction_plot(t, x="value", y="touchpoint", lang="en")
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from cjkit.plot import theme
 from cjkit.errors import DataError, ParameterError
 from cjkit.plot.layout import place_labels
 from cjkit.stats import metrics as stats_metrics
+from cjkit.stats.quadrants import QUADRANTS
 
 log = logging.getLogger("cjkit.plot.charts")
 
@@ -65,7 +66,7 @@ def _ax(ax):
 
 
 # --------------------------------------------------------------------------- satisfaction
-def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=None, hue_order=None,
+def satisfaction_plot(data, *, x="value", y="touchpoint", hue=None, order=None, hue_order=None,
                       model=None, ci=("ci_low", "ci_high"), flag="flag", n="n", scale=None,
                       show_values=True, show_n=False, decimals=1, percent=False, value_label=None,
                       lang="de", ax=None, **kwargs):
@@ -99,18 +100,20 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"touchpoint": ["website", "hotline"], "value": [4.1, 3.2],
     ...                   "ci_low": [3.9, 2.9], "ci_high": [4.3, 3.5], "flag": ["", "low_base"]})
-    >>> ax = satisfaction_bars(t, x="value", y="touchpoint", scale=(1, 5), lang="de")
+    >>> ax = cj.satisfaction_plot(t, x="value", y="touchpoint", scale=(1, 5), lang="de")
     >>> [label.get_text() for label in ax.get_yticklabels()], ax.get_xlabel()
     (['Website', 'Hotline'], 'Zufriedenheit')
     """
     theme.check_lang(lang)
     ci = tuple(ci) if ci else None
-    data = _frame(data, "satisfaction_bars", [x, y, hue, *(ci or ())])
+    data = _frame(data, "satisfaction_plot", [x, y, hue, *(ci or ())])
     num_x, num_y = (pd.api.types.is_numeric_dtype(data[c]) for c in (x, y))
     if num_x == num_y:
-        raise ParameterError("x/y", (x, y), message="satisfaction_bars: exactly one of x and y must be the "
+        raise ParameterError("x/y", (x, y), message="satisfaction_plot: exactly one of x and y must be the "
                              f"numeric value column; got x={x!r}, y={y!r}")
     horizontal = num_x
     cat, val = (y, x) if horizontal else (x, y)
@@ -120,10 +123,10 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
     dup = data.duplicated(keys, keep=False)
     if dup.any():
         first = data.loc[dup, keys].iloc[0].tolist()
-        raise DataError(f"satisfaction_bars: more than one row for {dict(zip(keys, first))}; "
+        raise DataError(f"satisfaction_plot: more than one row for {dict(zip(keys, first))}; "
                         "filter the metric table to one metric first", row=int(np.argmax(dup.to_numpy())) + 1)
     if data[cat].isna().any():
-        log.info("satisfaction_bars: %d rows without a %s are not shown", int(data[cat].isna().sum()), cat)
+        log.info("satisfaction_plot: %d rows without a %s are not shown", int(data[cat].isna().sum()), cat)
     ax = _ax(ax)
     flags = _flags(data, flag)
     base = scale[0] if scale else 0.0
@@ -192,19 +195,37 @@ def satisfaction_bars(data=None, *, x="value", y="touchpoint", hue=None, order=N
 
 
 # --------------------------------------------------------------------------- NPS
-def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
+def nps_table(data, *, x="value", hue=None, weight=None) -> pd.DataFrame:
     """Shares of detractors (0-6), passives (7-8), promoters (9-10) and NPS, per group.
 
     Returns a tidy frame: [hue], n, n_weighted, detractor, passive, promoter (shares 0-1),
     nps (-100 to 100). Answers outside 0-10 raise :class:`DataError` naming the row.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Answers, one row per respondent (0-10; NaN ignored).
+    x : str
+        Answer column.
+    hue : str, optional
+        Group column; one row per group.
+    weight : str, optional
+        Weight column.
+
+    Returns
+    -------
+    DataFrame
+        [hue], n, n_weighted, detractor, passive, promoter (shares 0-1), nps (-100 to 100).
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.plot.charts import nps_table
     >>> t = nps_table(pd.DataFrame({"value": [0, 7, 9, 10]}))
     >>> int(t.loc[0, "n"]), float(t.loc[0, "nps"])
     (4, 25.0)
     """
-    data = _frame(data, "nps_table", [x, hue, weights])
+    data = _frame(data, "nps_table", [x, hue, weight])
     vals = pd.to_numeric(data[x], errors="coerce")
     bad = (data[x].notna() & vals.isna()) | ~(vals.isna() | (vals.between(0, 10) & (vals % 1 == 0)))
     if bad.any():
@@ -213,7 +234,7 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
                         row=pos + 1, column=x)
     if vals.isna().any():
         log.info("nps: %d rows without an answer in column %r are not counted", int(vals.isna().sum()), x)
-    w = data[weights].astype(float) if weights else pd.Series(1.0, index=data.index)
+    w = data[weight].astype(float) if weight else pd.Series(1.0, index=data.index)
     frame = pd.DataFrame({"g": data[hue] if hue else "all", "v": vals, "w": w}).dropna(subset=["v"])
     frame["cls"] = np.select([frame["v"] <= 6, frame["v"] <= 8], ["detractor", "passive"], "promoter")
     rows = []
@@ -222,12 +243,12 @@ def nps_table(data, *, x="value", hue=None, weights=None) -> pd.DataFrame:
         share = part.groupby("cls")["w"].sum().reindex(["detractor", "passive", "promoter"], fill_value=0) / tot
         # the NPS itself is the one of cjkit.stats.metrics.nps, so chart and tables cannot disagree
         rows.append({"group": g, "n": len(part), "n_weighted": tot, **share.to_dict(),
-                     "nps": float(stats_metrics.nps(part["v"], part["w"])["value"].iloc[0])})
+                     "nps": float(stats_metrics.nps(part["v"], weights=part["w"])["value"].iloc[0])})
     out = pd.DataFrame(rows)
     return out.rename(columns={"group": hue}) if hue else out.drop(columns="group")
 
 
-def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None, lang="de", ax=None, **kwargs):
+def nps_plot(data, *, x="value", hue=None, order=None, weight=None, lang="de", ax=None, **kwargs):
     """Distribution of 0-10 recommendation answers with the NPS.
 
     Without ``hue``: eleven bars (share of answers per score) coloured as detractor,
@@ -238,26 +259,33 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
     ----------
     data : DataFrame
         One row per answer (long or wide), ``x`` holding 0-10.
-    weights : str, optional
+    weight : str, optional
         Column with design weights.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> answers = pd.DataFrame({"value": [10, 9, 8, 3, 10, 6], "persona": list("aabbbb")})
-    >>> ax = nps_distribution(answers, x="value", lang="en")  # (3 promoters - 2 detractors) / 6
+    >>> ax = cj.nps_plot(answers, x="value", lang="en")  # (3 promoters - 2 detractors) / 6
     >>> [t.get_text() for t in ax.texts if t.get_gid() == "nps"]
     ['NPS +17']
-    >>> ax = nps_distribution(answers, x="value", hue="persona")
+    >>> ax = cj.nps_plot(answers, x="value", hue="persona")
     """
     theme.check_lang(lang)
     ax = _ax(ax)
-    table = nps_table(data, x=x, hue=hue, weights=weights)
+    table = nps_table(data, x=x, hue=hue, weight=weight)
     pct = theme.number_formatter(lang, decimals=0, percent=True)
     classes = ["detractor", "passive", "promoter"]
     handles = [Patch(color=theme.NPS_COLORS[c], label=theme.label(c, lang)) for c in classes]
     if hue is None:
         vals = pd.to_numeric(data[x], errors="coerce")
-        w = data[weights].astype(float) if weights else pd.Series(1.0, index=data.index)
+        w = data[weight].astype(float) if weight else pd.Series(1.0, index=data.index)
         answered = vals.notna()
         share = (w[answered].groupby(vals[answered]).sum().reindex(range(11), fill_value=0)
                  / w[answered].sum())
@@ -310,7 +338,7 @@ def nps_distribution(data=None, *, x="value", hue=None, order=None, weights=None
 
 
 # --------------------------------------------------------------------------- drivers and IPA
-def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="auto", top=None,
+def driver_plot(data, *, x="relative_weight", y="driver", r2="r2", label="auto", top=None,
                  weights_are="auto", lang="de", ax=None, **kwargs):
     """Relative importance of drivers as bars that add up to the model's R².
 
@@ -327,20 +355,29 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
     top : int, optional
         Only the ``top`` most important drivers.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
+
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
     >>> d = pd.DataFrame({"driver": ["q1", "q2"], "touchpoint": ["website", "hotline"],
     ...                   "relative_weight": [0.3, 0.1], "r2": 0.4})
-    >>> driver_chart(d, lang="en").get_title(loc="left")
+    >>> ax = cj.driver_plot(d, lang="en")
+    >>> ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # left under cj.set_theme()
     'Driver analysis (R² = 0.40)'
     """
     theme.check_lang(lang)
-    data = _frame(data, "driver_chart", [x, y])
+    data = _frame(data, "driver_plot", [x, y])
     ax = _ax(ax)
     w = data[x].astype(float)
     rsq = float(data[r2].iloc[0]) if r2 in data.columns else float(w.sum())
     if r2 in data.columns and data[r2].nunique() > 1:
-        raise DataError("driver_chart: the table holds more than one model (several r2 values); "
+        raise DataError("driver_plot: the table holds more than one model (several r2 values); "
                         "plot one model at a time", column=r2)
     if weights_are == "auto":
         weights_are = "share" if abs(w.sum() - 1) < 0.02 and abs(w.sum() - rsq) > 0.02 else "r2"
@@ -348,7 +385,7 @@ def driver_chart(data=None, *, x="relative_weight", y="driver", r2="r2", label="
         raise ParameterError("weights_are", weights_are, allowed=["auto", "share", "r2"])
     part = w * rsq if weights_are == "share" else w
     if weights_are == "r2" and abs(part.sum() - rsq) > 0.02:
-        log.warning("driver_chart: relative weights add up to %.3f, not to R² = %.3f", part.sum(), rsq)
+        log.warning("driver_plot: relative weights add up to %.3f, not to R² = %.3f", part.sum(), rsq)
     frame = data.assign(_part=part, _share=part / rsq if rsq else np.nan).sort_values("_part", ascending=False)
     if top:
         frame = frame.head(top)
@@ -381,12 +418,12 @@ def _auto_label(frame: pd.DataFrame, label: str, fallback: str) -> str:
     return "touchpoint" if tp is not None and tp.notna().all() and tp.is_unique else fallback
 
 
-def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline=None, yline=None,
+def ipa_plot(data, *, x="importance", y="performance", label="auto", xline=None, yline=None,
               flag="flag", lang="de", ax=None, **kwargs):
     """Importance-performance portfolio: scatter with quadrant lines at the means.
 
     Points are coloured by quadrant (relative to the drawn lines; names as in
-    :data:`cjkit.stats.ipa.QUADRANTS`), named from the catalog and labelled without
+    :data:`cjkit.stats.quadrants.QUADRANTS`), named from the catalog and labelled without
     overlapping each other where space allows. Low-base points are hollow,
     suppressed ones are left out.
 
@@ -401,20 +438,26 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline
         Where the quadrant lines cross; default the table's ``importance_cut`` /
         ``performance_cut`` if present, else the mean of the plotted points.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
+
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"touchpoint": ["website", "hotline", "app", "billing"],
     ...                   "importance": [30, 25, 10, 35], "performance": [4.2, 3.1, 3.9, 3.4]})
-    >>> ax = ipa_chart(t, lang="de")
+    >>> ax = cj.ipa_plot(t, lang="de")
     >>> sorted(a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("label:"))
     ['App', 'Hotline', 'Rechnung und Zahlung', 'Website']
     """
-    from cjkit.stats.ipa import QUADRANTS
     theme.check_lang(lang)
-    data = _frame(data, "ipa_chart", [x, y])
+    data = _frame(data, "ipa_plot", [x, y])
     data = data[_flags(data, flag) != "suppressed"].dropna(subset=[x, y]).reset_index(drop=True)
     label = _auto_label(data, label, "driver" if "driver" in data.columns else x)
-    _frame(data, "ipa_chart", [label])
+    _frame(data, "ipa_plot", [label])
     ax = _ax(ax)
     xs, ys = data[x].astype(float).to_numpy(), data[y].astype(float).to_numpy()
     cut_x = f"{x}_cut" if f"{x}_cut" in data.columns else None
@@ -459,7 +502,7 @@ def ipa_chart(data=None, *, x="importance", y="performance", label="auto", xline
 
 
 # --------------------------------------------------------------------------- personas and waves
-def _significant(data: pd.DataFrame, sig, alpha: float, func: str = "persona_comparison") -> pd.Series:
+def _significant(data: pd.DataFrame, sig, alpha: float, func: str = "persona_plot") -> pd.Series:
     """Boolean marks from a bool column (True = significant) or a p-value column (< alpha).
 
     ``sig="auto"`` takes ``significant``, else ``p_adjusted``, else ``p_value``, else none.
@@ -476,7 +519,7 @@ def _significant(data: pd.DataFrame, sig, alpha: float, func: str = "persona_com
     return pd.to_numeric(col, errors="coerce").lt(alpha).fillna(False).astype(bool)
 
 
-def persona_comparison(data=None, *, x="segment", y="touchpoint", value="value", sig="auto", alpha=0.05,
+def persona_plot(data, *, x="segment", y="touchpoint", value="value", sig="auto", alpha=0.05,
                        kind="heat", order=None, y_order=None, flag="flag", model=None, scale=None,
                        decimals=1, lang="de", ax=None, **kwargs):
     """Score per persona (or segment) and touchpoint, significant differences marked.
@@ -496,24 +539,31 @@ def persona_comparison(data=None, *, x="segment", y="touchpoint", value="value",
     kind : {"heat", "dot"}
         Heat map with printed values, or a dot plot (filled dot = significant).
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
+
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"persona": ["Familien", "Familien", "Paare", "Paare"],
     ...                   "touchpoint": ["website", "hotline"] * 2, "value": [4.2, 3.0, 3.6, 3.9],
     ...                   "p_value": [0.01, 0.4, 0.2, 0.03]})
-    >>> ax = persona_comparison(t, x="persona", y="touchpoint", sig="p_value")
+    >>> ax = cj.persona_plot(t, x="persona", y="touchpoint", sig="p_value")
     >>> [a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("cell:")]
     ['4,2*', '3,6', '3,0', '3,9*']
     """
     theme.check_lang(lang)
     if kind not in ("heat", "dot"):
         raise ParameterError("kind", kind, allowed=["heat", "dot"])
-    data = _frame(data, "persona_comparison", [x, y, value])
+    data = _frame(data, "persona_plot", [x, y, value])
     ax = _ax(ax)
     cols, rows = _levels(data[x], order), _levels(data[y], y_order)
     dup = data.duplicated([x, y], keep=False)
     if dup.any():
-        raise DataError(f"persona_comparison: more than one row for {x}={data.loc[dup, x].iloc[0]!r}, "
+        raise DataError(f"persona_plot: more than one row for {x}={data.loc[dup, x].iloc[0]!r}, "
                         f"{y}={data.loc[dup, y].iloc[0]!r}; filter to one question/metric per {y} first",
                         row=int(np.flatnonzero(dup.to_numpy())[0]) + 1)
     keep = (_flags(data, flag) != "suppressed").to_numpy()
@@ -594,7 +644,7 @@ def persona_comparison(data=None, *, x="segment", y="touchpoint", value="value",
     return ax
 
 
-def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_order=None,
+def trend_plot(data, *, x="wave", y="value", hue=None, order=None, hue_order=None,
                ci=("ci_low", "ci_high"), flag="flag", sig="auto", alpha=0.05, model=None, scale=None,
                show_values=None, decimals=1, percent=False, value_label=None, lang="de", ax=None, **kwargs):
     """One line per group across survey waves, with confidence bands.
@@ -606,18 +656,60 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     ``order``, a ``<x>_order`` column (as :func:`cjkit.stats.compare.wave_trend` returns), the
     Categorical order, else sorting.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Trend table, one row per wave (and group), e.g. from :func:`cjkit.stats.compare.wave_trend`.
+    x : str
+        Wave column.
+    y : str
+        Value column.
+    hue : str, optional
+        Group column: one line per group (touchpoint, question, segment ...).
+    order, hue_order : list, optional
+        Order of the waves and of the groups.
+    ci : (str, str) or None
+        Columns of the interval drawn as a band; None for no band.
+    flag : str
+        Base-rule flag column (``low_base`` hollow, ``suppressed`` left out).
+    sig : "auto", str or None
+        Significance column (booleans or p-values).
+    alpha : float
+        Threshold for a p-value column.
+    model, scale : optional
+        Journey model for labels; (min, max) of the value axis.
+    show_values : bool, optional
+        Print the values at the points; default when there are at most two lines.
+    decimals, percent : int, bool
+        Number format of printed values.
+    value_label : str, optional
+        Axis title of the values.
+    lang : {"de", "en"}
+        Label language.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+    **kwargs
+        Passed to ``Axes.plot``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (*ax*, or the current Axes).
+
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"wave": ["2025", "2026"] * 2, "touchpoint": ["website"] * 2 + ["hotline"] * 2,
     ...                   "value": [3.9, 4.1, 3.0, 3.4], "ci_low": [3.8, 4.0, 2.8, 3.2],
     ...                   "ci_high": [4.0, 4.2, 3.2, 3.6]})
-    >>> ax = wave_trend(t, x="wave", y="value", hue="touchpoint", lang="en")
+    >>> ax = cj.trend_plot(t, x="wave", y="value", hue="touchpoint", lang="en")
     >>> [t.get_text() for t in ax.get_legend().texts]
     ['Website', 'Hotline']
     """
     theme.check_lang(lang)
     ci = tuple(ci) if ci else None
-    data = _frame(data, "wave_trend", [x, y, hue, *(ci or ())])
+    data = _frame(data, "trend_plot", [x, y, hue, *(ci or ())])
     ax = _ax(ax)
     if order is None and f"{x}_order" in data.columns:  # as cjkit.stats.compare.wave_trend returns
         order = list(data.sort_values(f"{x}_order")[x].drop_duplicates())
@@ -628,13 +720,13 @@ def wave_trend(data=None, *, x="wave", y="value", hue=None, order=None, hue_orde
     if show_values is None:
         show_values = len(hues) <= 2
     flags = _flags(data, flag)
-    data = data.assign(_sig=_significant(data, sig, alpha, "wave_trend") & (flags != "suppressed"))
+    data = data.assign(_sig=_significant(data, sig, alpha, "trend_plot") & (flags != "suppressed"))
     pos = np.arange(len(waves))
     for k, h in enumerate(hues):
         part = data if h is None else data[data[hue] == h]
         part = part.assign(_flag=flags[part.index])
         if part.duplicated(x).any():
-            raise DataError(f"wave_trend: several rows for one wave{f' in group {h!r}' if hue else ''}; "
+            raise DataError(f"trend_plot: several rows for one wave{f' in group {h!r}' if hue else ''}; "
                             "filter to one metric/group first", column=x)
         part = part.set_index(x).reindex(waves)
         vals = part[y].astype(float).where(part["_flag"] != "suppressed")

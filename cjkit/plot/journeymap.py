@@ -10,12 +10,12 @@ hatched; pain points get a yellow warning triangle with their rank.
 
 Examples
 --------
+>>> import cjkit as cj
 >>> import pandas as pd
->>> from cjkit.plot.journeymap import journey_map_figure
 >>> t = pd.DataFrame({"phase": ["awareness", "conversion", "retention"],
 ...                   "touchpoint": ["advertising", "online_shop", "hotline"],
 ...                   "value": [3.9, 4.2, 2.8], "n": [300, 280, 120], "flag": ""})
->>> fig = journey_map_figure(t, model="accra", lang="en")
+>>> fig = cj.journey_map_figure(t, model="accra", lang="en")
 """
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ import pandas as pd
 from matplotlib.cm import ScalarMappable
 from matplotlib.patches import Patch, Polygon, Rectangle
 
-from cjkit.plot import theme
+from cjkit.catalog import models
 from cjkit.errors import DataError
+from cjkit.plot import theme
 
 log = logging.getLogger("cjkit.plot.journeymap")
 
@@ -44,7 +45,6 @@ def _phases(data: pd.DataFrame, phase: str, model) -> list:
     """Column order: the model's phases; else the Categorical's categories; else appearance."""
     values = data[phase].dropna().astype(str)
     if model is not None:
-        from cjkit.catalog import models
         order = list(models.phase_categories(model).categories)
         unknown = sorted(set(values) - set(order))
         if unknown:
@@ -176,11 +176,14 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"phase": ["awareness", "retention"], "touchpoint": ["advertising", "hotline"],
     ...                   "value": [3.9, 2.8], "n": [300, 120]})
     >>> pains = pd.DataFrame({"phase": ["retention"], "touchpoint": ["hotline"], "rank": [1]})
     >>> fig, ax = plt.subplots(figsize=(9, 4))
-    >>> ax = journey_map(t, model="accra", pain_points=pains, lang="de", ax=ax)
+    >>> ax = cj.journey_map(t, model="accra", pain_points=pains, lang="de", ax=ax)
     >>> [a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("phase_label")]
     ['Aufmerksamkeit', 'Erwägung', 'Kauf', 'Bindung', 'Empfehlung']
     """
@@ -313,10 +316,16 @@ def journey_map_figure(data, *, model=None, title=None, figsize=None, lang="de",
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"phase": ["awareness", "retention"], "touchpoint": ["advertising", "hotline"],
     ...                   "value": [3.9, 2.8]})
-    >>> fig = journey_map_figure(t, model="accra", scale=(1, 5), title="Hotel 2026")
-    >>> fig.savefig("reports/run/journey_map.png")  # doctest: +SKIP
+    >>> fig = cj.journey_map_figure(t, model="accra", scale=(1, 5), title="Hotel 2026")
+    >>> fig.axes[0].texts[0].get_text()  # the first phase chevron, labelled in German by default
+    'Aufmerksamkeit'
+    >>> len(fig.axes)  # the map and its colour bar
+    2
+
     """
     theme.check_lang(lang)
     keys = ("phase", "touchpoint", "value", "n", "flag", "emotion", "scale", "touchpoint_order")

@@ -1,6 +1,6 @@
 """Place point labels on a scatter so that they do not overlap (greedy, no dependencies).
 
-Used by :func:`cjkit.plot.charts.ipa_chart`. Each label tries positions around its
+Used by :func:`cjkit.plot.charts.ipa_plot`. Each label tries positions around its
 point - right, left, above, below, diagonals - first close, then further away
 with a thin leader line, and takes the first one that overlaps no other label,
 no point and no given artist and stays inside the Axes. Crowded points are
@@ -42,8 +42,29 @@ def place_labels(ax, xs, ys, texts, *, avoid=(), soft=(), **text_kw) -> list:
     *avoid* are artists no label may cover (e.g. quadrant names); *soft* are artists such as
     reference lines that labels avoid when they can, but may cross.
 
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes with the points.
+    xs, ys : sequence of float
+        Point positions in data coordinates.
+    texts : sequence of str
+        One label per point.
+    avoid : sequence of Artist
+        Artists no label may cover.
+    soft : sequence of Artist
+        Artists labels avoid when they can.
+    **text_kw
+        Passed to ``Axes.annotate``.
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        One annotation per point, in input order.
+
     Examples
     --------
+    >>> from cjkit.plot.layout import place_labels
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> _ = ax.scatter([1, 1.01], [1, 1.01])

@@ -152,8 +152,8 @@ def phase_labels(model, lang: str = "de") -> dict[str, str]:
 
     Parameters
     ----------
-    model : str or dict
-        Journey model id or loaded model.
+    model : str, dict, Path or JourneyModel
+        Journey model id, model file, or loaded model.
     lang : {"de", "en"}
 
     Returns
@@ -163,9 +163,8 @@ def phase_labels(model, lang: str = "de") -> dict[str, str]:
     Examples
     --------
     >>> from cjkit.plot.theme import phase_labels
-    >>> m = {"phases": [{"id": "search", "label_de": "Suche", "label_en": "Search"}]}
-    >>> phase_labels(m, "en")
-    {'search': 'Search'}
+    >>> phase_labels("service", "en")
+    {'pre_service': 'Pre-service', 'service': 'Service', 'post_service': 'Post-service'}
     """
     check_lang(lang)
     return i18n.phase_labels(None if model is None else models.get(model), lang)

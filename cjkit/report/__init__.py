@@ -1,1 +1,45 @@
-"""report step of the cjkit flow."""
+"""report step of the cjkit flow: the report sections the notebooks call, as ``cj.report``.
+
+``cj.report.key_figures(study)``, ``cj.report.driver_table(study, lang="en")`` ... are the
+functions of :mod:`cjkit.report.sections`. They are resolved on first use (PEP 562), so
+``import cjkit.report.batch`` (the command line and the batch runner) does not import the
+statistics, coding and IPython stack that the sections need.
+"""
+from __future__ import annotations
+
+import importlib
+
+__all__ = [
+    "add_labels",
+    "code_counts",
+    "coded_comments",
+    "driver_questions",
+    "driver_table",
+    "format_figures",
+    "heading",
+    "ipa_table",
+    "journey_map_data",
+    "key_figures",
+    "ledger_table",
+    "painpoint_table",
+    "phase_scores",
+    "save_figure",
+    "segment_comparison",
+    "sentiment_vs_rating",
+    "touchpoint_scores",
+    "trend_table",
+    "verbatims",
+    "write_key_figures",
+]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        value = getattr(importlib.import_module("cjkit.report.sections"), name)
+        globals()[name] = value  # resolve once
+        return value
+    raise AttributeError(f"module 'cjkit.report' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

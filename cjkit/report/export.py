@@ -36,6 +36,24 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
     Column names are treated the same way. Numeric columns are left untouched (a negative
     number is data, not a formula).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table.
+
+    Returns
+    -------
+    DataFrame
+        A copy with text cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+        prefixed with ``'``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.report.export import neutralise
+    >>> neutralise(pd.DataFrame({"text": ["=1+1", "ok"], "n": [-3, 4]})).to_dict("list")
+    {'text': ["'=1+1", 'ok'], 'n': [-3, 4]}
     """
     out = frame.copy()
     out.columns = [_neutralise_value(str(c)) for c in out.columns]
@@ -47,7 +65,26 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sheet_name(name: str, used: set[str]) -> str:
-    """An Excel-legal, unique sheet name (max 31 characters, no []:*?/\\)."""
+    """An Excel-legal, unique sheet name (max 31 characters, no []:*?/\\).
+
+    Parameters
+    ----------
+    name : str
+        Wanted name.
+    used : set of str
+        Names already taken in the workbook (compared without case); the result is added.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.report.export import sheet_name
+    >>> used = set()
+    >>> sheet_name("IPA: Q1/Q2", used), sheet_name("ipa: q1/q2", used)
+    ('IPA_ Q1_Q2', 'ipa_ q1_q2 (2)')
+    """
     base = _SHEET_BAD.sub("_", str(name)).strip("'")[:31] or "Tabelle"
     candidate, k = base, 2
     while candidate.lower() in {u.lower() for u in used}:
@@ -71,6 +108,19 @@ def to_excel(tables: dict[str, pd.DataFrame], path) -> Path:
     -------
     Path
         The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"verbatim": ["=HYPERLINK(1)", "gut"], "n": [3, 4]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = cj.to_excel({"Verbatims": table}, Path(tmp) / "tables.xlsx")
+    ...     back = pd.read_excel(path, sheet_name="Verbatims")
+    >>> back["verbatim"].tolist(), back["n"].tolist()
+    (["'=HYPERLINK(1)", 'gut'], [3, 4])
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":

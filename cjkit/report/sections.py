@@ -6,23 +6,25 @@ figures that tests and nbval check.
 """
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 
-from cjkit.stats import compare
-from cjkit.stats import drivers
-from cjkit.stats import ipa
-from cjkit.stats import metrics
-from cjkit.catalog import i18n, models
+from cjkit.catalog import i18n, models, touchpoints
 from cjkit.catalog.i18n import check_lang as _check_lang
-from cjkit.catalog import touchpoints
-from cjkit.quality import ledger as ledger_mod
-from cjkit.errors import ParameterError
-from cjkit.report.study import Study
 from cjkit.catalog.types import RATING_TYPES
+from cjkit.coding.coder import code_texts
+from cjkit.coding.pii import mask_pii
+from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
+from cjkit.errors import ParameterError
+from cjkit.quality import ledger as ledger_mod
+from cjkit.report.study import Study
+from cjkit.stats import compare, drivers, ipa, metrics
+from cjkit.stats.painpoints import rank_painpoints
 
 
 def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
@@ -31,8 +33,32 @@ def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
     return long[long["role"].isin(roles) & long["type"].isin(RATING_TYPES)]
 
 
-def add_labels(frame: pd.DataFrame, study: Study, lang: str = "de") -> pd.DataFrame:
-    """Add ``phase_label``/``touchpoint_label`` columns in *lang* next to the id columns."""
+def add_labels(frame: pd.DataFrame, study: Study, *, lang: str = "de") -> pd.DataFrame:
+    """Add ``phase_label``/``touchpoint_label`` columns in *lang* next to the id columns.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table with a ``phase`` and/or ``touchpoint`` column of ids.
+    study : Study
+        Gives the journey model (phase names) and the touchpoint catalog of the spec.
+    lang : {"de", "en"}
+        Label language.
+
+    Returns
+    -------
+    DataFrame
+        A copy of *frame* with the label columns; touchpoints unknown to the catalog keep their id.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> import pandas as pd
+    >>> cj.report.add_labels(pd.DataFrame({"phase": ["retention"], "touchpoint": ["wifi"]}), study, lang="en")
+           phase touchpoint phase_label touchpoint_label
+    0  retention       wifi   Retention            Wi-Fi
+    """
     _check_lang(lang)
     out = frame.copy()
     if "phase" in out.columns:
@@ -46,10 +72,29 @@ def add_labels(frame: pd.DataFrame, study: Study, lang: str = "de") -> pd.DataFr
 def key_figures(study: Study) -> pd.DataFrame:
     """Headline figures: base sizes, overall satisfaction (mean, top-2-box), NPS, CES with CIs.
 
+    Parameters
+    ----------
+    study : Study
+        The opened study; the outcome questions are found by their spec role (``overall``,
+        ``nps``) and the first CES question by its type.
+
     Returns
     -------
     DataFrame
         figure, value, ci_low, ci_high, n (one row per figure; rounded for display only by the caller).
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> cj.report.key_figures(study).round(2)
+                     figure   value  ci_low  ci_high    n
+    0     respondents_input  120.00     NaN      NaN  120
+    1      respondents_kept  120.00     NaN      NaN  120
+    2  respondents_in_scope  120.00     NaN      NaN  120
+    3          overall_mean    3.50    3.33     3.67  120
+    4          overall_top2    0.51    0.42     0.60  120
+    5                   nps    1.04  -14.45    16.52  120
     """
     rows = [{"figure": "respondents_input", "value": float(study.n_input), "n": study.n_input},
             {"figure": "respondents_kept", "value": float(study.n_kept), "n": study.n_kept},
@@ -69,69 +114,275 @@ def key_figures(study: Study) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "value", "ci_low", "ci_high", "n"])
 
 
-def touchpoint_scores(study: Study, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
-    """Score per touchpoint question in journey order, with CI, bases and base-rule flag."""
+def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
+    """Score per touchpoint question in journey order, with CI, bases and base-rule flag.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study; its driver ratings (likert, rating, csat) are scored.
+    lang : {"de", "en"}
+        Language of the label columns.
+    metric : str
+        Metric of :func:`cjkit.stats.metrics.metrics` (mean, top2, index, ...).
+
+    Returns
+    -------
+    DataFrame
+        phase, touchpoint, question, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
+        flag, phase_label, touchpoint_label; sorted by phase, best first within a phase.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> t = cj.report.touchpoint_scores(study, lang="en")
+    >>> t[["touchpoint_label", "question", "value", "n"]].round(2)
+      touchpoint_label     question  value    n
+    0          Website   tp_website   3.43  120
+    1          Booking   tp_booking   3.52  120
+    2             Room      tp_room   3.48  120
+    3         Check-in  tp_check_in   3.47  120
+    4            Wi-Fi      tp_wifi   3.44  120
+    """
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint", "question"], metrics=[metric],
                         scales=study.scales)
     m = m[m["touchpoint"].notna()].sort_values(["phase", "value"], ascending=[True, False])
-    return add_labels(m, study, lang).reset_index(drop=True)
+    return add_labels(m, study, lang=lang).reset_index(drop=True)
 
 
-def phase_scores(study: Study, lang: str = "de") -> pd.DataFrame:
-    """Satisfaction index (0-100) per journey phase: the emotion curve of the journey map."""
+def phase_scores(study: Study, *, lang: str = "de") -> pd.DataFrame:
+    """Satisfaction index (0-100) per journey phase: the emotion curve of the journey map.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    lang : {"de", "en"}
+        Language of ``phase_label``.
+
+    Returns
+    -------
+    DataFrame
+        phase, metric (``index``), value, ci_low, ci_high, n, n_weighted, n_effective, flag,
+        phase_label; in the phase order of the journey model.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> cj.report.phase_scores(study, lang="en")[["phase", "phase_label", "value", "n"]].round(1)
+               phase    phase_label  value    n
+    0  consideration  Consideration   60.9  120
+    1     conversion     Conversion   63.1  120
+    2      retention      Retention   61.6  120
+    """
     m = metrics.metrics(_ratings(study), by=["phase"], metrics=["index"], scales=study.scales)
-    return add_labels(m.sort_values("phase"), study, lang).reset_index(drop=True)
+    return add_labels(m.sort_values("phase"), study, lang=lang).reset_index(drop=True)
 
 
-def driver_questions(study: Study, min_coverage: float = 0.75, max_drivers: int = 15) -> list[str]:
-    """Driver ratings fit for a regression: answered by at least *min_coverage* of the respondents
-    in scope (touchpoints few guests use would shrink the listwise sample), at most *max_drivers*
-    (LMG is exponential in their number), best covered first."""
+def driver_questions(study: Study, *, min_coverage: float = 0.75, max_drivers: int = 15) -> list[str]:
+    """Driver ratings fit for a regression, best covered first.
+
+    A driver must be answered by at least *min_coverage* of the respondents in scope
+    (touchpoints few guests use would shrink the listwise sample), and at most *max_drivers*
+    are kept (LMG is exponential in their number).
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    min_coverage : float
+        Least share of respondents in scope who answered the rating.
+    max_drivers : int
+        Most drivers returned.
+
+    Returns
+    -------
+    list of str
+        Question ids.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> cj.report.driver_questions(study)
+    ['tp_booking', 'tp_check_in', 'tp_room', 'tp_website', 'tp_wifi']
+    """
     d = _ratings(study)
     coverage = d.groupby("question")["value"].apply(lambda v: v.notna().mean()).sort_values(ascending=False)
     return coverage[coverage >= min_coverage].index[:max_drivers].tolist()
 
 
-def driver_table(study: Study, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
+def driver_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
     """Key drivers of the outcome with *role*: coefficients, relative weights and LMG (both sum to R²).
 
-    Keyword arguments go to :func:`driver_questions`.
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    role : {"overall", "nps"}
+        Spec role of the outcome question.
+    lang : {"de", "en"}
+        Language of the label columns.
+    **kwargs
+        Passed to :func:`driver_questions` (``min_coverage``, ``max_drivers``).
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`cjkit.stats.drivers.key_drivers` with phase_label and touchpoint_label.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> d = cj.report.driver_table(study, lang="en")
+    >>> d[["driver", "touchpoint_label", "relative_weight_pct", "rank"]].round(1)
+            driver touchpoint_label  relative_weight_pct  rank
+    0      tp_room             Room                 43.6     1
+    1  tp_check_in         Check-in                 29.8     2
+    2   tp_website          Website                  9.6     3
+    3   tp_booking          Booking                  9.2     4
+    4      tp_wifi            Wi-Fi                  7.8     5
     """
     d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs))
-    return add_labels(d, study, lang)
+    return add_labels(d, study, lang=lang)
 
 
-def ipa_table(study: Study, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
-    """Importance-performance per driver with quadrant names in *lang*."""
+def ipa_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
+    """Importance-performance per driver with quadrant names in *lang*.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    role : {"overall", "nps"}
+        Spec role of the outcome question.
+    lang : {"de", "en"}
+        Language of the quadrant and label columns.
+    **kwargs
+        Passed to :func:`driver_questions`.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`cjkit.stats.ipa.importance_performance` with the label columns.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> cj.report.ipa_table(study, lang="en")[["driver", "quadrant"]]
+            driver           quadrant
+    0      tp_room            keep_up
+    1  tp_check_in            keep_up
+    2   tp_website       low_priority
+    3   tp_booking  possible_overkill
+    4      tp_wifi       low_priority
+    """
     out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang)
-    return add_labels(out, study, lang)
+    return add_labels(out, study, lang=lang)
 
 
-def segment_comparison(study: Study, segment_column: str | None = None, metric: str = "mean",
+def segment_comparison(study: Study, *, segment_column: str | None = None, metric: str = "mean",
                        lang: str = "de") -> pd.DataFrame:
-    """Score per segment and touchpoint next to the total, each segment tested against the rest."""
+    """Score per segment and touchpoint next to the total, each segment tested against the rest.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    segment_column : str, optional
+        Segment column; default the study's segment column (the first segment of the spec).
+    metric : str
+        mean, top2, bottom2, nps, ... (see :func:`cjkit.stats.compare.persona_comparison`).
+    lang : {"de", "en"}
+        Language of the label columns.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`cjkit.stats.compare.persona_comparison` with the label columns.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> t = cj.report.segment_comparison(study, lang="en")
+    >>> t[t["question"] == "tp_room"][["segment", "value", "difference_vs_rest", "significant"]].round(2)
+       segment  value  difference_vs_rest  significant
+    6  Familie   3.36               -0.22        False
+    7     Paar   3.58                0.22        False
+    """
     column = segment_column or study.scope.get("segment_column")
     if column is None or column not in study.long.columns:
         raise ParameterError("segment_column", column, allowed=list(study.spec.segments))
-    out = compare.persona_comparison(_ratings(study), column, by=["phase", "touchpoint", "question"], metric=metric,
+    out = compare.persona_comparison(_ratings(study), segment_column=column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
-    return add_labels(out, study, lang)
+    return add_labels(out, study, lang=lang)
 
 
-def wave_trend(study: Study, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
+def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
     """Outcome (role) and touchpoint scores per wave, with the change against the previous wave.
 
-    Returns an empty frame when the study has fewer than two waves in scope.
+    Parameters
+    ----------
+    study : Study
+        The opened study; the spec's ``wave`` column gives the waves.
+    role : {"overall", "nps"}
+        Spec role of the outcome shown next to the touchpoints.
+    metric : str
+        mean, top2, ... (see :func:`cjkit.stats.compare.wave_trend`).
+    lang : {"de", "en"}
+        Language of the label columns.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`cjkit.stats.compare.wave_trend` with the label columns; empty
+        when the study has fewer than two waves in scope.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> t = cj.report.trend_table(study, lang="en")
+    >>> t[t["question"] == "tp_room"][["wave", "value", "change", "p_value"]].round(2)
+       wave  value  change  p_value
+    6  2025   3.54     NaN      NaN
+    7  2026   3.42   -0.12     0.58
+    >>> cj.report.trend_table(cj.example_study(wave="2026")).empty  # one wave: no trend
+    True
     """
     wave = study.spec.wave
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
-    out = compare.wave_trend(_ratings(study, ("driver", role)), wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
-    return add_labels(out, study, lang)
+    out = compare.wave_trend(_ratings(study, ("driver", role)), wave_column=wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
+    return add_labels(out, study, lang=lang)
 
 
 def ledger_table(study: Study) -> pd.DataFrame:
-    """Data-quality ledger per check: check, action, n_rows, n_entries, example_reason."""
+    """Data-quality ledger per check: what was excluded or flagged, and why.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+
+    Returns
+    -------
+    DataFrame
+        check, action, n_rows, n_entries, example_reason (no rows when every check passed).
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> t = cj.report.ledger_table(study)
+    >>> list(t.columns), len(t)  # the synthetic survey passes every check
+    (['check', 'action', 'n_rows', 'n_entries', 'example_reason'], 0)
+    """
     return ledger_mod.by_check(study.ledger)
 
 
@@ -143,8 +394,34 @@ def _jsonable(v):
     return v
 
 
-def write_key_figures(figures: pd.DataFrame, output_dir, name: str = "key_figures.json") -> Path:
-    """Write the key figures as JSON (``{figure: {value, ci_low, ci_high, n}}``) for tests and audits."""
+def write_key_figures(figures: pd.DataFrame, output_dir, *, name: str = "key_figures.json") -> Path:
+    """Write the key figures as JSON (``{figure: {value, ci_low, ci_high, n}}``) for tests and audits.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        The table of :func:`key_figures`.
+    output_dir : str or Path
+        Folder; created if missing.
+    name : str
+        File name.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> import json, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = cj.report.write_key_figures(cj.report.key_figures(study), tmp)
+    ...     stored = json.loads(path.read_text(encoding="utf-8"))
+    >>> stored["overall_mean"]["n"], round(stored["overall_mean"]["value"], 2)
+    (120, 3.5)
+    """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = {r["figure"]: {k: _jsonable(r[k]) for k in figures.columns if k != "figure"}
@@ -157,12 +434,30 @@ def write_key_figures(figures: pd.DataFrame, output_dir, name: str = "key_figure
 _TITLES = ("satisfaction", "painpoints", "journeymap", "explore")  # label keys title_<kind>
 
 
-def heading(study: Study, kind: str, lang: str = "de"):
-    """Report heading (survey title, scope, bases) as escaped HTML for the notebook."""
-    import html
+def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
+    """Report heading (survey title, scope, bases) as escaped HTML for the notebook.
 
-    from IPython.display import HTML
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    kind : {"satisfaction", "painpoints", "journeymap", "explore"}
+        Which report the heading introduces.
+    lang : {"de", "en"}
+        Language of the heading.
 
+    Returns
+    -------
+    IPython.display.HTML
+        Shown by the notebook when it is the cell's last value.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> print(cj.report.heading(study, "satisfaction", lang="en").data)
+    <h1>Satisfaction report: Example hotel survey (synthetic)</h1><p>Segment (persona): <b>all</b> · Wave: <b>all</b> · Respondents: <b>120</b> · Journey model: ACCRA model</p>
+    """
     _check_lang(lang)
     if kind not in _TITLES:
         raise ParameterError("kind", kind, allowed=list(_TITLES))
@@ -179,8 +474,29 @@ def heading(study: Study, kind: str, lang: str = "de"):
                 f" · {words[3]}: {html.escape(model)}</p>")
 
 
-def format_figures(figures: pd.DataFrame, decimals: int = 2) -> str:
-    """Key figures as a fixed-width text table with rounded values (stable for nbval)."""
+def format_figures(figures: pd.DataFrame, *, decimals: int = 2) -> str:
+    """Key figures as a fixed-width text table with rounded values (stable for nbval).
+
+    Parameters
+    ----------
+    figures : DataFrame
+        The table of :func:`key_figures`.
+    decimals : int
+        Decimals of value and interval; empty where a figure has no interval.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> print(cj.report.format_figures(cj.report.key_figures(study).iloc[2:4]))
+                  figure  value ci_low ci_high   n
+    respondents_in_scope 120.00                120
+            overall_mean   3.50   3.33    3.67 120
+    """
     shown = figures.copy()
     for col in ("value", "ci_low", "ci_high"):
         shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
@@ -188,7 +504,34 @@ def format_figures(figures: pd.DataFrame, decimals: int = 2) -> str:
 
 
 def save_figure(fig, output_dir, name: str) -> Path:
-    """Save a figure as PNG (150 dpi) into *output_dir*; returns the path."""
+    """Save a figure as PNG (150 dpi) into *output_dir*.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    output_dir : str or Path
+        Folder; created if missing.
+    name : str
+        File name without the ``.png`` suffix.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = cj.report.save_figure(fig, tmp, "empty")
+    ...     saved = path.name, path.stat().st_size > 0
+    >>> saved
+    ('empty.png', True)
+    """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.png"
@@ -196,38 +539,112 @@ def save_figure(fig, output_dir, name: str) -> Path:
     return path
 
 
-def journey_map_data(study: Study, lang: str = "de") -> pd.DataFrame:
+def journey_map_data(study: Study, *, lang: str = "de") -> pd.DataFrame:
     """Satisfaction index (0-100) per phase x touchpoint, the cells of the journey map.
 
     Several rating questions on one touchpoint in one phase are averaged per respondent
     (each rescaled to 0-100), so every cell has one value whatever the scales.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    lang : {"de", "en"}
+        Language of the label columns.
+
+    Returns
+    -------
+    DataFrame
+        phase, touchpoint, metric (``index``), value, ci_low, ci_high, n, ..., flag and the label
+        columns; the input of :func:`cjkit.plot.journeymap.journey_map`.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> cj.report.journey_map_data(study, lang="en")[["phase", "touchpoint", "value", "n"]].round(1)
+               phase touchpoint  value    n
+    0  consideration    website   60.9  120
+    1     conversion    booking   63.1  120
+    2      retention   check_in   61.8  120
+    3      retention       room   62.1  120
+    4      retention       wifi   61.0  120
     """
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint"], metrics=["index"], scales=study.scales)
-    return add_labels(m[m["touchpoint"].notna()].reset_index(drop=True), study, lang)
+    return add_labels(m[m["touchpoint"].notna()].reset_index(drop=True), study, lang=lang)
 
 
-def painpoint_table(study: Study, coded: pd.DataFrame | None = None, role: str = "overall",
+def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: str = "overall",
                     lang: str = "de", **kwargs) -> pd.DataFrame:
-    """Ranked pain points per phase x touchpoint: low ratings, negative mentions in the coded open
-    answers, driver impact and effect on the outcome, with PII-masked example verbatims.
+    """Ranked pain points per phase x touchpoint, with the evidence for each.
 
-    Keyword arguments go to :func:`cjkit.stats.painpoints.rank_painpoints`.
+    Low ratings, negative mentions in the coded open answers, driver impact and the effect on
+    the outcome, with PII-masked example verbatims.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    coded : DataFrame, optional
+        Coded open answers (:func:`coded_comments`); without them the ranking uses the ratings only.
+    role : {"overall", "nps"}
+        Spec role of the outcome.
+    lang : {"de", "en"}
+        Language of the label columns.
+    **kwargs
+        Passed to :func:`cjkit.stats.painpoints.rank_painpoints` (``level``, ``components``, ...).
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`cjkit.stats.painpoints.rank_painpoints`, sorted by rank, with the
+        label columns.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> coded = cj.report.coded_comments(study)
+    >>> cj.report.painpoint_table(study, coded, lang="en")[["rank", "phase", "touchpoint", "n_mentions"]].head(3)
+       rank      phase touchpoint  n_mentions
+    0     1  retention   check_in        20.0
+    1     2  retention       room         0.0
+    2     3  retention       wifi        22.0
     """
-    from cjkit.stats.painpoints import rank_painpoints
-
     outcome = study.outcome(role)
     drv = drivers.key_drivers(study.long, outcome=outcome, drivers=driver_questions(study))
-    ranked = rank_painpoints(study.long, coded, drv, outcome=outcome, scales=study.scales, **kwargs)
-    return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang)
+    ranked = rank_painpoints(study.long, coded=coded, driver_table=drv, outcome=outcome, scales=study.scales, **kwargs)
+    return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang=lang)
 
 
-def coded_comments(study: Study, codebook="default", lang: str = "de") -> pd.DataFrame:
+def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.DataFrame:
     """Code every open answer of the study with the rule coder (codes, evidence spans, polarity).
 
-    Returns the coded-text frame of :func:`cjkit.coding.coder.code_texts` (phases in the study's model).
-    """
-    from cjkit.coding.coder import code_texts
+    Parameters
+    ----------
+    study : Study
+        The opened study; its ``open`` questions are coded, phases in the study's model.
+    codebook : str, Path or dict
+        Codebook id, file or mapping (see :func:`cjkit.coding.codebook.load_codebook`).
+    lang : {"de", "en"}
+        Language of ``code_label``.
 
+    Returns
+    -------
+    DataFrame
+        The coded-text frame of :func:`cjkit.coding.coder.code_texts`: one row per coded span.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> coded = cj.report.coded_comments(study, lang="en")
+    >>> coded[["respondent_id", "code", "polarity"]].head(3)
+      respondent_id          code  polarity
+    0         r0002      check_in        -1
+    1         r0002  waiting_time        -1
+    2         r0004          room         1
+    """
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
     return code_texts(texts, codebook, model=study.model, label_lang=_check_lang(lang))
 
@@ -237,17 +654,32 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
 
     Parameters
     ----------
+    study : Study
+        The opened study (gives the answer texts and the segment columns).
+    coded : DataFrame
+        Coded open answers (:func:`coded_comments`).
     polarity : {-1, 0, 1}, optional
         Keep only answers with at least one coded span of this polarity.
+    lang : {"de", "en"}
+        Report language (checked; the code labels come from *coded*).
 
     Returns
     -------
     DataFrame
         respondent_id, question, text (masked), codes (labels, "; "-joined), evidence
         ("; "-joined matched spans, masked), polarity (mean of the spans), plus the segment columns.
-    """
-    from cjkit.coding.pii import mask_pii
 
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> coded = cj.report.coded_comments(study, lang="en")
+    >>> cj.report.verbatims(study, coded, polarity=-1, lang="en")[["respondent_id", "codes", "polarity"]].head(3)
+      respondent_id                                     codes  polarity
+    0         r0002  Check-in / arrival; Waiting time / speed      -1.0
+    1         r0007    Wi-Fi / internet; Waiting time / speed      -1.0
+    2         r0009  Check-in / arrival; Waiting time / speed      -1.0
+    """
     _check_lang(lang)
     keys = ["respondent_id", "question"]
     spans = coded if polarity is None else coded[coded["polarity"] == polarity]
@@ -264,9 +696,36 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
     return out[[*keys, "text", "codes", "evidence", "polarity", *segs]]
 
 
-def code_counts(study: Study, coded: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
-    """How often each code was mentioned: respondents with the code, their share of all who
-    answered the open question, and how many mentions were negative, neutral or positive."""
+def code_counts(study: Study, coded: pd.DataFrame, *, lang: str = "de") -> pd.DataFrame:
+    """How often each code was mentioned, and with which polarity.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study (gives the number of respondents who answered an open question).
+    coded : DataFrame
+        Coded open answers (:func:`coded_comments`).
+    lang : {"de", "en"}
+        Language of the label columns.
+
+    Returns
+    -------
+    DataFrame
+        code, code_label, phase, touchpoint, n_respondents (with the code), share (of all who
+        answered the open question), negative, neutral, positive (respondents per polarity),
+        plus the label columns; most frequent first.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> coded = cj.report.coded_comments(study, lang="en")
+    >>> cj.report.code_counts(study, coded, lang="en")[["code", "n_respondents", "share", "negative"]].head(3).round(2)
+               code  n_respondents  share  negative
+    0  waiting_time             42   0.47        42
+    1   cleanliness             26   0.29         0
+    2          room             26   0.29         0
+    """
     n_answered = study.long.loc[(study.long["type"] == "open") & study.long["text"].notna(), "respondent_id"].nunique()
     if coded.empty:
         return pd.DataFrame(columns=["code", "code_label", "phase", "touchpoint", "n_respondents", "share",
@@ -280,13 +739,37 @@ def code_counts(study: Study, coded: pd.DataFrame, lang: str = "de") -> pd.DataF
     out["share"] = out["n_respondents"] / n_answered if n_answered else np.nan
     out = out.sort_values("n_respondents", ascending=False, ignore_index=True)
     return add_labels(out[["code", "code_label", "phase", "touchpoint", "n_respondents", "share",
-                           "negative", "neutral", "positive"]], study, lang)
+                           "negative", "neutral", "positive"]], study, lang=lang)
 
 
-def sentiment_vs_rating(study: Study, role: str = "overall") -> pd.DataFrame:
-    """Agreement of open-answer sentiment with the respondent's outcome rating (Spearman, kappa)."""
-    from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
+def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
+    """Agreement of open-answer sentiment with the respondent's outcome rating.
 
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    role : {"overall", "nps"}
+        Spec role of the rating compared with the sentiment.
+
+    Returns
+    -------
+    DataFrame
+        metric (spearman_rho, p_value, exact_agreement, cohen_kappa, opposite), value, n; see
+        :func:`cjkit.coding.sentiment.agreement_with_rating`.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> cj.report.sentiment_vs_rating(study).round(3)
+                metric  value   n
+    0     spearman_rho -0.021  90
+    1          p_value  0.845  90
+    2  exact_agreement  0.389  90
+    3      cohen_kappa  0.056  90
+    4         opposite  0.289  90
+    """
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
     scores = score_sentiment(texts)
     qid = study.outcome(role)

@@ -7,16 +7,22 @@ functions.
 
 Examples
 --------
->>> from cjkit.report.study import open_study
->>> st = open_study("surveys/demo/spec.yaml", segment="Geschaeftsreisender")  # doctest: +SKIP
->>> st.summary()                                                              # doctest: +SKIP
+>>> import cjkit as cj
+>>> study = cj.example_study()  # a small synthetic hotel survey, built in memory
+>>> study.summary()
+      measure    n
+0  input_rows  120
+1        kept  120
+2    in_scope  120
 """
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cjkit.quality import ledger as ledger_mod
@@ -29,9 +35,39 @@ log = logging.getLogger("cjkit.report.study")
 ALL = "all"
 
 
-@dataclass
+@dataclass(repr=False)  # the default repr would print both data frames
 class Study:
-    """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope."""
+    """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope.
+
+    Made by :func:`open_study`; the notebooks hand it to the :mod:`cjkit.report` sections and
+    ``study.long`` to the measure functions.
+
+    Parameters
+    ----------
+    spec : dict
+        The completed spec (:func:`cjkit.io.spec.load_spec`).
+    data_path : Path
+        The data file that was read.
+    wide, long : DataFrame
+        Respondents in scope: one row per respondent, and one row per respondent x question.
+    ledger : DataFrame
+        Data-quality ledger of the whole input (before the scope filter).
+    n_input, n_kept : int
+        Rows read, and respondents kept after the quality checks.
+    scope : dict
+        ``segment_column``, ``segment`` and ``wave`` of the scope filter.
+    model : str
+        Journey model the phases are reported in.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study()
+    >>> study
+    Study(survey='example_hotel', model='accra', n_input=120, n_kept=120, in_scope=120, scope={'segment_column': 'persona', 'segment': 'all', 'wave': 'all'})
+    >>> study.outcome("overall"), study.scales["recommend"]
+    ('overall', (0.0, 10.0))
+    """
 
     spec: SurveySpec
     data_path: Path
@@ -42,6 +78,10 @@ class Study:
     n_kept: int
     scope: dict = field(default_factory=dict)
     model: str = "accra"
+
+    def __repr__(self) -> str:
+        return (f"Study(survey={self.spec.survey!r}, model={self.model!r}, n_input={self.n_input}, "
+                f"n_kept={self.n_kept}, in_scope={len(self.wide)}, scope={self.scope!r})")
 
     @property
     def questions(self) -> pd.DataFrame:
@@ -96,7 +136,7 @@ def _filter(wide: pd.DataFrame, column: str | None, value, what: str) -> pd.Data
     return wide[values == str(value)]
 
 
-def open_study(spec, data: str | None = None, *, model: str | None = None,
+def open_study(spec, *, data: str | None = None, model: str | None = None,
                segment_column: str | None = None, segment: str = ALL, wave: str = ALL) -> Study:
     """Load, validate and scope a survey.
 
@@ -118,6 +158,18 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
     Study
         With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
         reported separately (``summary()``), it is not a data-quality exclusion.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "answers.csv"
+    ...     cj.example_data(60).to_csv(path, index=False)
+    ...     study = cj.open_study(cj.example_spec(), data=path, segment="Paar", model="six_phases")
+    >>> study.n_input, len(study.wide), set(study.wide["persona"]), study.model
+    (60, 34, {'Paar'}, 'six_phases')
     """
     spec = load_spec(spec)
     path = _resolve_data(spec, data)
@@ -136,11 +188,38 @@ def open_study(spec, data: str | None = None, *, model: str | None = None,
 
 
 def grid_values(parameters: dict, name: str) -> list:
-    """Expand ``'@values'`` in a batch grid: the distinct values of a segment or wave column."""
+    """Expand ``'@values'`` in a batch grid: the distinct values of a segment or wave column.
+
+    Parameters
+    ----------
+    parameters : dict
+        The fixed parameters of a batch run (``spec``, optional ``data`` and ``segment_column``).
+    name : str
+        ``"segment"``, ``"wave"`` or the name of a data column.
+
+    Returns
+    -------
+    list of str
+        Sorted distinct values of the column among the kept respondents.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> from cjkit.report.study import grid_values
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "answers.csv"
+    ...     cj.example_data(40).to_csv(path, index=False)
+    ...     params = {"spec": cj.example_spec(), "data": str(path)}
+    ...     values = grid_values(params, "segment"), grid_values(params, "wave")
+    >>> values
+    (['Familie', 'Paar'], ['2025', '2026'])
+    """
     spec = load_spec(parameters["spec"])
     column = {"segment": parameters.get("segment_column") or (spec.segments or [None])[0],
               "wave": spec.wave}.get(name, name)
-    st = open_study(spec, parameters.get("data") or None)
+    st = open_study(spec, data=parameters.get("data") or None)
     full = st.wide
     if column not in full.columns:
         raise ParameterError(name, column, allowed=list(full.columns))
@@ -148,10 +227,147 @@ def grid_values(parameters: dict, name: str) -> list:
 
 
 def run_context(parameters: dict) -> dict:
-    """Run-level facts for a batch manifest: the data-quality ledger summary of the input."""
-    st = open_study(parameters["spec"], parameters.get("data") or None)
+    """Run-level facts for a batch manifest: the data-quality ledger summary of the input.
+
+    Parameters
+    ----------
+    parameters : dict
+        The fixed parameters of a batch run (``spec``, optional ``data``).
+
+    Returns
+    -------
+    dict
+        ``{"ledger_summary": {"data": file name, input and kept counts, "excluded_by_reason": {...}}}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> from cjkit.report.study import run_context
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "answers.csv"
+    ...     cj.example_data(40).to_csv(path, index=False)
+    ...     facts = run_context({"spec": cj.example_spec(), "data": str(path)})["ledger_summary"]
+    >>> facts["data"], facts["excluded_by_reason"]
+    ('answers.csv', {})
+    """
+    st = open_study(parameters["spec"], data=parameters.get("data") or None)
     totals = ledger_mod.summary(st.ledger, st.n_input, n_kept=st.n_kept).iloc[0]
     checks = ledger_mod.by_check(st.ledger)
     excluded = checks[checks["action"] == "excluded"]
     return {"ledger_summary": {"data": st.data_path.name, **{k: int(v) for k, v in totals.items()},
                                "excluded_by_reason": dict(zip(excluded["check"], excluded["n_rows"].astype(int)))}}
+
+
+# the example survey: (question id, touchpoint, phase) of the driver ratings, 1-5
+_EXAMPLE_DRIVERS = [("tp_website", "website", "consideration"), ("tp_booking", "booking", "conversion"),
+                    ("tp_check_in", "check_in", "retention"), ("tp_room", "room", "retention"),
+                    ("tp_wifi", "wifi", "retention")]
+_EXAMPLE_COMMENTS = ["Das Zimmer war sehr sauber und ruhig.", "Das WLAN war leider sehr langsam.",
+                     "Beim Check-in mussten wir lange warten.", "Freundliches Personal, gerne wieder!", ""]
+
+
+def example_spec() -> dict:
+    """The survey spec of :func:`example_study` (a raw dict, as a YAML spec would hold it).
+
+    Returns
+    -------
+    dict
+        survey, journey_model, respondent_id, weight, wave, segments and questions: five
+        driver ratings (1-5) on touchpoints of the ``accra`` model, an overall rating (csat),
+        a recommendation question (NPS, 0-10) and an open comment.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> [q["id"] for q in cj.example_spec()["questions"]][-3:]
+    ['overall', 'recommend', 'comment']
+    """
+    rating = {"min": 1, "max": 5}
+    questions = [{"id": q, "text": f"Satisfaction with {tp}", "type": "rating", "scale": rating,
+                  "phase": ph, "touchpoint": tp} for q, tp, ph in _EXAMPLE_DRIVERS]
+    questions += [{"id": "overall", "text": "Overall satisfaction", "type": "csat", "role": "overall",
+                   "scale": rating},
+                  {"id": "recommend", "text": "Would you recommend us?", "type": "nps", "role": "nps",
+                   "scale": {"min": 0, "max": 10}},
+                  {"id": "comment", "text": "What should we improve?", "type": "open", "role": "comment"}]
+    return {"survey": "example_hotel", "title": "Example hotel survey (synthetic)", "language": "de",
+            "journey_model": "accra", "respondent_id": "id", "weight": "weight", "wave": "wave",
+            "segments": ["persona"], "questions": questions}
+
+
+def example_data(n: int = 120, *, seed: int = 0) -> pd.DataFrame:
+    """Synthetic answers for :func:`example_spec`: one row per respondent, as an export holds them.
+
+    The overall rating is driven mostly by the room and the check-in, so a driver analysis
+    has something to find; two personas and two waves make comparisons possible.
+
+    Parameters
+    ----------
+    n : int
+        Number of respondents (at least 20: the driver analysis needs a base).
+    seed : int
+        Seed of the random generator; the same seed gives the same data.
+
+    Returns
+    -------
+    DataFrame
+        id, wave, persona, weight, the five driver ratings, overall, recommend, comment.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> d = cj.example_data(40)
+    >>> d.shape, bool(d["overall"].between(1, 5).all())
+    ((40, 12), True)
+    """
+    if not isinstance(n, (int, np.integer)) or n < 20:
+        raise ParameterError("n", n, allowed="an integer of at least 20")
+    rng = np.random.default_rng(seed)
+    out = pd.DataFrame({"id": [f"r{i:04d}" for i in range(1, n + 1)],
+                        "wave": np.where(np.arange(n) < n // 2, "2025", "2026"),
+                        "persona": rng.choice(["Familie", "Paar"], size=n),
+                        "weight": rng.choice([0.8, 1.0, 1.25], size=n)})
+    latent = rng.normal(size=n)
+    for q, _, _ in _EXAMPLE_DRIVERS:
+        out[q] = np.clip(np.round(3.6 + 0.8 * latent + rng.normal(scale=0.9, size=n)), 1, 5).astype(int)
+    drive = 0.45 * out["tp_room"] + 0.3 * out["tp_check_in"] + 0.1 * out["tp_wifi"]
+    out["overall"] = np.clip(np.round(drive + rng.normal(scale=0.6, size=n) + 0.6), 1, 5).astype(int)
+    out["recommend"] = np.clip(np.round(2.3 * out["overall"] - 0.5 + rng.normal(scale=1.2, size=n)), 0, 10).astype(int)
+    out["comment"] = rng.choice(_EXAMPLE_COMMENTS, size=n)
+    return out
+
+
+def example_study(n: int = 120, *, seed: int = 0, **scope) -> Study:
+    """A small synthetic hotel survey opened as a :class:`Study`, for examples and first steps.
+
+    The data of :func:`example_data` are written to a temporary CSV file and opened with
+    :func:`open_study` (so they pass the same reader, spec and quality checks as a real
+    export); the file is removed afterwards.
+
+    Parameters
+    ----------
+    n : int
+        Number of respondents.
+    seed : int
+        Seed of the random generator.
+    **scope
+        Passed to :func:`open_study`: ``segment``, ``wave``, ``model``, ``segment_column``.
+
+    Returns
+    -------
+    Study
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study(seed=1, wave="2026")
+    >>> study.n_input, len(study.wide), study.outcome("nps")
+    (120, 60, 'recommend')
+    """
+    data = example_data(n, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="cjkit-example-") as tmp:
+        path = Path(tmp) / "example_hotel.csv"
+        data.to_csv(path, index=False)
+        return open_study(load_spec(example_spec()), data=path, **scope)

@@ -26,8 +26,21 @@ ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "value_a", "value_b", "differe
 def resolve_base_rule(min_n=None, suppress_n=None) -> tuple[int, int]:
     """Fill in the project defaults (30 / 10) and check that ``suppress_n <= min_n``.
 
+    Parameters
+    ----------
+    min_n : int, optional
+        Base below which an estimate is flagged ``low_base``; default 30.
+    suppress_n : int, optional
+        Base below which an estimate is ``suppressed``; default 10.
+
+    Returns
+    -------
+    (int, int)
+        ``(min_n, suppress_n)``.
+
     Examples
     --------
+    >>> from cjkit.stats.base import resolve_base_rule
     >>> resolve_base_rule(None, 5)
     (30, 5)
     """
@@ -60,6 +73,8 @@ def apply_base_rule(frame: pd.DataFrame, min_n=DEFAULT_MIN_N, suppress_n=DEFAULT
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.base import apply_base_rule
     >>> t = pd.DataFrame({"value": [4.1, 3.9, 2.0], "n": [120, 25, 4]})
     >>> apply_base_rule(t)["flag"].tolist()
     ['', 'low_base', 'suppressed']

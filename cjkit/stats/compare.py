@@ -26,7 +26,7 @@ def _direction(diff, significant):
     return np.where(significant & (diff > 0), "higher", np.where(significant & (diff < 0), "lower", ""))
 
 
-def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("question",),
+def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", by=("question",),
                        metric: str = "mean", questions=None, correction: str = "holm",
                        alpha: float = 0.05, scales=None, weight: str = "weight",
                        min_n=None, suppress_n=None) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("que
     ----------
     long : DataFrame
         The long survey frame.
-    segment : str
+    segment_column : str
         Segment column (persona, customer type, ...).
     by : sequence of str
         Cells of the table, default per question.
@@ -53,10 +53,17 @@ def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("que
 
     Examples
     --------
-    >>> persona_comparison(long, "persona", metric="top2")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.persona_comparison(long, segment_column="persona", questions=["overall"], metric="top2")
+    >>> t[["question", "segment", "value", "total", "p_adjusted"]].round(3)
+      question  segment  value  total  p_adjusted
+    0  overall  Familie  0.410  0.513       0.093
+    1  overall     Paar  0.596  0.513       0.093
     """
-    if segment not in long.columns:
-        raise ParameterError("segment", segment, allowed=list(long.columns))
+    if segment_column not in long.columns:
+        raise ParameterError("segment_column", segment_column, allowed=list(long.columns))
+    segment = segment_column  # the column; its levels become the output column "segment"
     by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != segment]
     kw = dict(metrics=[metric], questions=questions, scales=scales, weight=weight,
               min_n=min_n, suppress_n=suppress_n)
@@ -65,7 +72,7 @@ def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("que
         return per
     cells = [c for c in per.columns if c in [*by, "question"]]
     total = _metrics(long, by=by, **kw)[[*cells, "value"]].rename(columns={"value": "total"})
-    tests = compare_groups(long, segment, by=by, metric=metric, pairs="rest", correction=correction,
+    tests = compare_groups(long, between=segment, by=by, metric=metric, pairs="rest", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
                            min_n=min_n, suppress_n=suppress_n)
     tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
@@ -80,12 +87,35 @@ def persona_comparison(long: pd.DataFrame, segment: str = "persona", *, by=("que
     return out[cols].reset_index(drop=True)
 
 
-def wave_trend(long: pd.DataFrame, wave: str = "wave", *, by=("question",), metric: str = "mean",
+def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",), metric: str = "mean",
                questions=None, correction: str = "holm", alpha: float = 0.05, scales=None,
                weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Metric per wave with the change against the previous wave and its significance.
 
     Wave order is the category order of the wave column if it is categorical, else sorted.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    wave_column : str
+        Wave column (at least two waves).
+    by : sequence of str
+        Cells of the table, default per question.
+    metric : str
+        mean, top2, bottom2, nps, promoters, passives, detractors or index.
+    questions : list of str, optional
+        Questions to include.
+    correction : {"holm", "fdr_bh", "bonferroni", "none"}
+        Multiple-testing correction over the wave steps within a cell.
+    alpha : float
+        Significance level of ``significant``.
+    scales : dict, optional
+        ``{question: (min, max)}`` for the box metrics.
+    weight : str
+        Weight column.
+    min_n, suppress_n : int, optional
+        Base rule (see :func:`cjkit.stats.base.apply_base_rule`).
 
     Returns
     -------
@@ -95,21 +125,28 @@ def wave_trend(long: pd.DataFrame, wave: str = "wave", *, by=("question",), metr
 
     Examples
     --------
-    >>> wave_trend(long, "wave", metric="nps", questions=["nps"])  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.wave_trend(long, wave_column="wave", metric="nps", questions=["recommend"])
+    >>> t[["wave", "value", "change", "p_value"]].round(2)
+       wave  value  change  p_value
+    0  2025   4.86     NaN      NaN
+    1  2026  -2.80   -7.66     0.63
     """
-    if wave not in long.columns:
-        raise ParameterError("wave", wave, allowed=list(long.columns))
+    if wave_column not in long.columns:
+        raise ParameterError("wave_column", wave_column, allowed=list(long.columns))
+    wave = wave_column  # the column; its levels become the output column "wave"
     by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != wave]
     levels = _levels(long[wave])
     if len(levels) < 2:
-        raise ParameterError("wave", wave, message=f"column '{wave}' has {len(levels)} wave(s); "
+        raise ParameterError("wave_column", wave, message=f"column '{wave}' has {len(levels)} wave(s); "
                              "a trend needs at least 2")
     per = _metrics(long, by=[*by, wave], metrics=[metric], questions=questions, scales=scales,
                    weight=weight, min_n=min_n, suppress_n=suppress_n)
     if per.empty:
         return per
     cells = [c for c in per.columns if c in [*by, "question"]]
-    tests = compare_groups(long, wave, by=by, metric=metric, pairs="adjacent", correction=correction,
+    tests = compare_groups(long, between=wave, by=by, metric=metric, pairs="adjacent", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
                            min_n=min_n, suppress_n=suppress_n)
     tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(

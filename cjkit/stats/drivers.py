@@ -23,6 +23,7 @@ from math import factorial
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.stats.sufficient import weights_of
@@ -32,20 +33,31 @@ log = logging.getLogger("cjkit.stats.drivers")
 MAX_LMG_PREDICTORS = 15
 
 
-def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series:
+def outcome_values(long: pd.DataFrame, *, outcome: str, positive=None) -> pd.Series:
     """Numeric outcome per respondent; a text-coded (single-choice) outcome becomes 1/0.
 
     Parameters
     ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
     positive : str, optional
         For an outcome held as labels in ``text`` (``value`` empty), the label counted as 1;
         every other label is 0 and a missing label stays missing.
 
+    Returns
+    -------
+    Series
+        Index respondent_id (as text); float values, 1/0 for a text-coded outcome.
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import outcome_values
     >>> f = pd.DataFrame({"respondent_id": ["a", "b", "c"], "question": "sat", "value": None,
     ...                   "text": ["Satisfied", "Neutral or Dissatisfied", None]})
-    >>> outcome_values(f, "sat", positive="Satisfied").tolist()
+    >>> outcome_values(f, outcome="sat", positive="Satisfied").tolist()
     [1.0, 0.0, nan]
     """
     o = long[long["question"] == outcome]
@@ -69,12 +81,27 @@ def outcome_values(long: pd.DataFrame, outcome: str, positive=None) -> pd.Series
     return pd.Series(coded, index=ids, name=outcome)
 
 
-def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str = "weight",
+def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str = "weight",
                   roles=("driver",), positive=None) -> pd.DataFrame:
     """Wide respondent x question matrix of the outcome and driver ratings (listwise complete).
 
     Respondents with a missing outcome or driver answer are excluded and counted: the result's
     ``attrs`` hold ``n_input``, ``n_excluded`` and ``excluded_by`` (missing answers per question).
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
+    drivers : list of str, optional
+        Driver question ids; default the questions with a role in *roles*.
+    weight : str
+        Weight column (1 where missing from the frame).
+    roles : sequence of str
+        Spec roles that make a question a driver when *drivers* is not given.
+    positive : str, optional
+        For a text-coded outcome, the label counted as 1 (see :func:`outcome_values`).
 
     Returns
     -------
@@ -83,9 +110,11 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import driver_matrix
     >>> f = pd.DataFrame({"respondent_id": ["a", "a", "b", "b"], "question": ["y", "x"] * 2,
     ...                   "role": ["overall", "driver"] * 2, "value": [5.0, 4.0, 3.0, None]})
-    >>> m = driver_matrix(f, "y")
+    >>> m = driver_matrix(f, outcome="y")
     >>> len(m), m.attrs["n_excluded"], m.attrs["excluded_by"]
     (1, 1, {'x': 1})
     """
@@ -112,7 +141,7 @@ def driver_matrix(long: pd.DataFrame, outcome: str, drivers=None, *, weight: str
                         column="question")
     mat = np.full((len(ids), len(cols)), np.nan)
     mat[rid, qpos] = d["value"].to_numpy(dtype=float)
-    mat[:, 0] = outcome_values(long, outcome, positive).reindex(pd.Index(ids).astype(str)).to_numpy()
+    mat[:, 0] = outcome_values(long, outcome=outcome, positive=positive).reindex(pd.Index(ids).astype(str)).to_numpy()
     wide = pd.DataFrame(mat, index=pd.Index(ids, name="respondent_id"), columns=cols)
     w = np.ones(len(ids))
     w[rid] = weights_of(long.loc[sel], weight)
@@ -143,8 +172,22 @@ def _wcorr(data: np.ndarray, w: np.ndarray) -> np.ndarray:
 def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     """Johnson's raw relative weights from predictor and predictor-outcome correlations.
 
+    Parameters
+    ----------
+    rxx : numpy.ndarray
+        Correlation matrix of the predictors (p x p).
+    rxy : numpy.ndarray
+        Correlations of the predictors with the outcome (p).
+
+    Returns
+    -------
+    numpy.ndarray
+        Raw relative weights (p); they sum to the model R^2.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from cjkit.stats.drivers import relative_weights_from_corr
     >>> relative_weights_from_corr(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
     [0.09, 0.16]
     """
@@ -157,8 +200,22 @@ def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     """R^2 of every predictor subset, indexed by bitmask (bit j set = predictor j in).
 
+    Parameters
+    ----------
+    rxx : numpy.ndarray
+        Correlation matrix of the predictors (p x p).
+    rxy : numpy.ndarray
+        Correlations of the predictors with the outcome (p).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2^p`` values; entry ``m`` is the R^2 of the predictors in bitmask ``m``.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from cjkit.stats.drivers import subset_r2
     >>> subset_r2(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
     [0.0, 0.09, 0.16, 0.25]
     """
@@ -176,8 +233,22 @@ def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     """LMG (Shapley) decomposition of R^2 from correlations.
 
+    Parameters
+    ----------
+    rxx : numpy.ndarray
+        Correlation matrix of the predictors (p x p, p at most 15).
+    rxy : numpy.ndarray
+        Correlations of the predictors with the outcome (p).
+
+    Returns
+    -------
+    numpy.ndarray
+        LMG share of R^2 per predictor (p); they sum to the model R^2.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from cjkit.stats.drivers import lmg_from_corr
     >>> rxx = np.array([[1.0, 0.5], [0.5, 1.0]])
     >>> float(lmg_from_corr(rxx, np.array([0.4, 0.4])).sum().round(4))  # = R^2 of the model
     0.2133
@@ -198,9 +269,22 @@ def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     return out
 
 
-def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: str | None = None,
-                        methods=("relative_weights", "lmg")) -> pd.DataFrame:
+def relative_importance(data: pd.DataFrame, *, outcome: str, drivers, weight: str | None = None,
+                        decompositions=("relative_weights", "lmg")) -> pd.DataFrame:
     """Relative weights and LMG for a wide frame (one row per respondent, complete cases).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Wide frame, one complete row per respondent (see :func:`driver_matrix`).
+    outcome : str
+        Outcome column.
+    drivers : list of str
+        Driver columns.
+    weight : str, optional
+        Weight column; default unweighted.
+    decompositions : sequence of {"relative_weights", "lmg"}
+        Which decompositions of R^2 to compute.
 
     Returns
     -------
@@ -210,10 +294,13 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: st
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import relative_importance
     >>> rng = np.random.default_rng(0)
     >>> x = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "b"])
     >>> x["y"] = x["a"] + 0.5 * x["b"] + rng.normal(size=200)
-    >>> t = relative_importance(x, "y", ["a", "b"])
+    >>> t = relative_importance(x, outcome="y", drivers=["a", "b"])
     >>> bool(np.isclose(t["relative_weight"].sum(), t["r2"].iloc[0]))
     True
     """
@@ -227,47 +314,62 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers, *, weight: st
     rxx, rxy = r[1:, 1:], r[1:, 0]
     r2 = float(rxy @ np.linalg.solve(rxx, rxy))
     out = pd.DataFrame({"driver": drivers})
-    if "relative_weights" in methods:
+    if "relative_weights" in decompositions:
         rw = relative_weights_from_corr(rxx, rxy)
         out["relative_weight"], out["relative_weight_pct"] = rw, 100 * rw / r2
-    if "lmg" in methods:
+    if "lmg" in decompositions:
         lm = lmg_from_corr(rxx, rxy)
         out["lmg"], out["lmg_pct"] = lm, 100 * lm / r2
     out["r2"], out["n"] = r2, len(data)
     return out
 
 
-def _model_kind(y: pd.Series, model: str) -> str:
+def _method_kind(y: pd.Series, method: str) -> str:
     allowed = ("auto", "ols", "logit", "ordinal")
-    if model not in allowed:
-        raise ParameterError("model", model, allowed=allowed)
-    if model != "auto":
-        return model
+    if method not in allowed:
+        raise ParameterError("method", method, allowed=allowed)
+    if method != "auto":
+        return method
     return "logit" if y.nunique() == 2 else "ols"
 
 
-def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto",
+def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto",
                weight: str | None = None) -> pd.DataFrame:
     """Fit the driver regression with statsmodels and return one row per term.
 
     ``ols``: weighted least squares; ``logit``: binomial GLM (outcome coded 0/1, weights as
     variance weights); ``ordinal``: proportional-odds logit (``OrderedModel``, unweighted).
 
+    Parameters
+    ----------
+    data : DataFrame
+        Wide frame, one complete row per respondent (see :func:`driver_matrix`).
+    outcome : str
+        Outcome column.
+    drivers : list of str
+        Driver columns.
+    method : {"auto", "ols", "logit", "ordinal"}
+        Regression type; ``auto`` uses logit for a two-level outcome, else OLS.
+    weight : str, optional
+        Weight column; default unweighted.
+
     Returns
     -------
     DataFrame
         term, coef, std_err, statistic, p_value, ci_low, ci_high, std_coef, odds_ratio,
-        model, r2, r2_kind, n
+        method, r2, r2_kind, n
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.drivers import regression
     >>> f = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0], "x": [1.0, 2.0, 3.0, 4.0]})
-    >>> regression(f, "y", ["x"])["coef"].round(2).tolist()
+    >>> regression(f, outcome="y", drivers=["x"])["coef"].round(2).tolist()
     [-0.5, 1.3]
     """
     drivers = list(drivers)
     y = data[outcome]
-    kind = _model_kind(y, model)
+    kind = _method_kind(y, method)
     X = data[drivers].astype(float)
     w = data[weight].to_numpy(float) if weight else np.ones(len(data))
     w = w / w.mean()
@@ -284,7 +386,6 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
         llnull = float(np.sum(w * (yb * np.log(p0) + (1 - yb) * np.log(1 - p0))))
         r2, r2_kind = 1 - res.llf / llnull, "pseudo_r2_mcfadden"
     else:
-        from statsmodels.miscmodels.ordinal_model import OrderedModel
         if not np.allclose(w, 1):
             log.warning("ordinal driver model is fitted unweighted (OrderedModel has no weights)")
         yo = pd.Series(pd.Categorical(y, ordered=True), index=y.index)
@@ -299,11 +400,11 @@ def regression(data: pd.DataFrame, outcome: str, drivers, *, model: str = "auto"
     sd_x = X.std().reindex(tab["term"]).to_numpy()
     tab["std_coef"] = tab["coef"] * sd_x / float(y.astype(float).std()) if kind == "ols" else np.nan
     tab["odds_ratio"] = np.exp(tab["coef"]) if kind != "ols" else np.nan
-    tab["model"], tab["r2"], tab["r2_kind"], tab["n"] = kind, float(r2), r2_kind, len(data)
+    tab["method"], tab["r2"], tab["r2_kind"], tab["n"] = kind, float(r2), r2_kind, len(data)
     return tab.reset_index(drop=True)
 
 
-def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = "auto",
+def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str = "auto",
                 positive=None, weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
     """Which ratings drive the outcome: coefficients plus relative weights and LMG.
 
@@ -315,8 +416,8 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
         Question id of the outcome (overall satisfaction, NPS, recommendation, ...).
     drivers : list of str, optional
         Driver question ids; default all questions with role ``driver``.
-    model : {"auto", "ols", "logit", "ordinal"}
-        ``auto`` uses logit for a two-level outcome, else OLS.
+    method : {"auto", "ols", "logit", "ordinal"}
+        Regression type; ``auto`` uses logit for a two-level outcome, else OLS.
     positive : str, optional
         For a text-coded outcome (e.g. "Satisfied" / "Neutral or Dissatisfied"), the label
         counted as 1; see :func:`outcome_values`.
@@ -325,25 +426,34 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
     -------
     DataFrame
         driver, phase, touchpoint, coef, p_value, std_coef, odds_ratio, relative_weight,
-        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2, r2_model, model, n, n_excluded, flag.
+        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2, r2_model, method, n, n_excluded, flag.
         ``relative_weight`` and ``lmg`` each sum to ``r2`` (linear R^2); ``r2_model`` is the
         fit statistic of the regression (pseudo R^2 for logit/ordinal).
 
     Examples
     --------
-    >>> key_drivers(long, outcome="overall")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> kd = cj.key_drivers(long, outcome="overall")
+    >>> kd[["driver", "relative_weight", "lmg", "rank"]].round(3)
+            driver  relative_weight    lmg  rank
+    0      tp_room            0.292  0.288     1
+    1  tp_check_in            0.199  0.206     2
+    2   tp_website            0.064  0.064     3
+    3   tp_booking            0.062  0.059     4
+    4      tp_wifi            0.052  0.053     5
     """
-    data = driver_matrix(long, outcome, drivers, weight=weight, positive=positive)
+    data = driver_matrix(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive)
     drivers = [c for c in data.columns if c not in (outcome, "weight")]
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     if len(data) < max(suppress_n, len(drivers) + 2):
         raise DataError(f"only {len(data)} complete respondents for {len(drivers)} drivers; "
                         f"at least {max(suppress_n, len(drivers) + 2)} needed", column=outcome)
-    imp = relative_importance(data, outcome, drivers, weight="weight",
-                              methods=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
+    imp = relative_importance(data, outcome=outcome, drivers=drivers, weight="weight",
+                              decompositions=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
                               else ("relative_weights",))
-    reg = regression(data, outcome, drivers, model=model, weight="weight")
-    out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "model"]]
+    reg = regression(data, outcome=outcome, drivers=drivers, method=method, weight="weight")
+    out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "method"]]
                     .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
     if "lmg" not in out.columns:
         out["lmg"] = out["lmg_pct"] = np.nan
@@ -355,6 +465,6 @@ def key_drivers(long: pd.DataFrame, outcome: str, drivers=None, *, model: str = 
     out["n_excluded"] = data.attrs["n_excluded"]
     out = apply_base_rule(out, min_n, suppress_n)
     cols = ["driver", *meta_cols, "coef", "p_value", "std_coef", "odds_ratio", "relative_weight",
-            "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "model", "n",
+            "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "method", "n",
             "n_excluded", "flag"]
     return out[cols].sort_values("rank", kind="stable").reset_index(drop=True)

@@ -13,16 +13,10 @@ import pandas as pd
 from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
+from cjkit.stats.drivers import key_drivers
+from cjkit.stats.metrics import metrics
+from cjkit.stats.quadrants import QUADRANTS  # noqa: F401 (public here too)
 
-QUADRANTS = pd.DataFrame([
-    {"quadrant": "fix_first", "importance": "high", "performance": "low"},
-    {"quadrant": "keep_up", "importance": "high", "performance": "high"},
-    {"quadrant": "low_priority", "importance": "low", "performance": "low"},
-    {"quadrant": "possible_overkill", "importance": "low", "performance": "high"},
-])
-# the names come from the one label catalog (keys quadrant_<id>)
-for _lang in i18n.LANGS:
-    QUADRANTS[f"label_{_lang}"] = [i18n.label(f"quadrant_{q}", _lang) for q in QUADRANTS["quadrant"]]
 _FLAG_ORDER = {"": 0, "low_base": 1, "suppressed": 2}
 
 
@@ -36,7 +30,7 @@ def _cut(values: pd.Series, split, name: str) -> float:
     raise ParameterError(name, split, allowed=["mean", "median", "a number"])
 
 
-def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
+def importance_performance(driver_table: pd.DataFrame, performance: pd.DataFrame, *,
                            importance: str = "relative_weight_pct", metric: str = "mean",
                            split=("mean", "mean"), lang: str = "de", min_n=None,
                            suppress_n=None) -> pd.DataFrame:
@@ -44,7 +38,7 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
 
     Parameters
     ----------
-    drivers : DataFrame
+    driver_table : DataFrame
         Output of :func:`cjkit.stats.drivers.key_drivers` (columns driver, the *importance* column, flag).
     performance : DataFrame
         Output of :func:`cjkit.stats.metrics.metrics` per question (question, metric, value, n, flag).
@@ -68,22 +62,24 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> d = pd.DataFrame({"driver": ["a", "b"], "relative_weight_pct": [70.0, 30.0], "flag": ""})
     >>> p = pd.DataFrame({"question": ["a", "b"], "metric": "mean", "value": [3.0, 4.5],
     ...                   "n": 100, "flag": ""})
-    >>> importance_performance(d, p, lang="en")["quadrant"].tolist()
+    >>> cj.importance_performance(d, p, lang="en")["quadrant"].tolist()
     ['fix_first', 'possible_overkill']
     """
     i18n.check_lang(lang)
-    if importance not in drivers.columns:
-        raise ParameterError("importance", importance, allowed=[c for c in drivers.columns if c != "driver"])
+    if importance not in driver_table.columns:
+        raise ParameterError("importance", importance, allowed=[c for c in driver_table.columns if c != "driver"])
     perf = performance[performance["metric"] == metric]
     if perf.empty:
         raise ParameterError("metric", metric, allowed=sorted(performance["metric"].unique()))
     perf = perf[["question", "value", "n", "flag"]].rename(
         columns={"question": "driver", "value": "performance", "flag": "_pflag"})
-    meta = [c for c in ("phase", "touchpoint") if c in drivers.columns]
-    out = drivers[["driver", *meta, importance, *(["flag"] if "flag" in drivers else [])]].rename(
+    meta = [c for c in ("phase", "touchpoint") if c in driver_table.columns]
+    out = driver_table[["driver", *meta, importance, *(["flag"] if "flag" in driver_table else [])]].rename(
         columns={importance: "importance", "flag": "_iflag"}).merge(perf, on="driver", how="left")
     if out["performance"].isna().all():
         raise ParameterError("performance", "table", message="no performance value matches a driver id")
@@ -112,20 +108,49 @@ def importance_performance(drivers: pd.DataFrame, performance: pd.DataFrame, *,
     return out[cols]
 
 
-def ipa(long: pd.DataFrame, outcome: str, drivers=None, *, metric: str = "mean",
+def ipa(long: pd.DataFrame, *, outcome: str, drivers=None, metric: str = "mean",
         importance: str = "relative_weight_pct", split=("mean", "mean"), lang: str = "de",
-        weight: str = "weight", min_n=None, suppress_n=None, model: str = "auto",
+        weight: str = "weight", min_n=None, suppress_n=None, method: str = "auto",
         positive=None) -> pd.DataFrame:
     """Run driver analysis and metrics on the long frame, then :func:`importance_performance`.
 
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
+    drivers : list of str, optional
+        Driver question ids; default all questions with role ``driver``.
+    metric, importance, split, lang, min_n, suppress_n
+        As in :func:`importance_performance`.
+    weight : str
+        Weight column.
+    method : {"auto", "ols", "logit", "ordinal"}
+        Regression type of the driver analysis (see :func:`cjkit.stats.drivers.key_drivers`).
+    positive : str, optional
+        For a text-coded outcome, the label counted as 1.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`importance_performance`.
+
     Examples
     --------
-    >>> ipa(long, outcome="overall", lang="en")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> from cjkit.stats.ipa import ipa
+    >>> long = cj.example_study().long
+    >>> ipa(long, outcome="overall", lang="en")[["driver", "quadrant_label"]]
+            driver         quadrant_label
+    0      tp_room  Keep up the good work
+    1  tp_check_in  Keep up the good work
+    2   tp_website           Low priority
+    3   tp_booking      Possible overkill
+    4      tp_wifi           Low priority
     """
-    from cjkit.stats.drivers import key_drivers
-    from cjkit.stats.metrics import metrics
-    kd = key_drivers(long, outcome, drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
-                     model=model, positive=positive)
+    kd = key_drivers(long, outcome=outcome, drivers=drivers, weight=weight, min_n=min_n, suppress_n=suppress_n,
+                     method=method, positive=positive)
     perf = metrics(long, by=["question"], questions=list(kd["driver"]), metrics=[metric],
                    weight=weight, min_n=min_n, suppress_n=suppress_n)
     return importance_performance(kd, perf, importance=importance, metric=metric, split=split, lang=lang,

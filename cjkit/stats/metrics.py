@@ -20,7 +20,9 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+# the quantile functions themselves (scipy.stats.norm/t.ppf call these): importing scipy.special
+# costs a fifth of importing scipy.stats, and cj.metrics is the first thing a notebook runs
+from scipy.special import ndtri, stdtrit
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
@@ -36,13 +38,28 @@ OUTPUT_COLUMNS = ["metric", "value", "n", "n_weighted", "n_effective", "ci_low",
 def wilson_interval(p, n, level: float = 0.95):
     """Wilson score interval for proportion(s) *p* on (effective) base(s) *n*.
 
+    Parameters
+    ----------
+    p : float or array-like
+        Observed proportion(s), 0-1.
+    n : float or array-like
+        (Effective) base(s).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (low, high)
+        Interval bounds, floats or arrays like *p*.
+
     Examples
     --------
+    >>> from cjkit.stats.metrics import wilson_interval
     >>> [round(float(b), 4) for b in wilson_interval(0.5, 100)]
     [0.4038, 0.5962]
     """
     p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = ndtri(0.5 + level / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         denom = 1 + z ** 2 / n
         centre = (p + z ** 2 / (2 * n)) / denom
@@ -56,16 +73,16 @@ def _interval(est: dict, n_eff, metric: str, level: float):
         if metric in ("mean", "index"):
             dof = n_eff - 1
             se = np.sqrt(est["var"] / np.where(dof > 0, dof, np.nan))
-            t = stats.t.ppf(0.5 + level / 2, np.where(dof > 0, dof, np.nan))
+            t = stdtrit(np.where(dof > 0, dof, np.nan), 0.5 + level / 2)
             return est["value"] - t * se, est["value"] + t * se
         if metric == "nps":
             se = np.sqrt(est["var"] / n_eff)
-            z = stats.norm.ppf(0.5 + level / 2)
+            z = ndtri(0.5 + level / 2)
             return np.clip(est["value"] - z * se, -100, 100), np.clip(est["value"] + z * se, -100, 100)
         return wilson_interval(est["value"], n_eff, level)
 
 
-def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=None, types=None,
+def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=None, types=None,
             roles=None, scales=None, weight: str = "weight", level: float = 0.95,
             min_n=None, suppress_n=None) -> pd.DataFrame:
     """Weighted satisfaction metrics with confidence intervals and bases, per table cell.
@@ -99,9 +116,12 @@ def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=Non
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
+    >>> from cjkit.stats.metrics import metrics
     >>> long = pd.DataFrame({"respondent_id": list("abcd"), "question": "q1", "type": "csat",
     ...                      "value": [5.0, 4.0, 2.0, 5.0], "weight": 1.0})
-    >>> metrics(long, metrics=["top2"], scales={"q1": (1, 5)}, min_n=0, suppress_n=0)["value"].item()
+    >>> cj.metrics(long, metrics=["top2"], scales={"q1": (1, 5)}, min_n=0, suppress_n=0)["value"].item()
     0.75
     """
     wanted = None if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
@@ -143,12 +163,28 @@ def metrics(long: pd.DataFrame, by=("question",), *, metrics=None, questions=Non
     return out[[*keys, *OUTPUT_COLUMNS]].reset_index(drop=True)
 
 
-def nps(scores, weights=None, level: float = 0.95) -> pd.DataFrame:
+def nps(scores, *, weights=None, level: float = 0.95) -> pd.DataFrame:
     """NPS of a plain vector of 0-10 answers (NaN ignored), with its multinomial CI.
+
+    Parameters
+    ----------
+    scores : array-like
+        Answers on the 0-10 scale; NaN is ignored, other values raise
+        :class:`~cjkit.errors.DataError`.
+    weights : array-like, optional
+        One weight per answer.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: metric, value (-100 to 100), ci_low, ci_high, n, n_weighted, n_effective.
 
     Examples
     --------
-    >>> nps([10, 9, 8, 3])["value"].item()
+    >>> import cjkit as cj
+    >>> cj.nps([10, 9, 8, 3])["value"].item()
     25.0
     """
     x = np.asarray(scores, dtype=float)

@@ -24,7 +24,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from cjkit.errors import CjkitError, ParameterError
+from cjkit.coding.pii import mask_pii
+from cjkit.errors import ParameterError
 from cjkit.stats.drivers import outcome_values
 from cjkit.stats.sufficient import SCALE_TYPES, scale_ranges, weights_of
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
@@ -34,13 +35,6 @@ DEFAULT_COMPONENTS = {"low_share": 1.0, "mention_share": 1.0, "driver_impact": 1
 CODED_COLUMNS = ("respondent_id", "question", "code", "phase", "touchpoint", "polarity", "evidence")
 
 
-def _default_mask():
-    try:
-        from cjkit.coding.pii import mask_pii
-    except ImportError as exc:  # the coding step's module is missing from this installation
-        raise CjkitError("example verbatims must be PII-masked, but cjkit.coding.pii.mask_pii is not "
-                         "available; install the coding module or pass mask=<function>") from exc
-    return mask_pii
 
 
 def _keys(frame: pd.DataFrame, level) -> pd.DataFrame:
@@ -139,9 +133,9 @@ def _examples(neg, long, level, n_examples, mask):
     return picked.groupby(level, dropna=False)["_text"].agg(lambda s: " | ".join(s))
 
 
-def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
-                    drivers: pd.DataFrame | None = None, *, outcome: str | None = None,
-                    level=("phase", "touchpoint"), positive=None, components: dict | None = None, scales=None,
+def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
+                    driver_table: pd.DataFrame | None = None, outcome: str | None = None,
+                    by=("phase", "touchpoint"), positive=None, components: dict | None = None, scales=None,
                     weight: str = "weight", n_examples: int = 3, mask=None,
                     min_n=None, suppress_n=None) -> pd.DataFrame:
     """Rank phases/touchpoints by how much they hurt, with the evidence for each.
@@ -152,13 +146,13 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
         The long survey frame (driver ratings with phase and touchpoint).
     coded : DataFrame, optional
         Coded open answers (respondent_id, question, code, phase, touchpoint, polarity, evidence).
-    drivers : DataFrame, optional
+    driver_table : DataFrame, optional
         Output of :func:`cjkit.stats.drivers.key_drivers` (driver, phase, touchpoint, relative_weight_pct).
     outcome : str, optional
         Outcome question id for ``effect`` (e.g. overall satisfaction).
     positive : str, optional
         For a text-coded outcome, the label counted as 1 (see :func:`cjkit.stats.drivers.outcome_values`).
-    level : sequence of str
+    by : str or sequence of str
         Unit of the ranking, e.g. ``("phase",)`` or ``("phase", "touchpoint")``.
     components : dict, optional
         Weights of low_share, mention_share, driver_impact, effect in the score (default 1 each).
@@ -170,24 +164,32 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     Returns
     -------
     DataFrame
-        level columns, n, n_low, low_share, n_mentions, mention_share, driver_impact, effect,
+        by columns, n, n_low, low_share, n_mentions, mention_share, driver_impact, effect,
         score, rank, basis, examples, flag. ``n`` is the unweighted base of the unit (raters, or
         mentioners where a unit is only mentioned); ``basis`` names the components in the score.
 
     Examples
     --------
-    >>> rank_painpoints(long, coded, key_drivers(long, "overall"), outcome="overall")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> kd = cj.key_drivers(long, outcome="overall")
+    >>> pains = cj.rank_painpoints(long, driver_table=kd, outcome="overall")  # no coded answers: ratings only
+    >>> pains[["phase", "touchpoint", "score", "rank"]].round(3).head(3)
+               phase touchpoint  score  rank
+    0      retention       room  0.882     1
+    1      retention   check_in  0.833     2
+    2  consideration    website  0.525     3
     """
-    level = [level] if isinstance(level, str) else list(level)
+    level = [by] if isinstance(by, str) else list(by)  # the unit of the ranking
     missing = [c for c in level if c not in long.columns]
     if missing:
-        raise ParameterError("level", missing, allowed=list(long.columns))
+        raise ParameterError("by", missing, allowed=list(long.columns))
     comp = {**DEFAULT_COMPONENTS, **(components or {})}
     unknown = set(comp) - set(DEFAULT_COMPONENTS)
     if unknown:
         raise ParameterError("components", sorted(unknown), allowed=list(DEFAULT_COMPONENTS))
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    y = outcome_values(long, outcome, positive).dropna() if outcome is not None else None
+    y = outcome_values(long, outcome=outcome, positive=positive).dropna() if outcome is not None else None
     units = _unit_ratings(long, level, scales, weight, y)
     n_resp = long["respondent_id"].nunique()
     neg = None
@@ -204,8 +206,8 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     units["n_mentions"] = units["n_mentions"].fillna(0) if coded is not None else np.nan
     units["mention_share"] = units["mention_share"].fillna(0) if coded is not None else np.nan
     units["driver_impact"] = np.nan
-    if drivers is not None and len(drivers):
-        d = drivers.dropna(subset=["relative_weight_pct"])
+    if driver_table is not None and len(driver_table):
+        d = driver_table.dropna(subset=["relative_weight_pct"])
         imp = pd.concat([_keys(d, level), d[["relative_weight_pct"]]], axis=1).groupby(
             level, dropna=False)["relative_weight_pct"].sum()
         units["driver_impact"] = imp.reindex(units.index).fillna(0.0)
@@ -235,7 +237,7 @@ def rank_painpoints(long: pd.DataFrame, coded: pd.DataFrame | None = None,
     units = units.reset_index()
     units["examples"] = pd.Series(pd.NA, index=units.index, dtype="string")
     if neg is not None and n_examples > 0 and not neg.empty:
-        ex = _examples(neg, long, level, n_examples, mask or _default_mask())
+        ex = _examples(neg, long, level, n_examples, mask or mask_pii)
         if len(ex):
             units = units.drop(columns="examples").merge(
                 ex.rename("examples").reset_index(), on=level, how="left")

@@ -28,23 +28,38 @@ log = logging.getLogger("cjkit.stats.significance")
 CORRECTIONS = ("holm", "fdr_bh", "bonferroni", "none")
 
 
-def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
+def adjust_pvalues(p_values, *, correction: str = "holm") -> np.ndarray:
     """Multiple-testing correction that leaves NaN p-values (suppressed tests) out of the family.
+
+    Parameters
+    ----------
+    p_values : array-like of float
+        The p-values of one family of tests; NaN marks a test that was not run.
+    correction : {"holm", "fdr_bh", "bonferroni", "none"}
+        Holm step-down (family-wise error), Benjamini-Hochberg (false discovery rate),
+        Bonferroni, or no correction.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values in the input order, NaN where the input is NaN.
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, np.nan, 0.04], "holm").round(3).tolist()
+    >>> import cjkit as cj
+    >>> import numpy as np
+    >>> cj.adjust_pvalues([0.01, np.nan, 0.04], correction="holm").round(3).tolist()
     [0.02, nan, 0.04]
     """
-    if method not in CORRECTIONS:
-        raise ParameterError("correction", method, allowed=CORRECTIONS)
+    if correction not in CORRECTIONS:
+        raise ParameterError("correction", correction, allowed=CORRECTIONS)
     p = np.asarray(p_values, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
-    if method == "none" or not ok.any():
+    if correction == "none" or not ok.any():
         out[ok] = p[ok]
         return out
-    if method == "holm":
+    if correction == "holm":
         # same step-down formula as multipletests(method="holm"), which also runs gc.collect()
         # on every call: 0.1-0.3 s each with a survey frame in memory, once per table cell
         order = np.argsort(p[ok], kind="stable")
@@ -54,7 +69,7 @@ def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
         adj[order] = np.minimum(stepped, 1.0)
         out[ok] = adj
         return out
-    out[ok] = multipletests(p[ok], method=method)[1]
+    out[ok] = multipletests(p[ok], method=correction)[1]
     return out
 
 
@@ -104,7 +119,7 @@ def _test_pair_stats(a, b, metric, test, estimates_from_stats):
     return ea["value"], eb["value"], diff, stat, dof, p
 
 
-def compare_groups(long: pd.DataFrame, between: str, *, by=("question",), metric: str = "mean",
+def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric: str = "mean",
                    test: str = "auto", pairs: str = "all", reference=None, correction: str = "holm",
                    family: str = "by", alpha: float = 0.05, questions=None, scales=None,
                    weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
@@ -136,7 +151,12 @@ def compare_groups(long: pd.DataFrame, between: str, *, by=("question",), metric
 
     Examples
     --------
-    >>> compare_groups(long, "persona", metric="top2")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.compare_groups(long, between="persona", questions=["overall"])
+    >>> t[["question", "group_a", "group_b", "difference", "p_value"]].round(3)
+      question  group_a group_b  difference  p_value
+    0  overall  Familie    Paar       0.367     0.03
     """
     if metric not in METRIC_NAMES:
         raise ParameterError("metric", metric, allowed=METRIC_NAMES)
@@ -186,10 +206,10 @@ def compare_groups(long: pd.DataFrame, between: str, *, by=("question",), metric
     out = apply_base_rule(out, min_n, suppress_n, n_cols=("n_a", "n_b"),
                           estimate_cols=("statistic", "p_value", "value_a", "value_b", "difference"))
     if family == "all" or not cell_cols:
-        out["p_adjusted"] = adjust_pvalues(out["p_value"], correction)
+        out["p_adjusted"] = adjust_pvalues(out["p_value"], correction=correction)
     else:
         out["p_adjusted"] = out.groupby(cell_cols, observed=True, dropna=False, sort=False)[
-            "p_value"].transform(lambda s: adjust_pvalues(s.to_numpy(), correction))
+            "p_value"].transform(lambda s: adjust_pvalues(s.to_numpy(), correction=correction))
     out["significant"] = out["p_adjusted"] < alpha
     cols = [*cell_cols, "variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference",
             "test", "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b",
@@ -226,12 +246,25 @@ def _mannwhitney(long, cell_key, between, ga, gb, a, b, metric):
     return va, vb, vb - va, float(res.statistic), np.nan, float(res.pvalue)
 
 
-def chi2_independence(long: pd.DataFrame, between: str, *, questions=None, weight: str = "weight",
+def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weight: str = "weight",
                       min_n=None, suppress_n=None) -> pd.DataFrame:
     """Chi-square test of the whole answer distribution of each question against *between*.
 
     Weighted counts are rescaled to the Kish effective base so the test is not inflated
     by weighting.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    between : str
+        Column whose levels form the columns of the contingency table (segment, wave, ...).
+    questions : list of str, optional
+        Questions to test; default every question with answers.
+    weight : str
+        Weight column.
+    min_n, suppress_n : int, optional
+        Base rule on the question's base (see :func:`cjkit.stats.base.apply_base_rule`).
 
     Returns
     -------
@@ -240,7 +273,12 @@ def chi2_independence(long: pd.DataFrame, between: str, *, questions=None, weigh
 
     Examples
     --------
-    >>> chi2_independence(long, "persona")  # doctest: +SKIP
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> t = cj.chi2_independence(long, between="persona", questions=["overall"])
+    >>> t[["question", "statistic", "dof", "p_value", "cramers_v", "n"]].round(3)
+      question  statistic  dof  p_value  cramers_v    n
+    0  overall      6.936    4    0.139      0.244  120
     """
     d = long[long["value"].notna() & long[between].notna()]
     if questions is not None:

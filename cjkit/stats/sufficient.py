@@ -24,8 +24,22 @@ _SUMS = ("n", "n_missing", "s_w", "s_w2", "s_wx", "s_wx2", "s_top", "s_bottom", 
 def weights_of(long: pd.DataFrame, weight: str = "weight") -> np.ndarray:
     """The weight column as float array (1.0 if absent); negative or missing weights raise DataError.
 
+    Parameters
+    ----------
+    long : DataFrame
+        Rows to weight.
+    weight : str
+        Weight column; without it every row weighs 1.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One weight per row.
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import weights_of
     >>> weights_of(pd.DataFrame({"value": [1.0, 2.0]})).tolist()
     [1.0, 1.0]
     """
@@ -41,7 +55,32 @@ def weights_of(long: pd.DataFrame, weight: str = "weight") -> np.ndarray:
 
 
 def scale_ranges(d: pd.DataFrame, scales) -> pd.DataFrame:
-    """Per question scale (min, max): given, fixed 0-10 for NPS, else observed range (logged)."""
+    """Per question scale (min, max): given, fixed 0-10 for NPS, else observed range (logged).
+
+    Parameters
+    ----------
+    d : DataFrame
+        Long rows with question, value and (optionally) type.
+    scales : dict, optional
+        ``{question: (min, max)}``; these win over everything else.
+
+    Returns
+    -------
+    DataFrame
+        Index question; columns scale_min, scale_max.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import scale_ranges
+    >>> d = pd.DataFrame({"question": ["sat", "sat", "rec"], "type": ["csat", "csat", "nps"],
+    ...                   "value": [2.0, 4.0, 9.0]})
+    >>> scale_ranges(d, {"sat": (1, 5)})
+              scale_min  scale_max
+    question
+    rec             0.0       10.0
+    sat             1.0        5.0
+    """
     obs = d.groupby("question", observed=True)["value"].agg(["min", "max"])
     types = d.groupby("question", observed=True)["type"].first() if "type" in d.columns else None
     out = obs.rename(columns={"min": "scale_min", "max": "scale_max"})
@@ -61,8 +100,26 @@ def scale_ranges(d: pd.DataFrame, scales) -> pd.DataFrame:
 def select(long: pd.DataFrame, questions=None, types=None, roles=None) -> pd.DataFrame:
     """Rows of the numeric questions to measure (by id, type and/or role).
 
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    questions : list of str, optional
+        Keep these question ids (unknown ids raise :class:`~cjkit.errors.ParameterError`).
+    types : list of str, optional
+        Without *questions*: keep these question types; default the rating scales and NPS.
+    roles : list of str, optional
+        Keep only these spec roles.
+
+    Returns
+    -------
+    DataFrame
+        The selected rows (missing answers included; the statistics count them).
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import select
     >>> f = pd.DataFrame({"question": ["a", "b"], "type": ["csat", "open"], "value": [4.0, None]})
     >>> select(f)["question"].tolist()
     ['a']
@@ -90,6 +147,19 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
     If ``"question"`` is not in *by*, each respondent's answers within a cell are first
     rescaled to 0-100 and averaged (an index), so each respondent counts once.
 
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    by : sequence of str
+        Cell columns.
+    questions, types, roles : list of str, optional
+        Row selection as in :func:`select`.
+    scales : dict, optional
+        ``{question: (min, max)}``; see :func:`scale_ranges`.
+    weight : str
+        Weight column.
+
     Returns
     -------
     DataFrame
@@ -98,6 +168,8 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import group_stats
     >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "question": "q", "type": "csat",
     ...                   "value": [4.0, 2.0], "weight": [1.0, 3.0]})
     >>> group_stats(f)[["n", "s_w", "s_wx", "n_effective"]].iloc[0].tolist()
@@ -148,8 +220,20 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
 def finish_stats(st: pd.DataFrame) -> pd.DataFrame:
     """Add ``n_weighted`` and the Kish ``n_effective`` to a table of sums.
 
+    Parameters
+    ----------
+    st : DataFrame
+        Table with the weight sums ``s_w`` and ``s_w2``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``n_weighted = s_w`` and ``n_effective = s_w^2 / s_w2``.
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import finish_stats
     >>> finish_stats(pd.DataFrame({"s_w": [4.0], "s_w2": [10.0]}))["n_effective"].item()
     1.6
     """
@@ -164,8 +248,23 @@ def finish_stats(st: pd.DataFrame) -> pd.DataFrame:
 def estimates_from_stats(st, metric: str) -> dict:
     """Point estimate and unit variance of *metric* from sufficient statistics (frame or row).
 
+    Parameters
+    ----------
+    st : DataFrame or Series
+        Sufficient statistics (:func:`group_stats`), a table or one row.
+    metric : str
+        mean, top2, bottom2, nps, promoters, passives, detractors or index.
+
+    Returns
+    -------
+    dict
+        ``value`` (the estimate) and ``var`` (variance of one observation, to divide by
+        the effective base), arrays for a table, floats for a row.
+
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import estimates_from_stats
     >>> st = pd.Series({"s_w": 4.0, "s_top": 1.0})
     >>> float(estimates_from_stats(st, "top2")["value"])
     0.25

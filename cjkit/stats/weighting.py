@@ -19,11 +19,22 @@ log = logging.getLogger("cjkit.stats.weighting")
 def effective_n(weights) -> float:
     """Kish effective sample size ``(sum w)^2 / sum w^2``.
 
+    Parameters
+    ----------
+    weights : array-like
+        Weights; NaN is ignored.
+
+    Returns
+    -------
+    float
+        Kish effective base; 0.0 when no weight is positive.
+
     Examples
     --------
-    >>> effective_n([1, 1, 1, 1])
+    >>> import cjkit as cj
+    >>> cj.effective_n([1, 1, 1, 1])
     4.0
-    >>> round(effective_n([1, 1, 1, 3]), 3)
+    >>> round(cj.effective_n([1, 1, 1, 3]), 3)
     3.0
     """
     w = np.asarray(weights, dtype=float)
@@ -55,9 +66,20 @@ def _respondents(frame: pd.DataFrame, columns, id_col: str) -> pd.DataFrame:
     return resp
 
 
-def design_weights(frame: pd.DataFrame, column: str, *, normalize: bool = True,
+def design_weights(frame: pd.DataFrame, *, column: str, normalize: bool = True,
                    id_col: str = "respondent_id") -> pd.DataFrame:
     """Take design weights from a column, checked and (optionally) normalised to mean 1.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Wide or long frame with one design weight per respondent.
+    column : str
+        Column with the design weights (positive numbers, constant within a respondent).
+    normalize : bool
+        Rescale to mean 1 over respondents.
+    id_col : str
+        Respondent id column.
 
     Returns
     -------
@@ -66,8 +88,10 @@ def design_weights(frame: pd.DataFrame, column: str, *, normalize: bool = True,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "w": [2.0, 6.0]})
-    >>> design_weights(f, "w")["weight"].tolist()
+    >>> cj.design_weights(f, column="w")["weight"].tolist()
     [0.5, 1.5]
     """
     if column not in frame.columns:
@@ -93,7 +117,7 @@ def _shares(targets: dict, var: str) -> pd.Series:
     return t / t.sum()
 
 
-def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
+def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
          id_col: str = "respondent_id", max_iter: int = 100, tol: float = 1e-8,
          bounds: tuple[float, float] | None = None) -> pd.DataFrame:
     """Rake weights to target margins by iterative proportional fitting.
@@ -119,8 +143,10 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> f = pd.DataFrame({"respondent_id": list("abcd"), "sex": ["f", "f", "f", "m"]})
-    >>> rake(f, {"sex": {"f": 0.5, "m": 0.5}})["weight"].round(3).tolist()
+    >>> cj.rake(f, targets={"sex": {"f": 0.5, "m": 0.5}})["weight"].round(3).tolist()
     [0.667, 0.667, 0.667, 2.0]
     """
     if not targets:
@@ -172,9 +198,20 @@ def rake(frame: pd.DataFrame, targets: dict, *, base_weight: str | None = None,
     return out
 
 
-def weight_summary(frame: pd.DataFrame, by=(), *, weight: str = "weight",
+def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
                    id_col: str = "respondent_id") -> pd.DataFrame:
     """Bases and weighting efficiency per group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Wide or long frame with a weight per respondent.
+    by : str or sequence of str
+        Group columns; default the whole sample.
+    weight : str
+        Weight column.
+    id_col : str
+        Respondent id column.
 
     Returns
     -------
@@ -183,8 +220,10 @@ def weight_summary(frame: pd.DataFrame, by=(), *, weight: str = "weight",
 
     Examples
     --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
     >>> f = pd.DataFrame({"respondent_id": list("abc"), "weight": [1.0, 1.0, 4.0]})
-    >>> weight_summary(f)["n_effective"].item()
+    >>> cj.weight_summary(f)["n_effective"].item()
     2.0
     """
     by = [by] if isinstance(by, str) else list(by)
@@ -204,9 +243,20 @@ def weight_summary(frame: pd.DataFrame, by=(), *, weight: str = "weight",
     return pd.DataFrame(rows).astype({"n": int})
 
 
-def margins(frame: pd.DataFrame, variables, *, weight: str = "weight",
+def margins(frame: pd.DataFrame, *, variables, weight: str = "weight",
             id_col: str = "respondent_id") -> pd.DataFrame:
     """Weighted share of each level of each variable, per respondent (to check raking).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Wide or long frame with a weight per respondent.
+    variables : str or list of str
+        Variables whose level shares are computed.
+    weight : str
+        Weight column.
+    id_col : str
+        Respondent id column.
 
     Returns
     -------
@@ -215,8 +265,10 @@ def margins(frame: pd.DataFrame, variables, *, weight: str = "weight",
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.weighting import margins
     >>> f = pd.DataFrame({"respondent_id": list("abc"), "sex": ["f", "f", "m"], "weight": [1.0, 1.0, 2.0]})
-    >>> margins(f, "sex")["share"].tolist()
+    >>> margins(f, variables="sex")["share"].tolist()
     [0.5, 0.5]
     """
     variables = [variables] if isinstance(variables, str) else list(variables)
