@@ -26,7 +26,7 @@ from scipy.special import ndtri, stdtrit
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
-from cjkit.stats.sufficient import (METRIC_NAMES, SCALE_TYPES, estimates_from_stats,  # noqa: F401
+from cjkit.stats.sufficient import (METRIC_NAMES, estimates_from_stats,  # noqa: F401
                                     finish_stats, group_stats, scale_ranges, select, weights_of)
 
 log = logging.getLogger("cjkit.stats.metrics")

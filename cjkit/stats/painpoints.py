@@ -27,7 +27,8 @@ import pandas as pd
 from cjkit.coding.pii import mask_pii
 from cjkit.errors import ParameterError
 from cjkit.stats.drivers import outcome_values
-from cjkit.stats.sufficient import SCALE_TYPES, scale_ranges, weights_of
+from cjkit.catalog.types import MEAN_SCALE_TYPES
+from cjkit.stats.sufficient import scale_ranges, weights_of
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
 
 log = logging.getLogger("cjkit.stats.painpoints")
@@ -62,7 +63,7 @@ def _unit_ratings(long, level, scales, weight, y):
     """Raters, low raters and effect per unit, on integer codes (fast on millions of rows)."""
     mask = long["value"].notna()
     if "type" in long.columns:
-        mask &= long["type"].isin(SCALE_TYPES)
+        mask &= long["type"].isin(MEAN_SCALE_TYPES)
     if "role" in long.columns:
         mask &= long["role"].fillna("driver").eq("driver")
     cols = [c for c in dict.fromkeys([*level, "respondent_id", "question", "value", "type", weight])

@@ -11,11 +11,11 @@ import logging
 import numpy as np
 import pandas as pd
 
+from cjkit.catalog.types import SCALE_TYPES
 from cjkit.errors import DataError, ParameterError
 
 log = logging.getLogger("cjkit.stats.sufficient")
 
-SCALE_TYPES = ("likert", "rating", "csat", "ces")
 METRIC_NAMES = ("mean", "top2", "bottom2", "nps", "promoters", "passives", "detractors", "index")
 _SUMS = ("n", "n_missing", "s_w", "s_w2", "s_wx", "s_wx2", "s_top", "s_bottom", "s_prom",
          "s_pass", "s_det")
@@ -134,7 +134,7 @@ def select(long: pd.DataFrame, questions=None, types=None, roles=None) -> pd.Dat
             raise ParameterError("questions", unknown, allowed="question ids in the long frame")
         mask &= long["question"].isin(questions)
     elif "type" in long.columns:
-        mask &= long["type"].isin(types or (*SCALE_TYPES, "nps"))
+        mask &= long["type"].isin(types or SCALE_TYPES)
     if roles is not None and "role" in long.columns:
         mask &= long["role"].isin([roles] if isinstance(roles, str) else list(roles))
     return long.loc[mask]
