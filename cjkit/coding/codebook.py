@@ -297,8 +297,9 @@ def industries() -> list[str]:
     return sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("industry_*.yaml"))
 
 
-# fields whose differing values between two composed codebooks are a conflict worth reporting
-_CONFLICT_FIELDS = ("kind", "canonical_stage", "touchpoint", "label_de", "label_en")
+# fields that change what a code means when a later codebook gives another value (labels and
+# definitions only reword it: the later wording is taken silently)
+_CONFLICT_FIELDS = ("kind", "canonical_stage", "touchpoint")
 
 
 def compose_codebooks(*sources, on_conflict: str = "override") -> Codebook:
@@ -313,8 +314,8 @@ def compose_codebooks(*sources, on_conflict: str = "override") -> Codebook:
       by the same rule;
     * with ``replace: true`` on the later code, the code (with its children) is replaced.
 
-    A field given in both with different values (``kind``, ``canonical_stage``,
-    ``touchpoint``, labels) is a conflict: the later value wins and the conflict is listed
+    A field that changes the code's meaning given in both with different values (``kind``,
+    ``canonical_stage``, ``touchpoint``) is a conflict unless the later code says ``replace: true``: the later value wins and the conflict is listed
     in ``composition`` and logged (``on_conflict="override"``), or a :class:`ConfigError`
     names both files and the key (``on_conflict="raise"``).
 
@@ -410,7 +411,7 @@ def _absorb(codes, new, parent, where, origin, rows, on_conflict, key):
 
 def _merge(codes, old: dict, new: dict, where, origin, rows, on_conflict, key):
     """Extend (or replace) the composed code *old* in place by the later code *new*."""
-    for f in _CONFLICT_FIELDS:
+    for f in () if new.get("replace") else _CONFLICT_FIELDS:
         if f in new and f in old and new[f] != old[f]:
             if on_conflict == "raise":
                 raise ConfigError(f"code '{new['id']}' has {f} '{new[f]}' here but '{old[f]}' in "

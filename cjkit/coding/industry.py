@@ -11,8 +11,8 @@ Examples
 >>> from cjkit.coding.industry import propose_industry
 >>> t = propose_industry(["Zug 20 Minuten zu spät, Anschluss verpasst.",
 ...                       "Die Zugtoilette war defekt.", "Am Bahnsteig keine Durchsage."])
->>> t.iloc[0][["industry", "n_texts_hit"]].tolist()
-['rail_transport', 3]
+>>> t.loc[0, "industry"], int(t.loc[0, "n_texts_hit"])
+('rail_transport', 3)
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def propose_industry(texts, *, text_col: str = "text", lang: str = "auto", sampl
     --------
     >>> from cjkit.coding.industry import propose_industry
     >>> t = propose_industry(["My suitcase was lost.", "Boarding was chaotic, the seat too narrow."])
-    >>> t.iloc[0]["industry"], t.iloc[0]["hit_rate"]
+    >>> t.loc[0, "industry"], float(t.loc[0, "hit_rate"])
     ('air_travel', 1.0)
     >>> "suitcase (1)" in t.iloc[0]["evidence"]
     True

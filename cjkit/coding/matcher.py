@@ -171,9 +171,9 @@ class TermTable:
     Examples
     --------
     >>> from cjkit.coding import matcher as M
-    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0)
-    >>> t.pattern, t.label
-    (['zimm'], ['Zimmer'])
+    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0); t.add("warten", M.CODE, owner=1)
+    >>> t.pattern, t.label    # a noun keeps its -er ("Zimmer", "Fehler"); a verb is stemmed
+    (['zimmer', 'wart'], ['Zimmer', 'warten'])
     """
 
     pattern: list = field(default_factory=list)
@@ -278,7 +278,7 @@ class TermTable:
         >>> from cjkit.coding import matcher as M
         >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=3)
         >>> a = t.arrays(); int(a["owner"][0]), int(a["length"][0])
-        (3, 4)
+        (3, 6)
         """
         return {"kind": np.array(self.kind, np.int8), "owner": np.array(self.owner, np.int64),
                 "lang": np.array(self.lang, np.int8), "mode": np.array(self.mode, np.int8),
