@@ -377,6 +377,8 @@ def compose_codebooks(*sources, on_conflict: str = "override") -> Codebook:
             "name_de": " + ".join(b.meta["name_de"] for b in books),
             "name_en": " + ".join(b.meta["name_en"] for b in books),
             "version": " + ".join(str(b.meta.get("version", "")) for b in books)}
+    # groups that only carried extensions of earlier codes are empty now: drop them
+    codes = [c for c in codes if not (c.get("kind") == "group" and not c.get("children") and not c.get("match"))]
     # "+" joins the part ids readably but is no valid code id: validate under a plain id
     cb = _load_data({**meta, "id": "composed", "codes": codes})
     cb.meta["id"] = meta["id"]
