@@ -76,6 +76,12 @@ def test_a_broken_part_names_its_own_file(tmp_path):
     assert "bad.yaml" in str(err.value) and "codes[0].touchpoint" in str(err.value)
 
 
+def test_an_unknown_codebook_name_lists_the_shipped_ones():
+    with pytest.raises(ConfigError) as err:
+        load_codebook(["shared", "air_travell"])
+    assert "air_travell" in str(err.value) and "air_travel" in str(err.value).split("shipped:")[1]
+
+
 def test_list_codebooks_names_the_shipped_ones():
     t = list_codebooks()
     assert set(t.loc[t["kind"] == "industry", "name"]) == set(industries())

@@ -228,6 +228,11 @@ def load_codebook(source="default") -> Codebook:
         return compose_codebooks(*source)
     if isinstance(source, str) and _shipped(source) is not None:
         source = _shipped(source)
+    elif isinstance(source, str) and re.fullmatch(r"[a-z][a-z0-9_]*", source) and not Path(source).exists():
+        # a bare name that is no shipped codebook: say which names exist
+        known = sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("*.yaml"))
+        raise ConfigError(f"no shipped codebook '{source}' and no such file; shipped: {', '.join(known)}",
+                          path=source)
     if isinstance(source, (str, Path)):
         # a file is parsed once per modification time (the compiled scanner is cached on it)
         p = Path(source)
