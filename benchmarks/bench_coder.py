@@ -34,7 +34,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from cjkit import matcher as M  # noqa: E402
+from cjkit.coding import matcher as M  # noqa: E402
 from cjkit.coding.codebook import load_codebook  # noqa: E402
 from cjkit.coding.coder import code_texts, compile_codebook  # noqa: E402
 from cjkit.coding.textnorm import fold, tokenize  # noqa: E402

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -36,6 +37,7 @@ from cjkit.coding.textnorm import fold
 from cjkit.errors import ConfigError, DataError, ParameterError, Problem
 
 DEFAULT = DATA / "codebooks" / "default.yaml"
+log = logging.getLogger("cjkit.coding.codebook")
 RULES = ("keywords", "stems", "phrases", "regex", "exclude")
 QDC_NS = "urn:QDA-XML:codebook:1.0"
 _SCALARS = ("id", "kind", "label_de", "label_en", "definition_de", "definition_en",
@@ -66,6 +68,9 @@ class Codebook:
     ----------
     table : DataFrame
         One row per code (:data:`COLUMNS`), see :func:`codebook_table`.
+    composition : DataFrame or None
+        For a composed codebook (:func:`compose_codebooks`): one row per code that a later
+        codebook added, extended or replaced, and per conflicting field.
 
     Examples
     --------
@@ -85,6 +90,7 @@ class Codebook:
     codes: list
     source: str | None = None
     table: pd.DataFrame = field(default=None, repr=False, compare=False)
+    composition: pd.DataFrame = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if self.table is None:  # frozen: the derived table is set once, here
@@ -189,13 +195,16 @@ def _problems(data: dict) -> list[Problem]:
 
 
 def load_codebook(source="default") -> Codebook:
-    """Load and validate a codebook from ``"default"``, a YAML path, a dict, CSV or .qdc file.
+    """Load and validate a codebook from a shipped name, a YAML path, a dict, CSV or .qdc file.
 
     Parameters
     ----------
-    source : str, Path, dict or Codebook
-        ``"default"`` (the shipped codebook), a YAML, CSV (:func:`to_csv`) or REFI-QDA
-        ``.qdc`` file, the parsed YAML, or a loaded codebook (returned as it is).
+    source : str, Path, dict, Codebook or list of these
+        A shipped codebook by name (``"default"``, ``"shared"`` or an industry such as
+        ``"air_travel"``, see :func:`list_codebooks`), a YAML, CSV (:func:`to_csv`) or
+        REFI-QDA ``.qdc`` file, the parsed YAML, or a loaded codebook (returned as it is).
+        A list is composed in order with :func:`compose_codebooks`
+        (``["shared", "air_travel", "my_codes.yaml"]``).
 
     Returns
     -------
@@ -215,8 +224,15 @@ def load_codebook(source="default") -> Codebook:
     """
     if isinstance(source, Codebook):
         return source
-    if isinstance(source, str) and source == "default":
-        source = DEFAULT
+    if isinstance(source, (list, tuple)):
+        return compose_codebooks(*source)
+    if isinstance(source, str) and _shipped(source) is not None:
+        source = _shipped(source)
+    elif isinstance(source, str) and re.fullmatch(r"[a-z][a-z0-9_]*", source) and not Path(source).exists():
+        # a bare name that is no shipped codebook: say which names exist
+        known = sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("*.yaml"))
+        raise ConfigError(f"no shipped codebook '{source}' and no such file; shipped: {', '.join(known)}",
+                          path=source)
     if isinstance(source, (str, Path)):
         # a file is parsed once per modification time (the compiled scanner is cached on it)
         p = Path(source)
@@ -231,6 +247,209 @@ def load_codebook(source="default") -> Codebook:
 
 
 _cache: dict = {}
+
+
+def _shipped(name: str) -> Path | None:
+    """The package file of a shipped codebook name (``shared``, ``air_travel`` ...), else None."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        return None
+    for f in (DATA / "codebooks" / f"{name}.yaml", DATA / "codebooks" / f"industry_{name}.yaml"):
+        if f.is_file():
+            return f
+    return None
+
+
+def list_codebooks() -> pd.DataFrame:
+    """The shipped codebooks: name, kind (``general``, ``shared`` or ``industry``), labels, codes.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``name``, ``kind``, ``name_de``, ``name_en``, ``n_codes``.
+
+    Examples
+    --------
+    >>> from cjkit.coding.codebook import list_codebooks
+    >>> t = list_codebooks()
+    >>> {"default", "shared", "air_travel", "telecom"} <= set(t["name"])
+    True
+    >>> t.set_index("name").loc["shared", "kind"]
+    'shared'
+    """
+    rows = []
+    for f in sorted((DATA / "codebooks").glob("*.yaml")):
+        name = f.stem.removeprefix("industry_")
+        cb = load_codebook(f)
+        kind = "industry" if f.stem.startswith("industry_") else "shared" if name == "shared" else "general"
+        rows.append({"name": name, "kind": kind, "name_de": cb.meta["name_de"], "name_en": cb.meta["name_en"],
+                     "n_codes": int(cb.table["kind"].isin(["touchpoint", "topic"]).sum())})
+    return pd.DataFrame(rows, columns=["name", "kind", "name_de", "name_en", "n_codes"])
+
+
+def industries() -> list[str]:
+    """Names of the shipped industry codebooks (each is composed with ``"shared"``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from cjkit.coding.codebook import industries
+    >>> "rail_transport" in industries() and "shared" not in industries()
+    True
+    """
+    return sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("industry_*.yaml"))
+
+
+# fields that change what a code means when a later codebook gives another value (labels and
+# definitions only reword it: the later wording is taken silently)
+_CONFLICT_FIELDS = ("kind", "canonical_stage", "touchpoint")
+
+
+def compose_codebooks(*sources, on_conflict: str = "override") -> Codebook:
+    """Compose codebooks in order: later ones add codes, extend codes with the same id or replace them.
+
+    Each source is loaded and validated on its own first, so an error names its file. Then,
+    code by code of each later source:
+
+    * a new id is added (a top-level code at the end, a child under its parent);
+    * an existing id is *extended*: its match terms and examples get the later terms
+      (duplicates dropped), other fields given in the later code override, children merge
+      by the same rule;
+    * with ``replace: true`` on the later code, the code (with its children) is replaced.
+
+    A field that changes the code's meaning given in both with different values (``kind``,
+    ``canonical_stage``, ``touchpoint``) is a conflict unless the later code says ``replace: true``: the later value wins and the conflict is listed
+    in ``composition`` and logged (``on_conflict="override"``), or a :class:`ConfigError`
+    names both files and the key (``on_conflict="raise"``).
+
+    Parameters
+    ----------
+    *sources : str, Path, dict or Codebook
+        As for :func:`load_codebook`; typically ``"shared"``, an industry and your own file.
+    on_conflict : {"override", "raise"}
+
+    Returns
+    -------
+    Codebook
+        id and names joined from the parts; ``composition`` has columns ``code``, ``action``
+        (``added``, ``extended``, ``replaced``, ``conflict``), ``source``, ``field``, ``old``, ``new``.
+
+    Raises
+    ------
+    ConfigError
+        A source is invalid, or a conflict with ``on_conflict="raise"``.
+
+    Examples
+    --------
+    >>> from cjkit.coding.codebook import compose_codebooks
+    >>> mine = {"id": "mine", "name_de": "Meine", "name_en": "Mine", "codes": [
+    ...     {"id": "price", "label_de": "Preis", "label_en": "Price",
+    ...      "match": {"de": {"keywords": ["Wucher"]}}},
+    ...     {"id": "lounge", "label_de": "Lounge", "label_en": "Lounge", "kind": "topic",
+    ...      "match": {"en": {"keywords": ["lounge"]}}}]}
+    >>> cb = compose_codebooks("shared", "air_travel", mine)
+    >>> cb.id
+    'shared+air_travel+mine'
+    >>> cb.composition.query("source == 'mine'")[["code", "action"]].values.tolist()
+    [['price', 'extended'], ['lounge', 'added']]
+    >>> "Wucher" in cb.table.set_index("code").loc["price", "keywords_de"]
+    True
+    """
+    if on_conflict not in ("override", "raise"):
+        raise ParameterError("on_conflict", on_conflict, allowed=["override", "raise"])
+    if not sources:
+        raise ParameterError("sources", "()", allowed=["one or more codebooks"])
+    books = [load_codebook(s) for s in sources]
+    if len(books) == 1:
+        return books[0]
+    codes = json.loads(json.dumps(books[0].codes))   # deep copy: the loaded books stay unchanged
+    origin = {c["id"]: books[0].source or books[0].id for c, *_ in _walk(codes)}
+    log_rows: list[dict] = []
+
+    def index(tree):
+        out = {}
+        for c, _, parent, *_ in _walk(tree):
+            out[c["id"]] = (c, parent)
+        return out
+
+    for book in books[1:]:
+        where = book.source or book.id
+        for i, new in enumerate(book.codes):
+            _absorb(codes, new, None, where, origin, log_rows, on_conflict, f"codes[{i}]")
+    meta = {"id": "+".join(b.id for b in books),
+            "name_de": " + ".join(b.meta["name_de"] for b in books),
+            "name_en": " + ".join(b.meta["name_en"] for b in books),
+            "version": " + ".join(str(b.meta.get("version", "")) for b in books)}
+    # groups that only carried extensions of earlier codes are empty now: drop them
+    codes = [c for c in codes if not (c.get("kind") == "group" and not c.get("children") and not c.get("match"))]
+    # "+" joins the part ids readably but is no valid code id: validate under a plain id
+    cb = _load_data({**meta, "id": "composed", "codes": codes})
+    cb.meta["id"] = meta["id"]
+    comp = pd.DataFrame(log_rows, columns=["code", "action", "source", "field", "old", "new"])
+    for r in comp.query("action == 'conflict'").itertuples():
+        log.warning("codebook conflict: %s.%s is %r in %s, %r in %s (the later wins)",
+                    r.code, r.field, r.old, origin.get(r.code, "?"), r.new, r.source)
+    object.__setattr__(cb, "composition", comp)
+    return cb
+
+
+def _find(codes, code_id):
+    for c, *_ in _walk(codes):
+        if c["id"] == code_id:
+            return c
+    return None
+
+
+def _absorb(codes, new, parent, where, origin, rows, on_conflict, key):
+    """Put the later code *new* into the composed tree *codes*, under *parent* if it is new."""
+    old = _find(codes, new["id"])
+    if old is not None:
+        _merge(codes, old, new, where, origin, rows, on_conflict, key)
+        return
+    node = json.loads(json.dumps({k: v for k, v in new.items() if k not in ("children", "replace")}))
+    (parent.setdefault("children", []) if parent is not None else codes).append(node)
+    origin.setdefault(new["id"], where)
+    rows.append({"code": new["id"], "action": "added", "source": where, "field": "", "old": "", "new": ""})
+    for j, child in enumerate(new.get("children", [])):
+        _absorb(codes, child, node, where, origin, rows, on_conflict, f"{key}.children[{j}]")
+
+
+def _merge(codes, old: dict, new: dict, where, origin, rows, on_conflict, key):
+    """Extend (or replace) the composed code *old* in place by the later code *new*."""
+    for f in () if new.get("replace") else _CONFLICT_FIELDS:
+        if f in new and f in old and new[f] != old[f]:
+            if on_conflict == "raise":
+                raise ConfigError(f"code '{new['id']}' has {f} '{new[f]}' here but '{old[f]}' in "
+                                  f"{origin.get(new['id'], 'an earlier codebook')} (set replace: true "
+                                  f"to replace the code, or use the same value)", path=where, key=f"{key}.{f}")
+            rows.append({"code": new["id"], "action": "conflict", "source": where, "field": f,
+                         "old": str(old[f]), "new": str(new[f])})
+    if new.get("replace"):
+        old.clear()
+        old.update(json.loads(json.dumps({k: v for k, v in new.items() if k not in ("replace", "children")})))
+        rows.append({"code": new["id"], "action": "replaced", "source": where, "field": "", "old": "", "new": ""})
+    else:
+        for f, v in new.items():
+            if f in ("id", "children", "replace"):
+                continue
+            if f in ("match", "examples"):
+                # terms and examples accumulate: a user file adds words without repeating ours
+                m = old.setdefault(f, {})
+                for lang, rules in v.items():
+                    if f == "examples":
+                        cur = m.setdefault(lang, [])
+                        cur.extend(t for t in rules if t not in cur)
+                        continue
+                    for rule, terms in rules.items():
+                        cur = m.setdefault(lang, {}).setdefault(rule, [])
+                        cur.extend(t for t in terms if t not in cur)
+            else:
+                old[f] = json.loads(json.dumps(v))
+        rows.append({"code": new["id"], "action": "extended", "source": where, "field": "", "old": "", "new": ""})
+    for j, child in enumerate(new.get("children", [])):
+        _absorb(codes, child, old, where, origin, rows, on_conflict, f"{key}.children[{j}]")
 
 
 def _load_file(source) -> Codebook:
@@ -276,6 +495,7 @@ def codebook_table(codebook="default", lang: str | None = None) -> pd.DataFrame:
     if lang is not None:
         out["label"] = out[f"label_{lang}"]
     return out
+
 
 
 # ---------------------------------------------------------------- CSV

@@ -141,6 +141,24 @@ def _pack(s: str) -> int:
     return v
 
 
+# Endings the stemmer may cut from a codebook word and still mean the same word.
+_WEAK_TAILS = {"en": {"", "e", "y", "s", "es", "ed", "d", "ing"}, "de": set()}
+# Word parts that make a derivation, not a compound head: "Funktion|iert", "Kost|enlos",
+# "Wart|ung". After a keyword they mean the word merely begins with the keyword.
+DERIVATIONS = ("ier", "ung", "lich", "isch", "heit", "keit", "bar", "haft", "los", "sam", "chen",
+               "lein", "ell", "ett", "ion", "ik", "ig", "iv", "ant", "ent", "ist", "ismus", "ös", "oes")
+
+
+def _inflectional(tail: str, lang: str, word: str) -> bool:
+    """True if *tail* (cut by the stemmer from *word*) is an inflection of the word."""
+    if lang == "en":
+        return tail in _WEAK_TAILS["en"]
+    # German nouns keep a final -er ("Fehler", "Koffer": "Fehl" would also match "fehlt")
+    if tail == "er" and word[:1].isupper():
+        return False
+    return tail in SUFFIXES["de"]
+
+
 @dataclass
 class TermTable:
     """Flat arrays describing every term in the automaton (one row per term).
@@ -153,9 +171,9 @@ class TermTable:
     Examples
     --------
     >>> from cjkit.coding import matcher as M
-    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0)
-    >>> t.pattern, t.label
-    (['zimm'], ['Zimmer'])
+    >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=0); t.add("warten", M.CODE, owner=1)
+    >>> t.pattern, t.label    # a noun keeps its -er ("Zimmer", "Fehler"); a verb is stemmed
+    (['zimmer', 'wart'], ['Zimmer', 'warten'])
     """
 
     pattern: list = field(default_factory=list)
@@ -216,7 +234,16 @@ class TermTable:
         else:
             mode = WORD
             # stem the word as written (with umlauts): Snowball reads "schön", not "schoen"
-            pat, tail = term_stem(raw.strip("*=").strip(), lang)
+            word = raw.strip("*=").strip()
+            pat, tail = term_stem(word, lang)
+            if not _inflectional(tail, lang, word):
+                # the stemmer cut a derivation, not an inflection ("friendly" -> "friend",
+                # "manager" -> "manag", "Sicherheit" -> "sich"): the stem would match other
+                # words, so the whole word is the pattern and only inflections may follow
+                pat, tail = core, ""
+        if left_open and len(core) < 4:
+            # a short head inside a longer word is mostly chance ("app" in "geklappt")
+            left_open = False
         variants = {pat}
         if "-" in pat:  # "check-in" also as "check in" and "checkin"
             variants |= {pat.replace("-", " "), pat.replace("-", "")}
@@ -251,7 +278,7 @@ class TermTable:
         >>> from cjkit.coding import matcher as M
         >>> t = M.TermTable(); t.add("Zimmer", M.CODE, owner=3)
         >>> a = t.arrays(); int(a["owner"][0]), int(a["length"][0])
-        (3, 4)
+        (3, 6)
         """
         return {"kind": np.array(self.kind, np.int8), "owner": np.array(self.owner, np.int64),
                 "lang": np.array(self.lang, np.int8), "mode": np.array(self.mode, np.int8),
@@ -386,6 +413,8 @@ class Matcher:
             infl[m] = np.isin(suffix[m], sset)
         own_tail = suffix == a["tail"][term]
         compound_right = a["compound"][term] & (rp >= 3)
+        if compound_right.any():
+            compound_right &= self._compound_head(codes, end, rp, a["tail"][term], compound_right)
         right_ok = np.select(
             [mode == EXACT, mode == PREFIX, mode == PHRASE],
             [rp == 0, np.ones(term.size, bool), infl],
@@ -393,6 +422,50 @@ class Matcher:
         ok = np.flatnonzero(right_ok)
         conf = np.where((lp == 0) & (rp == 0), 1.0, np.where(compound_right | (lp >= 3), 0.8, 0.9))
         return sel[ok], un[ok] & (lp[ok] == 2), conf[ok], wstart[ok], np.maximum(wend, end)[ok]
+
+
+    def _compound_head(self, codes, end, rp, tail, cand):
+        """For candidate first-part hits: does a compound head follow?
+
+        The keyword's own ending must begin there (the ``e`` of ``Karte`` in ``Kartenzahlung``,
+        not in ``Kartoffel``; ``Warte|bereich`` for ``warten``), and what follows the ending
+        and an optional linking ``s``/``n`` must not be a derivational suffix (``Wart|ung``).
+        """
+        idx = np.flatnonzero(cand)
+        ok = np.zeros(cand.size, bool)
+        if not idx.size:
+            return ok
+        n = codes.size
+        tl = np.where(tail[idx] < 0, 0, (tail[idx] >> 48) & 255)
+        e = end[idx]
+        # how much of its own ending follows: "Warte|bereich" keeps the "e" of "warten"
+        matched = np.zeros(idx.size, np.int64)
+        running = np.ones(idx.size, bool)
+        for k in range(int(tl.max()) if tl.size else 0):
+            ch = codes[np.minimum(e + k, n - 1)].astype(np.int64)
+            want = (tail[idx] >> (8 * k)) & 255
+            running &= (k < tl) & (np.minimum(ch, 255) == want)
+            matched += running
+        good = matched >= np.minimum(tl, 1)
+        tl = matched
+        start = e + tl
+        bad = np.zeros(idx.size, bool)
+        for fuge in (0, 1):
+            s0 = start + fuge
+            if fuge:
+                ch = codes[np.minimum(start, n - 1)]
+                has = (ch == ord("s")) | (ch == ord("n"))
+            else:
+                has = np.ones(idx.size, bool)
+            for d in self._derivations:
+                m = has.copy()
+                for k, c in enumerate(d):
+                    m &= codes[np.minimum(s0 + k, n - 1)] == ord(c)
+                bad |= m & (s0 + len(d) <= e + rp[idx])
+        ok[idx] = good & ~bad & (rp[idx] - tl >= 3)
+        return ok
+
+    _derivations = tuple(fold(d) for d in DERIVATIONS)
 
 
 @dataclass

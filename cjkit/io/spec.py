@@ -29,7 +29,7 @@ import pandas as pd
 
 from cjkit.catalog import models
 from cjkit.catalog import touchpoints
-from cjkit.catalog.config import load_config
+from cjkit.catalog.config import DATA, load_config
 from cjkit.catalog.types import (DEFAULT_ROLE, DEFAULT_SCALES, MEAN_SCALE_TYPES, QUESTION_TYPES,  # noqa: F401
                                  SCALE_TYPES, Question)
 from cjkit.errors import ConfigError, DataError, Problem
@@ -62,6 +62,9 @@ class SurveySpec:
         Data-quality thresholds (see :data:`cjkit.quality.validate.DEFAULTS`).
     title, language, data, format, touchpoint_catalog : str or None
         As in the YAML; ``data`` and ``touchpoint_catalog`` are relative to the spec file.
+    industry : str or None
+        Id of a shipped industry codebook (``air_travel``, ``telecom`` ...): open answers are
+        coded with the shared codebook plus this one.
     path : Path or None
         The spec file (None for a spec built from a dict).
     base_dir : Path
@@ -100,12 +103,13 @@ class SurveySpec:
     data: str | None = None
     format: str | None = None
     touchpoint_catalog: str | None = None
+    industry: str | None = None
     path: Path | None = field(default=None, compare=False)
     base_dir: Path = field(default_factory=Path.cwd, compare=False, repr=False)
     model_ref: str | None = field(default=None, compare=False, repr=False)
 
     _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "data", "format",
-                 "touchpoint_catalog")
+                 "touchpoint_catalog", "industry")
 
     @cached_property
     def catalog(self) -> pd.DataFrame:
@@ -161,7 +165,7 @@ class SurveySpec:
         """The YAML mapping (defaults left out); :func:`cjkit.io.spec.load_spec` reads it back
         into an equal spec."""
         out: dict[str, Any] = {"survey": self.survey}
-        for key in ("title", "language"):
+        for key in ("title", "language", "industry"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["journey_model"] = self.model_ref or self.journey_model
@@ -206,6 +210,11 @@ def _problems(data: dict, base: Path, path) -> list[Problem]:
             raise  # the model file itself is broken: that error names its own file
         out += err.problems
         model_id, phase_ids = None, None
+    industry = data.get("industry")
+    # the industry codebooks are package data; io may not import cjkit.coding, so look at the files
+    known = sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("industry_*.yaml"))
+    if isinstance(industry, str) and industry not in known:
+        out.append(Problem("industry", f"unknown industry '{industry}'; known: {', '.join(known)}"))
     ref = data.get("touchpoint_catalog")
     tp_ids = set(touchpoints.load(base / ref if isinstance(ref, str) else None)["id"])
     questions = data.get("questions")

@@ -1,0 +1,164 @@
+"""Industry codebooks: composition, matching outside hotels, industry proposal, spec field."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from cjkit.coding.codebook import compose_codebooks, industries, list_codebooks, load_codebook
+from cjkit.coding.coder import code_texts
+from cjkit.coding.industry import propose_industry
+from cjkit.errors import ConfigError, ParameterError
+from cjkit.io.spec import load_spec
+
+
+def codes(text, books):
+    out = code_texts([text], load_codebook(books))
+    return dict(zip(out["code"].astype(str), out.to_dict("records")))
+
+
+def mini(terms, lang="en", rule="keywords"):
+    return {"id": "mini", "name_de": "m", "name_en": "m", "codes": [
+        {"id": "c", "kind": "topic", "label_de": "c", "label_en": "c", "match": {lang: {rule: terms}}}]}
+
+
+# ---------------------------------------------------------------- composition
+def test_every_industry_composes_with_shared_without_conflicts():
+    assert len(industries()) >= 9
+    for ind in industries():
+        cb = load_codebook(["shared", ind])
+        assert cb.table["code"].is_unique
+        assert cb.composition.query("action == 'conflict'").empty, ind
+        # shared codes survive, the industry adds its own
+        assert {"price", "waiting_time", "friendliness"} <= set(cb.table["code"])
+        assert len(cb.table) > len(load_codebook("shared").table)
+
+
+def test_user_codebook_extends_replaces_and_adds(tmp_path):
+    path = tmp_path / "my_codes.yaml"
+    path.write_text(yaml.safe_dump({"id": "my_codes", "name_de": "Meine", "name_en": "Mine", "codes": [
+        {"id": "price", "label_de": "Preis", "label_en": "Price", "match": {"de": {"keywords": ["Wucherpreis"]}}},
+        {"id": "crowding", "label_de": "Enge", "label_en": "Crowding", "replace": True,
+         "match": {"de": {"keywords": ["Sardinenbüchse"]}}},
+        {"id": "lounge", "kind": "topic", "label_de": "Lounge", "label_en": "Lounge",
+         "match": {"de": {"keywords": ["Lounge"]}}}]}, allow_unicode=True), encoding="utf-8")
+    cb = load_codebook(["shared", "air_travel", str(path)])
+    t = cb.table.set_index("code")
+    assert "Wucherpreis" in t.loc["price", "keywords_de"] and "teuer" in t.loc["price", "keywords_de"]
+    assert t.loc["crowding", "keywords_de"] == "Sardinenbüchse"   # replaced, not extended
+    actions = cb.composition.set_index("code")["action"]
+    assert actions["price"] == "extended" and actions["crowding"] == "replaced" and actions["lounge"] == "added"
+    assert "lounge" in set(code_texts(["Die Lounge war voll"], cb)["code"].astype(str))
+    # the parts are unchanged by composing
+    assert "Wucherpreis" not in load_codebook("shared").table.set_index("code").loc["price", "keywords_de"]
+
+
+def test_conflicts_are_listed_or_raised_with_file_and_key(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump({"id": "mine", "name_de": "m", "name_en": "m", "codes": [
+        {"id": "booking", "label_de": "Buchung", "label_en": "Booking", "touchpoint": "app"}]}), encoding="utf-8")
+    cb = compose_codebooks("shared", path)
+    conflict = cb.composition.query("action == 'conflict'")
+    assert conflict[["code", "field", "old", "new"]].values.tolist() == [["booking", "touchpoint", "booking", "app"]]
+    with pytest.raises(ConfigError) as err:
+        compose_codebooks("shared", path, on_conflict="raise")
+    assert "mine.yaml" in str(err.value) and err.value.key == "codes[0].touchpoint"
+    with pytest.raises(ParameterError):
+        compose_codebooks("shared", path, on_conflict="ask")
+
+
+def test_a_broken_part_names_its_own_file(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({"id": "bad", "name_de": "b", "name_en": "b", "codes": [
+        {"id": "x", "label_de": "x", "label_en": "x", "touchpoint": "nowhere"}]}), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_codebook(["shared", str(path)])
+    assert "bad.yaml" in str(err.value) and "codes[0].touchpoint" in str(err.value)
+
+
+def test_an_unknown_codebook_name_lists_the_shipped_ones():
+    with pytest.raises(ConfigError) as err:
+        load_codebook(["shared", "air_travell"])
+    assert "air_travell" in str(err.value) and "air_travel" in str(err.value).split("shipped:")[1]
+
+
+def test_list_codebooks_names_the_shipped_ones():
+    t = list_codebooks()
+    assert set(t.loc[t["kind"] == "industry", "name"]) == set(industries())
+    assert (t["n_codes"] > 0).all()
+
+
+# ---------------------------------------------------------------- matching quality
+def test_compound_heads_match_outside_hotels():
+    assert "toilet" in codes("Die Zugtoilette war defekt.", ["shared", "rail_transport"])
+    assert "booking" in codes("Die Sitzplatzreservierung fehlte.", ["shared", "rail_transport"])
+    assert "price" in codes("Der Fahrpreis ist gestiegen.", ["shared", "rail_transport"])
+    assert "cancellation_outage" in codes("Stellwerksstörung in Köln.", ["shared", "rail_transport"])
+
+
+def test_a_word_that_merely_begins_with_a_keyword_is_no_match():
+    kw = load_codebook(mini(["Karte", "warten", "Kosten"], lang="de"))
+    hits = code_texts(["Kartoffeln zum Essen", "Wartungsarbeiten", "kostenlos"], kw)
+    assert hits.empty
+    hits = code_texts(["Kartenzahlung", "Wartebereich", "Lieferkosten"], kw)
+    assert sorted(hits["row"]) == [0, 1]  # "Kosten" is no compound head without *
+    assert "app_website" not in codes("Es hat geklappt.", ["shared"])
+
+
+def test_english_stems_do_not_over_match():
+    assert "friendliness" not in codes("A friend of mine booked it.", ["shared"])
+    assert "friendliness" in codes("Very friendly staff.", ["shared"])
+    assert "friendliness" not in codes("The help page is useless.", ["shared"])
+    mgr = load_codebook(mini(["manager"]))
+    assert code_texts(["I managed it myself", "we manage"], mgr).empty
+    assert len(code_texts(["the managers were great"], mgr)) == 1
+    assert "delivery" in codes("The parcel was delivered late.", ["shared"])   # inflections still match
+    assert "safety" not in codes("Wir haben uns sehr wohl gefühlt.", ["shared"])   # "sich" is no Sicherheit
+
+
+def test_negation_ends_at_the_clause():
+    c = codes("Kein WLAN im Zug, aber das Personal war freundlich.", ["shared", "rail_transport"])
+    assert c["onboard_comfort"]["negated"] and not c["friendliness"]["negated"]
+    c = codes("The bus did not come. The driver of the next one was friendly.", ["shared", "rail_transport"])
+    assert not c["friendliness"]["negated"]
+
+
+def test_negated_mentions_are_coded_but_not_complaint_free_sentences():
+    assert "complaint_handling" not in codes("No complaints, everything was fine.", ["shared"])
+    assert codes("Die Mitarbeiter waren nicht freundlich.", ["shared"])["friendliness"]["polarity"] == -1
+
+
+# ---------------------------------------------------------------- industry proposal and spec
+@pytest.mark.parametrize("texts, expected", [
+    (["Mein Koffer kam nicht an.", "Boarding chaotisch, Sitz zu eng.", "Flug gestrichen."], "air_travel"),
+    (["No signal at home.", "Broadband speed is awful.", "The router keeps rebooting."], "telecom"),
+    (["Der Zählerstand ist falsch.", "Abschlag verdoppelt.", "Kein Warmwasser seit Tagen."], "utilities"),
+    (["Kein Termin beim Bürgeramt.", "Mein Antrag liegt seit Monaten."], "public_services"),
+])
+def test_propose_industry_ranks_the_right_one_first(texts, expected):
+    t = propose_industry(texts)
+    assert t.iloc[0]["industry"] == expected
+    assert list(t["rank"]) == list(range(1, len(t) + 1))
+    assert t.iloc[0]["evidence"]
+
+
+def test_propose_industry_on_real_banking_queries(shared_data):
+    queries = pd.read_csv(shared_data / "banking77" / "test.csv")
+    t = propose_industry(queries, sample=300)
+    assert t.iloc[0]["industry"] == "banking_insurance"
+    assert t.iloc[0]["hit_rate"] > 2 * t.iloc[1]["hit_rate"]
+
+
+def test_propose_industry_rejects_unknown_candidates():
+    with pytest.raises(ParameterError):
+        propose_industry(["x"], candidates=["space_travel"])
+
+
+def test_spec_names_an_industry():
+    base = {"survey": "t", "respondent_id": "id", "questions": [{"id": "q", "type": "open"}]}
+    spec = load_spec({**base, "industry": "rail_transport"})
+    assert spec.industry == "rail_transport" and spec.to_dict()["industry"] == "rail_transport"
+    assert load_spec(spec.to_dict()) == spec
+    with pytest.raises(ConfigError) as err:
+        load_spec({**base, "industry": "railways"})
+    assert err.value.problems[0].key == "industry" and "rail_transport" in str(err.value)
