@@ -63,6 +63,9 @@ _API: dict[str, tuple[str, str | None]] = {
     "touchpoints": ("cjkit.catalog.touchpoints", "load"),
     # code open answers
     "load_codebook": ("cjkit.coding.codebook", None),
+    "compose_codebooks": ("cjkit.coding.codebook", None),
+    "list_codebooks": ("cjkit.coding.codebook", None),
+    "propose_industry": ("cjkit.coding.industry", None),
     "code_texts": ("cjkit.coding.coder", None),
     "code_indicators": ("cjkit.coding.coder", None),
     "score_sentiment": ("cjkit.coding.sentiment", None),
@@ -137,7 +140,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         cohen_kappa,
         krippendorff_alpha,
     )
-    from cjkit.coding.codebook import load_codebook  # noqa: F401
+    from cjkit.coding.codebook import compose_codebooks, list_codebooks, load_codebook  # noqa: F401
+    from cjkit.coding.industry import propose_industry  # noqa: F401
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
     from cjkit.coding.learn import LearningCoder  # noqa: F401
     from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
