@@ -13,6 +13,7 @@ from pathlib import Path
 from cjkit.errors import DataError
 from . import _text
 from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, dedupe, question_frame, strip_html
 
 IMPORT_ID = re.compile(r"""ImportId["']\s*:\s*["']([^"']+)""")
@@ -130,7 +131,7 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
     Parameters
     ----------
     path : str or Path
-        The CSV export.
+        The CSV/TSV export, or the export downloaded as Excel (``.xlsx``).
     qsf : str or Path, optional
         The survey file; by default a ``.qsf`` with the same name beside the CSV is used.
     **kw
@@ -160,13 +161,24 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
     2   Q2_1                 Rate us   Website  QID2_1
     """
     path = Path(path)
-    sample = _text.read_sample(path)
-    enc = _text.detect_encoding(sample, complete=len(sample) < _text.SAMPLE_BYTES, file=path)
-    rows = _text.first_rows(_text.decode_sample(sample, enc), ",", 3)
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    if workbook:  # "Download as Excel": the same header rows in the first sheet
+        rows = excel.first_rows(path, 3)
+    else:
+        sample, whole = _text.read_head(path, records=4)  # 3 header records + 1 data row, however long
+        enc = kw.get("encoding") or _text.detect_encoding(sample, complete=whole, file=path)
+        text = _text.decode_sample(sample, enc)
+        rows = _text.first_rows(text, kw.get("delimiter") or _text.sniff_delimiter(text), 3)
     if len(rows) < 2:
         raise DataError("a Qualtrics export needs at least 2 header rows; the file has fewer rows", file=path)
     n_header, layout = _layout(rows)
-    res = csv_reader.read_table(path, header_rows=n_header, names=_names, fmt="qualtrics", **kw)
+    if workbook:
+        if kw:
+            raise DataError(f"options {sorted(kw)} apply to text exports only; a workbook needs none",
+                            file=path)
+        res = excel.read_sheet(path, header_rows=n_header, names=_names, fmt="qualtrics")
+    else:
+        res = csv_reader.read_table(path, header_rows=n_header, names=_names, fmt="qualtrics", **kw)
     headers = res.meta["header_rows"]
     names = dedupe(_names(headers))
     texts = headers[1] if len(headers) > 1 else [""] * len(names)
