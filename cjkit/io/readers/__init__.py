@@ -297,7 +297,11 @@ def detect(path) -> str:
     name = path
     if path.suffix.lower() == ".zip":
         name = Path(_text.inner_name(path))
-        _out_of_scope(name)
+        try:
+            _out_of_scope(name)
+        except DataError as err:  # name the archive the researcher passed, and the file inside
+            raise DataError(f"the file inside, '{name.name}', is not survey data: "
+                            f"{str(err).split(': ', 1)[1]}", file=path) from None
     suffix = name.suffix.lower()
     if suffix in SUFFIX:
         fmt = SUFFIX[suffix]

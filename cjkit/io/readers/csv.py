@@ -282,6 +282,8 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
         wide = with_row_index(wide)
     if n_input == 0:
         raise DataError("the file has a header but no data rows", file=path, row=1)
+    if newlines and len(names) >= 3:
+        issues = pd.concat([issues, _swallowed_records(wide, delimiter, len(names))], ignore_index=True)
     if decimal == ",":
         wide = german_numbers(wide)
     # a trailing delimiter on every line makes a nameless, empty column: it holds nothing
@@ -294,6 +296,30 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
                      header_rows=headers, questions=questions, issues=issues, n_input=n_input,
                      headerless=header_rows == 0)
     return ReadResult(wide, meta)
+
+
+def _swallowed_records(wide: pd.DataFrame, delimiter: str, width: int) -> pd.DataFrame:
+    """Flag multi-line cells with an inner line that is a whole record of *width* fields: two
+    unclosed quotes can pair up and hide the rows between them in one cell while every record
+    still has the right number of fields. A comment can look like that too, so the cell is
+    kept and flagged (row, column, reason) rather than refused."""
+    rows = []
+    for col in wide.columns:
+        s = wide[col]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+            continue
+        multi = s.dropna().astype("string")
+        multi = multi[multi.str.contains("\n|\r", regex=True)]
+        for row, value in multi.items():
+            lines = re.split(r"\r\n|\n|\r", value)
+            inner = [ln for ln in lines[1:-1] if len(next(_csv.reader([ln], delimiter=delimiter), [])) == width]
+            if inner:
+                rows.append({"row": row, "column": col, "check": "suspect_quote", "action": "flagged",
+                             "old_value": value[:80],
+                             "reason": f"the cell spans {len(lines)} lines and line '{inner[0][:40]}' inside it is "
+                                       f"a whole record of {width} fields: a quote may be unclosed, hiding rows "
+                                       "in this cell — check the file at this row"})
+    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
 
 
 def german_numbers(wide: pd.DataFrame) -> pd.DataFrame:

@@ -46,8 +46,8 @@ def looks_like(rows, path=None) -> bool:
     if len(rows) < 2 or not rows[0] or rows[0][0].strip() not in STAMPS:
         return False
     # a blank first row (an emptied response) must not hide the export: judge the stamps there are
-    stamps = [r[0].strip() for r in rows[1:] if r and r[0].strip()]
-    return bool(stamps) and all(STAMP.match(v) for v in stamps)
+    # (an edited cell that is no stamp is reported by the reader, not a reason to miss the export)
+    return any(STAMP.match(r[0].strip()) for r in rows[1:] if r)
 
 
 def _names(header: list[str]) -> list[str]:
