@@ -295,6 +295,10 @@ add("qualtrics-wide-3row", lambda d: _qualtrics(d / "wide.csv", 2100, 4, text_le
                  and data.meta["layout"] == "import_id" and len(data.meta["header_rows"][1][2]) > 300)))
 add("qualtrics-wide-legacy", lambda d: _qualtrics(d / "legacy.csv", 2100, 3, legacy=True, text_len=300),
     Ok(3, all_of(_no_header_in_data, lambda data: data.meta["layout"] == "legacy")))
+add("qualtrics-2row-no-import-ids",
+    text("q2row.csv", "StartDate,EndDate,ResponseId,Q1\nStart Date,End Date,Response ID,Wie zufrieden?\n"
+                      "2025-01-05,2025-01-05,R_1,5\n2025-01-06,2025-01-06,R_2,4\n"),
+    Ok(2, all_of(lambda data: data.meta["format"] == "qualtrics", lambda data: data.wide["Q1"].tolist() == [5, 4])))
 add("qualtrics-3row-small", lambda d: _qualtrics(d / "small.csv", 5, 2), Ok(2, _no_header_in_data))
 add("qualtrics-header-only", lambda d: (d / "h.csv").write_text(_csv_text(_qualtrics_rows(5, 0))) and d / "h.csv",
     Err("no data rows"))
@@ -497,6 +501,14 @@ def test_unreadable_file_names_it(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "open", fake_open)
     with pytest.raises(cj.DataError, match=r"geheim\.csv.*permission denied"):
         cj.load(p)
+
+
+def test_headerless_feedback_dump_finds_its_text(tmp_path):
+    p = tmp_path / "reviews.tsv"
+    p.write_text("5\tDas Zimmer war sehr sauber und ruhig\t2025-01-05\n2\tZu laut, schlechtes Frühstück\t2025-01-06\n")
+    res = cj.read_feedback(p)
+    assert len(res.wide) == 2 and res.meta["headerless"]
+    assert res.wide["text"].tolist()[0] == "Das Zimmer war sehr sauber und ruhig"
 
 
 def test_unknown_option_is_a_parameter_error(tmp_path):

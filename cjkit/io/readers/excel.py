@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import datetime
+import logging
 import posixpath
 import re
 import warnings
@@ -36,6 +37,7 @@ import pandas as pd
 from cjkit.errors import DataError
 from ._base import ISSUE_COLUMNS, ReadResult, dedupe, make_meta, question_frame, with_row_index
 
+log = logging.getLogger("cjkit.io.readers")
 MERGE = re.compile(rb'<mergeCell[^>]*\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -333,6 +335,9 @@ def _formulas_without_value(path: Path, sheet: str, raw: pd.DataFrame, wide: pd.
                          "action": "value_changed", "old_value": formula,
                          "reason": "formula without a value saved by Excel (the file was written by a program): "
                                    "missing; open and save the workbook in Excel, or export values"})
+    if rows:
+        log.warning("%s: %d formula cells have no value saved by Excel; they are missing (see the ledger)",
+                    path.name, len(rows))
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
 
 

@@ -18,6 +18,11 @@ from ._base import ReadResult, dedupe, question_frame, strip_html
 
 IMPORT_ID = re.compile(r"""ImportId["']\s*:\s*["']([^"']+)""")
 ID_COLUMNS = ("ResponseId", "ResponseID", "_recordId")
+SYSTEM_PAIRS = {("StartDate", "Start Date"), ("EndDate", "End Date"), ("ResponseId", "Response ID"),
+                ("IPAddress", "IP Address"), ("RecordedDate", "Recorded Date"), ("Status", "Response Type"),
+                ("Duration (in seconds)", "Duration (in seconds)"), ("Finished", "Finished"),
+                ("Progress", "Progress"), ("DistributionChannel", "Distribution Channel"),
+                ("UserLanguage", "User Language")}
 
 
 def looks_like(rows, path=None) -> bool:
@@ -40,6 +45,8 @@ def looks_like(rows, path=None) -> bool:
     >>> from cjkit.io.readers.qualtrics import looks_like
     >>> looks_like([["ResponseId", "Q1"], ["Response ID", "How?"], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}']])
     True
+    >>> looks_like([["StartDate", "EndDate", "Q1"], ["Start Date", "End Date", "How?"], ["2025-01-05", "2025-01-05", "5"]])
+    True
     >>> looks_like([["id", "q1"], ["1", "5"]])
     False
     """
@@ -47,7 +54,11 @@ def looks_like(rows, path=None) -> bool:
         return False
     if len(rows) >= 3 and any("ImportId" in c for c in rows[2][:3]):
         return True
-    return rows[0][:1] == ["V1"] and rows[1][:1] == ["ResponseID"]
+    if rows[0][:1] == ["V1"] and rows[1][:1] == ["ResponseID"]:
+        return True
+    # two header rows without import ids: Qualtrics' system columns, then their texts below
+    pairs = {(a.strip(), b.strip()) for a, b in zip(rows[0], rows[1])}
+    return len(pairs & SYSTEM_PAIRS) >= 2
 
 
 def _layout(rows) -> tuple[int, str]:
