@@ -397,6 +397,16 @@ add("excel-truncated", lambda d: text("cut.xlsx", _xlsx(d / "full.xlsx", [["id"]
 add("excel-xls-damaged", text("alt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)), Err("workbook|Excel|xls"))
 add("excel-named-csv", lambda d: (_xlsx(d / "x.xlsx", [["id", "q"], [1, 2]]).rename(d / "export.csv"), d / "export.csv")[1],
     Ok(1, lambda data: data.meta["format"] == "excel"))
+add("surveymonkey-xlsx", lambda d: _xlsx(d / "sm.xlsx", [["Respondent ID", "Start Date", "How did you hear about us?"],
+                                                      [None, None, "Response"], [101, "01/05/2025", "Friends"],
+                                                      [102, "01/06/2025", "Web"]]),
+    Ok(2, all_of(lambda data: data.meta["format"] == "surveymonkey", columns_are(["start_date", "q01"]),
+                 lambda data: data.wide["respondent_id"].tolist() == ["101", "102"])))
+add("lime-structure-xlsx", lambda d: _xlsx(d / "structure.xlsx", [["class", "type/scale", "name", "text"],
+                                                                   ["Q", "L", "gender", "Gender?"]]),
+    Err("LimeSurvey survey structure"))
+add("zip-holding-sav", lambda d: _zip("spss.zip", {"umfrage.sav": _sav(d / "u.sav").read_bytes()})(d),
+    Err(r"unpack it and load 'umfrage\.sav'"))
 add("excel-sheet-by-name", lambda d: _xlsx(d / "s.xlsx", [["id"], [1], [2]], sheet="Daten"), Ok(2), sheet="Daten")
 
 

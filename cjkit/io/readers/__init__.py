@@ -245,12 +245,15 @@ def _zip_kind(path: Path) -> str:
 
 
 def _excel_kind(path: Path) -> str:
-    """``qualtrics`` for a Qualtrics export saved as a workbook, else ``excel``."""
+    """The platform of an export downloaded as a workbook (Qualtrics, SurveyMonkey, ...), else ``excel``."""
     try:
-        rows = excel.first_rows(path, 3)
+        rows = excel.first_rows(path, 6)
     except DataError:
         return "excel"  # the Excel reader names the problem
-    return "qualtrics" if qualtrics.looks_like(rows) else "excel"
+    for fmt, probe in PROBES:
+        if probe(rows, path):
+            return fmt
+    return "excel"
 
 
 def detect(path) -> str:
@@ -302,6 +305,9 @@ def detect(path) -> str:
         except DataError as err:  # name the archive the researcher passed, and the file inside
             raise DataError(f"the file inside, '{name.name}', is not survey data: "
                             f"{str(err).split(': ', 1)[1]}", file=path) from None
+        if name.suffix.lower() in SUFFIX:  # binary formats are read from files, not from inside archives
+            raise DataError(f"this zip archive holds '{name.name}'; unpack it and load '{name.name}' itself",
+                            file=path)
     suffix = name.suffix.lower()
     if suffix in SUFFIX:
         fmt = SUFFIX[suffix]

@@ -348,3 +348,54 @@ def _column(s: pd.Series) -> pd.Series:
     if len(non) and non.map(lambda v: isinstance(v, (pd.Timestamp, datetime.datetime, datetime.date))).all():
         return pd.to_datetime(s)
     return s.astype("str")
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def table(path, *, header_rows: int, names=None, fmt: str, **kw) -> ReadResult:
+    """A platform export as text or as workbook: the same header rows either way.
+
+    Survey tools offer "Download as Excel" beside CSV; the platform readers call this so that
+    both give the same columns (:func:`cjkit.io.readers.csv.read_table` or :func:`read_sheet`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    header_rows : int
+        Header rows of the platform's layout.
+    names : callable, optional
+        ``names(header_records) -> list of column names``.
+    fmt : str
+        Value of ``meta['format']``.
+    **kw
+        Text options (``encoding``, ``delimiter``, ``decimal``); a workbook takes none.
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    DataError
+        Text options given for a workbook, or what the chosen reader raises.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> from cjkit.io.readers.excel import table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.xlsx"
+    >>> pd.DataFrame([["Respondent ID", "Q1"], [None, "Response"], [101, "ja"]]).to_excel(path, index=False, header=False)
+    >>> table(path, header_rows=2, fmt="surveymonkey").wide.columns.tolist()
+    ['Respondent ID', 'Q1']
+    """
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        if kw:
+            raise DataError(f"options {sorted(kw)} apply to text exports only; a workbook needs none", file=path)
+        return read_sheet(path, header_rows=header_rows, names=names or (lambda h: h[0]), fmt=fmt)
+    from . import csv as csv_reader
+
+    return csv_reader.read_table(path, header_rows=header_rows, names=names, fmt=fmt, **kw)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, question_frame
 
 STAMPS = {"Timestamp": "%m/%d/%Y %H:%M:%S", "Zeitstempel": "%d.%m.%Y %H:%M:%S"}
@@ -96,7 +96,7 @@ def read(path, **kw) -> ReadResult:
     ['Timestamp', 'How satisfied are you?', 'What should we improve?']
     """
     path = Path(path)
-    res = csv_reader.read_table(path, header_rows=1, fmt="googleforms", names=lambda h: _names(h[0]), **kw)
+    res = excel.table(path, header_rows=1, fmt="googleforms", names=lambda h: _names(h[0]), **kw)
     header = res.meta["header_rows"][0]
     wide = res.wide
     if "timestamp" in wide:

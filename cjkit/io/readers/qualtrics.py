@@ -12,7 +12,6 @@ from pathlib import Path
 
 from cjkit.errors import DataError
 from . import _text
-from . import csv as csv_reader
 from . import excel
 from ._base import ReadResult, dedupe, question_frame, strip_html
 
@@ -183,13 +182,7 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
     if len(rows) < 2:
         raise DataError("a Qualtrics export needs at least 2 header rows; the file has fewer rows", file=path)
     n_header, layout = _layout(rows)
-    if workbook:
-        if kw:
-            raise DataError(f"options {sorted(kw)} apply to text exports only; a workbook needs none",
-                            file=path)
-        res = excel.read_sheet(path, header_rows=n_header, names=_names, fmt="qualtrics")
-    else:
-        res = csv_reader.read_table(path, header_rows=n_header, names=_names, fmt="qualtrics", **kw)
+    res = excel.table(path, header_rows=n_header, names=_names, fmt="qualtrics", **kw)
     headers = res.meta["header_rows"]
     names = dedupe(_names(headers))
     texts = headers[1] if len(headers) > 1 else [""] * len(names)

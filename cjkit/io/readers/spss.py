@@ -99,7 +99,7 @@ def read(path) -> ReadResult:
             return pyreadstat.read_por(str(path), disable_datetime_conversion=not convert)
         return pyreadstat.read_sav(str(path), user_missing=True, disable_datetime_conversion=not convert)
 
-    df, m, issues = read_stats_file(path, parse, "SPSS")
+    df, m, issues = _read_stats_file(path, parse, "SPSS")
     wide = with_row_index(df.reset_index(drop=True))
     miss_rows = []
     for col, ranges in (m.missing_ranges or {}).items():
@@ -111,10 +111,10 @@ def read(path) -> ReadResult:
                 miss_rows.append({"row": row, "column": col, "old_value": _fmt(val),
                                   "reason": f"user-missing {_fmt(val)}" + (f": {label}" if label else "")})
             wide[col] = wide[col].mask(hit)
-    return finish(wide, m, path, "spss", miss_rows, issues)
+    return _finish(wide, m, path, "spss", miss_rows, issues)
 
 
-def read_stats_file(path: Path, parse, kind: str):
+def _read_stats_file(path: Path, parse, kind: str):
     """Run *parse(convert_dates)*; if a date is out of range, parse again without date conversion
     and convert the dates here, so one impossible date does not reject the whole file.
 
@@ -211,7 +211,7 @@ def convert_dates(df: pd.DataFrame, formats: dict, kind: str) -> tuple[pd.DataFr
     return df, issues
 
 
-def finish(wide: pd.DataFrame, m, path: Path, fmt: str, miss_rows: list[dict], issues: list[dict]) -> ReadResult:
+def _finish(wide: pd.DataFrame, m, path: Path, fmt: str, miss_rows: list[dict], issues: list[dict]) -> ReadResult:
     """Value labels to ordered categories, dates to datetime64, text blanks to missing, and the
     uniform meta (shared by the SPSS and Stata readers)."""
     value_labels = {}

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from .spss import finish, read_stats_file
+from .spss import _finish, _read_stats_file
 from ._base import ReadResult, with_row_index
 
 
@@ -60,7 +60,7 @@ def read(path) -> ReadResult:
     def parse(convert: bool):
         return pyreadstat.read_dta(str(path), user_missing=True, disable_datetime_conversion=not convert)
 
-    df, m, issues = read_stats_file(path, parse, "Stata")
+    df, m, issues = _read_stats_file(path, parse, "Stata")
     wide = with_row_index(df.reset_index(drop=True))
     miss_rows = []
     for col in wide.columns:
@@ -79,4 +79,4 @@ def read(path) -> ReadResult:
             miss_rows.append({"row": row, "column": col, "old_value": f".{val}",
                               "reason": f"Stata missing .{val}" + (f": {label}" if label else "")})
         wide[col] = pd.to_numeric(s.mask(letters), errors="coerce").astype("float64")
-    return finish(wide, m, path, "stata", miss_rows, issues)
+    return _finish(wide, m, path, "stata", miss_rows, issues)
