@@ -521,6 +521,12 @@ def test_headerless_feedback_dump_finds_its_text(tmp_path):
     assert res.wide["text"].tolist()[0] == "Das Zimmer war sehr sauber und ruhig"
 
 
+def test_misspelt_load_option_names_the_load_option(tmp_path):
+    (tmp_path / "a.csv").write_text(CSV)
+    with pytest.raises(ParameterError, match="did you mean 'validate'"):
+        cj.load(tmp_path / "a.csv", validat=False)
+
+
 def test_unknown_option_is_a_parameter_error(tmp_path):
     (tmp_path / "a.csv").write_text(CSV)
     with pytest.raises(ParameterError) as info:
