@@ -221,6 +221,11 @@ add("quote-two-unbalanced", text("q5.csv", 'id,c,s\n1,"a,1\n2,b,2\n3,c",3\n4,d,4
     Ok(2, ledger_has("suspect_quote", row=1, column="c", action="flagged")))
 add("quote-truncated-last-line", text("cutq.csv", 'id,comment,score\n1,"ok",3\n2,"this is cut'),
     Ok(2, ledger_has("ragged_row", row=2, action="excluded")))
+add("quote-unclosed-in-header", text("hq.csv", 'id,"comment,score\n1,ok,3\n2,fine,4\n'),
+    Err(r"unbalanced quote in the header.*line 1"))
+add("quote-unclosed-at-eof-one-line", text("eof.csv", 'id,comment,score\n1,ok,3\n2,fine,"4\n'),
+    Ok(2, ledger_has("unclosed_quote", row=2, action="flagged")))
+add("quote-everything-quoted", text("allq.csv", '"id","q1"\n"1","5"\n"2",""\n'), Ok(2))
 add("quote-escaped", text("esc.csv", 'id,c\n1,"er sagte ""gut"""\n2,x\n'),
     Ok(2, lambda data: data.wide.loc[1, "c"] == 'er sagte "gut"'))
 add("quote-literal-mid-field", text("inch.csv", 'id,c\n1,5" screen\n2,17" monitor\n'),

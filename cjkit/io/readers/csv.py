@@ -217,6 +217,10 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
             msg = str(exc)
             col = _convert_error_column(msg)
             if "Empty CSV file" in msg:
+                if sample.strip() and _ends_in_open_quote(path, encoding, delimiter, 1):
+                    raise DataError("unbalanced quote in the header: a quoted name opened in line 1 is never "
+                                    "closed, so the whole file reads as one header; expected a closing \" — "
+                                    "fix line 1 or export the file again", file=path, row=0) from None
                 raise DataError("the file is empty; expected a header row and data rows", file=path) from None
             if "straddl" in msg or "block" in msg:
                 block *= 8  # a huge cell (e.g. 1 MB of text) must fit into one parse block
@@ -252,6 +256,7 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
     del table
     issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     n_input = len(wide)
+    tail_flag = None
     multiline_tail = newlines and len(wide) and any(
         isinstance(v, str) and ("\n" in v or "\r" in v) for v in wide.iloc[-1].tolist())
     if bad or multiline_tail:
@@ -260,10 +265,18 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
             if end > first:
                 # a record over several lines with the wrong field count: a quote swallowed lines
                 raise _unclosed_quote(path, r, first, end, k, len(names))
-        if last and last[2] > last[1] and _ends_in_open_quote(path, encoding, delimiter, last[1]):
+        open_end = bool(last) and _ends_in_open_quote(path, encoding, delimiter, last[1])
+        if open_end and last[2] > last[1]:
             # the last record runs to the end of the file inside quotes: the lines after the
             # opening quote would silently become one cell
             raise _unclosed_quote(path, last[0], last[1], last[2], None, len(names))
+        if open_end and last[0] not in {r for r, *_ in rows_bad}:
+            # one line, right width, but its last quote never closes: the file was cut there
+            tail_flag = pd.DataFrame([{"row": last[0], "column": names[-1], "check": "unclosed_quote",
+                                       "action": "flagged", "old_value": None,
+                                       "reason": f"line {last[1]}, the last of the file, ends inside a quoted cell: "
+                                                 "the file may be truncated and the cell incomplete"}],
+                                     columns=ISSUE_COLUMNS)
     if bad:
         n_input = n_scan
         bad_set = {r for r, _, _, _, _ in rows_bad}
@@ -284,6 +297,8 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
         raise DataError("the file has a header but no data rows", file=path, row=1)
     if newlines and len(names) >= 3:
         issues = pd.concat([issues, _swallowed_records(wide, delimiter, len(names))], ignore_index=True)
+    if tail_flag is not None:
+        issues = pd.concat([issues, tail_flag], ignore_index=True)
     if decimal == ",":
         wide = german_numbers(wide)
     # a trailing delimiter on every line makes a nameless, empty column: it holds nothing
