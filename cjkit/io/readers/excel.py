@@ -78,11 +78,26 @@ def _sheet_xml(path: Path, sheet: str) -> str | None:
     return None
 
 
-def _read_member(path: Path, member: str | None) -> bytes:
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _scan_member(path: Path, member: str | None) -> tuple[bool, bytes]:
+    """Stream the sheet XML once: whether any cell holds a formula, and the merged-cell list
+    (it follows the cell data), without holding a large sheet in memory."""
     if member is None:
-        return b""
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(member)
+        return False, b""
+    has_formula, merges, tail = False, [], b""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            while chunk := fh.read(1 << 20):
+                window = tail + chunk
+                has_formula = has_formula or bool(FORMULA_TAG.search(window))
+                if b"<mergeCell" in window or merges:
+                    merges.append(window if not merges else chunk)
+                tail = window[-64:]
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False, b""
+    return has_formula, b"".join(merges)
 
 
 def _fill_merged(raw: pd.DataFrame, xml: bytes, last_row: int) -> pd.DataFrame:
@@ -289,9 +304,9 @@ def read_sheet(path, *, sheet=0, header_rows: int = 1, names=None, fmt: str = "e
     filled = raw.notna().any(axis=1).to_numpy()
     top = int(filled.argmax())  # blank rows above the header are layout, not data
     member = _sheet_xml(path, name)
-    xml = _read_member(path, member) if member else b""
+    has_formula, xml = _scan_member(path, member)
     head_raw = raw
-    if header_rows > 1 and b"<mergeCell" in xml:
+    if header_rows > 1 and xml:
         # merged ranges use sheet positions: fill before empty columns are dropped
         head_raw = _fill_merged(raw, xml, top + header_rows)
     used = raw.columns[raw.notna().any(axis=0)]
@@ -306,7 +321,7 @@ def read_sheet(path, *, sheet=0, header_rows: int = 1, names=None, fmt: str = "e
     # keep blank rows: the validator counts and reports them instead of losing them here
     wide = with_row_index(body.set_axis(names, axis=1).reset_index(drop=True))
     issues = pd.DataFrame(columns=ISSUE_COLUMNS)
-    if re.search(rb"<(?:\w+:)?f[ >]", xml):
+    if has_formula:
         issues = _formulas_without_value(path, name, raw, wide, top + header_rows)
     wide = wide.apply(_column)  # one dtype per column, like the CSV path: float64, datetime or str
     questions = question_frame([{"column": n, "source_name": " - ".join(p for p in parts if p) or n,
