@@ -13,6 +13,7 @@ Any other exception fails the test — that is the point of the suite.
 from __future__ import annotations
 
 import builtins
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -516,6 +517,18 @@ def test_unreadable_file_names_it(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "open", fake_open)
     with pytest.raises(cj.DataError, match=r"geheim\.csv.*permission denied"):
         cj.load(p)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root (and Windows) read files whatever their mode bits say")
+def test_file_without_read_permission(tmp_path):
+    p = _chmod_unreadable(tmp_path)
+    p.chmod(0)
+    try:
+        with pytest.raises(cj.DataError, match=r"geheim\.csv.*permission denied"):
+            cj.load(p)
+    finally:
+        p.chmod(0o644)
 
 
 def test_headerless_feedback_dump_finds_its_text(tmp_path):

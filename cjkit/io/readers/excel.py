@@ -174,7 +174,9 @@ def _cell_text(v) -> str:
 
 
 def _raw(path: Path, sheet, nrows=None):
-    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
+    with open(path, "rb") as fh:  # by content: a legacy workbook may carry another name
+        ole = fh.read(4) == b"\xd0\xcf\x11\xe0"
+    engine = "xlrd" if path.suffix.lower() == ".xls" or ole else "openpyxl"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # xlrd's deprecation notice is not the researcher's concern
