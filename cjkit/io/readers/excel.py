@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from cjkit.errors import DataError
+from . import csv as csv_reader
 from ._base import ISSUE_COLUMNS, ReadResult, dedupe, make_meta, question_frame, with_row_index
 
 log = logging.getLogger("cjkit.io.readers")
@@ -413,6 +414,4 @@ def table(path, *, header_rows: int, names=None, fmt: str, **kw) -> ReadResult:
         if kw:
             raise DataError(f"options {sorted(kw)} apply to text exports only; a workbook needs none", file=path)
         return read_sheet(path, header_rows=header_rows, names=names or (lambda h: h[0]), fmt=fmt)
-    from . import csv as csv_reader
-
     return csv_reader.read_table(path, header_rows=header_rows, names=names, fmt=fmt, **kw)
