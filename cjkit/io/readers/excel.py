@@ -165,9 +165,34 @@ def first_rows(path, n: int, sheet=0) -> list[list[str]]:
     >>> first_rows(path, 2)
     [['id', 'note'], ['1', 'gut']]
     """
-    raw, _sheets, _name = _raw(Path(path), sheet, nrows=n + 20)
+    path = Path(path)
+    raw = _head_openpyxl(path, sheet, n + 20)
+    if raw is None:  # legacy .xls or a sheet openpyxl cannot stream: the full reader names problems
+        raw = _raw(path, sheet, nrows=n + 20)[0]
     rows = [["" if pd.isna(v) else _cell_text(v) for v in raw.iloc[i]] for i in range(len(raw))]
     return [r for r in rows if any(r)][:n]
+
+
+def _head_openpyxl(path: Path, sheet, n: int) -> pd.DataFrame | None:
+    """The first *n* rows streamed by openpyxl (pandas would parse the whole sheet first)."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            names = wb.sheetnames
+            if isinstance(sheet, bool) or (isinstance(sheet, int) and not 0 <= sheet < len(names)) \
+                    or (isinstance(sheet, str) and sheet not in names) or not isinstance(sheet, (int, str)):
+                return None
+            ws = wb[names[sheet] if isinstance(sheet, int) else sheet]
+            rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=n, values_only=True)]
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - any failure here is reported by the full reader
+        return None
+    return pd.DataFrame(rows, dtype=object)
 
 
 def _cell_text(v) -> str:
