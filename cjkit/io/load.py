@@ -23,6 +23,7 @@ Examples
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import pandas as pd
 
 from cjkit.quality import ledger as ledger_mod
 from cjkit.io import readers
-from cjkit.errors import DataError
+from cjkit.errors import DataError, ParameterError
 from cjkit.io.readers import spss
 from cjkit.io.spec import SurveySpec, check_columns, load_spec, to_long
 from cjkit.quality.validate import check as run_checks
@@ -93,6 +94,20 @@ def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
     return ledger_mod.concat(*parts)
 
 
+LOAD_OPTIONS = ("path", "spec", "format", "validate", "actions")
+
+
+def _check_load_options(reader_options: dict) -> None:
+    """A misspelt option of load itself (``validat=False``) would otherwise be reported as an
+    unknown reader option; name the option of load it resembles."""
+    known = set().union(*(readers.options(f) for f in readers.formats()))
+    for key, value in reader_options.items():
+        close = difflib.get_close_matches(key, LOAD_OPTIONS, n=1, cutoff=0.75)
+        if key not in known and close:
+            raise ParameterError(key, value, allowed=list(LOAD_OPTIONS) + ["reader options: " + ", ".join(sorted(known))],
+                                 message=f"unknown option {key!r} for load (did you mean '{close[0]}'?)")
+
+
 def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, actions=None,  # noqa: A002
          **reader_options) -> Loaded:
     r"""Read *path*, apply *spec*, validate, and return the wide and long views with the ledger.
@@ -141,6 +156,7 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
        row         check          action old_value
     0    2  out_of_range   value_changed         7
     """
+    _check_load_options(reader_options)
     spec = load_spec(spec) if spec is not None else None
     if path is None:
         if spec is None or spec.data_path is None:

@@ -22,7 +22,8 @@ class ReadResult(NamedTuple):
         excluded while reading leave gaps, so positions stay traceable).
     meta : dict
         Always the same keys: ``format``, ``file``, ``encoding``, ``delimiter``, ``decimal``,
-        ``header_rows`` (list of the raw header records), ``questions`` (DataFrame with
+        ``header_rows`` (list of the raw header records), ``headerless`` (True when the
+        file has no header row and columns are named ``col_1`` ...), ``questions`` (DataFrame with
         column, source_name, question_text, item_text, group, kind), ``value_labels``
         ({column: {code: label}}), ``missing_values`` (DataFrame row, column, old_value,
         reason: values set to missing while reading, e.g. SPSS user-missing),
@@ -37,7 +38,7 @@ class ReadResult(NamedTuple):
     >>> _ = path.write_text("id,q1\\nA,5\\nB,4\\n")
     >>> wide, meta = read(path)
     >>> wide.index.name, sorted(meta)
-    ('row', ['decimal', 'delimiter', 'encoding', 'file', 'format', 'header_rows', 'id_column', 'issues', 'missing_values', 'n_input', 'questions', 'value_labels'])
+    ('row', ['decimal', 'delimiter', 'encoding', 'file', 'format', 'header_rows', 'headerless', 'id_column', 'issues', 'missing_values', 'n_input', 'questions', 'value_labels'])
     """
 
     wide: pd.DataFrame
@@ -48,7 +49,8 @@ def make_meta(fmt: str, file, **kw) -> dict:
     meta = {"format": fmt, "file": str(file), "encoding": None, "delimiter": None, "decimal": ".",
             "header_rows": [], "questions": pd.DataFrame(columns=QUESTION_COLUMNS),
             "value_labels": {}, "missing_values": pd.DataFrame(columns=MISSING_COLUMNS),
-            "issues": pd.DataFrame(columns=ISSUE_COLUMNS), "n_input": None, "id_column": None}
+            "issues": pd.DataFrame(columns=ISSUE_COLUMNS), "n_input": None, "id_column": None,
+            "headerless": False}
     meta.update(kw)
     return meta
 

@@ -1,8 +1,10 @@
 """Byte-level helpers shared by the text readers: opening (also inside a zip), encoding
 detection, delimiter sniffing and German number format.
 
-Only a sample of the file is inspected here; the full parse is left to pyarrow so that
-large files stay fast.
+Only the head of the file is inspected here; the full parse is left to pyarrow so that
+large files stay fast. The head is never a fixed number of bytes: it grows until it holds the
+records the caller needs, because a wide export (2,000 columns of question texts) can have a
+header record of several hundred KB, and a cut header would be mistaken for something else.
 """
 from __future__ import annotations
 
@@ -67,9 +69,66 @@ def inner_name(path: Path) -> str:
     return path.name
 
 
-def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+MAX_HEAD_BYTES = 256 << 20  # a header beyond 256 MB is not a header: stop growing the head there
+LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
+def complete_records(data: bytes) -> int:
+    """Records that end inside *data*: line ends outside double quotes (a quoted line break
+    belongs to a cell). Works on the raw bytes, before the delimiter is known.
+
+    Examples
+    --------
+    >>> complete_records(b'a,b\\n"x\\ny",2\\n3,')
+    2
+    """
+    parts = data.split(b'"')
+    return sum(len(LINE_END.findall(parts[i])) for i in range(0, len(parts), 2))
+
+
+def read_head(path: Path, records: int = 0, size: int = SAMPLE_BYTES) -> tuple[bytes, bool]:
+    """The first *size* bytes of *path*, grown until they hold *records* complete records.
+
+    Parameters
+    ----------
+    path : Path
+        The file (``.zip``/``.gz`` holding one file are read inside).
+    records : int
+        Complete records the head must hold (header rows plus a data row).
+    size : int
+        Minimum bytes to read.
+
+    Returns
+    -------
+    tuple of (bytes, bool)
+        The head and whether it is the whole file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "wide.csv"
+    >>> _ = path.write_text(",".join(f"q{i}" for i in range(50_000)) + "\\n1,2\\n")
+    >>> head, whole = read_head(path, records=2, size=1024)
+    >>> len(head) > 300_000, whole
+    (True, True)
+    """
     with open_binary(path) as fh:
-        return fh.read(size)
+        data = fh.read(size)
+        step = max(size, 64 * 1024)
+        # one byte more than a record needs: the head must show where the record ends
+        while records and complete_records(data) < records and len(data) < MAX_HEAD_BYTES:
+            more = fh.read(step)
+            if not more:
+                return data, True
+            data += more
+            step *= 2
+        whole = len(data) < size or not fh.read(1)
+    return data, whole
+
+
+def read_sample(path: Path, size: int = SAMPLE_BYTES, *, records: int = 0) -> bytes:
+    """The head of *path* (see :func:`read_head`) without the end-of-file flag."""
+    return read_head(path, records, size)[0]
 
 
 def detect_encoding(sample: bytes, *, complete: bool, file=None) -> str:
@@ -140,6 +199,11 @@ def decode_sample(sample: bytes, encoding: str) -> str:
     return text.lstrip("\ufeff")
 
 
+def _lines(text: str) -> io.StringIO:
+    # universal newlines: CR-only (old Mac/Excel) and mixed line ends split like LF
+    return io.StringIO(text, newline=None)
+
+
 def sniff_delimiter(text: str) -> str:
     """Pick the delimiter that splits the first lines into the most, equally long rows."""
     lines = text.splitlines()[:-1] or text.splitlines()
@@ -147,7 +211,7 @@ def sniff_delimiter(text: str) -> str:
     best, best_score = ",", (-1, 0)
     for d in DELIMITERS:
         try:
-            rows = [r for r in _csv.reader(io.StringIO(head), delimiter=d) if r][:30]
+            rows = [r for r in _csv.reader(_lines(head), delimiter=d) if r][:30]
         except _csv.Error:
             continue
         if not rows:
@@ -164,7 +228,7 @@ def first_rows(text: str, delimiter: str, n: int) -> list[list[str]]:
     """The first *n* parsed records of the decoded sample (quoted newlines respected)."""
     out = []
     with big_fields():
-        for row in _csv.reader(io.StringIO(text), delimiter=delimiter):
+        for row in _csv.reader(_lines(text), delimiter=delimiter):
             out.append(row)
             if len(out) >= n:
                 break
@@ -180,3 +244,52 @@ def uses_decimal_comma(text: str, delimiter: str) -> bool:
     commas = sum(bool(GERMAN_DECIMAL.match(c)) for c in cells)
     points = sum(bool(re.match(r"^\s*[-+]?\d+\.\d+\s*$", c)) and not GERMAN_NUMBER.match(c) for c in cells)
     return commas > 0 and commas >= points
+
+
+NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d+)?|\d{1,3}([.,]\d{3})+([.,]\d+)?)\s*$")
+DATE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*$")
+
+
+def _valued(cell: str) -> bool:
+    return bool(NUMBER.match(cell) or DATE.match(cell))
+
+
+def looks_headerless(rows: list[list[str]]) -> bool:
+    """True when the first record is data, not column names.
+
+    Column names are words; a number or a date in the first record, in a column whose cells
+    below are numbers or dates too, is a respondent's answer (a header-less feedback dump).
+    Year columns (``region,2019,2020``) are names, not answers.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The first records of the file.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> looks_headerless([["id", "comment", "rating"], ["1", "nice", "5"]])
+    False
+    >>> looks_headerless([["1", "nice", "5"], ["2", "awful", "1"]])
+    True
+    >>> looks_headerless([["region", "2019", "2020"], ["north", "5", "6"]])
+    False
+    """
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    if not rows or not body:
+        return False
+    head = rows[0]
+    hits = []
+    for j, cell in enumerate(head):
+        below = [r[j] for r in body if j < len(r) and r[j].strip()]
+        if cell.strip() and _valued(cell) and below and sum(map(_valued, below)) >= 0.8 * len(below):
+            hits.append(cell.strip())
+    if not hits:
+        return False
+    years = all(re.fullmatch(r"(19|20)\d\d", h) for h in hits)
+    words = any(c.strip() and not _valued(c) for c in head)
+    return not (years and words)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv as _csv
 import io
+import itertools
 import logging
 import re
 from pathlib import Path
@@ -44,18 +45,47 @@ def _convert_error_column(msg: str) -> int | None:
 
 
 def _scan_rows(path: Path, encoding: str, delimiter: str, header_rows: int, width: int):
-    """Python pass over the file (only when pyarrow reported bad rows): the 1-based data row
-    numbers and texts of rows whose field count differs from *width*, and the total row count."""
-    bad, n = [], 0
+    """Python pass over the file (only when pyarrow reported bad rows, or a multi-line cell may
+    hide an unclosed quote).
+
+    Returns the bad records ``(data row, fields, text, first line, last line)`` (field count not
+    *width*), the number of data rows, and the last record ``(data row, first line, last line)``;
+    lines are physical lines of the file, so a quote that swallows lines can be located.
+    """
+    bad, n, last = [], 0, None
     with _text.open_binary(path) as raw, _text.big_fields():
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        for i, rec in enumerate(_csv.reader(text, delimiter=delimiter)):
+        reader = _csv.reader(text, delimiter=delimiter)
+        end = 0
+        for i, rec in enumerate(reader):
+            start, end = end + 1, reader.line_num
             if i < header_rows or not rec:
                 continue
             n += 1
+            last = (n, start, end)
             if len(rec) != width:
-                bad.append((n, len(rec), delimiter.join(rec)[:80]))
-    return bad, n
+                bad.append((n, len(rec), delimiter.join(rec)[:80], start, end))
+    return bad, n, last
+
+
+def _ends_in_open_quote(path: Path, encoding: str, delimiter: str, first_line: int) -> bool:
+    """True when the record starting at *first_line* runs to the end of the file inside quotes."""
+    with _text.open_binary(path) as raw, _text.big_fields():
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        tail = itertools.islice(text, first_line - 1, None)
+        try:
+            for _ in _csv.reader(tail, delimiter=delimiter, strict=True):
+                pass
+        except _csv.Error as exc:
+            return "unexpected end of data" in str(exc)
+    return False
+
+
+def _unclosed_quote(path: Path, row: int, first: int, last: int, fields: int | None, width: int):
+    detail = f" ({fields} fields; the header has {width})" if fields is not None else ""
+    return DataError(f"unbalanced quote: a quoted cell opened in line {first} is not closed where the cell ends, "
+                     f"so lines {first}-{last} were read as one record{detail}; expected a closing \" for "
+                     f"every opening \" — fix line {first} or export the file again", file=path, row=row)
 
 
 def _parse(path: Path, *, encoding: str, delimiter: str, decimal: str, header_rows: int,
@@ -97,7 +127,7 @@ def _reencode(path: Path) -> str:
     return enc
 
 
-def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delimiter: str | None = None,
+def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None, delimiter: str | None = None,
                decimal: str | None = None, fmt: str = "csv", names=None) -> ReadResult:
     """Read a delimited text file whose first *header_rows* records are headers.
 
@@ -109,8 +139,10 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
     ----------
     path : str or Path
         The file (``.zip``/``.gz`` holding one file are read directly).
-    header_rows : int
-        Records before the data (Qualtrics: 3, SurveyMonkey: 2).
+    header_rows : int or None
+        Records before the data (Qualtrics: 3, SurveyMonkey: 2; 0: no header, columns are named
+        ``col_1``, ``col_2`` ...). None: 1, unless the first row holds data rather than names
+        (numbers or dates where the rows below have them too), then 0.
     encoding, delimiter, decimal : str, optional
         Detected from the start of the file when not given.
     fmt : str
@@ -148,19 +180,31 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
     (3, ['How satisfied?', 'Recommend?'])
     """
     path = Path(path)
-    sample = _text.read_sample(path)
+    auto_header = header_rows is None
+    # the head holds every header record and the first data rows, however long the headers are
+    sample, complete = _text.read_head(path, records=(1 if auto_header else header_rows) + 2)
     if not sample.strip():
         raise DataError("the file is empty; expected a header row and data rows", file=path)
-    complete = len(sample) < _text.SAMPLE_BYTES
     encoding = encoding or _text.detect_encoding(sample, complete=complete, file=path)
     text = _text.decode_sample(sample, encoding)
     delimiter = delimiter or _text.sniff_delimiter(text)
     decimal = decimal or ("," if _text.uses_decimal_comma(text, delimiter) else ".")
-    headers = _text.first_rows(text, delimiter, header_rows)
-    if not headers or not any(c.strip() for c in headers[0]):
+    if auto_header:
+        header_rows = 0 if _text.looks_headerless(_text.first_rows(text, delimiter, 50)) else 1
+        if header_rows == 0:
+            log.warning("%s: the first row holds data, not column names; read without a header "
+                        "(pass header_rows=1 if it is a header)", path.name)
+    headers = _text.first_rows(text, delimiter, header_rows) if header_rows else []
+    if header_rows and (not headers or not any(c.strip() for c in headers[0])):
         raise DataError("no header row found; expected column names in the first row", file=path, row=0)
+    if len(headers) < header_rows:
+        raise DataError(f"expected {header_rows} header rows, but the file has only {len(headers)} rows",
+                        file=path)
     if callable(names):  # platform readers build names from all header records
         names = names(headers)
+    if header_rows == 0:  # no names in the file: col_1, col_2, ... as wide as the widest early row
+        width = max((len(r) for r in _text.first_rows(text, delimiter, 50)), default=0)
+        names = names or [f"col_{i}" for i in range(1, width + 1)]
     names = dedupe(names or headers[0])
     arrow_enc = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
     newlines = any("\n" in c or "\r" in c for r in _text.first_rows(text, delimiter, 500) for c in r)
@@ -173,6 +217,10 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
             msg = str(exc)
             col = _convert_error_column(msg)
             if "Empty CSV file" in msg:
+                if sample.strip() and _ends_in_open_quote(path, encoding, delimiter, 1):
+                    raise DataError("unbalanced quote in the header: a quoted name opened in line 1 is never "
+                                    "closed, so the whole file reads as one header; expected a closing \" — "
+                                    "fix line 1 or export the file again", file=path, row=0) from None
                 raise DataError("the file is empty; expected a header row and data rows", file=path) from None
             if "straddl" in msg or "block" in msg:
                 block *= 8  # a huge cell (e.g. 1 MB of text) must fit into one parse block
@@ -208,9 +256,30 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
     del table
     issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     n_input = len(wide)
+    tail_flag = None
+    multiline_tail = newlines and len(wide) and any(
+        isinstance(v, str) and ("\n" in v or "\r" in v) for v in wide.iloc[-1].tolist())
+    if bad or multiline_tail:
+        rows_bad, n_scan, last = _scan_rows(path, encoding, delimiter, header_rows, len(names))
+        for r, k, _, first, end in rows_bad:
+            if end > first:
+                # a record over several lines with the wrong field count: a quote swallowed lines
+                raise _unclosed_quote(path, r, first, end, k, len(names))
+        open_end = bool(last) and _ends_in_open_quote(path, encoding, delimiter, last[1])
+        if open_end and last[2] > last[1]:
+            # the last record runs to the end of the file inside quotes: the lines after the
+            # opening quote would silently become one cell
+            raise _unclosed_quote(path, last[0], last[1], last[2], None, len(names))
+        if open_end and last[0] not in {r for r, *_ in rows_bad}:
+            # one line, right width, but its last quote never closes: the file was cut there
+            tail_flag = pd.DataFrame([{"row": last[0], "column": names[-1], "check": "unclosed_quote",
+                                       "action": "flagged", "old_value": None,
+                                       "reason": f"line {last[1]}, the last of the file, ends inside a quoted cell: "
+                                                 "the file may be truncated and the cell incomplete"}],
+                                     columns=ISSUE_COLUMNS)
     if bad:
-        rows_bad, n_input = _scan_rows(path, encoding, delimiter, header_rows, len(names))
-        bad_set = {r for r, _, _ in rows_bad}
+        n_input = n_scan
+        bad_set = {r for r, _, _, _, _ in rows_bad}
         kept_rows = [r for r in range(1, n_input + 1) if r not in bad_set]
         if len(kept_rows) != len(wide):  # the two parsers disagree: refuse rather than misnumber rows
             raise DataError(f"{len(rows_bad)} rows have the wrong number of fields and the file cannot be "
@@ -220,22 +289,52 @@ def read_table(path, *, header_rows: int = 1, encoding: str | None = None, delim
         issues = pd.DataFrame([{"row": r, "column": None, "check": "ragged_row", "action": "excluded",
                                 "reason": f"row has {k} fields, the header has {len(names)}"
                                           + (" (file truncated?)" if r == n_input else ""),
-                                "old_value": t} for r, k, t in rows_bad], columns=ISSUE_COLUMNS)
+                                "old_value": t} for r, k, t, _, _ in rows_bad], columns=ISSUE_COLUMNS)
         log.warning("%s: %d ragged rows excluded", path.name, len(rows_bad))
     else:
         wide = with_row_index(wide)
     if n_input == 0:
         raise DataError("the file has a header but no data rows", file=path, row=1)
+    if newlines and len(names) >= 3:
+        issues = pd.concat([issues, _swallowed_records(wide, delimiter, len(names))], ignore_index=True)
+    if tail_flag is not None:
+        issues = pd.concat([issues, tail_flag], ignore_index=True)
     if decimal == ",":
         wide = german_numbers(wide)
     # a trailing delimiter on every line makes a nameless, empty column: it holds nothing
-    void = [n for n, h in zip(names, headers[0]) if not h.strip() and wide[n].isna().all()]
+    source = headers[0] if headers else names
+    void = [n for n, h in zip(names, source) if not h.strip() and wide[n].isna().all()]
     wide = wide.drop(columns=void)
     questions = question_frame([{"column": n, "source_name": h, "question_text": h, "item_text": None,
-                                 "group": n, "kind": None} for n, h in zip(names, headers[0]) if n not in void])
+                                 "group": n, "kind": None} for n, h in zip(names, source) if n not in void])
     meta = make_meta(fmt, path, encoding=encoding, delimiter=delimiter, decimal=decimal,
-                     header_rows=headers, questions=questions, issues=issues, n_input=n_input)
+                     header_rows=headers, questions=questions, issues=issues, n_input=n_input,
+                     headerless=header_rows == 0)
     return ReadResult(wide, meta)
+
+
+def _swallowed_records(wide: pd.DataFrame, delimiter: str, width: int) -> pd.DataFrame:
+    """Flag multi-line cells with an inner line that is a whole record of *width* fields: two
+    unclosed quotes can pair up and hide the rows between them in one cell while every record
+    still has the right number of fields. A comment can look like that too, so the cell is
+    kept and flagged (row, column, reason) rather than refused."""
+    rows = []
+    for col in wide.columns:
+        s = wide[col]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+            continue
+        multi = s.dropna().astype("string")
+        multi = multi[multi.str.contains("\n|\r", regex=True)]
+        for row, value in multi.items():
+            lines = re.split(r"\r\n|\n|\r", value)
+            inner = [ln for ln in lines[1:-1] if len(next(_csv.reader([ln], delimiter=delimiter), [])) == width]
+            if inner:
+                rows.append({"row": row, "column": col, "check": "suspect_quote", "action": "flagged",
+                             "old_value": value[:80],
+                             "reason": f"the cell spans {len(lines)} lines and line '{inner[0][:40]}' inside it is "
+                                       f"a whole record of {width} fields: a quote may be unclosed, hiding rows "
+                                       "in this cell — check the file at this row"})
+    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
 
 
 def german_numbers(wide: pd.DataFrame) -> pd.DataFrame:
@@ -281,11 +380,13 @@ def read(path, **kw) -> ReadResult:
         The file.
     **kw
         Options of :func:`read_table` (``encoding``, ``delimiter``, ``decimal``, ``header_rows``).
+        Without ``header_rows`` a file whose first row holds data (numbers or dates where the
+        rows below have them too) is read without a header: columns ``col_1``, ``col_2`` ...
 
     Returns
     -------
     ReadResult
-        ``meta['format'] == "csv"``.
+        ``meta['format'] == "csv"``; ``meta['headerless']`` says whether the file had no header.
 
     Examples
     --------
@@ -296,5 +397,10 @@ def read(path, **kw) -> ReadResult:
     >>> res = csv.read(path)
     >>> res.meta["delimiter"], res.wide["nps"].tolist()
     ('\\t', [9, 6])
+    >>> _ = path.write_text("17\\tSehr freundlich\\t5\\n18\\tZimmer zu klein\\t2\\n")
+    >>> res = csv.read(path)
+    >>> res.meta["headerless"], res.wide.columns.tolist(), len(res.wide)
+    (True, ['col_1', 'col_2', 'col_3'], 2)
     """
+    kw.setdefault("header_rows", None)  # a header-less export must not lose its first respondent
     return read_table(path, **kw)

@@ -15,6 +15,7 @@ Examples
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -85,6 +86,11 @@ def to_feedback(frame: pd.DataFrame, *, text=None, rating=None, date=None, chann
     cols = {"text": _find(frame, "text", text), "rating": _find(frame, "rating", rating),
             "date": _find(frame, "date", date), "channel": _find(frame, "channel", channel),
             "language": _find(frame, "language", language), "feedback_id": _find(frame, "feedback_id", id)}
+    if cols["text"] is None and all(re.fullmatch(r"col_\d+", str(c)) for c in frame.columns):
+        # a header-less dump has no names to go by: the text is the column with the longest answers
+        lengths = {c: frame[c].astype("string").str.len().mean() for c in frame.columns
+                   if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object}
+        cols["text"] = max(lengths, key=lambda c: lengths[c]) if lengths else None
     if cols["text"] is None:
         raise DataError("no feedback text column found; name it with text=... (columns: "
                         f"{list(frame.columns)[:30]})", file=file)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, question_frame, snake
 
 NUMBERED = re.compile(r"^(\d+)\.\s+(.*?)(\s+-\s+Option ID)?$", re.S)
@@ -81,7 +81,7 @@ def read(path, **kw) -> ReadResult:
     'How likely are you to recommend us?'
     """
     path = Path(path)
-    res = csv_reader.read_table(path, header_rows=1, fmt="formbricks",
+    res = excel.table(path, header_rows=1, fmt="formbricks",
                                 names=lambda h: [_name(c) for c in h[0]], **kw)
     wide = res.wide
     if "timestamp" in wide:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, question_frame
 
 STAMPS = {"Timestamp": "%m/%d/%Y %H:%M:%S", "Zeitstempel": "%d.%m.%Y %H:%M:%S"}
+STAMP = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{4} \d{1,2}:\d{2}:\d{2}$")
 EXTRA = {"Email Address": "email_address", "E-Mail-Adresse": "email_address", "Score": "score",
          "Punkte": "score"}
 
@@ -39,10 +40,14 @@ def looks_like(rows, path=None) -> bool:
     >>> from cjkit.io.readers.googleforms import looks_like
     >>> looks_like([["Zeitstempel", "Wie zufrieden sind Sie?"], ["05.01.2025 10:00:00", "5"]])
     True
+    >>> looks_like([["Timestamp", "How satisfied?"], ["", ""], ["1/5/2025 10:00:00", "5"]])
+    True
     """
-    if len(rows) < 2 or not rows[0] or rows[0][0] not in STAMPS:
+    if len(rows) < 2 or not rows[0] or rows[0][0].strip() not in STAMPS:
         return False
-    return bool(re.match(r"^\d{1,2}[./]\d{1,2}[./]\d{4} \d{1,2}:\d{2}:\d{2}$", rows[1][0].strip()))
+    # a blank first row (an emptied response) must not hide the export: judge the stamps there are
+    # (an edited cell that is no stamp is reported by the reader, not a reason to miss the export)
+    return any(STAMP.match(r[0].strip()) for r in rows[1:] if r)
 
 
 def _names(header: list[str]) -> list[str]:
@@ -91,7 +96,7 @@ def read(path, **kw) -> ReadResult:
     ['Timestamp', 'How satisfied are you?', 'What should we improve?']
     """
     path = Path(path)
-    res = csv_reader.read_table(path, header_rows=1, fmt="googleforms", names=lambda h: _names(h[0]), **kw)
+    res = excel.table(path, header_rows=1, fmt="googleforms", names=lambda h: _names(h[0]), **kw)
     header = res.meta["header_rows"][0]
     wide = res.wide
     if "timestamp" in wide:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from cjkit.errors import DataError
-from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, question_frame, snake
 
 DATA_NAME = re.compile(r"survey_(\d+)_R_data_file", re.I)
@@ -140,7 +140,7 @@ def read(path, *, syntax=None, **kw) -> ReadResult:
         # columns the syntax file does not name (it skips some) get a short name from their text
         return [parsed["names"].get(i) or snake(h)[:60] for i, h in enumerate(headers[0], start=1)]
 
-    res = csv_reader.read_table(path, header_rows=1, fmt="limesurvey", names=names, **kw)
+    res = excel.table(path, header_rows=1, fmt="limesurvey", names=names, **kw)
     header = res.meta["header_rows"][0]
     cols = names([header])
     labels = {}

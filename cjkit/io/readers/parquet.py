@@ -21,7 +21,7 @@ from cjkit.errors import DataError
 from ._base import ReadResult, make_meta, question_frame, with_row_index
 
 
-def read(path, *, columns=None, **_ignored) -> ReadResult:
+def read(path, *, columns=None) -> ReadResult:
     """Read a Parquet file (optionally only *columns*).
 
     Parameters

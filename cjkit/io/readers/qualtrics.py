@@ -12,11 +12,16 @@ from pathlib import Path
 
 from cjkit.errors import DataError
 from . import _text
-from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, dedupe, question_frame, strip_html
 
 IMPORT_ID = re.compile(r"""ImportId["']\s*:\s*["']([^"']+)""")
 ID_COLUMNS = ("ResponseId", "ResponseID", "_recordId")
+SYSTEM_PAIRS = {("StartDate", "Start Date"), ("EndDate", "End Date"), ("ResponseId", "Response ID"),
+                ("IPAddress", "IP Address"), ("RecordedDate", "Recorded Date"), ("Status", "Response Type"),
+                ("Duration (in seconds)", "Duration (in seconds)"), ("Finished", "Finished"),
+                ("Progress", "Progress"), ("DistributionChannel", "Distribution Channel"),
+                ("UserLanguage", "User Language")}
 
 
 def looks_like(rows, path=None) -> bool:
@@ -39,6 +44,8 @@ def looks_like(rows, path=None) -> bool:
     >>> from cjkit.io.readers.qualtrics import looks_like
     >>> looks_like([["ResponseId", "Q1"], ["Response ID", "How?"], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}']])
     True
+    >>> looks_like([["StartDate", "EndDate", "Q1"], ["Start Date", "End Date", "How?"], ["2025-01-05", "2025-01-05", "5"]])
+    True
     >>> looks_like([["id", "q1"], ["1", "5"]])
     False
     """
@@ -46,7 +53,11 @@ def looks_like(rows, path=None) -> bool:
         return False
     if len(rows) >= 3 and any("ImportId" in c for c in rows[2][:3]):
         return True
-    return rows[0][:1] == ["V1"] and rows[1][:1] == ["ResponseID"]
+    if rows[0][:1] == ["V1"] and rows[1][:1] == ["ResponseID"]:
+        return True
+    # two header rows without import ids: Qualtrics' system columns, then their texts below
+    pairs = {(a.strip(), b.strip()) for a, b in zip(rows[0], rows[1])}
+    return len(pairs & SYSTEM_PAIRS) >= 2
 
 
 def _layout(rows) -> tuple[int, str]:
@@ -130,7 +141,7 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
     Parameters
     ----------
     path : str or Path
-        The CSV export.
+        The CSV/TSV export, or the export downloaded as Excel (``.xlsx``).
     qsf : str or Path, optional
         The survey file; by default a ``.qsf`` with the same name beside the CSV is used.
     **kw
@@ -160,13 +171,18 @@ def read(path, *, qsf=None, **kw) -> ReadResult:
     2   Q2_1                 Rate us   Website  QID2_1
     """
     path = Path(path)
-    sample = _text.read_sample(path)
-    enc = _text.detect_encoding(sample, complete=len(sample) < _text.SAMPLE_BYTES, file=path)
-    rows = _text.first_rows(_text.decode_sample(sample, enc), ",", 3)
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    if workbook:  # "Download as Excel": the same header rows in the first sheet
+        rows = excel.first_rows(path, 3)
+    else:
+        sample, whole = _text.read_head(path, records=4)  # 3 header records + 1 data row, however long
+        enc = kw.get("encoding") or _text.detect_encoding(sample, complete=whole, file=path)
+        text = _text.decode_sample(sample, enc)
+        rows = _text.first_rows(text, kw.get("delimiter") or _text.sniff_delimiter(text), 3)
     if len(rows) < 2:
         raise DataError("a Qualtrics export needs at least 2 header rows; the file has fewer rows", file=path)
     n_header, layout = _layout(rows)
-    res = csv_reader.read_table(path, header_rows=n_header, names=_names, fmt="qualtrics", **kw)
+    res = excel.table(path, header_rows=n_header, names=_names, fmt="qualtrics", **kw)
     headers = res.meta["header_rows"]
     names = dedupe(_names(headers))
     texts = headers[1] if len(headers) > 1 else [""] * len(names)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import csv as csv_reader
+from . import excel
 from ._base import ReadResult, question_frame, snake
 
 SYSTEM = {"Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
@@ -112,7 +112,7 @@ def read(path, **kw) -> ReadResult:
     4  q02_2   Hotline  matrix
     """
     path = Path(path)
-    res = csv_reader.read_table(path, header_rows=2, fmt="surveymonkey",
+    res = excel.table(path, header_rows=2, fmt="surveymonkey",
                                 names=lambda h: [p["name"] for p in _plan(h)], **kw)
     plan = [p for p in _plan(res.meta["header_rows"]) if p["name"] in res.wide.columns]
     groups: dict = {}
