@@ -337,7 +337,7 @@ def test_real_airline_survey_bars_and_personas(shared_data, tmp_path):
         wide = pd.read_csv(z.open(name), nrows=4000)
     cols = {"Ease of Online Booking": "booking", "Check-in Service": "check_in",
             "In-flight Wifi Service": "wifi", "Food and Drink": "food_beverage", "Cleanliness": "cleanliness",
-            "Baggage Handling": "baggage"}  # baggage is not in the catalog: its id is shown
+            "Baggage Handling": "luggage_belt"}  # an id the catalog lacks is shown as it is
     long = wide.melt(id_vars=["Type of Travel"], value_vars=list(cols), var_name="q", value_name="value")
     long = long[long.value > 0].assign(touchpoint=lambda d: d.q.map(cols))  # 0 = not applicable
     rows = []
@@ -351,7 +351,7 @@ def test_real_airline_survey_bars_and_personas(shared_data, tmp_path):
     for _, r in table.iterrows():
         (seg,) = _by_gid(a, "ci:")[f"{r.touchpoint}|None"].get_segments()
         assert sorted(seg[:, 0]) == pytest.approx([r.ci_low, r.ci_high])
-    assert "baggage" in [t.get_text() for t in a.get_yticklabels()]
+    assert "luggage_belt" in [t.get_text() for t in a.get_yticklabels()]
     prow = []
     for (tp, seg), part in long.groupby(["touchpoint", "Type of Travel"]):
         rest = long[(long.touchpoint == tp) & (long["Type of Travel"] != seg)].value
