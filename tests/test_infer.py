@@ -18,10 +18,16 @@ def test_types_on_the_demo_survey(root, tmp_path):
     assert spec.date == "datum" and spec.duration == "dauer_s"
     # the hand-written spec is the reference for types and scales
     for qid in ("tp_werbung", "tp_zimmer", "gesamtzufriedenheit", "weiterempfehlung", "aufwand_buchung", "kommentar"):
-        assert got[qid].type == ("rating" if given[qid].type in ("csat", "ces", "likert") else given[qid].type)
+        assert got[qid].type == given[qid].type
         if given[qid].scale:
             assert (got[qid].scale.min, got[qid].scale.max) == (given[qid].scale.min, given[qid].scale.max)
     assert got["tp_werbung"].missing == (9,)
+    assert got["gesamtzufriedenheit"].role == "overall" and spec.language == "de"
+    # touchpoints come from the column names alone (the CSV has no question texts); where one
+    # is proposed it should be the one the researcher chose by hand
+    both = [qid for qid, q in got.items() if q.touchpoint and qid in given and given[qid].touchpoint]
+    agree = [qid for qid in both if got[qid].touchpoint == given[qid].touchpoint]
+    assert len(agree) >= 15 and len(agree) >= 0.9 * len(both)
     path = write_spec(spec, tmp_path / "spec.yaml")
     # what infer_spec proposes, write_spec writes and load_spec reads back is the same spec
     assert load_spec(path) == spec
