@@ -60,3 +60,70 @@ def test_nps_and_missing_codes():
     qs = {q.id: q for q in infer_spec(wide).questions}
     assert qs["empfehlung"].type == "nps" and qs["empfehlung"].missing == (99,)
     assert qs["zufriedenheit"].scale.to_dict() == {"min": 1, "max": 5} and qs["zufriedenheit"].missing == (-1,)
+
+
+def test_not_applicable_codes_from_labels_and_answers():
+    wide = pd.DataFrame({"id": range(8),
+                         # a 1-5 rating with "weiß nicht" typed as an answer
+                         "service": ["1", "2", "weiß nicht", "4", "5", "3", "weiß nicht", "2"],
+                         # 9 labelled "keine Angabe" is a missing code even beside a 1-5 scale
+                         "beratung": [1, 2, 9, 4, 5, 3, 9, 2],
+                         "preis": [1, 2, -99, 4, 5, 3, 2, 1]})
+    labels = {"beratung": {1: "sehr schlecht", 5: "sehr gut", 9: "keine Angabe"}}
+    qs = {q.id: q for q in infer_spec(wide, {"value_labels": labels}).questions}
+    assert qs["service"].scale.to_dict() == {"min": 1, "max": 5} and qs["service"].missing == ("weiß nicht",)
+    assert qs["beratung"].missing == (9,) and qs["beratung"].missing_labels == {"9": "keine Angabe"}
+    assert qs["preis"].missing == (-99,)
+    long = load_spec_and_long(wide, infer_spec(wide, {"value_labels": labels}))
+    assert long.loc[long["question"] == "service", "value"].isna().sum() == 2
+
+
+def load_spec_and_long(wide, spec):
+    from cjkit.io.spec import to_long
+    return to_long(wide, spec)
+
+
+def test_zero_is_not_applicable_only_in_a_battery_where_it_is_rare():
+    rng = pd.Series(range(300))
+    ratings = {f"r{i}": ((rng * (i + 1) + i) % 5 + 1).where(rng % (40 + i) != 0, 0) for i in range(4)}
+    wide = pd.DataFrame({"id": rng, **ratings, "nps": rng % 11, "lone": rng % 6})
+    qs = {q.id: q for q in infer_spec(wide).questions}
+    # a 1-5 battery with a rare 0: not applicable, scale 1-5
+    assert all(0 in qs[f"r{i}"].missing and qs[f"r{i}"].scale.min == 1 for i in range(4))
+    # 0 is an answer on a 0-10 recommendation scale
+    assert qs["nps"].type == "nps" and 0 not in qs["nps"].missing
+    # a 0-5 column where 0 is as common as any answer is a real 0-5 scale
+    assert qs["lone"].scale.min == 0 and 0 not in qs["lone"].missing
+
+
+def test_yes_no_outcome_names_its_positive_answer():
+    wide = pd.DataFrame({"id": range(6),
+                         "Würden Sie wieder buchen (zufrieden)?": ["ja", "nein", "ja", "ja", "nein", "ja"],
+                         "Haben Sie Kinder?": ["ja", "nein", "nein", "ja", "nein", "nein"],
+                         "Zimmer": [1, 2, 3, 4, 5, 4]})
+    qs = {q.column: q for q in infer_spec(wide).questions}
+    assert qs["Würden Sie wieder buchen (zufrieden)?"].role == "outcome"
+    assert qs["Würden Sie wieder buchen (zufrieden)?"].positive == "ja"
+    # a yes/no question about the respondent is not an outcome
+    assert qs["Haben Sie Kinder?"].role != "outcome"
+
+
+def test_duration_only_when_the_name_says_interview_duration():
+    wide = pd.DataFrame({"id": range(5), "Departure Delay in Minutes": [0, 5, 30, 0, 2],
+                         "Flight Distance": [300, 1200, 800, 450, 2000], "q1": [1, 2, 3, 4, 5]})
+    assert infer_spec(wide).duration is None
+    wide["interviewtime"] = [300.5, 412.0, 250.2, 600.0, 380.1]
+    assert infer_spec(wide).duration == "interviewtime"
+
+
+def test_write_spec_keeps_an_existing_file(tmp_path):
+    import pytest
+    from cjkit.errors import ConfigError
+    spec = infer_spec(pd.DataFrame({"id": [1, 2, 3], "nps": [0, 10, 8]}))
+    path = write_spec(spec, tmp_path / "spec.yaml")
+    path.write_text("# edited\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="spec.yaml"):
+        write_spec(spec, path)
+    assert path.read_text(encoding="utf-8").startswith("# edited")
+    write_spec(spec, path, force=True)
+    assert load_spec(path) == spec

@@ -553,7 +553,7 @@ def _zero_battery(questions: list, zero_cols: dict, decide) -> None:
     """0 in a battery of 1..k ratings that otherwise starts at 1 means "not applicable" when it
     is rare (below half the share of the least used real answer) in most of the battery's
     columns; then 0 is a missing code of every rating of that battery, also where nobody
-    chose it. A lone 0..k column, or one where 0 is common, keeps 0 as an answer."""
+    chose it. A lone 0..k column, or a column where 0 is common, keeps 0 as an answer."""
     by_max: dict[int, list] = {}
     for q in questions:
         if q["type"] == "rating" and q["scale"]["min"] in (0, 1):
@@ -564,6 +564,8 @@ def _zero_battery(questions: list, zero_cols: dict, decide) -> None:
             continue
         rare = [q for q in zeros if _zero_is_rare(zero_cols[q["id"]][1])]
         if len(battery) >= 3 and len(rare) >= max(2, 0.5 * len(zeros)):
+            # a column of the battery where 0 is common keeps it as an answer (a real 0-k scale)
+            battery = [q for q in battery if q["id"] not in zero_cols or q in rare]
             for q in battery:
                 q["scale"]["min"] = 1
                 q["scale"].get("labels", {}).pop(0, None)
