@@ -33,11 +33,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import yaml
 
 from cjkit.catalog import models
 from cjkit.catalog import touchpoints
-from cjkit.errors import ConfigError, DataError
+from cjkit.catalog.types import Question
+from cjkit.errors import ConfigError, DataError, ParameterError
 from cjkit.io.spec import SurveySpec, load_spec
 
 log = logging.getLogger("cjkit.io.infer")
@@ -103,6 +105,7 @@ GENERIC_WORDS = {"satisfaction", "satisfied", "zufriedenheit", "zufrieden", "wit
                  "an", "bei", "beim", "zum", "zur", "during", "während", "by", "our", "unser", "unsere", "unserem",
                  "unserer", "ihrem", "ihrer", "is", "ist", "are", "sind", "did", "do", "haben", "have", "staff",
                  "personal", "mitarbeiter", "process", "prozess", "ablauf"}
+UMLAUT = re.compile(r"[äöüß]")
 TOKEN = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
 DECISION_COLUMNS = ["column", "decision", "proposal", "confidence", "check"]
 
@@ -150,38 +153,135 @@ def _norm(name) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip()).lower()
 
 
-def _split_codes(s: pd.Series) -> tuple[pd.Series | None, list]:
-    """(numbers, text missing codes) for a text column holding numbers plus answers such as
-    "weiß nicht"; (None, []) when the column is not numeric."""
-    txt = s.dropna().astype("string").str.strip()
-    txt = txt[txt != ""]
-    if not len(txt):
-        return None, []
-    num = pd.to_numeric(txt.str.replace(",", ".", regex=False), errors="coerce")
-    bad = txt[num.isna()].unique()
-    if len(bad) > 3 or not all(NA_LABEL.search(str(b)) for b in bad) or num.notna().sum() == 0:
-        return None, []
-    full = s.astype("string").str.strip().str.replace(",", ".", regex=False)
-    return pd.to_numeric(full.where(~full.isin(bad)), errors="coerce"), [str(b) for b in bad]
+@dataclass(frozen=True)
+class _Column:
+    """What propose_spec needs to know of a column's values, computed once per column on the
+    distinct values (wide exports have thousands of columns)."""
+
+    n: int                              # answers: values neither missing nor blank
+    counts: dict | None = None          # numeric answers: value -> frequency, by value
+    text_codes: tuple = ()              # "weiß nicht" and the like among numbers typed as text
+    uniq: tuple = ()                    # distinct text answers, stripped
+    series: pd.Series | None = None     # the column (text columns)
+    is_date: bool = False
+    many: bool = False                  # too many distinct texts for a choice (uniq: the first ones)
+
+    @property
+    def k(self) -> int:
+        """Number of distinct text answers (1001 stands for "many": not counted one by one)."""
+        return 1001 if self.many else len(self.uniq)
+
+    def head(self, k: int = 200) -> list[str]:
+        """The first *k* text answers (stripped, not blank)."""
+        if self.series is None:
+            return []
+        out = [str(v).strip() for v in self.series.iloc[:4 * k].tolist() if isinstance(v, str)]
+        return [t for t in out if t][:k]
 
 
-def _numeric(s: pd.Series) -> tuple[pd.Series | None, list]:
-    if pd.api.types.is_bool_dtype(s):
-        return None, []
-    if pd.api.types.is_numeric_dtype(s):
-        return s.astype("float64"), []
-    if pd.api.types.is_string_dtype(s) or s.dtype == object:
-        return _split_codes(s)
-    return None, []
+def _is_number(dtype) -> bool:
+    if isinstance(dtype, np.dtype):  # the common case, without pandas' general dtype checks
+        return dtype.kind in "iuf"
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
-def _is_date(s: pd.Series) -> bool:
+def _profile_numbers(f: np.ndarray, stats: tuple | None = None) -> _Column:
+    """Value counts of one numeric column; *stats* = (has NaN, min, max, whole numbers) when
+    already computed for a whole block of columns at once."""
+    has_nan, lo, hi, whole = stats if stats is not None else (True, None, None, None)
+    if has_nan:
+        f = f[~np.isnan(f)]
+    if not len(f):
+        return _Column(n=0)
+    if lo is None:
+        lo, hi, whole = f.min(), f.max(), bool((f == np.floor(f)).all())
+    if hi - lo < 4096 and lo > -1e6 and whole:
+        # whole numbers in a small range (every rating scale): counting beats sorting
+        cnt = np.bincount((f - lo).astype(np.int64))
+        nz = np.flatnonzero(cnt)
+        return _Column(n=len(f), counts=dict(zip((nz + lo).tolist(), cnt[nz].tolist())))
+    vals, cnt = np.unique(f, return_counts=True)
+    return _Column(n=len(f), counts=dict(zip(vals.tolist(), cnt.tolist())))
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _arrow_text(s: pd.Series):
+    """The column as a pyarrow array when it is Arrow-backed text, else None."""
+    if not hasattr(s.array, "__arrow_array__"):
+        return None
+    arrow = s.array.__arrow_array__()
+    return arrow if str(arrow.type) in ("string", "large_string", "string_view") else None
+
+
+def _value_counts(s: pd.Series) -> tuple[list, list]:
+    """Distinct non-missing values and their frequencies; counted by pyarrow for Arrow-backed
+    text (a third of the time of ``Series.value_counts``, which matters over thousands of columns)."""
+    arrow = _arrow_text(s)
+    if arrow is not None:
+        vc = pc.value_counts(arrow)
+        values, freq = vc.field("values").to_pylist(), vc.field("counts").to_pylist()
+        return [v for v in values if v is not None], [c for v, c in zip(values, freq) if v is not None]
+    vc = s.value_counts(sort=False, dropna=True)
+    return vc.index.tolist(), vc.to_numpy().tolist()
+
+
+def _profile(s: pd.Series) -> _Column:
     if pd.api.types.is_datetime64_any_dtype(s):
-        return True
-    if pd.api.types.is_string_dtype(s) or s.dtype == object:
-        vals = s.dropna().astype("string").head(200)
-        return len(vals) > 0 and bool(vals.str.match(DATE_VALUE.pattern).all())
-    return False
+        return _Column(n=int(s.notna().sum()), is_date=True)
+    if _is_number(s.dtype):
+        return _profile_numbers(s.to_numpy(dtype="float64", na_value=np.nan))
+    # value_counts runs in pyarrow for Arrow-backed text; the distinct values are few but for comments
+    arrow = _arrow_text(s)
+    raw = arrow.slice(0, 60).to_pylist() if arrow is not None else s.iloc[:60].tolist()
+    first = [t for t in (v.strip() for v in raw if isinstance(v, str)) if t]
+    distinct = len(set(first))
+    if (len(first) >= 10 and distinct >= 0.9 * len(first) and arrow is not None
+            and not all(map(_is_float, first[:8]))
+            and (distinct > 20 or sum(len(t.split()) for t in first) >= 3 * len(first))):
+        # comments (or names, ids): nearly every one of the first answers differs and they are
+        # sentences or too many for a choice question; count the answers without counting each
+        # distinct one
+        n = pc.sum(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(arrow)), 0)).as_py() or 0
+        return _Column(n=int(n), uniq=tuple(dict.fromkeys(first)), series=s, many=True)
+    values, freq = _value_counts(s)
+    if len(values) > 1000:
+        # thousands of distinct texts are comments or ids: no need to look at each one
+        n = int(sum(c for u, c in zip(values, freq) if str(u).strip()))
+        return _Column(n=n, uniq=tuple(str(u).strip() for u in values[:1000]), series=s, many=True)
+    merged: dict[str, int] = {}
+    for u, c in zip(values, freq):
+        key = str(u).strip()
+        if key:
+            merged[key] = merged.get(key, 0) + int(c)
+    n = sum(merged.values())
+    if not n:
+        return _Column(n=0)
+    uniq = tuple(merged)
+    sample = uniq[:200]
+    if all(DATE_VALUE.match(u) for u in sample):
+        return _Column(n=n, is_date=True)
+    # numbers typed as text, possibly with a few answers such as "weiß nicht"
+    numbers: dict[float, int] = {}
+    bad = []
+    for u in uniq:
+        try:
+            x = float(u.replace(",", "."))
+        except ValueError:
+            bad.append(u)
+            if len(bad) > 3:
+                break
+            continue
+        numbers[x] = numbers.get(x, 0) + merged[u]
+    if numbers and len(bad) <= 3 and all(NA_LABEL.search(b) for b in bad) and not np.isnan(list(numbers)).any():
+        return _Column(n=n, counts=dict(sorted(numbers.items())), text_codes=tuple(bad), uniq=uniq, series=s)
+    return _Column(n=n, uniq=uniq, series=s)
 
 
 def _na_codes(labels: dict) -> dict:
@@ -189,11 +289,11 @@ def _na_codes(labels: dict) -> dict:
     return {k: str(v) for k, v in labels.items() if isinstance(k, (int, float)) and NA_LABEL.search(str(v))}
 
 
-def _scale(counts: pd.Series, name: str, labels: dict):
+def _scale(counts: dict, name: str, labels: dict):
     """(type, min, max, missing codes, notes) for integer answers that look like a rating
     scale, else None. *counts* is the frequency of each value."""
     na = _na_codes(labels)
-    vals = {int(v) for v in counts.index}
+    vals = {int(v) for v in counts}
     missing = {v for v in vals if v in MISSING_CANDIDATES} | {int(k) for k in na}
     main = vals - missing
     if not main:
@@ -201,8 +301,9 @@ def _scale(counts: pd.Series, name: str, labels: dict):
     lo, hi = min(main), max(main)
     if hi > 5 and hi not in (7, 10):
         # a few answers above a standard scale end are errors to report, not a wider scale
-        inside = counts[[v in main for v in counts.index]].sort_index()
-        q99 = inside.index[np.searchsorted(inside.cumsum().to_numpy(), 0.99 * inside.sum())]
+        inside = [(v, c) for v, c in counts.items() if v in main]
+        cum = np.cumsum([c for _, c in inside])
+        q99 = inside[int(np.searchsorted(cum, 0.99 * cum[-1]))][0]
         std = [h for h in (4, 5, 7, 10) if h >= q99]
         if std and std[0] < hi:
             hi = std[0]
@@ -256,7 +357,7 @@ class _Matcher:
         best = self._match(low)
         # column names often spell umlauts out (fruehstueck, bestaetigung)
         spelled = low.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü")
-        if spelled != low:
+        if spelled != low and best[1] < 0.95:
             other = self._match(spelled)
             best = other if other[1] > best[1] else best
         return best
@@ -286,7 +387,7 @@ class _Matcher:
 
 def _detect_language(texts: list[str]) -> tuple[str, float]:
     words = TOKEN.findall(" ".join(texts).lower())
-    de = sum(w in WORDS_DE for w in words) + 2 * sum(ch in "äöüß" for ch in " ".join(texts[:2000]))
+    de = sum(w in WORDS_DE for w in words) + 2 * len(UMLAUT.findall(" ".join(texts[:2000]).lower()))
     en = sum(w in WORDS_EN for w in words)
     if de + en == 0:
         return "en", 0.0
@@ -351,6 +452,8 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     >>> tp["column"], tp["proposal"], float(tp["confidence"])
     ('Zufriedenheit Hotline', 'hotline', 0.95)
     """
+    if journey_model not in models.list():
+        raise ParameterError("journey_model", journey_model, allowed=models.list())
     meta = meta or {}
     texts, kinds = {}, {}
     qframe = meta.get("questions")
@@ -380,8 +483,9 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     if id_col not in wide.columns:
         id_col = next((c for c in file_cols if ID_NAMES.match(_norm(c))), None)
     if id_col is None:
-        id_col = next((c for c in file_cols if wide[c].notna().all() and wide[c].is_unique
-                       and not pd.api.types.is_float_dtype(wide[c]) and not _is_date(wide[c])
+        # an unnamed id is one of the first columns, unique, complete, whole numbers or short codes
+        id_col = next((c for c in file_cols[:10] if wide[c].notna().all() and wide[c].is_unique
+                       and not pd.api.types.is_float_dtype(wide[c]) and not _profile(wide[c]).is_date
                        and wide[c].astype("string").str.len().max() <= 40), None)
     if id_col is None:
         spec["respondent_id"] = "respondent_id"
@@ -391,41 +495,57 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
         unique = wide[id_col].is_unique
         decide(id_col, "respondent_id", id_col, check="" if unique else "ids repeat: duplicates are handled by quality")
     questions, seg_cands, used, lang_texts, zero_cols = [], [], set(), [], {}
+    # the numeric columns as one float block: one conversion instead of one per column
+    dtypes = dict(zip(wide.columns, wide.dtypes))
+    numeric = [c for c in file_cols if c != id_col and _is_number(dtypes[c])]
+    block = wide[numeric].to_numpy(dtype="float64", na_value=np.nan) if numeric else None
+    position = {c: j for j, c in enumerate(numeric)}
+    if block is not None and block.size:
+        # column statistics for the whole block at once (per column they cost more in overhead)
+        nan = np.isnan(block)
+        has_nan = nan.any(axis=0)
+        filled_lo = np.where(nan, np.inf, block).min(axis=0)
+        filled_hi = np.where(nan, -np.inf, block).max(axis=0)
+        whole = ((block == np.floor(block)) | nan).all(axis=0)
+        block_stats = list(zip(has_nan.tolist(), filled_lo.tolist(), filled_hi.tolist(), whole.tolist()))
     for col in file_cols:
         if col == id_col:
             continue
-        s, name = wide[col], str(col)
+        name = str(col)
+        norm = _norm(name)
         text = texts.get(col, "") or name
-        nonnull = s.dropna()
-        if not len(nonnull):
+        s = None if col in position else wide[col]
+        prof = _profile_numbers(block[:, position[col]], block_stats[position[col]]) if s is None else _profile(s)
+        if not prof.n:
             decide(name, "left_out", "empty column")
             continue
         if text != name:
             lang_texts.append(text)
-        if _is_date(s):
+        if prof.is_date:
             if DATE_NAMES.search(name) and "date" not in spec:
                 spec["date"] = name
                 decide(name, "date", name)
             else:
                 decide(name, "left_out", "date or time")
             continue
-        num, text_codes = _numeric(s) if not isinstance(s.dtype, pd.CategoricalDtype) else (None, [])
-        if num is not None and DURATION_NAMES.search(name) and not NOT_DURATION.search(name) \
-                and "duration" not in spec and (num.dropna() >= 0).all():
+        counts = prof.counts
+        if counts is not None and DURATION_NAMES.search(name) and not NOT_DURATION.search(name) \
+                and "duration" not in spec and min(counts) >= 0:
             spec["duration"] = name
             decide(name, "duration", name, check="the spec expects seconds; the name says minutes"
                    if MINUTES.search(name) else "")
             continue
-        if num is not None and WEIGHT_NAMES.search(name) and (num.dropna() > 0).all():
+        if counts is not None and WEIGHT_NAMES.search(name) and min(counts) > 0:
             if "weight" not in spec:
                 spec["weight"] = name
                 decide(name, "weight", name)
             continue
-        if WAVE_NAMES.match(_norm(name)) and nonnull.nunique() <= 24 and "wave" not in spec:
+        n_distinct = len(counts) if counts is not None else prof.k
+        if WAVE_NAMES.match(norm) and n_distinct <= 24 and "wave" not in spec:
             spec["wave"] = name
             decide(name, "wave", name)
             continue
-        if kinds.get(col) == "system" or SYSTEM_NAMES.match(_norm(name)):
+        if kinds.get(col) == "system" or SYSTEM_NAMES.match(norm):
             decide(name, "left_out", "survey-tool or personal-data column")
             continue
         q: dict = {"id": _qid(name, used)}
@@ -434,20 +554,18 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
         if text and text != name:
             q["text"] = str(text)[:300]
         col_labels = labels.get(col) or {}
-        if isinstance(s.dtype, pd.CategoricalDtype) and col_labels:
+        if isinstance(dtypes[col], pd.CategoricalDtype) and col_labels:
             q.update(_labelled(col_labels))
         else:
-            vals = num.dropna() if num is not None else None
-            counts = vals.value_counts() if vals is not None and len(vals) else None
-            found = (_scale(counts, f"{name} {text}", col_labels)
-                     if counts is not None and bool(np.all(counts.index == np.round(counts.index))) else None)
+            integers = counts is not None and all(float(v).is_integer() for v in counts)
+            found = _scale(counts, f"{name} {text}", col_labels) if integers else None
             if found:
                 qtype, lo, hi, missing, notes = found
                 q.update(type=qtype, scale={"min": lo, "max": hi})
                 if col_labels:
                     q["scale"]["labels"] = {int(k): str(v) for k, v in col_labels.items()
                                             if isinstance(k, (int, float)) and lo <= k <= hi and int(k) not in missing}
-                missing = list(missing) + text_codes
+                missing = list(missing) + list(prof.text_codes)
                 if missing:
                     q["missing"] = missing
                     named = {str(m): str(col_labels[m]) for m in missing if m in col_labels}
@@ -455,32 +573,32 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
                         q["missing_labels"] = named
                 if "zero" in notes:
                     zero_cols[q["id"]] = (hi, counts)
-            elif counts is not None and set(counts.index) <= {0, 1} and len(counts) == 2 \
+            elif integers and set(counts) <= {0, 1} and len(counts) == 2 \
                     and OUTCOME_NAMES.search(f"{name} {text}") \
                     and not any(x.get("role") == "outcome" for x in questions):
                 q.update(type="single", role="outcome", positive=1)
-            elif num is not None:
+            elif counts is not None:
                 decide(name, "left_out", "numbers, not a rating scale (e.g. age, amount, delay)")
                 continue
             else:
-                txt = nonnull.astype("string").str.strip()
-                txt = txt[txt != ""]
-                k = txt.nunique()
-                lower = sorted(txt.str.casefold().unique()) if k <= 3 else []
+                k = prof.k
+                lower = sorted({u.casefold() for u in prof.uniq}) if k <= 3 else []
                 # a yes/no question is an outcome only when its name or its answers say satisfaction,
                 # recommendation or the like; "Do you have children? yes/no" stays a choice
-                if len(lower) == 2 and (pos := _positive_answer(list(txt.unique()))) is not None \
+                if len(lower) == 2 and (pos := _positive_answer(list(prof.uniq))) is not None \
                         and not any(x.get("role") == "outcome" for x in questions) \
                         and (OUTCOME_NAMES.search(f"{name} {text}") or OUTCOME_NAMES.search(pos)):
                     q.update(type="single", role="outcome", positive=pos)
-                elif k <= max_single and k < max(2, 0.5 * len(txt)):
+                elif k <= max_single and k < max(2, 0.5 * prof.n):
                     q["type"] = "single"
                     if 2 <= k <= 12:
                         seg_cands.append((name, k))
-                elif COMMENT_NAMES.search(f"{name} {text}") or txt.head(500).str.count(r"\S+").mean() >= 3:
+                elif COMMENT_NAMES.search(f"{name} {text}") or \
+                        np.mean([len(t.split()) for t in prof.head()] or [0]) >= 3:
                     # comments are sentences; many distinct short texts (names, codes, states) are not
                     q["type"] = "open"
-                    lang_texts.extend(txt.head(50).tolist())
+                    if len(lang_texts) < 2000:
+                        lang_texts.extend(prof.head(50))
                 else:
                     decide(name, "left_out", "many distinct short texts (names or codes), not comments")
                     continue
@@ -522,9 +640,14 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     n_ratings = sum(q["type"] in ("rating", "csat", "ces", "likert") for q in questions)
     spec["quality"] = {"straightline_min_items": max(2, min(10, n_ratings)), "min_completion": 0.5}
     spec["questions"] = questions
-    order = ["survey", "language", "journey_model", "data", "respondent_id", "weight", "wave", "date",
-             "duration", "segments", "quality", "questions"]
-    built = load_spec({k: spec[k] for k in order if k in spec})
+    # built directly rather than through load_spec: the proposal is valid by construction, and
+    # schema validation of thousands of questions would cost more than the inference itself;
+    # the written file is validated when it is loaded
+    built = SurveySpec(
+        survey=spec["survey"], respondent_id=spec["respondent_id"],
+        questions=tuple(Question.from_dict(q) for q in questions), journey_model=journey_model,
+        segments=tuple(segments), quality=spec["quality"], model_ref=journey_model,
+        **{k: spec.get(k) for k in SurveySpec._OPTIONAL})
     decisions = pd.DataFrame(rows, columns=DECISION_COLUMNS)
     return Proposal(built, decisions)
 
@@ -575,10 +698,9 @@ def _zero_battery(questions: list, zero_cols: dict, decide) -> None:
                    "0 is rare in these ratings and outside the 1-k scale: check that it means 'not applicable'")
 
 
-def _zero_is_rare(counts: pd.Series) -> bool:
-    share = counts / counts.sum()
-    others = share[(share.index >= 1)]
-    return 0 in share.index and len(others) > 0 and share[0] < 0.5 * others.min()
+def _zero_is_rare(counts: dict) -> bool:
+    others = [c for v, c in counts.items() if v >= 1]
+    return 0 in counts and len(others) > 0 and counts[0] < 0.5 * min(others)
 
 
 def _roles(questions: list, decide) -> None:
