@@ -313,16 +313,17 @@ def _scale(counts: dict, name: str, labels: dict):
     main |= back
     missing -= back
     notes = []
-    # a scale starts at 0 or 1 (2 when nobody chose the lowest answer); ages and counts do not
-    if lo < 0 or lo > 2 or hi > 10 or hi < 3:
+    # a scale starts at 0 or 1; in a small sample nobody may have chosen the lowest answers, so a
+    # higher start is accepted up to a standard scale end (ages and amounts end beyond 10)
+    if lo < 0 or hi > 10 or hi < 3 or (lo > 2 and hi not in (5, 7, 10)):
         return None
     lo_labelled = labels.get(lo, labels.get(float(lo)))
     if lo == 0 and hi in (4, 5, 6, 7) and lo_labelled is None:
         notes.append("zero")  # 0 on a 1..k scale: judged with the battery it belongs to
-    if hi == 10 and lo <= 1:
+    if hi == 10:
         if NPS_NAMES.search(name) or lo == 0:
             return "nps", 0, 10, sorted(missing), notes
-        return "rating", 1, 10, sorted(missing), notes
+        return "rating", 1 if lo == 1 else 0, 10, sorted(missing), notes
     if hi in (4, 5, 6, 7):
         return "rating", min(lo, 1) if lo != 0 else 0, hi, sorted(missing), notes
     return None
@@ -719,7 +720,8 @@ def _roles(questions: list, decide) -> None:
             if CSAT_NAMES.search(words):
                 q["type"] = "csat"
             has_overall = True
-    if not has_overall and len(scales) == 1 and not any(q.get("role") == "outcome" for q in questions):
+    if (not has_overall and len(scales) == 1 and not any(q.get("role") == "outcome" for q in questions)
+            and not any(q["type"] == "nps" for q in questions)):
         # a feedback file with one rating (stars, score): that rating is the overall judgement
         scales[0]["role"] = "overall"
         has_overall = True
