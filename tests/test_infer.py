@@ -127,3 +127,26 @@ def test_write_spec_keeps_an_existing_file(tmp_path):
     assert path.read_text(encoding="utf-8").startswith("# edited")
     write_spec(spec, path, force=True)
     assert load_spec(path) == spec
+
+
+def test_zero_labelled_not_applicable_is_a_missing_code():
+    wide = pd.DataFrame({"id": range(6), "wifi": [0, 1, 2, 3, 4, 5]})
+    labels = {"wifi": {0: "not applicable", 1: "very poor", 5: "excellent"}}
+    q = infer_spec(wide, {"value_labels": labels}).question("wifi")
+    assert q.missing == (0,) and q.missing_labels == {"0": "not applicable"}
+    assert (q.scale.min, q.scale.max) == (1, 5)
+    # unlabelled and alone, 0 stays an answer, and the decisions ask the researcher to check it
+    from cjkit.io.infer import propose_spec
+    p = propose_spec(wide)
+    assert p.spec.question("wifi").scale.min == 0
+    assert (p.decisions.loc[p.decisions["column"] == "wifi", "check"] != "").any()
+
+
+def test_language_is_detected_from_texts():
+    de = pd.DataFrame({"id": range(4), "Ihr Kommentar": ["Das Zimmer war sehr sauber und ruhig",
+                                                        "Frühstück gut, aber der Check-in dauerte lange",
+                                                        "Nicht zufrieden mit dem WLAN", "Alles bestens"]})
+    en = pd.DataFrame({"id": range(4), "Your comment": ["The room was very clean and quiet",
+                                                       "Breakfast was good but the check-in took long",
+                                                       "Not happy with the wifi", "All fine"]})
+    assert infer_spec(de).language == "de" and infer_spec(en).language == "en"

@@ -455,6 +455,8 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     """
     if journey_model not in models.list():
         raise ParameterError("journey_model", journey_model, allowed=models.list())
+    if language not in (None, "de", "en"):
+        raise ParameterError("language", language, allowed=["de", "en"])
     meta = meta or {}
     texts, kinds = {}, {}
     qframe = meta.get("questions")
@@ -475,6 +477,8 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     rows: list[dict] = []
 
     def decide(column, decision, proposal, confidence=np.nan, check=""):
+        if decision == "left_out":
+            log.info("column %s left out of the proposed spec: %s", column, proposal)
         rows.append({"column": str(column), "decision": decision, "proposal": str(proposal),
                      "confidence": confidence, "check": check})
 
@@ -697,6 +701,10 @@ def _zero_battery(questions: list, zero_cols: dict, decide) -> None:
                     q["missing"] = [0] + list(q.get("missing", []))
             decide("", "missing_code", f"0 = not applicable on {len(battery)} ratings 1-{hi}", 0.7,
                    "0 is rare in these ratings and outside the 1-k scale: check that it means 'not applicable'")
+        else:
+            for q in zeros:
+                decide(q.get("column", q["id"]), "missing_code", f"0 kept as an answer (scale 0-{hi})", np.nan,
+                       "0 on a scale that usually starts at 1: if it means 'not applicable', add 0 to missing")
 
 
 def _zero_is_rare(counts: dict) -> bool:
