@@ -25,6 +25,7 @@ Examples
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -237,24 +238,19 @@ def _profile(s: pd.Series) -> _Column:
         return _Column(n=int(s.notna().sum()), is_date=True)
     if _is_number(s.dtype):
         return _profile_numbers(s.to_numpy(dtype="float64", na_value=np.nan))
-    # value_counts runs in pyarrow for Arrow-backed text; the distinct values are few but for comments
-    arrow = _arrow_text(s)
-    raw = arrow.slice(0, 60).to_pylist() if arrow is not None else s.iloc[:60].tolist()
-    first = [t for t in (v.strip() for v in raw if isinstance(v, str)) if t]
-    distinct = len(set(first))
-    if (len(first) >= 10 and distinct >= 0.9 * len(first) and arrow is not None
-            and not all(map(_is_float, first[:8]))
-            and (distinct > 20 or sum(len(t.split()) for t in first) >= 3 * len(first))):
-        # comments (or names, ids): nearly every one of the first answers differs and they are
-        # sentences or too many for a choice question; count the answers without counting each
-        # distinct one
-        n = pc.sum(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(arrow)), 0)).as_py() or 0
-        return _Column(n=int(n), uniq=tuple(dict.fromkeys(first)), series=s, many=True)
     values, freq = _value_counts(s)
-    if len(values) > 1000:
-        # thousands of distinct texts are comments or ids: no need to look at each one
-        n = int(sum(c for u, c in zip(values, freq) if str(u).strip()))
-        return _Column(n=n, uniq=tuple(str(u).strip() for u in values[:1000]), series=s, many=True)
+    if len(values) > 20:
+        # more distinct answers than a choice question has: when nearly every one of the first
+        # answers differs and they are sentences (or there are very many), the column holds
+        # comments, names or ids, and its distinct values need not be looked at one by one
+        arrow = _arrow_text(s)
+        raw = arrow.slice(0, 60).to_pylist() if arrow is not None else s.iloc[:60].tolist()
+        first = [t for t in (v.strip() for v in raw if isinstance(v, str)) if t]
+        distinct = len(set(first))
+        if (len(first) >= 10 and distinct >= 0.9 * len(first) and not all(map(_is_float, first[:8]))
+                and (len(values) > 1000 or sum(len(t.split()) for t in first) >= 3 * len(first))):
+            n = sum(c for v, c in zip(values, freq) if str(v).strip())
+            return _Column(n=n, uniq=tuple(dict.fromkeys(first)), series=s, many=True)
     merged: dict[str, int] = {}
     for u, c in zip(values, freq):
         key = str(u).strip()
@@ -386,6 +382,12 @@ class _Matcher:
         return best
 
 
+@functools.cache
+def _default_matcher() -> _Matcher:
+    # the shipped catalog does not change within a process; its expression is compiled once
+    return _Matcher(touchpoints.load())
+
+
 def _detect_language(texts: list[str]) -> tuple[str, float]:
     words = TOKEN.findall(" ".join(texts).lower())
     de = sum(w in WORDS_DE for w in words) + 2 * len(UMLAUT.findall(" ".join(texts[:2000]).lower()))
@@ -468,7 +470,7 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
             kinds[r.column] = kind if isinstance(kind, str) else None
     labels = meta.get("value_labels") or {}
     catalog = touchpoints.load()
-    matcher = _Matcher(catalog)
+    matcher = _default_matcher()
     stages = catalog.set_index("id")["canonical_stages"]
     to_phase = models.canonical_to_phase(journey_model)
     spec: dict = {"survey": re.sub(r"[^A-Za-z0-9_\-]+", "_", survey) or "survey", "journey_model": journey_model}
