@@ -150,3 +150,16 @@ def test_language_is_detected_from_texts():
                                                        "Breakfast was good but the check-in took long",
                                                        "Not happy with the wifi", "All fine"]})
     assert infer_spec(de).language == "de" and infer_spec(en).language == "en"
+
+
+def test_positive_answer_makes_a_two_answer_outcome_numeric():
+    from cjkit.io.spec import to_long
+    wide = pd.DataFrame({"id": ["a", "b", "c", "d"],
+                         "sat": ["Satisfied", "Neutral or Dissatisfied", None, " satisfied "]})
+    spec = {"survey": "t", "respondent_id": "id",
+            "questions": [{"id": "sat", "type": "single", "role": "outcome", "positive": "Satisfied"}]}
+    long = to_long(wide, spec)
+    # the positive answer (any case, surrounding blanks) is 1, the other answer 0, no answer missing
+    assert long["value"].tolist()[:2] == [1.0, 0.0] and pd.isna(long["value"].iloc[2])
+    assert long["value"].iloc[3] == 1.0 and long["text"].iloc[1] == "Neutral or Dissatisfied"
+    assert load_spec(spec).question("sat").to_dict()["positive"] == "Satisfied"
