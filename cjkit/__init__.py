@@ -51,6 +51,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "read_feedback": ("cjkit.io.readers.feedback", "read"),
     "load_spec": ("cjkit.io.spec", None),
     "infer_spec": ("cjkit.io.infer", None),
+    "propose_spec": ("cjkit.io.infer", None),
     "write_spec": ("cjkit.io.infer", None),
     "to_long": ("cjkit.io.spec", None),
     "validate": ("cjkit.quality.validate", None),
@@ -146,7 +147,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.coding.learn import LearningCoder  # noqa: F401
     from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
     from cjkit.coding.sentiment import score_sentiment  # noqa: F401
-    from cjkit.io.infer import infer_spec, write_spec  # noqa: F401
+    from cjkit.io.infer import infer_spec, propose_spec, write_spec  # noqa: F401
     from cjkit.io.load import load  # noqa: F401
     from cjkit.io.readers import detect as detect_format, read as read_export  # noqa: F401
     from cjkit.io.readers.feedback import read as read_feedback  # noqa: F401

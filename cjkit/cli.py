@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -45,10 +46,16 @@ def _models(args) -> int:
 
 
 def _infer(args) -> int:
-    loaded = load.load(args.data)
-    spec = infer.infer_spec(loaded.wide, loaded.meta, survey=args.survey)
-    infer.write_spec(spec, args.output)
-    print(args.output)
+    out = Path(args.output) if args.output else Path(args.data).with_name("spec.yaml")
+    if out.exists() and not args.force:
+        raise CjkitError(f"file '{out}': a spec exists there and may hold your edits; "
+                         "choose another output file or add --force to overwrite it")
+    loaded = load.load(args.data, validate=False)
+    proposal = infer.propose_spec(loaded.wide, loaded.meta, survey=args.survey or Path(args.data).stem,
+                                  journey_model=args.model, language=args.language, data=args.data)
+    infer.write_spec(proposal, out, force=args.force)
+    print(infer.decision_summary(proposal))
+    print(f"spec written to {out}; check the rows marked '!' and edit the spec before use")
     return 0
 
 
@@ -81,9 +88,12 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--lang", default="de", choices=["de", "en"])
     m.set_defaults(func=_models)
     i = sub.add_parser("infer", help="propose a survey spec (YAML) from a data export")
-    i.add_argument("data")
-    i.add_argument("output")
-    i.add_argument("--survey", default="survey")
+    i.add_argument("data", help="the export (CSV, Excel, SPSS, Qualtrics, ...)")
+    i.add_argument("output", nargs="?", help="spec file to write (default: spec.yaml beside the data)")
+    i.add_argument("--survey", help="survey id (default: the data file's name)")
+    i.add_argument("--model", default="accra", help="journey model of the proposed phases (default accra)")
+    i.add_argument("--language", choices=["de", "en"], help="survey language (default: detected)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing spec file")
     i.set_defaults(func=_infer)
     return p
 

@@ -413,6 +413,10 @@ def _text_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
     reason = pd.Series(pd.NA, index=wide.index, dtype="string").mask(blank, "no answer")
     for code in q.missing:
         reason = reason.mask(raw.str.strip() == str(code), f"missing code {code}")
+    if q.positive is not None:
+        # a two-answer outcome counts as 1 for the positive answer and 0 for any other, so that
+        # drivers and metrics can use it like a numeric outcome; the answer text is kept
+        value = (raw.str.strip().str.removesuffix(".0").str.casefold() == str(q.positive).casefold()).astype("float64")
     return pd.DataFrame({"item": pd.Series(pd.NA, index=wide.index, dtype="string"),
                          "value": value.where(reason.isna()), "text": text.mask(reason.notna()),
                          "missing_reason": reason})
