@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import yaml
 
-from cjkit.catalog import models
+from cjkit.catalog import i18n, models
 from cjkit.catalog import touchpoints
 from cjkit.catalog.types import Question
 from cjkit.errors import ConfigError, DataError, ParameterError
@@ -457,8 +457,8 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     """
     if journey_model not in models.list():
         raise ParameterError("journey_model", journey_model, allowed=models.list())
-    if language not in (None, "de", "en"):
-        raise ParameterError("language", language, allowed=["de", "en"])
+    if language is not None:
+        i18n.check_lang(language, "language")
     meta = meta or {}
     texts, kinds = {}, {}
     qframe = meta.get("questions")
