@@ -10,12 +10,19 @@ import yaml
 from cjkit.catalog import models
 from cjkit.errors import CjkitError
 from cjkit.io import infer, load
-from cjkit.report import batch, study
+from cjkit.report import batch, plan, study
 
 
 def _value(text: str):
     """``--set key=value`` values are YAML scalars: 3 -> int, true -> bool, text -> str."""
     return yaml.safe_load(text) if text.strip() else ""
+
+
+def _preflight(jobs) -> list[dict]:
+    """Check every report before any kernel starts and print what each will omit."""
+    checked = plan.preflight(jobs)
+    print(plan.format_preflight(checked))
+    return checked
 
 
 def _report(args) -> int:
@@ -27,12 +34,14 @@ def _report(args) -> int:
         cfg = cfg.with_parameters(**{key: _value(value)})
     result = batch.run_batch(cfg, run=args.run, workers=args.workers, force=args.force,
                              progress=not args.quiet, values_of=study.grid_values,
-                             context=study.run_context)
+                             context=study.run_context, preflight=_preflight)
     out_dir = cfg.output_root / (args.run or cfg.run)
     counts = result["status"].value_counts().to_dict()
     print(f"{len(result)} reports: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     for _, row in result[result.status == "failed"].iterrows():
         print(f"FAILED {row['name']}: {row['error']}", file=sys.stderr)
+    for _, row in result[result.status == "not_applicable"].iterrows():
+        print(f"not run {row['name']}: {row['error']}")
     print(out_dir / "index.html")
     return 1 if counts.get("failed") else 0
 

@@ -111,6 +111,9 @@ class Question:
         Journey phase (of the spec's model) and catalog touchpoint measured.
     text, text_en, language_column : str or None
         Question texts and the column holding each answer's language.
+    positive : str, number or None
+        For a labelled (e.g. yes/no) outcome, the answer counted as positive: the outcome is
+        then the share of positive answers, and driver analyses model it as binary.
 
     Examples
     --------
@@ -135,6 +138,7 @@ class Question:
     text: str | None = None
     text_en: str | None = None
     language_column: str | None = None
+    positive: str | float | None = None
 
     def __post_init__(self):
         if self.column is None:  # frozen: the default is filled in once, here
@@ -183,7 +187,7 @@ class Question:
                    reverse=bool(d.get("reverse", False)), missing=tuple(d.get("missing", ())),
                    missing_labels=dict(d.get("missing_labels", {})), phase=d.get("phase"),
                    touchpoint=d.get("touchpoint"), text=d.get("text"), text_en=d.get("text_en"),
-                   language_column=d.get("language_column"))
+                   language_column=d.get("language_column"), positive=d.get("positive"))
 
     def to_dict(self) -> dict:
         """The YAML mapping, leaving out values equal to their defaults.
@@ -212,7 +216,7 @@ class Question:
             out["missing"] = list(self.missing)
         if self.missing_labels:
             out["missing_labels"] = dict(self.missing_labels)
-        for key in ("phase", "touchpoint", "language_column"):
+        for key in ("phase", "touchpoint", "language_column", "positive"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out

@@ -35,6 +35,45 @@ log = logging.getLogger("cjkit.report.study")
 ALL = "all"
 
 
+#: Roles of an overall outcome, in the order they are looked for.
+OUTCOME_ROLES = ("overall", "outcome")
+
+
+def outcome_question(spec, role: str = "overall"):
+    """The spec's outcome question with *role*, or None.
+
+    ``role="overall"`` also finds a question with role ``outcome`` (e.g. a labelled yes/no
+    outcome with ``positive:``), and a single CSAT question (role ``csat``) when the survey has
+    nothing else.
+
+    Parameters
+    ----------
+    spec : str, Path, dict or SurveySpec
+    role : {"overall", "nps"}
+
+    Returns
+    -------
+    Question or None
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> from cjkit.report.study import outcome_question
+    >>> outcome_question(cj.example_spec()).id, outcome_question(cj.example_spec(), "nps").id
+    ('overall', 'recommend')
+    """
+    spec = load_spec(spec)
+    roles = OUTCOME_ROLES if role in OUTCOME_ROLES else (role,)
+    for r in roles:
+        found = spec.questions_with(role=r)
+        if found:
+            return found[0]
+    csat = spec.questions_with(role="csat")
+    if role in OUTCOME_ROLES and len(csat) == 1:
+        return csat[0]
+    return None
+
+
 @dataclass(repr=False)  # the default repr would print both data frames
 class Study:
     """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope.
@@ -98,11 +137,12 @@ class Study:
         return {q: (lo, hi) for q, lo, hi in qt[["question", "scale_min", "scale_max"]].itertuples(index=False)}
 
     def outcome(self, role: str = "overall") -> str:
-        """Question id of the outcome with *role* ("overall" or "nps")."""
-        ids = [q.id for q in self.spec.questions_with(role=role)]
-        if not ids:
+        """Question id of the outcome with *role* ("overall" or "nps"); "overall" also finds a
+        question with role ``outcome`` or a survey's only ``csat`` question."""
+        q = outcome_question(self.spec, role)
+        if q is None:
             raise ConfigError(f"the spec has no question with role '{role}'", path=self.spec.path)
-        return ids[0]
+        return q.id
 
     def summary(self) -> pd.DataFrame:
         """Base sizes: input rows, excluded per check, kept, in scope — checked to add up."""
