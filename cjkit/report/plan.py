@@ -236,7 +236,8 @@ def preflight(jobs) -> list[dict]:
         try:
             _check_value(study.wide, study.scope["segment_column"], p.get("segment"), "segment")
             _check_value(study.wide, study.spec.wave, p.get("wave"), "wave")
-        except ParameterError as err:
+            study.positive()  # a labelled outcome's positive answer must occur in the data
+        except CjkitError as err:
             row["errors"].append(str(err))
             continue
         # the sections are judged on the respondents of the report's own scope

@@ -43,17 +43,7 @@ def _ratings(study: Study, roles=RATING_ROLES) -> pd.DataFrame:
 
 
 def _positive(study: Study, role: str = "overall"):
-    """The label counted as positive for a labelled outcome (spec ``positive:``), else None.
-
-    YAML reads ``positive: yes`` as True; it then means the data's own yes label."""
-    q = outcome_question(study.spec, role)
-    if q is None or q.positive is None:
-        return None
-    if isinstance(q.positive, bool):
-        words = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
-        seen = study.long.loc[study.long["question"] == q.id, "text"].dropna().astype(str).unique()
-        return next((v for v in seen if v.strip().lower() in words), str(q.positive).lower())
-    return q.positive
+    return study.positive(role)
 
 
 def section_shown(study: Study, section: str, *, lang: str = "de") -> bool:
@@ -203,6 +193,19 @@ def _positive_share(study: Study, qid: str) -> dict:
             "ci_high": min(1.0, share + half), "n": n}
 
 
+def _item_labels(out: pd.DataFrame) -> pd.DataFrame:
+    """Add ``item_label``: one chart row per question. A touchpoint rated by several questions
+    (or several questions without a touchpoint) is told apart by the question id."""
+    if out.empty or "question" not in out.columns:
+        return out.assign(item_label=out.get("touchpoint_label", pd.Series(dtype="string")))
+    pairs = out[["touchpoint", "question"]].drop_duplicates()
+    several = set(pairs.loc[pairs.duplicated("touchpoint", keep=False), "question"])
+    label = out["touchpoint_label"].astype("string")
+    label = label.where(~out["question"].isin(several), label + " – " + out["question"])
+    # an outcome (e.g. overall satisfaction in a trend table) is no touchpoint: it is named by its id
+    return out.assign(item_label=label.where(out["touchpoint"].notna(), out["question"]))
+
+
 def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
     """Score per touchpoint question in journey order, with CI, bases and base-rule flag.
 
@@ -219,7 +222,9 @@ def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -
     -------
     DataFrame
         phase, touchpoint, question, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
-        flag, phase_label, touchpoint_label; sorted by phase, best first within a phase.
+        flag, phase_label, touchpoint_label, item_label (the touchpoint label, with the question id
+        where a touchpoint has several questions: one chart row per question); sorted by phase,
+        best first within a phase. Ratings without a touchpoint are under ``unassigned``.
 
     Examples
     --------
@@ -237,7 +242,7 @@ def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint", "question"], metrics=[metric],
                         scales=study.scales)
     m = m.sort_values(["phase", "value"], ascending=[True, False], na_position="last")
-    return add_labels(m, study, lang=lang).reset_index(drop=True)
+    return _item_labels(add_labels(m, study, lang=lang).reset_index(drop=True))
 
 
 def phase_scores(study: Study, *, lang: str = "de") -> pd.DataFrame:
@@ -396,7 +401,8 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
     Returns
     -------
     DataFrame
-        The table of :func:`cjkit.stats.compare.persona_comparison` with the label columns.
+        The table of :func:`cjkit.stats.compare.persona_comparison` with the label columns and
+        ``item_label`` (see :func:`touchpoint_scores`).
 
     Examples
     --------
@@ -413,7 +419,7 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
         raise ParameterError("segment_column", column, allowed=list(study.spec.segments))
     out = compare.persona_comparison(_ratings(study), segment_column=column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
-    return add_labels(out, study, lang=lang)
+    return _item_labels(add_labels(out, study, lang=lang))
 
 
 def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
@@ -452,7 +458,7 @@ def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", la
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
     out = compare.wave_trend(_ratings(study, ("driver", role)), wave_column=wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
-    return add_labels(out, study, lang=lang)
+    return _item_labels(add_labels(out, study, lang=lang))
 
 
 def ledger_table(study: Study) -> pd.DataFrame:

@@ -144,6 +144,33 @@ class Study:
             raise ConfigError(f"the spec has no question with role '{role}'", path=self.spec.path)
         return q.id
 
+    def positive(self, role: str = "overall"):
+        """The answer label counted as positive for a labelled outcome (spec ``positive:``), else None.
+
+        Matched to the labels in the data ignoring case (``positive: satisfied`` finds
+        "Satisfied"); YAML reads ``positive: yes`` as True, which then means the data's yes label.
+
+        Raises
+        ------
+        ConfigError
+            Naming the spec key when no answer of the outcome matches.
+        """
+        q = outcome_question(self.spec, role)
+        if q is None or q.positive is None:
+            return None
+        seen = self.long.loc[self.long["question"] == q.id, "text"].dropna().astype(str).unique()
+        if isinstance(q.positive, bool):
+            wanted = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
+        else:
+            wanted = {str(q.positive).strip().casefold()}
+        found = [v for v in seen if v.strip().casefold() in wanted]
+        if not found:
+            index = [x.id for x in self.spec.questions].index(q.id)
+            raise ConfigError(f"positive answer {q.positive!r} does not occur in '{q.id}'; answers: "
+                              f"{', '.join(sorted(seen)[:20]) or 'none'}", path=self.spec.path,
+                              key=f"questions[{index}].positive")
+        return found[0]
+
     def summary(self) -> pd.DataFrame:
         """Base sizes: input rows, excluded per check, kept, in scope — checked to add up."""
         ledger_mod.summary(self.ledger, self.n_input, n_kept=self.n_kept)  # raises if rows are unaccounted
