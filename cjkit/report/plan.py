@@ -21,11 +21,15 @@ Examples
 """
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pandas as pd
 
 from cjkit.catalog import i18n, models
 from cjkit.catalog.types import RATING_TYPES
 from cjkit.errors import CjkitError, ParameterError
+from cjkit.report.batch import notebook_parameters
 from cjkit.report.study import open_study, outcome_question
 
 #: Roles of the ratings scored per touchpoint (driver ratings and CSAT items).
@@ -67,8 +71,8 @@ def _available(study) -> dict[str, str | None]:
     numeric_outcome = has_outcome and outcome.positive is None and outcome.is_scale
     nps = outcome_question(spec, "nps")
     seg_col = study.scope.get("segment_column")
-    segments = (study.scope.get("segment") in (None, "", "all") and seg_col in study.wide.columns
-                and study.wide[seg_col].nunique() >= 2)
+    one_segment = study.scope.get("segment") not in (None, "", "all")
+    segments = seg_col in study.wide.columns and study.wide[seg_col].nunique() >= 2
     wave = spec.wave
     trend = bool(wave) and wave in study.wide.columns and study.wide[wave].nunique() >= 2
 
@@ -81,7 +85,8 @@ def _available(study) -> dict[str, str | None]:
         "nps": need(nps is not None and long.loc[long["question"] == nps.id, "value"].notna().any(), "why_no_nps"),
         "drivers": need(drivers, "why_no_drivers"),
         "ipa": need(drivers, "why_no_drivers"),
-        "segments": need(has_ratings, "why_no_ratings") or need(bool(segments), "why_no_segments"),
+        "segments": (need(has_ratings, "why_no_ratings") or need(not one_segment, "why_one_segment")
+                     or need(bool(segments), "why_no_segments")),
         "trend": need(has_ratings, "why_no_ratings") or need(trend, "why_no_trend"),
         "comments": need(comments, "why_no_comments"),
         "sentiment": need(comments and numeric_outcome, "why_no_sentiment"),
@@ -166,6 +171,19 @@ def _check_value(wide: pd.DataFrame, column, value, name: str) -> None:
                                      f"values: {', '.join(sorted(values.unique())[:20])}")
 
 
+def _defaults(notebook) -> dict:
+    """The literal defaults of a notebook's parameters cell (``segment_column: str = "persona"``)."""
+    out = {}
+    if not Path(notebook).is_file():  # nothing to read; the batch runner refuses missing notebooks itself
+        return out
+    for name, p in notebook_parameters(notebook).items():
+        try:
+            out[name] = ast.literal_eval(p["default"])
+        except (ValueError, SyntaxError):  # an expression, not a literal: the run must set it
+            continue
+    return out
+
+
 def preflight(jobs) -> list[dict]:
     """Check every report of a batch run before any notebook runs.
 
@@ -201,9 +219,13 @@ def preflight(jobs) -> list[dict]:
     ["parameter 'lang' got 'fr'; allowed: de, en"]
     """
     opened: dict = {}
+    defaults: dict = {}
     out = []
     for job in jobs:
-        p = job.parameters
+        if job.notebook.stem in REPORTS and job.notebook not in defaults:
+            defaults[job.notebook] = _defaults(job.notebook)
+        # what the notebook will use: its own defaults for the parameters the run leaves out
+        p = {**defaults.get(job.notebook, {}), **job.parameters}
         row = {"name": job.name, "notebook": job.notebook.name, "errors": [], "run": True, "reason": "",
                "omitted": []}
         out.append(row)
