@@ -10,19 +10,12 @@ import yaml
 from cjkit.catalog import models
 from cjkit.errors import CjkitError
 from cjkit.io import infer, load
-from cjkit.report import batch, plan, study
+from cjkit.report import batch, plan
 
 
 def _value(text: str):
     """``--set key=value`` values are YAML scalars: 3 -> int, true -> bool, text -> str."""
     return yaml.safe_load(text) if text.strip() else ""
-
-
-def _preflight(jobs) -> list[dict]:
-    """Check every report before any kernel starts and print what each will omit."""
-    checked = plan.preflight(jobs)
-    print(plan.format_preflight(checked))
-    return checked
 
 
 def _report(args) -> int:
@@ -32,9 +25,8 @@ def _report(args) -> int:
         if not key or not _:
             raise CjkitError(f"--set expects key=value, got '{item}'")
         cfg = cfg.with_parameters(**{key: _value(value)})
-    result = batch.run_batch(cfg, run=args.run, workers=args.workers, force=args.force,
-                             progress=not args.quiet, values_of=study.grid_values,
-                             context=study.run_context, preflight=_preflight)
+    # every report is checked before any kernel starts; the table says what each will omit
+    result = plan.run_reports(cfg, run=args.run, workers=args.workers, force=args.force, progress=not args.quiet)
     out_dir = cfg.output_root / (args.run or cfg.run)
     counts = result["status"].value_counts().to_dict()
     print(f"{len(result)} reports: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))

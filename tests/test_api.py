@@ -31,7 +31,6 @@ RENAMED = {
     "journey_phases": "cjkit.catalog.models.phases",
     "touchpoints": "cjkit.catalog.touchpoints.load",
     "coder_agreement": "cjkit.coding.agreement.agreement_table",
-    "run_reports": "cjkit.report.batch.run_batch",
 }
 # flat callables of other owners' modules whose docstrings do not yet have the three numpydoc
 # sections (owner in the comment); the test reports them as expected failures until they do

@@ -29,8 +29,8 @@ import pandas as pd
 from cjkit.catalog import i18n, models
 from cjkit.catalog.types import RATING_TYPES
 from cjkit.errors import CjkitError, ParameterError
-from cjkit.report.batch import notebook_parameters
-from cjkit.report.study import open_study, outcome_question
+from cjkit.report.batch import notebook_parameters, run_batch
+from cjkit.report.study import grid_values, open_study, outcome_question, run_context
 
 #: Roles of the ratings scored per touchpoint (driver ratings and CSAT items).
 RATING_ROLES = ("driver", "csat")
@@ -303,3 +303,65 @@ def format_preflight(checked: list[dict]) -> str:
             what = "runs; all sections"
         lines.append(f"{r['name']:<{width}}  {what}")
     return "\n".join(lines)
+
+
+def run_reports(config, *, run: str | None = None, workers: int | None = None, force: bool = False,
+                progress: bool = True, show_plan: bool = True) -> pd.DataFrame:
+    """Run the reports of a run file on a survey: checked first, then executed with papermill.
+
+    Before any notebook starts, every report is checked (:func:`preflight`): a wrong
+    parameter value, spec or data stops the run with a message naming the parameter and the
+    report (``index.html`` lists it too); reports a survey cannot fill are not run. ``'@values'``
+    in the grid expands to the segment or wave values in the data, and the manifest records
+    the data-quality ledger summary.
+
+    Parameters
+    ----------
+    config : str, Path, dict or RunConfig
+        The run file (``report.yaml``) or its content (see :func:`cjkit.report.batch.load_run`).
+    run : str, optional
+        Output folder name (default: the run file's ``run``).
+    workers : int, optional
+        Reports run in parallel (default: the run file's ``workers``).
+    force : bool
+        Rebuild reports that are up to date.
+    progress : bool
+        Show a progress bar.
+    show_plan : bool
+        Print the preflight table (one line per report: runs, omits ..., not run, ERROR).
+
+    Returns
+    -------
+    DataFrame
+        One row per report (see :func:`cjkit.report.batch.run_batch`), with ``notes`` on the
+        sections each report omitted.
+
+    Raises
+    ------
+    CjkitError
+        When the preflight finds a problem; nothing has run then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import cjkit as cj
+    >>> notebooks = Path(cj.__file__).resolve().parent.parent / "notebooks"
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "spec.yaml").write_text("survey: hotel", encoding="utf-8")  # no questions yet
+    ...     run = {"notebooks": [str(notebooks / "10_satisfaction_report.ipynb")], "output_root": tmp,
+    ...            "parameters": {"spec": str(Path(tmp) / "spec.yaml"), "lang": "de"}}
+    ...     try:
+    ...         cj.run_reports(run, progress=False, show_plan=False)
+    ...     except cj.CjkitError as err:
+    ...         print(str(err).splitlines()[0][:40], (Path(tmp) / "run" / "index.html").is_file())
+    preflight of 'run' found 1 problem(s), n True
+    """
+    def checked(jobs):
+        result = preflight(jobs)
+        if show_plan:
+            print(format_preflight(result))
+        return result
+
+    return run_batch(config, run=run, workers=workers, force=force, progress=progress, values_of=grid_values,
+                     context=run_context, preflight=checked)
