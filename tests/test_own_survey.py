@@ -164,12 +164,17 @@ def test_preflight_names_the_parameter_and_the_report(tmp_path, capsys, paramete
     assert "Errors before the run" in index and not list((tmp_path / "reports" / "t").glob("*.ipynb"))
 
 
-def test_broken_spec_still_writes_the_index(tmp_path, capsys):
+@pytest.mark.parametrize("grid", [None, {"segment": ["all", "@values"]}])
+def test_broken_spec_still_writes_the_index(tmp_path, capsys, grid):
     make_survey("no_nps", tmp_path)
     spec = yaml.safe_load((tmp_path / "spec.yaml").read_text(encoding="utf-8"))
     spec["questions"][0]["phase"] = "kaufphase"
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    code = cli.main(["report", str(_run_file(tmp_path)), "--quiet"])
+    run_file = _run_file(tmp_path)
+    if grid:  # '@values' reads the data while the grid is expanded, before the preflight
+        cfg = yaml.safe_load(run_file.read_text(encoding="utf-8"))
+        run_file.write_text(yaml.safe_dump({**cfg, "grid": grid}), encoding="utf-8")
+    code = cli.main(["report", str(run_file), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "spec.yaml" in err and "questions[0].phase" in err
