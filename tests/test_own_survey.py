@@ -92,6 +92,9 @@ def test_positive_label_matches_ignoring_case_and_a_wrong_one_names_the_key(tmp_
     spec["questions"][-1]["positive"] = "maybe"
     with pytest.raises(cj.ConfigError, match=r"questions\[5\]\.positive.*'maybe'"):
         cj.open_study(spec, data=tmp_path / "answers.csv").positive()
+    del spec["questions"][-1]["positive"]
+    with pytest.raises(cj.ConfigError, match=r"questions\[5\]\.positive.*no, yes"):
+        cj.open_study(spec, data=tmp_path / "answers.csv").positive()
 
 
 def test_csat_only_survey_scores_touchpoints_without_a_driver_analysis(studies):

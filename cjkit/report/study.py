@@ -150,22 +150,43 @@ class Study:
         Matched to the labels in the data ignoring case (``positive: satisfied`` finds
         "Satisfied"); YAML reads ``positive: yes`` as True, which then means the data's yes label.
 
+        Parameters
+        ----------
+        role : {"overall", "nps"}
+            Role of the outcome (see :func:`outcome_question`).
+
+        Returns
+        -------
+        str or None
+            The label as it occurs in the data; None for a numeric outcome.
+
         Raises
         ------
         ConfigError
-            Naming the spec key when no answer of the outcome matches.
+            Naming the spec key (``questions[i].positive``) when no answer of the outcome
+            matches, or when a labelled outcome has no ``positive:``.
+
+        Examples
+        --------
+        >>> import cjkit as cj
+        >>> cj.example_study().positive() is None  # a rating: no label to name
+        True
         """
         q = outcome_question(self.spec, role)
-        if q is None or q.positive is None:
+        if q is None or (q.positive is None and q.is_scale):
             return None
+        index = [x.id for x in self.spec.questions].index(q.id)
         seen = self.long.loc[self.long["question"] == q.id, "text"].dropna().astype(str).unique()
+        if q.positive is None:  # answer labels without a numeric scale: which one counts?
+            raise ConfigError(f"outcome '{q.id}' has answer labels ({', '.join(sorted(seen)[:10])}); name the "
+                              "one that counts as positive with 'positive:'", path=self.spec.path,
+                              key=f"questions[{index}].positive")
         if isinstance(q.positive, bool):
             wanted = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
         else:
             wanted = {str(q.positive).strip().casefold()}
         found = [v for v in seen if v.strip().casefold() in wanted]
         if not found:
-            index = [x.id for x in self.spec.questions].index(q.id)
             raise ConfigError(f"positive answer {q.positive!r} does not occur in '{q.id}'; answers: "
                               f"{', '.join(sorted(seen)[:20]) or 'none'}", path=self.spec.path,
                               key=f"questions[{index}].positive")
