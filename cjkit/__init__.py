@@ -102,7 +102,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
     # deliverables
-    "run_reports": ("cjkit.report.batch", "run_batch"),
+    "run_reports": ("cjkit.report.plan", "run_reports"),
     "to_excel": ("cjkit.report.export", None),
 }
 # namespaces for the specialised sides
@@ -164,7 +164,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.plot.theme import set_theme  # noqa: F401
     from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
     from cjkit.quality.validate import validate  # noqa: F401
-    from cjkit.report.batch import run_batch as run_reports  # noqa: F401
+    from cjkit.report.plan import run_reports  # noqa: F401
     from cjkit.report.export import to_excel  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401

@@ -11,7 +11,7 @@ import yaml
 from cjkit.catalog import models
 from cjkit.errors import CjkitError
 from cjkit.io import infer, load
-from cjkit.report import batch, study
+from cjkit.report import batch, plan
 
 
 def _value(text: str):
@@ -26,14 +26,15 @@ def _report(args) -> int:
         if not key or not _:
             raise CjkitError(f"--set expects key=value, got '{item}'")
         cfg = cfg.with_parameters(**{key: _value(value)})
-    result = batch.run_batch(cfg, run=args.run, workers=args.workers, force=args.force,
-                             progress=not args.quiet, values_of=study.grid_values,
-                             context=study.run_context)
+    # every report is checked before any kernel starts; the table says what each will omit
+    result = plan.run_reports(cfg, run=args.run, workers=args.workers, force=args.force, progress=not args.quiet)
     out_dir = cfg.output_root / (args.run or cfg.run)
     counts = result["status"].value_counts().to_dict()
     print(f"{len(result)} reports: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     for _, row in result[result.status == "failed"].iterrows():
         print(f"FAILED {row['name']}: {row['error']}", file=sys.stderr)
+    for _, row in result[result.status == "not_applicable"].iterrows():
+        print(f"not run {row['name']}: {row['error']}")
     print(out_dir / "index.html")
     return 1 if counts.get("failed") else 0
 

@@ -111,9 +111,10 @@ class Question:
         Journey phase (of the spec's model) and catalog touchpoint measured.
     text, text_en, language_column : str or None
         Question texts and the column holding each answer's language.
-    positive : str, int or None
-        For a two-answer outcome (e.g. "satisfied" / "neutral or dissatisfied", "ja" / "nein"),
-        the answer counted as 1; every other answer counts as 0.
+    positive : str, number or None
+        For a two-answer (e.g. yes/no) outcome, the answer counted as positive (matched ignoring
+        case): it becomes 1 in the long frame and every other answer 0, so the outcome is the
+        share of positive answers and driver analyses model it as binary.
 
     Examples
     --------
@@ -138,7 +139,7 @@ class Question:
     text: str | None = None
     text_en: str | None = None
     language_column: str | None = None
-    positive: str | int | None = None
+    positive: str | float | None = None
 
     def __post_init__(self):
         if self.column is None:  # frozen: the default is filled in once, here

@@ -416,7 +416,14 @@ def _text_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
     if q.positive is not None:
         # a two-answer outcome counts as 1 for the positive answer and 0 for any other, so that
         # drivers and metrics can use it like a numeric outcome; the answer text is kept
-        value = (raw.str.strip().str.removesuffix(".0").str.casefold() == str(q.positive).casefold()).astype("float64")
+        # (matched ignoring case, on the code or its label; YAML's bare yes/no arrive as booleans)
+        if isinstance(q.positive, bool):
+            wanted = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
+        else:
+            wanted = {str(q.positive).strip().removesuffix(".0").casefold()}
+        hit = raw.str.strip().str.removesuffix(".0").str.casefold().isin(wanted)
+        hit |= text.str.casefold().isin(wanted).fillna(False)
+        value = hit.fillna(False).astype("float64")
     return pd.DataFrame({"item": pd.Series(pd.NA, index=wide.index, dtype="string"),
                          "value": value.where(reason.isna()), "text": text.mask(reason.notna()),
                          "missing_reason": reason})

@@ -23,7 +23,10 @@ __all__ = [
     "ledger_table",
     "painpoint_table",
     "phase_scores",
+    "report_plan",
     "save_figure",
+    "section_shown",
+    "section_status",
     "segment_comparison",
     "sentiment_vs_rating",
     "touchpoint_scores",
@@ -33,9 +36,13 @@ __all__ = [
 ]
 
 
+_PLAN = ("report_plan", "section_status")  # light: no statistics or coding stack
+
+
 def __getattr__(name: str):
     if name in __all__:
-        value = getattr(importlib.import_module("cjkit.report.sections"), name)
+        module = "cjkit.report.plan" if name in _PLAN else "cjkit.report.sections"
+        value = getattr(importlib.import_module(module), name)
         globals()[name] = value  # resolve once
         return value
     raise AttributeError(f"module 'cjkit.report' has no attribute {name!r}")

@@ -28,7 +28,7 @@ import pandas as pd
 
 from cjkit.catalog.config import load_config
 from cjkit._version import __version__
-from cjkit.errors import ConfigError, ParameterError, Problem
+from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.report.manifest import PATH_PARAMETERS, file_hash, write_index, write_manifest
 
 log = logging.getLogger("cjkit.report.batch")
@@ -461,8 +461,17 @@ def _previous(manifest_path: Path) -> dict:
         return {}
 
 
+def _check_jobs(cfg: RunConfig, values_of, preflight) -> tuple[list[Job], list[dict]]:
+    """Expand the grid and check every job (parameter names and types, then *preflight*)."""
+    jobs = expand_grid(cfg, values_of)
+    for job in jobs:  # all parameters are checked before anything runs
+        validate_parameters(job.notebook, {**job.parameters, "output_dir": "x"})
+    checked = preflight(jobs) if preflight else []
+    return jobs, checked
+
+
 def run_batch(config, *, run: str | None = None, workers: int | None = None, force: bool = False,
-              progress: bool = True, values_of=None, context=None) -> pd.DataFrame:
+              progress: bool = True, values_of=None, context=None, preflight=None) -> pd.DataFrame:
     r"""Execute every report of a run configuration.
 
     Parameters
@@ -480,12 +489,24 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     context : callable, optional
         ``context(parameters) -> dict`` of run-level facts for the manifest (e.g. the
         data-quality ledger summary), called once with the fixed parameters.
+    preflight : callable, optional
+        ``preflight(jobs) -> list of dict`` checking every report before any kernel starts
+        (see :func:`cjkit.report.plan.preflight`): a report with ``errors`` stops the run, one
+        with ``run=False`` is not run (status ``not_applicable``), ``omitted`` sections are
+        listed in ``index.html``.
 
     Returns
     -------
     DataFrame
-        One row per report: name, notebook, parameters, status (ok | failed | skipped),
-        error, ipynb, html, seconds, key. The manifest and ``index.html`` are written too.
+        One row per report: name, notebook, parameters, status (ok | failed | skipped |
+        not_applicable), error, ipynb, html, seconds, key, notes. The manifest and
+        ``index.html`` are written too.
+
+    Raises
+    ------
+    CjkitError
+        When the run configuration, a parameter, the spec or the data is wrong: nothing runs,
+        but ``index.html`` is written listing the problems.
 
     Examples
     --------
@@ -512,15 +533,31 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     from tqdm.auto import tqdm  # progress bars only when a run starts
 
     cfg = load_run(config)
-    jobs = expand_grid(cfg, values_of)
-    for job in jobs:  # all parameters are checked before anything runs
-        validate_parameters(job.notebook, {**job.parameters, "output_dir": "x"})
     out_dir = cfg.output_root / (run or cfg.run)
     out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        jobs, checked = _check_jobs(cfg, values_of, preflight)
+    except CjkitError as err:  # e.g. a broken spec while expanding '@values': the index says so
+        write_index(out_dir, cfg, [], {"errors": [str(err)]})
+        raise
+    notes = {c["name"]: c for c in checked}
+    errors = [f"{c['name']}: {e}" for c in checked for e in c["errors"]]
+    if errors:
+        rows = [{"name": c["name"], "notebook": c["notebook"], "status": "not_run", "error": " | ".join(c["errors"]),
+                 "ipynb": "", "html": "", "seconds": 0.0, "notes": _notes(c)} for c in checked]
+        write_index(out_dir, cfg, rows, {"errors": list(dict.fromkeys(errors))})
+        shown = list(dict.fromkeys(e for c in checked for e in c["errors"]))
+        raise CjkitError(f"preflight of '{cfg.path.name if cfg.path else cfg.run}' found {len(shown)} "
+                         f"problem(s), nothing was run (see {out_dir / 'index.html'}):\n  " + "\n  ".join(shown))
     previous = _previous(out_dir / "manifest.json")
     keys = {job.name: job_key(job, __version__) for job in jobs}
     todo, rows = [], []
     for job in jobs:
+        plan = notes.get(job.name, {})
+        if plan and not plan["run"]:  # the survey lacks what this report is about
+            rows.append({"name": job.name, "notebook": job.notebook.name, "status": "not_applicable",
+                         "error": plan["reason"], "ipynb": "", "html": "", "seconds": 0.0})
+            continue
         old = previous.get(job.name, {})
         if (not force and old.get("key") == keys[job.name] and old.get("status") in ("ok", "skipped")
                 and (out_dir / old.get("html", "-")).is_file()):
@@ -548,10 +585,16 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     for row in rows:
         row["parameters"] = {k: v for k, v in by_name[row["name"]].parameters.items()}
         row["key"] = keys[row["name"]]
+        row["notes"] = _notes(notes.get(row["name"], {}))
     order = {job.name: i for i, job in enumerate(jobs)}
     rows.sort(key=lambda r: order[r["name"]])
     extra = context(cfg.parameters) if context else {}
     write_manifest(out_dir, cfg, rows, extra)
     write_index(out_dir, cfg, rows, extra)
     return pd.DataFrame(rows, columns=["name", "notebook", "parameters", "status", "error", "ipynb",
-                                       "html", "seconds", "key"])
+                                       "html", "seconds", "key", "notes"])
+
+
+def _notes(checked: dict) -> str:
+    """The sections a report omits, and why, as one line for the index and the result."""
+    return "; ".join(f"{section}: {why}" for section, why in checked.get("omitted", []))

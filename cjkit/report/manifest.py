@@ -144,7 +144,8 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     See :func:`cjkit.report.batch.run_batch`, which writes it.
     """
     grid_names = list(cfg.grid)
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in ["Bericht / Report", *grid_names, "Status", ""])
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in ["Bericht / Report", *grid_names, "Status", "",
+                                                          "Entfällt / Omitted"])
     body = []
     for r in rows:
         params = r.get("parameters", {})
@@ -153,14 +154,18 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
         cells = [link] + [html.escape(str(params.get(n, ""))) for n in grid_names]
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
         detail = f'<code>{html.escape(r["error"])}</code>' if r.get("error") else ""
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [*cells, status, detail]) + "</tr>")
+        notes = f'<span class="small">{html.escape(r.get("notes") or "")}</span>'
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [*cells, status, detail, notes]) + "</tr>")
     n_failed = sum(r["status"] == "failed" for r in rows)
+    errors = extra.get("errors") or []
+    error_box = ("<h2 class='failed'>Fehler vor dem Lauf / Errors before the run</h2><ul>"
+                 + "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors) + "</ul>") if errors else ""
     title = html.escape(cfg.title or f"cjkit reports: {out_dir.name}")
     page = (f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
             f"<p class='small'>Lauf / run <b>{html.escape(out_dir.name)}</b> · {len(rows)} Berichte / reports · "
             f"{n_failed} fehlgeschlagen / failed · <a href='manifest.json'>manifest.json</a></p>"
-            f"<table><tr>{head}</tr>{''.join(body)}</table>{_ledger_table(extra.get('ledger_summary', {}))}"
+            f"{error_box}<table><tr>{head}</tr>{''.join(body)}</table>{_ledger_table(extra.get('ledger_summary', {}))}"
             "</body></html>")
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")

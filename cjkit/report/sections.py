@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown, display
 
 from cjkit.catalog import i18n, models, touchpoints
 from cjkit.catalog.i18n import check_lang as _check_lang
@@ -22,15 +22,66 @@ from cjkit.coding.pii import mask_pii
 from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
 from cjkit.quality import ledger as ledger_mod
-from cjkit.report.study import Study
+from cjkit.report.plan import RATING_ROLES, SECTIONS, section_status
+from cjkit.report.study import Study, outcome_question
 from cjkit.stats import compare, drivers, ipa, metrics
+from cjkit.stats.drivers import outcome_values
 from cjkit.stats.painpoints import rank_painpoints
 
 
-def _ratings(study: Study, roles=("driver",)) -> pd.DataFrame:
-    """The satisfaction ratings of the study with the given roles."""
+UNASSIGNED = "unassigned"  # touchpoint id of ratings and codes the spec assigns to no touchpoint
+
+
+def _ratings(study: Study, roles=RATING_ROLES) -> pd.DataFrame:
+    """The satisfaction ratings of the study with the given roles; a rating without a
+    touchpoint is reported under "unassigned" (never dropped, never a NaN touchpoint)."""
     long = study.long
-    return long[long["role"].isin(roles) & long["type"].isin(RATING_TYPES)]
+    out = long[long["role"].isin(roles) & long["type"].isin(RATING_TYPES)]
+    # an outcome (role overall) rates the whole experience, not a touchpoint: it keeps no touchpoint
+    rated = out["role"].isin(RATING_ROLES)
+    return out.assign(touchpoint=out["touchpoint"].astype("string").mask(rated & out["touchpoint"].isna(), UNASSIGNED))
+
+
+def _positive(study: Study, role: str = "overall"):
+    return study.positive(role)
+
+
+def section_shown(study: Study, section: str, *, lang: str = "de") -> bool:
+    """Whether a report section has something to show; if not, say why in one line.
+
+    Notebooks guard each section with it, so a survey without NPS, without open answers or
+    without a second wave gets its report without that section and a note in its place.
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    section : str
+        A section name of :data:`cjkit.report.plan.SECTIONS` (``nps``, ``drivers``, ...).
+    lang : {"de", "en"}
+        Language of the note.
+
+    Returns
+    -------
+    bool
+        True when the section can be shown; False after displaying the note.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> study = cj.example_study(wave="2026")
+    >>> cj.report.section_shown(study, "nps", lang="en")
+    True
+    >>> cj.report.section_shown(study, "trend", lang="en")
+    <IPython.core.display.Markdown object>
+    False
+    """
+    if section not in SECTIONS:
+        raise ParameterError("section", section, allowed=list(SECTIONS))
+    row = section_status(study, lang=lang).set_index("section").loc[section]
+    if not row["shown"]:
+        display(Markdown(f"*{i18n.label('section_omitted', lang)}: {row['reason']}.*"))
+    return bool(row["shown"])
 
 
 def add_labels(frame: pd.DataFrame, study: Study, *, lang: str = "de") -> pd.DataFrame:
@@ -61,11 +112,14 @@ def add_labels(frame: pd.DataFrame, study: Study, *, lang: str = "de") -> pd.Dat
     """
     _check_lang(lang)
     out = frame.copy()
+    unassigned = i18n.label("unassigned", lang)
     if "phase" in out.columns:
-        out["phase_label"] = out["phase"].astype("string").map(models.phase_labels(study.model, lang))
+        out["phase_label"] = (out["phase"].astype("string").map(models.phase_labels(study.model, lang))
+                              .fillna(unassigned))
     if "touchpoint" in out.columns:
-        labels = touchpoints.labels(lang, study.spec.catalog)
-        out["touchpoint_label"] = out["touchpoint"].astype("string").map(labels).fillna(out["touchpoint"])
+        labels = {**touchpoints.labels(lang, study.spec.catalog), UNASSIGNED: unassigned}
+        tp = out["touchpoint"].astype("string")
+        out["touchpoint_label"] = tp.map(labels).fillna(tp).fillna(unassigned)
     return out
 
 
@@ -99,12 +153,19 @@ def key_figures(study: Study) -> pd.DataFrame:
     rows = [{"figure": "respondents_input", "value": float(study.n_input), "n": study.n_input},
             {"figure": "respondents_kept", "value": float(study.n_kept), "n": study.n_kept},
             {"figure": "respondents_in_scope", "value": float(len(study.wide)), "n": len(study.wide)}]
-    roles = {q.role: q.id for q in reversed(study.spec.questions)}
-    wanted = [("overall", "mean"), ("overall", "top2"), ("nps", "nps")]
+    present = set(study.long["question"])
+    overall, nps = outcome_question(study.spec), outcome_question(study.spec, "nps")
+    wanted = []
+    if overall is not None and overall.id in present:
+        if overall.positive is not None or not overall.is_scale:
+            rows.append(_positive_share(study, overall.id))  # a labelled outcome: share positive
+        else:
+            wanted += [(overall.id, "mean"), (overall.id, "top2")]
+    if nps is not None:
+        wanted.append((nps.id, "nps"))
     wanted += [(q.id, "mean") for q in study.spec.questions if q.type == "ces"][:1]
-    for role_or_id, metric in wanted:
-        qid = roles.get(role_or_id, role_or_id)
-        if qid not in set(study.long["question"]):
+    for qid, metric in wanted:
+        if qid not in present or study.long.loc[study.long["question"] == qid, "value"].isna().all():
             continue
         m = metrics.metrics(study.long, by=["question"], questions=[qid], metrics=[metric], scales=study.scales)
         r = m.iloc[0]
@@ -112,6 +173,37 @@ def key_figures(study: Study) -> pd.DataFrame:
         rows.append({"figure": name, "value": r["value"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                      "n": int(r["n"])})
     return pd.DataFrame(rows, columns=["figure", "value", "ci_low", "ci_high", "n"])
+
+
+def _positive_share(study: Study, qid: str) -> dict:
+    """Weighted share of positive answers of a labelled outcome, with a normal-approximation
+    95 % interval on the Kish effective base (the weights widen the interval, not the share)."""
+    y = outcome_values(study.long, outcome=qid, positive=_positive(study))
+    rows = study.long[study.long["question"] == qid].drop_duplicates("respondent_id")
+    w = pd.Series(rows["weight"].to_numpy(float), index=rows["respondent_id"].astype(str)).reindex(y.index)
+    ok = y.notna()
+    y, w = y[ok].to_numpy(float), w[ok].to_numpy(float)
+    n = len(y)
+    if n == 0:
+        return {"figure": f"{qid}_positive_share", "value": np.nan, "n": 0}
+    share = float(np.average(y, weights=w))
+    n_eff = w.sum() ** 2 / (w ** 2).sum()
+    half = 1.959963984540054 * np.sqrt(share * (1 - share) / n_eff)
+    return {"figure": f"{qid}_positive_share", "value": share, "ci_low": max(0.0, share - half),
+            "ci_high": min(1.0, share + half), "n": n}
+
+
+def _item_labels(out: pd.DataFrame) -> pd.DataFrame:
+    """Add ``item_label``: one chart row per question. A touchpoint rated by several questions
+    (or several questions without a touchpoint) is told apart by the question id."""
+    if out.empty or "question" not in out.columns:
+        return out.assign(item_label=out.get("touchpoint_label", pd.Series(dtype="string")))
+    pairs = out[["touchpoint", "question"]].drop_duplicates()
+    several = set(pairs.loc[pairs.duplicated("touchpoint", keep=False), "question"])
+    label = out["touchpoint_label"].astype("string")
+    label = label.where(~out["question"].isin(several), label + " – " + out["question"])
+    # an outcome (e.g. overall satisfaction in a trend table) is no touchpoint: it is named by its id
+    return out.assign(item_label=label.where(out["touchpoint"].notna(), out["question"]))
 
 
 def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
@@ -130,7 +222,9 @@ def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -
     -------
     DataFrame
         phase, touchpoint, question, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
-        flag, phase_label, touchpoint_label; sorted by phase, best first within a phase.
+        flag, phase_label, touchpoint_label, item_label (the touchpoint label, with the question id
+        where a touchpoint has several questions: one chart row per question); sorted by phase,
+        best first within a phase. Ratings without a touchpoint are under ``unassigned``.
 
     Examples
     --------
@@ -147,8 +241,8 @@ def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -
     """
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint", "question"], metrics=[metric],
                         scales=study.scales)
-    m = m[m["touchpoint"].notna()].sort_values(["phase", "value"], ascending=[True, False])
-    return add_labels(m, study, lang=lang).reset_index(drop=True)
+    m = m.sort_values(["phase", "value"], ascending=[True, False], na_position="last")
+    return _item_labels(add_labels(m, study, lang=lang).reset_index(drop=True))
 
 
 def phase_scores(study: Study, *, lang: str = "de") -> pd.DataFrame:
@@ -209,7 +303,9 @@ def driver_questions(study: Study, *, min_coverage: float = 0.75, max_drivers: i
     >>> cj.report.driver_questions(study)
     ['tp_booking', 'tp_check_in', 'tp_room', 'tp_website', 'tp_wifi']
     """
-    d = _ratings(study)
+    d = _ratings(study, ("driver",))
+    if d.empty:
+        return []
     coverage = d.groupby("question")["value"].apply(lambda v: v.notna().mean()).sort_values(ascending=False)
     return coverage[coverage >= min_coverage].index[:max_drivers].tolist()
 
@@ -246,7 +342,8 @@ def driver_table(study: Study, *, role: str = "overall", lang: str = "de", **kwa
     3   tp_booking          Booking                  9.2     4
     4      tp_wifi            Wi-Fi                  7.8     5
     """
-    d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs))
+    d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs),
+                            positive=_positive(study, role))
     return add_labels(d, study, lang=lang)
 
 
@@ -281,7 +378,8 @@ def ipa_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs
     3   tp_booking  possible_overkill
     4      tp_wifi       low_priority
     """
-    out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang)
+    out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang,
+                  positive=_positive(study, role))
     return add_labels(out, study, lang=lang)
 
 
@@ -303,7 +401,8 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
     Returns
     -------
     DataFrame
-        The table of :func:`cjkit.stats.compare.persona_comparison` with the label columns.
+        The table of :func:`cjkit.stats.compare.persona_comparison` with the label columns and
+        ``item_label`` (see :func:`touchpoint_scores`).
 
     Examples
     --------
@@ -320,7 +419,7 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
         raise ParameterError("segment_column", column, allowed=list(study.spec.segments))
     out = compare.persona_comparison(_ratings(study), segment_column=column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
-    return add_labels(out, study, lang=lang)
+    return _item_labels(add_labels(out, study, lang=lang))
 
 
 def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
@@ -359,7 +458,7 @@ def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", la
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
     out = compare.wave_trend(_ratings(study, ("driver", role)), wave_column=wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
-    return add_labels(out, study, lang=lang)
+    return _item_labels(add_labels(out, study, lang=lang))
 
 
 def ledger_table(study: Study) -> pd.DataFrame:
@@ -571,7 +670,8 @@ def journey_map_data(study: Study, *, lang: str = "de") -> pd.DataFrame:
     4      retention       wifi   61.0  120
     """
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint"], metrics=["index"], scales=study.scales)
-    return add_labels(m[m["touchpoint"].notna()].reset_index(drop=True), study, lang=lang)
+    # a map cell needs a phase; ratings without one are in touchpoint_scores, not on the map
+    return add_labels(m[m["phase"].notna()].reset_index(drop=True), study, lang=lang)
 
 
 def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: str = "overall",
@@ -611,9 +711,21 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
     1     2  retention       room         0.0
     2     3  retention       wifi        22.0
     """
-    outcome = study.outcome(role)
-    drv = drivers.key_drivers(study.long, outcome=outcome, drivers=driver_questions(study))
-    ranked = rank_painpoints(study.long, coded=coded, driver_table=drv, outcome=outcome, scales=study.scales, **kwargs)
+    q = outcome_question(study.spec, role)
+    outcome = q.id if q is not None and q.id in set(study.long["question"]) else None
+    positive = _positive(study, role)
+    questions = driver_questions(study)
+    # without an outcome (e.g. a comments-only feedback file) the ranking rests on the
+    # low ratings and the negative mentions alone
+    drv = (drivers.key_drivers(study.long, outcome=outcome, drivers=questions, positive=positive)
+           if outcome is not None and questions else None)
+    # CSAT items are touchpoint ratings like driver ratings: both count as low ratings
+    long = study.long.assign(touchpoint=study.long["touchpoint"].astype("string").fillna(UNASSIGNED),
+                             role=study.long["role"].replace({"csat": "driver"}))
+    if coded is not None and len(coded):
+        coded = coded.assign(touchpoint=coded["touchpoint"].astype("string").fillna(UNASSIGNED))
+    ranked = rank_painpoints(long, coded=coded, driver_table=drv, outcome=outcome, positive=positive,
+                             scales=study.scales, **kwargs)
     return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang=lang)
 
 
@@ -771,8 +883,12 @@ def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
     4         opposite  0.289  90
     """
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
+    q = outcome_question(study.spec, role)
+    if q is None or q.positive is not None or not q.is_scale:
+        raise ParameterError("role", role, message=f"sentiment_vs_rating needs a numeric rating with role "
+                                                   f"'{role}'; the spec has {'none' if q is None else repr(q.id)}")
     scores = score_sentiment(texts)
-    qid = study.outcome(role)
+    qid = q.id
     rating = study.long.loc[study.long["question"] == qid].set_index("respondent_id")["value"]
     scale = study.scales[qid]
     return agreement_with_rating(scores, scores["respondent_id"].map(rating).to_numpy(), scale=scale)

@@ -35,6 +35,45 @@ log = logging.getLogger("cjkit.report.study")
 ALL = "all"
 
 
+#: Roles of an overall outcome, in the order they are looked for.
+OUTCOME_ROLES = ("overall", "outcome")
+
+
+def outcome_question(spec, role: str = "overall"):
+    """The spec's outcome question with *role*, or None.
+
+    ``role="overall"`` also finds a question with role ``outcome`` (e.g. a labelled yes/no
+    outcome with ``positive:``), and a single CSAT question (role ``csat``) when the survey has
+    nothing else.
+
+    Parameters
+    ----------
+    spec : str, Path, dict or SurveySpec
+    role : {"overall", "nps"}
+
+    Returns
+    -------
+    Question or None
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> from cjkit.report.study import outcome_question
+    >>> outcome_question(cj.example_spec()).id, outcome_question(cj.example_spec(), "nps").id
+    ('overall', 'recommend')
+    """
+    spec = load_spec(spec)
+    roles = OUTCOME_ROLES if role in OUTCOME_ROLES else (role,)
+    for r in roles:
+        found = spec.questions_with(role=r)
+        if found:
+            return found[0]
+    csat = spec.questions_with(role="csat")
+    if role in OUTCOME_ROLES and len(csat) == 1:
+        return csat[0]
+    return None
+
+
 @dataclass(repr=False)  # the default repr would print both data frames
 class Study:
     """A loaded survey: spec, kept respondents (wide and long), the ledger and the scope.
@@ -98,11 +137,60 @@ class Study:
         return {q: (lo, hi) for q, lo, hi in qt[["question", "scale_min", "scale_max"]].itertuples(index=False)}
 
     def outcome(self, role: str = "overall") -> str:
-        """Question id of the outcome with *role* ("overall" or "nps")."""
-        ids = [q.id for q in self.spec.questions_with(role=role)]
-        if not ids:
+        """Question id of the outcome with *role* ("overall" or "nps"); "overall" also finds a
+        question with role ``outcome`` or a survey's only ``csat`` question."""
+        q = outcome_question(self.spec, role)
+        if q is None:
             raise ConfigError(f"the spec has no question with role '{role}'", path=self.spec.path)
-        return ids[0]
+        return q.id
+
+    def positive(self, role: str = "overall"):
+        """The answer label counted as positive for a labelled outcome (spec ``positive:``), else None.
+
+        Matched to the labels in the data ignoring case (``positive: satisfied`` finds
+        "Satisfied"); YAML reads ``positive: yes`` as True, which then means the data's yes label.
+
+        Parameters
+        ----------
+        role : {"overall", "nps"}
+            Role of the outcome (see :func:`outcome_question`).
+
+        Returns
+        -------
+        str or None
+            The label as it occurs in the data; None for a numeric outcome.
+
+        Raises
+        ------
+        ConfigError
+            Naming the spec key (``questions[i].positive``) when no answer of the outcome
+            matches, or when a labelled outcome has no ``positive:``.
+
+        Examples
+        --------
+        >>> import cjkit as cj
+        >>> cj.example_study().positive() is None  # a rating: no label to name
+        True
+        """
+        q = outcome_question(self.spec, role)
+        if q is None or (q.positive is None and q.is_scale):
+            return None
+        index = [x.id for x in self.spec.questions].index(q.id)
+        seen = self.long.loc[self.long["question"] == q.id, "text"].dropna().astype(str).unique()
+        if q.positive is None:  # answer labels without a numeric scale: which one counts?
+            raise ConfigError(f"outcome '{q.id}' has answer labels ({', '.join(sorted(seen)[:10])}); name the "
+                              "one that counts as positive with 'positive:'", path=self.spec.path,
+                              key=f"questions[{index}].positive")
+        if isinstance(q.positive, bool):
+            wanted = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
+        else:
+            wanted = {str(q.positive).strip().casefold()}
+        found = [v for v in seen if v.strip().casefold() in wanted]
+        if not found:
+            raise ConfigError(f"positive answer {q.positive!r} does not occur in '{q.id}'; answers: "
+                              f"{', '.join(sorted(seen)[:20]) or 'none'}", path=self.spec.path,
+                              key=f"questions[{index}].positive")
+        return found[0]
 
     def summary(self) -> pd.DataFrame:
         """Base sizes: input rows, excluded per check, kept, in scope — checked to add up."""

@@ -69,8 +69,10 @@ def _unit_ratings(long, level, scales, weight, y):
     cols = [c for c in dict.fromkeys([*level, "respondent_id", "question", "value", "type", weight])
             if c in long.columns]
     d = long.loc[mask.to_numpy(), cols]
-    if d.empty:
-        return pd.DataFrame(columns=["n", "n_low", "low_share", "effect"])
+    if d.empty:  # no ratings (e.g. a comments-only file): an empty table indexed like the units
+        index = (pd.MultiIndex.from_arrays([[] for _ in level], names=level) if len(level) > 1
+                 else pd.Index([], name=level[0]))
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in ("n", "n_low", "low_share", "effect")}, index=index)
     low = d["value"].to_numpy(float) <= d["question"].map(scale_ranges(d, scales)["scale_min"]).to_numpy(float) + 1
     unit = d.groupby(level, observed=True, dropna=False, sort=False).ngroup().to_numpy()
     k = int(unit.max()) + 1
