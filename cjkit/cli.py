@@ -47,7 +47,10 @@ def _models(args) -> int:
 
 
 def _infer(args) -> int:
-    out = Path(args.output) if args.output else Path(args.data).with_name("spec.yaml")
+    if args.output and args.output_option and args.output != args.output_option:
+        raise CjkitError(f"two output files given ('{args.output}' and -o '{args.output_option}'); give one")
+    output = args.output_option or args.output
+    out = Path(output) if output else Path(args.data).with_name("spec.yaml")
     if out.exists() and not args.force:
         raise CjkitError(f"file '{out}': a spec exists there and may hold your edits; "
                          "choose another output file or add --force to overwrite it")
@@ -91,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("infer", help="propose a survey spec (YAML) from a data export")
     i.add_argument("data", help="the export (CSV, Excel, SPSS, Qualtrics, ...)")
     i.add_argument("output", nargs="?", help="spec file to write (default: spec.yaml beside the data)")
+    i.add_argument("-o", "--output", dest="output_option", metavar="SPEC", help="spec file to write (same as OUTPUT)")
     i.add_argument("--survey", help="survey id (default: the data file's name)")
     i.add_argument("--model", default="accra", help="journey model of the proposed phases (default accra)")
     i.add_argument("--language", choices=["de", "en"], help="survey language (default: detected)")

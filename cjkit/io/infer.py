@@ -596,12 +596,14 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
                         and not any(x.get("role") == "outcome" for x in questions) \
                         and (OUTCOME_NAMES.search(f"{name} {text}") or OUTCOME_NAMES.search(pos)):
                     q.update(type="single", role="outcome", positive=pos)
-                elif k <= max_single and k < max(2, 0.5 * prof.n):
+                elif k <= max_single and k < max(2, 0.5 * prof.n) and not (
+                        # a column named as comments whose answers are sentences stays open text even
+                        # when a small sample repeats the same few comments
+                        COMMENT_NAMES.search(f"{name} {text}") and _sentences(prof)):
                     q["type"] = "single"
                     if 2 <= k <= 12:
                         seg_cands.append((name, k))
-                elif COMMENT_NAMES.search(f"{name} {text}") or \
-                        np.mean([len(t.split()) for t in prof.head()] or [0]) >= 3:
+                elif COMMENT_NAMES.search(f"{name} {text}") or _sentences(prof):
                     # comments are sentences; many distinct short texts (names, codes, states) are not
                     q["type"] = "open"
                     if len(lang_texts) < 2000:
@@ -738,6 +740,11 @@ def _roles(questions: list, decide) -> None:
     outcomes = [q for q in questions if q.get("role") == "outcome"]
     if not has_overall and not outcomes and not any(q["type"] == "nps" for q in questions) and scales:
         decide("", "role", "(no overall outcome)", check="no overall question found: set role: overall by hand")
+
+
+def _sentences(prof) -> bool:
+    """True when a text column's answers read as sentences (three or more words on average)."""
+    return float(np.mean([len(t.split()) for t in prof.head()] or [0])) >= 3
 
 
 def _segments(cands: list, decide) -> list:
