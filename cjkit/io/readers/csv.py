@@ -304,7 +304,8 @@ def read_table(path, *, header_rows: int | None = 1, encoding: str | None = None
     # a trailing delimiter on every line makes a nameless, empty column: it holds nothing
     source = headers[0] if headers else names
     void = [n for n, h in zip(names, source) if not h.strip() and wide[n].isna().all()]
-    wide = wide.drop(columns=void)
+    if void:  # dropping nothing still copies every column of a wide frame
+        wide = wide.drop(columns=void)
     questions = question_frame([{"column": n, "source_name": h, "question_text": h, "item_text": None,
                                  "group": n, "kind": None} for n, h in zip(names, source) if n not in void])
     meta = make_meta(fmt, path, encoding=encoding, delimiter=delimiter, decimal=decimal,
