@@ -70,6 +70,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "code_texts": ("cjkit.coding.coder", None),
     "code_indicators": ("cjkit.coding.coder", None),
     "score_sentiment": ("cjkit.coding.sentiment", None),
+    "discover_themes": ("cjkit.coding.themes", None),
+    "themes_to_codebook": ("cjkit.coding.themes", None),
     "LearningCoder": ("cjkit.coding.learn", None),
     "mask_pii": ("cjkit.coding.pii", None),
     "count_pii": ("cjkit.coding.pii", None),
@@ -147,6 +149,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.coding.learn import LearningCoder  # noqa: F401
     from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
     from cjkit.coding.sentiment import score_sentiment  # noqa: F401
+    from cjkit.coding.themes import discover_themes, themes_to_codebook  # noqa: F401
     from cjkit.io.infer import infer_spec, propose_spec, write_spec  # noqa: F401
     from cjkit.io.load import load  # noqa: F401
     from cjkit.io.readers import detect as detect_format, read as read_export  # noqa: F401

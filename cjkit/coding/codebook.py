@@ -41,10 +41,10 @@ log = logging.getLogger("cjkit.coding.codebook")
 RULES = ("keywords", "stems", "phrases", "regex", "exclude")
 QDC_NS = "urn:QDA-XML:codebook:1.0"
 _SCALARS = ("id", "kind", "label_de", "label_en", "definition_de", "definition_en",
-            "canonical_stage", "touchpoint", "color")
+            "canonical_stage", "touchpoint", "color", "draft", "note")
 COLUMNS = (["code", "parent", "level", "kind", "path", "label_de", "label_en", "definition_de",
             "definition_en", "canonical_stage", "touchpoint", "topic", "color",
-            "examples_include", "examples_exclude"]
+            "examples_include", "examples_exclude", "draft", "note"]
            + [f"{r}_{lang}" for lang in LANGS for r in RULES])
 
 
@@ -138,7 +138,8 @@ def _flatten(codes) -> pd.DataFrame:
                "touchpoint": _inherit(c, anc, "touchpoint"),
                "topic": c["id"] if kind == "topic" else None, "color": c.get("color"),
                "examples_include": " | ".join(c.get("examples", {}).get("include", [])),
-               "examples_exclude": " | ".join(c.get("examples", {}).get("exclude", []))}
+               "examples_exclude": " | ".join(c.get("examples", {}).get("exclude", [])),
+               "draft": bool(c.get("draft", False)), "note": c.get("note", "")}
         for lang in LANGS:
             rules = c.get("match", {}).get(lang, {})
             for r in RULES:
@@ -569,9 +570,11 @@ def from_csv(path, *, id: str | None = None) -> Codebook:
     roots: list[dict] = []
     for i, r in enumerate(df.to_dict("records"), start=1):
         node = {"id": r["code"], "label_de": r["label_de"], "label_en": r["label_en"]}
-        for k in ("kind", "definition_de", "definition_en", "color"):
+        for k in ("kind", "definition_de", "definition_en", "color", "note"):
             if r.get(k):
                 node[k] = r[k]
+        if str(r.get("draft", "")).strip().lower() in ("true", "1", "yes", "ja"):
+            node["draft"] = True
         # only store stage/touchpoint where they differ from the parent's (they are inherited)
         parent = nodes.get(r["parent"]) if r["parent"] else None
         if r["parent"] and parent is None:
@@ -649,6 +652,8 @@ def to_qdc(codebook, path, *, lang: str = "de") -> Path:
         el = ET.SubElement(parent_el, f"{{{QDC_NS}}}Code", attrs)
         other = "en" if lang == "de" else "de"
         lines = [c.get(f"definition_{lang}", ""), f"({other}: {c[f'label_{other}']})"]
+        if c.get("draft"):
+            lines.append("DRAFT: " + (c.get("note") or "review before use"))
         for k in ("include", "exclude"):
             if c.get("examples", {}).get(k):
                 lines.append(f"{k}: " + " | ".join(c["examples"][k]))

@@ -42,7 +42,8 @@ _SENTENCE_LUT[[ord(c) for c in ".;!?\n"]] = True
 
 @functools.cache
 def function_words() -> dict:
-    """Negation cues, pseudo-negations, clause and contrast words, stopwords, intensifiers.
+    """Negation cues, pseudo-negations, clause and contrast words, stopwords, intensifiers, and
+    the fuller stop-word lists of theme discovery (``theme_stopwords``).
 
     Returns
     -------
@@ -53,7 +54,7 @@ def function_words() -> dict:
     --------
     >>> from cjkit.coding.matcher import function_words
     >>> sorted(function_words())
-    ['clause', 'contrast', 'intensifiers', 'negation', 'pseudo_negation', 'stopwords']
+    ['clause', 'contrast', 'intensifiers', 'negation', 'pseudo_negation', 'stopwords', 'theme_stopwords']
     """
     return read_yaml(DATA / "lexicons" / "function_words.yaml")
 
