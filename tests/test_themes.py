@@ -188,3 +188,16 @@ def test_real_complaints(shared_data):
         members = [re.sub(r"[\W\d_]+", " ", texts[i].lower()) for i in a.index[a["theme"] == r.theme]]
         for phrase in r.key_phrases.split("; "):
             assert any(f" {phrase} " in f" {m} " for m in members), (r.theme, phrase)
+
+
+def test_degenerate_pools_are_accounted():
+    same = discover_themes(["Please a dark mode for the app"] * 10, codebook=MINI)
+    assert same.assignments["status"].isin(["theme", "not_clustered"]).all()
+    assert same.themes["n_texts"].sum() == (same.assignments["status"] == "theme").sum()
+    # answers that share no word or character n-gram with each other are not clustered, with a reason
+    words = ["zebra quokka", "fjord mylar", "hobgoblin vex", "pyjama cwm", "kudzu bijou", "jinx glyph",
+             "sphinx quack", "waltz nymph", "oxbow dwarf", "jump vodka"]
+    lone = discover_themes(words, codebook=MINI)
+    a = lone.assignments
+    assert len(a) == len(words) and a["reason"].str.len().gt(0).all()
+    assert a["theme"].notna().sum() == lone.themes["n_texts"].sum()

@@ -242,8 +242,13 @@ def discover_themes(texts, *, coded=None, codebook=None, min_confidence: float =
         reason[pool] = [f"{r}; only {pool.size} uncoded answers, too few to cluster" for r in reason[pool]]
     else:
         labels, Z, Xw, vocab, ok, sel = _cluster([values[i] for i in pool], n_themes, max_themes, random_state)
-        status[pool[~ok]] = "not_clustered"
-        reason[pool[~ok]] = [f"{r}; shares no term with the other uncoded answers" for r in reason[pool[~ok]]]
+        if (labels < 0).all():
+            ok[:] = False
+            reason[pool] = [f"{r}; too few uncoded answers share terms to cluster" for r in reason[pool]]
+            status[pool] = "not_clustered"
+        elif not ok.all():
+            status[pool[~ok]] = "not_clustered"
+            reason[pool[~ok]] = [f"{r}; shares no term with the other uncoded answers" for r in reason[pool[~ok]]]
         # themes numbered by size (largest first), ties by first answer
         sizes = np.bincount(labels[ok], minlength=labels.max() + 1)
         first = np.array([np.flatnonzero(labels == c).min() if sizes[c] else n for c in range(sizes.size)])
@@ -318,14 +323,25 @@ def _cluster(texts: list[str], n_themes, max_themes: int, random_state: int):
 
     m = len(texts)
     min_df = 2 if m >= 10 else 1
-    wv = TfidfVectorizer(analyzer=_terms, min_df=min_df, max_df=0.7 if m >= 20 else 1.0, sublinear_tf=True)
-    Xw = wv.fit_transform(texts)
+
+    def tfidf(vectorizer, docs):
+        try:
+            return vectorizer.fit_transform(docs), vectorizer.get_feature_names_out()
+        except ValueError:   # no term left after min_df/max_df: no features of this kind
+            return sparse.csr_matrix((len(docs), 0)), np.array([], dtype=object)
+
+    Xw, vocab = tfidf(TfidfVectorizer(analyzer=_terms, min_df=min_df, max_df=0.7 if m >= 20 else 1.0,
+                                      sublinear_tf=True), texts)
     content = [" ".join(w for w, ok in _content(t) if ok) for t in texts]
-    cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, sublinear_tf=True,
-                         max_features=20_000, dtype=np.float64)
-    Xc = cv.fit_transform(content)
+    Xc, _ = tfidf(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, sublinear_tf=True,
+                                  max_features=20_000), content)
     X = normalize(sparse.hstack([Xw * np.sqrt(0.6), Xc * np.sqrt(0.4)]).tocsr())
     ok = np.asarray(X.getnnz(axis=1) > 0)
+    labels = np.full(m, -1, np.int64)
+    empty_sel = pd.DataFrame({"k": pd.Series(dtype="int64"), "silhouette": pd.Series(dtype="float64"),
+                              "chosen": pd.Series(dtype="bool")})
+    if ok.sum() < 3 or min(X.shape[1], ok.sum()) < 2:
+        return labels, np.zeros((m, 1)), Xw.tocsr(), vocab, ok, empty_sel
     Xo = X[ok]
     dims = max(1, min(100, Xo.shape[0] - 1, Xo.shape[1] - 1))
     Z = np.zeros((m, dims))
@@ -339,7 +355,6 @@ def _cluster(texts: list[str], n_themes, max_themes: int, random_state: int):
     else:
         Z[ok] = normalize(TruncatedSVD(dims, random_state=random_state).fit_transform(Xo))
     Zo = Z[ok]
-    labels = np.full(m, -1, np.int64)
 
     def fit(k):
         return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(Zo)
@@ -361,7 +376,7 @@ def _cluster(texts: list[str], n_themes, max_themes: int, random_state: int):
         labels[ok] = fit(k) if k > 1 else 0
         sel = pd.DataFrame({"k": [k], "silhouette": [np.nan], "chosen": [True]})
     sel = sel.astype({"k": "int64", "silhouette": "float64", "chosen": "bool"})
-    return labels, Z, Xw.tocsr(), wv.get_feature_names_out(), ok, sel
+    return labels, Z, Xw.tocsr(), vocab, ok, sel
 
 
 def _key_phrases(Xw, vocab, members: np.ndarray, n_phrases: int) -> list[str]:
