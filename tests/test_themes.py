@@ -201,3 +201,10 @@ def test_degenerate_pools_are_accounted():
     a = lone.assignments
     assert len(a) == len(words) and a["reason"].str.len().gt(0).all()
     assert a["theme"].notna().sum() == lone.themes["n_texts"].sum()
+
+
+def test_bad_lang_names_the_parameter():
+    with pytest.raises(ParameterError, match="lang"):
+        discover_themes(["x"], lang="fr")
+    with pytest.raises(ParameterError, match="lang"):
+        themes_to_codebook(pd.DataFrame({"theme": [1], "key_phrases": ["a"], "n_texts": [1]}), lang="fr")

@@ -47,6 +47,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from cjkit.catalog.i18n import LANGS
 from cjkit.coding.codebook import Codebook, load_codebook
 from cjkit.coding.coder import code_texts
 from cjkit.coding.matcher import function_words
@@ -202,8 +203,8 @@ def discover_themes(texts, *, coded=None, codebook=None, min_confidence: float =
         raise ParameterError("n_themes", n_themes, allowed=["auto", "an int >= 1"])
     if not (isinstance(min_confidence, (int, float)) and 0 <= min_confidence <= 1):
         raise ParameterError("min_confidence", min_confidence, allowed=["a number from 0 to 1"])
-    if lang not in ("auto", "de", "en"):
-        raise ParameterError("lang", lang, allowed=["auto", "de", "en"])
+    if lang != "auto" and lang not in LANGS:
+        raise ParameterError("lang", lang, allowed=["auto", *LANGS])
     values, ids = text_input(texts, text_col, id_cols)
     n = len(values)
     id_names = list(ids.columns)
@@ -454,8 +455,8 @@ def themes_to_codebook(themes, *, id: str = "draft_themes", lang: str = "auto", 
     """
     if isinstance(themes, ThemeResult):
         themes = themes.themes
-    if lang not in ("auto", "de", "en"):
-        raise ParameterError("lang", lang, allowed=["auto", "de", "en"])
+    if lang != "auto" and lang not in LANGS:
+        raise ParameterError("lang", lang, allowed=["auto", *LANGS])
     missing = [c for c in ("theme", "key_phrases", "n_texts") if c not in themes.columns]
     if missing:
         raise DataError(f"themes lacks column(s) {missing}; pass the themes of discover_themes", column=missing[0])
@@ -468,7 +469,7 @@ def themes_to_codebook(themes, *, id: str = "draft_themes", lang: str = "auto", 
         phrases = [p.strip() for p in str(r["key_phrases"]).split(";") if p.strip()]
         label = str(r.get("label") or " / ".join(phrases[:2]) or f"{r['theme']}")
         t_lang = str(r.get("lang") or "und") if lang == "auto" else lang
-        langs = [t_lang] if t_lang in ("de", "en") else ["de", "en"]
+        langs = [t_lang] if t_lang in LANGS else list(LANGS)
         rules = {}
         if phrases:
             one = [p for p in phrases if " " not in p]
