@@ -21,7 +21,8 @@ scikit-learn:
 Every input answer is accounted for in ``assignments``: ``coded`` (a code with at least
 ``min_confidence``), ``theme`` (clustered), ``too_short`` (fewer than ``min_words`` content
 words), ``empty`` (no text) or ``not_clustered`` (too few uncoded answers to cluster, or no term
-shared with any other uncoded answer), each with a readable ``reason``.
+shared with any other uncoded answer; fewer than 6 uncoded answers are not clustered), each with a
+readable ``reason``.
 
 :func:`themes_to_codebook` turns the themes into **draft codes** (``draft: true``, a review note,
 key phrases as match terms) that the codebook writers save as YAML, CSV or REFI-QDA (.qdc); after
