@@ -342,7 +342,7 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         P = self.predict_proba(X)
         out = (P >= self.threshold).astype(int)
         if single_label and len(P.columns):
-            A = out.to_numpy()
+            A = out.to_numpy().copy()
             A[np.arange(len(P)), P.to_numpy().argmax(1)] = 1
             out = pd.DataFrame(A, columns=P.columns, index=P.index)
         return out
