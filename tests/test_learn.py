@@ -91,3 +91,12 @@ def test_rare_codes_and_errors(caplog):
         LearningCoder(codebook=None).fit(texts, y.iloc[:3])
     with pytest.raises(DataError, match="too few"):
         LearningCoder(codebook=None).fit(texts[:2], y.iloc[:2])
+
+
+def test_single_label_gives_every_text_its_most_likely_code(fitted):
+    texts = ["", "Parkplatz", "Zimmer sauber, Frühstück gut"]
+    P = fitted.predict_proba(texts)
+    one = fitted.predict(texts, single_label=True)
+    assert (one.sum(axis=1) >= 1).all()
+    assert all(one.loc[i, P.loc[i].idxmax()] == 1 for i in range(len(texts)))
+    assert (one >= fitted.predict(texts)).all().all()
