@@ -105,11 +105,11 @@ def main():
           f"aspect+polarity: {macro_f1(test['aspect_polarity'], r_ap, ap_labels):.3f}")
     for name, cb in (("learning coder (text)", None), ("learning coder (text+rules)", "default")):
         y = pd.DataFrame(indicator(train["aspects"], ASPECTS), columns=ASPECTS)
-        m = LearningCoder(codebook=cb).fit(train["text"], y)
+        m = LearningCoder(codebook=cb, progress=False).fit(train["text"], y)
         p = m.predict(test["text"])
         f_a = f1_score(indicator(test["aspects"], ASPECTS), p[ASPECTS].to_numpy(), average="macro", zero_division=0)
         y2 = pd.DataFrame(indicator(train["aspect_polarity"], ap_labels), columns=ap_labels)
-        m2 = LearningCoder(codebook=cb).fit(train["text"], y2)
+        m2 = LearningCoder(codebook=cb, progress=False).fit(train["text"], y2)
         p2 = m2.predict(test["text"]).reindex(columns=ap_labels, fill_value=0)
         f_ap = f1_score(indicator(test["aspect_polarity"], ap_labels), p2.to_numpy(), average="macro", zero_division=0)
         print(f"  {name:<30} aspects: {f_a:.3f}   aspect+polarity: {f_ap:.3f}")
@@ -124,7 +124,7 @@ def main():
     print(f"  rule coder, default codebook  stages: {macro_f1(gold, r, stages):.3f}")
     for name, cb in (("learning coder (text)", None), ("learning coder (text+rules)", "default")):
         y = pd.DataFrame(indicator([[s] for s in tr["stage"]], stages), columns=stages)
-        m = LearningCoder(codebook=cb).fit(tr["text"], y)
+        m = LearningCoder(codebook=cb, progress=False).fit(tr["text"], y)
         p = m.predict(te["text"])
         print(f"  {name:<30} stages: {f1_score(indicator(gold, stages), p[stages].to_numpy(), average='macro'):.3f}")
     print(f"({time.perf_counter() - t0:.0f} s)")

@@ -120,6 +120,24 @@ def test_code_indicators_keep_uncoded_answers():
     assert "wifi" in by_tp.columns
 
 
+
+def test_code_indicators_never_drop_rows_silently(caplog):
+    df = pd.DataFrame({"respondent_id": [1, 2, 3, 4], "text": ["WLAN weg", "ok", None, "  "]})
+    coded = code_texts(pd.concat([df, pd.DataFrame({"respondent_id": [9], "text": ["Preis hoch"]})]))
+    wide = code_indicators(coded, df, id_cols=["respondent_id"])
+    # every respondent of the survey is a row; the coded answer outside it is kept as well
+    assert wide["respondent_id"].tolist() == ["1", "2", "3", "4", "9"]
+    assert wide["wifi"].tolist() == [1, 0, 0, 0, 0] and wide["price"].tolist() == [0, 0, 0, 0, 1]
+    assert wide["n_codes"].tolist() == [1, 0, 0, 0, 1]
+    assert wide["has_text"].tolist() == [True, True, False, False, True]
+    notes = wide.attrs["notes"]
+    assert notes.set_index("respondent_id")["reason"].to_dict() == {
+        "9": "coded, but not among the responses", "3": "no answer text", "4": "no answer text"}
+    assert "no answer text" in caplog.text
+    # nothing coded at all: still one all-zero row per answer
+    empty = code_indicators(code_texts(["ok"]).iloc[:0], df, id_cols=["respondent_id"])
+    assert len(empty) == 4 and empty["n_codes"].eq(0).all()
+
 def test_regex_rules():
     c = codes_of("Preis-/Leistungs-Verhältnis stimmt")
     assert c["value_for_money"]["rule"] in ("preis\\W{0,3}leistung", "Preis-Leistung")

@@ -91,3 +91,24 @@ def test_rare_codes_and_errors(caplog):
         LearningCoder(codebook=None).fit(texts, y.iloc[:3])
     with pytest.raises(DataError, match="too few"):
         LearningCoder(codebook=None).fit(texts[:2], y.iloc[:2])
+
+
+def test_single_label_gives_every_text_its_most_likely_code(fitted):
+    texts = ["", "Parkplatz", "Zimmer sauber, Frühstück gut"]
+    P = fitted.predict_proba(texts)
+    one = fitted.predict(texts, single_label=True)
+    assert (one.sum(axis=1) >= 1).all()
+    assert all(one.loc[i, P.loc[i].idxmax()] == 1 for i in range(len(texts)))
+    assert (one >= fitted.predict(texts)).all().all()
+
+
+def test_platt_option_and_reproducible_fit():
+    texts = ["WLAN weg", "WLAN langsam", "Preis hoch", "zu teuer", "WLAN ok und billig", "Preis fair"] * 4
+    codes = [["wifi"], ["wifi"], ["price"], ["price"], ["wifi", "price"], ["price"]] * 4
+    a = LearningCoder(codebook=None, cv=2).fit(texts, codes)
+    assert a.platt_.shape == (2, 2)
+    P = a.predict_proba(["WLAN geht nicht", ""]).to_numpy()
+    assert ((P >= 0) & (P <= 1)).all()
+    b = LearningCoder(codebook=None).fit(texts, codes)
+    c = LearningCoder(codebook=None).fit(texts, codes)
+    assert np.allclose(b.predict_proba(texts), c.predict_proba(texts))

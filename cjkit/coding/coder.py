@@ -313,40 +313,87 @@ def _phase(canonical: np.ndarray, stages: list, model) -> pd.Categorical:
 
 
 def code_indicators(coded: pd.DataFrame, responses=None, *, by: str = "code",
-                    id_cols=("respondent_id", "question")) -> pd.DataFrame:
+                    id_cols=("respondent_id", "question"), text_col: str = "text") -> pd.DataFrame:
     """Wide 0/1 table: one row per answer, one column per code (or touchpoint, topic, phase).
+
+    No answer is dropped silently: with *responses*, every answer in it gets a row (all zeros
+    when nothing was coded), answers coded but missing from *responses* are kept too, and both
+    they and the respondents without an answer text are listed in ``attrs["notes"]`` with a
+    reason (and logged). Without *responses* only coded answers can appear (logged).
 
     Parameters
     ----------
     coded : DataFrame
         Output of :func:`code_texts` (or a learning/human coding in the same shape).
     responses : DataFrame, optional
-        All answers (with *id_cols*); answers without any code then appear with zeros,
-        so no answer is lost from the base.
+        All answers (with *id_cols*, and *text_col* if available); answers without any code then
+        appear with zeros, so no answer is lost from the base.
     by : {"code", "touchpoint", "topic", "phase", "canonical_stage"}
+    id_cols : sequence of str
+        Columns identifying an answer.
+    text_col : str
+        Text column of *responses*; when present, ``has_text`` says whether the answer had text.
 
     Returns
     -------
     DataFrame
-        *id_cols*, one int8 column per value of *by*, and ``n_codes``.
+        *id_cols*, one int8 column per value of *by*, ``n_codes`` and (with a text column in
+        *responses*) ``has_text``. ``attrs["notes"]``: *id_cols* and ``reason`` per answer that
+        is not a plain coded or uncoded answer.
 
     Examples
     --------
     >>> c = code_texts(pd.DataFrame({"respondent_id": ["a", "b"], "text": ["Preis zu hoch", "ok"]}))
     >>> code_indicators(c, pd.DataFrame({"respondent_id": ["a", "b"]}), id_cols=["respondent_id"])["price"].tolist()
     [1, 0]
+    >>> r = pd.DataFrame({"respondent_id": ["a", "b", "c"], "text": ["Preis zu hoch", "ok", None]})
+    >>> w = code_indicators(c, r, id_cols=["respondent_id"])
+    >>> w["has_text"].tolist(), w.attrs["notes"]["reason"].tolist()
+    ([True, True, False], ['no answer text'])
     """
     if by not in ("code", "touchpoint", "topic", "phase", "canonical_stage"):
         raise ParameterError("by", by, allowed=["code", "touchpoint", "topic", "phase", "canonical_stage"])
     id_cols = list(id_cols)
     sub = coded.dropna(subset=[by])
+    if len(sub) < len(coded):
+        log.info("%d coded rows have no %s and add no indicator", len(coded) - len(sub), by)
     wide = (pd.crosstab([sub[c] for c in id_cols], sub[by].astype(str)) > 0).astype("int8")
     wide.columns.name = None
     wide = wide.reset_index()
+    notes = []
     if responses is not None:
-        base = responses[id_cols].drop_duplicates().reset_index(drop=True)
+        missing = [c for c in id_cols if c not in responses.columns]
+        if missing:
+            raise ParameterError("id_cols", missing, allowed=list(responses.columns))
+        has_text = text_col in responses.columns
+        cols = id_cols + ([text_col] if has_text else [])
+        base = responses[cols].copy()
+        for c in id_cols:   # compare ids as text, as code_texts writes them
+            base[c] = base[c].astype("string")
+            wide[c] = wide[c].astype("string")
+        if has_text:
+            t = base[text_col].astype("string").str.strip()
+            base["has_text"] = (t.notna() & (t != "")).to_numpy(dtype=bool)
+            base = base.groupby(id_cols, sort=False, as_index=False, dropna=False)["has_text"].any()
+        else:
+            base = base.drop_duplicates().reset_index(drop=True)
+        known = pd.MultiIndex.from_frame(base[id_cols])
+        extra = wide[~pd.MultiIndex.from_frame(wide[id_cols]).isin(known)]
         wide = base.merge(wide, on=id_cols, how="left")
-    value_cols = [c for c in wide.columns if c not in id_cols]
+        if len(extra):
+            extra = extra.assign(has_text=True) if has_text else extra
+            wide = pd.concat([wide, extra], ignore_index=True)
+            notes.append(extra[id_cols].assign(reason="coded, but not among the responses"))
+        if has_text:
+            notes.append(base.loc[~base["has_text"], id_cols].assign(reason="no answer text"))
+            wide["has_text"] = wide.pop("has_text").astype(bool)
+    else:
+        log.info("code_indicators without responses: answers without any code have no row")
+    value_cols = [c for c in wide.columns if c not in id_cols and c != "has_text"]
     wide[value_cols] = wide[value_cols].fillna(0).astype("int8")
-    wide["n_codes"] = wide[value_cols].sum(axis=1).astype("int64")
+    wide.insert(len(id_cols) + len(value_cols), "n_codes", wide[value_cols].sum(axis=1).astype("int64"))
+    notes = pd.concat(notes, ignore_index=True) if notes else pd.DataFrame(columns=id_cols + ["reason"])
+    for reason, k in notes["reason"].value_counts().items():
+        log.warning("code_indicators: %d answers %s", k, reason if reason.startswith("coded") else f"with {reason}")
+    wide.attrs["notes"] = notes.reset_index(drop=True)
     return wide
