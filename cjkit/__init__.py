@@ -70,6 +70,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "code_texts": ("cjkit.coding.coder", None),
     "code_indicators": ("cjkit.coding.coder", None),
     "score_sentiment": ("cjkit.coding.sentiment", None),
+    "fit_sentiment": ("cjkit.coding.sentiment", None),
     "LearningCoder": ("cjkit.coding.learn", None),
     "mask_pii": ("cjkit.coding.pii", None),
     "count_pii": ("cjkit.coding.pii", None),
@@ -146,7 +147,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
     from cjkit.coding.learn import LearningCoder  # noqa: F401
     from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
-    from cjkit.coding.sentiment import score_sentiment  # noqa: F401
+    from cjkit.coding.sentiment import fit_sentiment, score_sentiment  # noqa: F401
     from cjkit.io.infer import infer_spec, propose_spec, write_spec  # noqa: F401
     from cjkit.io.load import load  # noqa: F401
     from cjkit.io.readers import detect as detect_format, read as read_export  # noqa: F401
