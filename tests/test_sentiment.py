@@ -93,3 +93,110 @@ def test_agreement_with_rating_bad_values():
     s2 = score_sentiment(["gut", "", "schlecht"])
     assert s2["has_text"].tolist() == [True, False, True]
     assert (agreement_with_rating(s2, [5, 3, 1])["n"] == 2).all()
+
+
+# hand-written sentences (written before the lexicon and the neutral band were tuned)
+RULES_DE = [
+    ("Das Essen war gut.", "positive"),
+    ("Das Essen war nicht gut.", "negative"),
+    ("Das Zimmer war kein bisschen sauber.", "negative"),
+    ("Die Lage ist nicht schlecht.", "positive"),
+    ("Der Service war kaum freundlich.", "negative"),
+    ("Frühstück lecker, aber das Personal war total unhöflich.", "negative"),
+    ("Das Zimmer war etwas laut, jedoch das Personal war hervorragend.", "positive"),
+    ("Nicht freundlich, aber das Zimmer war wunderschön.", "positive"),
+    ("Wir kommen gerne wieder, alles einwandfrei.", "positive"),
+    ("Totale Zumutung, das Bad war dreckig.", "negative"),
+    ("Das Zimmer liegt im dritten Stock.", "neutral"),
+]
+RULES_EN = [
+    ("The staff was helpful.", "positive"),
+    ("The staff was not helpful.", "negative"),
+    ("The room was barely clean.", "negative"),
+    ("The food was not bad at all.", "positive"),
+    ("Nice dress but the fabric feels cheap and itchy.", "negative"),
+    ("Long lines at pickup, however the agent was very friendly and quick.", "positive"),
+    ("I do not like waiting, but the car was great.", "positive"),
+    ("Total rip off, hidden fees everywhere.", "negative"),
+    ("Love it, so cute and flattering!", "positive"),
+    ("I picked up the car at nine.", "neutral"),
+]
+
+
+@pytest.mark.parametrize("lang,text,gold", [("de", t, g) for t, g in RULES_DE] + [("en", t, g) for t, g in RULES_EN])
+def test_handwritten_polarity(lang, text, gold):
+    assert labels([text], lang=lang) == [gold]
+
+
+def test_negation_ends_at_clause_and_intensifiers_scale():
+    s = score_sentiment(["Nicht teuer, aber schlecht", "gut", "sehr gut", "etwas gut", "good", "very good",
+                         "slightly good"], lang="auto")["sentiment"].to_numpy()
+    assert s[0] < 0                         # "nicht" does not reach over "aber" to "schlecht"
+    assert s[2] > s[1] > s[3] > 0
+    assert s[5] > s[4] > s[6] > 0
+
+
+def test_clause_mean_and_neutral_band():
+    mixed, one = score_sentiment(["Zimmer schön. Bett schlecht.", "Zimmer schön. Bett schön."], lang="de")["sentiment"]
+    assert abs(mixed) < 0.2 < one           # opposite clauses cancel; the neutral band takes them
+    txt = score_sentiment(["Zimmer schön. Bett schlecht."], lang="de", aggregate="text", threshold=0.5)
+    assert txt["label"].tolist() == ["neutral"]
+    with pytest.raises(ParameterError):
+        score_sentiment(["x"], aggregate="sentence")
+
+
+def _macro(gold, pred):
+    from sklearn.metrics import f1_score
+    return f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0)
+
+
+def test_lexicon_beats_majority_on_held_out_rows(shared_data):
+    sets = []
+    rows = []
+    for line in (shared_data / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines():
+        lab, text = line.split("\t", 1)
+        pols = {x.rsplit(":", 1)[1] for x in lab.split()}
+        if len(pols) == 1:
+            rows.append((text, {"positiv": "positive", "negativ": "negative"}.get(pols.pop(), "neutral")))
+    sets.append(("de", pd.DataFrame(rows, columns=["text", "gold"]), False))
+    w = pd.read_csv(shared_data / "womens_ecommerce_reviews" / "womens_clothing_ecommerce_reviews.csv.zip",
+                    index_col=0)
+    w = w[w["Review Text"].notna()].sample(3000, random_state=7)
+    sets.append(("en", pd.DataFrame({"text": w["Review Text"].to_numpy(), "gold": np.where(
+        w["Rating"] <= 2, "negative", np.where(w["Rating"] == 3, "neutral", "positive"))}), False))
+    c = pd.read_csv(shared_data / "car_rental_feedback" / "car_rental_training_data.csv", sep=";")
+    c = c.drop_duplicates("Customer_Service")
+    sets.append(("en", pd.DataFrame({"text": c["Customer_Service"].to_numpy(),
+                                     "gold": np.where(c["Satisfaction"] == 1, "positive", "negative")}), True))
+    for lang, df, binary in sets:
+        s = score_sentiment(df["text"], lang=lang)
+        pred = np.where(s["sentiment"] < 0, "negative", "positive") if binary else s["label"].to_numpy()
+        gold = df["gold"].to_numpy()
+        majority = _macro(gold, np.full(len(gold), pd.Series(gold).value_counts().idxmax()))
+        assert _macro(gold, pred) > majority + 0.15
+
+
+def test_fit_sentiment_cross_validation_is_deterministic(shared_data):
+    from cjkit.coding.sentiment import fit_sentiment
+    c = pd.read_csv(shared_data / "car_rental_feedback" / "car_rental_training_data.csv", sep=";")
+    c = c.drop_duplicates("Customer_Service")
+    a = fit_sentiment(c["Customer_Service"], c["Satisfaction"], lang="en")
+    b = fit_sentiment(c["Customer_Service"].tolist(), c["Satisfaction"].to_numpy(), lang="en")
+    assert (a.cv_accuracy, a.cv_macro_f1) == (b.cv_accuracy, b.cv_macro_f1)
+    assert (a.cv_predictions == b.cv_predictions).all()
+    assert a.classes == ["negative", "positive"] and a.n == len(c)
+    assert a.cv_macro_f1 > 0.6                       # majority class: about 0.37
+    out = a.score(["The agent was rude and I waited an hour", "Great car, quick pickup"])
+    assert out["label"].tolist() == ["negative", "positive"]
+
+
+def test_fit_sentiment_ratings_and_errors():
+    from cjkit.coding.sentiment import fit_sentiment
+    texts = ["alles super", "ganz toll", "sehr schlecht", "total mies", "geht so", "naja mittel"] * 3
+    m = fit_sentiment(texts, [5, 4, 1, 2, 3, 3] * 3, scale=(1, 5), folds=3)
+    assert m.classes == ["negative", "neutral", "positive"]
+    assert 0 <= m.cv_accuracy <= 1 and len(m.cv_predictions) == 18
+    with pytest.raises(ParameterError):
+        fit_sentiment(texts, [5] * 18)
+    with pytest.raises(ParameterError):
+        fit_sentiment(texts[:3], [5, 1, 1])

@@ -110,6 +110,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "unassigned": ("nicht zugeordnet", "unassigned"),
     "positive_share": ("Anteil positiv", "Share positive"),
     "section_omitted": ("Dieser Abschnitt entfällt", "This section is omitted"),
+    "sentiment_agreement": ("Textstimmung und Bewertung stimmen {strength} überein (Spearmans rho {rho:.2f}; "
+                            "gleiche Richtung bei {exact:.0%}, gegenläufig bei {opposite:.0%} von {n} Antworten)",
+                            "Text sentiment and rating agree {strength} (Spearman's rho {rho:.2f}; same direction in "
+                            "{exact:.0%}, opposite in {opposite:.0%} of {n} answers)"),
+    "agreement_strong": ("stark", "strongly"),
+    "agreement_moderate": ("mäßig", "moderately"),
+    "agreement_weak": ("schwach", "weakly"),
+    "sentiment_weak_warning": ("Achtung: schwache Übereinstimmung (rho unter 0,3). Die Textstimmung taugt hier nicht "
+                               "als Ersatz für die Bewertung: Kommentare lesen oder die Polarität dieser Umfrage mit "
+                               "cj.fit_sentiment aus den Bewertungen lernen.",
+                               "Warning: weak agreement (rho below 0.3). Text sentiment is no stand-in for the rating "
+                               "here: read the comments or learn this survey's polarity from its ratings with "
+                               "cj.fit_sentiment."),
     "report_not_run": ("Bericht nicht erstellt", "Report not run"),
     "why_no_ratings": ("die Umfrage hat keine Bewertungsfragen (Rolle driver oder csat)",
                        "the survey has no rating questions (role driver or csat)"),

@@ -854,8 +854,16 @@ def code_counts(study: Study, coded: pd.DataFrame, *, lang: str = "de") -> pd.Da
                            "negative", "neutral", "positive"]], study, lang=lang)
 
 
-def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
+WEAK_RHO = 0.3       # Spearman's rho below this: weak agreement, the section warns
+STRONG_RHO = 0.5     # from this on: strong
+
+
+def sentiment_vs_rating(study: Study, *, role: str = "overall", lang: str = "de") -> pd.DataFrame:
     """Agreement of open-answer sentiment with the respondent's outcome rating.
+
+    Displays the agreement in words: strong from Spearman's rho 0.5, moderate from 0.3, weak below
+    0.3 (or with fewer than 30 pairs), and then a warning that the text sentiment is no stand-in for
+    the rating. The sentence is also kept in ``attrs["summary"]``.
 
     Parameters
     ----------
@@ -863,6 +871,8 @@ def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
         The opened study.
     role : {"overall", "nps"}
         Spec role of the rating compared with the sentiment.
+    lang : {"de", "en"}
+        Language of the sentence.
 
     Returns
     -------
@@ -874,14 +884,19 @@ def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
     --------
     >>> import cjkit as cj
     >>> study = cj.example_study()
-    >>> cj.report.sentiment_vs_rating(study).round(3)
+    >>> table = cj.report.sentiment_vs_rating(study, lang="en")
+    <IPython.core.display.Markdown object>
+    >>> table.attrs["summary"][:40]
+    'Text sentiment and rating agree weakly ('
+    >>> table.round(3)
                 metric  value   n
-    0     spearman_rho -0.021  90
-    1          p_value  0.845  90
+    0     spearman_rho  0.052  90
+    1          p_value  0.628  90
     2  exact_agreement  0.389  90
     3      cohen_kappa  0.056  90
     4         opposite  0.289  90
     """
+    _check_lang(lang)
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
     q = outcome_question(study.spec, role)
     if q is None or q.positive is not None or not q.is_scale:
@@ -891,4 +906,18 @@ def sentiment_vs_rating(study: Study, *, role: str = "overall") -> pd.DataFrame:
     qid = q.id
     rating = study.long.loc[study.long["question"] == qid].set_index("respondent_id")["value"]
     scale = study.scales[qid]
-    return agreement_with_rating(scores, scores["respondent_id"].map(rating).to_numpy(), scale=scale)
+    out = agreement_with_rating(scores, scores["respondent_id"].map(rating).to_numpy(), scale=scale)
+    v = out.set_index("metric")["value"]
+    n = int(out["n"].iloc[0])
+    rho = float(v["spearman_rho"]) if np.isfinite(v["spearman_rho"]) else 0.0
+    strength = "strong" if rho >= STRONG_RHO else "moderate" if rho >= WEAK_RHO else "weak"
+    if n < 30:
+        strength = "weak"
+    text = i18n.label("sentiment_agreement", lang).format(
+        strength=i18n.label(f"agreement_{strength}", lang), rho=rho, exact=v["exact_agreement"],
+        opposite=v["opposite"], n=n) + "."
+    if strength == "weak":
+        text += " " + i18n.label("sentiment_weak_warning", lang)
+    out.attrs["summary"] = text
+    display(Markdown(text))
+    return out

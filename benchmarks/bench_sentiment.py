@@ -1,0 +1,114 @@
+"""Text polarity against labelled data: lexicon, rating-anchored model, majority class, VADER.
+
+    .venv/bin/python benchmarks/bench_sentiment.py
+
+Data (../shared/data), three classes negative/neutral/positive unless stated:
+
+* german_hotel_absa (German hotel reviews, per-aspect polarity): the text polarity is the
+  polarity all its aspects share; texts whose aspects disagree are left out. Scored on
+  test.txt; the majority class and the rating-anchored model learn on train.txt + dev.txt.
+* womens_ecommerce_reviews (English): Rating 1-2 negative, 3 neutral, 4-5 positive. A fixed
+  random sample (seed 0) of 6,000 reviews with text; the model is cross-validated on it.
+* car_rental_feedback (English): Satisfaction 0 negative, 1 positive (two classes; the
+  lexicon's and VADER's neutral band is not used: score < 0 negative, else positive).
+  Deduplicated on the comment; the model is cross-validated on it.
+
+Scores: accuracy and macro-F1 (sklearn ``f1_score(average="macro")`` over the gold classes).
+Goals: the lexicon's and the model's macro-F1 beat the majority class on every set and VADER's on
+every English set.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from cjkit.coding.sentiment import fit_sentiment, score_sentiment  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+POL = {"positiv": "positive", "negativ": "negative", "neutral": "neutral"}
+
+
+def hotel(split: str) -> pd.DataFrame:
+    """German hotel reviews with one shared aspect polarity: text, gold."""
+    rows = []
+    for line in (DATA / "german_hotel_absa" / f"{split}.txt").read_text(encoding="utf-8").splitlines():
+        lab, text = line.split("\t", 1)
+        pols = {x.rsplit(":", 1)[1] for x in lab.split()}
+        if len(pols) == 1:
+            rows.append((text, POL[pols.pop()]))
+    return pd.DataFrame(rows, columns=["text", "gold"])
+
+
+def womens(n: int = 6000, seed: int = 0) -> pd.DataFrame:
+    df = pd.read_csv(DATA / "womens_ecommerce_reviews" / "womens_clothing_ecommerce_reviews.csv.zip", index_col=0)
+    df = df[df["Review Text"].notna()].sample(n, random_state=seed)
+    gold = np.where(df["Rating"] <= 2, "negative", np.where(df["Rating"] == 3, "neutral", "positive"))
+    return pd.DataFrame({"text": df["Review Text"].to_numpy(), "gold": gold, "rating": df["Rating"].to_numpy()})
+
+
+def car_rental() -> pd.DataFrame:
+    df = pd.read_csv(DATA / "car_rental_feedback" / "car_rental_training_data.csv", sep=";")
+    df = df.drop_duplicates("Customer_Service")
+    return pd.DataFrame({"text": df["Customer_Service"].to_numpy(),
+                         "gold": np.where(df["Satisfaction"] == 1, "positive", "negative")})
+
+
+def scores(gold, pred) -> tuple[float, float]:
+    labels = sorted(set(gold))
+    return accuracy_score(gold, pred), f1_score(gold, pred, labels=labels, average="macro", zero_division=0)
+
+
+def two_class(sentiment: np.ndarray) -> np.ndarray:
+    return np.where(sentiment < 0, "negative", "positive")
+
+
+def main() -> int:
+    results = []
+    t0 = time.perf_counter()
+    sets = []
+    train = pd.concat([hotel("train"), hotel("dev")], ignore_index=True)
+    sets.append(("german_hotel_absa (test)", "de", hotel("test"), train, False))
+    sets.append(("womens_ecommerce_reviews (6,000)", "en", womens(), None, False))
+    sets.append(("car_rental_feedback (dedup.)", "en", car_rental(), None, True))
+    for name, lang, df, train, binary in sets:
+        gold = df["gold"].to_numpy()
+        rows = {}
+        s = score_sentiment(df["text"], lang=lang)
+        rows["lexicon"] = scores(gold, two_class(s["sentiment"].to_numpy()) if binary else s["label"].to_numpy())
+        if train is not None:
+            model = fit_sentiment(train["text"], train["gold"], lang=lang)
+            rows["rating-anchored (train -> test)"] = scores(gold, model.score(df["text"])["label"].to_numpy())
+            rows["rating-anchored (5-fold CV, train)"] = (model.cv_accuracy, model.cv_macro_f1)
+            majority = train["gold"].value_counts().idxmax()
+        else:
+            model = fit_sentiment(df["text"], gold, lang=lang)
+            rows["rating-anchored (5-fold CV)"] = (model.cv_accuracy, model.cv_macro_f1)
+            majority = pd.Series(gold).value_counts().idxmax()
+        rows["majority class"] = scores(gold, np.full(len(gold), majority))
+        if lang == "en":
+            v = score_sentiment(df["text"], lang="en", method="vader")
+            rows["VADER"] = scores(gold, two_class(v["sentiment"].to_numpy()) if binary else v["label"].to_numpy())
+        print(f"\n{name}: n = {len(df)}, classes {dict(pd.Series(gold).value_counts())}")
+        for k, (acc, f1) in rows.items():
+            print(f"  {k:38s} accuracy {acc:.3f}  macro-F1 {f1:.3f}")
+        maj = rows["majority class"][1]
+        vader = rows.get("VADER", (None, -1.0))[1]
+        for k, (_, f1) in rows.items():
+            if k.startswith(("lexicon", "rating-anchored")):
+                ok = f1 > maj and f1 > vader
+                results.append(ok)
+                print(f"  goal {k}: macro-F1 {f1:.3f} > majority {maj:.3f}"
+                      + (f" and > VADER {vader:.3f}" if lang == "en" else "") + f": {'MET' if ok else 'NOT MET'}")
+    print(f"\nall goals met: {all(results)}  ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
