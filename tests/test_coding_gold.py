@@ -23,6 +23,9 @@ from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
 
 GOLD = Path(__file__).parent / "fixtures" / "coding_gold.csv"
+# the German hotel sentences are read from ../shared/data (their set states no licence), so the
+# whole gold check needs it: skipped with a count without the data, an error under CI
+pytestmark = pytest.mark.shared_data
 MIN_SUPPORT, CODE_FLOOR, OVERALL_FLOOR = 4, 0.6, 0.85
 
 
@@ -36,14 +39,10 @@ def gold(request) -> pd.DataFrame:
     hotel = g["source"].str.startswith("german_hotel_absa/")
     if hotel.any():
         # that set states no licence: only line numbers are committed, the text is read here
-        try:
-            shared = request.getfixturevalue("shared_data")
-        except pytest.skip.Exception:
-            g = g[~hotel]
-        else:
-            lines = (shared / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines()
-            g.loc[hotel, "text"] = [lines[int(s.rsplit(":", 1)[1]) - 1].split("\t", 1)[1]
-                                    for s in g.loc[hotel, "source"]]
+        shared = request.getfixturevalue("shared_data")
+        lines = (shared / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines()
+        g.loc[hotel, "text"] = [lines[int(s.rsplit(":", 1)[1]) - 1].split("\t", 1)[1]
+                                for s in g.loc[hotel, "source"]]
     return g.reset_index(drop=True)
 
 
