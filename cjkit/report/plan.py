@@ -263,10 +263,7 @@ def preflight(jobs) -> list[dict]:
             row["errors"].append(str(err))
             continue
         # the sections are judged on the respondents of the report's own scope
-        scoped = open_study(study.spec, data=p.get("data") or None, model=model,
-                            segment_column=p.get("segment_column") or None,
-                            segment=p.get("segment", "all"), wave=p.get("wave", "all")) \
-            if p.get("segment", "all") != "all" or p.get("wave", "all") != "all" else study
+        scoped = study.scoped(segment=p.get("segment", "all"), wave=p.get("wave", "all"))
         row.update(report_plan(scoped, job.notebook.stem, lang=lang))
     return out
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +192,34 @@ class Study:
                               key=f"questions[{index}].positive")
         return found[0]
 
+    def scoped(self, *, segment: str = ALL, wave: str = ALL) -> "Study":
+        """The same study narrowed to one segment and/or wave, in memory (the data is not read again).
+
+        Parameters
+        ----------
+        segment : str
+            Keep only respondents whose scope's segment column equals this (``"all"``: no filter).
+        wave : str
+            Keep only this wave (``"all"``: no filter).
+
+        Returns
+        -------
+        Study
+            Ledger, bases of the whole file and journey model as in this study.
+
+        Examples
+        --------
+        >>> import cjkit as cj
+        >>> study = cj.example_study()
+        >>> couples = study.scoped(segment="Paar")
+        >>> set(couples.wide["persona"]), couples.n_kept == study.n_kept, couples.scope["segment"]
+        ({'Paar'}, True, 'Paar')
+        """
+        wide = _filter(self.wide, self.scope["segment_column"], segment, "segment")
+        wide = _filter(wide, self.spec.wave, wave, "wave")
+        long = self.long[self.long["respondent_id"].isin(wide["respondent_id"])].reset_index(drop=True)
+        return replace(self, wide=wide, long=long, scope={**self.scope, "segment": segment, "wave": wave})
+
     def summary(self) -> pd.DataFrame:
         """Base sizes: input rows, excluded per check, kept, in scope — checked to add up."""
         ledger_mod.summary(self.ledger, self.n_input, n_kept=self.n_kept)  # raises if rows are unaccounted
@@ -263,16 +291,16 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
     path = _resolve_data(spec, data)
     loaded = load(path, spec)
     seg_col = segment_column or (spec.segments[0] if spec.segments else None)
-    scoped = _filter(loaded.wide, seg_col, segment, "segment")
-    scoped = _filter(scoped, spec.wave, wave, "wave")
-    long = loaded.long[loaded.long["respondent_id"].isin(scoped["respondent_id"])].reset_index(drop=True)
     target = model or spec.journey_model
+    long = loaded.long
     if target != spec.journey_model:
         long = models.translate(long, spec.journey_model, target)
-    log.info("%s: %d input rows, %d kept, %d in scope", path.name, loaded.n_input, len(loaded.wide), len(scoped))
-    return Study(spec=spec, data_path=path, wide=scoped, long=long, ledger=loaded.ledger,
-                 n_input=loaded.n_input, n_kept=len(loaded.wide),
-                 scope={"segment_column": seg_col, "segment": segment, "wave": wave}, model=target)
+    whole = Study(spec=spec, data_path=path, wide=loaded.wide, long=long, ledger=loaded.ledger,
+                  n_input=loaded.n_input, n_kept=len(loaded.wide),
+                  scope={"segment_column": seg_col, "segment": ALL, "wave": ALL}, model=target)
+    study = whole.scoped(segment=segment, wave=wave)
+    log.info("%s: %d input rows, %d kept, %d in scope", path.name, loaded.n_input, len(loaded.wide), len(study.wide))
+    return study
 
 
 def grid_values(parameters: dict, name: str) -> list:
