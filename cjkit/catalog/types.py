@@ -145,6 +145,30 @@ class Question:
         if self.column is None:  # frozen: the default is filled in once, here
             object.__setattr__(self, "column", self.id)
 
+    def positive_answers(self) -> frozenset[str]:
+        """The answers (codes or labels, case-folded) that count as positive; empty without ``positive:``.
+
+        YAML reads a bare ``yes``/``no`` as a boolean, which here means the data's yes or no label.
+
+        Returns
+        -------
+        frozenset of str
+
+        Examples
+        --------
+        >>> from cjkit.catalog.types import Question
+        >>> sorted(Question(id="sat", type="single", positive="Satisfied").positive_answers())
+        ['satisfied']
+        >>> "ja" in Question(id="rec", type="single", positive=True).positive_answers()
+        True
+        """
+        if self.positive is None:
+            return frozenset()
+        if isinstance(self.positive, bool):
+            return frozenset({"yes", "ja", "true", "j", "y", "1"} if self.positive
+                             else {"no", "nein", "false", "n", "0"})
+        return frozenset({str(self.positive).strip().removesuffix(".0").casefold()})
+
     @property
     def is_scale(self) -> bool:
         """True for :data:`SCALE_TYPES` (numeric answers on a scale)."""

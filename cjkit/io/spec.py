@@ -417,10 +417,7 @@ def _text_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
         # a two-answer outcome counts as 1 for the positive answer and 0 for any other, so that
         # drivers and metrics can use it like a numeric outcome; the answer text is kept
         # (matched ignoring case, on the code or its label; YAML's bare yes/no arrive as booleans)
-        if isinstance(q.positive, bool):
-            wanted = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
-        else:
-            wanted = {str(q.positive).strip().removesuffix(".0").casefold()}
+        wanted = q.positive_answers()
         hit = raw.str.strip().str.removesuffix(".0").str.casefold().isin(wanted)
         hit |= text.str.casefold().isin(wanted).fillna(False)
         value = hit.fillna(False).astype("float64")

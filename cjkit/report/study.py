@@ -181,11 +181,8 @@ class Study:
             raise ConfigError(f"outcome '{q.id}' has answer labels ({', '.join(sorted(seen)[:10])}); name the "
                               "one that counts as positive with 'positive:'", path=self.spec.path,
                               key=f"questions[{index}].positive")
-        if isinstance(q.positive, bool):
-            wanted = {"yes", "ja", "true", "j", "y", "1"} if q.positive else {"no", "nein", "false", "n", "0"}
-        else:
-            wanted = {str(q.positive).strip().casefold()}
-        found = [v for v in seen if v.strip().casefold() in wanted]
+        wanted = q.positive_answers()
+        found = [v for v in seen if v.strip().removesuffix(".0").casefold() in wanted]
         if not found:
             raise ConfigError(f"positive answer {q.positive!r} does not occur in '{q.id}'; answers: "
                               f"{', '.join(sorted(seen)[:20]) or 'none'}", path=self.spec.path,
