@@ -95,6 +95,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "design_weights": ("cjkit.stats.weighting", None),
     "effective_n": ("cjkit.stats.weighting", None),
     "weight_summary": ("cjkit.stats.weighting", None),
+    "suppress_small_cells": ("cjkit.stats.disclosure", None),
     # charts (axes-level: data first, ax= in, Axes out)
     "set_theme": ("cjkit.plot.theme", None),
     "satisfaction_plot": ("cjkit.plot.charts", None),
@@ -175,6 +176,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.export import to_excel  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
+    from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
