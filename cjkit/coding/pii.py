@@ -52,10 +52,14 @@ def _check_kinds(kinds) -> tuple[str, ...]:
     return kinds
 
 
+_NEED_DIGIT = frozenset({"iban", "card", "date_of_birth", "id", "address", "phone"})
+
+
 def _find(text: str, kinds: tuple[str, ...], all_urls: bool) -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int, str]] = []
+    has_digit = any(c.isdigit() for c in text)
     for kind in KINDS:                     # priority order: earlier kinds keep their characters
-        if kind not in kinds:
+        if kind not in kinds or (kind in _NEED_DIGIT and not has_digit):
             continue
         found = pat.urls(text, all_urls) if kind == "url" else _DETECTORS[kind](text)
         for start, end, k in sorted(found, key=lambda s: (s[0], -s[1])):

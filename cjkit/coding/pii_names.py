@@ -40,11 +40,22 @@ Danke Hallo Leider Vielen Dank Gruß Grüße Freundlichen Liebe Lieber Sehr Hote
 Empfang Frühstück Kunde Kundin Kunden Mitarbeiter Mitarbeiterin Personal Chef Leitung Filiale Hotline Support
 The A An I We You He She They It My Our Your His Her Their This That These Those Thanks Thank Hello Hi Dear
 Please Sorry Yes No Kind Best Regards Hotel Room Staff Reception Desk Team Manager Customer Service Support
-Mr Mrs Ms Dr Herr Frau Prof Miss Sir Madam I'm I'd I've I'll Berlin Wien Zürich London Hamburg München Köln Instagram Twitter
-Facebook Google Amazon Booking Check Am Im In Zum Zur Bei Mit Von Vom Aus Auf Nach Für Über Unter Vor Und Oder
-Aber Auch Noch Schon Nur Mo Di Mi Do Fr Sa So Mon Tue Wed Thu Fri Sat Sun WLAN Wifi App Online EUR USD IBAN
+Mr Mrs Ms Dr Herr Herrn Frau Prof Miss Sir Madam I'm I'd I've I'll Dame Unser Unsere Berlin Wien Zürich London
+Hamburg München Köln Paris Instagram Twitter Facebook Google Amazon Booking Check Am Im In Zum Zur Bei Mit Von
+Vom Aus Auf Nach Für Über Unter Vor Und Oder Aber Auch Noch Schon Nur Mo Di Mi Do Fr Sa So Mon Tue Wed Thu Fri
+Sat Sun Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Monday Tuesday Wednesday Thursday Friday
+Saturday Sunday Januar Februar März Mai Juni Juli Oktober Dezember January February March June July October
+December Super Toll WLAN Wifi App Online EUR USD IBAN
 """.split())
 
+# role and family words that lead into a name ("Kellner Dion", "Tochter Anna") but can be surnames too
+_LEADING = frozenset("""
+Kellner Kellnerin Kollege Kollegin Mitarbeiter Mitarbeiterin Berater Beraterin Techniker Technikerin Fahrer
+Fahrerin Monteur Verkäufer Verkäuferin Betreuer Betreuerin Servicekraft Zimmermädchen Ärztin Arzt Pfleger
+Pflegerin Rezeptionist Rezeptionistin Agent Agentin Tochter Sohn Mann Ehemann Ehefrau Partner Partnerin Bruder
+Schwester Mutter Vater Oma Opa Enkel Enkelin Kind Freund Freundin Nachbar Nachbarin Chefin Leiter Leiterin
+Hausmeister Guide Reiseleiter Reiseleiterin
+""".split())
 _WORD = r"[A-ZÄÖÜ][a-zäöüßéèáàóòúùíìçñ']+(?:-[A-ZÄÖÜ][a-zäöüßéèáàóòúùíìçñ']+)*"
 _NAME_RUN = re.compile(rf"{_WORD}(?:\s(?:von\s|van\s|de\s|zu\s|O')?{_WORD}){{0,2}}")
 _TITLE = re.compile(r"(?:\b(?:Herrn?|Frau|Fr\.|Hr\.|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam)\.?\s"
@@ -54,7 +65,13 @@ _STRONG_BEFORE = re.compile(
     r"my\s+name\s+is|name's|this\s+is|regards,?|wishes,?|thanks,?|"
     r"sincerely,?|cheers,?|Bitte\s+an|send\s+it\s+to|addressed\s+to|z\.\s?Hd\.?|c/o|"
     r"(?:Mitarbeiter|Kolleg|Kellner|Rezeptionist|Berater|Techniker|Fahrer|Monteur|Verkäufer|Betreuer|"
-    r"Servicekraft|Zimmermädchen|Ärztin|Arzt|Pfleger|Agent)(?:in|e|innen)?)\s*)$", re.IGNORECASE)
+    r"Servicekraft|Zimmermädchen|Ärztin|Arzt|Pfleger|Agent|Reiseleiter|Leiter|Chef|Hausmeister|Guide)"
+    r"(?:in|e|innen|n)?,?|"
+    # family and companions: "Tochter Anna", "our daughter Emily"
+    r"(?:Tochter|Sohn|Ehemann|Ehefrau|Mann|Partner(?:in)?|Bruder|Schwester|Mutter|Vater|Oma|Opa|Enkel(?:in)?|"
+    r"Freund(?:in)?|Nachbar(?:in)?|daughter|son|husband|wife|partner|brother|sister|mother|father|mum|mom|dad|"
+    r"grandma|grandpa|grandson|granddaughter|friend|neighbou?r|boyfriend|girlfriend)|"
+    r"(?:Dame|Herr|lady|gentleman|woman|man|guy|girl|chap|fellow),)\s*)$", re.IGNORECASE)
 # before a first name and surname: "Ich bin Anna Weber" (but "Ich bin Stammkunde")
 _TWO_WORD_BEFORE = re.compile(r"(?:\b(?:ich\s+bin|I'm|I\s+am|to|for|by)\s+)$", re.IGNORECASE)
 _EN_WEAK_BEFORE = re.compile(
@@ -64,7 +81,12 @@ _EN_WEAK_BEFORE = re.compile(
 _ROLE_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:an\s+der\s+Rezeption|am\s+Empfang|vom\s+\w+|von\s+der\s+\w+|aus\s+dem\s+\w+|im\s+Service|"
     r"at\s+(?:the\s+)?(?:reception|front\s+desk|desk|counter|check-in)|from\s+(?:the\s+)?\w+|in\s+the\s+\w+\s+team|"
-    r"hat\s+mir|hat\s+uns|war\s+(?:sehr|leider|super)|was\s+(?:very|so|rude|lovely|great)|sorted|helped)", re.IGNORECASE)
+    r"hat\s+mir|hat\s+uns|war\s+(?:sehr|leider|super)|was\s+(?:very|so|rude|lovely|great)|sorted|helped)",
+    re.IGNORECASE)
+# a signature: "Anna Weber, Hauptstr. 5" / "Anna Weber, Tel. 030 ..."
+_SIGNATURE_AFTER = re.compile(
+    r"^,\s*(?:\d|\+|Tel\b|tel\b|phone\b|[\w-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|ring|Street|Road|Lane)\b)",
+    re.IGNORECASE)
 
 
 # German adjectives and plural nouns before "vom Bahnhof", "an der Rezeption" ("Freundliche Angestellte")
@@ -98,14 +120,21 @@ def _runs(text: str):
             yield parts
 
 
+def _split_leading(parts):
+    """'Kellner Dion' -> 'Dion': a role word opening a run introduces the name after it."""
+    if len(parts) > 1 and parts[0][1] in _LEADING:
+        return parts[1:]
+    return parts
+
+
 def names(text: str) -> list[tuple[int, int, str]]:
     """Spans of person names in ``text``."""
     known, known_de = gazetteer(), gazetteer("de")
     out = []
-    for parts in _runs(text):
+    for parts in map(_split_leading, _runs(text)):
         words = [w for _, w in parts if w.strip() and w not in ("von", "van", "de", "zu")]
         start, end = parts[0][0], parts[-1][0] + len(parts[-1][1])
-        before, after = text[:start], text[end:]
+        before, after = text[max(0, start - 80):start], text[end:end + 80]   # context is local: keeps long texts linear
         first = words[0]
         in_gaz = first.casefold() in known
         # German writes nouns with a capital, and the long English list holds many German nouns
@@ -118,6 +147,8 @@ def names(text: str) -> list[tuple[int, int, str]]:
         elif _EN_WEAK_BEFORE.search(before) and not re.search(r"\bmit\s+$", before, re.I):
             ok = True
         elif len(words) >= 2 and _TWO_WORD_BEFORE.search(before):
+            ok = True
+        elif len(parts) == 2 and _SIGNATURE_AFTER.match(after):
             ok = True
         elif _ROLE_AFTER.match(after) and (in_gaz or (len(parts) == 2 and not _ADJECTIVE_END.search(first))):
             ok = True

@@ -42,7 +42,8 @@ _DATE = (rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)?\d{{2}}|(?:19|20)\d{{2}}-\d
          rf"\d{{1,2}}\.?\s{_MONTHS}\s(?:19|20)\d{{2}}|{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?,?\s(?:19|20)\d{{2}})")
 _DOB = re.compile(
     rf"(?:geboren(?:\s+am)?|geb\.|Geburtsdatum|Geburtstag|born(?:\s+on)?|date\s+of\s+birth|d\.?o\.?b\.?|birthday)"
-    rf"\s*(?:ist|is|was|war|lautet)?\s*[:(]?\s*(?P<date>{_DATE})", re.IGNORECASE)
+    rf"\s*(?:ist|is|was|war|lautet|am|on|the|der|den)?(?:\s+(?:ist|is|was|war|am|on|the|der|den))?\s*[:(]?\s*"
+    rf"(?P<date>{_DATE})", re.IGNORECASE)
 _ID_WORDS = (r"(?:Kunden|Buchungs|Vertrags|Auftrags|Bestell|Mitglieds|Versicherten|Versicherungs|Vorgangs|Ticket|"
              r"Reservierungs|Konto|Policen|Referenz|Fall|Sendungs|Tracking)-?(?:nummer|nr\.?|kennung|ID)|"
              r"Kd\.?-?Nr\.?|Kundennr\.?|Buchungscode|Referenz|"
@@ -54,7 +55,7 @@ _ID = re.compile(rf"(?:{_ID_WORDS})\s*(?:ist|is|lautet|was|war|of)?\s*[:#]?\s*(?
 
 _DE_SUFFIX = (r"(?i:stra(?:ß|ss)e|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|stieg|"
               r"promenade|markt|graben|kai|zeile|gürtel|lände|anger|hof|berg|feld|garten|park|brücke|tor|wall)")
-_HOUSE = r"\d{1,4}(?:\s?[a-zA-Z](?![\wäöüß]))?(?:\s?[-/]\s?\d{1,4}(?:\s?[a-zA-Z](?![\wäöüß]))?)?(?![\d.,]\d)(?!\s?(?:Min|Gehmin|km|m\b|Meter|Uhr|€|EUR|%|Sterne|Tage|Nächte))"
+_HOUSE = r"\d{1,4}(?!\d)(?:\s?[a-zA-Z](?![\wäöüß]))?(?:\s?[-/]\s?\d{1,4}(?:\s?[a-zA-Z](?![\wäöüß]))?)?(?![\d.,]\d)(?!\s?(?:Min|Gehmin|km|m\b|Meter|Uhr|€|EUR|%|Sterne|Tage|Nächte))"
 _DE_POST = r"(?:,?\s*(?:D-|A-|CH-)?\d{4,5}\s+[A-ZÄÖÜ][\wäöüß.-]*(?:\s(?:am|an der|im|in|bei|ob der)\s[A-ZÄÖÜ][\w.-]*|\s[A-ZÄÖÜ][\w.-]*)?)?"
 _ADDRESS_DE = re.compile(
     rf"(?:\b(?:[A-ZÄÖÜ][\wäöüß.]*[\s-]){{0,3}}[A-ZÄÖÜ]?[\wäöüß-]*?{_DE_SUFFIX}|\b(?:Am|An der|Auf dem|Im|In der|Zum|Zur)\s[A-ZÄÖÜ][\wäöüß-]+)"
