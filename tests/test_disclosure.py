@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
+from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
-from cjkit.stats.disclosure import suppress_small_cells
+from cjkit.stats.disclosure import COMPLEMENTARY, PRIMARY, TOTAL_ONLY, suppress_small_cells
 
 
 def tidy(grid, row_names=None, col_names=None) -> pd.DataFrame:
@@ -138,3 +139,8 @@ def test_bad_input():
         suppress_small_cells(t, rows="segment", columns="answer", min_cell=0)
     with pytest.raises(ParameterError, match="rows/columns"):
         suppress_small_cells(pd.concat([t, t]), rows="segment", columns="answer")
+
+
+def test_every_reason_has_report_wording():
+    for reason in (PRIMARY, COMPLEMENTARY, TOTAL_ONLY):
+        assert i18n.label(f"suppressed_{reason}", "de") != i18n.label(f"suppressed_{reason}", "en")

@@ -146,13 +146,11 @@ LABELS: dict[str, tuple[str, str]] = {
                           "needs rating questions or open answers"),
     # privacy
     "small_group": ("(kleine Gruppe)", "(small group)"),
-    "quote": ("Zitat", "Quote"),
     "mentions": ("Nennungen", "Mentions"),
     "suppressed_primary": ("unterdrückt: zu wenige Fälle", "suppressed: too few cases"),
     "suppressed_complementary": ("unterdrückt: schützt eine kleine Zelle", "suppressed: protects a small cell"),
     "suppressed_single_cell_line": ("unterdrückt: einzige Zelle, Summe nicht veröffentlichen",
                                     "suppressed: only cell, do not publish its total"),
-    "masked_value": ("[Wert maskiert]", "[value masked]"),
 }
 
 

@@ -144,7 +144,8 @@ def suppress_small_cells(data: pd.DataFrame, *, rows, columns=None, count: str =
     DataFrame
         The input rows in the input order with the ``blank`` columns set to missing where
         suppressed, plus ``suppressed`` (bool) and ``suppression_reason``
-        (``"primary"``, ``"complementary"``, ``"single_cell_line"`` or empty).
+        (``"primary"``, ``"complementary"``, ``"single_cell_line"`` or empty; report wording in
+        German and English: ``i18n.label("suppressed_" + reason, lang)``).
 
     Examples
     --------
