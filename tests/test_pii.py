@@ -149,6 +149,14 @@ def test_precision_and_clean_sentences(scored):
     ("Ich wohne in der Hauptstraße 12, 10115 Berlin.", "Ich wohne in der [ADDRESS]."),
     ("I live at 221B Baker Street, London NW1 6XE.", "I live at [ADDRESS]."),
     ("Call me on 07700 900123 or +44 20 7946 0958", "Call me on [PHONE] or [PHONE]"),
+    # service numbers belong to no one: toll-free prefixes and numbers introduced as a hotline
+    ("Die Hotline 0800 123 4567 war ständig besetzt", "Die Hotline 0800 123 4567 war ständig besetzt"),
+    ("Hotline: 030 1234567 (Mo-Fr)", "Hotline: 030 1234567 (Mo-Fr)"),
+    ("Call 1-800-555-0199 for help", "Call 1-800-555-0199 for help"),
+    # answers typed in lower case, e-mail with spaces around the @
+    ("frau müller an der rezeption war nett", "frau [NAME] an der rezeption war nett"),
+    ("herr der ringe läuft im kino", "herr der ringe läuft im kino"),
+    ("anna @ web.de schreiben", "[EMAIL] schreiben"),
 ])
 def test_issue_examples(text, expected):
     assert mask_pii(text) == expected

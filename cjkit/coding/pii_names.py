@@ -93,6 +93,13 @@ _SIGNATURE_AFTER = re.compile(
 _ADJECTIVE_END = re.compile(r"(?:e|en|er|es|em)$")
 
 
+# answers typed all in lower case: "frau müller an der rezeption" (title, then a word that is no
+# function word)
+_LOWER_TITLED = re.compile(r"\b(?:herrn?|frau|mr|mrs|ms|dr)\.?\s+(?!(?:der|die|das|den|dem|des|ein|eine|und|oder|"
+                           r"ist|war|hat|sehr|am|im|an|in|von|vom|zu|mit|auf|the|and|or|was|is|has|at|in|on|of|to|"
+                           r"from|with|so|very|a|an)\b)([a-zäöüß][a-zäöüßéèáàóòúù'-]{2,}(?:-[a-zäöüß]+)?)")
+
+
 @lru_cache(maxsize=None)
 def gazetteer(lang: str | None = None) -> frozenset[str]:
     """Case-folded first names of the shipped list for ``lang`` ("de", "en"), or of both."""
@@ -158,4 +165,5 @@ def names(text: str) -> list[tuple[int, int, str]]:
             ok = False
         if ok:
             out.append((start, end, "name"))
+    out += [(m.start(1), m.end(1), "name") for m in _LOWER_TITLED.finditer(text)]
     return out

@@ -13,7 +13,7 @@ Span = tuple[int, int, str]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # "name (at) web.de", "name [at] gmx dot de", "name at gmx dot de" (the last needs a "dot")
-_AT = r"(?:\s*[(\[{]\s*(?:at|ät|@)\s*[)\]}]\s*|\s+(?:at|ät)\s+(?=[\w-]+\s*(?:[(\[]\s*)?(?:dot|punkt)))"
+_AT = r"(?:\s*[(\[{]\s*(?:at|ät|@)\s*[)\]}]\s*|\s+@\s*|\s*@\s+|\s+(?:at|ät)\s+(?=[\w-]+\s*(?:[(\[]\s*)?(?:dot|punkt)))"
 _DOT = r"(?:\s*[(\[{]\s*(?:dot|punkt)\s*[)\]}]\s*|\s+(?:dot|punkt)\s+|\.)"
 _EMAIL_OBF = re.compile(rf"\b[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,}}\b", re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", flags=re.IGNORECASE)
@@ -167,6 +167,14 @@ def cards(text: str) -> list[Span]:
     return _outside(out, _iban_shaped(text))
 
 
+# service numbers are no one's personal data: toll-free and shared-cost prefixes, or a number
+# introduced as a hotline
+_SERVICE = re.compile(r"^(?:\+49\s?\(?0?\)?\s?|0049\s?|0)(?:800|180\d?|900|137|138)\b|^\+?1[\s.-]?\(?8(?:00|88|77|66|55|44|33)\b|"
+                      r"^(?:\+44\s?\(?0?\)?\s?|0)(?:800|808|845|870|300|330|344|345)\b|^116\s?\d{3}$")
+_HOTLINE_BEFORE = re.compile(r"(?:Hotline|Service-?(?:nummer|telefon)|Servicenummer|Kundenservice\s+unter|"
+                             r"helpline|hotline|customer\s+service\s+(?:number|line|on))[\w\s:-]{0,25}$", re.IGNORECASE)
+
+
 def phones(text: str) -> list[Span]:
     out = []
     matches = [(m.start(), m.end(), m.group()) for m in _PHONE.finditer(text)]
@@ -175,6 +183,8 @@ def phones(text: str) -> list[Span]:
         core = re.split(r"\s?(?:x|ext\.?|Durchwahl)\s?\d", value, flags=re.IGNORECASE)[0]
         digits = sum(c.isdigit() for c in re.sub(r"^\s*00", "", core))   # 00 is the exit code, not part of E.164
         # 7-15 digits (E.164); shorter are prices, postcodes and times, dates are not phones
+        if _SERVICE.match(value.strip()) or _HOTLINE_BEFORE.search(text[max(0, start - 40):start]):
+            continue
         if 7 <= digits <= 15 and not _DATE_LIKE.match(value) and not re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", value):
             out.append((start, end, "phone"))
     return _outside(out, _iban_shaped(text))
