@@ -15,7 +15,8 @@ kind                      placeholder         how it is recognised
 ``id``                    ``[ID]``            after "Kundennummer", "booking reference" ...
 ``address``               ``[ADDRESS]``       street + house number (DE/AT/CH and EN), postcode
 ``phone``                 ``[PHONE]``         national and international formats with 7-15
-                                              digits; never dates, times or opening hours
+                                              digits; never dates, times, opening hours,
+                                              hotline or toll-free numbers
 ``handle``                ``[HANDLE]``        @names
 ``name``                  ``[NAME]``          titles, context words, first-name gazetteers
 ========================  ==================  ================================================
