@@ -89,6 +89,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "importance_performance": ("cjkit.stats.ipa", None),
     "rank_painpoints": ("cjkit.stats.painpoints", None),
     "painpoint_method": ("cjkit.stats.painpoints", None),
+    "column_tests": ("cjkit.stats.columns", None),
     "persona_comparison": ("cjkit.stats.compare", None),
     "wave_trend": ("cjkit.stats.compare", None),
     "rake": ("cjkit.stats.weighting", None),
@@ -179,6 +180,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
     from cjkit.stats.painpoints import painpoint_method, rank_painpoints  # noqa: F401
+    from cjkit.stats.columns import column_tests  # noqa: F401
     from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
     from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
     from cjkit import paths, report  # noqa: F401
