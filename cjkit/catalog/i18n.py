@@ -196,6 +196,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "painpoint_status_negative_direction": ("Gegenläufiger Treiber", "Negative-direction driver"),
     "painpoint_status_no_position": ("Nicht im Treibermodell", "Not in the driver model"),
     "painpoint_status_suppressed": ("Basis zu klein", "Base too small"),
+    "banner_sheet": ("Tabelle", "Table"),
+    "banner_notes": ("Hinweise", "Notes"),
+    "banner_question": ("Frage", "Question"),
+    "banner_total": ("Gesamt", "Total"),
+    "banner_top2": ("Top-2-Box", "Top-2 box"),
+    "banner_base": ("Basis (ungewichtet)", "Base (unweighted)"),
+    "banner_effective_base": ("Effektive Basis", "Effective base"),
+    "banner_unweighted": ("ungewichtet", "unweighted"),
+    "banner_correction_holm": ("Holm", "Holm"),
+    "banner_correction_bonferroni": ("Bonferroni", "Bonferroni"),
+    "banner_correction_bh": ("Benjamini-Hochberg", "Benjamini-Hochberg"),
+    "banner_correction_fdr_bh": ("Benjamini-Hochberg", "Benjamini-Hochberg"),
+    "banner_correction_none": ("keine", "none"),
+    "banner_note_letters": (
+        "Buchstaben: Der Wert ist signifikant höher als in der Spalte mit diesem Buchstaben "
+        "(Spalten des Segments {segment}; Signifikanzniveau {alpha} nach Korrektur).",
+        "Letters: the value is significantly higher than in the column with that letter "
+        "(columns of the segment {segment}; significance level {alpha} after correction)."),
+    "banner_note_tests": (
+        "Tests: Anteile mit dem z-Test für zwei Anteile (gepoolter Anteil), Mittelwerte mit dem t-Test "
+        "für zwei Stichproben (gepoolte Varianz der beiden Spalten); jedes Spaltenpaar einer Zeile wird getestet.",
+        "Tests: percentages by the two-sample z-test of proportions (pooled proportion), means by the "
+        "two-sample t-test (pooled variance of the two columns); every pair of columns of a row is tested."),
+    "banner_note_correction": (
+        "Korrektur für multiples Testen: {correction}, über alle Spaltenpaare einer Zeile.",
+        "Multiple-testing correction: {correction}, over all column pairs of a row."),
+    "banner_note_effective_base": (
+        "Die Tests verwenden die effektive Basis (Kish): (Summe der Gewichte)² / Summe der quadrierten Gewichte.",
+        "The tests use the effective base (Kish): (sum of weights)² / sum of squared weights."),
+    "banner_note_low_base": (
+        "Werte in Klammern: Basis unter {min_n} Befragten, mit Vorsicht interpretieren.",
+        "Values in brackets: base below {min_n} respondents, interpret with caution."),
+    "banner_note_suppressed": (
+        "Strich: Basis unter {suppress_n} Befragten, nicht ausgewiesen und nicht getestet.",
+        "Dash: base below {suppress_n} respondents, not shown and not tested."),
+    "banner_note_weight": ("Gewichtung: {weight}.", "Weighting: {weight}."),
+    "banner_note_total": ("Die Spalte Gesamt wird nicht getestet.", "The Total column is not tested."),
 }
 
 
