@@ -27,6 +27,10 @@ def _long(seed=11):
         channel = rng.choice(["App", "=Web", "Telefon"], n, p=[0.5 + shift / 4, 0.3, 0.2 - shift / 4])
         rows.append(pd.DataFrame({"respondent_id": ids, "question": "channel", "type": "single", "value": np.nan,
                                   "text": channel, "region": seg, "weight": 1.0}))
+        for item in ("spa", "gym"):  # a multiple-choice question: one 0/1 row per option
+            rows.append(pd.DataFrame({"respondent_id": ids, "question": "used", "item": item, "type": "multi",
+                                      "value": (rng.random(n) < 0.3).astype(float), "text": pd.NA,
+                                      "region": seg, "weight": 1.0}))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -61,6 +65,11 @@ def test_cells_bases_and_letters_by_hand():
     nord = long[(long.question == "channel") & (long.region == "Nord")]
     assert ch.loc["App", "value"] == pytest.approx((nord.text == "App").mean())
     assert set(ch.index) == {"App", "=Web", "Telefon"} and (ch["kind"] == "percent").all()
+    used = t[(t.question == "used") & (t.segment == "total")].set_index("row")
+    multi = long[long.question == "used"]
+    assert list(used.index) == ["spa", "gym"]
+    assert used.loc["gym", "value"] == pytest.approx(multi[multi.item == "gym"].value.mean())
+    assert used.loc["gym", "n"] == long.respondent_id[long.question == "used"].nunique()
 
 
 def test_weighted_cells_show_the_effective_base():

@@ -50,6 +50,12 @@ def _rows(long, segment, questions, scales, weight):
             percent.append(d[keep].assign(question=q, row="top2", x=(d["value"] >= hi - 1).astype(float)))
             means.append(d[keep].assign(question=q, row="mean", x=d["value"].astype(float)))
             order += [(q, "top2"), (q, "mean")]
+        elif kind == "multi" and "item" in d.columns:  # one 0/1 row per option (the long frame's item)
+            d = d[d["value"].notna() & d["item"].notna()]
+            for item in dict.fromkeys(d["item"].astype(str)):
+                sub = d[d["item"].astype(str) == item]
+                percent.append(sub[keep].assign(question=q, row=item, x=sub["value"].gt(0).astype(float)))
+                order.append((q, item))
         elif kind in CHOICE_TYPES:
             answer = d["text"].astype("string").fillna(d["value"].astype("string"))
             d = d.assign(_a=answer)[answer.notna()]
