@@ -89,6 +89,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "key_drivers": ("cjkit.stats.drivers", None),
     "importance_performance": ("cjkit.stats.ipa", None),
     "rank_painpoints": ("cjkit.stats.painpoints", None),
+    "painpoint_method": ("cjkit.stats.painpoints", None),
+    "column_tests": ("cjkit.stats.columns", None),
     "persona_comparison": ("cjkit.stats.compare", None),
     "wave_trend": ("cjkit.stats.compare", None),
     "rake": ("cjkit.stats.weighting", None),
@@ -109,6 +111,9 @@ _API: dict[str, tuple[str, str | None]] = {
     # deliverables
     "run_reports": ("cjkit.report.plan", "run_reports"),
     "to_excel": ("cjkit.report.export", None),
+    "banner_table": ("cjkit.report.banner", None),
+    "banner_to_excel": ("cjkit.report.banner", None),
+    "banner_to_docx": ("cjkit.report.banner", None),
     "export_coding": ("cjkit.report.coding_export", None),
     "safe_quotes": ("cjkit.report.quotes", None),
 }
@@ -176,13 +181,15 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.coding_export import export_coding  # noqa: F401
     from cjkit.report.export import to_excel  # noqa: F401
     from cjkit.report.quotes import safe_quotes  # noqa: F401
+    from cjkit.report.banner import banner_table, banner_to_docx, banner_to_excel  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
-    from cjkit.stats.painpoints import rank_painpoints  # noqa: F401
+    from cjkit.stats.painpoints import painpoint_method, rank_painpoints  # noqa: F401
+    from cjkit.stats.columns import column_tests  # noqa: F401
     from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
     from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
     from cjkit import paths, report  # noqa: F401
