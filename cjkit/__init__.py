@@ -109,6 +109,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "run_reports": ("cjkit.report.plan", "run_reports"),
     "to_excel": ("cjkit.report.export", None),
     "export_coding": ("cjkit.report.coding_export", None),
+    "export_pdf": ("cjkit.report.pdf", None),
 }
 # namespaces for the specialised sides
 _NAMESPACES = {"paths": "cjkit.paths", "report": "cjkit.report"}
@@ -174,6 +175,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.plan import run_reports  # noqa: F401
     from cjkit.report.coding_export import export_coding  # noqa: F401
     from cjkit.report.export import to_excel  # noqa: F401
+    from cjkit.report.pdf import export_pdf  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401
