@@ -63,6 +63,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "crosswalk": ("cjkit.catalog.models", None),
     "touchpoints": ("cjkit.catalog.touchpoints", "load"),
     "load_theme": ("cjkit.catalog.themefile", None),
+    "load_personas": ("cjkit.catalog.personas", None),
     # code open answers
     "load_codebook": ("cjkit.coding.codebook", None),
     "compose_codebooks": ("cjkit.coding.codebook", None),
@@ -142,6 +143,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         list_models as journey_models,
         phases as journey_phases,
     )
+    from cjkit.catalog.personas import load_personas  # noqa: F401
     from cjkit.catalog.themefile import load_theme  # noqa: F401
     from cjkit.catalog.touchpoints import load as touchpoints  # noqa: F401
     from cjkit.coding.agreement import (  # noqa: F401
