@@ -106,6 +106,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "trend_plot": ("cjkit.plot.charts", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
+    "journey_comparison": ("cjkit.plot.journeycompare", None),
     # deliverables
     "run_reports": ("cjkit.report.plan", "run_reports"),
     "to_excel": ("cjkit.report.export", None),
@@ -171,6 +172,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         satisfaction_plot,
         trend_plot,
     )
+    from cjkit.plot.journeycompare import journey_comparison  # noqa: F401
     from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
     from cjkit.plot.theme import set_theme  # noqa: F401
     from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
