@@ -113,6 +113,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "export_coding": ("cjkit.report.coding_export", None),
     "export_pdf": ("cjkit.report.pdf", None),
     "export_deck": ("cjkit.report.deck", None),
+    "style_html": ("cjkit.report.styling", None),
 }
 # namespaces for the specialised sides
 _NAMESPACES = {"paths": "cjkit.paths", "report": "cjkit.report"}
@@ -182,6 +183,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.export import to_excel  # noqa: F401
     from cjkit.report.deck import export_deck  # noqa: F401
     from cjkit.report.pdf import export_pdf  # noqa: F401
+    from cjkit.report.styling import style_html  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401

@@ -115,3 +115,21 @@ def test_bad_input_named():
         pdf.export_pdf("missing.html")
     with pytest.raises(ParameterError, match="orientation"):
         pdf.export_pdf("missing.html", orientation="sideways")
+
+
+def test_style_html_gives_the_report_the_client_look_once(report_html, tmp_path):
+    from PIL import Image
+    from cjkit.report.styling import style_html
+
+    page = tmp_path / "styled.html"
+    page.write_text(report_html.read_text(encoding="utf-8"), encoding="utf-8")
+    Image.new("RGB", (30, 10), "#112233").save(tmp_path / "logo.png")
+    (tmp_path / "theme.yaml").write_text("name: Acme\nlogo: logo.png\ncolors: {primary: '#112233'}\n"
+                                         "footer: {de: Acme vertraulich, en: Acme confidential}\n", encoding="utf-8")
+    style_html(page, theme=tmp_path / "theme.yaml", lang="en")
+    style_html(page, theme=tmp_path / "theme.yaml", lang="de")      # again: replaces, does not add
+    text = page.read_text(encoding="utf-8")
+    assert text.count('<style id="cj-theme">') == 1 and "--cj-primary: #112233;" in text
+    assert text.count('id="cj-theme-logo"') == 1 and "data:image/png;base64," in text
+    assert "Acme vertraulich</div>" in text and "Acme confidential" not in text
+    assert text.index('id="cj-theme-logo"') < text.index("Zufriedenheitsbericht") < text.index("Acme vertraulich")

@@ -17,7 +17,6 @@ Examples
 """
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html as _html
 import logging
@@ -30,6 +29,7 @@ from pathlib import Path
 from cjkit.catalog import i18n
 from cjkit.catalog.themefile import load_theme
 from cjkit.errors import CjkitError, DataError, ParameterError
+from cjkit.report.styling import inject_style, logo_tag
 
 log = logging.getLogger("cjkit.report.pdf")
 
@@ -192,11 +192,7 @@ def cover_html(title: str, *, survey: str | None = None, date=None, theme=None, 
     (True, True)
     """
     theme = load_theme(theme)
-    parts = ['<section class="cj-cover">']
-    if theme.logo is not None and theme.logo.is_file():
-        kind = "png" if theme.logo.suffix.lower() == ".png" else "jpeg"
-        data = base64.b64encode(theme.logo.read_bytes()).decode("ascii")
-        parts.append(f'<img src="data:image/{kind};base64,{data}" alt="{_html.escape(theme.name)}">')
+    parts = ['<section class="cj-cover">', logo_tag(theme)]
     parts.append(f"<h1>{_html.escape(title)}</h1>")
     if survey:
         parts.append(f"<p>{_html.escape(i18n.label('survey', lang))}: {_html.escape(survey)}</p>")
@@ -210,9 +206,7 @@ def print_page(page: str, *, title: str, survey=None, date=None, theme=None, lan
     """The print copy of a report page: no scripts, print styles, cover, wide tables marked."""
     theme = load_theme(theme)
     page = _mark_wide_tables(_SCRIPT.sub("", page))
-    style = f"<style>\n{print_css(theme, lang=lang, paper=paper, orientation=orientation)}</style>"
-    page = re.sub(r"</head\s*>", lambda _m: style + "</head>", page, count=1, flags=re.I) if re.search(
-        r"</head\s*>", page, re.I) else style + page
+    page = inject_style(page, print_css(theme, lang=lang, paper=paper, orientation=orientation), "cj-print")
     cover = cover_html(title, survey=survey, date=date, theme=theme, lang=lang)
     if re.search(r"<body\b[^>]*>", page, re.I):
         return re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + cover, page, count=1, flags=re.I)
