@@ -141,6 +141,9 @@ def test_set_theme_applies_the_theme_file_to_charts():
         assert mpl.rcParams["text.color"] == "#101010"
         assert mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"  # a missing font falls back, no warning per chart
         assert theme.current_theme().name == "Acme"
+        assert theme.PALETTE == ["#AA0000", "#00AA00", "#0000AA"] and theme.INK == "#101010"
+        assert theme.NPS_COLORS["promoter"] == theme.current_theme().positive
     finally:
         theme.set_theme()
     assert theme.current_theme().name == "cjkit"
+    assert theme.PALETTE[0] == "#0072B2" and theme.NPS_COLORS["detractor"] == "#D55E00" and theme.INK == "#222222"

@@ -286,8 +286,13 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0, *, theme=None)
     '#111111'
     >>> set_theme()  # back to the default look
     """
-    global _ACTIVE
+    global _ACTIVE, INK
     _ACTIVE = load_theme(theme)
+    # charts read these at call time (theme.PALETTE, theme.NPS_COLORS, theme.INK): update them in
+    # place, so every chart follows the client theme without taking it as a parameter
+    PALETTE[:] = list(_ACTIVE.palette)
+    NPS_COLORS.update(detractor=_ACTIVE.negative, promoter=_ACTIVE.positive)
+    INK = _ACTIVE.text
     font = _available_font(_ACTIVE.font)
     sns.set_theme(context=context, style="whitegrid", palette=list(_ACTIVE.palette), font=font,
                   font_scale=font_scale, rc={
