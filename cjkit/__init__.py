@@ -62,6 +62,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "journey_phases": ("cjkit.catalog.models", "phases"),
     "crosswalk": ("cjkit.catalog.models", None),
     "touchpoints": ("cjkit.catalog.touchpoints", "load"),
+    "load_theme": ("cjkit.catalog.themefile", None),
+    "load_personas": ("cjkit.catalog.personas", None),
     # code open answers
     "load_codebook": ("cjkit.coding.codebook", None),
     "compose_codebooks": ("cjkit.coding.codebook", None),
@@ -108,6 +110,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "trend_plot": ("cjkit.plot.charts", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
+    "journey_comparison": ("cjkit.plot.journeycompare", None),
     # deliverables
     "run_reports": ("cjkit.report.plan", "run_reports"),
     "to_excel": ("cjkit.report.export", None),
@@ -116,6 +119,9 @@ _API: dict[str, tuple[str, str | None]] = {
     "banner_to_docx": ("cjkit.report.banner", None),
     "export_coding": ("cjkit.report.coding_export", None),
     "safe_quotes": ("cjkit.report.quotes", None),
+    "export_pdf": ("cjkit.report.pdf", None),
+    "export_deck": ("cjkit.report.deck", None),
+    "style_html": ("cjkit.report.styling", None),
 }
 # namespaces for the specialised sides
 _NAMESPACES = {"paths": "cjkit.paths", "report": "cjkit.report"}
@@ -147,6 +153,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         list_models as journey_models,
         phases as journey_phases,
     )
+    from cjkit.catalog.personas import load_personas  # noqa: F401
+    from cjkit.catalog.themefile import load_theme  # noqa: F401
     from cjkit.catalog.touchpoints import load as touchpoints  # noqa: F401
     from cjkit.coding.agreement import (  # noqa: F401
         agreement_table as coder_agreement,
@@ -173,6 +181,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         satisfaction_plot,
         trend_plot,
     )
+    from cjkit.plot.journeycompare import journey_comparison  # noqa: F401
     from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
     from cjkit.plot.theme import set_theme  # noqa: F401
     from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
@@ -182,6 +191,9 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.export import to_excel  # noqa: F401
     from cjkit.report.quotes import safe_quotes  # noqa: F401
     from cjkit.report.banner import banner_table, banner_to_docx, banner_to_excel  # noqa: F401
+    from cjkit.report.deck import export_deck  # noqa: F401
+    from cjkit.report.pdf import export_pdf  # noqa: F401
+    from cjkit.report.styling import style_html  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
