@@ -142,6 +142,8 @@ def _pack(s: str) -> int:
     return v
 
 
+_D = _pack("d")
+_MIN_HEAD = 4   # letters of a compound's head after a first-part keyword (and its linking s/n)
 # Endings the stemmer may cut from a codebook word and still mean the same word.
 _WEAK_TAILS = {"en": {"", "e", "y", "s", "es", "ed", "d", "ing"}, "de": set()}
 # Word parts that make a derivation, not a compound head: "Funktion|iert", "Kost|enlos",
@@ -154,8 +156,9 @@ def _inflectional(tail: str, lang: str, word: str) -> bool:
     """True if *tail* (cut by the stemmer from *word*) is an inflection of the word."""
     if lang == "en":
         return tail in _WEAK_TAILS["en"]
-    # German nouns keep a final -er ("Fehler", "Koffer": "Fehl" would also match "fehlt")
-    if tail == "er" and word[:1].isupper():
+    # German nouns keep their whole form and take inflections after it: "Fehl" would also
+    # match "fehlt", "Schad" the "schade" of "schade eigentlich", "Reis" the rice of "Reise"
+    if tail and word[:1].isupper():
         return False
     return tail in SUFFIXES["de"]
 
@@ -412,6 +415,8 @@ class Matcher:
         for lid, sset in self.suffix_sets.items():
             m = lang == lid
             infl[m] = np.isin(suffix[m], sset)
+        # English "-d" inflects only a word ending in "e" ("arrive-d"), never "car" -> "card"
+        infl &= ~((suffix == _D) & (lang == LANG_ID["en"]) & (codes[np.maximum(end - 1, 0)] != ord("e")))
         own_tail = suffix == a["tail"][term]
         compound_right = a["compound"][term] & (rp >= 3)
         if compound_right.any():
@@ -463,7 +468,8 @@ class Matcher:
                 for k, c in enumerate(d):
                     m &= codes[np.minimum(s0 + k, n - 1)] == ord(c)
                 bad |= m & (s0 + len(d) <= e + rp[idx])
-        ok[idx] = good & ~bad & (rp[idx] - tl >= 3)
+        # a head of four letters at least: "Sprit|zer" or "Kart|ell" is no compound
+        ok[idx] = good & ~bad & (rp[idx] - tl >= _MIN_HEAD)
         return ok
 
     _derivations = tuple(fold(d) for d in DERIVATIONS)
