@@ -25,7 +25,7 @@ from cjkit.catalog.config import DATA, read_yaml
 from cjkit.coding.textnorm import SUFFIXES, FoldedBlock, fold, fold_block, term_stem
 
 # hit kinds
-CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN, CONTRAST = range(10)
+CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN, CONTRAST, LOC = range(11)
 # match modes
 WORD, PREFIX, EXACT, PHRASE = range(4)
 LANG_ID = {"de": 0, "en": 1}
@@ -100,6 +100,38 @@ def add_function_words(table: "TermTable", *, stopwords: bool = True, sentiment:
         if stopwords:
             for t in fw["stopwords"][lang]:
                 table.add(t, STOP_DE if lang == "de" else STOP_EN, lang=lang)
+
+
+# Prepositions of containment: a place named right after one ("WLAN *im* Zimmer", "the wifi *in
+# the* room") says where another topic happened; it is no topic of its own (see Scan.places).
+# "at" / "am" / "bei" are left out: they name the venue or provider ("at the tax office"), which
+# is a touchpoint in its own right.
+LOCATIVES = {"de": ["=im", "=in", "=innerhalb"], "en": ["=in", "=inside"]}
+PLACE_GAP = 2   # words allowed between the preposition and the place ("in unserem Zimmer", "in the hotel room")
+
+
+def add_locatives(table: "TermTable") -> None:
+    """Add the locative prepositions (:data:`LOCATIVES`) that :meth:`Scan.places` reads.
+
+    Parameters
+    ----------
+    table : TermTable
+        Changed in place.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> t = M.TermTable(); M.add_locatives(t)
+    >>> " im" in t.pattern and " in" in t.pattern
+    True
+    """
+    for lang, words in LOCATIVES.items():
+        for w in words:
+            table.add(w, LOC, lang=lang)
 
 
 def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
@@ -321,7 +353,8 @@ class Matcher:
             self.automaton.add_word(p, g)
             members.extend(idx)
             offsets.append(len(members))
-        self.automaton.make_automaton()
+        if groups:
+            self.automaton.make_automaton()
         self.group_members = np.array(members, np.int64)
         self.group_offsets = np.array(offsets, np.int64)
         self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
@@ -349,7 +382,10 @@ class Matcher:
         ([5], [11], [0])
         """
         # chain.from_iterable flattens the (end, group) tuples in C: the only per-hit Python cost
-        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
+        else:   # an empty table: the automaton was never built and finds nothing
+            flat = np.empty(0, np.int64)
         end_incl, grp = flat[0::2], flat[1::2]
         sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
         if (sizes == 1).all():   # usual case: each pattern belongs to one term
@@ -807,6 +843,82 @@ class Scan:
                 & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
                 & (W(np.maximum(nxt, c_end[kk])) == W(c_end[kk])))
         return flag ^ (pre | post)
+
+    def places(self, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.ndarray]:
+        """Which code hits only name the place of another topic, and the scope of that topic.
+
+        A hit right after a locative preposition (:data:`LOCATIVES`, at most :data:`PLACE_GAP`
+        words between) in a clause that also names a touchpoint other than its own is a place,
+        not a mention: in "WLAN im Zimmer geht nicht" and "the wifi in the room was down" the
+        text is about the wifi. The topic's scope then runs over its place ("WLAN im Zimmer"),
+        so a negation after the place still reaches it.
+
+        Parameters
+        ----------
+        h_start, h_end : array of int
+            Folded spans of the code hits.
+        tp : array of int
+            Touchpoint number of each hit's code, -1 for a code without touchpoint.
+        placeable : array of bool, optional
+            Whether each hit's code can be a place at all (default all): a website or a bill
+            is a channel, so "booking on the website" names both.
+
+        Returns
+        -------
+        (ndarray of bool, ndarray of int)
+            Per hit: is it a mere place; the end of its scope (its own end, or the end of the
+            place that follows it).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); M.add_locatives(t)
+        >>> t.add("WLAN", M.CODE, owner=0); t.add("Zimmer", M.CODE, owner=1)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["WLAN im Zimmer geht nicht"]))
+        >>> c = scan.of_kind(M.CODE)
+        >>> place, scope_end = scan.places(scan.start[c], scan.end[c], scan.arr["owner"][scan.term[c]])
+        >>> place.tolist(), scope_end.tolist()     # Zimmer is a place; WLAN's scope is "WLAN im Zimmer"
+        ([False, True], [15, 15])
+        """
+        h_start = np.asarray(h_start, np.int64)
+        h_end = np.asarray(h_end, np.int64)
+        tp = np.asarray(tp, np.int64)
+        place = np.zeros(h_start.size, bool)
+        scope_end = h_end.copy()
+        loc = self.of_kind(LOC)
+        if not loc.size or not h_start.size:
+            return place, scope_end
+        order = np.argsort(self.end[loc])
+        l_start, l_end = self.start[loc][order], self.end[loc][order]
+        W = self.ctx.words_before
+        clause = self.clause_id(h_start)
+        j = np.searchsorted(l_end, h_start, side="right") - 1
+        jj = np.maximum(j, 0)
+        after_loc = ((j >= 0) & (self.clause_id(l_start[jj]) == clause)
+                     & (W(h_start) - W(l_end[jj]) <= PLACE_GAP) & (tp >= 0))
+        if placeable is not None:
+            after_loc &= np.asarray(placeable, bool)
+        # (clause, touchpoint) pairs named by hits that are no place candidates
+        named = (~after_loc) & (tp >= 0)
+        big = int(tp.max()) + 2
+        pairs = np.unique(clause[named] * big + tp[named])
+        pair_clause = pairs // big
+        n_in_clause = (np.searchsorted(pair_clause, clause, side="right")
+                       - np.searchsorted(pair_clause, clause, side="left"))
+        own = np.isin(clause * big + tp, pairs)
+        place = after_loc & (n_in_clause - own > 0)
+        if place.any():
+            # the topic just before a place (nothing but the preposition between) spans it
+            p = np.flatnonzero(place)
+            keep = np.flatnonzero(~place)
+            kord = keep[np.argsort(h_end[keep], kind="stable")]
+            prep = l_start[jj[p]]
+            k = np.searchsorted(h_end[kord], prep, side="right") - 1
+            kk = kord[np.maximum(k, 0)]
+            hit = (k >= 0) & (clause[kk] == clause[p]) & (W(prep) - W(h_end[kk]) == 0)
+            np.maximum.at(scope_end, kk[hit], h_end[p][hit])
+        return place, scope_end
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
         """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts.
