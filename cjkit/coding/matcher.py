@@ -892,32 +892,38 @@ class Scan:
         order = np.argsort(self.end[loc])
         l_start, l_end = self.start[loc][order], self.end[loc][order]
         W = self.ctx.words_before
-        clause = self.clause_id(h_start)
+        # cheap tests first: a touchpoint right after a preposition (most hits are not)
         j = np.searchsorted(l_end, h_start, side="right") - 1
-        jj = np.maximum(j, 0)
-        after_loc = ((j >= 0) & (self.clause_id(l_start[jj]) == clause)
-                     & (W(h_start) - W(l_end[jj]) <= PLACE_GAP) & (tp >= 0))
-        if placeable is not None:
-            after_loc &= np.asarray(placeable, bool)
-        # (clause, touchpoint) pairs named by hits that are no place candidates
-        named = (~after_loc) & (tp >= 0)
-        big = int(tp.max()) + 2
-        pairs = np.unique(clause[named] * big + tp[named])
-        pair_clause = pairs // big
-        n_in_clause = (np.searchsorted(pair_clause, clause, side="right")
-                       - np.searchsorted(pair_clause, clause, side="left"))
-        own = np.isin(clause * big + tp, pairs)
-        place = after_loc & (n_in_clause - own > 0)
-        if place.any():
+        cand = np.flatnonzero((j >= 0) & (tp >= 0) & (True if placeable is None else np.asarray(placeable, bool)))
+        cand = cand[W(h_start[cand]) - W(l_end[j[cand]]) <= PLACE_GAP]
+        prep = l_start[j[cand]]
+        clause = self.clause_id(h_start[cand])
+        cand, prep, clause = (x[self.clause_id(prep) == clause] for x in (cand, prep, clause))
+        if not cand.size:
+            return place, scope_end
+        # the hits of each candidate's clause: another touchpoint named there makes it a place
+        by_start = np.argsort(h_start, kind="stable")
+        ss = h_start[by_start]
+        bounds = np.concatenate([[0], self._clause_pos, [np.iinfo(np.int64).max]])   # clause k: [b[k], b[k+1])
+        lo = np.searchsorted(ss, bounds[clause], side="left")
+        hi = np.searchsorted(ss, bounds[clause + 1], side="left")
+        lens = hi - lo
+        rep = np.repeat(np.arange(cand.size), lens)
+        other = by_start[np.repeat(lo, lens) + np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)]
+        is_cand = np.zeros(h_start.size, bool)
+        is_cand[cand] = True
+        named = (tp[other] >= 0) & ~is_cand[other] & (tp[other] != tp[cand][rep])
+        hit = np.bincount(rep[named], minlength=cand.size) > 0
+        cand, prep, clause = cand[hit], prep[hit], clause[hit]
+        place[cand] = True
+        if cand.size:
             # the topic just before a place (nothing but the preposition between) spans it
-            p = np.flatnonzero(place)
             keep = np.flatnonzero(~place)
             kord = keep[np.argsort(h_end[keep], kind="stable")]
-            prep = l_start[jj[p]]
             k = np.searchsorted(h_end[kord], prep, side="right") - 1
             kk = kord[np.maximum(k, 0)]
-            hit = (k >= 0) & (clause[kk] == clause[p]) & (W(prep) - W(h_end[kk]) == 0)
-            np.maximum.at(scope_end, kk[hit], h_end[p][hit])
+            ok = (k >= 0) & (self.clause_id(h_start[kk]) == clause) & (W(prep) - W(h_end[kk]) == 0)
+            np.maximum.at(scope_end, kk[ok], h_end[cand][ok])
         return place, scope_end
 
     def doc_lang(self, n_docs: int) -> np.ndarray:

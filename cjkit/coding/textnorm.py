@@ -175,7 +175,7 @@ def fold_block(texts) -> FoldedBlock:
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
     original = " " + "\n ".join(texts)
-    low = original.replace("\u0130", "I").lower()
+    low = (original.replace("\u0130", "I") if "\u0130" in original else original).lower()
     cps = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
     table = _fold_table()
     nonascii = np.flatnonzero(cps >= 128)
