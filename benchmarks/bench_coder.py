@@ -1,12 +1,13 @@
 """Throughput of the rule coder against a raw Aho-Corasick scan and a naive per-code loop.
 
-    .venv/bin/python benchmarks/bench_coder.py              # 1M answers, 200-code codebook
+    .venv/bin/python benchmarks/bench_coder.py              # 1M answers, 500-code codebook
     .venv/bin/python benchmarks/bench_coder.py --n 200000   # quicker
 
 Texts are real answers (German hotel review sentences and English Bitext customer-service
-utterances, ../shared/data) sampled with replacement to *n*. The codebook is the default one
-padded to 200 codes with codes built from frequent corpus words (4 keywords each), so hit
-rates are realistic.
+utterances, ../shared/data) sampled with replacement to *n*. The codebook is the shared one
+composed with every shipped industry codebook, padded to 500 codes with codes built from
+mid-frequency corpus words (4 keywords each, German and English in turn), so hit rates are
+realistic.
 
 Baselines, measured in the same run:
 
@@ -35,39 +36,51 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from cjkit.coding import matcher as M  # noqa: E402
-from cjkit.coding.codebook import load_codebook  # noqa: E402
+from cjkit.coding.codebook import compose_codebooks, industries, load_codebook  # noqa: E402
 from cjkit.coding.coder import code_texts, compile_codebook  # noqa: E402
 from cjkit.coding.textnorm import fold, tokenize  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 
 
+N_BITEXT = 0   # set by corpus(): the English utterances follow the German sentences
+
+
 def corpus() -> list[str]:
+    global N_BITEXT
     hotel = []
     for split in ("train", "dev", "test"):
         for line in (DATA / "german_hotel_absa" / f"{split}.txt").read_text(encoding="utf-8").splitlines():
             if "\t" in line:
                 hotel.append(line.split("\t", 1)[1].strip())
     bitext = pd.read_csv(DATA / "bitext_customer_service" / "Bitext_Sample_Customer_Service_Training_Dataset.csv")
+    N_BITEXT = len(bitext)
     return hotel + bitext["utterance"].astype(str).tolist()
 
 
-def codebook_200(texts: list[str], n_codes: int = 200) -> dict:
-    cb = load_codebook("default")
-    data = cb.to_dict()
+def codebook_500(texts: list[str], n_codes: int = 500) -> dict:
+    """Every shipped industry codebook composed with shared, padded with corpus-word codes."""
+    cb = compose_codebooks("shared", *industries())
+    data = {**cb.to_dict(), "id": "bench_500"}
     used = {fold(t.strip("*=")) for col in cb.table.columns if col.startswith(("keywords_", "stems_"))
             for cell in cb.table[col] for t in str(cell).split(";") if t.strip()}
-    counts = collections.Counter(w for t in texts[:20000] for w in tokenize(t) if len(w) >= 5 and w.isalpha())
-    # mid-frequency words (ranks 300+): the most frequent ones would code nearly every answer
-    words = [w for w, _ in counts.most_common() if w not in used][300:]
-    need = n_codes - len(cb.table)
+    # German words from the hotel sentences, English ones from the service utterances
+    n_de = len(texts) - N_BITEXT
+    by_lang = {"de": texts[:n_de][:20000], "en": texts[n_de:][:20000]}
+    words = {}
+    for lang, sample in by_lang.items():
+        counts = collections.Counter(w for t in sample for w in tokenize(t) if len(w) >= 5 and w.isalpha())
+        # mid-frequency words (ranks 300+): the most frequent ones would code nearly every answer
+        words[lang] = [w for w, _ in counts.most_common() if w not in used][300:]
+    need = n_codes - len(cb.table) - 1          # the group that holds them is a code too
     extra = []
     for i in range(need):
-        kw = words[4 * i: 4 * i + 4]
+        lang = "de" if i % 2 == 0 else "en"
+        kw = words[lang][4 * (i // 2): 4 * (i // 2) + 4]
         extra.append({"id": f"synthetic_{i:03d}", "kind": "topic", "label_de": f"Synthetisch {i}",
-                      "label_en": f"Synthetic {i}", "match": {"de": {"keywords": kw}}})
+                      "label_en": f"Synthetic {i}", "match": {lang: {"keywords": kw}}})
     data["codes"] = data["codes"] + [{"id": "synthetic", "kind": "group", "label_de": "Synthetisch",
-                                      "label_en": "Synthetic", "children": extra[:-1]}]
+                                      "label_en": "Synthetic", "children": extra}]
     out = load_codebook(data)
     assert len(out.table) == n_codes, len(out.table)
     return out
@@ -126,7 +139,7 @@ def main(argv=None):
     base = corpus()
     rng = np.random.default_rng(args.seed)
     texts = [base[i] for i in rng.integers(0, len(base), args.n)]
-    cb = codebook_200(base)
+    cb = codebook_500(base)
     comp = compile_codebook(cb, sentiment=False)
     patterns = sorted({p.strip() for p, k in zip(comp.matcher.table.pattern, comp.matcher.table.kind) if k == M.CODE})
     print(f"{args.n:,} answers ({np.mean([len(t) for t in texts]):.0f} chars on average), "

@@ -134,6 +134,10 @@ def test_negated_mentions_are_coded_but_not_complaint_free_sentences():
     (["No signal at home.", "Broadband speed is awful.", "The router keeps rebooting."], "telecom"),
     (["Der Zählerstand ist falsch.", "Abschlag verdoppelt.", "Kein Warmwasser seit Tagen."], "utilities"),
     (["Kein Termin beim Bürgeramt.", "Mein Antrag liegt seit Monaten."], "public_services"),
+    (["Bei der Abholung des Mietwagens eine Stunde gewartet.", "Kaution nach drei Wochen noch blockiert.",
+      "Uns wurde am Schalter eine Vollkasko aufgedrängt."], "car_rental"),
+    (["The shuttle to the rental lot never came.", "They charged me for fuel although the tank was full.",
+      "Pushy agent tried to upsell insurance."], "car_rental"),
 ])
 def test_propose_industry_ranks_the_right_one_first(texts, expected):
     t = propose_industry(texts)
@@ -147,6 +151,27 @@ def test_propose_industry_on_real_banking_queries(shared_data):
     t = propose_industry(queries, sample=300)
     assert t.iloc[0]["industry"] == "banking_insurance"
     assert t.iloc[0]["hit_rate"] > 2 * t.iloc[1]["hit_rate"]
+
+
+def test_propose_industry_on_real_car_rental_comments(shared_data):
+    comments = pd.read_csv(shared_data / "car_rental_feedback" / "car_rental_training_data.csv", sep=";")
+    t = propose_industry(comments["Customer_Service"].astype(str), sample=300)
+    assert t.iloc[0]["industry"] == "car_rental"
+    assert t.iloc[0]["hit_rate"] > 2 * t.iloc[1]["hit_rate"]
+
+
+def test_car_rental_codes_find_their_own_examples_in_both_languages():
+    cb = load_codebook(["shared", "car_rental"])
+    own = load_codebook("car_rental").table
+    # the codes it adds (those that only extend a shared code have no examples of their own)
+    own = own[own["kind"].isin(["touchpoint", "topic"]) & (own["examples_include"].fillna("") != "")]
+    assert len(own) >= 10
+    for row in own.itertuples():
+        # every code of the rental journey has German and English rules and a place in the journey
+        assert row.keywords_de and row.keywords_en, row.code
+        assert row.canonical_stage and row.touchpoint, row.code
+        for text in row.examples_include.split(";"):
+            assert row.code in set(code_texts([text], cb)["code"].astype(str)), (row.code, text)
 
 
 def test_propose_industry_rejects_unknown_candidates():

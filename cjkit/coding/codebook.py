@@ -290,6 +290,10 @@ def list_codebooks() -> pd.DataFrame:
 def industries() -> list[str]:
     """Names of the shipped industry codebooks (each is composed with ``"shared"``).
 
+    Every ``industry_<name>.yaml`` in the package's codebook folder is one; a new file is listed
+    here, offered by :func:`cjkit.coding.industry.propose_industry` and accepted as a spec's
+    ``industry:`` without further registration.
+
     Returns
     -------
     list of str
@@ -297,7 +301,7 @@ def industries() -> list[str]:
     Examples
     --------
     >>> from cjkit.coding.codebook import industries
-    >>> "rail_transport" in industries() and "shared" not in industries()
+    >>> "rail_transport" in industries() and "car_rental" in industries() and "shared" not in industries()
     True
     """
     return sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("industry_*.yaml"))

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cjkit.coding import matcher as M
-from cjkit.catalog import models
+from cjkit.catalog import models, touchpoints
 from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
@@ -56,6 +56,12 @@ class _Compiled:
                 for t in _terms(getattr(row, f"regex_{lang}")):
                     self.regexes.append((i, M.LANG_ID[lang], re.compile(t), t))
         M.add_function_words(table, stopwords=stopwords, sentiment=sentiment)
+        M.add_locatives(table)
+        # touchpoint number per code (-1: none): a place is judged against other touchpoints
+        self.tp_num = pd.factorize(cb.table["touchpoint"])[0].astype(np.int64)
+        # only a touchpoint met in person is a place ("im Zimmer"); "on the website" is a channel
+        medium = touchpoints.load().set_index("id")["medium"]
+        self.placeable = (cb.table["touchpoint"].map(medium) == "analog").to_numpy(bool)
         if sentiment:
             add_lexicon(table)
         self.matcher = M.Matcher(table)
@@ -149,7 +155,11 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
     prev = np.r_[-1, np.maximum.accumulate(keyed_end)[:-1]]
     keep = np.sort(order[gid * big + start[order] >= prev])
     h = _take(h, keep)
-    h["negated"] = scan.negated(h["start"], h["end"], h["prefix"])
+    # "WLAN im Zimmer geht nicht": the room is where the wifi failed, not a topic of its own
+    place, scope_end = scan.places(h["start"], h["end"], comp.tp_num[h["code"]], comp.placeable[h["code"]])
+    if place.any():
+        h, scope_end = _take(h, ~place), scope_end[~place]
+    h["negated"] = scan.negated(h["start"], scope_end, h["prefix"])
     if sentiment:
         pol = span_polarity(scan, sentiment_hits(scan, dl), h["start"])
         # a negated mention without sentiment words ("kein WLAN", "no parking") is a pain point

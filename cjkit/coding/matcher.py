@@ -25,7 +25,7 @@ from cjkit.catalog.config import DATA, read_yaml
 from cjkit.coding.textnorm import SUFFIXES, FoldedBlock, fold, fold_block, term_stem
 
 # hit kinds
-CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN, CONTRAST = range(10)
+CODE, EXCLUDE, NEG, PSEUDO, CLAUSE, SENT, INTENS, STOP_DE, STOP_EN, CONTRAST, LOC = range(11)
 # match modes
 WORD, PREFIX, EXACT, PHRASE = range(4)
 LANG_ID = {"de": 0, "en": 1}
@@ -102,6 +102,38 @@ def add_function_words(table: "TermTable", *, stopwords: bool = True, sentiment:
                 table.add(t, STOP_DE if lang == "de" else STOP_EN, lang=lang)
 
 
+# Prepositions of containment: a place named right after one ("WLAN *im* Zimmer", "the wifi *in
+# the* room") says where another topic happened; it is no topic of its own (see Scan.places).
+# "at" / "am" / "bei" are left out: they name the venue or provider ("at the tax office"), which
+# is a touchpoint in its own right.
+LOCATIVES = {"de": ["=im", "=in", "=innerhalb"], "en": ["=in", "=inside"]}
+PLACE_GAP = 2   # words allowed between the preposition and the place ("in unserem Zimmer", "in the hotel room")
+
+
+def add_locatives(table: "TermTable") -> None:
+    """Add the locative prepositions (:data:`LOCATIVES`) that :meth:`Scan.places` reads.
+
+    Parameters
+    ----------
+    table : TermTable
+        Changed in place.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> t = M.TermTable(); M.add_locatives(t)
+    >>> " im" in t.pattern and " in" in t.pattern
+    True
+    """
+    for lang, words in LOCATIVES.items():
+        for w in words:
+            table.add(w, LOC, lang=lang)
+
+
 def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
     """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory).
 
@@ -142,6 +174,8 @@ def _pack(s: str) -> int:
     return v
 
 
+_D = _pack("d")
+_MIN_HEAD = 4   # letters of a compound's head after a first-part keyword (and its linking s/n)
 # Endings the stemmer may cut from a codebook word and still mean the same word.
 _WEAK_TAILS = {"en": {"", "e", "y", "s", "es", "ed", "d", "ing"}, "de": set()}
 # Word parts that make a derivation, not a compound head: "Funktion|iert", "Kost|enlos",
@@ -154,8 +188,9 @@ def _inflectional(tail: str, lang: str, word: str) -> bool:
     """True if *tail* (cut by the stemmer from *word*) is an inflection of the word."""
     if lang == "en":
         return tail in _WEAK_TAILS["en"]
-    # German nouns keep a final -er ("Fehler", "Koffer": "Fehl" would also match "fehlt")
-    if tail == "er" and word[:1].isupper():
+    # German nouns keep their whole form and take inflections after it: "Fehl" would also
+    # match "fehlt", "Schad" the "schade" of "schade eigentlich", "Reis" the rice of "Reise"
+    if tail and word[:1].isupper():
         return False
     return tail in SUFFIXES["de"]
 
@@ -318,7 +353,8 @@ class Matcher:
             self.automaton.add_word(p, g)
             members.extend(idx)
             offsets.append(len(members))
-        self.automaton.make_automaton()
+        if groups:
+            self.automaton.make_automaton()
         self.group_members = np.array(members, np.int64)
         self.group_offsets = np.array(offsets, np.int64)
         self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
@@ -346,7 +382,10 @@ class Matcher:
         ([5], [11], [0])
         """
         # chain.from_iterable flattens the (end, group) tuples in C: the only per-hit Python cost
-        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
+        else:   # an empty table: the automaton was never built and finds nothing
+            flat = np.empty(0, np.int64)
         end_incl, grp = flat[0::2], flat[1::2]
         sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
         if (sizes == 1).all():   # usual case: each pattern belongs to one term
@@ -412,6 +451,8 @@ class Matcher:
         for lid, sset in self.suffix_sets.items():
             m = lang == lid
             infl[m] = np.isin(suffix[m], sset)
+        # English "-d" inflects only a word ending in "e" ("arrive-d"), never "car" -> "card"
+        infl &= ~((suffix == _D) & (lang == LANG_ID["en"]) & (codes[np.maximum(end - 1, 0)] != ord("e")))
         own_tail = suffix == a["tail"][term]
         compound_right = a["compound"][term] & (rp >= 3)
         if compound_right.any():
@@ -463,7 +504,8 @@ class Matcher:
                 for k, c in enumerate(d):
                     m &= codes[np.minimum(s0 + k, n - 1)] == ord(c)
                 bad |= m & (s0 + len(d) <= e + rp[idx])
-        ok[idx] = good & ~bad & (rp[idx] - tl >= 3)
+        # a head of four letters at least: "Sprit|zer" or "Kart|ell" is no compound
+        ok[idx] = good & ~bad & (rp[idx] - tl >= _MIN_HEAD)
         return ok
 
     _derivations = tuple(fold(d) for d in DERIVATIONS)
@@ -801,6 +843,88 @@ class Scan:
                 & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
                 & (W(np.maximum(nxt, c_end[kk])) == W(c_end[kk])))
         return flag ^ (pre | post)
+
+    def places(self, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.ndarray]:
+        """Which code hits only name the place of another topic, and the scope of that topic.
+
+        A hit right after a locative preposition (:data:`LOCATIVES`, at most :data:`PLACE_GAP`
+        words between) in a clause that also names a touchpoint other than its own is a place,
+        not a mention: in "WLAN im Zimmer geht nicht" and "the wifi in the room was down" the
+        text is about the wifi. The topic's scope then runs over its place ("WLAN im Zimmer"),
+        so a negation after the place still reaches it.
+
+        Parameters
+        ----------
+        h_start, h_end : array of int
+            Folded spans of the code hits.
+        tp : array of int
+            Touchpoint number of each hit's code, -1 for a code without touchpoint.
+        placeable : array of bool, optional
+            Whether each hit's code can be a place at all (default all): a website or a bill
+            is a channel, so "booking on the website" names both.
+
+        Returns
+        -------
+        (ndarray of bool, ndarray of int)
+            Per hit: is it a mere place; the end of its scope (its own end, or the end of the
+            place that follows it).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cjkit.coding import matcher as M
+        >>> t = M.TermTable(); M.add_function_words(t); M.add_locatives(t)
+        >>> t.add("WLAN", M.CODE, owner=0); t.add("Zimmer", M.CODE, owner=1)
+        >>> scan = M.Matcher(t).scan(M.fold_block(["WLAN im Zimmer geht nicht"]))
+        >>> c = scan.of_kind(M.CODE)
+        >>> place, scope_end = scan.places(scan.start[c], scan.end[c], scan.arr["owner"][scan.term[c]])
+        >>> place.tolist(), scope_end.tolist()     # Zimmer is a place; WLAN's scope is "WLAN im Zimmer"
+        ([False, True], [15, 15])
+        """
+        h_start = np.asarray(h_start, np.int64)
+        h_end = np.asarray(h_end, np.int64)
+        tp = np.asarray(tp, np.int64)
+        place = np.zeros(h_start.size, bool)
+        scope_end = h_end.copy()
+        loc = self.of_kind(LOC)
+        if not loc.size or not h_start.size:
+            return place, scope_end
+        order = np.argsort(self.end[loc])
+        l_start, l_end = self.start[loc][order], self.end[loc][order]
+        W = self.ctx.words_before
+        # cheap tests first: a touchpoint right after a preposition (most hits are not)
+        j = np.searchsorted(l_end, h_start, side="right") - 1
+        cand = np.flatnonzero((j >= 0) & (tp >= 0) & (True if placeable is None else np.asarray(placeable, bool)))
+        cand = cand[W(h_start[cand]) - W(l_end[j[cand]]) <= PLACE_GAP]
+        prep = l_start[j[cand]]
+        clause = self.clause_id(h_start[cand])
+        cand, prep, clause = (x[self.clause_id(prep) == clause] for x in (cand, prep, clause))
+        if not cand.size:
+            return place, scope_end
+        # the hits of each candidate's clause: another touchpoint named there makes it a place
+        by_start = np.argsort(h_start, kind="stable")
+        ss = h_start[by_start]
+        bounds = np.concatenate([[0], self._clause_pos, [np.iinfo(np.int64).max]])   # clause k: [b[k], b[k+1])
+        lo = np.searchsorted(ss, bounds[clause], side="left")
+        hi = np.searchsorted(ss, bounds[clause + 1], side="left")
+        lens = hi - lo
+        rep = np.repeat(np.arange(cand.size), lens)
+        other = by_start[np.repeat(lo, lens) + np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)]
+        is_cand = np.zeros(h_start.size, bool)
+        is_cand[cand] = True
+        named = (tp[other] >= 0) & ~is_cand[other] & (tp[other] != tp[cand][rep])
+        hit = np.bincount(rep[named], minlength=cand.size) > 0
+        cand, prep, clause = cand[hit], prep[hit], clause[hit]
+        place[cand] = True
+        if cand.size:
+            # the topic just before a place (nothing but the preposition between) spans it
+            keep = np.flatnonzero(~place)
+            kord = keep[np.argsort(h_end[keep], kind="stable")]
+            k = np.searchsorted(h_end[kord], prep, side="right") - 1
+            kk = kord[np.maximum(k, 0)]
+            ok = (k >= 0) & (self.clause_id(h_start[kk]) == clause) & (W(prep) - W(h_end[kk]) == 0)
+            np.maximum.at(scope_end, kk[ok], h_end[cand][ok])
+        return place, scope_end
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
         """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts.

@@ -175,7 +175,7 @@ def fold_block(texts) -> FoldedBlock:
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
     original = " " + "\n ".join(texts)
-    low = original.replace("\u0130", "I").lower()
+    low = (original.replace("\u0130", "I") if "\u0130" in original else original).lower()
     cps = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
     table = _fold_table()
     nonascii = np.flatnonzero(cps >= 128)
@@ -326,7 +326,10 @@ def term_stem(term: str, lang: str = "de", min_len: int = 4) -> tuple[str, str]:
 SUFFIXES = {
     "de": ("", "e", "en", "em", "er", "es", "n", "s", "ns", "ens", "ern", "st", "t", "te", "ten",
            "tes", "et", "est", "ste", "sten", "ter", "tem", "n's"),
-    "en": ("", "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "y", "ies", "ied", "'s", "s'"),
+    # no "er"/"ers"/"ly": after a stem they make another word ("manage" -> "manager",
+    # "friend" -> "friendly", "charge" -> "charger"); a codebook lists such forms itself.
+    # "d" only follows an "e" ("arrive-d"; "car-d" is no form of "car", see the matcher)
+    "en": ("", "s", "es", "ed", "d", "ing", "est", "y", "ies", "ied", "'s", "s'"),
 }
 # Linking elements between German compound parts ("Rezeption-s-personal", "Kunde-n-service").
 FUGEN = ("", "s", "es", "n", "en", "e", "er", "ns")
