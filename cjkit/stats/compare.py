@@ -13,7 +13,7 @@ from cjkit.errors import ParameterError
 from cjkit.stats.metrics import metrics as _metrics
 from cjkit.stats.significance import compare_groups
 
-_KEEP = ["value", "ci_low", "ci_high", "n", "n_weighted", "n_effective", "flag"]
+_KEEP = ["value", "ci_low", "ci_high", "n", "n_weighted", "n_effective", "design_effect", "flag"]
 
 
 def _levels(col: pd.Series) -> list:
@@ -49,7 +49,8 @@ def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", b
     -------
     DataFrame
         by columns, variable, segment, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
-        total, difference_vs_rest, p_value, p_adjusted, significant, direction, flag
+        total, difference_vs_rest, p_value, p_adjusted, significant, direction, flag, design_effect,
+        note (why a test was not run)
 
     Examples
     --------
@@ -75,15 +76,16 @@ def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", b
     tests = compare_groups(long, between=segment, by=by, metric=metric, pairs="rest", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
                            min_n=min_n, suppress_n=suppress_n)
-    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
+    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant", "note"]].rename(
         columns={"group_b": segment, "difference": "difference_vs_rest"})
     out = per.merge(total, on=cells, how="left").merge(tests, on=[*cells, segment], how="left")
     out["direction"] = _direction(out["difference_vs_rest"], out["significant"].fillna(False).astype(bool))
     out = out.rename(columns={segment: "segment"})
+    out["note"] = out["note"].fillna("")
     out.insert(len(cells), "variable", segment)
     cols = [*cells, "variable", "segment", "metric", "value", "ci_low", "ci_high", "n", "n_weighted",
             "n_effective", "total", "difference_vs_rest", "p_value", "p_adjusted", "significant",
-            "direction", "flag"]
+            "direction", "flag", "design_effect", "note"]
     return out[cols].reset_index(drop=True)
 
 
@@ -121,7 +123,8 @@ def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",
     -------
     DataFrame
         by columns, wave, wave_order, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
-        change, p_value, p_adjusted, significant, direction, flag. The first wave has no change.
+        change, p_value, p_adjusted, significant, direction, flag, design_effect, note (why a test
+        was not run). The first wave has no change.
 
     Examples
     --------
@@ -149,12 +152,14 @@ def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",
     tests = compare_groups(long, between=wave, by=by, metric=metric, pairs="adjacent", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
                            min_n=min_n, suppress_n=suppress_n)
-    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
+    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant", "note"]].rename(
         columns={"group_b": wave, "difference": "change"})
     out = per.merge(tests, on=[*cells, wave], how="left")
     out["wave_order"] = out[wave].map({lv: i for i, lv in enumerate(levels)})
     out["direction"] = _direction(out["change"], out["significant"].fillna(False).astype(bool))
     out = out.rename(columns={wave: "wave"}).sort_values([*cells, "wave_order"], kind="stable")
+    out["note"] = out["note"].fillna("")
     cols = [*cells, "wave", "wave_order", "metric", "value", "ci_low", "ci_high", "n", "n_weighted",
-            "n_effective", "change", "p_value", "p_adjusted", "significant", "direction", "flag"]
+            "n_effective", "change", "p_value", "p_adjusted", "significant", "direction", "flag",
+            "design_effect", "note"]
     return out[cols].reset_index(drop=True)

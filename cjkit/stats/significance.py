@@ -7,7 +7,8 @@ blanked (the row stays, so nothing disappears from a table silently).
 
 Tests work on the sufficient statistics of :func:`cjkit.stats.metrics.group_stats` (weighted sums),
 so weights enter through the Kish effective base ``n_effective``: a weighted mean or share is
-tested as if it came from a simple random sample of ``n_effective`` respondents.
+tested as if it came from a simple random sample of ``n_effective`` respondents; the base rule
+counts the smaller of ``n`` and ``n_effective``.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from statsmodels.stats.multitest import multipletests
 
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule  # noqa: F401 (public here too)
-from cjkit.stats.sufficient import METRIC_NAMES, estimates_from_stats, finish_stats, group_stats
+from cjkit.stats.sufficient import METRIC_NAMES, estimates_from_stats, finish_stats, group_stats, weights_of
 
 log = logging.getLogger("cjkit.stats.significance")
 
@@ -92,9 +93,32 @@ def _two_sided_normal(z):
 
 
 def _test_pair(a: pd.Series, b: pd.Series, metric: str, test: str):
-    """Difference b - a and its test from the sufficient statistics of two groups."""
+    """Difference b - a and its test from the sufficient statistics of two groups, and a note
+    saying why a test could not be run ("" when it could)."""
     with np.errstate(divide="ignore", invalid="ignore"):  # empty/one-person groups give NaN
-        return _test_pair_stats(a, b, metric, test, estimates_from_stats)
+        va, vb, diff, stat, dof, p = _test_pair_stats(a, b, metric, test, estimates_from_stats)
+        ea, eb = estimates_from_stats(a, metric), estimates_from_stats(b, metric)
+    return (va, vb, diff, stat, dof, p, *_degenerate(ea, eb, a["n_effective"], b["n_effective"], diff, metric))
+
+
+def _degenerate(ea, eb, na, nb, diff, metric):
+    """Statistic, p-value and note for the cases a z or t statistic cannot handle (else ``None``).
+
+    Without variance in either group the standard error is 0 and the statistic would be
+    ``+-inf`` or ``0/0``. Equal values are then no difference (statistic 0, p = 1); different
+    values are reported as not testable rather than as a made-up p-value.
+    """
+    if not (np.isfinite(ea["value"]) and np.isfinite(eb["value"])):
+        return None, None, "not testable: a group has no answers with a positive weight"
+    if metric in ("mean", "index") and min(na, nb) < 2:
+        return None, None, "not testable: a group has an effective base below 2"
+    scale = max(abs(float(ea["value"])), abs(float(eb["value"])), 1.0)
+    tiny = (1e-9 * scale) ** 2  # variances this small are rounding noise of a constant group
+    if ea["var"] > tiny or eb["var"] > tiny:
+        return None, None, ""
+    if abs(diff) <= 1e-9 * scale:
+        return 0.0, 1.0, "no variance in either group and equal values: no difference"
+    return np.nan, np.nan, "not testable: no variance in either group (every answer the same), values differ"
 
 
 def _test_pair_stats(a, b, metric, test, estimates_from_stats):
@@ -147,7 +171,11 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
     DataFrame
         by columns, ``variable``, ``group_a``, ``group_b``, ``metric``, ``value_a``, ``value_b``,
         ``difference`` (b - a), ``test``, ``statistic``, ``dof``, ``p_value``, ``p_adjusted``,
-        ``significant``, ``n_a``, ``n_b``, ``n_effective_a``, ``n_effective_b``, ``flag``.
+        ``significant``, ``n_a``, ``n_b``, ``n_effective_a``, ``n_effective_b``, ``flag``, ``note``
+        (why a test was not run, e.g. both groups without variance), ``n_weighted_a``,
+        ``n_weighted_b``, ``design_effect_a``, ``design_effect_b`` (Kish, ``n / n_effective``).
+        Two groups without variance and equal values give statistic 0 and p = 1; with different
+        values the test is "not testable" (p empty, noted) instead of ``t = -inf``.
 
     Examples
     --------
@@ -191,19 +219,24 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
             row = dict(zip(cell_cols, key), variable=between, group_a=gb if gb == "(rest)" else ga,
                        group_b=ga if gb == "(rest)" else gb, metric=metric, n_a=a["n"], n_b=b["n"],
                        n_effective_a=a["n_effective"], n_effective_b=b["n_effective"])
+            note = ""
             if test == "mannwhitney":
                 va, vb, diff, stat, dof, p = _mannwhitney(long, dict(zip(cell_cols, key)), between,
                                                           row["group_a"], row["group_b"], a, b, metric)
             else:
-                va, vb, diff, stat, dof, p = _test_pair(a, b, metric, test)
+                va, vb, diff, stat, dof, p, stat_fix, p_fix, note = _test_pair(a, b, metric, test)
+                if stat_fix is not None or note:
+                    stat, p = (stat_fix, p_fix) if stat_fix is not None else (np.nan, np.nan)
+                    dof = np.nan if stat_fix is None or metric not in ("mean", "index") else dof
             row.update(value_a=va, value_b=vb, difference=diff, test=test, statistic=stat,
-                       dof=dof, p_value=p)
+                       dof=dof, p_value=p, note=note, n_weighted_a=a["n_weighted"], n_weighted_b=b["n_weighted"])
             rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:
         return out
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     out = apply_base_rule(out, min_n, suppress_n, n_cols=("n_a", "n_b"),
+                          effective_cols=("n_effective_a", "n_effective_b"),
                           estimate_cols=("statistic", "p_value", "value_a", "value_b", "difference"))
     if family == "all" or not cell_cols:
         out["p_adjusted"] = adjust_pvalues(out["p_value"], correction=correction)
@@ -213,7 +246,11 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
     out["significant"] = out["p_adjusted"] < alpha
     cols = [*cell_cols, "variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference",
             "test", "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b",
-            "n_effective_a", "n_effective_b", "flag"]
+            "n_effective_a", "n_effective_b", "flag", "note", "n_weighted_a", "n_weighted_b",
+            "design_effect_a", "design_effect_b"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for g in ("a", "b"):
+            out[f"design_effect_{g}"] = out[f"n_{g}"] / out[f"n_effective_{g}"].where(out[f"n_effective_{g}"] > 0)
     return out[cols].reset_index(drop=True)
 
 
@@ -283,7 +320,8 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
     d = long[long["value"].notna() & long[between].notna()]
     if questions is not None:
         d = d[d["question"].isin(list(questions))]
-    w = d[weight] if weight in d.columns else pd.Series(1.0, index=d.index)
+    w = pd.Series(weights_of(d, weight), index=d.index)
+    d, w = d[w > 0], w[w > 0]  # weight 0: not in the estimate, so not in the base
     rows = []
     for q, g in d.assign(_w=w).groupby("question", sort=True):
         table = g.pivot_table(index="value", columns=between, values="_w", aggfunc="sum",
@@ -303,4 +341,5 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
     out = pd.DataFrame(rows, columns=["question", "variable", "statistic", "dof", "p_value",
                                       "cramers_v", "n", "n_effective"])
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    return apply_base_rule(out, min_n, suppress_n, estimate_cols=("statistic", "p_value", "cramers_v"))
+    return apply_base_rule(out, min_n, suppress_n, estimate_cols=("statistic", "p_value", "cramers_v"),
+                           effective_cols=("n_effective",))
