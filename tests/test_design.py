@@ -1,0 +1,145 @@
+"""Design-based standard errors checked against statsmodels, hand formulas and a textbook example."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from cjkit.errors import DataError, ParameterError
+from cjkit.stats.design import design_frame, linearized_variance, taylor_mean
+from cjkit.stats.drivers import regression
+from cjkit.stats.metrics import metrics
+
+
+def _resp(n=300, seed=3):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"respondent_id": [f"r{i}" for i in range(n)],
+                         "region": rng.choice(["nord", "sued", "ost"], n, p=[0.5, 0.3, 0.2]),
+                         "school": rng.integers(0, 30, n).astype(str),
+                         "y": rng.integers(1, 6, n).astype(float),
+                         "rec": rng.integers(0, 11, n).astype(float),
+                         "w": rng.uniform(0.3, 3.0, n)})
+
+
+def _wls_intercept(y, w, **fit):
+    return sm.WLS(y, np.ones(len(y)), weights=w).fit(**fit)
+
+
+def test_taylor_se_without_design_equals_wls_hc1():
+    r = _resp()
+    got = taylor_mean(r["y"], r["w"], design_frame(r))
+    ref = _wls_intercept(r["y"], r["w"], cov_type="HC1")
+    assert got["value"] == pytest.approx(ref.params.iloc[0], abs=1e-12)
+    assert got["se"] == pytest.approx(ref.bse.iloc[0], abs=1e-10)
+    assert got["dof"] == len(r) - 1
+
+
+def test_taylor_se_with_clusters_equals_cluster_robust_wls():
+    r = _resp()
+    got = taylor_mean(r["y"], r["w"], design_frame(r, cluster="school"))
+    groups = pd.factorize(r["school"])[0]
+    ref = _wls_intercept(r["y"], r["w"], cov_type="cluster", cov_kwds={"groups": groups})
+    assert got["se"] == pytest.approx(ref.bse.iloc[0], abs=1e-10)
+    assert got["dof"] == r["school"].nunique() - 1
+
+
+def test_stratified_variance_by_hand():
+    r = _resp()
+    w, y = r["w"].to_numpy(), r["y"].to_numpy()
+    m = (w * y).sum() / w.sum()
+    z = pd.Series(w * (y - m) / w.sum())
+    # stratified with replacement: sum over strata of n_h * sample variance of the scores
+    by_hand = sum(len(g) * g.var(ddof=1) for _, g in z.groupby(r["region"]))
+    got = taylor_mean(y, w, design_frame(r, strata="region"))
+    assert got["se"] ** 2 == pytest.approx(by_hand, rel=1e-10)
+    assert got["dof"] == len(r) - 3
+
+
+def test_lohr_one_stage_cluster_gpa_example():
+    # Lohr, Sampling: Design and Analysis (2nd ed., 2010), Example 5.2: a dormitory of 100 suites
+    # of 4 students, SRS of 5 suites; ybar = 2.826, SE(ybar) = 0.1637 (with fpc, N = 100 suites)
+    gpa = [[3.08, 2.60, 3.44, 3.04], [2.36, 3.04, 3.28, 2.68], [2.00, 2.56, 2.52, 1.88],
+           [3.00, 2.88, 3.44, 3.64], [2.68, 1.92, 3.28, 3.20]]
+    f = pd.DataFrame([(f"s{i}", f"r{i}{j}", v) for i, suite in enumerate(gpa) for j, v in enumerate(suite)],
+                     columns=["suite", "respondent_id", "gpa"])
+    got = taylor_mean(f["gpa"], np.full(20, 20.0), design_frame(f, cluster="suite", fpc=100))
+    assert got["value"] == pytest.approx(2.826, abs=1e-9)
+    assert got["se"] == pytest.approx(0.1637, abs=5e-5)
+    # the same variance by the textbook formula for a one-stage cluster sample
+    totals = np.array([sum(s) for s in gpa])
+    se_total = 100 * np.sqrt((1 - 5 / 100) * totals.var(ddof=1) / 5)
+    assert got["se"] == pytest.approx(se_total / 400, abs=1e-12)
+
+
+def _long(r):
+    base = r[["respondent_id", "region", "school", "w"]].rename(columns={"w": "weight"})
+    return pd.concat([base.assign(question="sat", type="csat", value=r["y"]),
+                      base.assign(question="rec", type="nps", value=r["rec"])], ignore_index=True)
+
+
+@pytest.mark.parametrize("metric, score", [
+    ("mean", lambda r: r["y"]),
+    ("top2", lambda r: (r["y"] >= 4).astype(float)),
+    ("nps", lambda r: 100.0 * ((r["rec"] >= 9).astype(float) - (r["rec"] <= 6).astype(float))),
+])
+def test_metrics_taylor_se_matches_statsmodels(metric, score):
+    r = _resp()
+    q = "rec" if metric == "nps" else "sat"
+    out = metrics(_long(r), metrics=[metric], questions=[q], scales={"sat": (1, 5)}, se_method="taylor",
+                  cluster="school", min_n=0, suppress_n=0)
+    ref = _wls_intercept(score(r), r["w"], cov_type="cluster",
+                         cov_kwds={"groups": pd.factorize(r["school"])[0]})
+    row = out.iloc[0]
+    assert row["value"] == pytest.approx(ref.params.iloc[0], abs=1e-9)
+    assert row["se"] == pytest.approx(ref.bse.iloc[0], abs=1e-9)
+
+
+def test_domain_estimate_keeps_respondents_outside_the_cell_with_score_zero():
+    r = _resp()
+    dom = (r["region"] == "ost").to_numpy()
+    got = taylor_mean(r["y"], r["w"], design_frame(r), domain=dom)
+    w, y = r["w"].to_numpy(), r["y"].to_numpy()
+    m = (w[dom] * y[dom]).sum() / w[dom].sum()
+    z = np.where(dom, w * (y - m) / w[dom].sum(), 0.0)
+    n = len(r)
+    assert got["value"] == pytest.approx(m, abs=1e-12)
+    assert got["se"] == pytest.approx(np.sqrt(n / (n - 1) * ((z - z.mean()) ** 2).sum()), rel=1e-10)
+
+
+def test_kish_and_taylor_options():
+    r = _resp()
+    kish = metrics(_long(r), metrics=["mean"], questions=["sat"], min_n=0, suppress_n=0)
+    assert kish["design_effect"].iloc[0] == pytest.approx(len(r) / kish["n_effective"].iloc[0])
+    with pytest.raises(ParameterError, match="se_method"):
+        metrics(_long(r), se_method="bootstrap")
+    with pytest.raises(ParameterError, match="taylor"):
+        metrics(_long(r), strata="region")
+
+
+def test_single_psu_stratum_and_bad_fpc_are_refused():
+    r = _resp().head(6).assign(region=["a", "a", "b", "c", "c", "c"])
+    with pytest.raises(DataError, match="'b' has a single primary sampling unit"):
+        taylor_mean(r["y"], r["w"], design_frame(r, strata="region"))
+    with pytest.raises(DataError, match="fpc"):
+        linearized_variance(np.ones(6), design_frame(r, fpc=3))
+
+
+def test_weighted_driver_regression_has_sandwich_errors():
+    r = _resp()
+    r["x1"], r["x2"] = r["rec"], np.random.default_rng(9).normal(size=len(r))
+    tab = regression(r, outcome="y", drivers=["x1", "x2"], weight="w").set_index("term")
+    X = np.column_stack([np.ones(len(r)), r["x1"], r["x2"]])
+    w = r["w"].to_numpy() / r["w"].mean()
+    y = r["y"].to_numpy()
+    bread = np.linalg.inv(X.T @ (w[:, None] * X))
+    beta = bread @ X.T @ (w * y)
+    e = y - X @ beta
+    meat = (X * ((w * e) ** 2)[:, None]).T @ X
+    n, k = X.shape
+    cov = bread @ meat @ bread * n / (n - k)  # HC1
+    assert tab.loc[["const", "x1", "x2"], "coef"].to_numpy() == pytest.approx(beta, abs=1e-10)
+    assert tab.loc[["const", "x1", "x2"], "std_err"].to_numpy() == pytest.approx(np.sqrt(np.diag(cov)), rel=1e-8)
+    assert (tab["cov_type"] == "HC1").all()
+    unweighted = regression(r.assign(w=1.0), outcome="y", drivers=["x1"], weight="w")
+    assert (unweighted["cov_type"] == "nonrobust").all()
