@@ -15,7 +15,9 @@ columns :data:`DIAGNOSTIC_COLUMNS`) that a report can show:
 * an outcome with no variance is refused (there is nothing to explain).
 
 Pairwise-complete correlations may be not positive definite; that is reported and the matrix
-is moved to the nearest positive definite correlation matrix (eigenvalues clipped).
+is replaced by a positive definite correlation matrix close to it (eigenvalues raised to at least
+:data:`PD_FLOOR`, then rescaled to a unit diagonal), so the repair itself cannot make a driver
+look collinear.
 """
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ RELATIVE_SD_TOLERANCE = 1e-9
 #: correlations this close to +-1 make two drivers copies of each other
 DUPLICATE_CORRELATION = 1 - 1e-9
 VIF_WARNING = 10.0
+#: smallest eigenvalue of a repaired pairwise correlation matrix (above any sensible min_tolerance)
+PD_FLOOR = 0.01
 
 
 def diagnostic(question, check, value, threshold, action, reason) -> dict:
@@ -122,7 +126,7 @@ def weighted_corr(data: np.ndarray, w: np.ndarray, *, pairwise: bool = False):
     return corr, base
 
 
-def nearest_correlation(corr: np.ndarray, floor: float = 1e-8) -> np.ndarray:
+def nearest_correlation(corr: np.ndarray, floor: float = PD_FLOOR) -> np.ndarray:
     """Clip the eigenvalues of a symmetric matrix at *floor* and rescale it to a unit diagonal."""
     evals, evecs = np.linalg.eigh((corr + corr.T) / 2)
     fixed = evecs @ np.diag(np.clip(evals, floor, None)) @ evecs.T
@@ -221,6 +225,8 @@ def screen_drivers(data: pd.DataFrame, *, outcome: str, drivers, weight: str | N
             break
     keep_idx = [j for j, d in enumerate(kept) if d not in dup]
     kept, corr = [kept[j] for j in keep_idx], corr[np.ix_(keep_idx, keep_idx)]
+    if pairwise and len(kept) > 1 and np.linalg.eigvalsh(corr).min() <= 1e-10:
+        corr = nearest_correlation(corr)  # reported by relative_importance, which repairs it the same way
     while len(kept) > 1:
         tol = tolerances(corr)
         worst = int(np.argmin(tol[::-1]))  # on a tie the later driver goes
