@@ -177,8 +177,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "diag_reason_collinearity": ("VIF {value:.1f} (Grenze {threshold:.0f})", "VIF {value:.1f} (limit {threshold:.0f})"),
     "diag_reason_missing_answer": ("{value:.0f} Befragte ohne Antwort auf „{question}“",
                                    "{value:.0f} respondents without an answer to '{question}'"),
-    "diag_reason_respondents_used": ("{value:.0f} von {threshold:.0f} Befragten im Modell",
-                                     "{value:.0f} of {threshold:.0f} respondents in the model"),
+    "diag_reason_respondents_used": ("{value:.0f} von {threshold:.0f} Befragten im Modell ({share:.0f} %); die "
+                                     "übrigen haben keine Gesamtbewertung, Gewicht 0 oder eine fehlende Antwort",
+                                     "{value:.0f} of {threshold:.0f} respondents in the model ({share:.0f} %); the "
+                                     "others have no outcome, weight 0 or a missing answer"),
     "diag_reason_positive_definite": ("kleinster Eigenwert {value:.3g}; die nächstliegende positiv definite Matrix wird verwendet",
                                       "smallest eigenvalue {value:.3g}; the nearest positive definite matrix is used"),
     "diag_reason_constant_outcome": ("„{question}“ streut nicht: es gibt nichts zu erklären",

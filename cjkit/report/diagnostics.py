@@ -28,7 +28,8 @@ def _reason(row, lang: str) -> str:
     template = i18n.label(key, lang)
     value = row["value"] if np.isfinite(row["value"]) else 0.0
     threshold = row["threshold"] if np.isfinite(row["threshold"]) else 0.0
-    return template.format(question=row["question"], value=value, threshold=threshold)
+    share = 100 * value / threshold if threshold else 0.0
+    return template.format(question=row["question"], value=value, threshold=threshold, share=share)
 
 
 def driver_diagnostics(study: Study, *, role: str = "overall", lang: str = "de", missing: str = "listwise",
@@ -62,8 +63,8 @@ def driver_diagnostics(study: Study, *, role: str = "overall", lang: str = "de",
     >>> used = d[d["check"] == "respondents_used"]
     >>> used["check_label"].item(), used["reason_label"].item()
     ('Respondents used', 'the regression uses 120 of 120 respondents (100 %)')
-    >>> cj.report.driver_diagnostics(study, lang="de")["reason_label"].iloc[-1]
-    '120 von 120 Befragten im Modell'
+    >>> cj.report.driver_diagnostics(study, lang="de")["reason_label"].iloc[0][:40]
+    '120 von 120 Befragten im Modell (100 %);'
 
     """
     _check_lang(lang)

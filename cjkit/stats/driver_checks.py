@@ -48,8 +48,13 @@ def diagnostic(question, check, value, threshold, action, reason) -> dict:
             "action": action, "reason": reason}
 
 
+#: order of the checks in a diagnostics table: the verdict first, the routine VIFs last
+CHECK_ORDER = ("constant_outcome", "respondents_used", "missing_outcome", "zero_weight", "no_answers",
+               "constant", "duplicate", "collinearity", "positive_definite", "missing_answer")
+
+
 def diagnostics_frame(rows) -> pd.DataFrame:
-    """The diagnostics rows as a tidy frame with the fixed columns.
+    """The diagnostics rows as a tidy frame with the fixed columns, the verdict first.
 
     Parameters
     ----------
@@ -67,7 +72,10 @@ def diagnostics_frame(rows) -> pd.DataFrame:
     >>> diagnostics_frame([diagnostic("q1", "constant", 0.0, 1e-9, "excluded", "no variance")])["action"].tolist()
     ['excluded']
     """
-    return pd.DataFrame(list(rows), columns=DIAGNOSTIC_COLUMNS)
+    out = pd.DataFrame(list(rows), columns=DIAGNOSTIC_COLUMNS)
+    order = {c: i for i, c in enumerate(CHECK_ORDER)}
+    key = [(a == "ok", order.get(c, len(order))) for c, a in zip(out["check"], out["action"])]
+    return out.iloc[sorted(range(len(out)), key=key.__getitem__)].reset_index(drop=True)
 
 
 def weighted_moments(x: np.ndarray, w: np.ndarray) -> tuple[float, float, int]:

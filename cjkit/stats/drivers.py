@@ -559,7 +559,7 @@ def driver_diagnostics(long: pd.DataFrame, *, outcome: str, drivers=None, positi
     >>> d = cj.driver_diagnostics(long, outcome="overall")
     >>> d.loc[d["check"] == "respondents_used", ["question", "value", "threshold"]]
       question  value  threshold
-    5  overall  120.0      120.0
+    0  overall  120.0      120.0
     """
     try:
         rows = _prepare(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive,
