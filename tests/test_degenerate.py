@@ -332,3 +332,27 @@ def test_design_column_that_varies_within_a_respondent_is_an_error():
     with pytest.raises(DataError, match="respondent 'a' has more than one"):
         design_frame(f, strata="region")
 
+
+
+def test_a_single_group_gives_an_empty_comparison_with_its_columns():
+    t = compare_groups(_groups([1, 2, 3, 4, 5] * 8, []), between="seg", min_n=0, suppress_n=0)
+    assert t.empty and {"p_value", "note", "n_effective_a", "design_effect_b"} <= set(t.columns)
+
+
+def test_weight_summary_leaves_weight_zero_out_of_the_base():
+    from cjkit.stats.weighting import weight_summary
+    f = pd.DataFrame({"respondent_id": list("abcdef"), "weight": [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]})
+    s = weight_summary(f).iloc[0]
+    w = np.array([1.0, 1.0, 2.0, 2.0])
+    assert s["n"] == 4 and s["n_zero_weight"] == 2
+    assert s["design_effect"] == pytest.approx(4 / (w.sum() ** 2 / (w ** 2).sum()))
+
+
+def test_driver_table_is_flagged_on_its_effective_base():
+    wide = _wide(n=60)
+    wide["weight"] = 0.05
+    wide.loc[:4, "weight"] = 20.0  # 60 interviews, the information of about 5
+    kd = key_drivers(_long(wide), outcome="y", min_n=30, suppress_n=10)
+    w = wide["weight"].to_numpy()
+    assert kd["n"].iloc[0] == 60 and kd["n_effective"].iloc[0] == pytest.approx(w.sum() ** 2 / (w ** 2).sum())
+    assert (kd["flag"] == "suppressed").all() and kd["relative_weight"].isna().all()

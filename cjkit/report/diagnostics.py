@@ -94,7 +94,8 @@ def weight_diagnostics(study: Study, *, by=(), lang: str = "de") -> pd.DataFrame
     Returns
     -------
     DataFrame
-        by columns, n, n_weighted, n_effective, design_effect, efficiency, weight_min, weight_max.
+        by columns, n, n_weighted, n_effective, design_effect, efficiency, weight_min, weight_max,
+        n_zero_weight.
 
     Examples
     --------

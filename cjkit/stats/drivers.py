@@ -617,7 +617,8 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
         r2_model, method, n, n_excluded, flag.
         ``relative_weight`` and ``lmg`` each sum to ``r2`` (linear R^2); ``r2_model`` is the
         fit statistic of the regression (pseudo R^2 for logit/ordinal). ``n`` is the number of
-        respondents the coefficients use, ``n_excluded`` those left out.
+        respondents the coefficients use, ``n_excluded`` those left out; then n_weighted,
+        n_effective (Kish; the base rule counts the smaller of n and n_effective) and design_effect.
 
     Examples
     --------
@@ -658,12 +659,15 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
     out = out.merge(meta.rename(columns={"question": "driver"}), on="driver", how="left")
     out["sign"] = np.sign(out["coef"]).fillna(0).astype(int)
     out["rank"] = out["relative_weight"].rank(ascending=False, method="min").astype(int)
-    out["n"] = int((listwise["weight"] > 0).sum())
+    w = listwise["weight"].to_numpy(float)
+    out["n"] = int((w > 0).sum())
     out["n_excluded"] = _n_input(rows) - out["n"]
-    out = apply_base_rule(out, min_n, suppress_n)
+    out["n_weighted"], out["n_effective"] = float(w.sum()), float(w.sum() ** 2 / (w ** 2).sum())
+    out["design_effect"] = out["n"] / out["n_effective"]
+    out = apply_base_rule(out, min_n, suppress_n, effective_cols=("n_effective",))
     cols = ["driver", *meta_cols, "coef", "p_value", "std_coef", "odds_ratio", "relative_weight",
             "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "method", "n",
-            "n_excluded", "flag"]
+            "n_excluded", "flag", "n_weighted", "n_effective", "design_effect"]
     out = out[cols].sort_values("rank", kind="stable").reset_index(drop=True)
     out.attrs["diagnostics"] = rows
     return out

@@ -27,6 +27,10 @@ from cjkit.stats.sufficient import METRIC_NAMES, estimates_from_stats, finish_st
 log = logging.getLogger("cjkit.stats.significance")
 
 CORRECTIONS = ("holm", "fdr_bh", "bonferroni", "none")
+_COMPARE_COLUMNS = ["variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference", "test",
+                    "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b", "n_effective_a",
+                    "n_effective_b", "flag", "note", "n_weighted_a", "n_weighted_b", "design_effect_a",
+                    "design_effect_b"]
 
 
 def adjust_pvalues(p_values, *, correction: str = "holm") -> np.ndarray:
@@ -109,7 +113,7 @@ def _degenerate(ea, eb, na, nb, diff, metric):
     values are reported as not testable rather than as a made-up p-value.
     """
     if not (np.isfinite(ea["value"]) and np.isfinite(eb["value"])):
-        return None, None, "not testable: a group has no answers with a positive weight"
+        return None, None, "not testable: a group has no respondents (answers with a positive weight)"
     if metric in ("mean", "index") and min(na, nb) < 2:
         return None, None, "not testable: a group has an effective base below 2"
     scale = max(abs(float(ea["value"])), abs(float(eb["value"])), 1.0)
@@ -197,7 +201,7 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
     by = [c for c in by if c != between]
     st = group_stats(long, by=[*by, between], questions=questions, scales=scales, weight=weight)
     if st.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=[*[c for c in by if c != between], "question", *_COMPARE_COLUMNS])
     if test == "auto":
         test = "t" if metric in ("mean", "index") else "z"
     col = long[between]
@@ -232,8 +236,9 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
                        dof=dof, p_value=p, note=note, n_weighted_a=a["n_weighted"], n_weighted_b=b["n_weighted"])
             rows.append(row)
     out = pd.DataFrame(rows)
-    if out.empty:
-        return out
+    if out.empty:  # one level only: nothing to compare, but the table keeps its columns
+        log.warning("compare_groups: '%s' has fewer than two levels with answers (%s); no test", between, levels)
+        return pd.DataFrame(columns=[*cell_cols, *_COMPARE_COLUMNS])
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     out = apply_base_rule(out, min_n, suppress_n, n_cols=("n_a", "n_b"),
                           effective_cols=("n_effective_a", "n_effective_b"),
@@ -244,10 +249,7 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         out["p_adjusted"] = out.groupby(cell_cols, observed=True, dropna=False, sort=False)[
             "p_value"].transform(lambda s: adjust_pvalues(s.to_numpy(), correction=correction))
     out["significant"] = out["p_adjusted"] < alpha
-    cols = [*cell_cols, "variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference",
-            "test", "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b",
-            "n_effective_a", "n_effective_b", "flag", "note", "n_weighted_a", "n_weighted_b",
-            "design_effect_a", "design_effect_b"]
+    cols = [*cell_cols, *_COMPARE_COLUMNS]
     with np.errstate(divide="ignore", invalid="ignore"):
         for g in ("a", "b"):
             out[f"design_effect_{g}"] = out[f"n_{g}"] / out[f"n_effective_{g}"].where(out[f"n_effective_{g}"] > 0)

@@ -249,7 +249,8 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
     Returns
     -------
     DataFrame
-        by columns, n, n_weighted, n_effective, design_effect, efficiency, weight_min, weight_max
+        by columns, n (respondents with a positive weight), n_weighted, n_effective, design_effect,
+        efficiency, weight_min, weight_max, n_zero_weight
 
     Examples
     --------
@@ -264,16 +265,16 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
 
     def one(g):
         w = g[weight].to_numpy(dtype=float)
-        ne = effective_n(w)
-        return pd.Series({"n": len(w), "n_weighted": w.sum(), "n_effective": ne,
-                          "design_effect": len(w) / ne if ne else np.nan,
-                          "efficiency": ne / len(w) if len(w) else np.nan,
-                          "weight_min": w.min(), "weight_max": w.max()})
+        ne, n = effective_n(w), int((w > 0).sum())  # weight 0: in the file, not in the sample
+        return pd.Series({"n": n, "n_weighted": w.sum(), "n_effective": ne,
+                          "design_effect": n / ne if ne else np.nan,
+                          "efficiency": ne / n if n else np.nan,
+                          "weight_min": w.min(), "weight_max": w.max(), "n_zero_weight": len(w) - n})
     if not by:
-        return one(resp).to_frame().T.astype({"n": int})
+        return one(resp).to_frame().T.astype({"n": int, "n_zero_weight": int})
     rows = [dict(zip(by, k if isinstance(k, tuple) else (k,)), **one(g))
             for k, g in resp.groupby(by, observed=True, dropna=False)]
-    return pd.DataFrame(rows).astype({"n": int})
+    return pd.DataFrame(rows).astype({"n": int, "n_zero_weight": int})
 
 
 def margins(frame: pd.DataFrame, *, variables, weight: str = "weight",
