@@ -356,3 +356,16 @@ def test_driver_table_is_flagged_on_its_effective_base():
     w = wide["weight"].to_numpy()
     assert kd["n"].iloc[0] == 60 and kd["n_effective"].iloc[0] == pytest.approx(w.sum() ** 2 / (w ** 2).sum())
     assert (kd["flag"] == "suppressed").all() and kd["relative_weight"].isna().all()
+
+
+def test_pairwise_without_enough_complete_respondents_keeps_weights_drops_coefficients():
+    wide = _wide(n=120, weighted=False)
+    # every respondent skips one of the three drivers: no complete case at all
+    for i, col in enumerate(("a", "b", "c")):
+        wide.loc[wide.index % 3 == i, col] = np.nan
+    with pytest.raises(DataError, match="only 0 complete respondents"):
+        key_drivers(_long(wide), outcome="y")
+    kd = key_drivers(_long(wide), outcome="y", missing="pairwise")
+    assert kd["coef"].isna().all() and kd["relative_weight"].notna().all()
+    assert kd["n"].iloc[0] == 40  # each pair of drivers is answered together by a third
+    assert _diag(kd).loc["y"].query("check == 'regression'")["action"].iloc[0] == "not_fitted"

@@ -158,6 +158,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "diag_respondents_used": ("Verwendete Befragte", "Respondents used"),
     "diag_positive_definite": ("Korrelationsmatrix nicht positiv definit", "Correlation matrix not positive definite"),
     "diag_constant_outcome": ("Gesamtbewertung ohne Streuung", "Outcome without variance"),
+    "diag_regression": ("Regression", "Regression"),
+    "diag_action_not_fitted": ("nicht geschätzt", "not fitted"),
     "diag_action_excluded": ("ausgeschlossen", "excluded"),
     "diag_action_refused": ("Analyse abgelehnt", "analysis refused"),
     "diag_action_respondents_excluded": ("Befragte ausgeschlossen", "respondents excluded"),
@@ -183,6 +185,10 @@ LABELS: dict[str, tuple[str, str]] = {
                                      "others have no outcome, weight 0 or a missing answer"),
     "diag_reason_positive_definite": ("kleinster Eigenwert {value:.3g}; die nächstliegende positiv definite Matrix wird verwendet",
                                       "smallest eigenvalue {value:.3g}; the nearest positive definite matrix is used"),
+    "diag_reason_regression": ("nur {value:.0f} Befragte haben jeden Treiber bewertet (nötig: {threshold:.0f}): "
+                               "keine Koeffizienten; die relativen Gewichte nutzen paarweise Korrelationen",
+                               "only {value:.0f} respondents rated every driver ({threshold:.0f} needed): no "
+                               "coefficients; the relative weights use pairwise correlations"),
     "diag_reason_constant_outcome": ("„{question}“ streut nicht: es gibt nichts zu erklären",
                                      "'{question}' has no variance: there is nothing to explain"),
 }

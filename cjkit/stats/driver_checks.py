@@ -50,7 +50,7 @@ def diagnostic(question, check, value, threshold, action, reason) -> dict:
 
 #: order of the checks in a diagnostics table: the verdict first, the routine VIFs last
 CHECK_ORDER = ("constant_outcome", "respondents_used", "missing_outcome", "zero_weight", "no_answers",
-               "constant", "duplicate", "collinearity", "positive_definite", "missing_answer")
+               "constant", "duplicate", "collinearity", "regression", "positive_definite", "missing_answer")
 
 
 def diagnostics_frame(rows) -> pd.DataFrame:

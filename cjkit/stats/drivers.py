@@ -411,8 +411,11 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
         r2_model, method, n, n_excluded, flag.
         ``relative_weight`` and ``lmg`` each sum to ``r2`` (linear R^2); ``r2_model`` is the
         fit statistic of the regression (pseudo R^2 for logit/ordinal). ``n`` is the number of
-        respondents the coefficients use, ``n_excluded`` those left out; then n_weighted,
-        n_effective (Kish; the base rule counts the smaller of n and n_effective) and design_effect.
+        respondents the coefficients use (pairwise: the smallest base behind a correlation),
+        ``n_excluded`` those left out; then n_weighted, n_effective (Kish; the base rule counts the
+        smaller of n and n_effective) and design_effect. With ``missing="pairwise"`` and too few
+        complete respondents for a regression, the coefficients are empty and the diagnostics
+        say so.
 
     Examples
     --------
@@ -433,16 +436,27 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
     if not drivers:
         raise DataError("no driver can be estimated: " + "; ".join(r["reason"] for r in rows
                                                                   if r["action"] == "excluded"), column=outcome)
-    if len(listwise) < max(suppress_n, len(drivers) + 2):
+    needed = max(suppress_n, len(drivers) + 2)
+    fit = len(listwise) >= needed
+    if not fit and missing == "listwise":
         raise DataError(f"only {len(listwise)} complete respondents for {len(drivers)} drivers; "
-                        f"at least {max(suppress_n, len(drivers) + 2)} needed", column=outcome)
+                        f"at least {needed} needed (missing='pairwise' uses every answer for the "
+                        "relative weights)", column=outcome)
     imp = relative_importance(data if missing == "pairwise" else listwise, outcome=outcome, drivers=drivers,
                               weight="weight", missing=missing,
                               decompositions=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
                               else ("relative_weights",))
     rows += imp.attrs.get("diagnostics", [])
-    reg = regression(listwise, outcome=outcome, drivers=drivers, method=method, weight="weight",
-                     cov_type=cov_type)
+    if fit:
+        reg = regression(listwise, outcome=outcome, drivers=drivers, method=method, weight="weight",
+                         cov_type=cov_type)
+    else:  # pairwise relative weights stand without the coefficients
+        rows.append(diagnostic(outcome, "regression", len(listwise), needed, "not_fitted",
+                               f"only {len(listwise)} respondents answered every driver ({needed} needed): "
+                               "no coefficients; the relative weights use pairwise correlations"))
+        log.warning("driver analysis: %s", rows[-1]["reason"])
+        reg = pd.DataFrame({"term": drivers, "coef": np.nan, "p_value": np.nan, "std_coef": np.nan,
+                            "odds_ratio": np.nan, "r2": np.nan, "method": _method_kind(data[outcome], method)})
     out = imp.drop(columns="n").merge(
         reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "method"]]
         .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
@@ -453,11 +467,16 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
     out = out.merge(meta.rename(columns={"question": "driver"}), on="driver", how="left")
     out["sign"] = np.sign(out["coef"]).fillna(0).astype(int)
     out["rank"] = out["relative_weight"].rank(ascending=False, method="min").astype(int)
-    w = listwise["weight"].to_numpy(float)
-    out["n"] = int((w > 0).sum())
-    out["n_excluded"] = _n_input(rows) - out["n"]
-    out["n_weighted"], out["n_effective"] = float(w.sum()), float(w.sum() ** 2 / (w ** 2).sum())
-    out["design_effect"] = out["n"] / out["n_effective"]
+    w = (data if missing == "pairwise" else listwise)["weight"].to_numpy(float)
+    n = int((w > 0).sum())
+    deff = n * (w ** 2).sum() / w.sum() ** 2 if n else np.nan  # Kish: n / n_effective
+    if missing == "pairwise":  # the weakest correlation decides: its base, the sample's design effect
+        n = int(imp["n"].iloc[0])
+        w = w * n / max(int((w > 0).sum()), 1)
+    out["n"] = n
+    out["n_excluded"] = _n_input(rows) - n
+    out["n_weighted"], out["n_effective"] = float(w.sum()), n / deff
+    out["design_effect"] = deff
     out = apply_base_rule(out, min_n, suppress_n, effective_cols=("n_effective",))
     cols = ["driver", *meta_cols, "coef", "p_value", "std_coef", "odds_ratio", "relative_weight",
             "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "method", "n",
