@@ -143,3 +143,27 @@ def test_weighted_driver_regression_has_sandwich_errors():
     assert (tab["cov_type"] == "HC1").all()
     unweighted = regression(r.assign(w=1.0), outcome="y", drivers=["x1"], weight="w")
     assert (unweighted["cov_type"] == "nonrobust").all()
+
+
+def test_unweighted_taylor_se_is_the_textbook_standard_error_of_descrstatsw():
+    from statsmodels.stats.weightstats import DescrStatsW
+    y = _resp()["y"].to_numpy()
+    got = taylor_mean(y, np.ones(len(y)), design_frame(_resp()))
+    assert got["se"] == pytest.approx(DescrStatsW(y).std_mean, abs=1e-12)
+    assert got["design_effect"] == pytest.approx(1.0)
+
+
+def test_spec_strata_and_cluster_reach_the_long_frame():
+    from cjkit.io.spec import load_spec, to_long
+    spec = load_spec({"survey": "t", "respondent_id": "id", "weight": "w", "strata": "region", "cluster": "school",
+                      "questions": [{"id": "sat", "type": "csat", "scale": {"min": 1, "max": 5}}]})
+    assert (spec.strata, spec.cluster) == ("region", "school")
+    assert load_spec(spec.to_dict()) == spec
+    assert {"region", "school"} <= set(spec.required_columns())
+    r = _resp()
+    wide = r.rename(columns={"respondent_id": "id", "y": "sat"})
+    long = to_long(wide, spec)
+    out = metrics(long, questions=["sat"], metrics=["mean"], se_method="taylor", strata=spec.strata,
+                  cluster=spec.cluster, min_n=0, suppress_n=0)
+    direct = taylor_mean(r["y"], r["w"], design_frame(r, strata="region", cluster="school"))
+    assert out["se"].iloc[0] == pytest.approx(direct["se"], abs=1e-12)
