@@ -369,3 +369,12 @@ def test_pairwise_without_enough_complete_respondents_keeps_weights_drops_coeffi
     assert kd["coef"].isna().all() and kd["relative_weight"].notna().all()
     assert kd["n"].iloc[0] == 40  # each pair of drivers is answered together by a third
     assert _diag(kd).loc["y"].query("check == 'regression'")["action"].iloc[0] == "not_fitted"
+
+
+def test_plain_regression_refuses_constant_and_dependent_drivers():
+    from cjkit.stats.drivers import regression
+    wide = _wide()
+    with pytest.raises(DataError, match="'d' has no variance"):
+        regression(wide.assign(d=2.5), outcome="y", drivers=["a", "d"], weight="weight")
+    with pytest.raises(DataError, match="linearly dependent"):
+        regression(wide.assign(d=wide["a"] - wide["b"]), outcome="y", drivers=["a", "b", "d"], weight="weight")

@@ -18,7 +18,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
-from cjkit.stats.driver_checks import diagnostic, diagnostics_frame, screen_drivers
+from cjkit.stats.driver_checks import diagnostic, diagnostics_frame, has_variance, screen_drivers
 from cjkit.stats.importance import (MAX_LMG_PREDICTORS, lmg_from_corr, relative_importance,  # noqa: F401
                                     relative_weights_from_corr, subset_r2)
 from cjkit.stats.sufficient import weights_of
@@ -216,6 +216,15 @@ def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto
     kind = _method_kind(y, method)
     X = data[drivers].astype(float)
     w = w / w.mean()
+    # a coefficient of a constant or linearly dependent driver is noise: refuse by name
+    for c in [outcome, *drivers]:
+        if not has_variance(data[c].to_numpy(float), w)[0]:
+            raise DataError(f"'{c}' has no variance in the regression data; drop it (key_drivers does "
+                            "this for you, with a reason)", column=c)
+    z = (X - X.mean()) / X.std(ddof=0)
+    if np.linalg.matrix_rank(z.to_numpy(), tol=1e-8 * np.sqrt(len(z))) < len(drivers):
+        raise DataError("the drivers are linearly dependent (a duplicate or an exact combination of others); "
+                        "key_drivers excludes such drivers with a reason", column=", ".join(drivers))
     if cov_type == "auto":
         cov_type = "nonrobust" if np.allclose(w, 1) else "HC1"
     if kind == "ols":
