@@ -378,3 +378,12 @@ def test_plain_regression_refuses_constant_and_dependent_drivers():
         regression(wide.assign(d=2.5), outcome="y", drivers=["a", "d"], weight="weight")
     with pytest.raises(DataError, match="linearly dependent"):
         regression(wide.assign(d=wide["a"] - wide["b"]), outcome="y", drivers=["a", "b", "d"], weight="weight")
+
+
+def test_design_based_test_of_constant_groups_is_not_testable_either():
+    t = compare_groups(_groups([4] * 30, [5] * 30), between="seg", se_method="taylor",
+                       min_n=0, suppress_n=0).iloc[0]
+    assert t["difference"] == 1.0 and np.isnan(t["p_value"]) and "not testable" in t["note"]
+    same = compare_groups(_groups([4] * 30, [4] * 30), between="seg", se_method="taylor",
+                          min_n=0, suppress_n=0).iloc[0]
+    assert same["statistic"] == 0.0 and same["p_value"] == 1.0

@@ -167,3 +167,40 @@ def test_spec_strata_and_cluster_reach_the_long_frame():
                   cluster=spec.cluster, min_n=0, suppress_n=0)
     direct = taylor_mean(r["y"], r["w"], design_frame(r, strata="region", cluster="school"))
     assert out["se"].iloc[0] == pytest.approx(direct["se"], abs=1e-12)
+
+
+def test_design_based_comparison_matches_robust_regression_on_a_group_dummy():
+    from cjkit.stats.significance import compare_groups
+    from scipy import stats as sps
+    r = _resp()
+    two = r[r["region"] != "ost"].reset_index(drop=True)
+    long = _long(two)
+    t = compare_groups(long, between="region", questions=["sat"], se_method="taylor", cluster="school",
+                       min_n=0, suppress_n=0).iloc[0]
+    X = sm.add_constant((two["region"] == t["group_b"]).astype(float))
+    groups = pd.factorize(two["school"])[0]
+    ref = sm.WLS(two["y"], X, weights=two["w"]).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    n = len(two)
+    # statsmodels' cluster correction carries (N-1)/(N-K) with K = 2 terms; Taylor has none
+    se = ref.bse.iloc[1] * np.sqrt((n - 2) / (n - 1))
+    assert t["difference"] == pytest.approx(ref.params.iloc[1], abs=1e-10)
+    assert t["statistic"] == pytest.approx(ref.params.iloc[1] / se, rel=1e-9)
+    dof = two["school"].nunique() - 1
+    assert t["dof"] == dof and t["p_value"] == pytest.approx(2 * sps.t.sf(abs(t["statistic"]), dof), rel=1e-9)
+    assert t["test"] == "design_t"
+
+
+def test_design_based_comparison_of_a_group_against_the_rest():
+    from cjkit.stats.significance import compare_groups
+    r = _resp()
+    t = compare_groups(_long(r), between="region", questions=["sat"], pairs="rest", se_method="taylor",
+                       min_n=0, suppress_n=0).set_index("group_b")
+    inside = (r["region"] == "ost").to_numpy()
+    w, y, n = r["w"].to_numpy(), r["y"].to_numpy(), len(r)
+    ma, mb = np.average(y[~inside], weights=w[~inside]), np.average(y[inside], weights=w[inside])
+    z = np.where(inside, w * (y - mb) / w[inside].sum(), -w * (y - ma) / w[~inside].sum())
+    se = np.sqrt(n / (n - 1) * (z ** 2).sum())
+    assert t.loc["ost", "difference"] == pytest.approx(mb - ma, abs=1e-12)
+    assert t.loc["ost", "statistic"] == pytest.approx((mb - ma) / se, rel=1e-10)
+    with pytest.raises(ParameterError, match="design-based"):
+        compare_groups(_long(r), between="region", se_method="taylor", test="chi2")

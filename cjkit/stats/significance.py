@@ -22,7 +22,9 @@ from statsmodels.stats.multitest import multipletests
 
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule  # noqa: F401 (public here too)
-from cjkit.stats.sufficient import METRIC_NAMES, estimates_from_stats, finish_stats, group_stats, weights_of
+from cjkit.stats.design import SE_METHODS, design_frame, taylor_difference, unit_scores
+from cjkit.stats.sufficient import (METRIC_NAMES, estimates_from_stats, finish_stats, group_stats, unit_rows,
+                                    weights_of)
 
 log = logging.getLogger("cjkit.stats.significance")
 
@@ -150,7 +152,8 @@ def _test_pair_stats(a, b, metric, test, estimates_from_stats):
 def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric: str = "mean",
                    test: str = "auto", pairs: str = "all", reference=None, correction: str = "holm",
                    family: str = "by", alpha: float = 0.05, questions=None, scales=None,
-                   weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+                   weight: str = "weight", min_n=None, suppress_n=None, se_method: str = "kish",
+                   strata: str | None = None, cluster: str | None = None, fpc=None) -> pd.DataFrame:
     """Test differences of a metric between the levels of a segment or wave column.
 
     Parameters
@@ -169,6 +172,12 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         All pairs, neighbours in level order (waves), each vs ``reference``, or each vs the rest.
     correction : {"holm", "fdr_bh", "bonferroni", "none"}
         Applied within each table cell (``family="by"``) or over the whole table (``"all"``).
+    se_method : {"kish", "taylor"}
+        ``kish``: the tests above on the Kish effective bases. ``taylor``: a design-based t test
+        (test ``"design_t"``) of the difference with its Taylor-linearised standard error and the
+        design's degrees of freedom; groups that share strata or clusters get their covariance.
+    strata, cluster, fpc : optional
+        The sampling design for ``se_method="taylor"`` (see :func:`cjkit.metrics`).
 
     Returns
     -------
@@ -198,12 +207,22 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         raise ParameterError("family", family, allowed=["by", "all"])
     if between not in long.columns:
         raise ParameterError("between", between, allowed=list(long.columns))
+    if se_method not in SE_METHODS:
+        raise ParameterError("se_method", se_method, allowed=SE_METHODS)
+    if se_method == "taylor" and test not in ("auto", "t"):
+        raise ParameterError("test", test, allowed=["auto", "t"],
+                             message=f"parameter 'test': se_method='taylor' runs a design-based t test, not {test!r}")
     by = [c for c in by if c != between]
     st = group_stats(long, by=[*by, between], questions=questions, scales=scales, weight=weight)
     if st.empty:
         return pd.DataFrame(columns=[*[c for c in by if c != between], "question", *_COMPARE_COLUMNS])
     if test == "auto":
         test = "t" if metric in ("mean", "index") else "z"
+    design = None
+    if se_method == "taylor":
+        test = "design_t"
+        units, _ = unit_rows(long, [*by, between], questions=questions, scales=scales, weight=weight)
+        design = design_frame(long, strata=strata, cluster=cluster, fpc=fpc)
     col = long[between]
     levels = list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) \
         else sorted(col.dropna().unique().tolist(), key=str)
@@ -227,6 +246,9 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
             if test == "mannwhitney":
                 va, vb, diff, stat, dof, p = _mannwhitney(long, dict(zip(cell_cols, key)), between,
                                                           row["group_a"], row["group_b"], a, b, metric)
+            elif design is not None:
+                va, vb, diff, stat, dof, p, note = _design_pair(units, design, dict(zip(cell_cols, key)), between,
+                                                                row["group_a"], row["group_b"], metric)
             else:
                 va, vb, diff, stat, dof, p, stat_fix, p_fix, note = _test_pair(a, b, metric, test)
                 if stat_fix is not None or note:
@@ -254,6 +276,43 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         for g in ("a", "b"):
             out[f"design_effect_{g}"] = out[f"n_{g}"] / out[f"n_effective_{g}"].where(out[f"n_effective_{g}"] > 0)
     return out[cols].reset_index(drop=True)
+
+
+def _design_pair(units, design, cell_key, between, ga, gb, metric):
+    """Design-based t test of group b minus group a ("(rest)": everyone else in the cell)."""
+    sel = np.ones(len(units), bool)
+    for c, v in cell_key.items():
+        sel &= (units[c].isna() if pd.isna(v) else units[c] == v).to_numpy()
+    cell = units[sel]
+    pos = design.index.get_indexer(cell["respondent_id"].astype(str))
+    x = cell["value"].to_numpy(float)
+    lo, hi = cell["scale_min"].to_numpy(float), cell["scale_max"].to_numpy(float)
+    name = metric
+    if metric == "index":  # on 0-100, like metrics()
+        x, name = (x - lo) / np.where(hi > lo, hi - lo, np.nan) * 100, "mean"
+    y, w = np.full(len(design), np.nan), np.zeros(len(design))
+    group = np.full(len(design), None, dtype=object)
+    y[pos], w[pos], group[pos] = unit_scores(x, name, scale_min=lo, scale_max=hi), cell["_w"].to_numpy(float), \
+        cell[between].to_numpy(dtype=object)
+    in_cell = np.zeros(len(design), bool)
+    in_cell[pos] = True
+
+    def domain(g, other):
+        return in_cell & (group != other) if g == "(rest)" else in_cell & (group == g)
+    r = taylor_difference(y, w, design, domain(ga, gb), domain(gb, ga))
+    va, vb, diff, se, dof = r["value_a"], r["value_b"], r["difference"], r["se"], r["dof"]
+    if not (np.isfinite(va) and np.isfinite(vb)):
+        return va, vb, diff, np.nan, np.nan, np.nan, "not testable: a group has no respondents (answers with a positive weight)"
+    scale = max(abs(va), abs(vb), 1.0)
+    if se <= 1e-9 * scale:
+        if abs(diff) <= 1e-9 * scale:
+            return va, vb, diff, 0.0, dof, 1.0, "no variance in either group and equal values: no difference"
+        return va, vb, diff, np.nan, np.nan, np.nan, ("not testable: no variance in either group (every answer "
+                                                      "the same), values differ")
+    if dof < 1:
+        return va, vb, diff, np.nan, np.nan, np.nan, "not testable: the design has no degrees of freedom"
+    stat = diff / se
+    return va, vb, diff, stat, float(dof), float(2 * stats.t.sf(abs(stat), dof)), ""
 
 
 def _rest(cell: pd.DataFrame, level, sum_cols) -> pd.Series:
