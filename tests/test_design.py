@@ -204,3 +204,40 @@ def test_design_based_comparison_of_a_group_against_the_rest():
     assert t.loc["ost", "statistic"] == pytest.approx((mb - ma) / se, rel=1e-10)
     with pytest.raises(ParameterError, match="design-based"):
         compare_groups(_long(r), between="region", se_method="taylor", test="chi2")
+
+
+# Reference values from samplics 0.6.0 (TaylorEstimator(PopParam.mean).estimate with samp_weight,
+# stratum, psu and domain) run on the data of _resp(); samplics is not a dependency of cjkit (it is
+# archived and pulls in polars), so its numbers are written out here.
+SAMPLICS = {
+    "none": (2.799664645564062, 0.09076396692873592, 0.3488173385556219, 0.030444807400857258),
+    "strata": (2.799664645564062, 0.09066636631227802, 0.3488173385556219, 0.03050478301861809),
+    "cluster": (2.799664645564062, 0.08200702860012021, 0.3488173385556219, 0.02504019652679586),
+    "both": (2.799664645564062, 0.07854590739339563, 0.3488173385556219, 0.026774449944211992),
+}
+SAMPLICS_NPS_BOTH = (-47.87026603559606, 5.281182432247435)
+SAMPLICS_DOMAIN_CLUSTER = {"nord": (2.9427394128750017, 0.11322663640540971),
+                           "ost": (2.7864311930191437, 0.16943726486252972),
+                           "sued": (2.6083862019545285, 0.12385237654941927)}
+
+
+@pytest.mark.parametrize("design", list(SAMPLICS))
+def test_taylor_mean_and_share_match_samplics(design):
+    r = _resp()
+    kw = {"none": {}, "strata": {"strata": "region"}, "cluster": {"cluster": "school"},
+          "both": {"strata": "region", "cluster": "school"}}[design]
+    d = design_frame(r, **kw)
+    mean, share = taylor_mean(r["y"], r["w"], d), taylor_mean((r["y"] >= 4).astype(float), r["w"], d)
+    got = (mean["value"], mean["se"], share["value"], share["se"])
+    assert got == pytest.approx(SAMPLICS[design], abs=1e-9)
+
+
+def test_taylor_nps_and_domains_match_samplics():
+    r = _resp()
+    score = 100.0 * ((r["rec"] >= 9).astype(float) - (r["rec"] <= 6).astype(float))
+    got = taylor_mean(score, r["w"], design_frame(r, strata="region", cluster="school"))
+    assert (got["value"], got["se"]) == pytest.approx(SAMPLICS_NPS_BOTH, abs=1e-9)
+    d = design_frame(r, cluster="school")
+    for region, ref in SAMPLICS_DOMAIN_CLUSTER.items():
+        got = taylor_mean(r["y"], r["w"], d, domain=(r["region"] == region).to_numpy())
+        assert (got["value"], got["se"]) == pytest.approx(ref, abs=1e-9)
