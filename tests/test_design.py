@@ -241,3 +241,10 @@ def test_taylor_nps_and_domains_match_samplics():
     for region, ref in SAMPLICS_DOMAIN_CLUSTER.items():
         got = taylor_mean(r["y"], r["w"], d, domain=(r["region"] == region).to_numpy())
         assert (got["value"], got["se"]) == pytest.approx(ref, abs=1e-9)
+
+
+def test_metrics_by_segment_are_domain_estimates_like_samplics():
+    out = metrics(_long(_resp()), by=["region", "question"], metrics=["mean"], questions=["sat"],
+                  se_method="taylor", cluster="school", min_n=0, suppress_n=0).set_index("region")
+    for region, (value, se) in SAMPLICS_DOMAIN_CLUSTER.items():
+        assert (out.loc[region, "value"], out.loc[region, "se"]) == pytest.approx((value, se), abs=1e-9)
