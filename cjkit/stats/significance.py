@@ -367,7 +367,8 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
     Returns
     -------
     DataFrame
-        question, variable, statistic, dof, p_value, cramers_v, n, n_effective, flag
+        question, variable, statistic, dof, p_value, cramers_v, n, n_effective, n_weighted,
+        design_effect, flag
 
     Examples
     --------
@@ -398,9 +399,10 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
         k = min(table.shape) - 1
         v = np.sqrt(stat / (table.sum() * k)) if k > 0 else np.nan
         rows.append(dict(question=q, variable=between, statistic=stat, dof=dof, p_value=p,
-                         cramers_v=v, n=n, n_effective=n_eff))
+                         cramers_v=v, n=n, n_effective=n_eff, n_weighted=float(g["_w"].sum()),
+                         design_effect=n / n_eff))
     out = pd.DataFrame(rows, columns=["question", "variable", "statistic", "dof", "p_value",
-                                      "cramers_v", "n", "n_effective"])
+                                      "cramers_v", "n", "n_effective", "n_weighted", "design_effect"])
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     return apply_base_rule(out, min_n, suppress_n, estimate_cols=("statistic", "p_value", "cramers_v"),
                            effective_cols=("n_effective",))
