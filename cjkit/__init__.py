@@ -89,6 +89,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "chi2_independence": ("cjkit.stats.significance", None),
     "adjust_pvalues": ("cjkit.stats.significance", None),
     "key_drivers": ("cjkit.stats.drivers", None),
+    "driver_diagnostics": ("cjkit.stats.drivers", None),
     "importance_performance": ("cjkit.stats.ipa", None),
     "rank_painpoints": ("cjkit.stats.painpoints", None),
     "painpoint_method": ("cjkit.stats.painpoints", None),
@@ -197,7 +198,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
-    from cjkit.stats.drivers import key_drivers  # noqa: F401
+    from cjkit.stats.drivers import driver_diagnostics, key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
     from cjkit.stats.painpoints import painpoint_method, rank_painpoints  # noqa: F401

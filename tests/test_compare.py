@@ -100,3 +100,20 @@ def test_persona_comparison_of_a_phase_index():
     idx = s.groupby(["persona", "respondent_id"])["x"].mean().groupby("persona").mean()
     for _, r in out.iterrows():
         assert r.value == pytest.approx(idx[r.segment])
+
+
+def test_segment_and_wave_tables_take_the_design_based_errors():
+    from cjkit.report.study import example_study
+    from cjkit.stats.design import design_frame, taylor_mean
+    long = example_study().long
+    t = persona_comparison(long, segment_column="persona", questions=["overall"], se_method="taylor")
+    resp = long[long["question"] == "overall"]
+    for _, row in t.iterrows():
+        dom = (resp["persona"] == row["segment"]).to_numpy()
+        ref = taylor_mean(resp["value"], resp["weight"], design_frame(resp), domain=dom)
+        half = stats.t.ppf(0.975, ref["dof"]) * ref["se"]
+        assert row["value"] == pytest.approx(ref["value"])
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((ref["value"] - half, ref["value"] + half))
+    assert t["p_value"].notna().all()
+    w = wave_trend(long, wave_column="wave", questions=["overall"], se_method="taylor")
+    assert w["change"].notna().sum() == 1

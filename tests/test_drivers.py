@@ -156,8 +156,12 @@ def test_key_drivers_on_long_frame_with_missing_answers(mtcars):
 
 def test_key_drivers_errors(mtcars):
     long = _long_from_wide(mtcars.assign(const=1.0), "mpg", ["cyl", "const"])
+    kd = key_drivers(long, outcome="mpg", min_n=0, suppress_n=0)  # the constant driver is excluded, with reason
+    assert kd["driver"].tolist() == ["cyl"]
+    diag = pd.DataFrame(kd.attrs["diagnostics"])
+    assert diag.set_index("question").loc["const", "action"] == "excluded"
     with pytest.raises(DataError, match="no variance"):
-        key_drivers(long, outcome="mpg", min_n=0, suppress_n=0)
+        key_drivers(_long_from_wide(mtcars.assign(mpg=20.0), "mpg", ["cyl"]), outcome="mpg", min_n=0, suppress_n=0)
     with pytest.raises(ParameterError, match="outcome"):
         key_drivers(long, outcome="nps")
     with pytest.raises(ParameterError, match="method"):

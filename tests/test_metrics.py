@@ -142,15 +142,20 @@ def test_missing_answers_are_counted_not_dropped():
 
 def test_base_rule_flags_and_suppresses():
     long = _survey(n=200)
-    out = metrics(long, by=["persona", "question"], metrics=["mean"], questions=["csat_web"], min_n=80, suppress_n=30)
+    out = metrics(long, by=["persona", "question"], metrics=["mean"], questions=["csat_web"], min_n=60, suppress_n=25)
+    # the base that counts is the Kish effective base (smaller than n when weights vary)
+    ans = long[(long["question"] == "csat_web") & long["value"].notna()]
+    kish = ans.groupby("persona")["weight"].agg(lambda w: w.sum() ** 2 / (w ** 2).sum())
     for _, row in out.iterrows():
-        if row.n < 30:
+        base = min(row.n, kish[row.persona])
+        if base < 25:
             assert row.flag == "suppressed" and np.isnan(row.value) and np.isnan(row.ci_low)
-        elif row.n < 80:
+        elif base < 60:
             assert row.flag == "low_base" and not np.isnan(row.value)
         else:
             assert row.flag == ""
     assert set(out.flag) == {"", "low_base", "suppressed"}
+    assert (out["n"] >= 25).all()  # suppressed on the effective base alone
     with pytest.raises(ParameterError, match="suppress_n"):
         metrics(long, min_n=10, suppress_n=30)
 

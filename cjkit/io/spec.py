@@ -56,6 +56,9 @@ class SurveySpec:
         Id of the journey model the phases refer to.
     weight, wave, date, duration : str or None
         Columns of the design weight, survey wave, interview date and duration (seconds).
+    strata, cluster : str or None
+        Columns of the sampling design's stratum and cluster (primary sampling unit), used by
+        design-based standard errors (``cj.metrics(..., se_method="taylor")``).
     segments : tuple of str
         Columns to break results down by.
     quality : dict
@@ -96,6 +99,8 @@ class SurveySpec:
     wave: str | None = None
     date: str | None = None
     duration: str | None = None
+    strata: str | None = None
+    cluster: str | None = None
     segments: tuple[str, ...] = ()
     quality: dict = field(default_factory=dict)
     title: str | None = None
@@ -108,7 +113,7 @@ class SurveySpec:
     base_dir: Path = field(default_factory=Path.cwd, compare=False, repr=False)
     model_ref: str | None = field(default=None, compare=False, repr=False)
 
-    _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "data", "format",
+    _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "strata", "cluster", "data", "format",
                  "touchpoint_catalog", "industry")
 
     @cached_property
@@ -144,7 +149,8 @@ class SurveySpec:
 
     def required_columns(self) -> list[str]:
         """Every source column the spec refers to, each once, in spec order."""
-        cols = [self.respondent_id] + [c for c in (self.weight, self.wave, self.date, self.duration) if c]
+        cols = [self.respondent_id] + [c for c in (self.weight, self.wave, self.date, self.duration,
+                                                    self.strata, self.cluster) if c]
         cols += list(self.segments)
         for q in self.questions:
             cols += q.source_columns
@@ -173,7 +179,7 @@ class SurveySpec:
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["respondent_id"] = self.respondent_id
-        for key in ("weight", "wave", "date", "duration"):
+        for key in ("weight", "wave", "date", "duration", "strata", "cluster"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.segments:
@@ -458,7 +464,7 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
     -------
     DataFrame
         Columns respondent_id, question, item, type, role, value, text, missing_reason,
-        phase (ordered categorical), touchpoint, weight, then wave and segment columns.
+        phase (ordered categorical), touchpoint, weight, then wave, strata, cluster and segment columns.
 
     Raises
     ------
@@ -492,7 +498,8 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
         weight = pd.Series(1.0, index=wide.index)
     # column arrays once, taken by position per question (label lookups copy text columns each time)
     rid_arr, weight_arr = rid.to_numpy(), weight.to_numpy()
-    extra = {c: wide[c].to_numpy() for c in ([spec.wave] if spec.wave else []) + list(spec.segments)}
+    extra = {c: wide[c].to_numpy() for c in [x for x in (spec.wave, spec.strata, spec.cluster) if x]
+             + list(spec.segments)}
     frames = []
     for q in spec.questions:
         if q.is_scale:

@@ -13,6 +13,7 @@ __all__ = [
     "add_labels",
     "code_counts",
     "coded_comments",
+    "driver_diagnostics",
     "driver_questions",
     "driver_table",
     "format_figures",
@@ -32,16 +33,19 @@ __all__ = [
     "touchpoint_scores",
     "trend_table",
     "verbatims",
+    "weight_diagnostics",
     "write_key_figures",
 ]
 
 
 _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stack
+_DIAGNOSTICS = ("driver_diagnostics", "weight_diagnostics")
 
 
 def __getattr__(name: str):
     if name in __all__:
-        module = "cjkit.report.plan" if name in _PLAN else "cjkit.report.sections"
+        module = ("cjkit.report.plan" if name in _PLAN else "cjkit.report.diagnostics" if name in _DIAGNOSTICS
+                  else "cjkit.report.sections")
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value  # resolve once
         return value

@@ -1,8 +1,11 @@
 """The minimum-base rule: the one place where low bases are flagged and tiny bases suppressed.
 
-Every result table of the stats step passes through :func:`apply_base_rule`: a cell with an
-unweighted base ``n < min_n`` is flagged ``"low_base"``, one with ``n < suppress_n`` is flagged
+Every result table of the stats step passes through :func:`apply_base_rule`: a cell with a
+base ``n < min_n`` is flagged ``"low_base"``, one with ``n < suppress_n`` is flagged
 ``"suppressed"`` and its estimates are blanked (the row stays, so nothing disappears silently).
+When weights vary, the base that counts is the smaller of the unweighted base and the Kish
+effective base: 50 interviews whose weights concentrate on 5 respondents carry the
+information of 5.
 """
 from __future__ import annotations
 
@@ -52,7 +55,7 @@ def resolve_base_rule(min_n=None, suppress_n=None) -> tuple[int, int]:
 
 
 def apply_base_rule(frame: pd.DataFrame, min_n=DEFAULT_MIN_N, suppress_n=DEFAULT_SUPPRESS_N, *,
-                    n_cols=("n",), estimate_cols=None) -> pd.DataFrame:
+                    n_cols=("n",), estimate_cols=None, effective_cols=()) -> pd.DataFrame:
     """Flag low bases and blank suppressed estimates.
 
     Parameters
@@ -65,6 +68,10 @@ def apply_base_rule(frame: pd.DataFrame, min_n=DEFAULT_MIN_N, suppress_n=DEFAULT
         Base columns; the smallest of them decides (e.g. ``("n_a", "n_b")`` for a comparison).
     estimate_cols : sequence of str, optional
         Columns set to NaN in suppressed rows; default :data:`ESTIMATE_COLUMNS` present in *frame*.
+    effective_cols : sequence of str
+        Effective-base columns (Kish) that decide too: the smallest of all base columns counts.
+        They are compared with a relative tolerance of 1e-9, so equal weights never lose a
+        respondent to rounding.
 
     Returns
     -------
@@ -78,14 +85,20 @@ def apply_base_rule(frame: pd.DataFrame, min_n=DEFAULT_MIN_N, suppress_n=DEFAULT
     >>> t = pd.DataFrame({"value": [4.1, 3.9, 2.0], "n": [120, 25, 4]})
     >>> apply_base_rule(t)["flag"].tolist()
     ['', 'low_base', 'suppressed']
+    >>> t["n_effective"] = [5.0, 25.0, 4.0]  # weights concentrated on 5 respondents
+    >>> apply_base_rule(t, effective_cols=["n_effective"])["flag"].tolist()
+    ['suppressed', 'low_base', 'suppressed']
     """
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    missing = [c for c in n_cols if c not in frame.columns]
+    missing = [c for c in [*n_cols, *effective_cols] if c not in frame.columns]
     if missing:
         raise ParameterError("n_cols", missing, allowed=list(frame.columns),
                              message=f"parameter 'n_cols': base column(s) {missing} not in the table")
     out = frame.copy()
-    base = out[list(n_cols)].min(axis=1).fillna(0).to_numpy()
+    base = out[list(n_cols)].min(axis=1).fillna(0).to_numpy(dtype=float)
+    if effective_cols:
+        eff = out[list(effective_cols)].astype(float).min(axis=1).fillna(0).to_numpy()
+        base = np.minimum(base, eff * (1 + 1e-9))
     flag = np.where(base < suppress_n, "suppressed", np.where(base < min_n, "low_base", ""))
     out["flag"] = flag
     cols = [c for c in (estimate_cols or ESTIMATE_COLUMNS) if c in out.columns]

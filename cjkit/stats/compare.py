@@ -13,7 +13,7 @@ from cjkit.errors import ParameterError
 from cjkit.stats.metrics import metrics as _metrics
 from cjkit.stats.significance import compare_groups
 
-_KEEP = ["value", "ci_low", "ci_high", "n", "n_weighted", "n_effective", "flag"]
+_KEEP = ["value", "ci_low", "ci_high", "n", "n_weighted", "n_effective", "design_effect", "flag"]
 
 
 def _levels(col: pd.Series) -> list:
@@ -29,7 +29,8 @@ def _direction(diff, significant):
 def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", by=("question",),
                        metric: str = "mean", questions=None, correction: str = "holm",
                        alpha: float = 0.05, scales=None, weight: str = "weight",
-                       min_n=None, suppress_n=None) -> pd.DataFrame:
+                       min_n=None, suppress_n=None, se_method: str = "kish", strata: str | None = None,
+                       cluster: str | None = None, fpc=None) -> pd.DataFrame:
     """Metric per segment level next to the total, with a test of each level against the rest.
 
     Parameters
@@ -44,12 +45,16 @@ def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", b
         mean, top2, bottom2, nps, promoters, passives or detractors.
     correction : str
         Multiple-testing correction over the levels within a cell (holm, fdr_bh, ...).
+    se_method, strata, cluster, fpc : optional
+        Standard errors and tests from the Kish effective base (default) or design-based
+        (``"taylor"`` with the design's columns), see :func:`cjkit.metrics`.
 
     Returns
     -------
     DataFrame
         by columns, variable, segment, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
-        total, difference_vs_rest, p_value, p_adjusted, significant, direction, flag
+        total, difference_vs_rest, p_value, p_adjusted, significant, direction, flag, design_effect,
+        note (why a test was not run)
 
     Examples
     --------
@@ -65,8 +70,9 @@ def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", b
         raise ParameterError("segment_column", segment_column, allowed=list(long.columns))
     segment = segment_column  # the column; its levels become the output column "segment"
     by = [c for c in ([by] if isinstance(by, str) else list(by)) if c != segment]
+    design = dict(se_method=se_method, strata=strata, cluster=cluster, fpc=fpc)
     kw = dict(metrics=[metric], questions=questions, scales=scales, weight=weight,
-              min_n=min_n, suppress_n=suppress_n)
+              min_n=min_n, suppress_n=suppress_n, **design)
     per = _metrics(long, by=[*by, segment], **kw)
     if per.empty:
         return per
@@ -74,22 +80,24 @@ def persona_comparison(long: pd.DataFrame, *, segment_column: str = "persona", b
     total = _metrics(long, by=by, **kw)[[*cells, "value"]].rename(columns={"value": "total"})
     tests = compare_groups(long, between=segment, by=by, metric=metric, pairs="rest", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
-                           min_n=min_n, suppress_n=suppress_n)
-    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
+                           min_n=min_n, suppress_n=suppress_n, **design)
+    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant", "note"]].rename(
         columns={"group_b": segment, "difference": "difference_vs_rest"})
     out = per.merge(total, on=cells, how="left").merge(tests, on=[*cells, segment], how="left")
     out["direction"] = _direction(out["difference_vs_rest"], out["significant"].fillna(False).astype(bool))
     out = out.rename(columns={segment: "segment"})
+    out["note"] = out["note"].fillna("")
     out.insert(len(cells), "variable", segment)
     cols = [*cells, "variable", "segment", "metric", "value", "ci_low", "ci_high", "n", "n_weighted",
             "n_effective", "total", "difference_vs_rest", "p_value", "p_adjusted", "significant",
-            "direction", "flag"]
+            "direction", "flag", "design_effect", "note"]
     return out[cols].reset_index(drop=True)
 
 
 def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",), metric: str = "mean",
                questions=None, correction: str = "holm", alpha: float = 0.05, scales=None,
-               weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+               weight: str = "weight", min_n=None, suppress_n=None, se_method: str = "kish",
+               strata: str | None = None, cluster: str | None = None, fpc=None) -> pd.DataFrame:
     """Metric per wave with the change against the previous wave and its significance.
 
     Wave order is the category order of the wave column if it is categorical, else sorted.
@@ -116,12 +124,16 @@ def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",
         Weight column.
     min_n, suppress_n : int, optional
         Base rule (see :func:`cjkit.stats.base.apply_base_rule`).
+    se_method, strata, cluster, fpc : optional
+        Standard errors and tests from the Kish effective base (default) or design-based
+        (``"taylor"`` with the design's columns), see :func:`cjkit.metrics`.
 
     Returns
     -------
     DataFrame
         by columns, wave, wave_order, metric, value, ci_low, ci_high, n, n_weighted, n_effective,
-        change, p_value, p_adjusted, significant, direction, flag. The first wave has no change.
+        change, p_value, p_adjusted, significant, direction, flag, design_effect, note (why a test
+        was not run). The first wave has no change.
 
     Examples
     --------
@@ -141,20 +153,23 @@ def wave_trend(long: pd.DataFrame, *, wave_column: str = "wave", by=("question",
     if len(levels) < 2:
         raise ParameterError("wave_column", wave, message=f"column '{wave}' has {len(levels)} wave(s); "
                              "a trend needs at least 2")
+    design = dict(se_method=se_method, strata=strata, cluster=cluster, fpc=fpc)
     per = _metrics(long, by=[*by, wave], metrics=[metric], questions=questions, scales=scales,
-                   weight=weight, min_n=min_n, suppress_n=suppress_n)
+                   weight=weight, min_n=min_n, suppress_n=suppress_n, **design)
     if per.empty:
         return per
     cells = [c for c in per.columns if c in [*by, "question"]]
     tests = compare_groups(long, between=wave, by=by, metric=metric, pairs="adjacent", correction=correction,
                            alpha=alpha, questions=questions, scales=scales, weight=weight,
-                           min_n=min_n, suppress_n=suppress_n)
-    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant"]].rename(
+                           min_n=min_n, suppress_n=suppress_n, **design)
+    tests = tests[[*cells, "group_b", "difference", "p_value", "p_adjusted", "significant", "note"]].rename(
         columns={"group_b": wave, "difference": "change"})
     out = per.merge(tests, on=[*cells, wave], how="left")
     out["wave_order"] = out[wave].map({lv: i for i, lv in enumerate(levels)})
     out["direction"] = _direction(out["change"], out["significant"].fillna(False).astype(bool))
     out = out.rename(columns={wave: "wave"}).sort_values([*cells, "wave_order"], kind="stable")
+    out["note"] = out["note"].fillna("")
     cols = [*cells, "wave", "wave_order", "metric", "value", "ci_low", "ci_high", "n", "n_weighted",
-            "n_effective", "change", "p_value", "p_adjusted", "significant", "direction", "flag"]
+            "n_effective", "change", "p_value", "p_adjusted", "significant", "direction", "flag",
+            "design_effect", "note"]
     return out[cols].reset_index(drop=True)

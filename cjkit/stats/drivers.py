@@ -1,24 +1,15 @@
 """Key-driver analysis: regression and relative importance of touchpoint/phase ratings.
 
-Two decompositions of the model R^2 are reported side by side, so a researcher can see that
-the ranking does not hinge on one method:
-
-* Johnson's (2000) relative weights (what Qualtrics Stats iQ reports): the predictors are
-  replaced by their closest orthogonal counterparts ``Z = X R^{-1/2}``; each weight is
-  ``sum_k lambda_jk^2 beta_k^2`` with ``Lambda = R^{1/2}`` and ``beta = Lambda^{-1} r_xy``.
-* LMG / Shapley value of R^2 (Lindeman, Merenda & Gold 1980; relaimpo's ``lmg``): the
-  average gain in R^2 from adding a predictor over all orders, computed exactly from the
-  R^2 of all ``2^p`` subsets (vectorised, fine up to ~15 predictors).
-
-Both sum to the R^2 of the linear model on the same (weighted) correlation matrix. For a
-binary outcome the decomposition is of the linear-probability R^2, while the coefficient
-table comes from a logistic regression.
+The driver data are screened first (:mod:`cjkit.stats.driver_checks`: drivers without answers,
+without variance, duplicated or almost collinear are excluded with a reason; an outcome without
+variance is refused), then the R^2 is decomposed into relative weights and LMG
+(:mod:`cjkit.stats.importance`) and the regression gives signed coefficients. For a binary
+outcome the decomposition is of the linear-probability R^2, while the coefficient table comes
+from a logistic regression. Coefficients of weighted data have robust (HC1) standard errors.
 """
 from __future__ import annotations
 
-import itertools
 import logging
-from math import factorial
 
 import numpy as np
 import pandas as pd
@@ -26,11 +17,13 @@ import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.stats.sufficient import weights_of
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
+from cjkit.stats.driver_checks import diagnostic, diagnostics_frame, has_variance, screen_drivers
+from cjkit.stats.importance import (MAX_LMG_PREDICTORS, lmg_from_corr, relative_importance,  # noqa: F401
+                                    relative_weights_from_corr, subset_r2)
+from cjkit.stats.sufficient import weights_of
 
 log = logging.getLogger("cjkit.stats.drivers")
-MAX_LMG_PREDICTORS = 15
 
 
 def outcome_values(long: pd.DataFrame, *, outcome: str, positive=None) -> pd.Series:
@@ -82,11 +75,13 @@ def outcome_values(long: pd.DataFrame, *, outcome: str, positive=None) -> pd.Ser
 
 
 def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str = "weight",
-                  roles=("driver",), positive=None) -> pd.DataFrame:
+                  roles=("driver",), positive=None, complete: bool = True) -> pd.DataFrame:
     """Wide respondent x question matrix of the outcome and driver ratings (listwise complete).
 
     Respondents with a missing outcome or driver answer are excluded and counted: the result's
     ``attrs`` hold ``n_input``, ``n_excluded`` and ``excluded_by`` (missing answers per question).
+    With ``complete=False`` every respondent is kept (missing answers stay NaN) and the counts
+    say what listwise deletion would leave out.
 
     Parameters
     ----------
@@ -102,6 +97,8 @@ def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str
         Spec roles that make a question a driver when *drivers* is not given.
     positive : str, optional
         For a text-coded outcome, the label counted as 1 (see :func:`outcome_values`).
+    complete : bool
+        Keep only complete rows (listwise deletion); ``False`` keeps every respondent.
 
     Returns
     -------
@@ -124,7 +121,10 @@ def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str
     if drivers is None:
         sel = long["role"].isin(list(roles)) if "role" in long.columns else long["question"] != outcome
         drivers = [q for q in pd.unique(long.loc[sel, "question"]) if q != outcome]
-    drivers = list(drivers)
+    drivers = list(dict.fromkeys(drivers))  # a driver named twice is one driver
+    if outcome in drivers:
+        raise ParameterError("drivers", outcome, allowed="question ids other than the outcome",
+                             message=f"parameter 'drivers': the outcome '{outcome}' cannot be its own driver")
     unknown = [d for d in drivers if d not in qs]
     if unknown or not drivers:
         raise ParameterError("drivers", unknown or drivers, allowed="question ids in the long frame")
@@ -146,181 +146,15 @@ def driver_matrix(long: pd.DataFrame, *, outcome: str, drivers=None, weight: str
     w = np.ones(len(ids))
     w[rid] = weights_of(long.loc[sel], weight)
     wide["weight"] = w
-    n_input = len(wide)
+    n_input, complete_only = len(wide), complete
     miss = wide[[outcome, *drivers]].isna()
     complete = ~miss.any(axis=1)
-    out = wide.loc[complete].astype(float)
+    out = (wide.loc[complete] if complete_only else wide).astype(float)
     out.attrs.update(n_input=n_input, n_excluded=int((~complete).sum()),
                      excluded_by={k: int(v) for k, v in miss.sum().items() if v})
-    if (~complete).any():
+    if (~complete).any() and complete_only:
         log.info("driver analysis: %d of %d respondents excluded for a missing answer (%s)",
                  (~complete).sum(), n_input, out.attrs["excluded_by"])
-    return out
-
-
-def _wcorr(data: np.ndarray, w: np.ndarray) -> np.ndarray:
-    w = w / w.sum()
-    centred = data - w @ data
-    cov = (centred * w[:, None]).T @ centred
-    sd = np.sqrt(np.diag(cov))
-    if (sd == 0).any():
-        raise DataError("a variable has no variance in the driver data; drop it from the drivers",
-                        column=str(np.flatnonzero(sd == 0).tolist()))
-    return cov / np.outer(sd, sd)
-
-
-def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """Johnson's raw relative weights from predictor and predictor-outcome correlations.
-
-    Parameters
-    ----------
-    rxx : numpy.ndarray
-        Correlation matrix of the predictors (p x p).
-    rxy : numpy.ndarray
-        Correlations of the predictors with the outcome (p).
-
-    Returns
-    -------
-    numpy.ndarray
-        Raw relative weights (p); they sum to the model R^2.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from cjkit.stats.drivers import relative_weights_from_corr
-    >>> relative_weights_from_corr(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
-    [0.09, 0.16]
-    """
-    evals, evecs = np.linalg.eigh(rxx)
-    lam = evecs @ np.diag(np.sqrt(np.clip(evals, 0, None))) @ evecs.T
-    beta = np.linalg.solve(lam, rxy)
-    return (lam ** 2) @ (beta ** 2)
-
-
-def subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """R^2 of every predictor subset, indexed by bitmask (bit j set = predictor j in).
-
-    Parameters
-    ----------
-    rxx : numpy.ndarray
-        Correlation matrix of the predictors (p x p).
-    rxy : numpy.ndarray
-        Correlations of the predictors with the outcome (p).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``2^p`` values; entry ``m`` is the R^2 of the predictors in bitmask ``m``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from cjkit.stats.drivers import subset_r2
-    >>> subset_r2(np.eye(2), np.array([0.3, 0.4])).round(2).tolist()
-    [0.0, 0.09, 0.16, 0.25]
-    """
-    p = len(rxy)
-    r2 = np.zeros(2 ** p)
-    for k in range(1, p + 1):
-        combos = np.array(list(itertools.combinations(range(p), k)))
-        sub = rxx[combos[:, :, None], combos[:, None, :]]          # (m, k, k)
-        r = rxy[combos]                                            # (m, k)
-        sol = np.linalg.solve(sub, r[..., None])[..., 0]
-        r2[(1 << combos).sum(axis=1)] = (r * sol).sum(axis=1)
-    return r2
-
-
-def lmg_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """LMG (Shapley) decomposition of R^2 from correlations.
-
-    Parameters
-    ----------
-    rxx : numpy.ndarray
-        Correlation matrix of the predictors (p x p, p at most 15).
-    rxy : numpy.ndarray
-        Correlations of the predictors with the outcome (p).
-
-    Returns
-    -------
-    numpy.ndarray
-        LMG share of R^2 per predictor (p); they sum to the model R^2.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from cjkit.stats.drivers import lmg_from_corr
-    >>> rxx = np.array([[1.0, 0.5], [0.5, 1.0]])
-    >>> float(lmg_from_corr(rxx, np.array([0.4, 0.4])).sum().round(4))  # = R^2 of the model
-    0.2133
-    """
-    p = len(rxy)
-    if p > MAX_LMG_PREDICTORS:
-        raise ParameterError("drivers", f"{p} predictors",
-                             allowed=f"at most {MAX_LMG_PREDICTORS} for the exact LMG decomposition")
-    r2 = subset_r2(rxx, rxy)
-    masks = np.arange(2 ** p)
-    size = np.array([bin(m).count("1") for m in masks])
-    weight = np.array([factorial(s) * factorial(p - s - 1) / factorial(p) if s < p else 0.0
-                       for s in range(p + 1)])
-    out = np.empty(p)
-    for j in range(p):
-        without = masks[(masks >> j) & 1 == 0]
-        out[j] = (weight[size[without]] * (r2[without | (1 << j)] - r2[without])).sum()
-    return out
-
-
-def relative_importance(data: pd.DataFrame, *, outcome: str, drivers, weight: str | None = None,
-                        decompositions=("relative_weights", "lmg")) -> pd.DataFrame:
-    """Relative weights and LMG for a wide frame (one row per respondent, complete cases).
-
-    Parameters
-    ----------
-    data : DataFrame
-        Wide frame, one complete row per respondent (see :func:`driver_matrix`).
-    outcome : str
-        Outcome column.
-    drivers : list of str
-        Driver columns.
-    weight : str, optional
-        Weight column; default unweighted.
-    decompositions : sequence of {"relative_weights", "lmg"}
-        Which decompositions of R^2 to compute.
-
-    Returns
-    -------
-    DataFrame
-        driver, relative_weight, relative_weight_pct, lmg, lmg_pct, r2, n
-        (``*_pct`` = share of R^2 in percent).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> from cjkit.stats.drivers import relative_importance
-    >>> rng = np.random.default_rng(0)
-    >>> x = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "b"])
-    >>> x["y"] = x["a"] + 0.5 * x["b"] + rng.normal(size=200)
-    >>> t = relative_importance(x, outcome="y", drivers=["a", "b"])
-    >>> bool(np.isclose(t["relative_weight"].sum(), t["r2"].iloc[0]))
-    True
-    """
-    drivers = list(drivers)
-    cols = [outcome, *drivers]
-    if data[cols].isna().any().any():
-        raise DataError("relative importance needs complete cases; use driver_matrix() first",
-                        column=", ".join(data[cols].columns[data[cols].isna().any()]))
-    w = data[weight].to_numpy(float) if weight else np.ones(len(data))
-    r = _wcorr(data[cols].to_numpy(float), w)
-    rxx, rxy = r[1:, 1:], r[1:, 0]
-    r2 = float(rxy @ np.linalg.solve(rxx, rxy))
-    out = pd.DataFrame({"driver": drivers})
-    if "relative_weights" in decompositions:
-        rw = relative_weights_from_corr(rxx, rxy)
-        out["relative_weight"], out["relative_weight_pct"] = rw, 100 * rw / r2
-    if "lmg" in decompositions:
-        lm = lmg_from_corr(rxx, rxy)
-        out["lmg"], out["lmg_pct"] = lm, 100 * lm / r2
-    out["r2"], out["n"] = r2, len(data)
     return out
 
 
@@ -334,7 +168,7 @@ def _method_kind(y: pd.Series, method: str) -> str:
 
 
 def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto",
-               weight: str | None = None) -> pd.DataFrame:
+               weight: str | None = None, cov_type: str = "auto") -> pd.DataFrame:
     """Fit the driver regression with statsmodels and return one row per term.
 
     ``ols``: weighted least squares; ``logit``: binomial GLM (outcome coded 0/1, weights as
@@ -352,12 +186,16 @@ def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto
         Regression type; ``auto`` uses logit for a two-level outcome, else OLS.
     weight : str, optional
         Weight column; default unweighted.
+    cov_type : {"auto", "nonrobust", "HC0", "HC1", "HC2", "HC3"}
+        Standard errors. ``auto``: the robust sandwich ``HC1`` when the weights vary (survey
+        weights are not precision weights, so the model-based errors would be wrong), else the
+        model-based ones. The ordinal model has model-based errors only.
 
     Returns
     -------
     DataFrame
         term, coef, std_err, statistic, p_value, ci_low, ci_high, std_coef, odds_ratio,
-        method, r2, r2_kind, n
+        method, r2, r2_kind, n, cov_type
 
     Examples
     --------
@@ -368,20 +206,36 @@ def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto
     [-0.5, 1.3]
     """
     drivers = list(drivers)
+    allowed = ("auto", "nonrobust", "HC0", "HC1", "HC2", "HC3")
+    if cov_type not in allowed:
+        raise ParameterError("cov_type", cov_type, allowed=allowed)
+    w = data[weight].to_numpy(float) if weight else np.ones(len(data))
+    if (w <= 0).any():  # a respondent with weight 0 is not in the sample
+        data, w = data[w > 0], w[w > 0]
     y = data[outcome]
     kind = _method_kind(y, method)
     X = data[drivers].astype(float)
-    w = data[weight].to_numpy(float) if weight else np.ones(len(data))
     w = w / w.mean()
+    # a coefficient of a constant or linearly dependent driver is noise: refuse by name
+    for c in [outcome, *drivers]:
+        if not has_variance(data[c].to_numpy(float), w)[0]:
+            raise DataError(f"'{c}' has no variance in the regression data; drop it (key_drivers does "
+                            "this for you, with a reason)", column=c)
+    z = (X - X.mean()) / X.std(ddof=0)
+    if np.linalg.matrix_rank(z.to_numpy(), tol=1e-8 * np.sqrt(len(z))) < len(drivers):
+        raise DataError("the drivers are linearly dependent (a duplicate or an exact combination of others); "
+                        "key_drivers excludes such drivers with a reason", column=", ".join(drivers))
+    if cov_type == "auto":
+        cov_type = "nonrobust" if np.allclose(w, 1) else "HC1"
     if kind == "ols":
-        res = sm.WLS(y.astype(float), sm.add_constant(X), weights=w).fit()
+        res = sm.WLS(y.astype(float), sm.add_constant(X), weights=w).fit(cov_type=cov_type)
         r2, r2_kind = res.rsquared, "r2"
     elif kind == "logit":
         levels = sorted(y.unique())
         if len(levels) != 2:
             raise DataError(f"logit needs a binary outcome, found {len(levels)} levels", column=outcome)
         yb = (y == levels[1]).astype(float)
-        res = sm.GLM(yb, sm.add_constant(X), family=sm.families.Binomial(), var_weights=w).fit()
+        res = sm.GLM(yb, sm.add_constant(X), family=sm.families.Binomial(), var_weights=w).fit(cov_type=cov_type)
         p0 = np.average(yb, weights=w)  # the intercept-only model has a closed form
         llnull = float(np.sum(w * (yb * np.log(p0) + (1 - yb) * np.log(1 - p0))))
         r2, r2_kind = 1 - res.llf / llnull, "pseudo_r2_mcfadden"
@@ -401,12 +255,135 @@ def regression(data: pd.DataFrame, *, outcome: str, drivers, method: str = "auto
     tab["std_coef"] = tab["coef"] * sd_x / float(y.astype(float).std()) if kind == "ols" else np.nan
     tab["odds_ratio"] = np.exp(tab["coef"]) if kind != "ols" else np.nan
     tab["method"], tab["r2"], tab["r2_kind"], tab["n"] = kind, float(r2), r2_kind, len(data)
+    tab["cov_type"] = "nonrobust" if kind == "ordinal" else cov_type
     return tab.reset_index(drop=True)
 
 
+def _prepare(long, *, outcome, drivers, weight, positive, missing, min_tolerance):
+    """Respondents and drivers the model can use, with a diagnostics row for every decision."""
+    if missing not in ("listwise", "pairwise"):
+        raise ParameterError("missing", missing, allowed=["listwise", "pairwise"])
+    wide = driver_matrix(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive,
+                         complete=False)
+    drivers = [c for c in wide.columns if c not in (outcome, "weight")]
+    rows, n_input = [], len(wide)
+    no_y, zero_w = wide[outcome].isna(), wide["weight"] <= 0
+    if no_y.any():
+        rows.append(diagnostic(outcome, "missing_outcome", no_y.sum(), None, "respondents_excluded",
+                               f"{int(no_y.sum())} respondents did not answer '{outcome}'"))
+    if (zero_w & ~no_y).any():
+        rows.append(diagnostic(outcome, "zero_weight", (zero_w & ~no_y).sum(), None, "respondents_excluded",
+                               f"{int((zero_w & ~no_y).sum())} respondents have weight 0"))
+    data = wide[~no_y & ~zero_w]
+    kept = []
+    for d in drivers:
+        if data[d].notna().any():
+            kept.append(d)
+        else:
+            rows.append(diagnostic(d, "no_answers", 0, 1, "excluded",
+                                   f"no respondent with an answer to '{outcome}' answered '{d}'"))
+    screened = []
+    for _ in range(len(drivers) + 1):  # an excluded driver may give listwise respondents back
+        used = data if missing == "pairwise" else data.dropna(subset=kept)
+        if len(used) < 3 or not kept:
+            break
+        new, checks = screen_drivers(used, outcome=outcome, drivers=kept, weight="weight",
+                                     pairwise=missing == "pairwise", min_tolerance=min_tolerance)
+        screened += [r for r in checks if r["action"] == "excluded"]
+        if new == kept:
+            screened += [r for r in checks if r["action"] != "excluded"]
+            break
+        kept = new
+    rows += screened
+    listwise = data.dropna(subset=kept)
+    n_used = len(listwise)
+    for d in kept:
+        lacking = int(data[d].isna().sum())
+        if lacking:
+            rows.append(diagnostic(d, "missing_answer", lacking, None,
+                                   "respondents_excluded" if missing == "listwise" else "pairwise",
+                                   f"{lacking} respondents did not answer '{d}'" +
+                                   (" and are left out of the model (listwise deletion)" if missing == "listwise"
+                                    else "; its correlations use the respondents who did")))
+    left = n_input - n_used
+    why = []
+    if no_y.any():
+        why.append(f"{int(no_y.sum())} without an answer to the outcome")
+    if (zero_w & ~no_y).any():
+        why.append(f"{int((zero_w & ~no_y).sum())} with weight 0")
+    if len(data) > n_used:
+        why.append(f"{len(data) - n_used} with at least one missing driver answer")
+    share = 100 * n_used / n_input if n_input else 0.0
+    rows.append(diagnostic(outcome, "respondents_used", n_used, n_input, "info",
+                           f"the regression uses {n_used} of {n_input} respondents ({share:.0f} %)"
+                           + (f"; left out: {', '.join(why)}" if left else "")))
+    if left and n_input and left / n_input > 0.2:
+        log.warning("driver analysis: only %d of %d respondents (%.0f %%) have every answer; "
+                    "consider missing='pairwise' or fewer drivers", n_used, n_input, share)
+    return data, listwise, kept, rows
+
+
+def driver_diagnostics(long: pd.DataFrame, *, outcome: str, drivers=None, positive=None,
+                       weight: str = "weight", missing: str = "listwise",
+                       min_tolerance: float = 1e-3) -> pd.DataFrame:
+    """Which drivers and respondents a driver analysis can use, and why the others are left out.
+
+    Runs the checks of :func:`key_drivers` without fitting: missing answers (listwise deletion),
+    weight 0, drivers without answers, without variance, duplicated or almost collinear, and a
+    constant outcome (then the analysis is refused, shown as a row with action ``refused``).
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    outcome : str
+        Question id of the outcome.
+    drivers : list of str, optional
+        Driver question ids; default all questions with role ``driver``.
+    positive : str, optional
+        For a text-coded outcome, the label counted as 1.
+    weight : str
+        Weight column.
+    missing : {"listwise", "pairwise"}
+        How missing answers are handled (see :func:`key_drivers`).
+    min_tolerance : float
+        Smallest tolerance ``1 - R^2_j`` (largest VIF ``1 / min_tolerance``) a driver may have.
+
+    Returns
+    -------
+    DataFrame
+        question, check, value, threshold, action, reason; one row per check that found
+        something, plus the VIF of every driver kept and the count of respondents used.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> long = cj.example_study().long
+    >>> d = cj.driver_diagnostics(long, outcome="overall")
+    >>> d.loc[d["check"] == "respondents_used", ["question", "value", "threshold"]]
+      question  value  threshold
+    0  overall  120.0      120.0
+    """
+    try:
+        rows = _prepare(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive,
+                        missing=missing, min_tolerance=min_tolerance)[3]
+    except DataError as err:
+        if str(outcome) not in str(err) or "no variance" not in str(err):
+            raise
+        rows = [diagnostic(outcome, "constant_outcome", 0.0, None, "refused", str(err))]
+    return diagnostics_frame(rows)
+
+
 def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str = "auto",
-                positive=None, weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+                positive=None, weight: str = "weight", min_n=None, suppress_n=None,
+                missing: str = "listwise", cov_type: str = "auto",
+                min_tolerance: float = 1e-3) -> pd.DataFrame:
     """Which ratings drive the outcome: coefficients plus relative weights and LMG.
+
+    Drivers that cannot be estimated (no answers, no variance, duplicates, almost collinear)
+    are excluded with a reason and a warning; an outcome without variance is refused. The
+    checks and the count of respondents used are in ``attrs["diagnostics"]`` (see
+    :func:`driver_diagnostics`).
 
     Parameters
     ----------
@@ -421,14 +398,33 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
     positive : str, optional
         For a text-coded outcome (e.g. "Satisfied" / "Neutral or Dissatisfied"), the label
         counted as 1; see :func:`outcome_values`.
+    weight : str
+        Weight column.
+    min_n, suppress_n : int, optional
+        Base rule (default 30 / 10) on the respondents used.
+    missing : {"listwise", "pairwise"}
+        ``listwise``: respondents with a missing answer are left out (counted in the diagnostics).
+        ``pairwise``: relative weights and LMG from pairwise-complete correlations (every answer
+        counts; warned and repaired when the matrix is not positive definite); the coefficients
+        still come from the complete cases.
+    cov_type : {"auto", "nonrobust", "HC0", "HC1", "HC2", "HC3"}
+        Standard errors of the coefficients; ``auto`` is the robust ``HC1`` for varying weights.
+    min_tolerance : float
+        Smallest tolerance ``1 - R^2_j`` a driver may have (largest VIF ``1 / min_tolerance``).
 
     Returns
     -------
     DataFrame
         driver, phase, touchpoint, coef, p_value, std_coef, odds_ratio, relative_weight,
-        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2, r2_model, method, n, n_excluded, flag.
+        relative_weight_pct, lmg, lmg_pct, sign (of the coefficient; importance is unsigned), rank, r2,
+        r2_model, method, n, n_excluded, flag.
         ``relative_weight`` and ``lmg`` each sum to ``r2`` (linear R^2); ``r2_model`` is the
-        fit statistic of the regression (pseudo R^2 for logit/ordinal).
+        fit statistic of the regression (pseudo R^2 for logit/ordinal). ``n`` is the number of
+        respondents the coefficients use (pairwise: the smallest base behind a correlation),
+        ``n_excluded`` those left out; then n_weighted, n_effective (Kish; the base rule counts the
+        smaller of n and n_effective) and design_effect. With ``missing="pairwise"`` and too few
+        complete respondents for a regression, the coefficients are empty and the diagnostics
+        say so.
 
     Examples
     --------
@@ -443,18 +439,36 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
     3   tp_booking            0.062  0.059     4
     4      tp_wifi            0.052  0.053     5
     """
-    data = driver_matrix(long, outcome=outcome, drivers=drivers, weight=weight, positive=positive)
-    drivers = [c for c in data.columns if c not in (outcome, "weight")]
+    data, listwise, drivers, rows = _prepare(long, outcome=outcome, drivers=drivers, weight=weight,
+                                             positive=positive, missing=missing, min_tolerance=min_tolerance)
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    if len(data) < max(suppress_n, len(drivers) + 2):
-        raise DataError(f"only {len(data)} complete respondents for {len(drivers)} drivers; "
-                        f"at least {max(suppress_n, len(drivers) + 2)} needed", column=outcome)
-    imp = relative_importance(data, outcome=outcome, drivers=drivers, weight="weight",
+    if not drivers:
+        raise DataError("no driver can be estimated: " + "; ".join(r["reason"] for r in rows
+                                                                  if r["action"] == "excluded"), column=outcome)
+    needed = max(suppress_n, len(drivers) + 2)
+    fit = len(listwise) >= needed
+    if not fit and missing == "listwise":
+        raise DataError(f"only {len(listwise)} complete respondents for {len(drivers)} drivers; "
+                        f"at least {needed} needed (missing='pairwise' uses every answer for the "
+                        "relative weights)", column=outcome)
+    imp = relative_importance(data if missing == "pairwise" else listwise, outcome=outcome, drivers=drivers,
+                              weight="weight", missing=missing,
                               decompositions=("relative_weights", "lmg") if len(drivers) <= MAX_LMG_PREDICTORS
                               else ("relative_weights",))
-    reg = regression(data, outcome=outcome, drivers=drivers, method=method, weight="weight")
-    out = imp.merge(reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "method"]]
-                    .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
+    rows += imp.attrs.get("diagnostics", [])
+    if fit:
+        reg = regression(listwise, outcome=outcome, drivers=drivers, method=method, weight="weight",
+                         cov_type=cov_type)
+    else:  # pairwise relative weights stand without the coefficients
+        rows.append(diagnostic(outcome, "regression", len(listwise), needed, "not_fitted",
+                               f"only {len(listwise)} respondents answered every driver ({needed} needed): "
+                               "no coefficients; the relative weights use pairwise correlations"))
+        log.warning("driver analysis: %s", rows[-1]["reason"])
+        reg = pd.DataFrame({"term": drivers, "coef": np.nan, "p_value": np.nan, "std_coef": np.nan,
+                            "odds_ratio": np.nan, "r2": np.nan, "method": _method_kind(data[outcome], method)})
+    out = imp.drop(columns="n").merge(
+        reg[["term", "coef", "p_value", "std_coef", "odds_ratio", "r2", "method"]]
+        .rename(columns={"term": "driver", "r2": "r2_model"}), on="driver", how="left")
     if "lmg" not in out.columns:
         out["lmg"] = out["lmg_pct"] = np.nan
     meta_cols = [c for c in ("phase", "touchpoint") if c in long.columns]
@@ -462,9 +476,24 @@ def key_drivers(long: pd.DataFrame, *, outcome: str, drivers=None, method: str =
     out = out.merge(meta.rename(columns={"question": "driver"}), on="driver", how="left")
     out["sign"] = np.sign(out["coef"]).fillna(0).astype(int)
     out["rank"] = out["relative_weight"].rank(ascending=False, method="min").astype(int)
-    out["n_excluded"] = data.attrs["n_excluded"]
-    out = apply_base_rule(out, min_n, suppress_n)
+    w = (data if missing == "pairwise" else listwise)["weight"].to_numpy(float)
+    n = int((w > 0).sum())
+    deff = n * (w ** 2).sum() / w.sum() ** 2 if n else np.nan  # Kish: n / n_effective
+    if missing == "pairwise":  # the weakest correlation decides: its base, the sample's design effect
+        n = int(imp["n"].iloc[0])
+        w = w * n / max(int((w > 0).sum()), 1)
+    out["n"] = n
+    out["n_excluded"] = _n_input(rows) - n
+    out["n_weighted"], out["n_effective"] = float(w.sum()), n / deff
+    out["design_effect"] = deff
+    out = apply_base_rule(out, min_n, suppress_n, effective_cols=("n_effective",))
     cols = ["driver", *meta_cols, "coef", "p_value", "std_coef", "odds_ratio", "relative_weight",
             "relative_weight_pct", "lmg", "lmg_pct", "sign", "rank", "r2", "r2_model", "method", "n",
-            "n_excluded", "flag"]
-    return out[cols].sort_values("rank", kind="stable").reset_index(drop=True)
+            "n_excluded", "flag", "n_weighted", "n_effective", "design_effect"]
+    out = out[cols].sort_values("rank", kind="stable").reset_index(drop=True)
+    out.attrs["diagnostics"] = rows
+    return out
+
+
+def _n_input(rows) -> int:
+    return int(next(r["threshold"] for r in rows if r["check"] == "respondents_used"))

@@ -10,6 +10,14 @@ unweighted base ``n``, the weighted base ``n_weighted``, the Kish effective base
 * NPS = 100 * (share promoters - share detractors): normal interval with the multinomial
   variance ``(p_P + p_D - (p_P - p_D)^2) / n_effective``.
 
+This Kish shortcut (``se_method="kish"``, the default) treats a weighted sample as a simple
+random sample of ``n_effective`` respondents. ``se_method="taylor"`` gives design-based
+standard errors by Taylor linearisation (:mod:`cjkit.stats.design`), with optional strata,
+clusters and finite-population correction; the t interval of a mean then has the design's
+degrees of freedom and a share's Wilson interval uses the base implied by its design variance.
+``design_effect`` is the variance against a simple random sample of the same ``n``
+(Kish: ``n / n_effective``). The base rule counts the smaller of ``n`` and ``n_effective``.
+
 Shares are proportions (0-1); NPS runs from -100 to 100; an ``index`` (several questions
 averaged per respondent, each rescaled to 0-100) runs from 0 to 100.
 Answers with a missing code are never dropped silently: they are counted in ``n_missing``.
@@ -26,13 +34,14 @@ from scipy.special import ndtri, stdtrit
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
+from cjkit.stats.design import SE_METHODS, design_frame, taylor_cells
 from cjkit.stats.sufficient import (METRIC_NAMES, estimates_from_stats,  # noqa: F401
-                                    finish_stats, group_stats, scale_ranges, select, weights_of)
+                                    finish_stats, group_stats, scale_ranges, select, unit_rows, weights_of)
 
 log = logging.getLogger("cjkit.stats.metrics")
 
 OUTPUT_COLUMNS = ["metric", "value", "n", "n_weighted", "n_effective", "ci_low", "ci_high", "flag",
-                  "n_missing"]
+                  "n_missing", "se", "design_effect"]
 
 
 def wilson_interval(p, n, level: float = 0.95):
@@ -67,24 +76,36 @@ def wilson_interval(p, n, level: float = 0.95):
     return centre - half, centre + half
 
 
-def _interval(est: dict, n_eff, metric: str, level: float):
+def _standard_error(est: dict, n_eff, metric: str):
     n_eff = np.asarray(n_eff, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         if metric in ("mean", "index"):
             dof = n_eff - 1
-            se = np.sqrt(est["var"] / np.where(dof > 0, dof, np.nan))
+            return np.sqrt(est["var"] / np.where(dof > 0, dof, np.nan))
+        return np.sqrt(est["var"] / np.where(n_eff > 0, n_eff, np.nan))
+
+
+def _interval(est: dict, n_eff, metric: str, level: float, se=None, dof=None):
+    n_eff = np.asarray(n_eff, dtype=float)
+    se = _standard_error(est, n_eff, metric) if se is None else np.asarray(se, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if metric in ("mean", "index"):
+            dof = n_eff - 1 if dof is None else np.asarray(dof, dtype=float)
             t = stdtrit(np.where(dof > 0, dof, np.nan), 0.5 + level / 2)
             return est["value"] - t * se, est["value"] + t * se
         if metric == "nps":
-            se = np.sqrt(est["var"] / n_eff)
             z = ndtri(0.5 + level / 2)
             return np.clip(est["value"] - z * se, -100, 100), np.clip(est["value"] + z * se, -100, 100)
-        return wilson_interval(est["value"], n_eff, level)
+        p = np.asarray(est["value"], dtype=float)
+        # the base whose binomial variance equals the (design) variance of the share
+        base = np.where(se > 0, p * (1 - p) / se ** 2, n_eff)
+        return wilson_interval(p, base, level)
 
 
 def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=None, types=None,
             roles=None, scales=None, weight: str = "weight", level: float = 0.95,
-            min_n=None, suppress_n=None) -> pd.DataFrame:
+            min_n=None, suppress_n=None, se_method: str = "kish", strata: str | None = None,
+            cluster: str | None = None, fpc=None) -> pd.DataFrame:
     """Weighted satisfaction metrics with confidence intervals and bases, per table cell.
 
     Parameters
@@ -106,13 +127,22 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
     level : float
         Confidence level of ``ci_low``/``ci_high``.
     min_n, suppress_n : int, optional
-        Base rule (default 30 / 10), see :func:`cjkit.stats.significance.apply_base_rule`.
+        Base rule (default 30 / 10) on the smaller of ``n`` and ``n_effective``, see
+        :func:`cjkit.stats.base.apply_base_rule`.
+    se_method : {"kish", "taylor"}
+        Standard errors from the Kish effective base, or design-based by Taylor linearisation.
+    strata, cluster : str, optional
+        Stratum and cluster (PSU) columns of the design (``se_method="taylor"``; the spec's
+        ``strata:`` and ``cluster:``).
+    fpc : str or float, optional
+        Population number of PSUs per stratum (column or number), for the finite-population
+        correction (``se_method="taylor"``).
 
     Returns
     -------
     DataFrame
         by columns (+ question), metric, value, n, n_weighted, n_effective, ci_low, ci_high,
-        flag, n_missing.
+        flag, n_missing, se, design_effect. ``n`` counts answers with a positive weight.
 
     Examples
     --------
@@ -128,6 +158,11 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
     bad = [m for m in (wanted or []) if m not in METRIC_NAMES]
     if bad:
         raise ParameterError("metrics", bad, allowed=METRIC_NAMES)
+    if se_method not in SE_METHODS:
+        raise ParameterError("se_method", se_method, allowed=SE_METHODS)
+    if se_method == "kish" and (strata or cluster or fpc is not None):
+        raise ParameterError("se_method", se_method, allowed=["taylor"],
+                             message="parameter 'se_method': strata, cluster and fpc need se_method='taylor'")
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     st = group_stats(long, by, questions=questions, types=types, roles=roles, scales=scales, weight=weight)
     keys = [c for c in st.columns if c in ([by] if isinstance(by, str) else list(by)) or c == "question"]
@@ -146,21 +181,47 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
                 chosen.append("index")  # a single question's index: its mean on 0-100
         for m in chosen:
             est = estimates_from_stats(sub, "mean" if m == "index" else m)
-            lo, hi = _interval(est, sub["n_effective"], m, level)
+            n_eff = sub["n_effective"].to_numpy(float)
+            se = _standard_error(est, n_eff, "mean" if m == "index" else m)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                deff = sub["n"].to_numpy(float) / np.where(n_eff > 0, n_eff, np.nan)
+            dof = None
+            if se_method == "taylor":
+                tay = _taylor(long, by, sub, keys, m, dict(questions=questions, types=types, roles=roles,
+                                                         scales=scales, weight=weight), (strata, cluster, fpc))
+                se, dof, deff = tay["se"], tay["dof"], tay["design_effect"]
+                if m == "index" and kind != "index":  # back to the question's scale for the interval
+                    se = se * (sub["scale_max"] - sub["scale_min"]).to_numpy(float) / 100
+            lo, hi = _interval(est, n_eff, "mean" if m == "index" else m, level, se=se, dof=dof)
             if m == "index" and kind != "index":
                 lo_s, span = sub["scale_min"].to_numpy(float), (sub["scale_max"] - sub["scale_min"]).to_numpy(float)
                 est = {"value": (np.asarray(est["value"]) - lo_s) / span * 100}
                 lo, hi = (np.asarray(lo) - lo_s) / span * 100, (np.asarray(hi) - lo_s) / span * 100
+                se = np.asarray(se) / span * 100
             parts.append(sub[keys].assign(
                 metric=m, value=np.asarray(est["value"], dtype=float), n=sub["n"],
                 n_weighted=sub["n_weighted"], n_effective=sub["n_effective"],
                 ci_low=np.asarray(lo, dtype=float), ci_high=np.asarray(hi, dtype=float),
-                n_missing=sub["n_missing"], _order=METRIC_NAMES.index(m)))
+                n_missing=sub["n_missing"], se=np.asarray(se, dtype=float),
+                design_effect=np.asarray(deff, dtype=float), _order=METRIC_NAMES.index(m)))
     if not parts:
         return pd.DataFrame(columns=[*keys, *OUTPUT_COLUMNS])
     out = pd.concat(parts, ignore_index=True).sort_values([*keys, "_order"], kind="stable")
-    out = apply_base_rule(out.drop(columns="_order"), min_n, suppress_n)
+    out = apply_base_rule(out.drop(columns="_order"), min_n, suppress_n, effective_cols=("n_effective",),
+                          estimate_cols=("value", "ci_low", "ci_high", "se"))
     return out[[*keys, *OUTPUT_COLUMNS]].reset_index(drop=True)
+
+
+def _taylor(long, by, sub, keys, metric, select_kw, design_cols):
+    """Taylor standard errors of *metric* for the cells of *sub*, in the order of *sub*."""
+    strata, cluster, fpc = design_cols
+    units, unit_keys = unit_rows(long, by, **select_kw)
+    design = design_frame(long, strata=strata, cluster=cluster, fpc=fpc)
+    name = "index" if metric == "index" else metric
+    cells = units.merge(sub[keys].drop_duplicates(), on=keys, how="inner") if keys else units
+    tab = taylor_cells(cells, unit_keys, [name], design)
+    tab = sub[keys].merge(tab, on=keys, how="left") if keys else tab
+    return {c: tab[c].to_numpy(float) for c in ("se", "dof", "design_effect")}
 
 
 def nps(scores, *, weights=None, level: float = 0.95) -> pd.DataFrame:

@@ -7,7 +7,8 @@ blanked (the row stays, so nothing disappears from a table silently).
 
 Tests work on the sufficient statistics of :func:`cjkit.stats.metrics.group_stats` (weighted sums),
 so weights enter through the Kish effective base ``n_effective``: a weighted mean or share is
-tested as if it came from a simple random sample of ``n_effective`` respondents.
+tested as if it came from a simple random sample of ``n_effective`` respondents; the base rule
+counts the smaller of ``n`` and ``n_effective``.
 """
 from __future__ import annotations
 
@@ -21,11 +22,17 @@ from statsmodels.stats.multitest import multipletests
 
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule  # noqa: F401 (public here too)
-from cjkit.stats.sufficient import METRIC_NAMES, estimates_from_stats, finish_stats, group_stats
+from cjkit.stats.design import SE_METHODS, design_frame, taylor_difference, unit_scores
+from cjkit.stats.sufficient import (METRIC_NAMES, estimates_from_stats, finish_stats, group_stats, unit_rows,
+                                    weights_of)
 
 log = logging.getLogger("cjkit.stats.significance")
 
 CORRECTIONS = ("holm", "fdr_bh", "bonferroni", "none")
+_COMPARE_COLUMNS = ["variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference", "test",
+                    "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b", "n_effective_a",
+                    "n_effective_b", "flag", "note", "n_weighted_a", "n_weighted_b", "design_effect_a",
+                    "design_effect_b"]
 
 
 def adjust_pvalues(p_values, *, correction: str = "holm") -> np.ndarray:
@@ -92,9 +99,32 @@ def _two_sided_normal(z):
 
 
 def _test_pair(a: pd.Series, b: pd.Series, metric: str, test: str):
-    """Difference b - a and its test from the sufficient statistics of two groups."""
+    """Difference b - a and its test from the sufficient statistics of two groups, and a note
+    saying why a test could not be run ("" when it could)."""
     with np.errstate(divide="ignore", invalid="ignore"):  # empty/one-person groups give NaN
-        return _test_pair_stats(a, b, metric, test, estimates_from_stats)
+        va, vb, diff, stat, dof, p = _test_pair_stats(a, b, metric, test, estimates_from_stats)
+        ea, eb = estimates_from_stats(a, metric), estimates_from_stats(b, metric)
+    return (va, vb, diff, stat, dof, p, *_degenerate(ea, eb, a["n_effective"], b["n_effective"], diff, metric))
+
+
+def _degenerate(ea, eb, na, nb, diff, metric):
+    """Statistic, p-value and note for the cases a z or t statistic cannot handle (else ``None``).
+
+    Without variance in either group the standard error is 0 and the statistic would be
+    ``+-inf`` or ``0/0``. Equal values are then no difference (statistic 0, p = 1); different
+    values are reported as not testable rather than as a made-up p-value.
+    """
+    if not (np.isfinite(ea["value"]) and np.isfinite(eb["value"])):
+        return None, None, "not testable: a group has no respondents (answers with a positive weight)"
+    if metric in ("mean", "index") and min(na, nb) < 2:
+        return None, None, "not testable: a group has an effective base below 2"
+    scale = max(abs(float(ea["value"])), abs(float(eb["value"])), 1.0)
+    tiny = (1e-9 * scale) ** 2  # variances this small are rounding noise of a constant group
+    if ea["var"] > tiny or eb["var"] > tiny:
+        return None, None, ""
+    if abs(diff) <= 1e-9 * scale:
+        return 0.0, 1.0, "no variance in either group and equal values: no difference"
+    return np.nan, np.nan, "not testable: no variance in either group (every answer the same), values differ"
 
 
 def _test_pair_stats(a, b, metric, test, estimates_from_stats):
@@ -122,7 +152,8 @@ def _test_pair_stats(a, b, metric, test, estimates_from_stats):
 def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric: str = "mean",
                    test: str = "auto", pairs: str = "all", reference=None, correction: str = "holm",
                    family: str = "by", alpha: float = 0.05, questions=None, scales=None,
-                   weight: str = "weight", min_n=None, suppress_n=None) -> pd.DataFrame:
+                   weight: str = "weight", min_n=None, suppress_n=None, se_method: str = "kish",
+                   strata: str | None = None, cluster: str | None = None, fpc=None) -> pd.DataFrame:
     """Test differences of a metric between the levels of a segment or wave column.
 
     Parameters
@@ -141,13 +172,23 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         All pairs, neighbours in level order (waves), each vs ``reference``, or each vs the rest.
     correction : {"holm", "fdr_bh", "bonferroni", "none"}
         Applied within each table cell (``family="by"``) or over the whole table (``"all"``).
+    se_method : {"kish", "taylor"}
+        ``kish``: the tests above on the Kish effective bases. ``taylor``: a design-based t test
+        (test ``"design_t"``) of the difference with its Taylor-linearised standard error and the
+        design's degrees of freedom; groups that share strata or clusters get their covariance.
+    strata, cluster, fpc : optional
+        The sampling design for ``se_method="taylor"`` (see :func:`cjkit.metrics`).
 
     Returns
     -------
     DataFrame
         by columns, ``variable``, ``group_a``, ``group_b``, ``metric``, ``value_a``, ``value_b``,
         ``difference`` (b - a), ``test``, ``statistic``, ``dof``, ``p_value``, ``p_adjusted``,
-        ``significant``, ``n_a``, ``n_b``, ``n_effective_a``, ``n_effective_b``, ``flag``.
+        ``significant``, ``n_a``, ``n_b``, ``n_effective_a``, ``n_effective_b``, ``flag``, ``note``
+        (why a test was not run, e.g. both groups without variance), ``n_weighted_a``,
+        ``n_weighted_b``, ``design_effect_a``, ``design_effect_b`` (Kish, ``n / n_effective``).
+        Two groups without variance and equal values give statistic 0 and p = 1; with different
+        values the test is "not testable" (p empty, noted) instead of ``t = -inf``.
 
     Examples
     --------
@@ -166,12 +207,22 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         raise ParameterError("family", family, allowed=["by", "all"])
     if between not in long.columns:
         raise ParameterError("between", between, allowed=list(long.columns))
+    if se_method not in SE_METHODS:
+        raise ParameterError("se_method", se_method, allowed=SE_METHODS)
+    if se_method == "taylor" and test not in ("auto", "t"):
+        raise ParameterError("test", test, allowed=["auto", "t"],
+                             message=f"parameter 'test': se_method='taylor' runs a design-based t test, not {test!r}")
     by = [c for c in by if c != between]
     st = group_stats(long, by=[*by, between], questions=questions, scales=scales, weight=weight)
     if st.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=[*[c for c in by if c != between], "question", *_COMPARE_COLUMNS])
     if test == "auto":
         test = "t" if metric in ("mean", "index") else "z"
+    design = None
+    if se_method == "taylor":
+        test = "design_t"
+        units, _ = unit_rows(long, [*by, between], questions=questions, scales=scales, weight=weight)
+        design = design_frame(long, strata=strata, cluster=cluster, fpc=fpc)
     col = long[between]
     levels = list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) \
         else sorted(col.dropna().unique().tolist(), key=str)
@@ -191,19 +242,28 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
             row = dict(zip(cell_cols, key), variable=between, group_a=gb if gb == "(rest)" else ga,
                        group_b=ga if gb == "(rest)" else gb, metric=metric, n_a=a["n"], n_b=b["n"],
                        n_effective_a=a["n_effective"], n_effective_b=b["n_effective"])
+            note = ""
             if test == "mannwhitney":
                 va, vb, diff, stat, dof, p = _mannwhitney(long, dict(zip(cell_cols, key)), between,
                                                           row["group_a"], row["group_b"], a, b, metric)
+            elif design is not None:
+                va, vb, diff, stat, dof, p, note = _design_pair(units, design, dict(zip(cell_cols, key)), between,
+                                                                row["group_a"], row["group_b"], metric)
             else:
-                va, vb, diff, stat, dof, p = _test_pair(a, b, metric, test)
+                va, vb, diff, stat, dof, p, stat_fix, p_fix, note = _test_pair(a, b, metric, test)
+                if stat_fix is not None or note:
+                    stat, p = (stat_fix, p_fix) if stat_fix is not None else (np.nan, np.nan)
+                    dof = np.nan if stat_fix is None or metric not in ("mean", "index") else dof
             row.update(value_a=va, value_b=vb, difference=diff, test=test, statistic=stat,
-                       dof=dof, p_value=p)
+                       dof=dof, p_value=p, note=note, n_weighted_a=a["n_weighted"], n_weighted_b=b["n_weighted"])
             rows.append(row)
     out = pd.DataFrame(rows)
-    if out.empty:
-        return out
+    if out.empty:  # one level only: nothing to compare, but the table keeps its columns
+        log.warning("compare_groups: '%s' has fewer than two levels with answers (%s); no test", between, levels)
+        return pd.DataFrame(columns=[*cell_cols, *_COMPARE_COLUMNS])
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     out = apply_base_rule(out, min_n, suppress_n, n_cols=("n_a", "n_b"),
+                          effective_cols=("n_effective_a", "n_effective_b"),
                           estimate_cols=("statistic", "p_value", "value_a", "value_b", "difference"))
     if family == "all" or not cell_cols:
         out["p_adjusted"] = adjust_pvalues(out["p_value"], correction=correction)
@@ -211,10 +271,48 @@ def compare_groups(long: pd.DataFrame, *, between: str, by=("question",), metric
         out["p_adjusted"] = out.groupby(cell_cols, observed=True, dropna=False, sort=False)[
             "p_value"].transform(lambda s: adjust_pvalues(s.to_numpy(), correction=correction))
     out["significant"] = out["p_adjusted"] < alpha
-    cols = [*cell_cols, "variable", "group_a", "group_b", "metric", "value_a", "value_b", "difference",
-            "test", "statistic", "dof", "p_value", "p_adjusted", "significant", "n_a", "n_b",
-            "n_effective_a", "n_effective_b", "flag"]
+    cols = [*cell_cols, *_COMPARE_COLUMNS]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for g in ("a", "b"):
+            out[f"design_effect_{g}"] = out[f"n_{g}"] / out[f"n_effective_{g}"].where(out[f"n_effective_{g}"] > 0)
     return out[cols].reset_index(drop=True)
+
+
+def _design_pair(units, design, cell_key, between, ga, gb, metric):
+    """Design-based t test of group b minus group a ("(rest)": everyone else in the cell)."""
+    sel = np.ones(len(units), bool)
+    for c, v in cell_key.items():
+        sel &= (units[c].isna() if pd.isna(v) else units[c] == v).to_numpy()
+    cell = units[sel]
+    pos = design.index.get_indexer(cell["respondent_id"].astype(str))
+    x = cell["value"].to_numpy(float)
+    lo, hi = cell["scale_min"].to_numpy(float), cell["scale_max"].to_numpy(float)
+    name = metric
+    if metric == "index":  # on 0-100, like metrics()
+        x, name = (x - lo) / np.where(hi > lo, hi - lo, np.nan) * 100, "mean"
+    y, w = np.full(len(design), np.nan), np.zeros(len(design))
+    group = np.full(len(design), None, dtype=object)
+    y[pos], w[pos], group[pos] = unit_scores(x, name, scale_min=lo, scale_max=hi), cell["_w"].to_numpy(float), \
+        cell[between].to_numpy(dtype=object)
+    in_cell = np.zeros(len(design), bool)
+    in_cell[pos] = True
+
+    def domain(g, other):
+        return in_cell & (group != other) if g == "(rest)" else in_cell & (group == g)
+    r = taylor_difference(y, w, design, domain(ga, gb), domain(gb, ga))
+    va, vb, diff, se, dof = r["value_a"], r["value_b"], r["difference"], r["se"], r["dof"]
+    if not (np.isfinite(va) and np.isfinite(vb)):
+        return va, vb, diff, np.nan, np.nan, np.nan, "not testable: a group has no respondents (answers with a positive weight)"
+    scale = max(abs(va), abs(vb), 1.0)
+    if se <= 1e-9 * scale:
+        if abs(diff) <= 1e-9 * scale:
+            return va, vb, diff, 0.0, dof, 1.0, "no variance in either group and equal values: no difference"
+        return va, vb, diff, np.nan, np.nan, np.nan, ("not testable: no variance in either group (every answer "
+                                                      "the same), values differ")
+    if dof < 1:
+        return va, vb, diff, np.nan, np.nan, np.nan, "not testable: the design has no degrees of freedom"
+    stat = diff / se
+    return va, vb, diff, stat, float(dof), float(2 * stats.t.sf(abs(stat), dof)), ""
 
 
 def _rest(cell: pd.DataFrame, level, sum_cols) -> pd.Series:
@@ -269,7 +367,8 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
     Returns
     -------
     DataFrame
-        question, variable, statistic, dof, p_value, cramers_v, n, n_effective, flag
+        question, variable, statistic, dof, p_value, cramers_v, n, n_effective, n_weighted,
+        design_effect, flag
 
     Examples
     --------
@@ -283,7 +382,8 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
     d = long[long["value"].notna() & long[between].notna()]
     if questions is not None:
         d = d[d["question"].isin(list(questions))]
-    w = d[weight] if weight in d.columns else pd.Series(1.0, index=d.index)
+    w = pd.Series(weights_of(d, weight), index=d.index)
+    d, w = d[w > 0], w[w > 0]  # weight 0: not in the estimate, so not in the base
     rows = []
     for q, g in d.assign(_w=w).groupby("question", sort=True):
         table = g.pivot_table(index="value", columns=between, values="_w", aggfunc="sum",
@@ -299,8 +399,10 @@ def chi2_independence(long: pd.DataFrame, *, between: str, questions=None, weigh
         k = min(table.shape) - 1
         v = np.sqrt(stat / (table.sum() * k)) if k > 0 else np.nan
         rows.append(dict(question=q, variable=between, statistic=stat, dof=dof, p_value=p,
-                         cramers_v=v, n=n, n_effective=n_eff))
+                         cramers_v=v, n=n, n_effective=n_eff, n_weighted=float(g["_w"].sum()),
+                         design_effect=n / n_eff))
     out = pd.DataFrame(rows, columns=["question", "variable", "statistic", "dof", "p_value",
-                                      "cramers_v", "n", "n_effective"])
+                                      "cramers_v", "n", "n_effective", "n_weighted", "design_effect"])
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
-    return apply_base_rule(out, min_n, suppress_n, estimate_cols=("statistic", "p_value", "cramers_v"))
+    return apply_base_rule(out, min_n, suppress_n, estimate_cols=("statistic", "p_value", "cramers_v"),
+                           effective_cols=("n_effective",))

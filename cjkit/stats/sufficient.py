@@ -1,6 +1,7 @@
 """Weighted sufficient statistics per table cell: the basis of every metric and every test.
 
-One pass over the long frame gives per cell the unweighted base, the weighted sums
+One pass over the long frame gives per cell the unweighted base (answers with a positive
+weight: a weight of 0 takes a respondent out of the estimate, so out of the base), the weighted sums
 (``s_w``, ``s_w2``, ``s_wx``, ``s_wx2``) and the weighted counts of top/bottom boxes and NPS
 groups; metrics and significance tests are computed from these sums only.
 """
@@ -22,7 +23,7 @@ _SUMS = ("n", "n_missing", "s_w", "s_w2", "s_wx", "s_wx2", "s_top", "s_bottom", 
 
 
 def weights_of(long: pd.DataFrame, weight: str = "weight") -> np.ndarray:
-    """The weight column as float array (1.0 if absent); negative or missing weights raise DataError.
+    """The weight column as float array (1.0 if absent); negative, missing or all-zero weights raise DataError.
 
     Parameters
     ----------
@@ -51,6 +52,9 @@ def weights_of(long: pd.DataFrame, weight: str = "weight") -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         raise DataError(f"weights must be finite and >= 0; got {long[weight].iloc[i]!r} "
                         f"({bad.sum()} bad rows)", row=i + 1, column=weight)
+    if len(w) and not (w > 0).any():
+        raise DataError(f"all {len(w)} weights are 0; nothing can be estimated (check the weighting "
+                        "or the filter that was applied)", column=weight)
     return w
 
 
@@ -140,6 +144,56 @@ def select(long: pd.DataFrame, questions=None, types=None, roles=None) -> pd.Dat
     return long.loc[mask]
 
 
+def unit_rows(long: pd.DataFrame, by=("question",), *, questions=None, types=None, roles=None,
+              scales=None, weight: str = "weight") -> tuple[pd.DataFrame, list]:
+    """The answers behind each cell, one row per respondent and cell (an index when "question"
+    is not in *by*), with the weight ``_w`` and the scale range; and the cell columns.
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long survey frame.
+    by : sequence of str
+        Cell columns.
+    questions, types, roles, scales, weight
+        As in :func:`group_stats`.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The unit rows and the cell key columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.sufficient import unit_rows
+    >>> f = pd.DataFrame({"respondent_id": ["a", "b"], "question": "q", "type": "csat", "value": [4.0, 2.0]})
+    >>> unit_rows(f)[1]
+    ['question']
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in by if c not in long.columns]
+    if missing:
+        raise ParameterError("by", missing, allowed=list(long.columns))
+    d = select(long, questions, types, roles)
+    cols = list(dict.fromkeys([*by, "question", "respondent_id", "value"]
+                              + [c for c in ("type",) if c in d.columns]))
+    d = d[cols].assign(_w=weights_of(d, weight))
+    sc = scale_ranges(d, scales)
+    d = d.join(sc, on="question")
+    # a single question needs no index: report it as itself
+    index = "question" not in by and d["question"].nunique() > 1
+    if index:
+        span = (d["scale_max"] - d["scale_min"]).replace(0, np.nan)
+        d["value"] = (d["value"] - d["scale_min"]) / span * 100
+        # one index value per respondent and cell; a respondent with no valid answer is missing
+        d = d.groupby([*by, "respondent_id"], observed=True, dropna=False, sort=False).agg(
+            value=("value", "mean"), _w=("_w", "first")).reset_index()
+        d["scale_min"], d["scale_max"], d["type"] = 0.0, 100.0, "index"
+    keys = by if index else list(dict.fromkeys([*by, "question"]))
+    return d, keys
+
+
 def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=None, roles=None,
                 scales=None, weight: str = "weight") -> pd.DataFrame:
     """Weighted sufficient statistics per cell (the basis of every metric and test).
@@ -175,42 +229,30 @@ def group_stats(long: pd.DataFrame, by=("question",), *, questions=None, types=N
     >>> group_stats(f)[["n", "s_w", "s_wx", "n_effective"]].iloc[0].tolist()
     [2.0, 4.0, 10.0, 1.6]
     """
-    by = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in by if c not in long.columns]
-    if missing:
-        raise ParameterError("by", missing, allowed=list(long.columns))
-    d = select(long, questions, types, roles)
-    cols = list(dict.fromkeys([*by, "question", "respondent_id", "value"]
-                              + [c for c in ("type",) if c in d.columns]))
-    d = d[cols].assign(_w=weights_of(d, weight))
-    sc = scale_ranges(d, scales)
-    d = d.join(sc, on="question")
+    d, keys = unit_rows(long, by, questions=questions, types=types, roles=roles, scales=scales, weight=weight)
+    index = keys != list(dict.fromkeys([*keys, "question"]))
     x = d["value"].to_numpy(dtype=float)
-    # a single question needs no index: report it as itself
-    index = "question" not in by and d["question"].nunique() > 1
-    if index:
-        span = (d["scale_max"] - d["scale_min"]).replace(0, np.nan)
-        d["value"] = (d["value"] - d["scale_min"]) / span * 100
-        # one index value per respondent and cell; a respondent with no valid answer is missing
-        d = d.groupby([*by, "respondent_id"], observed=True, dropna=False, sort=False).agg(
-            value=("value", "mean"), _w=("_w", "first")).reset_index()
-        d["scale_min"], d["scale_max"], d["type"] = 0.0, 100.0, "index"
-        x = d["value"].to_numpy(dtype=float)
+    if np.isinf(x).any():
+        i = int(np.flatnonzero(np.isinf(x))[0])
+        raise DataError(f"answer {x[i]} to question '{d['question'].iloc[i]}' is infinite; recode it as "
+                        "missing", row=i + 1, column="value")
     valid = ~np.isnan(x)
     w = np.where(valid, d["_w"].to_numpy(), 0.0)
+    if (valid & (w == 0)).any():  # in the data but not in the estimate: not part of the base
+        log.info("%d answers with weight 0 do not count toward any base", int((valid & (w == 0)).sum()))
+    answered, valid = valid, valid & (w > 0)
     xv = np.where(valid, x, 0.0)
     hi, lo = d["scale_max"].to_numpy(), d["scale_min"].to_numpy()
     is_nps = (d["type"].eq("nps").fillna(False).to_numpy(dtype=bool) if "type" in d.columns
               else np.zeros(len(d), bool))
     sums = pd.DataFrame({
-        "n": valid.astype(np.int64), "n_missing": (~valid).astype(np.int64),
+        "n": valid.astype(np.int64), "n_missing": (~answered).astype(np.int64),
         "s_w": w, "s_w2": w * w, "s_wx": w * xv, "s_wx2": w * xv * xv,
         "s_top": w * (xv >= hi - 1), "s_bottom": w * (xv <= lo + 1),
         "s_prom": w * (is_nps & (xv >= 9)), "s_pass": w * (is_nps & (xv >= 7) & (xv <= 8)),
         "s_det": w * (is_nps & (xv <= 6)),
         "scale_min": lo, "scale_max": hi, "is_nps": is_nps,
     }, index=d.index)
-    keys = by if index else list(dict.fromkeys([*by, "question"]))
     g = sums.groupby([d[k] for k in keys], observed=True, dropna=False, sort=True)
     out = g[list(_SUMS)].sum().join(g[["scale_min", "scale_max", "is_nps"]].first())
     out["kind"] = np.where(index, "index", np.where(out.pop("is_nps").to_numpy(dtype=bool), "nps", "scale"))

@@ -112,14 +112,25 @@ def design_weights(frame: pd.DataFrame, *, column: str, normalize: bool = True,
 
 def _shares(targets: dict, var: str) -> pd.Series:
     t = pd.Series(targets, dtype=float)
-    if (t < 0).any() or t.sum() <= 0:
+    if t.isna().any() or not np.isfinite(t).all() or (t < 0).any() or t.sum() <= 0:
         raise ParameterError(f"targets[{var}]", dict(targets), allowed="non-negative shares or counts")
     return t / t.sum()
 
 
+def _trim(w: np.ndarray, bounds) -> np.ndarray:
+    """Weights within *bounds* and with mean 1: clip and rescale until both hold."""
+    lo, hi = bounds
+    for _ in range(1000):
+        w = np.clip(w / w.mean(), lo, hi)
+        if abs(w.mean() - 1) < 1e-13:
+            break
+    return w
+
+
 def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
          id_col: str = "respondent_id", max_iter: int = 100, tol: float = 1e-8,
-         bounds: tuple[float, float] | None = None) -> pd.DataFrame:
+         bounds: tuple[float, float] | None = None, strict: bool = True,
+         allow_zero: bool = False) -> pd.DataFrame:
     """Rake weights to target margins by iterative proportional fitting.
 
     Parameters
@@ -132,14 +143,22 @@ def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
         Column of starting (design) weights; default 1.
     max_iter, tol : convergence control (largest absolute margin error, in shares).
     bounds : (low, high), optional
-        Trim weights (relative to mean 1) into this range after every sweep and at the end;
-        the margins are then met only as far as the bounds allow (see ``max_error``).
+        Trim weights (relative to mean 1, so ``low <= 1 <= high``) into this range after every
+        sweep and at the end; the margins are then met only as far as the bounds allow.
+    strict : bool
+        Raise :class:`~cjkit.errors.DataError` when the margins are not met within *tol* after
+        *max_iter* sweeps (the message gives the largest margin error and where). ``False``
+        returns the weights with a warning and the error size in ``attrs["raking"]``.
+    allow_zero : bool
+        Allow a target of 0 for a level that has respondents (their weights become 0). Without
+        it such a target is an error, since it silently removes those respondents.
 
     Returns
     -------
     DataFrame
-        Copy of *frame* with a ``weight`` column (mean 1 over respondents);
-        ``attrs["raking"]`` holds iterations, converged, max_error and n_effective.
+        Copy of *frame* with a ``weight`` column (mean 1 over respondents, always);
+        ``attrs["raking"]`` holds iterations, converged, max_error, worst (variable and level
+        of the largest margin error) and n_effective.
 
     Examples
     --------
@@ -151,6 +170,8 @@ def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
     """
     if not targets:
         raise ParameterError("targets", targets, allowed="a non-empty {variable: {level: share}} mapping")
+    if bounds is not None and not (0 <= bounds[0] <= 1 <= bounds[1]):
+        raise ParameterError("bounds", bounds, allowed="(low, high) with 0 <= low <= 1 <= high (weights have mean 1)")
     variables = list(targets)
     resp = _respondents(frame, variables + ([base_weight] if base_weight else []), id_col)
     w = resp[base_weight].to_numpy(dtype=float) if base_weight else np.ones(len(resp))
@@ -168,6 +189,12 @@ def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
         if empty:
             raise DataError(f"target level(s) {empty} have no respondents; they cannot be weighted up",
                             column=var)
+        zeroed = {lv: int((col.astype(str) == str(lv)).sum()) for lv in t.index if t[lv] == 0}
+        zeroed = {lv: k for lv, k in zeroed.items() if k}
+        if zeroed and not allow_zero:
+            raise DataError(f"target 0 for level(s) {list(zeroed)} would give {sum(zeroed.values())} "
+                            f"respondents weight 0 ({zeroed}); exclude them from the data, or pass "
+                            "allow_zero=True", column=var)
         cat = pd.Categorical(col.astype(str), categories=[str(i) for i in t.index])
         codes.append(cat.codes)
         shares.append(t.to_numpy())
@@ -177,22 +204,28 @@ def rake(frame: pd.DataFrame, *, targets: dict, base_weight: str | None = None,
             achieved = np.bincount(c, weights=w, minlength=len(s)) / w.sum()
             w = w * np.divide(s, achieved, out=np.zeros_like(s), where=achieved > 0)[c]
         if bounds is not None:
-            w = np.clip(w / w.mean(), *bounds)
-        err = max(np.abs(np.bincount(c, weights=w, minlength=len(s)) / w.sum() - s).max()
-                  for c, s in zip(codes, shares))
+            w = _trim(w, bounds)
+        errors = [np.abs(np.bincount(c, weights=w, minlength=len(s)) / w.sum() - s) for c, s in zip(codes, shares)]
+        err = max(e.max() for e in errors)
         if err < tol:
             converged = True
             break
+    worst_var = int(np.argmax([e.max() for e in errors]))
+    worst = (variables[worst_var], str(list(targets[variables[worst_var]])[int(np.argmax(errors[worst_var]))]))
     if not converged:
-        log.warning("raking did not converge after %d iterations (max margin error %.2g)", it, err)
-    w = w / w.mean()
-    if bounds is not None:  # exact bounds win over an exact mean of 1
-        w = np.clip(w, *bounds)
+        msg = (f"raking did not meet the targets after {it} iterations: largest margin error {err:.3g} "
+               f"({100 * err:.2g} percentage points) at {worst[0]} = {worst[1]!r}, tolerance {tol:g}"
+               + ("; the weight bounds may be too narrow" if bounds is not None else ""))
+        if strict:
+            raise DataError(msg + "; raise max_iter, widen bounds, or pass strict=False to accept "
+                            "the weights with this error", column=worst[0])
+        log.warning("%s", msg)
+    w = _trim(w, bounds) if bounds is not None else w / w.mean()
     codes, _ = pd.factorize(frame[id_col])  # same first-appearance order as _respondents
     out = frame.copy()
     out["weight"] = w[codes]
     out.attrs["raking"] = {"iterations": it, "converged": converged, "max_error": float(err),
-                           "n_effective": effective_n(w)}
+                           "worst": worst, "n_effective": effective_n(w)}
     log.info("raked %d respondents on %s in %d iterations (n_effective %.1f)",
              len(resp), variables, it, effective_n(w))
     return out
@@ -216,7 +249,8 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
     Returns
     -------
     DataFrame
-        by columns, n, n_weighted, n_effective, design_effect, efficiency, weight_min, weight_max
+        by columns, n (respondents with a positive weight), n_weighted, n_effective, design_effect,
+        efficiency, weight_min, weight_max, n_zero_weight
 
     Examples
     --------
@@ -231,16 +265,16 @@ def weight_summary(frame: pd.DataFrame, *, by=(), weight: str = "weight",
 
     def one(g):
         w = g[weight].to_numpy(dtype=float)
-        ne = effective_n(w)
-        return pd.Series({"n": len(w), "n_weighted": w.sum(), "n_effective": ne,
-                          "design_effect": len(w) / ne if ne else np.nan,
-                          "efficiency": ne / len(w) if len(w) else np.nan,
-                          "weight_min": w.min(), "weight_max": w.max()})
+        ne, n = effective_n(w), int((w > 0).sum())  # weight 0: in the file, not in the sample
+        return pd.Series({"n": n, "n_weighted": w.sum(), "n_effective": ne,
+                          "design_effect": n / ne if ne else np.nan,
+                          "efficiency": ne / n if n else np.nan,
+                          "weight_min": w.min(), "weight_max": w.max(), "n_zero_weight": len(w) - n})
     if not by:
-        return one(resp).to_frame().T.astype({"n": int})
+        return one(resp).to_frame().T.astype({"n": int, "n_zero_weight": int})
     rows = [dict(zip(by, k if isinstance(k, tuple) else (k,)), **one(g))
             for k, g in resp.groupby(by, observed=True, dropna=False)]
-    return pd.DataFrame(rows).astype({"n": int})
+    return pd.DataFrame(rows).astype({"n": int, "n_zero_weight": int})
 
 
 def margins(frame: pd.DataFrame, *, variables, weight: str = "weight",
