@@ -35,13 +35,13 @@ from __future__ import annotations
 import pandas as pd
 
 from cjkit.coding import pii_patterns as pat
-from cjkit.coding.pii_names import names as _names
+from cjkit.coding import pii_names
 from cjkit.errors import ParameterError
 
 KINDS = ("url", "email", "iban", "card", "date_of_birth", "id", "address", "phone", "handle", "name")
 _DETECTORS = {
     "email": pat.emails, "iban": pat.ibans, "card": pat.cards, "date_of_birth": pat.dates_of_birth,
-    "id": pat.identifiers, "address": pat.addresses, "phone": pat.phones, "handle": pat.handles, "name": _names,
+    "id": pat.identifiers, "address": pat.addresses, "phone": pat.phones, "handle": pat.handles, "name": pii_names.names,
 }
 
 
