@@ -67,7 +67,8 @@ def test_verbatims_render_as_text_in_chromium(hostile_report, tmp_path):
 
 def test_excel_export_neutralises_formula(hostile_report):
     book = openpyxl.load_workbook(hostile_report / "hostile" / "pain_points.xlsx")
-    texts = [c.value for row in book["Verbatims"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
-    assert any(t.startswith("'=HYPERLINK") for t in texts)    # quoted: stays text in Excel
-    assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
+    cells = [c for row in book["Verbatims"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    hostile = [c for c in cells if c.value.startswith("=HYPERLINK")]
+    assert hostile and all(c.data_type == "s" and c.quotePrefix for c in hostile)   # text as written, typed text
+    assert not any(c.value.startswith("'=") for c in cells)                         # no visible apostrophe
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
