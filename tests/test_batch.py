@@ -26,7 +26,7 @@ def _notebook(path, body="print(x * factor)"):
 def run_config(tmp_path):
     _notebook(tmp_path / "nb.ipynb")
     cfg = {"run": "t", "title": "Test <run>", "notebooks": ["nb.ipynb"], "parameters": {"factor": 3.0},
-           "grid": {"x": [1, 2], "label": ["a", "boom"]}, "output_root": "out"}
+           "grid": {"x": [1, 2], "label": ["a", "boom"]}, "output_root": "out", "notebook_folders": ["."]}
     path = tmp_path / "run.yaml"
     path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return path
@@ -129,10 +129,11 @@ def test_notebook_with_own_parameters_runs_once(run_config, tmp_path):
 def test_every_problem_of_a_run_file_at_once(tmp_path):
     path = tmp_path / "run.yaml"
     path.write_text(yaml.safe_dump({"notebooks": ["missing.ipynb", {"path": "gone.ipynb", "grid": "no"}],
-                                    "parameters": {}, "workers": 0}))
+                                    "parameters": {}, "workers": 0, "run": ".."}))
     with pytest.raises(ConfigError) as err:
         batch.load_run(path)
-    assert [p.key for p in err.value.problems] == ["notebooks[1].grid", "workers", "notebooks[0]", "notebooks[1]"]
+    assert [p.key for p in err.value.problems] == ["notebooks[1].grid", "run", "workers", "notebooks[0]",
+                                                   "notebooks[1]"]
     assert "gone.ipynb' not found" in str(err.value)
 
 
