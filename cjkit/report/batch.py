@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from cjkit.catalog.config import load_config
+from cjkit.coding.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure
@@ -678,6 +679,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
             except Exception as exc:  # a crashed worker process still must not stop the others
                 row = {"name": job.name, "notebook": job.notebook.name, "status": "failed",
                        "error": f"{type(exc).__name__}: {exc}", "ipynb": "", "html": "", "seconds": 0.0}
+            row["error"] = mask_pii(row["error"]) if row["error"] else ""  # a cell's error may quote data
             if row["status"] == "failed":  # the caller shows failures once (the CLI: one line each)
                 log.info("report %s failed: %s", job.name, row["error"])
             rows.append(row)

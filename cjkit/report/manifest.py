@@ -1,8 +1,10 @@
 """The manifest and the index page of a report run.
 
-The manifest (``manifest.json``) makes a run reproducible: input file hashes,
-parameters, package versions and the data-quality ledger summary. The index
-(``index.html``) links every report and lists failures with their error.
+The manifest (``manifest.json``) makes a run reproducible: the hash of every input file
+(data, spec, catalogs, erasure list), parameters, package versions, the data-quality
+ledger summary and, after an erasure, its counts and dates (never the erased data). The
+index (``index.html``) is the page for people: title, run date, survey, each report named
+by type and persona or wave with its key figures, and failures with their (masked) error.
 Everything shown is HTML-escaped.
 """
 from __future__ import annotations
@@ -13,12 +15,15 @@ import hashlib
 import html
 import json
 import platform
+import re
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
+from cjkit.catalog import i18n
 from cjkit.catalog.config import DATA
+from cjkit.coding.pii import mask_pii
 from cjkit.io.erasure import ERASURE_FILE
 
 
@@ -241,8 +246,106 @@ def _ledger_table(summary: dict) -> str:
     return f"<h2>Datenqualität / Data quality</h2><table>{rows}</table>"
 
 
+#: report notebook (file stem) -> label key of its report type (others: the stem, readable)
+REPORT_TYPES = {"01_explore": "title_explore", "10_satisfaction_report": "title_satisfaction",
+                "20_pain_points": "title_painpoints", "30_journey_map": "title_journeymap"}
+_ALL = {"segment": ("Gesamt", "Total"), "wave": ("alle Wellen", "all waves")}
+_SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.html")
+
+
+def _lang(cfg) -> str:
+    lang = cfg.parameters.get("lang", "de")
+    return lang if lang in i18n.LANGS else "de"
+
+
+def _text(key: str, lang: str, fallback: str) -> str:
+    return i18n.LABELS[key][i18n.LANGS.index(lang)] if key in i18n.LABELS else fallback
+
+
+def report_label(row: dict, grid_names, lang: str = "de") -> str:
+    """A readable name for a report: its type, then its grid values (``Pain-Point-Bericht · Familie``).
+
+    Parameters
+    ----------
+    row : dict
+        One report (``notebook``, ``parameters``).
+    grid_names : list of str
+        The run's grid parameters (segment, wave, ...).
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.report.manifest import report_label
+    >>> report_label({"notebook": "20_pain_points.ipynb", "parameters": {"segment": "Familie", "wave": "all"}},
+    ...              ["segment", "wave"], "de")
+    'Pain-Point-Bericht · Familie · alle Wellen'
+    """
+    stem = Path(str(row.get("notebook", ""))).stem
+    key = REPORT_TYPES.get(stem)
+    parts = [_text(key, lang, stem) if key else re.sub(r"^\d+_", "", stem).replace("_", " ").capitalize()]
+    params = row.get("parameters") or {}
+    for name in grid_names:
+        value = params.get(name)
+        if value in (None, ""):
+            continue
+        if value == "all":
+            value = _ALL.get(name, ("alle", "all"))[lang != "de"]
+        parts.append(str(value))
+    return " · ".join(parts)
+
+
+def _figures(folder: Path, lang: str, limit: int = 5) -> str:
+    """The first numbers of a report's key_figures.json, formatted in the report language."""
+    path = folder / "key_figures.json"
+    if path.is_symlink() or not path.is_file():
+        return ""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    items = []
+    for name, value in data.items() if isinstance(data, dict) else []:
+        value = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if name.startswith("respondents_") and name != "respondents_in_scope":
+            continue
+        shown = i18n.format_number(value, lang=lang, decimals=0 if float(value).is_integer() else 2)
+        items.append(f"{html.escape(_text(name, lang, name.replace('_', ' ')))}: {html.escape(shown)}")
+        if len(items) == limit:
+            break
+    return "<br>".join(items)
+
+
+def _survey(cfg) -> str:
+    spec = cfg.parameters.get("spec")
+    try:
+        content = yaml.safe_load(Path(spec).read_text(encoding="utf-8")) if isinstance(spec, str) else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        content = None
+    if not isinstance(content, dict):
+        return ""
+    return str(content.get("title") or content.get("survey") or "")
+
+
+def _link(row: dict, out_dir: Path, text: str) -> str:
+    """A link only to a plain HTML file of this run folder; any other name stays text."""
+    target = str(row.get("html") or "")
+    if _SAFE_LINK.fullmatch(target) and ".." not in target and (out_dir / target).is_file():
+        return f'<a href="{html.escape(target, quote=True)}">{html.escape(text)}</a>'
+    return html.escape(text)
+
+
 def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
-    """Write ``index.html`` linking every report of the run; failures show their error.
+    """Write ``index.html``: title, run date, survey, one line per report with its key figures.
+
+    Links are named by report type and grid values (persona, wave); only plain HTML files of
+    the run folder become links. Failed reports show their message (personal data masked).
+    Everything shown is HTML-escaped.
 
     Parameters
     ----------
@@ -257,28 +360,40 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     --------
     See :func:`cjkit.report.batch.run_batch`, which writes it.
     """
+    lang = _lang(cfg)
+    de = lang == "de"
     grid_names = list(cfg.grid)
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in ["Bericht / Report", *grid_names, "Status", "",
-                                                          "Entfällt / Omitted"])
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in [
+        "Bericht" if de else "Report", "Kennzahlen" if de else "Key figures", "Status",
+        "Hinweis" if de else "Note", "Entfällt" if de else "Omitted"])
     body = []
     for r in rows:
-        params = r.get("parameters", {})
-        link = (f'<a href="{html.escape(r["html"], quote=True)}">{html.escape(Path(r["notebook"]).stem)}</a>'
-                if r.get("html") else html.escape(r["notebook"]))
-        cells = [link] + [html.escape(str(params.get(n, ""))) for n in grid_names]
+        link = _link(r, out_dir, report_label(r, grid_names, lang))
+        figures = _figures(out_dir / str(r.get("name", "")), lang) if r.get("status") in ("ok", "skipped") else ""
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
-        detail = f'<code>{html.escape(r["error"])}</code>' if r.get("error") else ""
+        detail = f'<code>{html.escape(str(mask_pii(r["error"])))}</code>' if r.get("error") else ""
         notes = f'<span class="small">{html.escape(r.get("notes") or "")}</span>'
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [*cells, status, detail, notes]) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [link, figures, status, detail, notes]) + "</tr>")
     n_failed = sum(r["status"] == "failed" for r in rows)
     errors = extra.get("errors") or []
-    error_box = ("<h2 class='failed'>Fehler vor dem Lauf / Errors before the run</h2><ul>"
-                 + "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors) + "</ul>") if errors else ""
-    title = html.escape(cfg.title or f"cjkit reports: {out_dir.name}")
-    page = (f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
+    error_box = (f"<h2 class='failed'>{'Fehler vor dem Lauf' if de else 'Errors before the run'}</h2><ul>"
+                 + "".join(f"<li><code>{html.escape(str(mask_pii(e)))}</code></li>" for e in errors) + "</ul>"
+                 ) if errors else ""
+    survey = _survey(cfg)
+    title = html.escape(cfg.title or survey or f"cjkit: {out_dir.name}")
+    when = i18n.format_date(dt.date.today(), lang=lang)
+    erased = extra.get("erasure") or {}
+    facts = [f"{'Lauf' if de else 'Run'} <b>{html.escape(out_dir.name)}</b>", html.escape(when)]
+    if survey and survey != cfg.title:
+        facts.append(f"{'Umfrage' if de else 'Survey'}: {html.escape(survey)}")
+    facts += [f"{len(rows)} {'Berichte' if de else 'reports'}",
+              f"{n_failed} {'fehlgeschlagen' if de else 'failed'}"]
+    if erased:
+        facts.append(f"{erased.get('respondents', 0)} {'gelöschte Befragte' if de else 'erased respondents'}")
+    facts.append("<a href='manifest.json'>manifest.json</a>")
+    page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
-            f"<p class='small'>Lauf / run <b>{html.escape(out_dir.name)}</b> · {len(rows)} Berichte / reports · "
-            f"{n_failed} fehlgeschlagen / failed · <a href='manifest.json'>manifest.json</a></p>"
+            f"<p class='small'>{' · '.join(facts)}</p>"
             f"{error_box}<table><tr>{head}</tr>{''.join(body)}</table>{_ledger_table(extra.get('ledger_summary', {}))}"
             "</body></html>")
     path = out_dir / "index.html"
