@@ -96,6 +96,22 @@ def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
     return ledger_mod.concat(*parts)
 
 
+def _check_columns(wide: pd.DataFrame, spec: SurveySpec, path: Path) -> None:
+    """The spec's columns must be in the data. When hardly any is, the file is probably not the
+    survey export at all ('data:' pointing elsewhere): the message names the resolved file but
+    quotes nothing from it, since its first line could be anything."""
+    try:
+        check_columns(wide, spec, file=path.name)
+    except DataError as err:
+        required = spec.required_columns()
+        found = sum(c in wide.columns for c in required)
+        if found * 2 >= len(required):
+            raise
+        named = ", named by the spec's 'data:'" if spec.data_path == path else ""
+        raise DataError(f"{found} of the spec's {len(required)} columns are in this file; is it the survey "
+                        f"export? (read from {path.resolve()}{named})", file=path.name, column=err.column) from None
+
+
 def _apply_erasure(wide: pd.DataFrame, rid: pd.Series, list_file, file: str):
     """Drop the respondents on the erasure list; the ledger gets their rows, no id, no values."""
     gone = erasure.erased(rid, list_file)
@@ -183,7 +199,7 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     if id_col == "respondent_id" and id_col not in wide:
         id_col = None  # the spec asks for the generated id: the data row number
     if spec:
-        check_columns(wide if id_col else wide.assign(respondent_id=""), spec, file=path.name)
+        _check_columns(wide if id_col else wide.assign(respondent_id=""), spec, path)
     if id_col and id_col in wide:
         rid = wide[id_col].astype("string")
     else:

@@ -328,7 +328,7 @@ def _check_run_file(data: dict, base: Path) -> list[Problem]:
                 f"notebook '{nb}' is outside the project's notebook folders ({', '.join(str(f) for f in allowed)}); "
                 "list its folder under 'notebook_folders' to allow it")))
     run = data.get("run")
-    if isinstance(run, str) and ".." in run:  # the schema's pattern refuses the rest
+    if isinstance(run, str) and ".." in run and not run.startswith("."):  # the schema refuses the rest
         try:
             outputs.check_name(run, "run")
         except ParameterError as err:
