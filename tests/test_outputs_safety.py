@@ -18,9 +18,9 @@ from cjkit.errors import CjkitError, ConfigError, DataError, ParameterError
 from cjkit.report import batch, manifest
 
 
-def _notebook(path, body="print(x)"):
+def _notebook(path, body="print(x)", extra=""):
     book = nbf.v4.new_notebook()
-    params = nbf.v4.new_code_cell('x: int = 1\nlabel: str = "a"\noutput_dir: str = "."')
+    params = nbf.v4.new_code_cell('x: int = 1\nlabel: str = "a"\noutput_dir: str = "."' + extra)
     params.metadata["tags"] = ["parameters"]
     book.cells = [params, nbf.v4.new_code_cell(body)]
     book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -153,32 +153,56 @@ def test_mathtext_in_a_segment_label_is_plain_text(themed, tmp_path):
     assert {"$x$", "Preis $5 bis $10", "$\\frac{"} <= shown
 
 
-def test_run_is_private_uses_ipc_and_loads_no_remote_script(tmp_path, capfd):
-    """One real run: file modes, IPC kernel, self-contained HTML, CSV tables neutralised."""
+def test_kernel_is_not_interrupted_when_it_shuts_down(tmp_path):
+    import asyncio
+
+    from cjkit.report.outputs import ipc_kernel_manager
+
+    km = ipc_kernel_manager(tmp_path)(kernel_name="python3")
+    assert (km.transport, km.ip) == ("ipc", str(tmp_path / "kernel"))
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())                           # no SIGINT: nothing to log
+    km.shutting_down = False
+    with pytest.raises(RuntimeError, match="No kernel is running"):      # a timeout still interrupts
+        asyncio.run(km._async_interrupt_kernel())
+
+
+def test_run_is_private_quiet_uses_ipc_and_loads_no_remote_script(tmp_path, capfd):
+    """One real run from the command line: file modes, IPC kernel, self-contained HTML, CSV tables
+    neutralised, and on the console one line per failed report and nothing else."""
     body = ("import json, pathlib\nfrom ipykernel import get_connection_info\n"
             "print('transport', json.loads(get_connection_info())['transport'])\n"
+            "assert x < 2, 'x too big, write to max.mustermann@example.org'\n"
             "out = pathlib.Path(output_dir); out.mkdir(parents=True, exist_ok=True)\n"
             "import pandas as pd\n"
             "pd.DataFrame({'channel': ['=HYPERLINK(\"http://evil\",\"x\")', '+cmd|calc', 'Mail'], 'n': [1, -2, 3]})"
             ".to_csv(out / 'markov.csv', index=False)\n"
             "from IPython.display import Markdown\nMarkdown('Preis $5 bis $10')")
-    _notebook(tmp_path / "notebooks" / "nb.ipynb", body=body)
-    cfg = batch.load_run({"run": "t", "notebooks": ["notebooks/nb.ipynb"], "parameters": {},
-                          "output_root": "reports"}, base=tmp_path)
-    result = batch.run_batch(cfg, workers=1, progress=False)
-    assert result["status"].tolist() == ["ok"], result["error"].tolist()
+    _notebook(tmp_path / "notebooks" / "nb.ipynb", body=body, extra='\nspec: str = ""')
+    cj.example_data(20).to_csv(tmp_path / "answers.csv", index=False)
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump({**cj.example_spec(), "data": "answers.csv"}), encoding="utf-8")
+    (tmp_path / "run.yaml").write_text(yaml.safe_dump({
+        "run": "t", "notebooks": ["notebooks/nb.ipynb"], "parameters": {"spec": "spec.yaml"}, "grid": {"x": [1, 2]}, "output_root": "reports"}), encoding="utf-8")
+    capfd.readouterr()
+    assert main(["report", str(tmp_path / "run.yaml"), "--quiet"]) == 1
+    console = capfd.readouterr()
+    assert [line for line in console.err.splitlines() if line.strip()] == [
+        "FAILED nb__2: AssertionError: x too big, write to [EMAIL]"]             # one line, masked
+    assert "ERROR" not in console.out + console.err and "KeyboardInterrupt" not in console.out + console.err
+    assert "TCP without encryption" not in console.out + console.err
     out = tmp_path / "reports" / "t"
     modes = {p.relative_to(out).as_posix(): stat.S_IMODE(os.lstat(p).st_mode) for p in [out, *out.rglob("*")]}
-    assert modes.pop(".") == 0o700 and modes.pop("nb__all") == 0o700
+    assert modes.pop(".") == 0o700 and modes.pop("nb__1") == 0o700
     assert modes and set(modes.values()) == {0o600}, modes               # html, ipynb, manifest, index, csv
-    executed = nbf.read(out / "nb__all.ipynb", as_version=4)
+    executed = nbf.read(out / "nb__1.ipynb", as_version=4)
     assert "transport ipc" in executed.cells[-1].outputs[0]["text"]
-    assert "TCP without encryption" not in capfd.readouterr().err
-    page = (out / "nb__all.html").read_text(encoding="utf-8")
+    page = (out / "nb__1.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", page, re.I)
     assert not re.search(r"from\s*[\"'](https?:)?//", page) and "MathJax" not in page
     assert "Preis $5 bis $10" in page
-    table = pd.read_csv(out / "nb__all" / "markov.csv")
+    table = pd.read_csv(out / "nb__1" / "markov.csv")
     assert table["channel"].tolist() == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+cmd|calc", "Mail"]
     assert table["n"].tolist() == [1, -2, 3]
-    assert json.loads((out / "manifest.json").read_text())["reports"][0]["status"] == "ok"
+    facts = json.loads((out / "manifest.json").read_text())
+    assert [r["status"] for r in facts["reports"]] == ["ok", "failed"]
+    assert "mustermann" not in json.dumps(facts) and "mustermann" not in (out / "index.html").read_text()

@@ -6,8 +6,8 @@
 * Files are readable by their owner only (0600, folders 0700) unless the run file asks for
   ``permissions: group`` or ``shared`` (:data:`PERMISSIONS`, :func:`apply_permissions`).
 * Kernels talk to the runner over IPC sockets in a private folder, not over TCP on
-  127.0.0.1, so no other local user can connect to a kernel and read its output
-  (:func:`ipc_kernel_manager`).
+  127.0.0.1, so no other local user can connect to a kernel and read its output, and a
+  finished kernel is shut down without an interrupt (:func:`ipc_kernel_manager`).
 * HTML reports load no script from a CDN (no require.js, MathJax or mermaid), so a report
   opens offline, and a ``$...$`` in a verbatim is never typeset (:func:`export_html`).
 
@@ -225,6 +225,13 @@ def ipc_kernel_manager(socket_dir):
         @default("ip")
         def _default_ip(self):
             return prefix
+
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts (SIGINT) every kernel before asking it to shut down; the
+            # finished, idle kernel needs no interrupt, and ipykernel would print "KeyboardInterrupt
+            # caught in kernel" on the console. Interrupts on a cell timeout are not affected.
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 
