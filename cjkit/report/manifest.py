@@ -298,8 +298,22 @@ def report_label(row: dict, grid_names, lang: str = "de") -> str:
     return " · ".join(parts)
 
 
-def _figures(folder: Path, lang: str, limit: int = 5) -> str:
-    """The first numbers of a report's key_figures.json, formatted in the report language."""
+def _figure_label(name: str, lang: str, questions: dict) -> tuple[str, bool]:
+    """A readable label for a key figure name, and whether its value is a share."""
+    if name == "respondents_in_scope":
+        return _text("respondents", lang, "respondents"), False
+    for suffix, key, share in (("_positive_share", "positive_share", True), ("_top2", "", True),
+                               ("_mean", "mean", False)):
+        if name.endswith(suffix):
+            qid = name[: -len(suffix)]
+            what = _text(key, lang, key) if key else "Top-2-Box"
+            text = str(questions.get(qid) or qid)
+            return f"{text[:40] + '…' if len(text) > 40 else text}: {what}", share
+    return _text(name, lang, name.replace("_", " ")), False
+
+
+def _figures(folder: Path, lang: str, questions: dict, limit: int = 5) -> str:
+    """The first numbers of a report's key_figures.json, labelled and formatted in the report language."""
     path = folder / "key_figures.json"
     if path.is_symlink() or not path.is_file():
         return ""
@@ -310,26 +324,30 @@ def _figures(folder: Path, lang: str, limit: int = 5) -> str:
     items = []
     for name, value in data.items() if isinstance(data, dict) else []:
         value = value.get("value") if isinstance(value, dict) else value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             continue
         if name.startswith("respondents_") and name != "respondents_in_scope":
             continue
-        shown = i18n.format_number(value, lang=lang, decimals=0 if float(value).is_integer() else 2)
-        items.append(f"{html.escape(_text(name, lang, name.replace('_', ' ')))}: {html.escape(shown)}")
+        label, share = _figure_label(str(name), lang, questions)
+        shown = (i18n.format_percent(value, lang=lang) if share else
+                 i18n.format_number(value, lang=lang, decimals=0 if float(value).is_integer() else 2))
+        items.append(f"{html.escape(label)}: {html.escape(shown)}")
         if len(items) == limit:
             break
     return "<br>".join(items)
 
 
-def _survey(cfg) -> str:
+def _survey(cfg) -> tuple[str, dict]:
+    """The survey's title and its question texts (id -> text), read from the run's spec."""
     spec = cfg.parameters.get("spec")
     try:
         content = yaml.safe_load(Path(spec).read_text(encoding="utf-8")) if isinstance(spec, str) else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         content = None
     if not isinstance(content, dict):
-        return ""
-    return str(content.get("title") or content.get("survey") or "")
+        return "", {}
+    questions = {q.get("id"): q.get("text") for q in content.get("questions") or [] if isinstance(q, dict)}
+    return str(content.get("title") or content.get("survey") or ""), questions
 
 
 def _link(row: dict, out_dir: Path, text: str) -> str:
@@ -363,13 +381,15 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     lang = _lang(cfg)
     de = lang == "de"
     grid_names = list(cfg.grid)
+    survey, questions = _survey(cfg)
     head = "".join(f"<th>{html.escape(n)}</th>" for n in [
         "Bericht" if de else "Report", "Kennzahlen" if de else "Key figures", "Status",
         "Hinweis" if de else "Note", "Entfällt" if de else "Omitted"])
     body = []
     for r in rows:
         link = _link(r, out_dir, report_label(r, grid_names, lang))
-        figures = _figures(out_dir / str(r.get("name", "")), lang) if r.get("status") in ("ok", "skipped") else ""
+        figures = (_figures(out_dir / str(r.get("name", "")), lang, questions)
+                   if r.get("status") in ("ok", "skipped") else "")
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
         detail = f'<code>{html.escape(str(mask_pii(r["error"])))}</code>' if r.get("error") else ""
         notes = f'<span class="small">{html.escape(r.get("notes") or "")}</span>'
@@ -379,7 +399,6 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     error_box = (f"<h2 class='failed'>{'Fehler vor dem Lauf' if de else 'Errors before the run'}</h2><ul>"
                  + "".join(f"<li><code>{html.escape(str(mask_pii(e)))}</code></li>" for e in errors) + "</ul>"
                  ) if errors else ""
-    survey = _survey(cfg)
     title = html.escape(cfg.title or survey or f"cjkit: {out_dir.name}")
     when = i18n.format_date(dt.date.today(), lang=lang)
     erased = extra.get("erasure") or {}
