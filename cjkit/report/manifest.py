@@ -255,7 +255,7 @@ _SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.html")
 
 def _lang(cfg) -> str:
     lang = cfg.parameters.get("lang", "de")
-    return lang if lang in i18n.LANGS else "de"
+    return lang if lang in i18n.LANGS else "en"  # a wrong lang is itself an error the page must show
 
 
 def _text(key: str, lang: str, fallback: str) -> str:
