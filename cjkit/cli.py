@@ -41,6 +41,14 @@ def _report(args) -> int:
     return 1 if counts.get("failed") else 0
 
 
+def _reports_folder(spec: Path) -> Path | None:
+    """The project's reports/ folder: the nearest one above the spec."""
+    for folder in spec.resolve().parents:
+        if (folder / "reports").is_dir():
+            return folder / "reports"
+    return None
+
+
 def _forget(args) -> int:
     ids = list(args.ids or [])
     if args.file:
@@ -60,6 +68,10 @@ def _forget(args) -> int:
     done = erasure.forget(ids, folder=Path(spec).resolve().parent)
     print(f"{done['added']} respondent(s) added to the erasure list {done['path']} ({done['total']} listed); "
           "every load leaves them out and every report that read this survey is rebuilt on its next run")
+    root = Path(args.reports) if args.reports else cfg.output_root if cfg else _reports_folder(Path(spec))
+    removed = batch.remove_outputs(spec, root) if root else []
+    print(f"{len(removed)} report(s) made from this survey removed from {root}" if root else
+          "no reports/ folder found; name it with --reports")
     if cfg is None:
         return 0
     result = plan.run_reports(cfg, progress=not args.quiet)
@@ -122,6 +134,8 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--spec", help="survey spec; the erasure list is the file erased_respondents.json beside it")
     f.add_argument("--rebuild", metavar="RUNFILE", help="rebuild the reports of this run file now (its spec is used "
                                                         "when --spec is not given)")
+    f.add_argument("--reports", help="folder of the run folders whose reports are removed at once "
+                                     "(default: the run file's, else the nearest reports/ above the spec)")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=_forget)
     m = sub.add_parser("models", help="list the journey models")

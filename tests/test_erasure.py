@@ -75,16 +75,28 @@ def test_fingerprint_covers_data_named_by_the_spec_catalogs_and_the_erasure_list
     assert batch.job_key(job, "1.1") == keys[-1]                          # and nothing else moves it
 
 
-def test_forget_cli_reads_a_list_file_and_names_what_is_missing(tmp_path, capsys):
-    _survey(tmp_path)
+def test_forget_cli_reads_a_list_file_removes_the_reports_at_once_and_names_what_is_missing(tmp_path, capsys):
+    survey = tmp_path / "surveys" / "s"
+    _survey(survey)
+    run = tmp_path / "reports" / "r"                                      # an earlier run of two surveys
+    for name in ("mine__all", "other__all"):
+        (run / name).mkdir(parents=True)
+        (run / name / "verbatims.csv").write_text(SECRET, encoding="utf-8")
+        (run / f"{name}.html").write_text(SECRET, encoding="utf-8")
+    rows = [{"name": "mine__all", "parameters": {"spec": str(survey / "spec.yaml")}},
+            {"name": "other__all", "parameters": {"spec": str(tmp_path / "other" / "spec.yaml")}}]
+    (run / "manifest.json").write_text(json.dumps({"reports": rows}), encoding="utf-8")
     ids = tmp_path / "ids.txt"
     ids.write_text("# Löschanfragen Juni\nr0001\n\nr0002\n", encoding="utf-8")
-    assert main(["forget", "--file", str(ids), "--spec", str(tmp_path / "spec.yaml")]) == 0
-    assert "2 respondent(s) added" in capsys.readouterr().out
-    assert erasure.summary(tmp_path / erasure.ERASURE_FILE)["respondents"] == 2
+    assert main(["forget", "--file", str(ids), "--spec", str(survey / "spec.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "2 respondent(s) added" in out and "1 report(s) made from this survey removed" in out
+    assert erasure.summary(survey / erasure.ERASURE_FILE)["respondents"] == 2
+    assert sorted(p.relative_to(run).as_posix() for p in run.rglob("*")) == [
+        "manifest.json", "other__all", "other__all.html", "other__all/verbatims.csv"]   # the other survey's stay
     assert main(["forget", "r0003"]) == 2
     assert "name the survey" in capsys.readouterr().err
-    assert main(["forget", "--spec", str(tmp_path / "spec.yaml")]) == 2
+    assert main(["forget", "--spec", str(survey / "spec.yaml")]) == 2
     assert "no respondent ids" in capsys.readouterr().err
 
 

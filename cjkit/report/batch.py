@@ -720,6 +720,63 @@ def _remove_stale(out_dir: Path, previous: dict, current: set) -> None:
                 shutil.rmtree(target)
 
 
+def remove_outputs(spec, output_root) -> list[str]:
+    """Delete every report under *output_root* that read the survey *spec* (after an erasure).
+
+    Each run folder's ``manifest.json`` says which reports were made from which spec; their
+    HTML, executed notebook and output folder (tables, figures, key figures) are deleted at
+    once, and the next run rebuilds them without the erased respondents.
+
+    Parameters
+    ----------
+    spec : str or Path
+        The survey spec.
+    output_root : str or Path
+        The folder of the run folders (``reports/``).
+
+    Returns
+    -------
+    list of str
+        ``<run>/<report>`` of every report removed.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import remove_outputs
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     run = Path(tmp) / "reports" / "demo"
+    ...     run.mkdir(parents=True)
+    ...     _ = (run / "r__all.html").write_text("quote")
+    ...     rows = [{"name": "r__all", "parameters": {"spec": str(Path(tmp) / "spec.yaml")}}]
+    ...     _ = (run / "manifest.json").write_text(json.dumps({"reports": rows}))
+    ...     print(remove_outputs(Path(tmp) / "spec.yaml", Path(tmp) / "reports"), list(run.glob("*.html")))
+    ['demo/r__all'] []
+    """
+    spec = Path(spec).resolve()
+    removed = []
+    root = Path(output_root)
+    for manifest in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
+        out_dir = manifest.parent
+        if out_dir.is_symlink():
+            continue
+        for name, row in _previous(manifest).items():
+            used = (row.get("parameters") or {}).get("spec")
+            if not isinstance(used, str) or Path(used).resolve() != spec:
+                continue
+            try:
+                outputs.check_name(name, "report")
+            except ParameterError:
+                continue
+            for target in (out_dir / f"{name}.ipynb", out_dir / f"{name}.html", out_dir / name):
+                if target.is_symlink() or target.is_file():
+                    target.unlink()
+                elif target.is_dir():
+                    shutil.rmtree(target)
+            removed.append(f"{out_dir.name}/{name}")
+    return removed
+
+
 def _erasure_facts(cfg: RunConfig) -> dict:
     """Counts and dates of the survey's erasure list for the manifest (never ids or hashes)."""
     spec = cfg.parameters.get("spec")
