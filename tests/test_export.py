@@ -83,3 +83,17 @@ def test_sheet_names_legal_and_unique():
 def test_rejects_wrong_suffix(tmp_path):
     with pytest.raises(ParameterError, match="needs a .xlsx"):
         to_excel({"a": pd.DataFrame({"x": [1]})}, tmp_path / "x.csv")
+
+
+def test_csv_file_rewrite_keeps_the_encoding_and_long_cells(tmp_path):
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes("kanal\n=Größe\nBüro\n".encode("cp1252"))
+    assert neutralise_csv_file(legacy) == 1
+    assert legacy.read_bytes().decode("cp1252").splitlines() == ["kanal", "'=Größe", "Büro"]
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffkanal\n@x\n".encode("utf-8"))
+    neutralise_csv_file(bom)
+    assert bom.read_bytes() == "\ufeffkanal\r\n'@x\r\n".encode("utf-8")
+    long = tmp_path / "long.csv"
+    long.write_text("text\n" + "-" + "sehr lang " * 30000 + "\n", encoding="utf-8")
+    assert neutralise_csv_file(long) == 1

@@ -206,3 +206,23 @@ def test_run_is_private_quiet_uses_ipc_and_loads_no_remote_script(tmp_path, capf
     facts = json.loads((out / "manifest.json").read_text())
     assert [r["status"] for r in facts["reports"]] == ["ok", "failed"]
     assert "mustermann" not in json.dumps(facts) and "mustermann" not in (out / "index.html").read_text()
+
+
+def test_permissions_are_private_unless_the_run_file_says_otherwise(tmp_path):
+    from cjkit.report.outputs import apply_permissions, run_folder
+
+    _notebook(tmp_path / "nb.ipynb")
+    base = {"notebooks": ["nb.ipynb"], "parameters": {}, "notebook_folders": ["."]}
+    assert batch.load_run(base, base=tmp_path).permissions == "private"
+    assert batch.load_run({**base, "permissions": "group"}, base=tmp_path).permissions == "group"
+    with pytest.raises(ConfigError, match="permissions"):
+        batch.load_run({**base, "permissions": "world"}, base=tmp_path)
+    folder = run_folder(tmp_path / "reports", "g", permissions="group")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "a.html").write_text("x")
+    (folder / "link.html").symlink_to(tmp_path / "nb.ipynb")
+    before = stat.S_IMODE(os.stat(tmp_path / "nb.ipynb").st_mode)
+    apply_permissions(folder, "group")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750 and stat.S_IMODE((folder / "sub").stat().st_mode) == 0o750
+    assert stat.S_IMODE((folder / "sub" / "a.html").stat().st_mode) == 0o640
+    assert stat.S_IMODE(os.stat(tmp_path / "nb.ipynb").st_mode) == before    # a link's target is not touched

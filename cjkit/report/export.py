@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from pathlib import Path
@@ -182,8 +183,9 @@ def neutralise_csv_file(path) -> int:
 
     The batch runner calls this for every CSV file a report notebook wrote, so tables written
     with plain ``DataFrame.to_csv`` are safe too. Quoting follows the file (comma separated,
-    quotes where needed, CRLF rows as in RFC 4180); line breaks inside cells, ``\\r`` included,
-    are kept.
+    quotes where needed, CRLF rows as in RFC 4180), and so does the encoding (UTF-8, with or
+    without BOM; anything else is read and written back byte for byte as Latin-1); line breaks
+    inside cells, ``\\r`` included, are kept.
 
     Parameters
     ----------
@@ -208,8 +210,14 @@ def neutralise_csv_file(path) -> int:
     <BLANKLINE>
     """
     path = Path(path)
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:  # a table written in a legacy code page: every byte is a character
+        encoding, text = "latin-1", raw.decode("latin-1")
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # long verbatims are one field
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     changed = 0
     out = []
     for row in rows:
@@ -218,7 +226,7 @@ def neutralise_csv_file(path) -> int:
         out.append(new)
     if changed:
         tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        with open(tmp, "w", encoding=encoding, newline="") as fh:
             csv.writer(fh, lineterminator="\r\n").writerows(out)  # RFC 4180: a cell with \r is quoted
         os.replace(tmp, path)
     return changed
