@@ -62,6 +62,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "journey_phases": ("cjkit.catalog.models", "phases"),
     "crosswalk": ("cjkit.catalog.models", None),
     "touchpoints": ("cjkit.catalog.touchpoints", "load"),
+    "load_theme": ("cjkit.catalog.themefile", None),
+    "load_personas": ("cjkit.catalog.personas", None),
     # code open answers
     "load_codebook": ("cjkit.coding.codebook", None),
     "compose_codebooks": ("cjkit.coding.codebook", None),
@@ -76,6 +78,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "LearningCoder": ("cjkit.coding.learn", None),
     "mask_pii": ("cjkit.coding.pii", None),
     "count_pii": ("cjkit.coding.pii", None),
+    "find_pii": ("cjkit.coding.pii", None),
     "cohen_kappa": ("cjkit.coding.agreement", None),
     "krippendorff_alpha": ("cjkit.coding.agreement", None),
     "coder_agreement": ("cjkit.coding.agreement", "agreement_table"),
@@ -88,12 +91,15 @@ _API: dict[str, tuple[str, str | None]] = {
     "key_drivers": ("cjkit.stats.drivers", None),
     "importance_performance": ("cjkit.stats.ipa", None),
     "rank_painpoints": ("cjkit.stats.painpoints", None),
+    "painpoint_method": ("cjkit.stats.painpoints", None),
+    "column_tests": ("cjkit.stats.columns", None),
     "persona_comparison": ("cjkit.stats.compare", None),
     "wave_trend": ("cjkit.stats.compare", None),
     "rake": ("cjkit.stats.weighting", None),
     "design_weights": ("cjkit.stats.weighting", None),
     "effective_n": ("cjkit.stats.weighting", None),
     "weight_summary": ("cjkit.stats.weighting", None),
+    "suppress_small_cells": ("cjkit.stats.disclosure", None),
     # charts (axes-level: data first, ax= in, Axes out)
     "set_theme": ("cjkit.plot.theme", None),
     "satisfaction_plot": ("cjkit.plot.charts", None),
@@ -104,10 +110,18 @@ _API: dict[str, tuple[str, str | None]] = {
     "trend_plot": ("cjkit.plot.charts", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
+    "journey_comparison": ("cjkit.plot.journeycompare", None),
     # deliverables
     "run_reports": ("cjkit.report.plan", "run_reports"),
     "to_excel": ("cjkit.report.export", None),
+    "banner_table": ("cjkit.report.banner", None),
+    "banner_to_excel": ("cjkit.report.banner", None),
+    "banner_to_docx": ("cjkit.report.banner", None),
     "export_coding": ("cjkit.report.coding_export", None),
+    "safe_quotes": ("cjkit.report.quotes", None),
+    "export_pdf": ("cjkit.report.pdf", None),
+    "export_deck": ("cjkit.report.deck", None),
+    "style_html": ("cjkit.report.styling", None),
 }
 # namespaces for the specialised sides
 _NAMESPACES = {"paths": "cjkit.paths", "report": "cjkit.report"}
@@ -139,6 +153,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         list_models as journey_models,
         phases as journey_phases,
     )
+    from cjkit.catalog.personas import load_personas  # noqa: F401
+    from cjkit.catalog.themefile import load_theme  # noqa: F401
     from cjkit.catalog.touchpoints import load as touchpoints  # noqa: F401
     from cjkit.coding.agreement import (  # noqa: F401
         agreement_table as coder_agreement,
@@ -149,7 +165,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.coding.industry import propose_industry  # noqa: F401
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
     from cjkit.coding.learn import LearningCoder  # noqa: F401
-    from cjkit.coding.pii import count_pii, mask_pii  # noqa: F401
+    from cjkit.coding.pii import count_pii, find_pii, mask_pii  # noqa: F401
     from cjkit.coding.sentiment import fit_sentiment, score_sentiment  # noqa: F401
     from cjkit.coding.themes import discover_themes, themes_to_codebook  # noqa: F401
     from cjkit.io.infer import infer_spec, propose_spec, write_spec  # noqa: F401
@@ -165,6 +181,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
         satisfaction_plot,
         trend_plot,
     )
+    from cjkit.plot.journeycompare import journey_comparison  # noqa: F401
     from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
     from cjkit.plot.theme import set_theme  # noqa: F401
     from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
@@ -172,12 +189,19 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.plan import run_reports  # noqa: F401
     from cjkit.report.coding_export import export_coding  # noqa: F401
     from cjkit.report.export import to_excel  # noqa: F401
+    from cjkit.report.quotes import safe_quotes  # noqa: F401
+    from cjkit.report.banner import banner_table, banner_to_docx, banner_to_excel  # noqa: F401
+    from cjkit.report.deck import export_deck  # noqa: F401
+    from cjkit.report.pdf import export_pdf  # noqa: F401
+    from cjkit.report.styling import style_html  # noqa: F401
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
+    from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
     from cjkit.stats.drivers import key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
-    from cjkit.stats.painpoints import rank_painpoints  # noqa: F401
+    from cjkit.stats.painpoints import painpoint_method, rank_painpoints  # noqa: F401
+    from cjkit.stats.columns import column_tests  # noqa: F401
     from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
     from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
     from cjkit import paths, report  # noqa: F401

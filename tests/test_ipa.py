@@ -87,3 +87,11 @@ def test_ipa_end_to_end_uses_derived_importance():
     assert out["performance"].to_dict() == pytest.approx(perf["value"].to_dict())
     assert out.loc["wifi", "importance"] > out.loc["food", "importance"]
     assert out.loc["food", "quadrant"] in ("low_priority", "possible_overkill")
+
+
+def test_negative_direction_is_named():
+    drivers, perf = _tables()
+    drivers["sign"] = [1, 1, -1, 1, 1]
+    out = importance_performance(drivers, perf).set_index("driver")
+    assert out.loc["food", "direction"] == "negative" and out.loc["wifi", "direction"] == "positive"
+    assert importance_performance(*_tables())["direction"].isna().all()  # no sign column: unknown

@@ -1,4 +1,5 @@
-"""Journey map: layout follows the model, colours and marks follow the numbers."""
+"""Journey map as researchers draw it: phases across; goals or guiding questions, touchpoints,
+emotion curve, pain points and opportunities down; readable on an A4 landscape page."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -8,24 +9,27 @@ import pytest
 from matplotlib.figure import Figure
 
 from cjkit.catalog import models
-from cjkit.plot import theme
-from cjkit.catalog import touchpoints
+from cjkit.catalog.personas import Persona
 from cjkit.errors import DataError
+from cjkit.plot import theme
+from cjkit.plot.journeycompare import journey_comparison
 from cjkit.plot.journeymap import journey_map, journey_map_figure
 
-
 pytestmark = pytest.mark.usefixtures("themed")  # figures are closed by the suite's conftest
+
+A4 = (11.69, 8.27)
+ORDER = ["advertising", "website", "online_shop", "hotline", "delivery", "billing", "customer_reviews"]
 
 
 @pytest.fixture
 def table():
-    # deliberately not in journey order, and with a phase-less touchpoint catalogue mix
+    # deliberately not in journey order
     rows = [("retention", "hotline", 2.6, 150, ""), ("awareness", "advertising", 3.9, 300, ""),
             ("conversion", "online_shop", 4.3, 280, ""), ("consideration", "website", 3.7, 260, ""),
             ("awareness", "website", 3.5, 240, "low_base"), ("retention", "delivery", 4.0, 200, ""),
             ("conversion", "hotline", 3.1, 25, "suppressed"), ("advocacy", "customer_reviews", 4.5, 90, ""),
             ("retention", "billing", 3.0, 210, "")]
-    return pd.DataFrame(rows, columns=["phase", "touchpoint", "value", "n", "flag"]).assign(metric="mean")
+    return pd.DataFrame(rows, columns=["phase", "touchpoint", "value", "n", "flag"])
 
 
 def _gids(ax, prefix):
@@ -37,142 +41,182 @@ def _gids(ax, prefix):
     return out
 
 
-def test_one_column_per_phase_in_model_order_with_labels(table):
-    fig, (a, b) = plt.subplots(1, 2, figsize=(16, 7))
-    assert journey_map(table, model="accra", lang="de", ax=a) is a
-    journey_map(table, model="accra", lang="en", ax=b)
-    ph = models.phases("accra")
-    for ax, col in ((a, "label_de"), (b, "label_en")):
+def _map(table, **kw):
+    fig, ax = plt.subplots(figsize=A4)
+    journey_map(table, model="accra", touchpoint_order=ORDER, **kw, ax=ax)
+    return ax
+
+
+def test_phases_across_in_model_order_with_labels(table):
+    for lang in ("de", "en"):
+        ax = _map(table, lang=lang)
         labels = _gids(ax, "phase_label:")
-        assert [labels[str(j)].get_text().replace("\n", " ") for j in range(len(ph))] == ph[col].tolist()
-    cells = _gids(a, "cell:")
-    order = list(ph["phase"])
-    for key, patch in cells.items():
-        _, phase = key.split("|")
-        assert int(np.floor(patch.get_x())) == order.index(phase)  # column = model position
-    assert a.get_xlim()[0] == 0 and 5 <= a.get_xlim()[1] < 5.1
+        expected = models.phases("accra")[f"label_{lang}"].tolist()
+        assert [labels[str(j)].get_text().replace("\n", " ") for j in range(len(expected))] == expected
+    lanes = [t.get_text() for t in ax.get_yticklabels()]
+    assert lanes == ["Guiding question", "Touchpoints", "Emotion curve"]
 
 
-def test_rows_are_touchpoints_labelled_from_catalog(table):
-    fig, (a, b) = plt.subplots(1, 2, figsize=(16, 7))
-    journey_map(table, model="accra", lang="de", ax=a)
-    journey_map(table, model="accra", lang="en", ax=b)
-    de = [t.get_text() for t in a.get_yticklabels()]
-    en = [t.get_text() for t in b.get_yticklabels()]
-    cat = touchpoints.load().set_index("id")
-    assert de[0] == "Emotionskurve" and en[0] == "Emotion curve"
-    # journey order: a touchpoint's row comes by the first phase it occurs in
-    assert de[1:] == [cat.loc[t, "label_de"] for t in
-                      ["advertising", "website", "online_shop", "hotline", "delivery", "billing", "customer_reviews"]]
-    assert en[1:3] == ["Advertising", "Website"]
-
-
-def test_cell_colours_rank_with_values(table):
-    fig, ax = plt.subplots(figsize=(10, 6))
-    journey_map(table, model="accra", ax=ax)
+def test_each_phase_lists_its_own_touchpoints_in_journey_order(table):
+    ax = _map(table)
     cells = _gids(ax, "cell:")
+    assert set(cells) == {f"{r.touchpoint}|{r.phase}" for r in table.itertuples()}  # no empty grid cells
+    phases = list(models.phases("accra")["phase"])
+    for key, chip in cells.items():
+        tp, phase = key.split("|")
+        assert int(np.floor(chip.get_x())) == phases.index(phase)          # inside its phase column
+    retention = sorted((cells[f"{tp}|retention"].get_y(), tp) for tp in ("hotline", "delivery", "billing"))
+    assert [tp for _, tp in retention] == [tp for tp in ORDER if tp in ("hotline", "delivery", "billing")]
+    # the lane is as tall as the longest phase list (3 chips), not one row per touchpoint (7)
+    lane = _gids(ax, "lane:")["touchpoints"]
+    assert lane.get_height() < 0.2 + 3 * 0.6
+
+
+def test_chip_colours_rank_with_values_and_show_them(table):
+    ax = _map(table)
+    cells, values = _gids(ax, "cell:"), _gids(ax, "value:")
     shown = table[table.flag != "suppressed"].sort_values("value")
-    colours = [cells[f"{r.touchpoint}|{r.phase}"].get_facecolor() for r in shown.itertuples()]
-    blue_minus_red = [c[2] - c[0] for c in colours]
+    blue_minus_red = [cells[f"{r.touchpoint}|{r.phase}"].get_facecolor()[2]
+                      - cells[f"{r.touchpoint}|{r.phase}"].get_facecolor()[0] for r in shown.itertuples()]
     assert np.all(np.diff(blue_minus_red) > 0)
-    # the value printed in each cell is the table's value, German decimal comma
-    values = _gids(ax, "value:")
     for r in shown.itertuples():
         assert values[f"{r.touchpoint}|{r.phase}"].get_text() == theme.fmt_number(r.value, "de")
+    assert "hotline|conversion" not in values                             # suppressed: grey, no number
+    assert all(t.get_text() != "3,1" for t in ax.texts)
+    assert cells["hotline|conversion"].get_facecolor()[:3] == pytest.approx(plt.matplotlib.colors.to_rgb(
+        theme.SUPPRESSED))
+    assert cells["website|awareness"].get_hatch() and not cells["website|consideration"].get_hatch()
 
 
-def test_suppressed_cells_show_no_value_and_empty_cells_have_no_cell(table):
-    fig, ax = plt.subplots(figsize=(10, 6))
-    journey_map(table, model="accra", show_n=True, ax=ax)
-    cells, values = _gids(ax, "cell:"), _gids(ax, "value:")
-    assert "hotline|conversion" in cells
-    assert "hotline|conversion" not in values and "hotline|conversion" not in _gids(ax, "n:")
-    assert all("3,1" != t.get_text() for t in ax.texts)  # the suppressed 3.1 is nowhere
-    assert cells["hotline|conversion"].get_facecolor()[:3] == pytest.approx(
-        plt.matplotlib.colors.to_rgb(theme.SUPPRESSED))
-    assert "advertising|retention" not in cells  # advertising does not occur there: empty
-    assert cells["website|awareness"].get_hatch()  # low base hatched
-    assert not cells["website|consideration"].get_hatch()
-    assert _gids(ax, "n:")["delivery|retention"].get_text() == "n\u00a0=\u00a0200"
-
-
-def test_emotion_curve_is_n_weighted_phase_mean(table):
-    fig, ax = plt.subplots(figsize=(10, 6))
-    journey_map(table, model="accra", ax=ax)
-    shown = table[table.flag != "suppressed"]
-    expected = {p: np.average(g.value, weights=g.n) for p, g in shown.groupby("phase")}
-    labels = _gids(ax, "emotion:")
-    assert {p: t.get_text() for p, t in labels.items()} == {p: theme.fmt_number(v, "de") for p, v in expected.items()}
+def test_emotion_curve_runs_through_every_touchpoint_in_journey_order(table):
+    ax = _map(table)
     curve = _gids(ax, "emotion_curve")[""]
-    ys = dict(zip(models.phases("accra")["phase"], curve.get_ydata()))
-    ranked = sorted(expected, key=expected.get)
-    # y grows downwards on the map: higher satisfaction is drawn higher up (smaller y)
-    assert [ys[p] for p in ranked] == sorted((ys[p] for p in ranked), reverse=True)
+    x, y = curve.get_xdata(), curve.get_ydata()
+    shown = table[table.flag != "suppressed"]
+    assert len(x) == len(shown) and np.all(np.diff(x) > 0)               # one point per touchpoint, left to right
+    phases = list(models.phases("accra")["phase"])
+    expected = (shown.assign(j=shown.phase.map(phases.index), k=shown.touchpoint.map(ORDER.index))
+                .sort_values(["j", "k"])["value"].to_numpy())
+    # y grows downwards and is linear in the value: higher satisfaction higher up
+    slope = np.polyfit(expected, y, 1)
+    assert slope[0] < 0 and np.allclose(np.polyval(slope, expected), y)
+    # the phase mean (n-weighted, computed here) is the dashed step behind the curve
+    ret = shown[shown.phase == "retention"]
+    mean = np.average(ret.value, weights=ret.n)
+    step = _gids(ax, "phase_mean:")["retention"].get_ydata()[0]
+    assert step == pytest.approx(np.polyval(slope, mean))
 
 
-def test_emotion_from_phase_level_rows_and_explicit(table):
-    with_level = pd.concat([table, pd.DataFrame({"phase": ["retention"], "touchpoint": [pd.NA],
-                                                 "value": [2.2], "n": [400], "flag": [""]})])
-    fig, (a, b) = plt.subplots(1, 2, figsize=(16, 6))
-    journey_map(with_level, model="accra", lang="en", ax=a)
-    assert _gids(a, "emotion:")["retention"].get_text() == "2.2"
-    journey_map(table, model="accra", emotion={"awareness": 1.5, "advocacy": 4.9}, ax=b)
-    assert set(_gids(b, "emotion:")) == {"awareness", "advocacy"}
+def test_lanes_for_a_persona_or_the_guiding_question(table):
+    ax = _map(table, lang="de")
+    questions = {k: t.get_text().replace("\n", " ") for k, t in _gids(ax, "question:").items()}
+    assert questions == dict(zip(models.phases("accra")["phase"], models.phases("accra")["question_de"]))
+    dog = Persona("dog", "Hundebesitzer-Paar", description="Reist mit Hund",
+                  goals=("Hund willkommen", "Ruhe"), phase_goals={"awareness": "Hund willkommen",
+                                                                  "retention": "Ruhe"},
+                  needs=("Auslauf", "klare Regeln"), channels=("website", "hotline"))
+    fig, ax = plt.subplots(figsize=A4)
+    journey_map(table, model="accra", persona=dog, lang="de", ax=ax)
+    assert [t.get_text() for t in ax.get_yticklabels()][:2] == ["Ziele", "Bedürfnisse"]
+    goals = _gids(ax, "goals:")
+    assert {k: t.get_text() for k, t in goals.items()} == {"awareness": "Hund willkommen", "retention": "Ruhe"}
+    assert _gids(ax, "needs:")["all"].get_text() == "Auslauf · klare Regeln"   # a list spans the journey
+    assert not _gids(ax, "question:")
+    assert ax.get_title(loc="left") == "Hundebesitzer-Paar – Reist mit Hund"
+    cells = _gids(ax, "cell:")
+    assert cells["website|consideration"].get_linewidth() > 1 > cells["delivery|retention"].get_linewidth()
 
 
-def test_emotion_on_another_scale_does_not_change_cell_colours(table):
-    fig, (a, b) = plt.subplots(1, 2, figsize=(16, 6))
-    journey_map(table, model="accra", ax=a)
-    index = pd.DataFrame({"phase": ["awareness", "retention"], "value": [70.0, 55.0]})  # 0-100 index
-    journey_map(table, model="accra", emotion=index, ax=b)
-    ca, cb = _gids(a, "cell:"), _gids(b, "cell:")
-    assert all(ca[k].get_facecolor() == cb[k].get_facecolor() for k in ca)
-    ys = _gids(b, "emotion_curve")[""].get_ydata()
-    strip_top, strip_bottom = b.get_ylim()[1], 0
-    assert np.nanmin(ys) > strip_top and np.nanmax(ys) < strip_bottom  # inside the strip
-    assert ys[0] < ys[3]  # 70 drawn above 55
-    with pytest.raises(DataError, match="emotion frame needs columns phase and value"):
-        journey_map(table, model="accra", emotion=index.rename(columns={"value": "index"}), ax=b)
-
-
-def test_pain_points_marked_with_rank(table):
-    pains = pd.DataFrame({"phase": ["retention", "retention", "awareness", "conversion", "advocacy"],
-                          "touchpoint": ["hotline", "billing", pd.NA, "online_shop", "customer_reviews"],
-                          "rank": [1, 2, 3, 9, pd.NA], "score": [0.9, 0.7, 0.6, 0.1, np.nan]})
-    fig, ax = plt.subplots(figsize=(10, 6))
-    journey_map(table, model="accra", pain_points=pains, top=5, ax=ax)
+def test_pain_points_on_the_curve_and_listed_with_a_short_quote(table):
+    pains = pd.DataFrame({"phase": ["retention", "retention", "awareness", "conversion", "retention"],
+                          "touchpoint": ["hotline", "billing", pd.NA, "online_shop", "delivery"],
+                          "rank": [1, 2, 3, 9, 4],
+                          "examples": ["Tolles Hotel. Die Hotline war nie erreichbar. | Hotline schlecht.",
+                                       "Rechnung falsch.", "Keine Werbung gesehen.", "x", "Zu spät."]})
+    ax = _map(table, pain_points=pains, top=5, per_phase=2, lang="de")
     marks = _gids(ax, "pain:")
-    assert {k for k in marks if not k.endswith(":rank")} == {"hotline|retention", "billing|retention", "|awareness"}
+    assert {k for k in marks if not k.endswith(":rank")} == {"hotline|retention", "billing|retention",
+                                                            "delivery|retention"}
     assert marks["hotline|retention:rank"].get_text() == "1"
-    assert marks["billing|retention:rank"].get_text() == "2"
-    # the hotline/retention marker sits inside its cell
-    cell = _gids(ax, "cell:")["hotline|retention"]
-    x, y = marks["hotline|retention"].get_xdata()[0], marks["hotline|retention"].get_ydata()[0]
-    assert cell.get_x() <= x <= cell.get_x() + cell.get_width()
-    assert cell.get_y() <= y <= cell.get_y() + cell.get_height()
-    # the phase-level pain point sits in the emotion strip (above the grid)
-    assert marks["|awareness"].get_ydata()[0] < 0
+    curve = _gids(ax, "emotion_curve")[""]
+    assert marks["hotline|retention"].get_ydata()[0] in curve.get_ydata()   # sits on the curve
+    texts = {k: t.get_text() for k, t in _gids(ax, "pain_text:").items()}
+    # two per phase, best ranks first; the quote is the sentence that names the touchpoint
+    assert texts["retention:0"] == "⚠1 Hotline\n„Hotline schlecht.“"
+    assert texts["retention:1"].startswith("⚠2 Rechnung")
+    assert "retention:2" not in texts
+    assert texts["awareness:0"] == "⚠3 \n„Keine Werbung gesehen.“".replace(" \n", "\n")
+    assert not any(k.startswith("conversion") for k in texts)           # rank 9 is beyond top
 
 
-def test_without_model_uses_categorical_order_and_ids():
-    dtype = pd.CategoricalDtype(["b_phase", "a_phase"], ordered=True)
-    t = pd.DataFrame({"phase": pd.Categorical(["a_phase", "b_phase"], dtype=dtype),
-                      "touchpoint": ["my_kiosk", "hotline"], "value": [3.0, 4.0]})
-    fig, ax = plt.subplots()
-    journey_map(t, lang="en", ax=ax)
-    labels = _gids(ax, "phase_label:")
-    assert [labels["0"].get_text(), labels["1"].get_text()] == ["b_phase", "a_phase"]
-    assert [x.get_text() for x in ax.get_yticklabels()][1:] == ["Hotline", "my_kiosk"]
+def test_opportunities_are_the_highest_impact_improvements(table):
+    ipa = pd.DataFrame({"phase": ["retention", "retention", "retention", "awareness"],
+                        "touchpoint": ["hotline", "delivery", "billing", "advertising"],
+                        "importance": [30.0, 40.0, 10.0, 20.0], "performance": [2.6, 4.0, 3.0, 3.9]})
+    ax = _map(table, opportunities=ipa, lang="en")
+    # impact = importance x gap to the best performance (4.0), the gap scaled by the range (1.4):
+    # hotline 30 * 1.0 = 30, billing 10 * 0.714 = 7.1, delivery 0, advertising 20 * 0.071 = 1.4
+    texts = {k: t.get_text() for k, t in _gids(ax, "opportunity:").items()}
+    assert texts == {"retention:0": "▲ Hotline", "retention:1": "▲ Billing and payment",
+                     "awareness:0": "▲ Advertising"}
 
 
-def test_survey_specific_touchpoints_named_by_table_labels(table):
-    t = pd.concat([table, pd.DataFrame({"phase": ["conversion"], "touchpoint": ["online_boarding"],
-                                        "value": [3.3], "n": [99], "flag": [""]})])
-    t["touchpoint_label"] = t["touchpoint"].map({"online_boarding": "Online boarding"})
-    fig, ax = plt.subplots()
-    journey_map(t, model="accra", lang="en", ax=ax)
-    labels = [x.get_text() for x in ax.get_yticklabels()]
-    assert "Online boarding" in labels and "Advertising" in labels
+def test_readable_on_a4_landscape_with_twenty_touchpoints(root):
+    """Demo-sized map: 20 touchpoints, 10 in one phase; every text inside the page, no overlaps."""
+    spec_order = ["advertising", "social_media", "word_of_mouth", "website", "customer_reviews", "hotline",
+                  "booking", "billing", "email", "parking", "check_in", "reception", "room", "cleanliness",
+                  "food_beverage", "wellness", "wifi", "check_out", "app", "follow_up"]
+    phase = ["awareness"] * 3 + ["consideration"] * 3 + ["conversion"] * 3 + ["retention"] * 10 + ["advocacy"]
+    t = pd.DataFrame({"phase": phase, "touchpoint": spec_order,
+                      "value": np.linspace(45, 85, 20)[np.random.default_rng(1).permutation(20)], "n": 500})
+    pains = pd.DataFrame({"phase": ["retention", "conversion"], "touchpoint": ["wifi", "booking"], "rank": [1, 2],
+                          "examples": ["Das WLAN war extrem langsam, kein Arbeiten möglich, auch nicht abends "
+                                       "in der Lobby oder im Zimmer.", "Die Buchung über die Website war mühsam."]})
+    fig = journey_map_figure(t, model="accra", pain_points=pains, scale=(0, 100), touchpoint_order=spec_order,
+                             lang="de")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    ax = fig.axes[0]
+    texts = [x for x in ax.texts if x.get_text().strip()]
+    assert min(x.get_fontsize() for x in texts) >= 6.5
+    boxes = [x.get_window_extent(renderer) for x in texts]
+    for b in boxes:
+        assert page.x0 - 1 <= b.x0 and b.x1 <= page.x1 + 1 and page.y0 - 1 <= b.y0 and b.y1 <= page.y1 + 1
+    lane_texts = [(x, b) for x, b in zip(texts, boxes)
+                  if (x.get_gid() or "").split(":")[0] in ("tp_label", "value", "question", "pain_text", "phase_label")]
+    for i, (a, ba) in enumerate(lane_texts):
+        for c, bc in lane_texts[i + 1:]:
+            assert not ba.overlaps(bc), (a.get_text(), c.get_text())
+    # the page is used: chips fill the phases, lanes reach the bottom of the map
+    assert len(_gids(ax, "cell:")) == 20
+    assert ax.get_window_extent(renderer).height > 0.75 * page.height
+
+
+def test_persona_comparison_curves_in_journey_order():
+    t = pd.DataFrame({"persona": ["Familie"] * 3 + ["Business"] * 3,
+                      "phase": ["awareness", "retention", "retention"] * 2,
+                      "touchpoint": ["advertising", "wifi", "check_in"] * 2,
+                      "value": [70.0, 52.0, 65.0, 68.0, 27.0, 57.0]})
+    fig, ax = plt.subplots(figsize=(11.69, 5))
+    journey_comparison(t, model="accra", touchpoint_order=["advertising", "check_in", "wifi"], lang="en", ax=ax,
+                       personas={"personas": [{"id": "b", "name": "Business traveller", "segment": "Business"},
+                                              {"id": "f", "name": "Family", "segment": "Familie"}]})
+    lines = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
+    assert list(lines["persona:Business"].get_ydata()) == [68.0, 57.0, 27.0]   # advertising, check-in, wifi
+    assert list(lines["persona:Familie"].get_xdata()) == [0, 1, 2]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Advertising", "Check-in", "Wi-Fi"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Family", "Business traveller"]
+
+
+def test_figure_with_colourbar_and_legend_of_what_is_shown(table):
+    pains = pd.DataFrame({"phase": ["retention"], "touchpoint": ["hotline"], "rank": [1]})
+    fig = journey_map_figure(table, model="accra", pain_points=pains, scale=(1, 5), lang="en", title="Demo")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert tuple(fig.get_size_inches()) == pytest.approx(A4)
+    assert fig.axes[1].get_xlim() == pytest.approx((1, 5))
+    legend = [t.get_text() for t in fig.legends[0].texts]
+    assert legend == ["Not shown (base too small)", "Low base – interpret with caution", "Pain point (rank)"]
 
 
 def test_bad_input_is_named(table):
@@ -182,36 +226,7 @@ def test_bad_input_is_named(table):
         journey_map(pd.concat([table, table.iloc[[0]]]), model="accra")
     with pytest.raises(DataError, match="column 'value'"):
         journey_map(table.drop(columns="value"), model="accra")
-
-
-def test_figure_with_colourbar_and_legend(table, tmp_path):
-    pains = pd.DataFrame({"phase": ["retention"], "touchpoint": ["hotline"], "rank": [1]})
-    fig = journey_map_figure(table, model="accra", pain_points=pains, scale=(1, 5), lang="en", title="Demo")
-    assert isinstance(fig, Figure)
-    assert len(fig.axes) == 2  # map + colour bar
-    bar_ax = fig.axes[1]
-    assert bar_ax.get_xlim() == pytest.approx((1, 5))
-    legend = [t.get_text() for t in fig.legends[0].texts]
-    assert legend == ["Does not occur in this phase", "Not shown (base too small)",
-                      "Low base – interpret with caution", "Pain point (rank)"]
-    fig.savefig(tmp_path / "map.png")
-    assert (tmp_path / "map.png").stat().st_size > 20_000
-
-
-def test_shares_in_percent_without_emotion_curve(table, caplog):
-    shares = table.assign(value=table.value / 5, metric="top2")
-    shares = pd.concat([shares, pd.DataFrame({"phase": [pd.NA], "touchpoint": ["hotline"], "value": [0.5]})])
-    fig, ax = plt.subplots(figsize=(10, 6))
-    with caplog.at_level("INFO", logger="cjkit"):
-        journey_map(shares, model="accra", emotion=False, percent=True, decimals=0, lang="de", ax=ax)
-    assert _gids(ax, "value:")["delivery|retention"].get_text() == "80\u00a0%"
-    assert not _gids(ax, "emotion")  # no curve, no labels
-    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Werbung"
-    assert "1 rows without a phase are not shown" in caplog.text
-
-
-def test_figure_legend_explains_only_what_is_shown():
-    t = pd.DataFrame({"phase": ["awareness", "conversion"], "touchpoint": ["advertising", "online_shop"],
-                      "value": [3.0, 4.0], "flag": ["", ""]})
-    fig = journey_map_figure(t, model="accra", lang="de")
-    assert [x.get_text() for x in fig.legends[0].texts] == ["Kommt in dieser Phase nicht vor"]
+    with pytest.raises(DataError, match="persona must be a Persona"):
+        journey_map(table, model="accra", persona="Hundebesitzer")
+    with pytest.raises(DataError, match="opportunities need an impact column"):
+        journey_map(table, model="accra", opportunities=table[["phase", "touchpoint"]])

@@ -46,3 +46,17 @@ def test_by_check_table():
 def test_bad_action():
     with pytest.raises(CjkitError, match="action"):
         ledger.entries(rows=[1], check="x", action="dropped", reason="r")
+
+
+def test_personal_data_in_reasons_and_values_is_masked():
+    led = ledger.entries(file="survey.csv", rows=[3, 4, 5], check="not_a_number", action="value_changed",
+                         column="age", reason=["not a number: anna.weber@web.de", "not a number: 0171 2345678",
+                                               "not a number: sehr gut"],
+                         old_values=["anna.weber@web.de", "0171 2345678", "sehr gut"], new_values=None)
+    assert led["reason"].tolist() == ["not a number: [EMAIL]", "not a number: [PHONE]", "not a number: sehr gut"]
+    assert led["old_value"].tolist() == ["[EMAIL]", "[PHONE]", "sehr gut"]
+    assert ledger.by_check(led)["example_reason"].tolist() == ["not a number: [EMAIL]"]
+    # appended ledgers stay masked, ordinary values untouched
+    both = ledger.concat(led, ledger.entries(rows=[9], check="out_of_range", action="flagged", reason="age 130",
+                                             old_values=[130.0]))
+    assert "anna.weber@web.de" not in both.to_csv() and both["old_value"].tolist()[-1] == "130"

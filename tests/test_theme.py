@@ -97,3 +97,53 @@ def test_catalog_labels_with_fallback():
     got = theme.touchpoint_labels(["hotline", "customer_service", "my_kiosk"], "de")
     assert got == {"hotline": "Hotline", "customer_service": "Kundenservice", "my_kiosk": "my_kiosk"}
     assert theme.touchpoint_labels(["customer_service"], "en") == {"customer_service": "Customer service"}
+
+
+# ---- the client's theme file -------------------------------------------------------------
+
+def test_theme_file_fills_defaults_and_resolves_paths(tmp_path):
+    from PIL import Image
+    from cjkit.catalog.themefile import load_theme
+
+    Image.new("RGB", (40, 20), "#123456").save(tmp_path / "logo.png")
+    (tmp_path / "theme.yaml").write_text(
+        "name: Acme\nlogo: logo.png\ncolors: {primary: '#112233', palette: ['#000001', '#000002', '#000003']}\n"
+        "footer: Acme intern\n", encoding="utf-8")
+    t = load_theme(tmp_path / "theme.yaml")
+    assert t.primary == "#112233" and t.palette == ("#000001", "#000002", "#000003")
+    assert t.accent == load_theme().accent              # not given: the default theme's
+    assert t.logo == tmp_path / "logo.png" and t.pptx_template is None
+    assert t.footer_text("de") == t.footer_text("en") == "Acme intern"
+    assert "--cj-primary: #112233;" in t.css()
+
+
+def test_theme_file_errors_name_every_offending_key(tmp_path):
+    from cjkit.catalog.themefile import load_theme
+    from cjkit.errors import ConfigError
+
+    (tmp_path / "theme.yaml").write_text(
+        "name: Acme\nlogo: missing.png\npowerpoint_template: master.docx\nfont: Arial\n"
+        "colors: {primary: red, palette: ['#000001']}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_theme(tmp_path / "theme.yaml")
+    keys = {p.key for p in err.value.problems}
+    assert keys == {"<root>", "colors.primary", "colors.palette", "logo", "powerpoint_template"}
+    assert "theme.yaml" in str(err.value) and "'font' was unexpected" in str(err.value)
+
+
+def test_set_theme_applies_the_theme_file_to_charts():
+    theme.set_theme(theme={"name": "Acme", "colors": {"text": "#101010",
+                                                       "palette": ["#AA0000", "#00AA00", "#0000AA"]},
+                           "fonts": {"body": "No Such Font"}})
+    try:
+        cycle = [mpl.colors.to_hex(c).upper() for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
+        assert cycle == ["#AA0000", "#00AA00", "#0000AA"]
+        assert mpl.rcParams["text.color"] == "#101010"
+        assert mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"  # a missing font falls back, no warning per chart
+        assert theme.current_theme().name == "Acme"
+        assert theme.PALETTE == ["#AA0000", "#00AA00", "#0000AA"] and theme.INK == "#101010"
+        assert theme.NPS_COLORS["promoter"] == theme.current_theme().positive
+    finally:
+        theme.set_theme()
+    assert theme.current_theme().name == "cjkit"
+    assert theme.PALETTE[0] == "#0072B2" and theme.NPS_COLORS["detractor"] == "#D55E00" and theme.INK == "#222222"

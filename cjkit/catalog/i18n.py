@@ -144,6 +144,132 @@ LABELS: dict[str, tuple[str, str]] = {
                       "no rating question is assigned to a journey phase (phase)"),
     "why_no_painpoints": ("braucht Bewertungsfragen oder offene Antworten",
                           "needs rating questions or open answers"),
+    # privacy
+    "small_group": ("(kleine Gruppe)", "(small group)"),
+    "mentions": ("Nennungen", "Mentions"),
+    "suppressed_primary": ("unterdrückt: zu wenige Fälle", "suppressed: too few cases"),
+    "suppressed_complementary": ("unterdrückt: schützt eine kleine Zelle", "suppressed: protects a small cell"),
+    "suppressed_single_cell_line": ("unterdrückt: einzige Zelle, Summe nicht veröffentlichen",
+                                    "suppressed: only cell, do not publish its total"),
+    # pain points and banner tables
+    "painpoint_method_score": (
+        "Score = Anteil Unzufriedener x vorzeichenbehaftete abgeleitete Wichtigkeit. Anteil Unzufriedener: "
+        "gewichteter Anteil der Bewertenden eines Touchpoints mit einer Bewertung in den unteren zwei "
+        "Skalenstufen (z. B. 1 oder 2 auf einer Skala von 1 bis 5).",
+        "Score = share dissatisfied x signed derived importance. Share dissatisfied: weighted share of the "
+        "raters of a touchpoint who gave a bottom-2-box rating (e.g. 1 or 2 on a 1-5 scale)."),
+    "painpoint_method_importance": (
+        "Abgeleitete Wichtigkeit: relatives Gewicht (Johnson) des Touchpoints in der Treiberanalyse der "
+        "Gesamtbewertung, in Prozent der Varianz der Gesamtbewertung (nicht in Prozent von R²), mit dem "
+        "Vorzeichen des Regressionskoeffizienten. Ein Treiber, dessen höhere Bewertung mit einer schlechteren "
+        "Gesamtbewertung einhergeht, hat eine negative Wichtigkeit und ist kein Pain Point.",
+        "Derived importance: the touchpoint's relative weight (Johnson) in the driver analysis of the overall "
+        "rating, in percent of the overall rating's variance (not in percent of R²), with the sign of the "
+        "regression coefficient. A driver whose higher ratings go with a worse overall rating has a negative "
+        "importance and is not a pain point."),
+    "painpoint_method_gap": (
+        "Leistung: gewichteter Mittelwert auf dem Index 0-100 (Skalenminimum = 0, Skalenmaximum = 100); "
+        "Lücke = Zielwert {target} minus Leistung, in Indexpunkten.",
+        "Performance: weighted mean on the 0-100 index (scale minimum = 0, scale maximum = 100); "
+        "gap = target {target} minus performance, in index points."),
+    "painpoint_method_mentions": (
+        "Nennungen: gewichteter Anteil aller Befragten mit einer negativ codierten offenen Antwort zum "
+        "Touchpoint; eine Nennung zählt für den Touchpoint, um den es im Text geht. Alle Größen sind "
+        "absolut und hängen nicht von den anderen Touchpoints ab; sie sind daher zwischen Segmenten und "
+        "Wellen vergleichbar.",
+        "Mentions: weighted share of all respondents with a negatively coded open answer on the touchpoint; "
+        "a mention counts for the touchpoint the text is about. Every figure is absolute and does not depend "
+        "on the other touchpoints, so it can be compared across segments and waves."),
+    "painpoint_method_rule": (
+        "Ein Touchpoint ist ein Pain Point, wenn einer seiner Treiber in der Wichtigkeits-Leistungs-Analyse "
+        "desselben Berichts im Quadranten \"Zuerst verbessern\" liegt. Pain Points werden nach dem Score "
+        "gereiht, bei Gleichstand nach dem Anteil der Nennungen.",
+        "A touchpoint is a pain point when one of its drivers lies in the \"fix first\" quadrant of the "
+        "importance-performance analysis of the same report. Pain points are ranked by score, ties by the "
+        "share of mentions."),
+    "painpoint_method_exception": (
+        "Ausnahme: Ein Touchpoint, den die Treiberanalyse nicht einordnen kann (keine Bewertung im Modell) "
+        "oder als \"geringe Priorität\" einordnet, ist trotzdem ein Pain Point, wenn mindestens {share} "
+        "aller Befragten ihn in offenen Antworten negativ nennen (und mindestens so viele wie die "
+        "Mindestbasis).",
+        "Exception: a touchpoint that the driver analysis cannot place (no rating in the model) or places as "
+        "\"low priority\" is still a pain point when at least {share} of all respondents mention it "
+        "negatively in open answers (and at least as many as the minimum base)."),
+    "painpoint_status_fix_first": ("Zuerst verbessern", "Fix first"),
+    "painpoint_status_raised_unprompted": ("Ungestützt häufig beklagt", "Often raised unprompted"),
+    "painpoint_status_keep_up": ("Stärken halten", "Keep up the good work"),
+    "painpoint_status_possible_overkill": ("Möglicher Overkill", "Possible overkill"),
+    "painpoint_status_low_priority": ("Geringe Priorität", "Low priority"),
+    "painpoint_status_negative_direction": ("Gegenläufiger Treiber", "Negative-direction driver"),
+    "painpoint_status_no_position": ("Nicht im Treibermodell", "Not in the driver model"),
+    "painpoint_status_suppressed": ("Basis zu klein", "Base too small"),
+    "banner_sheet": ("Tabelle", "Table"),
+    "banner_notes": ("Hinweise", "Notes"),
+    "banner_question": ("Frage", "Question"),
+    "banner_total": ("Gesamt", "Total"),
+    "banner_top2": ("Top-2-Box", "Top-2 box"),
+    "banner_base": ("Basis (ungewichtet)", "Base (unweighted)"),
+    "banner_effective_base": ("Effektive Basis", "Effective base"),
+    "banner_unweighted": ("ungewichtet", "unweighted"),
+    "banner_correction_holm": ("Holm", "Holm"),
+    "banner_correction_bonferroni": ("Bonferroni", "Bonferroni"),
+    "banner_correction_bh": ("Benjamini-Hochberg", "Benjamini-Hochberg"),
+    "banner_correction_fdr_bh": ("Benjamini-Hochberg", "Benjamini-Hochberg"),
+    "banner_correction_none": ("keine", "none"),
+    "banner_note_letters": (
+        "Buchstaben: Der Wert ist signifikant höher als in der Spalte mit diesem Buchstaben "
+        "(Spalten des Segments {segment}; Signifikanzniveau {alpha} nach Korrektur).",
+        "Letters: the value is significantly higher than in the column with that letter "
+        "(columns of the segment {segment}; significance level {alpha} after correction)."),
+    "banner_note_tests": (
+        "Tests: Anteile mit dem z-Test für zwei Anteile (gepoolter Anteil), Mittelwerte mit dem t-Test "
+        "für zwei Stichproben (gepoolte Varianz der beiden Spalten); jedes Spaltenpaar einer Zeile wird getestet.",
+        "Tests: percentages by the two-sample z-test of proportions (pooled proportion), means by the "
+        "two-sample t-test (pooled variance of the two columns); every pair of columns of a row is tested."),
+    "banner_note_correction": (
+        "Korrektur für multiples Testen: {correction}, über alle Spaltenpaare einer Zeile.",
+        "Multiple-testing correction: {correction}, over all column pairs of a row."),
+    "banner_note_effective_base": (
+        "Die Tests verwenden die effektive Basis (Kish): (Summe der Gewichte)² / Summe der quadrierten Gewichte.",
+        "The tests use the effective base (Kish): (sum of weights)² / sum of squared weights."),
+    "banner_note_low_base": (
+        "Werte in Klammern: Basis unter {min_n} Befragten, mit Vorsicht interpretieren.",
+        "Values in brackets: base below {min_n} respondents, interpret with caution."),
+    "banner_note_suppressed": (
+        "Strich: Basis unter {suppress_n} Befragten, nicht ausgewiesen und nicht getestet.",
+        "Dash: base below {suppress_n} respondents, not shown and not tested."),
+    "banner_note_weight": ("Gewichtung: {weight}.", "Weighting: {weight}."),
+    "banner_note_total": ("Die Spalte Gesamt wird nicht getestet.", "The Total column is not tested."),
+    # deliverables and journey map
+    "page_of": ("Seite {page} von {pages}", "Page {page} of {pages}"),
+    "survey": ("Umfrage", "Survey"),
+    "source": ("Quelle", "Source"),
+    "key_figures": ("Kennzahlen", "Key figures"),
+    "figure": ("Kennzahl", "Figure"),
+    "value": ("Wert", "Value"),
+    "respondents_input": ("Befragte im Datensatz", "Respondents in the data"),
+    "respondents_kept": ("Befragte nach Qualitätsprüfung", "Respondents after quality checks"),
+    "respondents_in_scope": ("Befragte im Bericht", "Respondents in the report"),
+    "suffix_mean": ("Mittelwert", "mean"),
+    "suffix_top2": ("Top-2-Box", "top-2 box"),
+    "suffix_index": ("Index (0–100)", "index (0–100)"),
+    "chart_satisfaction_by_touchpoint": ("Zufriedenheit nach Touchpoint", "Satisfaction by touchpoint"),
+    "chart_nps_distribution": ("Weiterempfehlung (NPS)", "Likelihood to recommend (NPS)"),
+    "chart_drivers": ("Treiber der Gesamtzufriedenheit", "Drivers of overall satisfaction"),
+    "chart_importance_performance": ("Wichtigkeit und Leistung", "Importance and performance"),
+    "chart_persona_comparison": ("Personas im Vergleich", "Personas compared"),
+    "chart_wave_trend": ("Entwicklung über die Wellen", "Trend across waves"),
+    "chart_journey_map": ("Customer Journey Map", "Customer journey map"),
+    "chart_pain_points": ("Die wichtigsten Pain Points", "Top pain points"),
+    "chart_journey_comparison": ("Emotionskurven der Personas", "Emotion curves of the personas"),
+    "guiding_question": ("Leitfrage", "Guiding question"),
+    "goals": ("Ziele", "Goals"),
+    "needs": ("Bedürfnisse", "Needs"),
+    "channels": ("Kanäle", "Channels"),
+    "touchpoints": ("Touchpoints", "Touchpoints"),
+    "pain_points": ("Pain Points", "Pain points"),
+    "opportunities": ("Chancen", "Opportunities"),
+    "all_respondents": ("Alle Befragten", "All respondents"),
 }
 
 

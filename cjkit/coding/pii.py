@@ -1,9 +1,28 @@
-"""Mask personal data in verbatims before they are shown in a notebook or report.
+"""Mask personal data in verbatims before they are shown in a notebook, report or export.
 
-Masked: e-mail addresses, IBANs, phone numbers (German and international formats),
-URLs that carry personal tokens (query strings, long ids, e-mail or token paths) and
-@handles. Each is replaced by a bracketed tag, e.g. ``[EMAIL]``, so that the sentence stays
-readable and counts of masked items can be reported.
+Found and replaced by a typed placeholder, so the sentence stays readable and masked items
+can be counted:
+
+========================  ==================  ================================================
+kind                      placeholder         how it is recognised
+========================  ==================  ================================================
+``url``                   ``[URL]``           links with query strings, tokens, ids or profiles
+``email``                 ``[EMAIL]``         address, also obfuscated ("name (at) web.de",
+                                              "name [at] gmx dot de")
+``iban``                  ``[IBAN]``          any case, spaces or dashes; ISO 13616 checksum
+``card``                  ``[CARD]``          13-19 digits, issuer prefix, Luhn checksum
+``date_of_birth``         ``[DATE_OF_BIRTH]`` a date after "geboren am", "born on", "DOB" ...
+``id``                    ``[ID]``            after "Kundennummer", "booking reference" ...
+``address``               ``[ADDRESS]``       street + house number (DE/AT/CH and EN), postcode
+``phone``                 ``[PHONE]``         national and international formats with 7-15
+                                              digits; never dates, times, opening hours,
+                                              hotline or toll-free numbers
+``handle``                ``[HANDLE]``        @names
+``name``                  ``[NAME]``          titles, context words, first-name gazetteers
+========================  ==================  ================================================
+
+Detection works on spans of the original text; where two detectors claim the same
+characters, the one listed first above wins (an IBAN is never half-masked as a phone).
 
 Examples
 --------
@@ -13,72 +32,75 @@ Examples
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
+from cjkit.coding import pii_patterns as pat
+from cjkit.coding.pii_names import names as _names
 from cjkit.errors import ParameterError
 
-# Order matters: e-mails and URLs before handles and phone numbers (their digits and @).
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", flags=re.IGNORECASE)
-# IBAN: 2 letters, 2 check digits, 10-30 alphanumerics, optionally grouped by spaces in 4s
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-_HANDLE = re.compile(r"(?<![\w@.])@\w(?:[\w.]{0,29}\w)?\b")
-# Phone: +49 / 0049 / (0)... / 0xxx, then groups of digits separated by space, /, -, . or ()
-_PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s./-]?(?:\(0\)[\s./-]?)?|\(?0\)?)"   # country code or trunk 0
-    r"\(?\d{1,5}\)?(?:[\s./-]?\d{1,5}){1,5}(?!\w)")
-# A URL is personal when it carries a query string or fragment, an e-mail, a path segment
-# that looks like an id/token (8+ characters with a digit, or long hex), or is a profile
-# on a social network.
-_URL_MARKERS = re.compile(r"[?#&=]|%40|@", flags=re.IGNORECASE)
-_SOCIAL = re.compile(r"(?:facebook|instagram|linkedin|xing|twitter|x|tiktok|youtube|t\.me|wa\.me|github)\.",
-                     flags=re.IGNORECASE)
+KINDS = ("url", "email", "iban", "card", "date_of_birth", "id", "address", "phone", "handle", "name")
+_DETECTORS = {
+    "email": pat.emails, "iban": pat.ibans, "card": pat.cards, "date_of_birth": pat.dates_of_birth,
+    "id": pat.identifiers, "address": pat.addresses, "phone": pat.phones, "handle": pat.handles, "name": _names,
+}
 
 
-def _is_personal_url(url: str) -> bool:
-    if _URL_MARKERS.search(url):
-        return True
-    rest = re.sub(r"^(?:https?://)?", "", url, flags=re.IGNORECASE)
-    host, _, path = rest.partition("/")
-    segments = [seg for seg in path.split("/") if seg]
-    if segments and _SOCIAL.search(host + "."):
-        return True
-    return any((len(seg) >= 8 and any(c.isdigit() for c in seg)) or re.fullmatch(r"[0-9a-f]{12,}", seg, re.I)
-               for seg in segments)
+def _check_kinds(kinds) -> tuple[str, ...]:
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ParameterError("kinds", bad[0], allowed=KINDS)
+    return kinds
 
 
-KINDS = ("email", "url", "iban", "phone", "handle")
+_NEED_DIGIT = frozenset({"iban", "card", "date_of_birth", "id", "address", "phone"})
 
 
-def _phone(m: re.Match) -> str:
-    digits = sum(c.isdigit() for c in m.group())
-    # 7-15 digits: shorter are prices, postcodes, times; longer are ids
-    return "[PHONE]" if 7 <= digits <= 15 else m.group()
+def _find(text: str, kinds: tuple[str, ...], all_urls: bool) -> list[tuple[int, int, str]]:
+    taken: list[tuple[int, int, str]] = []
+    has_digit = any(c.isdigit() for c in text)
+    for kind in KINDS:                     # priority order: earlier kinds keep their characters
+        if kind not in kinds or (kind in _NEED_DIGIT and not has_digit):
+            continue
+        found = pat.urls(text, all_urls) if kind == "url" else _DETECTORS[kind](text)
+        for start, end, k in sorted(found, key=lambda s: (s[0], -s[1])):
+            if not any(start < e and s < end for s, e, _ in taken):
+                taken.append((start, end, k))
+    return sorted(taken)
 
 
-def _url(m: re.Match, all_urls: bool) -> str:
-    url = m.group()
-    trail = ""
-    while url and url[-1] in ".,;:!?)":   # sentence punctuation is not part of the URL
-        url, trail = url[:-1], url[-1] + trail
-    return ("[URL]" if all_urls or _is_personal_url(url) else url) + trail
+def find_pii(text: str, *, kinds=KINDS, all_urls: bool = False) -> pd.DataFrame:
+    """Where personal data is in one text: columns start, end, kind, placeholder.
+
+    Parameters
+    ----------
+    text : str
+    kinds : iterable of str
+        Kinds to look for, out of :data:`KINDS`.
+    all_urls : bool
+        Treat every URL as personal, not only those with tokens or ids.
+
+    Returns
+    -------
+    DataFrame
+        One row per span, in text order (``text[start:end]`` is the personal data).
+
+    Examples
+    --------
+    >>> find_pii("Frau Müller an der Rezeption")[["start", "end", "kind"]].values.tolist()
+    [[5, 11, 'name']]
+    """
+    kinds = _check_kinds(kinds)
+    spans = _find(text, kinds, all_urls) if isinstance(text, str) else []
+    return pd.DataFrame({"start": [s for s, _, _ in spans], "end": [e for _, e, _ in spans],
+                         "kind": [k for _, _, k in spans], "placeholder": [f"[{k.upper()}]" for _, _, k in spans]})
 
 
 def _mask_one(text, kinds, all_urls: bool):
     if not isinstance(text, str):
         return text
-    if "email" in kinds:
-        text = _EMAIL.sub("[EMAIL]", text)
-    if "url" in kinds:
-        text = _URL.sub(lambda m: _url(m, all_urls), text)
-    if "iban" in kinds:
-        text = _IBAN.sub("[IBAN]", text)
-    if "handle" in kinds:
-        text = _HANDLE.sub("[HANDLE]", text)
-    if "phone" in kinds:
-        text = _PHONE.sub(_phone, text)
+    for start, end, kind in reversed(_find(text, kinds, all_urls)):
+        text = text[:start] + f"[{kind.upper()}]" + text[end:]
     return text
 
 
@@ -88,7 +110,9 @@ def mask_pii(text_or_series, *, kinds=KINDS, all_urls: bool = False):
     Parameters
     ----------
     text_or_series : str, Series or list of str
-    kinds : iterable of {"email", "url", "iban", "phone", "handle"}
+    kinds : iterable of str
+        Kinds to mask, any of ``"email", "url", "iban", "card", "date_of_birth", "id",
+        "address", "phone", "handle", "name"`` (default: all).
     all_urls : bool
         Mask every URL, not only those with personal tokens.
 
@@ -102,11 +126,12 @@ def mask_pii(text_or_series, *, kinds=KINDS, all_urls: bool = False):
     'Folgt uns [HANDLE], Link: [URL]'
     >>> mask_pii("Zimmer 204 kostete 89,50 EUR am 12.03.2024 um 14:30")
     'Zimmer 204 kostete 89,50 EUR am 12.03.2024 um 14:30'
+    >>> mask_pii("Frau Müller an der Rezeption, IBAN de89 3704 0044 0532 0130 00")
+    'Frau [NAME] an der Rezeption, IBAN [IBAN]'
+    >>> mask_pii("Mail: anna (at) web.de", kinds=["email"])
+    'Mail: [EMAIL]'
     """
-    kinds = tuple(kinds)
-    bad = [k for k in kinds if k not in KINDS]
-    if bad:
-        raise ParameterError("kinds", bad[0], allowed=KINDS)
+    kinds = _check_kinds(kinds)
     if isinstance(text_or_series, pd.Series):
         return text_or_series.map(lambda t: _mask_one(t, kinds, all_urls), na_action="ignore").astype(
             text_or_series.dtype if text_or_series.dtype != object else object)
@@ -133,12 +158,9 @@ def count_pii(text_or_series) -> pd.DataFrame:
     1
     """
     texts = list(text_or_series) if not isinstance(text_or_series, str) else [text_or_series]
-    rows = []
-    for kind in KINDS:
-        n = 0
-        for t in texts:
-            if isinstance(t, str):
-                masked = _mask_one(t, (kind,), False)
-                n += masked.count(f"[{kind.upper()}]") - t.count(f"[{kind.upper()}]")
-        rows.append({"kind": kind, "n": n})
-    return pd.DataFrame(rows)
+    counts = dict.fromkeys(KINDS, 0)
+    for t in texts:
+        if isinstance(t, str):
+            for _, _, kind in _find(t, KINDS, False):
+                counts[kind] += 1
+    return pd.DataFrame({"kind": list(counts), "n": list(counts.values())})

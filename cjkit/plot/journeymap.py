@@ -1,12 +1,22 @@
-"""The customer-journey map: phases across, touchpoints down, satisfaction in colour.
+"""The customer-journey map as researchers draw it: phases across, lanes down.
 
-:func:`journey_map` draws on one Axes, top to bottom: the phases of the journey
-model as chevrons, an emotion curve (mean satisfaction per phase), and a grid
-with one row per touchpoint and one column per phase. Each cell where a
-touchpoint occurs is coloured by its score and shows the value; cells without
-data stay empty, suppressed cells are grey without a value, low-base cells are
-hatched; pain points get a yellow warning triangle with their rank.
-:func:`journey_map_figure` adds a colour bar and a legend.
+:func:`journey_map` draws on one Axes, one column per phase of the journey model (chevrons
+on top) and these lanes, top to bottom:
+
+- **goals** of the persona per phase (when a persona is given and places its goals on
+  phases; a list of goals spans the journey), or else the phase's **guiding question** from
+  the journey model; the persona's **needs** in a second lane when it has any;
+- **touchpoints**: each phase lists its own touchpoints, in journey order, as chips coloured
+  by their satisfaction with the value printed (grey: suppressed, hatched: low base; a framed
+  chip is a channel of the persona), so no space is spent on touchpoints a phase does not have;
+- the **emotion curve** through every touchpoint in journey order (not flat phase means; the
+  phase mean is the dashed step behind it), pain points marked on it with their rank;
+- **pain points** of each phase with a short (already masked) quote;
+- **opportunities**: the highest-impact improvements.
+
+:func:`journey_map_figure` sizes the map for an A4 landscape page and adds colour bar and
+legend; :func:`journey_comparison` (in :mod:`cjkit.plot.journeycompare`) sets the personas'
+emotion curves side by side.
 
 Examples
 --------
@@ -20,155 +30,184 @@ Examples
 from __future__ import annotations
 
 import logging
-import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.cm import ScalarMappable
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.patches import FancyBboxPatch, Patch, Polygon, Rectangle
 
-from cjkit.catalog import models
+from cjkit.catalog import models, touchpoints
+from cjkit.catalog.personas import Persona
 from cjkit.errors import DataError
-from cjkit.plot import theme
+from cjkit.plot import layout, theme
+from cjkit.plot.journeylanes import Lanes, prepare
 
 log = logging.getLogger("cjkit.plot.journeymap")
 
-EMOTION_HEIGHT = 2.2   # rows of the emotion strip
-HEADER_TOP = -(EMOTION_HEIGHT + 1.35)  # y of the chevrons' top edge (y grows downwards)
-_GAP = 0.05            # white space around each cell (data units)
-HEADER_COLOR = "#2F3E4E"
-EMPTY_EDGE = "#C4C4C4"
+FONT = 7.5           # lane text size in points: readable when printed on A4
+CHIP, PITCH = 0.46, 0.54  # chip height and row pitch of the touchpoint lane (data units)
 
 
-def _phases(data: pd.DataFrame, phase: str, model) -> list:
-    """Column order: the model's phases; else the Categorical's categories; else appearance."""
-    values = data[phase].dropna().astype(str)
-    if model is not None:
-        order = list(models.phase_categories(model).categories)
-        unknown = sorted(set(values) - set(order))
-        if unknown:
-            raise DataError(f"journey_map: phases {unknown} are not in model "
-                            f"'{models.get(model).id}' (phases: {order})", column=phase)
-        return order
-    if isinstance(data[phase].dtype, pd.CategoricalDtype):
-        return [str(c) for c in data[phase].cat.categories]
-    return list(pd.unique(values))
-
-
-def _prepare(data, *, model, phase, touchpoint, value, n, flag, emotion, scale, touchpoint_order):
-    """Validate and reshape the metric table; the figure-level function reuses it for sizing."""
-    for col in (phase, touchpoint, value):
-        if col not in data.columns:
-            raise DataError(f"journey_map: column is missing; the frame has {list(data.columns)}", column=col)
-    phases = _phases(data, phase, model)
-    frame = data.assign(_phase=data[phase].astype("string"), _tp=data[touchpoint].astype("string"),
-                        _v=pd.to_numeric(data[value], errors="coerce"),
-                        _n=pd.to_numeric(data[n], errors="coerce") if n in data.columns else np.nan,
-                        _flag=data[flag].astype("string").fillna("") if flag in data.columns else "")
-    cells = frame[frame["_tp"].notna() & frame["_phase"].notna()]
-    unplaced = frame["_phase"].isna()
-    if unplaced.any():  # not silently: say which rows the map cannot show
-        log.info("journey_map: %d rows without a phase are not shown (touchpoints: %s)", int(unplaced.sum()),
-                 sorted(frame.loc[unplaced, "_tp"].dropna().unique()))
-    dup = cells.duplicated(["_phase", "_tp"], keep=False)
-    if dup.any():
-        first = cells.loc[dup, ["_phase", "_tp"]].iloc[0].tolist()
-        raise DataError(f"journey_map: more than one row for phase '{first[0]}', touchpoint '{first[1]}'; "
-                        "filter the metric table to one metric (and one wave/segment) first",
-                        row=int(np.flatnonzero(dup.to_numpy())[0]) + 1)
-    pos = {p: j for j, p in enumerate(phases)}
-    if touchpoint_order is None:  # journey order: first phase of occurrence, then mean phase
-        stats = cells.assign(_j=cells["_phase"].map(pos)).groupby("_tp", sort=False)["_j"].agg(["min", "mean"])
-        touchpoint_order = list(stats.sort_values(["min", "mean"], kind="stable").index)
-    left_out = sorted(set(cells["_tp"]) - set(touchpoint_order))
-    if left_out:
-        log.info("journey_map: touchpoints not in touchpoint_order are not shown: %s", left_out)
-    shown = cells[(cells["_flag"] != "suppressed") & cells["_v"].notna()]
-    emo = _emotion(frame, shown, phases, emotion)
-    norm = theme.satisfaction_norm(shown["_v"], scale)
-    emo_norm = norm
-    if emo.notna().any() and not emo.dropna().between(norm.vmin, norm.vmax).all():
-        # an emotion curve on another scale than the cells (e.g. an index 0-100) gets its own axis
-        log.info("journey_map: emotion values lie outside the cells' colour range; the curve is scaled on its own")
-        emo_norm = theme.satisfaction_norm(emo, None)
-    return {"phases": phases, "cells": cells.set_index(["_tp", "_phase"]), "rows": list(touchpoint_order),
-            "emotion": emo, "norm": norm, "emo_norm": emo_norm}
-
-
-def _emotion(frame, shown, phases, emotion) -> pd.Series:
-    """Satisfaction per phase for the emotion curve (NaN where unknown)."""
-    if emotion is False:
-        return pd.Series(np.nan, index=phases, dtype=float)
-    if emotion is None:
-        # n-weighted mean of the shown cells; a phase-level row (no touchpoint) wins where present
-        w = shown["_n"].fillna(1.0) if shown["_n"].notna().any() else pd.Series(1.0, index=shown.index)
-        mean = (shown["_v"] * w).groupby(shown["_phase"]).sum() / w.groupby(shown["_phase"]).sum()
-        level = frame[frame["_tp"].isna() & frame["_v"].notna() & (frame["_flag"] != "suppressed")]
-        mean = level.set_index("_phase")["_v"].combine_first(mean)
-    elif isinstance(emotion, pd.DataFrame):
-        for col in ("phase", "value"):
-            if col not in emotion.columns:
-                raise DataError(f"journey_map: the emotion frame needs columns phase and value; it has "
-                                f"{list(emotion.columns)}", column=col)
-        mean = emotion.set_index(emotion["phase"].astype(str))["value"].astype(float)
-    else:
-        mean = pd.Series(emotion, dtype=float)
-        mean.index = mean.index.astype(str)
-    return mean.reindex(phases).astype(float)
-
-
-def _chevron(ax, j: int, text: str, first: bool) -> None:
-    y0, y1, t = HEADER_TOP, HEADER_TOP + 0.95, 0.12
-    x0, x1 = j + _GAP / 2, j + 1 - _GAP / 2
+def _chevron(ax, j: int, y0: float, text: str, first: bool, color: str, width: int) -> None:
+    y1, t = y0 + 0.62, 0.1
+    x0, x1 = j + 0.01, j + 0.99
     pts = [(x0, y0), (x1 - t, y0), (x1, (y0 + y1) / 2), (x1 - t, y1), (x0, y1)]
     if not first:
         pts.append((x0 + t, (y0 + y1) / 2))
-    ax.add_patch(Polygon(pts, closed=True, facecolor=HEADER_COLOR, edgecolor="none", gid=f"phase:{j}"))
-    long_word = max((len(w) for w in text.split()), default=0) > 15
-    ax.text(j + 0.5 + (0 if first else t / 2), (y0 + y1) / 2, textwrap.fill(text, 13, break_long_words=False),
-            ha="center", va="center", color="white", fontweight="bold",
-            fontsize="x-small" if long_word else "small", gid=f"phase_label:{j}")
+    ax.add_patch(Polygon(pts, closed=True, facecolor=color, edgecolor="none", gid=f"phase:{j}"))
+    ax.text(j + 0.5 + (0 if first else t / 2), (y0 + y1) / 2, layout.fit(text, width, 2), ha="center",
+            va="center", color="white", fontweight="bold", fontsize=FONT + 1.5, gid=f"phase_label:{j}")
 
 
-def _warning(ax, x: float, y: float, rank, gid: str) -> None:
-    """A yellow warning triangle with the pain point's rank (readable on red and blue cells).
+def _texts_lane(ax, lane, per_phase: dict, phases, width: int, gid: str, spanning=()) -> None:
+    """Text per phase column, or one text spanning the whole lane (a persona's list of goals)."""
+    lines = max(1, int(lane.height / 0.2) - 1)
+    if spanning:
+        text = "  ·  ".join(spanning)
+        ax.text(0.04, lane.top + lane.height / 2, layout.fit(text, width * len(phases), lines), ha="left",
+                va="center", fontsize=FONT, color=theme.INK, gid=f"{gid}:all")
+        return
+    for j, p in enumerate(phases):
+        text = per_phase.get(p, "")
+        if text:
+            ax.text(j + 0.05, lane.top + 0.08, layout.fit(text, width, lines), ha="left", va="top",
+                    fontsize=FONT, color=theme.INK, style="italic" if gid == "question" else "normal",
+                    gid=f"{gid}:{p}")
 
-    Drawn as a marker so its shape does not depend on the cells' aspect ratio.
-    """
-    ax.plot([x], [y], marker="^", markersize=17, markerfacecolor=theme.WARN, markeredgecolor=theme.INK,
-            markeredgewidth=0.9, ls="", zorder=5, gid=gid)
-    ax.annotate(str(rank), (x, y), xytext=(0, -1.5), textcoords="offset points", ha="center", va="center",
-                fontsize=7.5, fontweight="bold", color=theme.INK, zorder=6, gid=f"{gid}:rank")
+
+def _chip_columns(prep, width: int) -> int:
+    """Two chips side by side in a phase with many touchpoints, when a label still fits beside its value."""
+    longest = max(map(len, prep.by_phase.values()), default=0)
+    return 2 if longest > 6 and width // 2 >= 20 else 1
 
 
-def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", value="value", n="n",
-                flag="flag", pain_points=None, top=5, emotion=None, scale=None, touchpoint_order=None,
-                decimals=1, percent=False, show_n=False, lang="de", ax=None):
-    """Draw a journey map on *ax*: phase chevrons, emotion curve and touchpoint x phase grid.
+def _touchpoint_lane(ax, lane, prep, labels, persona, lang, decimals, percent, width) -> dict:
+    """Chips per phase; returns touchpoint -> x of its point on the emotion curve."""
+    sub = _chip_columns(prep, width)
+    chip_w = 0.9 / sub - (0.02 if sub > 1 else 0)
+    width = width // sub
+    cmap, norm = theme.SATISFACTION_CMAP, prep.norm
+    channels = set(persona.channels) if persona is not None else set()
+    xs = {}
+    for j, p in enumerate(prep.phases):
+        tps = prep.by_phase[p]
+        for k, tp in enumerate(tps):
+            c = prep.cells.loc[(tp, p)]
+            xs[(tp, p)] = j + (k + 0.5) / len(tps)
+            y = lane.top + 0.06 + (k // sub) * PITCH
+            x0 = j + 0.05 + (k % sub) * (chip_w + 0.04)
+            hidden = c["_flag"] == "suppressed" or pd.isna(c["_v"])
+            face = theme.SUPPRESSED if hidden else cmap(norm(c["_v"]))
+            low = c["_flag"] == "low_base"
+            ax.add_patch(FancyBboxPatch((x0, y), chip_w, CHIP, boxstyle="round,pad=0,rounding_size=0.06",
+                                        mutation_aspect=1 / 3, facecolor=face, hatch="////" if low else None,
+                                        edgecolor=theme.current_theme().accent if tp in channels else (0, 0, 0, 0.2),
+                                        linewidth=1.6 if tp in channels else (0.4 if low else 0),
+                                        gid=f"cell:{tp}|{p}"))
+            ink = theme.INK if hidden else theme.text_color(face)
+            shown = "" if hidden else theme.fmt_number(c["_v"], lang, decimals=decimals, percent=percent)
+            ax.text(x0 + 0.03, y + CHIP / 2, layout.fit(labels[tp], width - len(shown) - 2, 1), ha="left",
+                    va="center", fontsize=FONT, color=ink, gid=f"tp_label:{tp}|{p}")
+            if shown:
+                ax.text(x0 + chip_w - 0.03, y + CHIP / 2, shown, ha="right", va="center", fontsize=FONT,
+                        fontweight="bold", color=ink, gid=f"value:{tp}|{p}")
+    return xs
+
+
+def _curve_y(lane, v, norm) -> float:
+    return lane.top + lane.height * (0.9 - 0.8 * float(np.clip(norm(v), 0, 1)))
+
+
+def _emotion_lane(ax, lane, prep, xs, pain_ranks, lang, decimals, percent) -> None:
+    norm = prep.emo_norm
+    ax.plot([0, len(prep.phases)], [_curve_y(lane, norm.inverse(0.5), norm)] * 2, color="#C8C8C8", lw=0.8,
+            ls="--", zorder=1)
+    pts = [(xs[k], v, k) for k, v in prep.curve.items() if k in xs and pd.notna(v)]
+    if not pts:
+        return
+    for j, p in enumerate(prep.phases):  # the phase mean as a dashed step behind the curve
+        if pd.notna(prep.phase_mean.get(p, np.nan)):
+            y = _curve_y(lane, prep.phase_mean[p], norm)
+            ax.plot([j + 0.04, j + 0.96], [y, y], color=theme.MUTED, lw=1, ls=(0, (3, 2)), zorder=1.5,
+                    gid=f"phase_mean:{p}")
+    x = np.array([p[0] for p in pts])
+    y = np.array([_curve_y(lane, p[1], norm) for p in pts])
+    ax.plot(x, y, color=theme.INK, lw=1.8, zorder=2, gid="emotion_curve")
+    ax.scatter(x, y, s=28, c=[theme.SATISFACTION_CMAP(norm(p[1])) for p in pts], edgecolors=theme.INK,
+               linewidths=0.6, zorder=3)
+    for j, p in enumerate(prep.phases):  # values at each phase's lowest and highest touchpoint
+        mine = [(xx, yy, v, key) for (xx, v, key), yy in zip(pts, y) if key[1] == p]
+        if not mine:
+            continue
+        for xx, yy, v, key in {min(mine, key=lambda m: m[2]), max(mine, key=lambda m: m[2])}:
+            above = yy > lane.top + lane.height / 2
+            ax.text(xx, yy + (-0.17 if above else 0.17), theme.fmt_number(v, lang, decimals=decimals,
+                                                                            percent=percent),
+                    ha="center", va="bottom" if above else "top", fontsize=FONT - 1, color=theme.INK, zorder=4,
+                    gid=f"emotion:{key[0]}|{key[1]}")
+    for (xx, v, key), yy in zip(pts, y):
+        if key in pain_ranks:
+            ax.plot([xx], [yy], marker="^", markersize=12, markerfacecolor=theme.WARN, markeredgecolor=theme.INK,
+                    markeredgewidth=0.8, ls="", zorder=5, gid=f"pain:{key[0]}|{key[1]}")
+            ax.annotate(str(pain_ranks[key]), (xx, yy), xytext=(0, -1.2), textcoords="offset points",
+                        ha="center", va="center", fontsize=6.5, fontweight="bold", zorder=6,
+                        gid=f"pain:{key[0]}|{key[1]}:rank")
+
+
+def _list_lane(ax, lane, items: dict, phases, width, gid, lines_each) -> None:
+    """Per phase a numbered list: (marker, heading, text) entries."""
+    for j, p in enumerate(phases):
+        y = lane.top + 0.08
+        for k, (marker, head, text) in enumerate(items.get(p, [])):
+            body = layout.fit(f"{marker} {head}", width, 1)
+            if text:
+                body += "\n" + layout.fit(text, width, lines_each - 1)
+            ax.text(j + 0.05, y, body, ha="left", va="top", fontsize=FONT, color=theme.INK, linespacing=1.15,
+                    gid=f"{gid}:{p}:{k}")
+            y += 0.2 * (body.count("\n") + 1) + 0.12
+
+
+def journey_map(data, *, model=None, persona=None, pain_points=None, opportunities=None, phase="phase",
+                touchpoint="touchpoint", value="value", n="n", flag="flag", top=5, per_phase=2, emotion=None,
+                scale=None, touchpoint_order=None, decimals=1, percent=False, lang="de", ax=None):
+    """Draw a journey map on *ax*: phases across; goals or guiding questions, touchpoints, emotion, pains, opportunities.
 
     Parameters
     ----------
     data : DataFrame
-        Metric table with phase, touchpoint, value[, n, flag] - one row per cell. Rows
-        without a touchpoint are phase-level values and feed the emotion curve.
-    model : str or dict, optional
-        Journey model: column order and phase labels. Without it, the phase column's
-        Categorical order (or first appearance) and the raw ids are used.
+        Metric table with phase, touchpoint, value[, n, flag] - one row per touchpoint and
+        phase (e.g. :func:`cjkit.report.journey_map_data`). Rows without a touchpoint are
+        phase-level values and give the phase mean.
+    model : str, dict or JourneyModel, optional
+        Journey model: column order, phase labels and guiding questions. Without it, the phase
+        column's Categorical order (or first appearance) and the raw ids are used.
+    persona : Persona, optional
+        Drawn as lanes: its goals (and needs) per phase, its channels framed. Without one the
+        guiding question of each phase is shown.
     pain_points : DataFrame, optional
-        Pain-point table (phase, touchpoint, rank, ...); the ``top`` best-ranked are marked
-        in their cell, phase-level ones (no touchpoint) on the emotion curve.
-    emotion : None, False, DataFrame (phase, value) or mapping phase -> value
-        None: n-weighted mean of the shown cells per phase; False: no curve.
+        Pain-point table (phase, touchpoint, rank[, examples]); the *top* best-ranked are
+        marked on the curve and listed with a short quote from ``examples``.
+    opportunities : DataFrame, optional
+        phase, touchpoint and ``impact`` - or ``importance`` and ``performance`` (impact =
+        importance x the performance gap to the best touchpoint). Default: the pain points'
+        ``driver_impact`` when the pain table has it. The highest-impact ones are listed.
+    top : int
+        Number of pain points shown.
+    per_phase : int
+        Pain points and opportunities listed per phase.
+    emotion : None or False
+        False: no emotion curve.
     scale : tuple, optional
-        (min, max) of the score scale; colours are then centred on its midpoint,
-        otherwise on the mean of the shown values.
+        (min, max) of the score scale; colours are centred on its midpoint, otherwise on the
+        mean of the shown values.
     touchpoint_order : list, optional
-        Row order; default by the first phase in which a touchpoint occurs.
+        Journey order of the touchpoints (e.g. the survey's question order); default the
+        touchpoint catalog's order, then first appearance.
     decimals, percent : int, bool
-        Number format of the printed values (``percent`` for shares such as top-2-box).
-    show_n : bool
-        Print the base under each value.
+        Number format of the values (``percent`` for shares such as top-2-box).
+    lang : {"de", "en"}
+    ax : Axes, optional
 
     Returns
     -------
@@ -181,134 +220,118 @@ def journey_map(data, *, model=None, phase="phase", touchpoint="touchpoint", val
     >>> import pandas as pd
     >>> t = pd.DataFrame({"phase": ["awareness", "retention"], "touchpoint": ["advertising", "hotline"],
     ...                   "value": [3.9, 2.8], "n": [300, 120]})
-    >>> pains = pd.DataFrame({"phase": ["retention"], "touchpoint": ["hotline"], "rank": [1]})
-    >>> fig, ax = plt.subplots(figsize=(9, 4))
-    >>> ax = cj.journey_map(t, model="accra", pain_points=pains, lang="de", ax=ax)
+    >>> fig, ax = plt.subplots(figsize=(11.7, 6))
+    >>> ax = cj.journey_map(t, model="accra", lang="de", ax=ax)
     >>> [a.get_text() for a in ax.texts if (a.get_gid() or "").startswith("phase_label")]
     ['Aufmerksamkeit', 'Erwägung', 'Kauf', 'Bindung', 'Empfehlung']
     """
     theme.check_lang(lang)
-    prep = _prepare(data, model=model, phase=phase, touchpoint=touchpoint, value=value, n=n, flag=flag,
-                    emotion=emotion, scale=scale, touchpoint_order=touchpoint_order)
+    if persona is not None and not isinstance(persona, Persona):
+        raise DataError(f"journey_map: persona must be a Persona (cj.load_personas(...).get(...)); "
+                        f"got {type(persona).__name__}")
+    prep = prepare(data, model=model, phase=phase, touchpoint=touchpoint, value=value, n=n, flag=flag,
+                   scale=scale, touchpoint_order=touchpoint_order)
     ax = plt.gca() if ax is None else ax
-    phases, rows, cells, norm = prep["phases"], prep["rows"], prep["cells"], prep["norm"]
-    cmap = theme.SATISFACTION_CMAP
-    # catalog names first; a table's own *_label columns name ids the catalogs do not know
+    phases = prep.phases
     named = data.rename(columns={phase: "phase", f"{phase}_label": "phase_label", touchpoint: "touchpoint",
                                  f"{touchpoint}_label": "touchpoint_label"})
     plabels = theme.axis_labels("phase", phases, lang, model, named)
-    for j, p in enumerate(phases):
-        _chevron(ax, j, plabels.get(p, p), j == 0)
-    for i, tp in enumerate(rows):
-        for j, p in enumerate(phases):
-            x0, y0, size = j + _GAP, i + _GAP, 1 - 2 * _GAP
-            if (tp, p) not in cells.index:
-                continue  # touchpoint does not occur in this phase: leave the background
-            c = cells.loc[(tp, p)]
-            if c["_flag"] == "suppressed" or pd.isna(c["_v"]):
-                ax.add_patch(Rectangle((x0, y0), size, size, facecolor=theme.SUPPRESSED, edgecolor="none",
-                                       gid=f"cell:{tp}|{p}"))
-                continue
-            face = cmap(norm(c["_v"]))
-            low = c["_flag"] == "low_base"
-            ax.add_patch(Rectangle((x0, y0), size, size, facecolor=face, gid=f"cell:{tp}|{p}",
-                                   edgecolor=(0, 0, 0, 0.22) if low else "none", hatch="////" if low else None,
-                                   linewidth=0))
-            has_n = show_n and pd.notna(c["_n"])
-            ink = theme.text_color(face)
-            shown = theme.fmt_number(c["_v"], lang, decimals=decimals, percent=percent)
-            ax.text(j + 0.5, i + (0.4 if has_n else 0.5), shown,
-                    ha="center", va="center", fontsize="small", fontweight="bold", color=ink,
-                    gid=f"value:{tp}|{p}")
-            if has_n:
-                ax.text(j + 0.5, i + 0.72, f"n\u00a0=\u00a0{theme.fmt_number(c['_n'], lang, decimals=0)}",
-                        ha="center", va="center", fontsize="x-small", color=ink, gid=f"n:{tp}|{p}")
+    tps = sorted({tp for tp, _ in prep.cells.index})
+    tlabels = theme.axis_labels("touchpoint", tps, lang, frame=named)
+    col_pts = ax.get_position().width * ax.figure.get_figwidth() * 72 / max(len(phases), 1)
+    width = layout.chars_across(col_pts * 0.9, FONT)
+    pains, pain_ranks = prep.pain_items(pain_points, tlabels, top, per_phase, _keywords(tlabels, lang))
+    opps = prep.opportunity_items(opportunities, pain_points, tlabels, per_phase)
+    lanes = Lanes()
+    lanes.add("header", None, 0.75)
+    if persona is not None:
+        goals = persona.phase_goals
+        lanes.add("goals", theme.label("goals", lang), 0.95 if goals else 0.55)
+        if persona.needs:
+            lanes.add("needs", theme.label("needs", lang), 0.75 if persona.phase_needs else 0.5)
+    else:
+        lanes.add("question", theme.label("guiding_question", lang), 0.75)
+    rows = -(-max(map(len, prep.by_phase.values()), default=1) // _chip_columns(prep, width))
+    lanes.add("touchpoints", theme.label("touchpoints", lang), 0.12 + PITCH * max(rows, 1))
     if emotion is not False:
-        _draw_emotion(ax, prep["emotion"], prep["emo_norm"], lang, decimals, percent)
-    if pain_points is not None:
-        _draw_pain(ax, pain_points, phases, rows, prep["emotion"], prep["emo_norm"], top)
-    tlabels = theme.axis_labels("touchpoint", rows, lang, frame=named)
-    strip = [] if emotion is False else [(HEADER_TOP + 1.15 + EMOTION_HEIGHT / 2, theme.label("emotion_curve", lang))]
-    ticks = strip + [(i + 0.5, tlabels[r]) for i, r in enumerate(rows)]
-    ax.set_yticks([t[0] for t in ticks], [t[1] for t in ticks])
+        lanes.add("emotion", theme.label("emotion_curve", lang), 1.9)
+    if pains:
+        lanes.add("pains", theme.label("pain_points", lang), 0.2 + per_phase * 0.78)
+    if opps:
+        lanes.add("opportunities", theme.label("opportunities", lang), 0.2 + per_phase * 0.34)
+    primary = theme.current_theme().primary
+    for j, p in enumerate(phases):
+        _chevron(ax, j, lanes["header"].top + 0.05, plabels.get(p, p), j == 0, primary, width)
+    for k, lane in enumerate(lanes.body()):
+        ax.add_patch(Rectangle((0, lane.top), len(phases), lane.height, zorder=0, edgecolor="none",
+                               facecolor="#F6F7F8" if k % 2 == 0 else "white", gid=f"lane:{lane.key}"))
+    if "question" in lanes:
+        questions = ({ph.id: getattr(ph, f"question_{lang}") for ph in models.get(model).phases}
+                     if model is not None else {})
+        _texts_lane(ax, lanes["question"], questions, phases, width, "question")
+    if "goals" in lanes:
+        _texts_lane(ax, lanes["goals"], persona.phase_goals, phases, width, "goals",
+                    spanning=() if persona.phase_goals else persona.goals)
+    if "needs" in lanes:
+        _texts_lane(ax, lanes["needs"], persona.phase_needs, phases, width, "needs",
+                    spanning=() if persona.phase_needs else persona.needs)
+    xs = _touchpoint_lane(ax, lanes["touchpoints"], prep, tlabels, persona, lang, decimals, percent, width)
+    if "emotion" in lanes:
+        _emotion_lane(ax, lanes["emotion"], prep, xs, pain_ranks, lang, decimals, percent)
+    if "pains" in lanes:
+        _list_lane(ax, lanes["pains"], pains, phases, width, "pain_text", 4)
+    if "opportunities" in lanes:
+        _list_lane(ax, lanes["opportunities"], opps, phases, width, "opportunity", 1)
+    for j in range(1, len(phases)):
+        ax.plot([j, j], [lanes.body()[0].top, lanes.bottom], color="white", lw=2.5, zorder=0.5)
+    ticks = [(lane.top + lane.height / 2, lane.label) for lane in lanes.body()]
+    ax.set_yticks([t[0] for t in ticks], [t[1] for t in ticks], fontweight="bold", fontsize=FONT + 1)
     ax.set_xticks([])
-    ax.set_xlim(0, len(phases) + 0.01)  # room for the last chevron's tip
-    ax.set_ylim(len(rows) + 0.02, HEADER_TOP - 0.02)
+    ax.set_xlim(0, len(phases) + 0.01)
+    ax.set_ylim(lanes.bottom + 0.02, -0.02)
     ax.grid(False)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
     ax.set_facecolor("white")
-    for j in range(len(phases)):  # dotted outlines keep the grid visible where nothing occurs
-        for i in range(len(rows)):
-            ax.add_patch(Rectangle((j + _GAP, i + _GAP), 1 - 2 * _GAP, 1 - 2 * _GAP, facecolor="white",
-                                   edgecolor=EMPTY_EDGE, linestyle=":", linewidth=0.9, zorder=0.5))
+    if persona is not None:
+        ax.set_title(f"{persona.name}" + (f" – {persona.description}" if persona.description else ""),
+                     loc="left", fontsize=FONT + 2.5, fontweight="bold", color=primary)
     return ax
 
 
-def _strip_y(v, norm) -> float:
-    """Emotion value -> y inside the strip (higher satisfaction = higher up)."""
-    top = HEADER_TOP + 1.15
-    return top + EMOTION_HEIGHT * (1 - float(np.clip(norm(v), 0, 1)) * 0.8 - 0.1)
+def _keywords(tlabels: dict, lang: str) -> dict:
+    """Touchpoint -> words naming it (label and catalog aliases), to find the quote about it."""
+    cat = touchpoints.load().set_index("id")
+    out = {}
+    for tp, lab in tlabels.items():
+        words = [lab, *lab.split()]
+        if tp in cat.index:
+            words += [w for col in ("aliases_de", "aliases_en") for w in str(cat.at[tp, col]).split(";") if w]
+        out[tp] = [w for w in words if len(w) > 3]
+    return out
 
 
-def _draw_emotion(ax, emo: pd.Series, norm, lang: str, decimals: int, percent: bool) -> None:
-    top = HEADER_TOP + 1.15
-    ax.add_patch(Rectangle((0, top), len(emo), EMOTION_HEIGHT, facecolor="#FAFAFA", edgecolor="none", zorder=0))
-    if emo.isna().all():
-        return
-    mid = _strip_y(norm.inverse(0.5), norm)
-    ax.plot([0, len(emo)], [mid, mid], color="#C8C8C8", lw=0.8, ls="--", zorder=1)
-    xs = np.arange(len(emo)) + 0.5
-    ys = np.array([_strip_y(v, norm) if pd.notna(v) else np.nan for v in emo])
-    ax.plot(xs, ys, color=theme.INK, lw=2, zorder=2, gid="emotion_curve")
-    for x, y, v in zip(xs, ys, emo):
-        if pd.isna(v):
-            continue
-        ax.scatter([x], [y], s=70, color=theme.SATISFACTION_CMAP(norm(v)), edgecolor=theme.INK, zorder=3)
-        in_lower_half = y > mid  # y grows downwards; the label goes where the strip has room
-        ax.text(x + 0.09, y + (-0.38 if in_lower_half else 0.38),
-                theme.fmt_number(v, lang, decimals=decimals, percent=percent), ha="left", va="center",
-                fontsize="small", color=theme.INK, zorder=4, gid=f"emotion:{emo.index[int(x)]}")
-
-
-def _draw_pain(ax, pains: pd.DataFrame, phases, rows, emo, norm, top) -> None:
-    if "rank" not in pains.columns or "phase" not in pains.columns:
-        raise DataError(f"journey_map: pain_points needs columns phase and rank; it has {list(pains.columns)}",
-                        column="rank" if "rank" not in pains.columns else "phase")
-    p = pains.dropna(subset=["rank"])
-    if top:
-        p = p[p["rank"] <= top]
-    tp_col = p["touchpoint"].astype("string") if "touchpoint" in p.columns else pd.Series(pd.NA, index=p.index)
-    for (_, r), tp in zip(p.iterrows(), tp_col):
-        ph = None if pd.isna(r["phase"]) else str(r["phase"])
-        rank = int(r["rank"])
-        if ph is not None and ph in phases and pd.notna(tp) and tp in rows:
-            _warning(ax, phases.index(ph) + 0.13, rows.index(tp) + 0.5, rank, f"pain:{tp}|{ph}")
-        elif ph is not None and ph in phases:
-            j = phases.index(ph)
-            y = _strip_y(emo.iloc[j], norm) if pd.notna(emo.iloc[j]) else HEADER_TOP + 1.15 + EMOTION_HEIGHT / 2
-            _warning(ax, j + 0.3, y, rank, f"pain:{'' if pd.isna(tp) else tp}|{ph}")
-        elif pd.notna(tp) and tp in rows:  # touchpoint-level pain point: mark the row's label end
-            _warning(ax, 0.02, rows.index(tp) + 0.5, rank, f"pain:{tp}|")
-        else:
-            log.info("journey_map: pain point rank %s (phase %r, touchpoint %r) has no place on the map",
-                     rank, ph, tp)
-
-
-def journey_map_figure(data, *, model=None, title=None, figsize=None, lang="de", value_label=None, **kwargs):
-    """Figure-level journey map: :func:`journey_map` plus colour bar and legend.
+def journey_map_figure(data, *, model=None, persona=None, title=None, figsize=(11.69, 8.27), lang="de",
+                       value_label=None, **kwargs):
+    """Figure-level journey map for an A4 landscape page: :func:`journey_map`, colour bar and legend.
 
     Parameters
     ----------
+    data : DataFrame
+        Metric table, as for :func:`journey_map`.
+    model : str, dict or JourneyModel, optional
+    persona : Persona, optional
+        One map per persona: pass each persona with its own respondents' table.
     title : str, optional
         Figure title.
-    figsize : tuple, optional
-        Default grows with the number of phases and touchpoints.
+    figsize : tuple
+        Inches; default A4 landscape.
+    lang : {"de", "en"}
     value_label : str, optional
         Colour-bar title; default "Zufriedenheit"/"Satisfaction".
     **kwargs
-        Passed to :func:`journey_map` (phase, touchpoint, value, pain_points, scale, ...).
+        Passed to :func:`journey_map` (pain_points, opportunities, scale, touchpoint_order, ...).
 
     Returns
     -------
@@ -325,39 +348,35 @@ def journey_map_figure(data, *, model=None, title=None, figsize=None, lang="de",
     'Aufmerksamkeit'
     >>> len(fig.axes)  # the map and its colour bar
     2
-
     """
     theme.check_lang(lang)
-    keys = ("phase", "touchpoint", "value", "n", "flag", "emotion", "scale", "touchpoint_order")
-    prep = _prepare(data, model=model, **{k: kwargs.get(k, d) for k, d in zip(
-        keys, ("phase", "touchpoint", "value", "n", "flag", None, None, None))})
-    n_rows, n_cols = len(prep["rows"]), len(prep["phases"])
-    if figsize is None:
-        figsize = (2.6 + 1.75 * n_cols, 1.9 + 0.5 * (n_rows + EMOTION_HEIGHT + 1.35))
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-    journey_map(data, model=model, lang=lang, ax=ax, **kwargs)
-    bar = fig.colorbar(ScalarMappable(norm=prep["norm"], cmap=theme.SATISFACTION_CMAP), ax=ax,
-                       location="bottom", shrink=0.35, aspect=18, anchor=(0.0, 1.0), pad=0.01)
+    journey_map(data, model=model, persona=persona, lang=lang, ax=ax, **kwargs)
+    prep = prepare(data, model=model, **{k: kwargs[k] for k in ("phase", "touchpoint", "value", "n", "flag",
+                                                                 "scale", "touchpoint_order") if k in kwargs})
+    bar = fig.colorbar(ScalarMappable(norm=prep.norm, cmap=theme.SATISFACTION_CMAP), ax=ax, location="bottom",
+                       shrink=0.3, aspect=22, anchor=(0.0, 1.0), pad=0.01)
     bar.formatter = theme.number_formatter(lang, percent=kwargs.get("percent", False))
     bar.update_ticks()
     bar.outline.set_visible(False)
-    bar.ax.set_title(value_label or theme.label("satisfaction", lang), fontsize="small", loc="left",
+    bar.ax.tick_params(labelsize=FONT)
+    bar.ax.set_title(value_label or theme.label("satisfaction", lang), fontsize=FONT + 0.5, loc="left",
                      fontweight="normal")
-    flags = set(prep["cells"]["_flag"]) | ({"suppressed"} if prep["cells"]["_v"].isna().any() else set())
+    flags = set(prep.cells["_flag"]) | ({"suppressed"} if prep.cells["_v"].isna().any() else set())
     handles = []  # explain only what the map shows
-    if len(prep["cells"]) < n_rows * n_cols:
-        handles.append(Patch(facecolor="white", edgecolor=EMPTY_EDGE, linestyle=":",
-                             label=theme.label("not_applicable", lang)))
     if "suppressed" in flags:
         handles.append(Patch(facecolor=theme.SUPPRESSED, label=theme.label("suppressed", lang)))
     if "low_base" in flags:
         handles.append(Patch(facecolor="#D1E5F0", hatch="////", edgecolor=(0, 0, 0, 0.3),
                              label=theme.label("low_base", lang)))
-    if kwargs.get("pain_points") is not None:
-        handles.append(plt.Line2D([], [], marker="^", ls="", markersize=11, markerfacecolor=theme.WARN,
+    if persona is not None and set(persona.channels) & {tp for tp, _ in prep.cells.index}:
+        handles.append(Patch(facecolor="white", edgecolor=theme.current_theme().accent, linewidth=1.6,
+                             label=f"{theme.label('channels', lang)}: {persona.name}"))
+    if kwargs.get("pain_points") is not None and len(kwargs["pain_points"]):
+        handles.append(plt.Line2D([], [], marker="^", ls="", markersize=10, markerfacecolor=theme.WARN,
                                   markeredgecolor=theme.INK, label=theme.label("pain_point", lang)))
     if handles:
-        fig.legend(handles=handles, loc="outside lower right", fontsize="small", ncols=2, frameon=False)
+        fig.legend(handles=handles, loc="outside lower right", fontsize=FONT, ncols=2, frameon=False)
     if title:
-        fig.suptitle(title, x=0.02, ha="left", fontweight="bold")
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     return fig

@@ -1,12 +1,19 @@
-"""Place point labels on a scatter so that they do not overlap (greedy, no dependencies).
+"""Layout helpers: label placement on scatters, text fitted to a width, short quotes.
 
-Used by :func:`cjkit.plot.charts.ipa_plot`. Each label tries positions around its
-point - right, left, above, below, diagonals - first close, then further away
-with a thin leader line, and takes the first one that overlaps no other label,
-no point and no given artist and stays inside the Axes. Crowded points are
-placed first because they have the fewest free positions, and among them long labels.
+:func:`place_labels` places point labels on a scatter so that they do not overlap (greedy,
+no dependencies); used by :func:`cjkit.plot.charts.ipa_plot`. Each label tries positions
+around its point - right, left, above, below, diagonals - first close, then further away
+with a thin leader line, and takes the first one that overlaps no other label, no point and
+no given artist and stays inside the Axes. Crowded points are placed first because they have
+the fewest free positions, and among them long labels.
+
+:func:`chars_across`, :func:`fit` and :func:`short_quote` size the texts of the journey map's
+lanes so that they stay inside their phase column at a readable font size.
 """
 from __future__ import annotations
+
+import re
+import textwrap
 
 import numpy as np
 from matplotlib.transforms import Bbox
@@ -19,6 +26,97 @@ _DIRECTIONS = [((1, 0), "left", "center"), ((-1, 0), "right", "center"),
 _RADII = (7, 16, 28, 42)
 _POINT_HALF = 4.0  # half side, in points, of the square kept free around each marker
 _DISTANCE_COST = 3.0  # px² per point of offset: prefer near labels that cross a line over far ones
+_CHAR_WIDTH = 0.5  # average advance of a DejaVu Sans character, in units of the font size
+
+
+def chars_across(width_points: float, fontsize: float) -> int:
+    """How many characters of *fontsize* fit into *width_points* (DejaVu Sans, mixed text).
+
+    Parameters
+    ----------
+    width_points : float
+        Available width in typographic points.
+    fontsize : float
+        Font size in points.
+
+    Returns
+    -------
+    int
+        At least 8.
+
+    Examples
+    --------
+    >>> chars_across(144, 8)
+    36
+    """
+    return max(8, int(width_points / (fontsize * _CHAR_WIDTH)))
+
+
+def fit(text: str, width: int, lines: int) -> str:
+    """Wrap *text* to *width* characters and at most *lines* lines, ending in "…" if cut.
+
+    Parameters
+    ----------
+    text : str
+    width : int
+        Characters per line.
+    lines : int
+        Maximum number of lines.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fit("Wie werde ich auf das Angebot aufmerksam?", 16, 2)
+    'Wie werde ich\\nauf das Angebot…'
+    >>> fit("Kurz", 16, 1)
+    'Kurz'
+    """
+    wrapped = textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True)
+    if len(wrapped) <= lines:
+        return "\n".join(wrapped)
+    kept = wrapped[:lines]
+    kept[-1] = kept[-1][: max(1, width - 1)].rstrip(" ,.;:") + "…"
+    return "\n".join(kept)
+
+
+def short_quote(examples, keywords=(), *, limit: int = 90) -> str:
+    """The shortest sentence of *examples* that names one of *keywords*, as a short quote.
+
+    Example answers often carry several topics; the sentence about the pain point's
+    touchpoint is the evidence. Without a matching sentence the first sentence is taken.
+
+    Parameters
+    ----------
+    examples : str or list of str
+        Answers, one string with answers separated by " | " or a list.
+    keywords : iterable of str
+        Words naming the touchpoint (label, aliases); matched case-insensitively.
+    limit : int
+        Longer sentences are cut with "…".
+
+    Returns
+    -------
+    str
+        Empty if there is no text.
+
+    Examples
+    --------
+    >>> short_quote("Sauna top. Das WLAN war extrem langsam. | Gerne wieder!", ["wlan"])
+    'Das WLAN war extrem langsam.'
+    """
+    if examples is None or (isinstance(examples, float) and np.isnan(examples)):
+        return ""
+    answers = examples.split(" | ") if isinstance(examples, str) else [str(e) for e in examples]
+    sentences = [s.strip() for a in answers for s in re.split(r"(?<=[.!?])\s+", a) if s.strip()]
+    if not sentences:
+        return ""
+    words = [k.lower() for k in keywords if k]
+    hits = [s for s in sentences if any(w in s.lower() for w in words)]
+    best = min(hits, key=len) if hits else sentences[0]
+    return best if len(best) <= limit else best[: limit - 1].rstrip() + "…"
 
 
 def _overlap(a, b) -> float:

@@ -27,6 +27,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter
 
 from cjkit.catalog import i18n, models, touchpoints
+from cjkit.catalog.themefile import Theme, load_theme
 
 log = logging.getLogger("cjkit.plot.theme")
 
@@ -39,6 +40,7 @@ INK, MUTED, WARN = "#222222", "#6B6B6B", "#F0E442"
 #: Colour of empty cells (touchpoint does not occur) and suppressed cells.
 EMPTY, SUPPRESSED = "#F4F4F4", "#DCDCDC"
 FONT = "DejaVu Sans"  # ships with matplotlib, so it exists on every machine and has umlauts
+_ACTIVE: Theme | None = None  # the client theme of the last set_theme()
 
 # ColorBrewer RdBu anchors (colour-blind safe): red = dissatisfied, white = neutral, blue = satisfied.
 SATISFACTION_CMAP = LinearSegmentedColormap.from_list(
@@ -254,11 +256,12 @@ def axis_labels(column: str, values, lang: str = "de", model=None, frame: pd.Dat
     return out
 
 
-def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
+def set_theme(context: str = "notebook", font_scale: float = 1.0, *, theme=None) -> None:
     """Set the cjkit theme for all following matplotlib/seaborn charts.
 
     Light grid, Okabe-Ito palette, DejaVu Sans, no top/right spines, and the
-    ``cjkit_satisfaction`` diverging colormap registered by name. Calling it
+    ``cjkit_satisfaction`` diverging colormap registered by name. With a client
+    theme file, its palette, font and colours replace the defaults. Calling it
     again is harmless.
 
     Parameters
@@ -267,6 +270,8 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
         Seaborn scaling context.
     font_scale : float
         Extra scaling of all fonts.
+    theme : str, Path, dict or Theme, optional
+        Client theme (see :func:`cjkit.catalog.themefile.load_theme`); default the shipped one.
 
     Returns
     -------
@@ -275,17 +280,30 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
     Examples
     --------
     >>> set_theme(context="paper")
+    >>> set_theme(theme={"name": "Acme", "colors": {"palette": ["#111111", "#222222", "#333333"]}})
+    >>> import matplotlib as mpl
+    >>> mpl.colors.to_hex(mpl.rcParams["axes.prop_cycle"].by_key()["color"][0])
+    '#111111'
+    >>> set_theme()  # back to the default look
     """
-    sns.set_theme(context=context, style="whitegrid", palette=PALETTE, font=FONT,
+    global _ACTIVE, INK
+    _ACTIVE = load_theme(theme)
+    # charts read these at call time (theme.PALETTE, theme.NPS_COLORS, theme.INK): update them in
+    # place, so every chart follows the client theme without taking it as a parameter
+    PALETTE[:] = list(_ACTIVE.palette)
+    NPS_COLORS.update(detractor=_ACTIVE.negative, promoter=_ACTIVE.positive)
+    INK = _ACTIVE.text
+    font = _available_font(_ACTIVE.font)
+    sns.set_theme(context=context, style="whitegrid", palette=list(_ACTIVE.palette), font=font,
                   font_scale=font_scale, rc={
                       "font.family": "sans-serif",
-                      "font.sans-serif": [FONT],
+                      "font.sans-serif": [font, FONT],
                       "axes.spines.top": False, "axes.spines.right": False,
-                      "axes.edgecolor": "#BBBBBB", "axes.labelcolor": INK,
+                      "axes.edgecolor": "#BBBBBB", "axes.labelcolor": _ACTIVE.text,
                       "axes.titleweight": "bold", "axes.titlelocation": "left",
                       "axes.titlesize": "large",
                       "grid.color": "#E6E6E6", "grid.linewidth": 0.8,
-                      "text.color": INK, "xtick.color": INK, "ytick.color": INK,
+                      "text.color": _ACTIVE.text, "xtick.color": _ACTIVE.text, "ytick.color": _ACTIVE.text,
                       "legend.frameon": False,
                       "figure.dpi": 100, "savefig.dpi": 150, "savefig.bbox": "tight",
                       "axes.formatter.use_locale": False,
@@ -295,6 +313,33 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
         mpl.colormaps.register(SATISFACTION_CMAP)
     # report tables show whole verbatims (pandas cuts cells at 50 characters by default)
     pd.set_option("display.max_colwidth", 300)
+
+
+def _available_font(name: str) -> str:
+    """*name* if matplotlib finds it, else the bundled font (said once in the log, not per chart)."""
+    from matplotlib import font_manager
+
+    if name == FONT or name in {f.name for f in font_manager.fontManager.ttflist}:
+        return name
+    log.info("font %r of the theme is not installed; charts use %s", name, FONT)
+    return FONT
+
+
+def current_theme() -> Theme:
+    """The client theme set by the last :func:`set_theme` (the default theme before any).
+
+    Returns
+    -------
+    Theme
+
+    Examples
+    --------
+    >>> from cjkit.plot.theme import current_theme, set_theme
+    >>> set_theme()
+    >>> current_theme().primary
+    '#2F3E4E'
+    """
+    return _ACTIVE if _ACTIVE is not None else load_theme()
 
 
 def satisfaction_norm(values, scale=None, center=None):

@@ -5,6 +5,12 @@ changes data appends entries; :func:`summary` checks the invariant
 ``n_input == n_kept + n_excluded`` so that no row is ever lost silently, and
 :func:`by_check` gives the table that reports show.
 
+Reasons and values quote what the respondent typed ("not a number: ..."), so personal data
+in them (an e-mail typed into a rating, a phone number in an age field) is masked with
+:func:`cjkit.coding.pii.mask_pii` when an entry is made: no ledger, example or report built
+from it carries the raw value. The masker is a leaf module (regular expressions and name
+lists, no other cjkit import but the errors), the one thing the quality step takes from coding.
+
 Examples
 --------
 >>> from cjkit.quality import ledger
@@ -18,9 +24,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cjkit.coding.pii import mask_pii
 from cjkit.errors import CjkitError
 
 COLUMNS = ["file", "row", "respondent_id", "column", "check", "action", "reason", "old_value", "new_value"]
+#: columns that may quote what a respondent typed: masked before they are stored
+MASKED_COLUMNS = ("reason", "old_value", "new_value")
 ACTIONS = ("excluded", "value_changed", "flagged")
 
 
@@ -48,7 +57,18 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for col in COLUMNS:
         if col != "row":
             out[col] = out[col].astype("string")
+    for col in MASKED_COLUMNS:
+        out[col] = _masked(out[col])
     return out.reset_index(drop=True)
+
+
+def _masked(values: pd.Series) -> pd.Series:
+    """Personal data in quoted values replaced by placeholders; each distinct text is masked once."""
+    distinct = values.dropna().unique()
+    if not len(distinct):
+        return values
+    table = dict(zip(distinct, mask_pii(list(distinct))))
+    return values.map(table, na_action="ignore").astype("string")
 
 
 def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=None, column=None,

@@ -22,6 +22,7 @@ from cjkit.coding.pii import mask_pii
 from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
 from cjkit.quality import ledger as ledger_mod
+from cjkit.report import quotes
 from cjkit.report.plan import RATING_ROLES, SECTIONS, section_status
 from cjkit.report.study import Study, outcome_question
 from cjkit.stats import compare, drivers, ipa, metrics
@@ -761,8 +762,14 @@ def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.
     return code_texts(texts, codebook, model=study.model, label_lang=_check_lang(lang))
 
 
-def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None, lang: str = "de") -> pd.DataFrame:
-    """Open answers with their codes and evidence, PII masked — safe to show in a report.
+def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None, lang: str = "de",
+              allow=quotes.DEFAULT_ALLOW, min_group: int = quotes.DEFAULT_MIN_GROUP) -> pd.DataFrame:
+    """Open answers with their codes and evidence, safe to show in a report.
+
+    Personal data in the texts is masked, answers that are the same after masking are shown
+    once, no respondent id stands beside a quote, and segment columns appear only when
+    ``allow`` names them and only for segments of at least ``min_group`` respondents
+    (:func:`cjkit.report.quotes.safe_quotes`).
 
     Parameters
     ----------
@@ -774,23 +781,27 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
         Keep only answers with at least one coded span of this polarity.
     lang : {"de", "en"}
         Report language (checked; the code labels come from *coded*).
+    allow : sequence of str
+        Columns that may stand beside a quote: any of question, codes, evidence, polarity and
+        the study's segment columns (default: no segment column).
+    min_group : int
+        Segments with fewer respondents are shown as "(small group)" (default 10).
 
     Returns
     -------
     DataFrame
-        respondent_id, question, text (masked), codes (labels, "; "-joined), evidence
-        ("; "-joined matched spans, masked), polarity (mean of the spans), plus the segment columns.
+        text (masked), the allowed columns (codes "; "-joined, evidence "; "-joined matched spans,
+        masked, polarity the mean of the spans), mentions.
 
     Examples
     --------
     >>> import cjkit as cj
     >>> study = cj.example_study()
     >>> coded = cj.report.coded_comments(study, lang="en")
-    >>> cj.report.verbatims(study, coded, polarity=-1, lang="en")[["respondent_id", "codes", "polarity"]].head(3)
-      respondent_id                                     codes  polarity
-    0         r0002  Check-in / arrival; Waiting time / speed      -1.0
-    1         r0007    Wi-Fi / internet; Waiting time / speed      -1.0
-    2         r0009  Check-in / arrival; Waiting time / speed      -1.0
+    >>> cj.report.verbatims(study, coded, polarity=-1, lang="en")[["codes", "polarity", "mentions"]].head(3)
+                                          codes  polarity  mentions
+    0  Check-in / arrival; Waiting time / speed      -1.0        20
+    1    Wi-Fi / internet; Waiting time / speed      -1.0        22
     """
     _check_lang(lang)
     keys = ["respondent_id", "question"]
@@ -803,9 +814,8 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
     segs = [c for c in study.spec.segments if c in study.long.columns]
     texts = study.long.loc[study.long["type"] == "open", [*keys, "text", *segs]]
     out = per.merge(texts, on=keys, how="left")
-    out["text"] = mask_pii(out["text"].astype("string"))
-    out["evidence"] = mask_pii(out["evidence"].astype("string"))
-    return out[[*keys, "text", "codes", "evidence", "polarity", *segs]]
+    respondents = study.long.drop_duplicates("respondent_id")[segs]
+    return quotes.safe_quotes(out, allow=allow, respondents=respondents, min_group=min_group, lang=lang)
 
 
 def code_counts(study: Study, coded: pd.DataFrame, *, lang: str = "de") -> pd.DataFrame:

@@ -58,7 +58,9 @@ def importance_performance(driver_table: pd.DataFrame, performance: pd.DataFrame
     -------
     DataFrame
         driver, phase, touchpoint, importance, performance, importance_cut, performance_cut,
-        quadrant, quadrant_label, n, flag
+        quadrant, quadrant_label, direction, n, flag. ``direction`` is "negative" for a driver
+        with a negative coefficient (column ``sign`` of the driver table): higher ratings go with
+        a worse outcome, so its importance is not a reason to improve it.
 
     Examples
     --------
@@ -79,8 +81,12 @@ def importance_performance(driver_table: pd.DataFrame, performance: pd.DataFrame
     perf = perf[["question", "value", "n", "flag"]].rename(
         columns={"question": "driver", "value": "performance", "flag": "_pflag"})
     meta = [c for c in ("phase", "touchpoint") if c in driver_table.columns]
-    out = driver_table[["driver", *meta, importance, *(["flag"] if "flag" in driver_table else [])]].rename(
-        columns={importance: "importance", "flag": "_iflag"}).merge(perf, on="driver", how="left")
+    extra = [c for c in ("flag", "sign") if c in driver_table.columns]
+    out = driver_table[["driver", *meta, importance, *extra]].rename(
+        columns={importance: "importance", "flag": "_iflag", "sign": "_sign"}).merge(perf, on="driver", how="left")
+    # relative weights are unsigned: say which drivers go with a worse outcome when rated higher
+    out["direction"] = (pd.Series(np.where(out["_sign"] < 0, "negative", "positive"), index=out.index)
+                        .where(out["_sign"].notna()) if "_sign" in out else pd.Series(pd.NA, index=out.index))
     if out["performance"].isna().all():
         raise ParameterError("performance", "table", message="no performance value matches a driver id")
     for col in ("_iflag", "_pflag"):
@@ -104,7 +110,7 @@ def importance_performance(driver_table: pd.DataFrame, performance: pd.DataFrame
     labels = QUADRANTS.set_index("quadrant")[f"label_{lang}"]
     out["quadrant_label"] = out["quadrant"].map(labels)
     cols = ["driver", *meta, "importance", "performance", "importance_cut", "performance_cut",
-            "quadrant", "quadrant_label", "n", "flag"]
+            "quadrant", "quadrant_label", "direction", "n", "flag"]
     return out[cols]
 
 
