@@ -127,6 +127,10 @@ def test_segment_values_differing_in_case_or_umlauts_get_distinct_report_files(t
     assert len(set(n.lower() for n in names)) == len(values)             # distinct even on a case-blind disk
     assert all(re.fullmatch(r"[a-z0-9_][a-z0-9_\-]*", n) for n in names)  # plain file names, no dots or slashes
     assert names[-1] == "nb__paar"                                       # no collision: the plain slug
+    _notebook(tmp_path / "Mein Bericht (v2).ipynb")
+    cfg = batch.load_run({"notebooks": ["Mein Bericht (v2).ipynb"], "parameters": {}, "notebook_folders": ["."]},
+                         base=tmp_path)
+    assert [j.name for j in batch.expand_grid(cfg)] == ["mein-bericht-v2__all"]
 
 
 @pytest.mark.parametrize("html", ["javascript:alert(1)", "JaVaScRiPt:alert(1)//.html", "https://evil.example/x.html",

@@ -437,14 +437,15 @@ def expand_grid(config, values_of=None) -> list[Job]:
     jobs = []
     for entry in cfg.notebooks:
         nb = entry.path
+        stem = nb.stem if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_\-]*", nb.stem) else slug(nb.stem)
         fixed = cfg.parameters if entry.parameters is None else entry.parameters
         if not entry.grid:
-            jobs.append(Job(nb, dict(fixed), f"{nb.stem}"))
+            jobs.append(Job(nb, dict(fixed), stem))
             continue
         for combo in itertools.product(*(grid[n] for n in names)) if names else [()]:
             params = {**fixed, **dict(zip(names, combo))}
             label = "__".join(parts[n][v] for n, v in zip(names, combo)) or "all"
-            jobs.append(Job(nb, params, f"{nb.stem}__{label}"))
+            jobs.append(Job(nb, params, f"{stem}__{label}"))
     return jobs
 
 
@@ -706,18 +707,9 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
 def _remove_stale(out_dir: Path, previous: dict, current: set) -> None:
     """Delete the files of reports an earlier run wrote that this run no longer makes (e.g. a
     segment whose only respondent was erased): they would keep data nobody asks for."""
-    for name, old in previous.items():
-        if name in current:
-            continue
-        try:
-            outputs.check_name(name, "report")
-        except ParameterError:  # not a name this runner wrote: leave it alone
-            continue
-        for target in (out_dir / f"{name}.ipynb", out_dir / f"{name}.html", out_dir / name):
-            if target.is_symlink() or target.is_file():
-                target.unlink()
-            elif target.is_dir():
-                shutil.rmtree(target)
+    for name in previous:
+        if name not in current:
+            outputs.remove_report(out_dir, name)
 
 
 def remove_outputs(spec, output_root) -> list[str]:
@@ -764,16 +756,8 @@ def remove_outputs(spec, output_root) -> list[str]:
             used = (row.get("parameters") or {}).get("spec")
             if not isinstance(used, str) or Path(used).resolve() != spec:
                 continue
-            try:
-                outputs.check_name(name, "report")
-            except ParameterError:
-                continue
-            for target in (out_dir / f"{name}.ipynb", out_dir / f"{name}.html", out_dir / name):
-                if target.is_symlink() or target.is_file():
-                    target.unlink()
-                elif target.is_dir():
-                    shutil.rmtree(target)
-            removed.append(f"{out_dir.name}/{name}")
+            if outputs.remove_report(out_dir, name):
+                removed.append(f"{out_dir.name}/{name}")
     return removed
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -94,6 +95,45 @@ def check_target(path: Path) -> Path:
     if path.is_symlink():
         raise CjkitError(f"'{path}' is a symbolic link; cjkit does not write through links. Remove it and run again")
     return path
+
+
+def remove_report(out_dir: Path, name: str) -> bool:
+    """Delete a report's files in *out_dir*: ``<name>.html``, ``<name>.ipynb`` and the folder ``<name>/``.
+
+    Links are removed, never followed; a name that is not a plain report name is left alone.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The run folder.
+    name : str
+        The report name.
+
+    Returns
+    -------
+    bool
+        True when *name* is a report name (whether or not files existed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.report.outputs import remove_report
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "r__all.html").write_text("x")
+    ...     print(remove_report(Path(tmp), "r__all"), list(Path(tmp).iterdir()), remove_report(Path(tmp), ".."))
+    True [] False
+    """
+    try:
+        check_name(name, "report")
+    except ParameterError:
+        return False
+    for target in (out_dir / f"{name}.ipynb", out_dir / f"{name}.html", out_dir / name):
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        elif target.is_dir():
+            shutil.rmtree(target)
+    return True
 
 
 def run_folder(root: Path, run: str, *, permissions: str = "private") -> Path:
