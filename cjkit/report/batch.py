@@ -528,12 +528,12 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         if own.is_dir():  # last run's tables and figures may hold respondents erased since
             shutil.rmtree(own)
         with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets:
+            kernel = {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
             try:
                 papermill.execute_notebook(str(job.notebook), str(ipynb), parameters={**job.parameters,
                                            "output_dir": str(own)}, kernel_name="python3",
                                            cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                                           execution_timeout=timeout,
-                                           kernel_manager_class=outputs.ipc_kernel_manager(sockets))
+                                           execution_timeout=timeout, **kernel)
             except Exception as exc:  # papermill's PapermillExecutionError carries the cell's error
                 status = "failed"
                 error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc))}"[:2000]

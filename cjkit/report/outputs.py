@@ -28,6 +28,8 @@ from pathlib import Path
 
 from cjkit.errors import CjkitError, ParameterError
 
+#: IPC (Unix domain) sockets for kernels; ZeroMQ has no IPC transport on Windows, which keeps TCP
+IPC = os.name != "nt"
 #: permissions option of a run file -> (file mode, folder mode)
 PERMISSIONS = {"private": (0o600, 0o700), "group": (0o640, 0o750), "shared": (0o644, 0o755)}
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
