@@ -249,7 +249,20 @@ def _ledger_table(summary: dict) -> str:
 #: report notebook (file stem) -> label key of its report type (others: the stem, readable)
 REPORT_TYPES = {"01_explore": "title_explore", "10_satisfaction_report": "title_satisfaction",
                 "20_pain_points": "title_painpoints", "30_journey_map": "title_journeymap"}
-_ALL = {"segment": ("Gesamt", "Total"), "wave": ("alle Wellen", "all waves")}
+#: the index page's own words (German, English), kept together so they can join the label catalog
+INDEX_LABELS = {
+    "all_segment": ("Gesamt", "Total"), "all_wave": ("alle Wellen", "all waves"), "all_other": ("alle", "all"),
+    "report": ("Bericht", "Report"), "key_figures": ("Kennzahlen", "Key figures"), "status": ("Status", "Status"),
+    "note": ("Hinweis", "Note"), "omitted": ("Entfällt", "Omitted"), "run": ("Lauf", "Run"),
+    "survey": ("Umfrage", "Survey"), "reports": ("Berichte", "reports"), "failed": ("fehlgeschlagen", "failed"),
+    "erased": ("gelöschte Befragte", "erased respondents"),
+    "errors_before": ("Fehler vor dem Lauf", "Errors before the run"),
+}
+
+
+def _word(key: str, lang: str) -> str:
+    return INDEX_LABELS[key][lang != "de"]
+
 _SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.html")
 
 
@@ -293,7 +306,7 @@ def report_label(row: dict, grid_names, lang: str = "de") -> str:
         if value in (None, ""):
             continue
         if value == "all":
-            value = _ALL.get(name, ("alle", "all"))[lang != "de"]
+            value = _word(f"all_{name}" if name in ("segment", "wave") else "all_other", lang)
         parts.append(str(value))
     return " · ".join(parts)
 
@@ -379,12 +392,10 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     See :func:`cjkit.report.batch.run_batch`, which writes it.
     """
     lang = _lang(cfg)
-    de = lang == "de"
     grid_names = list(cfg.grid)
     survey, questions = _survey(cfg)
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in [
-        "Bericht" if de else "Report", "Kennzahlen" if de else "Key figures", "Status",
-        "Hinweis" if de else "Note", "Entfällt" if de else "Omitted"])
+    head = "".join(f"<th>{html.escape(_word(k, lang))}</th>" for k in ["report", "key_figures", "status", "note",
+                                                                         "omitted"])
     body = []
     for r in rows:
         link = _link(r, out_dir, report_label(r, grid_names, lang))
@@ -396,19 +407,19 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [link, figures, status, detail, notes]) + "</tr>")
     n_failed = sum(r["status"] == "failed" for r in rows)
     errors = extra.get("errors") or []
-    error_box = (f"<h2 class='failed'>{'Fehler vor dem Lauf' if de else 'Errors before the run'}</h2><ul>"
+    error_box = (f"<h2 class='failed'>{_word('errors_before', lang)}</h2><ul>"
                  + "".join(f"<li><code>{html.escape(str(mask_pii(e)))}</code></li>" for e in errors) + "</ul>"
                  ) if errors else ""
     title = html.escape(cfg.title or survey or f"cjkit: {out_dir.name}")
     when = i18n.format_date(dt.date.today(), lang=lang)
     erased = extra.get("erasure") or {}
-    facts = [f"{'Lauf' if de else 'Run'} <b>{html.escape(out_dir.name)}</b>", html.escape(when)]
+    facts = [f"{_word('run', lang)} <b>{html.escape(out_dir.name)}</b>", html.escape(when)]
     if survey and survey != cfg.title:
-        facts.append(f"{'Umfrage' if de else 'Survey'}: {html.escape(survey)}")
-    facts += [f"{len(rows)} {'Berichte' if de else 'reports'}",
-              f"{n_failed} {'fehlgeschlagen' if de else 'failed'}"]
+        facts.append(f"{_word('survey', lang)}: {html.escape(survey)}")
+    facts += [f"{len(rows)} {_word('reports', lang)}",
+              f"{n_failed} {_word('failed', lang)}"]
     if erased:
-        facts.append(f"{erased.get('respondents', 0)} {'gelöschte Befragte' if de else 'erased respondents'}")
+        facts.append(f"{erased.get('respondents', 0)} {_word('erased', lang)}")
     facts.append("<a href='manifest.json'>manifest.json</a>")
     page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
