@@ -1,4 +1,4 @@
-"""Command line: ``cjkit report``, ``cjkit models``, ``cjkit infer``. Parses and calls, nothing else."""
+"""Command line: ``cjkit report``, ``cjkit forget``, ``cjkit models``, ``cjkit infer``. Parses and calls, nothing else."""
 from __future__ import annotations
 
 import argparse
@@ -9,8 +9,9 @@ from pathlib import Path
 import yaml
 
 from cjkit.catalog import models
+from cjkit.coding.pii import mask_pii
 from cjkit.errors import CjkitError
-from cjkit.io import infer, load
+from cjkit.io import erasure, infer, load
 from cjkit.report import batch, plan
 
 
@@ -31,12 +32,51 @@ def _report(args) -> int:
     out_dir = cfg.output_root / (args.run or cfg.run)
     counts = result["status"].value_counts().to_dict()
     print(f"{len(result)} reports: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
-    for _, row in result[result.status == "failed"].iterrows():
-        print(f"FAILED {row['name']}: {row['error']}", file=sys.stderr)
+    for _, row in result[result.status == "failed"].iterrows():  # one line each, personal data masked
+        message = " ".join(str(mask_pii(row["error"])).split())
+        print(f"FAILED {row['name']}: {message[:300]}", file=sys.stderr)
     for _, row in result[result.status == "not_applicable"].iterrows():
         print(f"not run {row['name']}: {row['error']}")
     print(out_dir / "index.html")
     return 1 if counts.get("failed") else 0
+
+
+def _reports_folder(spec: Path) -> Path | None:
+    """The project's reports/ folder: the nearest one above the spec."""
+    for folder in spec.resolve().parents:
+        if (folder / "reports").is_dir():
+            return folder / "reports"
+    return None
+
+
+def _forget(args) -> int:
+    ids = list(args.ids or [])
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise CjkitError(f"file '{path}': not found (one respondent id per line)")
+        ids += [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    if not ids:
+        raise CjkitError("no respondent ids given: name them, or give --file with one id per line")
+    cfg = batch.load_run(args.rebuild) if args.rebuild else None
+    spec = args.spec or (cfg.parameters.get("spec") if cfg else None)
+    if not spec:
+        raise CjkitError("name the survey: --spec SPEC (the erasure list lives beside it) or --rebuild RUNFILE")
+    if not Path(spec).is_file():
+        raise CjkitError(f"spec '{spec}' not found")
+    done = erasure.forget(ids, folder=Path(spec).resolve().parent)
+    print(f"{done['added']} respondent(s) added to the erasure list {done['path']} ({done['total']} listed); "
+          "every load leaves them out and every report that read this survey is rebuilt on its next run")
+    root = Path(args.reports) if args.reports else cfg.output_root if cfg else _reports_folder(Path(spec))
+    removed = batch.remove_outputs(spec, root) if root else []
+    print(f"{len(removed)} report(s) made from this survey removed from {root}" if root else
+          "no reports/ folder found; name it with --reports")
+    if cfg is None:
+        return 0
+    result = plan.run_reports(cfg, progress=not args.quiet)
+    print(f"{len(result)} reports rebuilt or checked: {(result['status'] == 'failed').sum()} failed")
+    return 1 if (result["status"] == "failed").any() else 0
 
 
 def _models(args) -> int:
@@ -88,6 +128,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a fixed parameter")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_report)
+    f = sub.add_parser("forget", help="erase respondents: add them to the survey's erasure list")
+    f.add_argument("ids", nargs="*", metavar="RESPONDENT_ID", help="respondent ids as in the data's id column")
+    f.add_argument("--file", help="text file with one respondent id per line")
+    f.add_argument("--spec", help="survey spec; the erasure list is the file erased_respondents.json beside it")
+    f.add_argument("--rebuild", metavar="RUNFILE", help="rebuild the reports of this run file now (its spec is used "
+                                                        "when --spec is not given)")
+    f.add_argument("--reports", help="folder of the run folders whose reports are removed at once "
+                                     "(default: the run file's, else the nearest reports/ above the spec)")
+    f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.set_defaults(func=_forget)
     m = sub.add_parser("models", help="list the journey models")
     m.add_argument("--lang", default="de", choices=["de", "en"])
     m.set_defaults(func=_models)

@@ -26,7 +26,7 @@ def _notebook(path, body="print(x * factor)"):
 def run_config(tmp_path):
     _notebook(tmp_path / "nb.ipynb")
     cfg = {"run": "t", "title": "Test <run>", "notebooks": ["nb.ipynb"], "parameters": {"factor": 3.0},
-           "grid": {"x": [1, 2], "label": ["a", "boom"]}, "output_root": "out"}
+           "grid": {"x": [1, 2], "label": ["a", "boom"]}, "output_root": "out", "notebook_folders": ["."]}
     path = tmp_path / "run.yaml"
     path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return path
@@ -129,10 +129,11 @@ def test_notebook_with_own_parameters_runs_once(run_config, tmp_path):
 def test_every_problem_of_a_run_file_at_once(tmp_path):
     path = tmp_path / "run.yaml"
     path.write_text(yaml.safe_dump({"notebooks": ["missing.ipynb", {"path": "gone.ipynb", "grid": "no"}],
-                                    "parameters": {}, "workers": 0}))
+                                    "parameters": {}, "workers": 0, "run": ".."}))
     with pytest.raises(ConfigError) as err:
         batch.load_run(path)
-    assert [p.key for p in err.value.problems] == ["notebooks[1].grid", "workers", "notebooks[0]", "notebooks[1]"]
+    assert [p.key for p in err.value.problems] == ["notebooks[1].grid", "run", "workers", "notebooks[0]",
+                                                   "notebooks[1]"]
     assert "gone.ipynb' not found" in str(err.value)
 
 
@@ -141,3 +142,34 @@ def test_run_config_from_dict_equals_file(run_config):
     from_dict = batch.load_run(yaml.safe_load(run_config.read_text()), base=run_config.parent)
     assert from_dict == replace(from_file, path=None)
     assert batch.load_run(from_file) is from_file
+
+
+def test_index_page_for_people(tmp_path):
+    """Title, run date, survey, reports named by type, persona and wave, key figures, masked failures."""
+    import datetime as dt
+
+    from cjkit.report.manifest import write_index
+
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump({"survey": "hotel", "title": "Gästebefragung 2025",
+        "questions": [{"id": "overall", "text": "Gesamtzufriedenheit"}]}, allow_unicode=True), encoding="utf-8")
+    _notebook(tmp_path / "10_satisfaction_report.ipynb")
+    cfg = batch.load_run({"notebooks": ["10_satisfaction_report.ipynb"], "notebook_folders": ["."],
+                          "parameters": {"spec": "spec.yaml", "lang": "de"},
+                          "grid": {"segment": ["Familie"], "wave": ["all"]}}, base=tmp_path)
+    out = tmp_path / "run"
+    (out / "ok").mkdir(parents=True)
+    (out / "ok.html").write_text("<p>report</p>", encoding="utf-8")
+    (out / "ok" / "key_figures.json").write_text(json.dumps({
+        "respondents_input": {"value": 130.0}, "respondents_in_scope": {"value": 120.0, "n": 120},
+        "overall_mean": {"value": 3.5}, "overall_top2": {"value": 0.51}, "nps": {"value": 1.04}}), encoding="utf-8")
+    rows = [{"name": "ok", "notebook": "10_satisfaction_report.ipynb", "status": "ok", "error": "", "html": "ok.html",
+             "parameters": {"segment": "Familie", "wave": "all"}},
+            {"name": "bad", "notebook": "10_satisfaction_report.ipynb", "status": "failed", "html": "",
+             "error": "ValueError: Antwort von max.mustermann@example.org", "parameters": {"segment": "Paar", "wave": "all"}}]
+    page = write_index(out, cfg, rows, {}).read_text(encoding="utf-8")
+    assert "<h1>Gästebefragung 2025</h1>" in page and dt.date.today().strftime("%d.%m.%Y") in page
+    assert '<a href="ok.html">Zufriedenheitsbericht · Familie · alle Wellen</a>' in page
+    assert "Befragte: 120" in page and "Gesamtzufriedenheit: Mittelwert: 3,5" in page
+    assert "Gesamtzufriedenheit: Top-2-Box: 51\u00a0%" in page and "NPS: 1,04" in page
+    assert "130" not in page                                              # only the base in scope is shown
+    assert "Zufriedenheitsbericht · Paar · alle Wellen" in page and "[EMAIL]" in page and "mustermann" not in page

@@ -1,5 +1,7 @@
 """Verbatims in HTML reports are escaped: rendered in headless Chromium, a `<script>` in an open
-answer shows as text and never runs; the Excel export neutralises formula text."""
+answer shows as text and never runs; a control character does not break the report; the report
+loads no remote script and no MathJax; the Excel export keeps formula text as text."""
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +14,7 @@ import yaml
 
 from cjkit.report.batch import Job, execute
 
-PAYLOAD = ("=HYPERLINK(\"http://evil.example\",\"klick\") Das WLAN war extrem langsam "
+PAYLOAD = ("=HYPERLINK(\"http://evil.example\",\"klick\") Das WLAN war\x07 extrem langsam, Preis $5 bis $10 "
            "<script>document.title='PWNED'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -65,9 +67,18 @@ def test_verbatims_render_as_text_in_chromium(hostile_report, tmp_path):
     assert image[..., :3].std() > 0.05                          # a rendered page, not a blank one
 
 
+def test_report_loads_no_remote_script_and_no_mathjax(hostile_report):
+    page = (hostile_report / "hostile.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert not re.search(r"import\s[^;]*from\s*[\"'](https?:)?//", page)
+    assert "MathJax" not in page and "require.min.js" not in page and "mermaid" not in page
+    assert "Preis $5 bis $10" in page                           # shown as typed, never typeset
+
+
 def test_excel_export_neutralises_formula(hostile_report):
     book = openpyxl.load_workbook(hostile_report / "hostile" / "pain_points.xlsx")
-    texts = [c.value for row in book["Verbatims"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
-    assert any(t.startswith("'=HYPERLINK") for t in texts)    # quoted: stays text in Excel
-    assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
+    cells = [c for row in book["Verbatims"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    hostile = [c for c in cells if c.value.startswith("=HYPERLINK")]
+    assert hostile and all(c.data_type == "s" and c.quotePrefix for c in hostile)   # text as written, typed text
+    assert not any(c.value.startswith("'=") for c in cells)                         # no visible apostrophe
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)

@@ -3,7 +3,9 @@ r"""Load a survey or feedback export into cjkit's two views, with the quality le
 :func:`load` reads any supported file (format detected), applies the survey spec when one is
 given, runs :func:`cjkit.quality.validate.validate` and returns a :class:`Loaded` with ``wide``
 (kept respondents), ``long`` (tidy, via :func:`cjkit.io.spec.to_long`), ``ledger`` and
-``meta``. Rows excluded while reading (ragged rows) and values changed while reading
+``meta``. Respondents on the survey's erasure list (:mod:`cjkit.io.erasure`) are dropped
+right after reading, with a ledger entry per row that names neither the id nor a value.
+Rows excluded while reading (ragged rows) and values changed while reading
 (SPSS user-missing) are in the same ledger, so ``n_input == n_kept + n_excluded`` holds for
 the file as a whole.
 
@@ -30,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from cjkit.quality import ledger as ledger_mod
-from cjkit.io import readers
+from cjkit.io import erasure, readers
 from cjkit.errors import DataError, ParameterError
 from cjkit.io.readers import spss
 from cjkit.io.spec import SurveySpec, check_columns, load_spec, to_long
@@ -92,6 +94,32 @@ def _reader_ledger(meta: dict, file, ids: pd.Series | None) -> pd.DataFrame:
                                         column=miss["column"].to_numpy(), old_values=miss["old_value"].to_numpy(),
                                         respondent_ids=rid))
     return ledger_mod.concat(*parts)
+
+
+def _check_columns(wide: pd.DataFrame, spec: SurveySpec, path: Path) -> None:
+    """The spec's columns must be in the data. When hardly any is, the file is probably not the
+    survey export at all ('data:' pointing elsewhere): the message names the resolved file but
+    quotes nothing from it, since its first line could be anything."""
+    try:
+        check_columns(wide, spec, file=path.name)
+    except DataError as err:
+        required = spec.required_columns()
+        found = sum(c in wide.columns for c in required)
+        if found * 2 >= len(required):
+            raise
+        named = ", named by the spec's 'data:'" if spec.data_path == path else ""
+        raise DataError(f"{found} of the spec's {len(required)} columns are in this file; is it the survey "
+                        f"export? (read from {path.resolve()}{named})", file=path.name, column=err.column) from None
+
+
+def _apply_erasure(wide: pd.DataFrame, rid: pd.Series, list_file, file: str):
+    """Drop the respondents on the erasure list; the ledger gets their rows, no id, no values."""
+    gone = erasure.erased(rid, list_file)
+    if not gone.any():
+        return wide, rid, ledger_mod.empty()
+    led = ledger_mod.entries(file=file, rows=wide.index[gone.to_numpy()].astype(int), check="erased",
+                             action="excluded", reason="erasure request (on the erasure list)")
+    return wide[~gone.to_numpy()], rid[~gone], led
 
 
 LOAD_OPTIONS = ("path", "spec", "format", "validate", "actions")
@@ -171,7 +199,7 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     if id_col == "respondent_id" and id_col not in wide:
         id_col = None  # the spec asks for the generated id: the data row number
     if spec:
-        check_columns(wide if id_col else wide.assign(respondent_id=""), spec, file=path.name)
+        _check_columns(wide if id_col else wide.assign(respondent_id=""), spec, path)
     if id_col and id_col in wide:
         rid = wide[id_col].astype("string")
     else:
@@ -179,16 +207,21 @@ def load(path=None, spec=None, *, format: str = "auto", validate: bool = True, a
     if id_col != "respondent_id":
         # concat rather than insert: wide frames of text columns are one block per column
         wide = pd.concat([wide.drop(columns="respondent_id", errors="ignore"), rid.rename("respondent_id")], axis=1)
+    # respondents on the survey's erasure list leave before any check, coding or copy sees them
+    n_read = len(wide)
+    wide, rid, erased_led = _apply_erasure(wide, rid, erasure.list_path(spec, path), path.name)
     # SPSS labels are categories in `wide`; scoring needs the codes back
     scoring = spss.codes(wide, meta["value_labels"]) if meta["format"] == "spss" else wide
     read_ledger = _reader_ledger(meta, path.name, rid)
+    if len(erased_led):  # reader notes on erased rows would carry their values
+        read_ledger = read_ledger[~read_ledger["row"].isin(erased_led["row"])]
     if validate:
         kept, led, long = run_checks(scoring, spec, file=path.name, actions=actions)
     else:
         kept, led = scoring, ledger_mod.empty()
         long = to_long(kept, spec, file=path.name) if spec else None
-    n_input = meta["n_input"] if meta["n_input"] is not None else len(wide)
-    out = Loaded(wide=wide if len(kept) == len(wide) else wide.loc[kept.index], long=long, ledger=ledger_mod.concat(read_ledger, led), meta=meta,
+    n_input = meta["n_input"] if meta["n_input"] is not None else n_read
+    out = Loaded(wide=wide if len(kept) == len(wide) else wide.loc[kept.index], long=long, ledger=ledger_mod.concat(read_ledger, erased_led, led), meta=meta,
                  spec=spec, n_input=int(n_input))
     out.summary  # noqa: B018 - raises if a row is unaccounted for
     return out

@@ -307,6 +307,7 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0, *, theme=None)
                       "legend.frameon": False,
                       "figure.dpi": 100, "savefig.dpi": 150, "savefig.bbox": "tight",
                       "axes.formatter.use_locale": False,
+                      "text.parse_math": False,  # a '$' in a segment value or verbatim is text, not mathtext
                   })
     if "cjkit_satisfaction" not in mpl.colormaps:
         mpl.colormaps.register(SATISFACTION_CMAP)

@@ -19,6 +19,8 @@ import itertools
 import json
 import logging
 import re
+import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -27,11 +29,17 @@ from pathlib import Path
 import pandas as pd
 
 from cjkit.catalog.config import load_config
+from cjkit.coding.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
-from cjkit.report.manifest import PATH_PARAMETERS, file_hash, write_index, write_manifest
+from cjkit.io import erasure
+from cjkit.report import outputs
+from cjkit.report.export import neutralise_csv_file
+from cjkit.report.manifest import PATH_PARAMETERS, input_hashes, write_index, write_manifest
 
 log = logging.getLogger("cjkit.report.batch")
+#: the notebooks folder of this cjkit checkout (always allowed)
+OWN_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 _TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
 
 
@@ -86,6 +94,12 @@ class RunConfig:
         Per-cell execution timeout.
     path : Path or None
         The configuration file.
+    notebook_folders : tuple of Path
+        Folders notebooks may come from: the project's ``notebooks/`` folder (the nearest
+        one above the run file), cjkit's own, and those the run file lists in
+        ``notebook_folders``.
+    permissions : {"private", "group", "shared"}
+        Modes of the written files: 0600/0700 (default), 0640/0750 or 0644/0755.
 
     Examples
     --------
@@ -94,7 +108,8 @@ class RunConfig:
     >>> from cjkit.report.batch import load_run
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     nbformat.write(nbformat.v4.new_notebook(), Path(tmp) / "nb.ipynb")
-    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {"spec": "spec.yaml", "lang": "de"}}, base=tmp)
+    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {"spec": "spec.yaml", "lang": "de"},
+    ...                     "notebook_folders": ["."]}, base=tmp)
     ...     print(cfg.notebooks[0].path.name, cfg.run, cfg.parameters["spec"] == str(Path(tmp).resolve() / "spec.yaml"))
     ...     print(cfg.with_parameters(lang="en").parameters["lang"], cfg.parameters["lang"])
     nb.ipynb run True
@@ -111,6 +126,8 @@ class RunConfig:
     workers: int = 2
     timeout_seconds: int = 900
     path: Path | None = None
+    notebook_folders: tuple[Path, ...] = ()
+    permissions: str = "private"
 
     def with_parameters(self, **values) -> RunConfig:
         """A copy with *values* added to (or replacing) the run's parameters."""
@@ -162,7 +179,39 @@ def slug(text: str) -> str:
     'familie-mit-kindern'
     """
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-    return re.sub(r"[^A-Za-z0-9_.]+", "-", str(text).translate(table)).strip("-").lower() or "x"
+    return re.sub(r"[^A-Za-z0-9_]+", "-", str(text).translate(table)).strip("-").lower() or "x"
+
+
+def unique_slugs(values) -> dict:
+    """A file-name part per value, distinct even where the slugs of two values are the same.
+
+    Values whose slugs collide (they differ only in case, umlaut spelling or punctuation)
+    get the first 8 hex digits of the SHA-256 of the value appended, so no report
+    overwrites another.
+
+    Parameters
+    ----------
+    values : iterable
+
+    Returns
+    -------
+    dict
+        value -> name part.
+
+    Examples
+    --------
+    >>> from cjkit.report.batch import unique_slugs
+    >>> names = unique_slugs(["Müller", "Mueller", "Paar"])
+    >>> names["Paar"], names["Müller"] != names["Mueller"], names["Müller"].startswith("mueller-")
+    ('paar', True, True)
+    """
+    values = list(dict.fromkeys(values))
+    plain = {v: slug(v) for v in values}
+    counts: dict = {}
+    for s in plain.values():
+        counts[s] = counts.get(s, 0) + 1
+    return {v: s if counts[s] == 1 else f"{s}-{hashlib.sha256(str(v).encode('utf-8')).hexdigest()[:8]}"
+            for v, s in plain.items()}
 
 
 def notebook_parameters(notebook) -> dict:
@@ -250,13 +299,40 @@ def validate_parameters(notebook, parameters: dict) -> None:
                 f"got {type(value).__name__} {value!r}"))
 
 
-def _missing_notebooks(data: dict, base: Path) -> list[Problem]:
+def _notebook_folders(data: dict, base: Path) -> tuple[Path, ...]:
+    """Folders notebooks may come from: the project's notebooks/, cjkit's own, and those listed."""
+    found = [OWN_NOTEBOOKS]
+    for folder in [base, *base.parents]:
+        if (folder / "notebooks").is_dir():
+            found.append((folder / "notebooks").resolve())
+            break
+    listed = data.get("notebook_folders") if isinstance(data.get("notebook_folders"), list) else []
+    found += [(base / f).resolve() for f in listed if isinstance(f, str)]
+    return tuple(dict.fromkeys(found))
+
+
+def _check_run_file(data: dict, base: Path) -> list[Problem]:
+    """Problems the schema cannot see: missing or foreign notebooks, a run name that is a path."""
     out = []
+    allowed = _notebook_folders(data, base)
     entries = data.get("notebooks")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         nb = entry if isinstance(entry, str) else entry.get("path") if isinstance(entry, dict) else None
-        if isinstance(nb, str) and not (base / nb).is_file():
-            out.append(Problem(f"notebooks[{i}]", f"notebook '{nb}' not found (looked at {(base / nb).resolve()})"))
+        if not isinstance(nb, str):
+            continue
+        path = (base / nb).resolve()  # symbolic links resolved: a link cannot smuggle a notebook in
+        if not path.is_file():
+            out.append(Problem(f"notebooks[{i}]", f"notebook '{nb}' not found (looked at {path})"))
+        elif path.suffix != ".ipynb" or not any(path.is_relative_to(f) for f in allowed):
+            out.append(Problem(f"notebooks[{i}]", (
+                f"notebook '{nb}' is outside the project's notebook folders ({', '.join(str(f) for f in allowed)}); "
+                "list its folder under 'notebook_folders' to allow it")))
+    run = data.get("run")
+    if isinstance(run, str) and ".." in run and not run.startswith("."):  # the schema refuses the rest
+        try:
+            outputs.check_name(run, "run")
+        except ParameterError as err:
+            out.append(Problem("run", str(err)))
     return out
 
 
@@ -287,7 +363,7 @@ def load_run(source, *, base=None) -> RunConfig:
         return source
     path = Path(source).resolve() if isinstance(source, (str, Path)) else None
     base = path.parent if path else Path(base or Path.cwd()).resolve()
-    data = load_config(path or source, schema="report_run", check=lambda d: _missing_notebooks(d, base))
+    data = load_config(path or source, schema="report_run", check=lambda d: _check_run_file(d, base))
     path_params = tuple(data.get("path_parameters", PATH_PARAMETERS))
 
     def resolve(params: dict) -> dict:
@@ -310,7 +386,9 @@ def load_run(source, *, base=None) -> RunConfig:
                      output_root=(base / root).resolve() if root else entries[0].path.parent.parent / "reports",
                      title=data.get("title", ""), grid={k: list(v) for k, v in data.get("grid", {}).items()},
                      path_parameters=path_params, workers=data.get("workers", 2),
-                     timeout_seconds=data.get("timeout_seconds", 900), path=path)
+                     timeout_seconds=data.get("timeout_seconds", 900), path=path,
+                     notebook_folders=_notebook_folders(data, base),
+                     permissions=data.get("permissions", "private"))
 
 
 def expand_grid(config, values_of=None) -> list[Job]:
@@ -336,7 +414,7 @@ def expand_grid(config, values_of=None) -> list[Job]:
     >>> from cjkit.report.batch import expand_grid, load_run
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     nbformat.write(nbformat.v4.new_notebook(), Path(tmp) / "nb.ipynb")
-    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {"lang": "de"},
+    ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {"lang": "de"}, "notebook_folders": ["."],
     ...                     "grid": {"segment": ["all", "@values"]}}, base=tmp)
     ...     jobs = expand_grid(cfg, values_of=lambda params, name: ["Familie", "Paar"])
     >>> [(j.name, j.parameters["segment"]) for j in jobs]
@@ -355,22 +433,29 @@ def expand_grid(config, values_of=None) -> list[Job]:
                 expanded.append(v)
         grid[name] = expanded
     names = list(grid)
+    parts = {n: unique_slugs(grid[n]) for n in names}
     jobs = []
     for entry in cfg.notebooks:
         nb = entry.path
+        stem = nb.stem if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_\-]*", nb.stem) else slug(nb.stem)
         fixed = cfg.parameters if entry.parameters is None else entry.parameters
         if not entry.grid:
-            jobs.append(Job(nb, dict(fixed), f"{nb.stem}"))
+            jobs.append(Job(nb, dict(fixed), stem))
             continue
         for combo in itertools.product(*(grid[n] for n in names)) if names else [()]:
             params = {**fixed, **dict(zip(names, combo))}
-            label = "__".join(slug(v) for v in combo) or "all"
-            jobs.append(Job(nb, params, f"{nb.stem}__{label}"))
+            label = "__".join(parts[n][v] for n, v in zip(names, combo)) or "all"
+            jobs.append(Job(nb, params, f"{stem}__{label}"))
     return jobs
 
 
 def job_key(job: Job, version: str) -> str:
-    """Fingerprint of everything a report depends on: notebook, parameters, input files, cjkit.
+    """Fingerprint of everything a report depends on.
+
+    The notebook, the parameters, every input file (parameters naming files, the spec and
+    every file it names: data, touchpoint catalog, journey model, codebooks), the survey's
+    erasure list, cjkit's catalogs (journey models, touchpoints, codebooks, lexicons,
+    schemas) and the cjkit version (see :func:`cjkit.report.manifest.input_hashes`).
 
     Parameters
     ----------
@@ -398,24 +483,29 @@ def job_key(job: Job, version: str) -> str:
     h = hashlib.sha256()
     h.update(job.notebook.read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
-    for name in PATH_PARAMETERS:
-        value = job.parameters.get(name)
-        if value and Path(value).is_file():
-            h.update(file_hash(value).encode())
+    for name, digest in sorted(input_hashes(job.parameters, base=job.notebook.parent).items()):
+        h.update(f"{name}={digest}\n".encode())
     h.update(version.encode())
     return h.hexdigest()
 
 
-def execute(job: Job, out_dir: Path, timeout: int = 900) -> dict:
+def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "private") -> dict:
     """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
+
+    The kernel talks to the runner over IPC sockets in a private temporary folder (no TCP
+    port); files the notebook writes get the run's *permissions*; CSV files it writes get the
+    formula rule of :func:`cjkit.report.export.neutralise_csv_file`; the HTML report loads
+    no remote script (:func:`cjkit.report.outputs.export_html`).
 
     Parameters
     ----------
     job : Job
     out_dir : Path
-        Folder for ``<name>.ipynb`` and ``<name>.html``.
+        Folder for ``<name>.ipynb``, ``<name>.html`` and the notebook's own ``<name>/`` folder.
     timeout : int
         Seconds per cell.
+    permissions : {"private", "group", "shared"}
+        Modes of the written files (see :data:`cjkit.report.outputs.PERMISSIONS`).
 
     Returns
     -------
@@ -426,26 +516,34 @@ def execute(job: Job, out_dir: Path, timeout: int = 900) -> dict:
     --------
     See :func:`run_batch`, which calls it per report.
     """
-    # the notebook-execution stack loads only for report runs (and in each worker process)
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
+    import papermill  # the notebook-execution stack loads only for report runs (and in each worker)
 
-    ipynb, html = out_dir / f"{job.name}.ipynb", out_dir / f"{job.name}.html"
-    params = {**job.parameters, "output_dir": str(out_dir / job.name)}
+    ipynb, html, own = out_dir / f"{job.name}.ipynb", out_dir / f"{job.name}.html", out_dir / job.name
     start = time.perf_counter()
     status, error = "ok", ""
     try:
-        papermill.execute_notebook(str(job.notebook), str(ipynb), parameters=params, kernel_name="python3",
-                                   cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                                   execution_timeout=timeout)
-    except Exception as exc:  # papermill's PapermillExecutionError carries the cell's error
-        status = "failed"
-        error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc))}"[:2000]
-    if ipynb.is_file():
-        exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-        body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4))
-        html.write_text(body, encoding="utf-8")
+        outputs.check_name(job.name, "report")
+        for target in (ipynb, html, own):
+            outputs.check_target(target)
+        if own.is_dir():  # last run's tables and figures may hold respondents erased since
+            shutil.rmtree(own)
+        with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets:
+            kernel = {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
+            try:
+                papermill.execute_notebook(str(job.notebook), str(ipynb), parameters={**job.parameters,
+                                           "output_dir": str(own)}, kernel_name="python3",
+                                           cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
+                                           execution_timeout=timeout, **kernel)
+            except Exception as exc:  # papermill's PapermillExecutionError carries the cell's error
+                status = "failed"
+                error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc))}"[:2000]
+            for table in own.rglob("*.csv") if own.is_dir() else []:
+                if not table.is_symlink():
+                    neutralise_csv_file(table)
+            if ipynb.is_file():
+                html.write_text(outputs.export_html(ipynb), encoding="utf-8")
+    except Exception as exc:  # a refused target or a broken export: this report failed, the run goes on
+        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
     return {"name": job.name, "notebook": job.notebook.name, "status": status, "error": error,
             "ipynb": ipynb.name if ipynb.is_file() else "", "html": html.name if html.is_file() else "",
             "seconds": round(time.perf_counter() - start, 1)}
@@ -521,7 +619,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     nbformat.write(book, Path(tmp) / "nb.ipynb")
     ...     cfg = load_run({"notebooks": ["nb.ipynb"], "parameters": {}, "grid": {"x": [1, 5]},
-    ...                     "output_root": "reports"}, base=tmp)
+    ...                     "output_root": "reports", "notebook_folders": ["."]}, base=tmp)
     ...     result = run_batch(cfg, run="demo", workers=1, progress=False)
     ...     print(sorted(p.name for p in (Path(tmp) / "reports" / "demo").iterdir()))
     ['index.html', 'manifest.json', 'nb__1.html', 'nb__1.ipynb', 'nb__5.html', 'nb__5.ipynb']
@@ -533,12 +631,16 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     from tqdm.auto import tqdm  # progress bars only when a run starts
 
     cfg = load_run(config)
-    out_dir = cfg.output_root / (run or cfg.run)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = outputs.run_folder(cfg.output_root, run or cfg.run, permissions=cfg.permissions)
+    sources = [e.path for e in cfg.notebooks if e.path.parent == out_dir.resolve()]
+    if sources:  # a report named like its notebook would overwrite the source
+        raise CjkitError(f"run folder '{out_dir}' holds the notebook '{sources[0].name}' itself; choose another "
+                         "'run' or 'output_root'")
     try:
         jobs, checked = _check_jobs(cfg, values_of, preflight)
     except CjkitError as err:  # e.g. a broken spec while expanding '@values': the index says so
         write_index(out_dir, cfg, [], {"errors": [str(err)]})
+        outputs.apply_permissions(out_dir, cfg.permissions)
         raise
     notes = {c["name"]: c for c in checked}
     errors = [f"{c['name']}: {e}" for c in checked for e in c["errors"]]
@@ -546,10 +648,12 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         rows = [{"name": c["name"], "notebook": c["notebook"], "status": "not_run", "error": " | ".join(c["errors"]),
                  "ipynb": "", "html": "", "seconds": 0.0, "notes": _notes(c)} for c in checked]
         write_index(out_dir, cfg, rows, {"errors": list(dict.fromkeys(errors))})
+        outputs.apply_permissions(out_dir, cfg.permissions)
         shown = list(dict.fromkeys(e for c in checked for e in c["errors"]))
         raise CjkitError(f"preflight of '{cfg.path.name if cfg.path else cfg.run}' found {len(shown)} "
                          f"problem(s), nothing was run (see {out_dir / 'index.html'}):\n  " + "\n  ".join(shown))
     previous = _previous(out_dir / "manifest.json")
+    _remove_stale(out_dir, previous, {job.name for job in jobs})
     keys = {job.name: job_key(job, __version__) for job in jobs}
     todo, rows = [], []
     for job in jobs:
@@ -568,7 +672,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     timeout = cfg.timeout_seconds
     bar = tqdm(total=len(todo), desc=f"cjkit report {out_dir.name}", unit="report", disable=not progress)
     with ProcessPoolExecutor(max_workers=max(1, min(n_workers, len(todo) or 1))) as pool:
-        futures = {pool.submit(execute, job, out_dir, timeout): job for job in todo}
+        futures = {pool.submit(execute, job, out_dir, timeout, cfg.permissions): job for job in todo}
         for fut in as_completed(futures):
             job = futures[fut]
             try:
@@ -576,8 +680,9 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
             except Exception as exc:  # a crashed worker process still must not stop the others
                 row = {"name": job.name, "notebook": job.notebook.name, "status": "failed",
                        "error": f"{type(exc).__name__}: {exc}", "ipynb": "", "html": "", "seconds": 0.0}
-            if row["status"] == "failed":
-                log.error("report %s failed: %s", job.name, row["error"])
+            row["error"] = mask_pii(row["error"]) if row["error"] else ""  # a cell's error may quote data
+            if row["status"] == "failed":  # the caller shows failures once (the CLI: one line each)
+                log.info("report %s failed: %s", job.name, row["error"])
             rows.append(row)
             bar.update(1)
     bar.close()
@@ -589,10 +694,79 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     order = {job.name: i for i, job in enumerate(jobs)}
     rows.sort(key=lambda r: order[r["name"]])
     extra = context(cfg.parameters) if context else {}
+    erased = _erasure_facts(cfg)
+    if erased:
+        extra = {**extra, "erasure": erased}
     write_manifest(out_dir, cfg, rows, extra)
     write_index(out_dir, cfg, rows, extra)
+    outputs.apply_permissions(out_dir, cfg.permissions)
     return pd.DataFrame(rows, columns=["name", "notebook", "parameters", "status", "error", "ipynb",
                                        "html", "seconds", "key", "notes"])
+
+
+def _remove_stale(out_dir: Path, previous: dict, current: set) -> None:
+    """Delete the files of reports an earlier run wrote that this run no longer makes (e.g. a
+    segment whose only respondent was erased): they would keep data nobody asks for."""
+    for name in previous:
+        if name not in current:
+            outputs.remove_report(out_dir, name)
+
+
+def remove_outputs(spec, output_root) -> list[str]:
+    """Delete every report under *output_root* that read the survey *spec* (after an erasure).
+
+    Each run folder's ``manifest.json`` says which reports were made from which spec; their
+    HTML, executed notebook and output folder (tables, figures, key figures) are deleted at
+    once, and the next run rebuilds them without the erased respondents.
+
+    Parameters
+    ----------
+    spec : str or Path
+        The survey spec.
+    output_root : str or Path
+        The folder of the run folders (``reports/``).
+
+    Returns
+    -------
+    list of str
+        ``<run>/<report>`` of every report removed.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.report.batch import remove_outputs
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     run = Path(tmp) / "reports" / "demo"
+    ...     run.mkdir(parents=True)
+    ...     _ = (run / "r__all.html").write_text("quote")
+    ...     rows = [{"name": "r__all", "parameters": {"spec": str(Path(tmp) / "spec.yaml")}}]
+    ...     _ = (run / "manifest.json").write_text(json.dumps({"reports": rows}))
+    ...     print(remove_outputs(Path(tmp) / "spec.yaml", Path(tmp) / "reports"), list(run.glob("*.html")))
+    ['demo/r__all'] []
+    """
+    spec = Path(spec).resolve()
+    removed = []
+    root = Path(output_root)
+    for manifest in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
+        out_dir = manifest.parent
+        if out_dir.is_symlink():
+            continue
+        for name, row in _previous(manifest).items():
+            used = (row.get("parameters") or {}).get("spec")
+            if not isinstance(used, str) or Path(used).resolve() != spec:
+                continue
+            if outputs.remove_report(out_dir, name):
+                removed.append(f"{out_dir.name}/{name}")
+    return removed
+
+
+def _erasure_facts(cfg: RunConfig) -> dict:
+    """Counts and dates of the survey's erasure list for the manifest (never ids or hashes)."""
+    spec = cfg.parameters.get("spec")
+    if not isinstance(spec, str) or not spec:
+        return {}
+    return erasure.summary(Path(spec).parent / erasure.ERASURE_FILE)
 
 
 def _notes(checked: dict) -> str:

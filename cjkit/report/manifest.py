@@ -1,19 +1,30 @@
 """The manifest and the index page of a report run.
 
-The manifest (``manifest.json``) makes a run reproducible: input file hashes,
-parameters, package versions and the data-quality ledger summary. The index
-(``index.html``) links every report and lists failures with their error.
+The manifest (``manifest.json``) makes a run reproducible: the hash of every input file
+(data, spec, catalogs, erasure list), parameters, package versions, the data-quality
+ledger summary and, after an erasure, its counts and dates (never the erased data). The
+index (``index.html``) is the page for people: title, run date, survey, each report named
+by type and persona or wave with its key figures, and failures with their (masked) error.
 Everything shown is HTML-escaped.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
 import platform
+import re
 from importlib import metadata
 from pathlib import Path
+
+import yaml
+
+from cjkit.catalog import i18n
+from cjkit.catalog.config import DATA
+from cjkit.coding.pii import mask_pii
+from cjkit.io.erasure import ERASURE_FILE
 
 
 PATH_PARAMETERS = ("spec", "data", "path_file")
@@ -47,6 +58,115 @@ def file_hash(path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def catalog_hash() -> str:
+    """One SHA-256 over cjkit's package data: journey models, touchpoints, codebooks, lexicons, schemas.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.report.manifest import catalog_hash
+    >>> len(catalog_hash())
+    64
+    """
+    h = hashlib.sha256()
+    for path in sorted(p for p in DATA.rglob("*") if p.is_file()):
+        h.update(f"{path.relative_to(DATA).as_posix()}={file_hash(path)}\n".encode())
+    return h.hexdigest()
+
+
+def _strings(node, key=""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, f"{key}[{i}]")
+    elif isinstance(node, str) and 0 < len(node) < 1024 and "\n" not in node:
+        yield key, node
+
+
+def _file(value, base: Path) -> Path | None:
+    if not isinstance(value, (str, Path)) or not str(value) or len(str(value)) > 1024 or "\n" in str(value):
+        return None
+    path = Path(value) if Path(value).is_absolute() else base / value
+    try:
+        return path if path.is_file() else None
+    except OSError:
+        return None
+
+
+def input_files(parameters: dict, *, base) -> dict[str, Path]:
+    r"""Every file a report reads: parameters naming files, the files a YAML spec names, erasure lists.
+
+    Parameters
+    ----------
+    parameters : dict
+        The report's parameters (relative paths are relative to *base*).
+    base : str or Path
+        Folder relative parameter paths refer to (the notebook's folder).
+
+    Returns
+    -------
+    dict
+        Name (parameter, ``spec:<key>`` or ``erasure_list``) -> file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.report.manifest import input_files
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "spec.yaml").write_text("survey: s\ndata: answers.csv\n", encoding="utf-8")
+    ...     _ = (Path(tmp) / "answers.csv").write_text("id\n1\n", encoding="utf-8")
+    ...     print(sorted(input_files({"spec": "spec.yaml", "lang": "de"}, base=tmp)))
+    ['spec', 'spec:data']
+    """
+    base = Path(base)
+    files = {name: f for name, value in parameters.items() if (f := _file(value, base)) is not None}
+    spec = files.get("spec")
+    if spec is not None and spec.suffix.lower() in (".yaml", ".yml"):
+        try:
+            content = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):  # the preflight reports a broken spec
+            content = None
+        for key, value in _strings(content):
+            if (f := _file(value, spec.parent)) is not None and f.resolve() != spec.resolve():
+                files[f"spec:{key}"] = f
+    folders = {f.parent for name, f in files.items() if name in ("spec", "data", "spec:data")}
+    for i, folder in enumerate(sorted(folders)):
+        if (folder / ERASURE_FILE).is_file():
+            files["erasure_list" if i == 0 else f"erasure_list:{i}"] = folder / ERASURE_FILE
+    return files
+
+
+def input_hashes(parameters: dict, *, base) -> dict[str, str]:
+    """SHA-256 of every input of a report (:func:`input_files`) plus ``catalogs`` (:func:`catalog_hash`).
+
+    Parameters
+    ----------
+    parameters : dict
+    base : str or Path
+
+    Returns
+    -------
+    dict
+        Name -> hex digest.
+
+    Examples
+    --------
+    >>> from cjkit.report.manifest import input_hashes
+    >>> sorted(input_hashes({"lang": "de"}, base="."))
+    ['catalogs']
+    """
+    out = {name: file_hash(path) for name, path in input_files(parameters, base=base).items()}
+    out["catalogs"] = catalog_hash()
+    return out
 
 
 def package_versions() -> dict[str, str]:
@@ -94,11 +214,10 @@ def write_manifest(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     --------
     See :func:`cjkit.report.batch.run_batch`, which writes it.
     """
-    inputs = {}
-    for name in PATH_PARAMETERS:
-        value = cfg.parameters.get(name)
-        if value and Path(value).is_file():
-            inputs[name] = {"path": str(value), "sha256": file_hash(value)}
+    base = cfg.path.parent if cfg.path else Path.cwd()
+    inputs = {name: {"path": str(path), "sha256": file_hash(path)}
+              for name, path in input_files(cfg.parameters, base=base).items()}
+    inputs["catalogs"] = {"path": str(DATA), "sha256": catalog_hash()}
     for entry in cfg.notebooks:
         inputs[f"notebook:{entry.path.name}"] = {"path": str(entry.path), "sha256": file_hash(entry.path)}
     manifest = {"run": out_dir.name, "title": cfg.title, "config": str(cfg.path) if cfg.path else None,
@@ -127,8 +246,137 @@ def _ledger_table(summary: dict) -> str:
     return f"<h2>Datenqualität / Data quality</h2><table>{rows}</table>"
 
 
+#: report notebook (file stem) -> label key of its report type (others: the stem, readable)
+REPORT_TYPES = {"01_explore": "title_explore", "10_satisfaction_report": "title_satisfaction",
+                "20_pain_points": "title_painpoints", "30_journey_map": "title_journeymap"}
+#: the index page's own words (German, English), kept together so they can join the label catalog
+INDEX_LABELS = {
+    "all_segment": ("Gesamt", "Total"), "all_wave": ("alle Wellen", "all waves"), "all_other": ("alle", "all"),
+    "report": ("Bericht", "Report"), "key_figures": ("Kennzahlen", "Key figures"), "status": ("Status", "Status"),
+    "note": ("Hinweis", "Note"), "omitted": ("Entfällt", "Omitted"), "run": ("Lauf", "Run"),
+    "survey": ("Umfrage", "Survey"), "reports": ("Berichte", "reports"), "failed": ("fehlgeschlagen", "failed"),
+    "erased": ("gelöschte Befragte", "erased respondents"),
+    "errors_before": ("Fehler vor dem Lauf", "Errors before the run"),
+}
+
+
+def _word(key: str, lang: str) -> str:
+    return INDEX_LABELS[key][lang != "de"]
+
+_SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.html")
+
+
+def _lang(cfg) -> str:
+    lang = cfg.parameters.get("lang", "de")
+    return lang if lang in i18n.LANGS else "en"  # a wrong lang is itself an error the page must show
+
+
+def _text(key: str, lang: str, fallback: str) -> str:
+    return i18n.LABELS[key][i18n.LANGS.index(lang)] if key in i18n.LABELS else fallback
+
+
+def report_label(row: dict, grid_names, lang: str = "de") -> str:
+    """A readable name for a report: its type, then its grid values (``Pain-Point-Bericht · Familie``).
+
+    Parameters
+    ----------
+    row : dict
+        One report (``notebook``, ``parameters``).
+    grid_names : list of str
+        The run's grid parameters (segment, wave, ...).
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.report.manifest import report_label
+    >>> report_label({"notebook": "20_pain_points.ipynb", "parameters": {"segment": "Familie", "wave": "all"}},
+    ...              ["segment", "wave"], "de")
+    'Pain-Point-Bericht · Familie · alle Wellen'
+    """
+    stem = Path(str(row.get("notebook", ""))).stem
+    key = REPORT_TYPES.get(stem)
+    parts = [_text(key, lang, stem) if key else re.sub(r"^\d+_", "", stem).replace("_", " ").capitalize()]
+    params = row.get("parameters") or {}
+    for name in grid_names:
+        value = params.get(name)
+        if value in (None, ""):
+            continue
+        if value == "all":
+            value = _word(f"all_{name}" if name in ("segment", "wave") else "all_other", lang)
+        parts.append(str(value))
+    return " · ".join(parts)
+
+
+def _figure_label(name: str, lang: str, questions: dict) -> tuple[str, bool]:
+    """A readable label for a key figure name, and whether its value is a share."""
+    if name == "respondents_in_scope":
+        return _text("respondents", lang, "respondents"), False
+    for suffix, key, share in (("_positive_share", "positive_share", True), ("_top2", "", True),
+                               ("_mean", "mean", False)):
+        if name.endswith(suffix):
+            qid = name[: -len(suffix)]
+            what = _text(key, lang, key) if key else "Top-2-Box"
+            text = str(questions.get(qid) or qid)
+            return f"{text[:40] + '…' if len(text) > 40 else text}: {what}", share
+    return _text(name, lang, name.replace("_", " ")), False
+
+
+def _figures(folder: Path, lang: str, questions: dict, limit: int = 5) -> str:
+    """The first numbers of a report's key_figures.json, labelled and formatted in the report language."""
+    path = folder / "key_figures.json"
+    if path.is_symlink() or not path.is_file():
+        return ""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    items = []
+    for name, value in data.items() if isinstance(data, dict) else []:
+        value = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            continue
+        if name.startswith("respondents_") and name != "respondents_in_scope":
+            continue
+        label, share = _figure_label(str(name), lang, questions)
+        shown = (i18n.format_percent(value, lang=lang) if share else
+                 i18n.format_number(value, lang=lang, decimals=0 if float(value).is_integer() else 2))
+        items.append(f"{html.escape(label)}: {html.escape(shown)}")
+        if len(items) == limit:
+            break
+    return "<br>".join(items)
+
+
+def _survey(cfg) -> tuple[str, dict]:
+    """The survey's title and its question texts (id -> text), read from the run's spec."""
+    spec = cfg.parameters.get("spec")
+    try:
+        content = yaml.safe_load(Path(spec).read_text(encoding="utf-8")) if isinstance(spec, str) else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        content = None
+    if not isinstance(content, dict):
+        return "", {}
+    questions = {q.get("id"): q.get("text") for q in content.get("questions") or [] if isinstance(q, dict)}
+    return str(content.get("title") or content.get("survey") or ""), questions
+
+
+def _link(row: dict, out_dir: Path, text: str) -> str:
+    """A link only to a plain HTML file of this run folder; any other name stays text."""
+    target = str(row.get("html") or "")
+    if _SAFE_LINK.fullmatch(target) and ".." not in target and (out_dir / target).is_file():
+        return f'<a href="{html.escape(target, quote=True)}">{html.escape(text)}</a>'
+    return html.escape(text)
+
+
 def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
-    """Write ``index.html`` linking every report of the run; failures show their error.
+    """Write ``index.html``: title, run date, survey, one line per report with its key figures.
+
+    Links are named by report type and grid values (persona, wave); only plain HTML files of
+    the run folder become links. Failed reports show their message (personal data masked).
+    Everything shown is HTML-escaped.
 
     Parameters
     ----------
@@ -143,28 +391,39 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     --------
     See :func:`cjkit.report.batch.run_batch`, which writes it.
     """
+    lang = _lang(cfg)
     grid_names = list(cfg.grid)
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in ["Bericht / Report", *grid_names, "Status", "",
-                                                          "Entfällt / Omitted"])
+    survey, questions = _survey(cfg)
+    head = "".join(f"<th>{html.escape(_word(k, lang))}</th>" for k in ["report", "key_figures", "status", "note",
+                                                                         "omitted"])
     body = []
     for r in rows:
-        params = r.get("parameters", {})
-        link = (f'<a href="{html.escape(r["html"], quote=True)}">{html.escape(Path(r["notebook"]).stem)}</a>'
-                if r.get("html") else html.escape(r["notebook"]))
-        cells = [link] + [html.escape(str(params.get(n, ""))) for n in grid_names]
+        link = _link(r, out_dir, report_label(r, grid_names, lang))
+        figures = (_figures(out_dir / str(r.get("name", "")), lang, questions)
+                   if r.get("status") in ("ok", "skipped") else "")
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
-        detail = f'<code>{html.escape(r["error"])}</code>' if r.get("error") else ""
+        detail = f'<code>{html.escape(str(mask_pii(r["error"])))}</code>' if r.get("error") else ""
         notes = f'<span class="small">{html.escape(r.get("notes") or "")}</span>'
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [*cells, status, detail, notes]) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in [link, figures, status, detail, notes]) + "</tr>")
     n_failed = sum(r["status"] == "failed" for r in rows)
     errors = extra.get("errors") or []
-    error_box = ("<h2 class='failed'>Fehler vor dem Lauf / Errors before the run</h2><ul>"
-                 + "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors) + "</ul>") if errors else ""
-    title = html.escape(cfg.title or f"cjkit reports: {out_dir.name}")
-    page = (f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
+    error_box = (f"<h2 class='failed'>{_word('errors_before', lang)}</h2><ul>"
+                 + "".join(f"<li><code>{html.escape(str(mask_pii(e)))}</code></li>" for e in errors) + "</ul>"
+                 ) if errors else ""
+    title = html.escape(cfg.title or survey or f"cjkit: {out_dir.name}")
+    when = i18n.format_date(dt.date.today(), lang=lang)
+    erased = extra.get("erasure") or {}
+    facts = [f"{_word('run', lang)} <b>{html.escape(out_dir.name)}</b>", html.escape(when)]
+    if survey and survey != cfg.title:
+        facts.append(f"{_word('survey', lang)}: {html.escape(survey)}")
+    facts += [f"{len(rows)} {_word('reports', lang)}",
+              f"{n_failed} {_word('failed', lang)}"]
+    if erased:
+        facts.append(f"{erased.get('respondents', 0)} {_word('erased', lang)}")
+    facts.append("<a href='manifest.json'>manifest.json</a>")
+    page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
-            f"<p class='small'>Lauf / run <b>{html.escape(out_dir.name)}</b> · {len(rows)} Berichte / reports · "
-            f"{n_failed} fehlgeschlagen / failed · <a href='manifest.json'>manifest.json</a></p>"
+            f"<p class='small'>{' · '.join(facts)}</p>"
             f"{error_box}<table><tr>{head}</tr>{''.join(body)}</table>{_ledger_table(extra.get('ledger_summary', {}))}"
             "</body></html>")
     path = out_dir / "index.html"
