@@ -137,7 +137,9 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
     keep = ~(end <= prev_max)
     start, end, doc, idx = start[keep], end[keep], doc[keep], idx[keep]
     val = a["weight"][scan.term[idx]].copy()
-    val[scan.negated(start, end, scan.neg_prefix[idx])] *= NEGATION_SCALAR
+    # an emoji states the writer's mood; a preceding "not"/"nie" belongs to the words, not to it
+    symbol = np.fromiter((not chr(c).isalnum() for c in scan.block.codes[start]), dtype=bool, count=start.size)
+    val[scan.negated(start, end, scan.neg_prefix[idx]) & ~symbol] *= NEGATION_SCALAR
     ints = scan.of_kind(M.INTENS)
     if ints.size and val.size:
         o = np.argsort(scan.end[ints])
@@ -212,8 +214,9 @@ def _clause_polarity(scan: M.Scan, hits: pd.DataFrame, k: int) -> np.ndarray:
     if con.size:    # the clause after the (first) contrast word weighs 1.5, the one before 0.5
         first = pd.Series(scan.start[con]).groupby(scan.doc[con]).min().reindex(cdoc).to_numpy(dtype=float)
         w = np.where(np.isnan(first), 1.0, np.where(cstart < first, 0.5, 1.5))
+    num = np.bincount(cdoc, weights=w * cpol, minlength=k)
     n = np.bincount(cdoc, weights=w, minlength=k)
-    return np.bincount(cdoc, weights=w * cpol, minlength=k) / np.where(n > 0, n, 1)
+    return num / np.where(n > 0, n, 1)
 
 
 def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = "auto",
