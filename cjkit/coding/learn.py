@@ -35,6 +35,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -316,6 +317,8 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         Y = _as_indicator(y, len(texts))
         if len(texts) < 4:
             raise DataError(f"{len(texts)} coded texts are too few to learn from")
+        if self.C != "auto" and not (isinstance(self.C, numbers.Real) and not isinstance(self.C, bool) and self.C > 0):
+            raise ParameterError("C", self.C, allowed=["'auto'", "a number > 0"])
         n = len(texts)
         show = self.progress if self.progress is not None else n * Y.shape[1] >= _PROGRESS_FROM
         bar = tqdm(total=Y.shape[1] + 1, desc="LearningCoder.fit", unit="step", disable=not show, leave=False)
@@ -332,10 +335,8 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
             else:
                 self.C_ = 4.0
             bar.set_description("LearningCoder.fit")
-        elif isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and self.C > 0:
-            self.C_ = float(self.C)
         else:
-            raise ParameterError("C", self.C, allowed=["'auto'", "a number > 0"])
+            self.C_ = float(self.C)
         self.estimators_ = {}
         learned, coefs, intercepts, platt = [], [], [], []
         folds = None
