@@ -153,3 +153,5 @@ def test_texts_follow_the_one_input_convention():
     assert len(b.predict_proba(["WLAN", None, float("nan")])) == 3
     with pytest.raises(DataError, match="no text column"):
         b.predict_proba(pd.DataFrame({"answer": texts}))
+    long = b.predict_long(pd.Series(["WLAN weg", "zu teuer"], index=["r7", "r9"], name="q2"))
+    assert long[["respondent_id", "question", "code"]].values.tolist() == [["r7", "q2", "wifi"], ["r9", "q2", "price"]]

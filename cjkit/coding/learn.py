@@ -48,7 +48,7 @@ from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
 from cjkit.coding.pii import mask_pii
 from cjkit.coding.textnorm import fold
-from cjkit.coding.texts import text_input
+from cjkit.coding.texts import string_ids, text_input
 from cjkit.errors import DataError, ParameterError
 
 log = logging.getLogger("cjkit.coding.learn")
@@ -448,7 +448,8 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
     def predict_long(self, texts, ids: pd.DataFrame | None = None) -> pd.DataFrame:
         """Predicted codes in the coded-text long form (source "model", confidence = probability).
 
-        Columns: respondent_id, question (from *ids* if given), code, source, confidence, row.
+        Columns: respondent_id, question (from *ids* if given, else from *texts* as in
+        :func:`cjkit.coding.texts.text_input`), code, source, confidence, row.
 
         Parameters
         ----------
@@ -470,16 +471,13 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         >>> m.predict_long(["Zimmer laut"])[["code", "source"]].values.tolist()
         [['room', 'model']]
         """
-        texts = list(texts)
-        P = self.predict_proba(texts)
+        values, own_ids = text_input(texts)
+        P = self.predict_proba(values)
         r, c = np.nonzero(P.to_numpy() >= self.threshold)
         out = pd.DataFrame({"code": np.array(self.codes_, dtype=object)[c], "source": "model",
                             "confidence": P.to_numpy()[r, c], "row": r})
-        if ids is not None:
-            out = pd.concat([ids.reset_index(drop=True).iloc[r].reset_index(drop=True), out], axis=1)
-        else:
-            out.insert(0, "respondent_id", pd.array([str(i) for i in r], dtype="string"))
-        return out
+        ids = string_ids(own_ids) if ids is None else ids
+        return pd.concat([ids.reset_index(drop=True).iloc[r].reset_index(drop=True), out], axis=1)
 
 
 def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame | None = None,
@@ -520,7 +518,7 @@ def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame 
     >>> s.columns.tolist()[:3], len(s)
     (['rank', 'row', 'confidence'], 2)
     """
-    texts = list(texts)
+    texts = text_input(texts)[0]
     P = coder.predict_proba(texts).to_numpy()
     certainty = np.maximum(P, 1 - P)
     worst = certainty.argmin(1)
