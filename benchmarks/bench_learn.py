@@ -12,7 +12,10 @@ Quality: macro-F1 of both on the same split of every labelled set found in ../sh
 German hotel reviews (aspects, multi-label, official train/test), Bitext customer service
 (11 categories), BANKING77 (77 intents, official train/test), CFPB complaints (product) and car
 rental comments (business area); the sets without a split are split 70/30, stratified, seed 0.
-For the single-label sets both models give every text at least its most likely code.
+For the single-label sets both models give every text at least its most likely code (the learning
+coder sees from the training codes that they exclude each other and gives probabilities that sum
+to 1). The learning coder's regularisation is chosen by an inner cross-validation on the training
+part only; the test part is used for nothing but the printed scores.
 """
 from __future__ import annotations
 

@@ -14,8 +14,18 @@ Data (../shared/data), three classes negative/neutral/positive unless stated:
   Deduplicated on the comment; the model is cross-validated on it.
 
 Scores: accuracy and macro-F1 (sklearn ``f1_score(average="macro")`` over the gold classes).
-Goals: the lexicon's and the model's macro-F1 beat the majority class on every set and VADER's on
-every English set.
+Goals, each by a clear margin (at least 0.02): the lexicon's macro-F1 beats the majority class on
+every set and VADER's on every English set; the rating-anchored model beats both in accuracy and
+in macro-F1. The lexicon's accuracy is printed beside the majority class's but is no goal: on a
+set where three answers in four are positive, "always positive" has the higher accuracy, and a
+lexicon knows no class shares.
+
+Nothing is tuned on the scored rows. The lexicon's neutral band (0.2) and its contrast weights
+(VADER's 0.5 before and 1.5 after "but"/"aber") were checked on development rows only: German
+hotel train.txt + dev.txt and English reviews outside the 6,000 scored ones. The car-rental set
+has no development part: its lexicon figure measures general service vocabulary (waiting,
+billing, selling pressure, improvement requests), which was added without a held-out check of
+that set, so read it as less strict than the other two.
 """
 from __future__ import annotations
 
@@ -32,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from cjkit.coding.sentiment import fit_sentiment, score_sentiment  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
+MARGIN = 0.02
 POL = {"positiv": "positive", "negativ": "negative", "neutral": "neutral"}
 
 
@@ -98,14 +109,22 @@ def main() -> int:
         print(f"\n{name}: n = {len(df)}, classes {dict(pd.Series(gold).value_counts())}")
         for k, (acc, f1) in rows.items():
             print(f"  {k:38s} accuracy {acc:.3f}  macro-F1 {f1:.3f}")
-        maj = rows["majority class"][1]
-        vader = rows.get("VADER", (None, -1.0))[1]
-        for k, (_, f1) in rows.items():
-            if k.startswith(("lexicon", "rating-anchored")):
-                ok = f1 > maj and f1 > vader
+        maj_acc, maj = rows["majority class"]
+        vader_acc, vader = rows.get("VADER", (-1.0, -1.0))
+        for k, (acc, f1) in rows.items():
+            if not k.startswith(("lexicon", "rating-anchored")):
+                continue
+            checks = [("macro-F1", f1, maj, vader)]
+            if k.startswith("rating-anchored"):
+                checks.append(("accuracy", acc, maj_acc, vader_acc))
+            else:
+                print(f"  (lexicon accuracy {acc:.3f} vs majority {maj_acc:.3f}"
+                      + (f", VADER {vader_acc:.3f}" if lang == "en" else "") + ": no goal, see the docstring)")
+            for what, x, m, v in checks:
+                ok = x >= m + MARGIN and (lang != "en" or x >= v + MARGIN)
                 results.append(ok)
-                print(f"  goal {k}: macro-F1 {f1:.3f} > majority {maj:.3f}"
-                      + (f" and > VADER {vader:.3f}" if lang == "en" else "") + f": {'MET' if ok else 'NOT MET'}")
+                print(f"  goal {k}: {what} {x:.3f} >= majority {m:.3f} + {MARGIN}"
+                      + (f" and VADER {v:.3f} + {MARGIN}" if lang == "en" else "") + f": {'MET' if ok else 'NOT MET'}")
     print(f"\nall goals met: {all(results)}  ({time.perf_counter() - t0:.1f} s)")
     return 0
 

@@ -1,6 +1,7 @@
 """Exports of a coding: each file read back with an independent reader."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -114,9 +115,59 @@ def test_only_the_given_path_is_written(coding, tmp_path):
         out = tmp_path / suffix[1:]
         out.mkdir()
         cj.export_coding(ind, out / f"x{suffix}", survey=survey, texts=texts, coded=coded, codebook="default")
-        assert [p.name for p in out.iterdir()] == [f"x{suffix}"]
+        expected = [f"x{suffix}", "x.sps"] if suffix == ".sav" else [f"x{suffix}"]
+        assert sorted(p.name for p in out.iterdir()) == sorted(expected)
+    out = tmp_path / "nosyntax"
+    out.mkdir()
+    cj.export_coding(ind, out / "x.sav", syntax=False)
+    assert [p.name for p in out.iterdir()] == ["x.sav"]
     with pytest.raises(ParameterError, match="format"):
         cj.export_coding(ind, tmp_path / "x.csv")
     with pytest.raises(ParameterError, match="texts"):
         cj.export_coding(ind, tmp_path / "y.qdpx")
     assert not (tmp_path / "y.qdpx").exists() and not list(tmp_path.glob(".y*"))
+
+
+def parse_mrsets(text):
+    """MDGROUP subcommands of an SPSS MRSETS command as dicts (independent of the writer)."""
+    command = " ".join(line for line in text.splitlines() if not line.lstrip().startswith("*"))
+    assert command.strip().startswith("MRSETS") and command.rstrip().endswith(".")
+    sets = []
+    for sub in command.rstrip(" .").split("/")[1:]:
+        keyword, rest = sub.strip().split(" ", 1)
+        if keyword != "MDGROUP":
+            continue
+        label = re.search(r"LABEL='((?:[^']|'')*)'", rest).group(1).replace("''", "'")
+        rest = re.sub(r"LABEL='(?:[^']|'')*'", "", rest)
+        fields = dict(re.findall(r"(NAME|CATEGORYLABELS|VALUE)=(\S+)", rest))
+        variables = re.search(r"VARIABLES=(.*?)\s+VALUE=", rest).group(1).split()
+        sets.append({**fields, "LABEL": label, "VARIABLES": variables})
+    return sets
+
+
+def test_spss_multiple_response_set_syntax(coding, tmp_path):
+    texts, coded, ind, survey = coding
+    for lang, label in (("de", "Genannte Codes"), ("en", "Codes mentioned")):
+        path = cj.export_coding(ind, tmp_path / f"coding_{lang}.sav", codebook="default", lang=lang)
+        df, meta = pyreadstat.read_sav(str(path))
+        sets = parse_mrsets(path.with_suffix(".sps").read_text(encoding="utf-8"))
+        assert len(sets) == 1
+        mr = sets[0]
+        assert mr["NAME"] == "$codes" and mr["VALUE"] == "1" and mr["LABEL"] == label
+        assert mr["CATEGORYLABELS"] == "VARLABELS"
+        # exactly the code variables of the file, in file order, each a 0/1 dichotomy
+        assert mr["VARIABLES"] == [c for c in df.columns if c.startswith("c_")]
+        assert len(mr["VARIABLES"]) == ind.shape[1] - 2
+        for v in mr["VARIABLES"]:
+            assert set(df[v].dropna()) <= {0.0, 1.0}
+            assert meta.variable_value_labels[v][1.0] in ("genannt", "mentioned")
+
+
+def test_one_multiple_response_set_per_question():
+    from cjkit.report.coding_export import _mr_groups, mr_syntax
+
+    groups = _mr_groups(["c_q1_price", "c_q1_wifi", "c_q10_price", "c_q2 x_staff"], ["q1", "q10", "q2 x"])
+    assert groups == {"q1": ["c_q1_price", "c_q1_wifi"], "q10": ["c_q10_price"], "q2 x": ["c_q2 x_staff"]}
+    sets = parse_mrsets(mr_syntax({"q1": ["c_q1_price"], "1'st": ["c_a"]}, lang="de"))
+    assert [s["NAME"] for s in sets] == ["$q1", "$q1_st"]
+    assert sets[1]["LABEL"] == "Genannte Codes: 1'st"

@@ -7,7 +7,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 
-from cjkit.errors import DataError
+from cjkit.errors import DataError, ParameterError
 from cjkit.coding.learn import LearningCoder, suggest_next
 
 ASPECTS = ["HOTEL", "ZIMMER", "SERVICE", "LAGE", "ESSEN&TRINKEN"]
@@ -112,3 +112,46 @@ def test_platt_option_and_reproducible_fit():
     b = LearningCoder(codebook=None).fit(texts, codes)
     c = LearningCoder(codebook=None).fit(texts, codes)
     assert np.allclose(b.predict_proba(texts), c.predict_proba(texts))
+
+
+def test_mutually_exclusive_codes_sum_to_one_and_get_one_code():
+    texts = ["Karte gesperrt", "Karte verloren", "Überweisung fehlt", "Überweisung dauert",
+             "Konto kündigen", "Konto schließen"] * 4
+    intents = ["card", "card", "transfer", "transfer", "account", "account"] * 4
+    m = LearningCoder(codebook=None).fit(texts, intents)
+    assert m.multi_label_ is False
+    P = m.predict_proba(["Karte weg", "Überweisung", "Hallo"])
+    assert np.allclose(P.sum(axis=1), 1.0)
+    pred = m.predict(["Karte weg", "Überweisung", "Hallo"])
+    assert (pred.sum(axis=1) == 1).all()
+    assert pred.idxmax(axis=1).tolist()[:2] == ["card", "transfer"]
+    # forcing independent yes/no decisions gives probabilities that need not sum to 1
+    free = LearningCoder(codebook=None, multi_label=True).fit(texts, intents)
+    assert free.multi_label_ is True and not np.allclose(free.predict_proba(["Hallo"]).sum(axis=1), 1.0)
+
+
+def test_C_chosen_by_inner_cross_validation_on_training_texts(hotel):
+    train, _ = hotel
+    m = LearningCoder(codebook=None, C_grid=(0.5, 8.0), inner_folds=2).fit(train["text"], train[ASPECTS])
+    assert set(m.cv_scores_) == {0.5, 8.0}
+    assert m.C_ == max(m.cv_scores_, key=lambda c: (m.cv_scores_[c], -c))
+    assert all(0 < v <= 1 for v in m.cv_scores_.values())
+    fixed = LearningCoder(codebook=None, C=2.0).fit(train["text"][:40], train[ASPECTS][:40])
+    assert fixed.C_ == 2.0 and fixed.cv_scores_ is None
+    with pytest.raises(ParameterError, match="C"):
+        LearningCoder(codebook=None, C="big").fit(train["text"][:40], train[ASPECTS][:40])
+
+
+def test_texts_follow_the_one_input_convention():
+    texts = ["WLAN weg", "WLAN langsam", "Preis hoch", "zu teuer"] * 3
+    codes = [["wifi"], ["wifi"], ["price"], ["price"]] * 3
+    frame = pd.DataFrame({"respondent_id": range(12), "text": texts})
+    a = LearningCoder(codebook=None).fit(frame, codes)
+    b = LearningCoder(codebook=None).fit(pd.Series(texts), codes)
+    assert np.allclose(a.predict_proba(frame), b.predict_proba(texts))
+    # a missing answer is an empty text, not an error
+    assert len(b.predict_proba(["WLAN", None, float("nan")])) == 3
+    with pytest.raises(DataError, match="no text column"):
+        b.predict_proba(pd.DataFrame({"answer": texts}))
+    long = b.predict_long(pd.Series(["WLAN weg", "zu teuer"], index=["r7", "r9"], name="q2"))
+    assert long[["respondent_id", "question", "code"]].values.tolist() == [["r7", "q2", "wifi"], ["r9", "q2", "price"]]

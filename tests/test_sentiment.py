@@ -200,3 +200,34 @@ def test_fit_sentiment_ratings_and_errors():
         fit_sentiment(texts, [5] * 18)
     with pytest.raises(ParameterError):
         fit_sentiment(texts[:3], [5, 1, 1])
+
+
+# customer-service language, written before the lexicon entries for it
+SERVICE = [
+    ("de", "Eine Stunde in der Warteschleife, danach wurde ich abgewimmelt.", "negative"),
+    ("de", "Man hat mir zu viel berechnet und keine Rückmeldung gegeben.", "negative"),
+    ("de", "Nie wieder! 😡", "negative"),
+    ("de", "Sehr kundenfreundlich und lösungsorientiert 👍", "positive"),
+    ("en", "The agent was pushy and tried to upsell me insurance.", "negative"),
+    ("en", "I was overcharged and nobody answered my emails.", "negative"),
+    ("en", "It took forever to get the car.", "negative"),
+    ("en", "Pickup went smoothly, no problems at all 😊", "positive"),
+]
+
+
+@pytest.mark.parametrize("lang,text,gold", SERVICE)
+def test_service_language(lang, text, gold):
+    assert labels([text], lang=lang) == [gold]
+
+
+def test_emoji_count_and_are_never_negated():
+    # one clause, one term: the polarity is v / sqrt(v**2 + 2) with the lexicon valence v
+    v = lexicon("en").set_index("term")["valence"]
+    s = score_sentiment(["😡", "not 😊", "👎"], lang="en")["sentiment"].to_numpy()
+    assert s[0] == pytest.approx(v["😡"] / np.sqrt(v["😡"] ** 2 + 2))
+    assert s[1] == pytest.approx(v["😊"] / np.sqrt(v["😊"] ** 2 + 2))     # "not" is about words
+    assert s[2] < 0
+    # words keep their negation
+    w = lexicon("en").set_index("term")["valence"]["=helpful"]
+    t = score_sentiment(["not helpful"], lang="en")["sentiment"].item()
+    assert t == pytest.approx(-0.74 * w / np.sqrt((0.74 * w) ** 2 + 2))

@@ -8,7 +8,7 @@ import pytest
 
 import cjkit
 from cjkit.coding import texts
-from cjkit.coding.coder import code_texts
+from cjkit.coding.coder import code_indicators, code_texts
 from cjkit.coding.sentiment import score_sentiment
 from cjkit.errors import DataError, ParameterError
 from cjkit.io.readers import feedback
@@ -76,3 +76,25 @@ def test_no_module_imports_another_modules_private_names():
     offenders = [str(p.relative_to(PACKAGE)) for p in (PACKAGE / "coding").rglob("*.py")
                  if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_list_input_answers_survive_code_indicators():
+    # a list has no question: the missing question id must not drop the coded answers
+    texts = ["Preis zu hoch", "WLAN weg", "ok"]
+    coded = code_texts(texts)
+    assert coded["question"].isna().all()
+    wide = code_indicators(coded)
+    assert sorted(wide["respondent_id"].tolist()) == sorted(set(coded["respondent_id"]))
+    assert wide["n_codes"].sum() == coded.drop_duplicates(["respondent_id", "code"]).shape[0]
+    full = code_indicators(coded, pd.DataFrame({"respondent_id": ["0", "1", "2"], "question": [None] * 3,
+                                                "text": texts}))
+    assert full["respondent_id"].tolist() == ["0", "1", "2"]
+    assert full.set_index("respondent_id")["n_codes"].to_dict() == \
+        coded.groupby("respondent_id")["code"].nunique().reindex(["0", "1", "2"], fill_value=0).to_dict()
+
+
+def test_answers_whose_codes_lack_the_grouping_stay_with_a_note():
+    coded = code_texts(["Preis zu hoch", "WLAN weg"]).assign(touchpoint=None)
+    wide = code_indicators(coded, by="touchpoint")
+    assert len(wide) == 2 and (wide["n_codes"] == 0).all()
+    assert set(wide.attrs["notes"]["reason"]) == {"coded, but no code has a touchpoint"}

@@ -364,13 +364,25 @@ def code_indicators(coded: pd.DataFrame, responses=None, *, by: str = "code",
     if by not in ("code", "touchpoint", "topic", "phase", "canonical_stage"):
         raise ParameterError("by", by, allowed=["code", "touchpoint", "topic", "phase", "canonical_stage"])
     id_cols = list(id_cols)
+    missing = [c for c in id_cols if c not in coded.columns]
+    if missing:
+        raise ParameterError("id_cols", missing, allowed=list(coded.columns))
     sub = coded.dropna(subset=[by])
-    if len(sub) < len(coded):
-        log.info("%d coded rows have no %s and add no indicator", len(coded) - len(sub), by)
-    wide = (pd.crosstab([sub[c] for c in id_cols], sub[by].astype(str)) > 0).astype("int8")
+    # group with missing ids kept (a list input has no question): crosstab would drop those rows
+    keys = sub[id_cols].astype(object).assign(_value=sub[by].astype(str).to_numpy())
+    counts = keys.groupby(id_cols + ["_value"], dropna=False, sort=True).size()
+    wide = (counts.unstack("_value", fill_value=0) > 0).astype("int8") if len(counts) else \
+        pd.DataFrame(index=pd.MultiIndex.from_arrays([[]] * len(id_cols), names=id_cols))
     wide.columns.name = None
     wide = wide.reset_index()
     notes = []
+    all_ids = coded[id_cols].astype(object).drop_duplicates()
+    lost = all_ids[~pd.MultiIndex.from_frame(all_ids).isin(pd.MultiIndex.from_frame(wide[id_cols].astype(object)))]
+    if len(lost):   # every code of these answers lacks a value of *by*: kept as all-zero rows
+        wide = pd.concat([wide, lost], ignore_index=True)
+        notes.append(lost.assign(reason=f"coded, but no code has a {by}"))
+    for c in id_cols:
+        wide[c] = wide[c].astype(coded[c].dtype)
     if responses is not None:
         missing = [c for c in id_cols if c not in responses.columns]
         if missing:

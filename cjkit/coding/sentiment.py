@@ -37,6 +37,8 @@ ALPHA = 15.0              # VADER's normalisation constant
 THRESHOLD = 0.05          # |compound| below this is neutral (VADER convention)
 CLAUSE_ALPHA = 2.0        # normalisation of one clause's valence sum
 CLAUSE_THRESHOLD = 0.2    # |text polarity| below this is neutral with clause aggregation
+CONTRAST_BEFORE = 0.5     # weight of sentiment before a contrast word ("but", "aber"), VADER's value
+CONTRAST_AFTER = 1.5      # weight after it
 
 
 @functools.cache
@@ -137,7 +139,9 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
     keep = ~(end <= prev_max)
     start, end, doc, idx = start[keep], end[keep], doc[keep], idx[keep]
     val = a["weight"][scan.term[idx]].copy()
-    val[scan.negated(start, end, scan.neg_prefix[idx])] *= NEGATION_SCALAR
+    # an emoji states the writer's mood; a preceding "not"/"nie" belongs to the words, not to it
+    symbol = np.fromiter((not chr(c).isalnum() for c in scan.block.codes[start]), dtype=bool, count=start.size)
+    val[scan.negated(start, end, scan.neg_prefix[idx]) & ~symbol] *= NEGATION_SCALAR
     ints = scan.of_kind(M.INTENS)
     if ints.size and val.size:
         o = np.argsort(scan.end[ints])
@@ -152,7 +156,7 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
         first = pd.Series(scan.start[con]).groupby(scan.doc[con]).min()
         pos = first.reindex(doc).to_numpy(dtype=float)
         has = ~np.isnan(pos)
-        val = np.where(has & (start < pos), val * 0.5, np.where(has & (start > pos), val * 1.5, val))
+        val = np.where(has & (start < pos), val * CONTRAST_BEFORE, np.where(has & (start > pos), val * CONTRAST_AFTER, val))
     return pd.DataFrame({"doc": doc, "start": start, "end": end, "valence": val})
 
 
@@ -211,9 +215,10 @@ def _clause_polarity(scan: M.Scan, hits: pd.DataFrame, k: int) -> np.ndarray:
     con = scan.of_kind(M.CONTRAST)
     if con.size:    # the clause after the (first) contrast word weighs 1.5, the one before 0.5
         first = pd.Series(scan.start[con]).groupby(scan.doc[con]).min().reindex(cdoc).to_numpy(dtype=float)
-        w = np.where(np.isnan(first), 1.0, np.where(cstart < first, 0.5, 1.5))
+        w = np.where(np.isnan(first), 1.0, np.where(cstart < first, CONTRAST_BEFORE, CONTRAST_AFTER))
+    num = np.bincount(cdoc, weights=w * cpol, minlength=k)
     n = np.bincount(cdoc, weights=w, minlength=k)
-    return np.bincount(cdoc, weights=w * cpol, minlength=k) / np.where(n > 0, n, 1)
+    return num / np.where(n > 0, n, 1)
 
 
 def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = "auto",

@@ -4,9 +4,12 @@ The code x respondent indicator matrix (:func:`cjkit.code_indicators`), optional
 per code and the respondent's survey answers, becomes one analysis file:
 
 * ``.sav`` (SPSS): variable labels are the code names, value labels ``0 = not mentioned``,
-  ``1 = mentioned`` (sentiment: ``-1/0/1``); written with ``pyreadstat.write_sav``. The installed
-  pyreadstat has no ``mr_sets`` argument, so the codes are not declared as a multiple-response set;
-  they share the prefix ``c_`` (``MRSETS /MDGROUP VARIABLES=c_...`` declares the set in SPSS).
+  ``1 = mentioned`` (sentiment: ``-1/0/1``); written with ``pyreadstat.write_sav``. pyreadstat
+  (up to 1.3.7, the newest release) cannot write multiple-response sets into a ``.sav``, so an SPSS
+  syntax file ``<name>.sps`` is written beside it: ``MRSETS /MDGROUP`` declares the code variables
+  (prefix ``c_``) as a multiple-dichotomy set counted at ``VALUE=1`` (one set per question when the
+  coding has several), labelled in the report language. Open the ``.sav``, then run the ``.sps``
+  (File > Open > Syntax, Run > All); ``syntax=False`` leaves it out.
 * ``.dta`` (Stata): the same labels; variable names are shortened to Stata's 32 characters (31,
   for the value-label sets) and kept unique.
 * ``.xlsx`` (through :func:`cjkit.to_excel`, formula-safe) with a second sheet of the variables.
@@ -16,7 +19,8 @@ per code and the respondent's survey answers, becomes one analysis file:
   (``sources/<guid>.txt``) and the codings as selections: the coded spans when a coded long frame
   (:func:`cjkit.code_texts`) is given, else the whole answer per code.
 
-Only the given path is written (through a temporary file in the same folder, renamed at the end).
+Only the given path (and for ``.sav`` its ``.sps``) is written, through a temporary file in the
+same folder, renamed at the end.
 
 Examples
 --------
@@ -57,6 +61,7 @@ _META = ("respondent_id", "question", "n_codes", "has_text")
 _VALUE_LABELS = {"de": {0: "nicht genannt", 1: "genannt"}, "en": {0: "not mentioned", 1: "mentioned"}}
 _SENT_LABELS = {"de": {-1: "negativ", 0: "neutral", 1: "positiv"}, "en": {-1: "negative", 0: "neutral", 1: "positive"}}
 _PREFIX, _SENT = "c_", "s_"
+_MR_LABEL = {"de": "Genannte Codes", "en": "Codes mentioned"}
 
 
 def safe_names(names, max_len: int = 32) -> list[str]:
@@ -213,7 +218,7 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
 
 def export_coding(indicators: pd.DataFrame, path, *, survey: pd.DataFrame | None = None, codebook=None,
                   format: str = "auto", sentiment: pd.DataFrame | None = None, texts: pd.DataFrame | None = None,
-                  coded: pd.DataFrame | None = None, lang: str = "de") -> Path:
+                  coded: pd.DataFrame | None = None, lang: str = "de", syntax: bool = True) -> Path:
     """Write a coding (codes x respondents, survey answers joined) as SPSS, Stata, Excel, Parquet or REFI-QDA.
 
     Parameters
@@ -237,11 +242,14 @@ def export_coding(indicators: pd.DataFrame, path, *, survey: pd.DataFrame | None
         ``.qdpx`` only: coded long frame with ``start``/``end``; its spans become the selections.
     lang : {"de", "en"}
         Language of the labels.
+    syntax : bool
+        ``.sav`` only: also write ``<name>.sps``, the SPSS syntax that declares the code
+        variables as a multiple-response set (:func:`mr_syntax`).
 
     Returns
     -------
     Path
-        The written file.
+        The written file (the ``.sps`` lies beside it, same name).
 
     Examples
     --------
@@ -272,22 +280,98 @@ def export_coding(indicators: pd.DataFrame, path, *, survey: pd.DataFrame | None
         else:
             table, var_labels, val_labels = coding_table(indicators, survey=survey, codebook=codebook,
                                                          sentiment=sentiment, lang=lang)
-            _write_table(table, var_labels, val_labels, tmp, fmt)
+            names = _write_table(table, var_labels, val_labels, tmp, fmt)
+            if fmt == "sav" and syntax:
+                sets = _mr_groups([names[c] for c in table.columns if c.startswith(_PREFIX)],
+                                  indicators["question"].dropna().astype(str).unique()
+                                  if "question" in indicators.columns else [])
+                _atomic_text(path.with_suffix(".sps"), mr_syntax(sets, lang=lang, data_file=path.name))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
-def _write_table(table, var_labels, val_labels, path: Path, fmt: str) -> None:
+def _atomic_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def _mr_groups(variables: list[str], questions) -> dict:
+    """Code variables per question (``c_<question>_<code>``); one group None without questions."""
+    groups: dict = {}
+    for v in variables:
+        q = next((q for q in sorted(questions, key=len, reverse=True) if v.startswith(f"{_PREFIX}{q}_")), None)
+        groups.setdefault(q, []).append(v)
+    return groups
+
+
+def _spss_name(text: str) -> str:
+    """A valid multiple-response set name: ``$`` + letters, digits, ``_`` (at most 64 bytes)."""
+    name = re.sub(r"\W", "_", str(text), flags=re.ASCII).strip("_") or "codes"
+    return "$" + (name if name[0].isalpha() else "q" + name)[:63]
+
+
+def mr_syntax(sets: dict, *, lang: str = "de", data_file: str | None = None) -> str:
+    """SPSS syntax that declares code variables as multiple-dichotomy sets (``MRSETS /MDGROUP``).
+
+    Parameters
+    ----------
+    sets : dict
+        Question (or None for one set of all codes) -> list of 0/1 code variable names.
+    lang : {"de", "en"}
+        Language of the set labels ("Genannte Codes" / "Codes mentioned").
+    data_file : str, optional
+        Name of the ``.sav`` the syntax belongs to (named in a comment).
+
+    Returns
+    -------
+    str
+        The syntax; each set is counted at ``VALUE=1`` and its categories are labelled with the
+        variable labels (the code names).
+
+    Examples
+    --------
+    >>> from cjkit.report.coding_export import mr_syntax
+    >>> print(mr_syntax({None: ["c_price", "c_wifi"]}, lang="en").splitlines()[-2])
+      /MDGROUP NAME=$codes LABEL='Codes mentioned' CATEGORYLABELS=VARLABELS VARIABLES=c_price c_wifi VALUE=1
+    """
+    check_lang(lang, "lang")
+    lines = ["* Encoding: UTF-8.",
+             f"* Multiple-response sets of the coding{f' in {data_file}' if data_file else ''}: "
+             "open the data file, then run this syntax.",
+             "MRSETS"]
+    used: set = set()
+    for q, variables in sets.items():
+        if not variables:
+            continue
+        name = _spss_name("codes" if q is None else q)
+        while name in used:
+            name += "_"
+        used.add(name)
+        label = _MR_LABEL[lang] + ("" if q is None else f": {q}")
+        label = label.replace("'", "''")
+        lines.append(f"  /MDGROUP NAME={name} LABEL='{label}' CATEGORYLABELS=VARLABELS "
+                     f"VARIABLES={' '.join(variables)} VALUE=1")
+    lines.append("  /DISPLAY NAME=[" + " ".join(sorted(used)) + "].")
+    if data_file:   # MRSETS changes the open dataset only; saving keeps the sets in the file
+        lines.append(f"* To keep the sets in the data file: SAVE OUTFILE='{data_file}'.")
+    return "\n".join(lines) + "\n"
+
+
+def _write_table(table, var_labels, val_labels, path: Path, fmt: str) -> dict:
+    """Write *table*; returns the variable names used (column -> name in the file)."""
+    same = {c: c for c in table.columns}
     if fmt == "parquet":
         table.to_parquet(path, index=False)
-        return
+        return same
     if fmt == "xlsx":
         variables = pd.DataFrame({"variable": list(var_labels), "label": list(var_labels.values()),
                                   "values": ["; ".join(f"{k} = {v}" for k, v in val_labels[c].items()) for c in var_labels]})
         to_excel({"coding": table, "variables": variables}, path)
-        return
+        return same
     import pyreadstat  # noqa: PLC0415 - optional heavy dependency, only for these formats
 
     # Stata allows 32 characters, but pyreadstat names each value-label set after its variable and
@@ -305,6 +389,7 @@ def _write_table(table, var_labels, val_labels, path: Path, fmt: str) -> None:
                              variable_measure={rename[c]: "nominal" for c in val_labels})
     else:
         pyreadstat.write_dta(frame, str(path), column_labels=labels, variable_value_labels=values)
+    return rename
 
 
 def _el(parent, tag, attrs=None, text=None):
