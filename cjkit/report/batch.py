@@ -35,6 +35,10 @@ from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure
 from cjkit.report import outputs
 from cjkit.report.export import neutralise_csv_file
+from cjkit.catalog.themefile import load_theme
+from cjkit.report.deck import export_deck
+from cjkit.report.pdf import export_pdf
+from cjkit.report.styling import style_html
 from cjkit.report.manifest import PATH_PARAMETERS, input_hashes, write_index, write_manifest
 
 log = logging.getLogger("cjkit.report.batch")
@@ -100,6 +104,13 @@ class RunConfig:
         ``notebook_folders``.
     permissions : {"private", "group", "shared"}
         Modes of the written files: 0600/0700 (default), 0640/0750 or 0644/0755.
+    formats : tuple of str
+        What every report is delivered as: ``html`` always, plus ``pdf`` (paginated, by headless
+        Chromium, :func:`cjkit.report.pdf.export_pdf`) and ``pptx`` (the key charts and figures,
+        :func:`cjkit.report.deck.export_deck`).
+    theme : Path or None
+        The client's theme file (:func:`cjkit.catalog.themefile.load_theme`) applied to the
+        HTML, PDF and PowerPoint; None: cjkit's default look.
 
     Examples
     --------
@@ -128,6 +139,8 @@ class RunConfig:
     path: Path | None = None
     notebook_folders: tuple[Path, ...] = ()
     permissions: str = "private"
+    formats: tuple[str, ...] = ("html",)
+    theme: Path | None = None
 
     def with_parameters(self, **values) -> RunConfig:
         """A copy with *values* added to (or replacing) the run's parameters."""
@@ -388,7 +401,9 @@ def load_run(source, *, base=None) -> RunConfig:
                      path_parameters=path_params, workers=data.get("workers", 2),
                      timeout_seconds=data.get("timeout_seconds", 900), path=path,
                      notebook_folders=_notebook_folders(data, base),
-                     permissions=data.get("permissions", "private"))
+                     permissions=data.get("permissions", "private"),
+                     formats=tuple(dict.fromkeys(["html", *data.get("formats", [])])),
+                     theme=(base / data["theme"]).resolve() if data.get("theme") else None)
 
 
 def expand_grid(config, values_of=None) -> list[Job]:
@@ -489,7 +504,8 @@ def job_key(job: Job, version: str) -> str:
     return h.hexdigest()
 
 
-def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "private") -> dict:
+def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "private", *,
+            formats: tuple[str, ...] = ("html",), theme: Path | None = None, title: str = "") -> dict:
     """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
 
     The kernel talks to the runner over IPC sockets in a private temporary folder (no TCP
@@ -506,11 +522,18 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         Seconds per cell.
     permissions : {"private", "group", "shared"}
         Modes of the written files (see :data:`cjkit.report.outputs.PERMISSIONS`).
+    formats : tuple of str
+        ``html`` plus optionally ``pdf`` and ``pptx`` (see :class:`RunConfig`).
+    theme : Path or None
+        The client's theme file for HTML, PDF and PowerPoint.
+    title : str
+        The run's title, shown as the survey on the PDF cover and the slides.
 
     Returns
     -------
     dict
-        name, notebook, status (ok | failed), error, ipynb, html, seconds.
+        name, notebook, status (ok | failed), error, ipynb, html, pdf, pptx, notes, seconds.
+        A PDF or deck that cannot be made (e.g. no Chromium) is a note, not a failure.
 
     Examples
     --------
@@ -520,13 +543,16 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
 
     ipynb, html, own = out_dir / f"{job.name}.ipynb", out_dir / f"{job.name}.html", out_dir / job.name
     start = time.perf_counter()
-    status, error = "ok", ""
+    status, error, made, notes = "ok", "", {"pdf": "", "pptx": ""}, ""
     try:
         outputs.check_name(job.name, "report")
         for target in (ipynb, html, own):
             outputs.check_target(target)
         if own.is_dir():  # last run's tables and figures may hold respondents erased since
             shutil.rmtree(own)
+        for ext in ("pdf", "pptx"):  # so may last run's deliverables, whether or not this run makes them
+            outputs.check_target(out_dir / f"{job.name}.{ext}")
+            (out_dir / f"{job.name}.{ext}").unlink(missing_ok=True)
         with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets:
             kernel = {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
             try:
@@ -542,11 +568,37 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
                     neutralise_csv_file(table)
             if ipynb.is_file():
                 html.write_text(outputs.export_html(ipynb), encoding="utf-8")
+            if status == "ok":
+                made, notes = _deliverables(job, out_dir, html, formats=formats, theme=theme, title=title)
     except Exception as exc:  # a refused target or a broken export: this report failed, the run goes on
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
     return {"name": job.name, "notebook": job.notebook.name, "status": status, "error": error,
             "ipynb": ipynb.name if ipynb.is_file() else "", "html": html.name if html.is_file() else "",
-            "seconds": round(time.perf_counter() - start, 1)}
+            **made, "notes": notes, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def _deliverables(job: Job, out_dir: Path, html: Path, *, formats, theme, title) -> tuple[dict, str]:
+    """The client's look on the HTML, then the PDF and the deck the run asks for.
+
+    A deliverable that cannot be made (no Chromium for the PDF, a broken master slide) is
+    reported as a note on the report; the HTML report itself stands.
+    """
+    lang = job.parameters.get("lang", "de")
+    lang = lang if lang in ("de", "en") else "de"
+    made, notes = {"pdf": "", "pptx": ""}, []
+    loaded = load_theme(theme) if theme else None
+    style_html(html, theme=loaded, lang=lang)
+    if "pdf" in formats:
+        try:
+            made["pdf"] = export_pdf(html, theme=loaded, lang=lang, survey=title or None).name
+        except CjkitError as err:
+            notes.append(f"PDF: {err}")
+    if "pptx" in formats:
+        try:
+            made["pptx"] = export_deck(out_dir / job.name, theme=loaded, lang=lang, survey=title or None).name
+        except CjkitError as err:
+            notes.append(f"PowerPoint: {err}")
+    return made, mask_pii("; ".join(notes))
 
 
 def _previous(manifest_path: Path) -> dict:
@@ -637,6 +689,8 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         raise CjkitError(f"run folder '{out_dir}' holds the notebook '{sources[0].name}' itself; choose another "
                          "'run' or 'output_root'")
     try:
+        if cfg.theme:  # a broken theme file is found before any kernel starts
+            load_theme(cfg.theme)
         jobs, checked = _check_jobs(cfg, values_of, preflight)
     except CjkitError as err:  # e.g. a broken spec while expanding '@values': the index says so
         write_index(out_dir, cfg, [], {"errors": [str(err)]})
@@ -672,7 +726,8 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     timeout = cfg.timeout_seconds
     bar = tqdm(total=len(todo), desc=f"cjkit report {out_dir.name}", unit="report", disable=not progress)
     with ProcessPoolExecutor(max_workers=max(1, min(n_workers, len(todo) or 1))) as pool:
-        futures = {pool.submit(execute, job, out_dir, timeout, cfg.permissions): job for job in todo}
+        futures = {pool.submit(execute, job, out_dir, timeout, cfg.permissions, formats=cfg.formats,
+                               theme=cfg.theme, title=cfg.title): job for job in todo}
         for fut in as_completed(futures):
             job = futures[fut]
             try:
@@ -690,7 +745,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     for row in rows:
         row["parameters"] = {k: v for k, v in by_name[row["name"]].parameters.items()}
         row["key"] = keys[row["name"]]
-        row["notes"] = _notes(notes.get(row["name"], {}))
+        row["notes"] = "; ".join(filter(None, [_notes(notes.get(row["name"], {})), row.get("notes", "")]))
     order = {job.name: i for i, job in enumerate(jobs)}
     rows.sort(key=lambda r: order[r["name"]])
     extra = context(cfg.parameters) if context else {}
@@ -701,7 +756,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     write_index(out_dir, cfg, rows, extra)
     outputs.apply_permissions(out_dir, cfg.permissions)
     return pd.DataFrame(rows, columns=["name", "notebook", "parameters", "status", "error", "ipynb",
-                                       "html", "seconds", "key", "notes"])
+                                       "html", "pdf", "pptx", "seconds", "key", "notes"])
 
 
 def _remove_stale(out_dir: Path, previous: dict, current: set) -> None:

@@ -363,12 +363,21 @@ def _survey(cfg) -> tuple[str, dict]:
     return str(content.get("title") or content.get("survey") or ""), questions
 
 
-def _link(row: dict, out_dir: Path, text: str) -> str:
-    """A link only to a plain HTML file of this run folder; any other name stays text."""
-    target = str(row.get("html") or "")
-    if _SAFE_LINK.fullmatch(target) and ".." not in target and (out_dir / target).is_file():
+def _link(row: dict, out_dir: Path, text: str, key: str = "html") -> str:
+    """A link only to a plain file of this run folder (``<name>.html``, ``.pdf``, ``.pptx``); any
+    other name stays text."""
+    target = str(row.get(key) or "")
+    if (_SAFE_LINK.fullmatch(target.removesuffix(f".{key}") + ".html") and target.endswith(f".{key}")
+            and ".." not in target and (out_dir / target).is_file()):
         return f'<a href="{html.escape(target, quote=True)}">{html.escape(text)}</a>'
     return html.escape(text)
+
+
+def _deliverable_links(row: dict, out_dir: Path) -> str:
+    """Links to the report's PDF and PowerPoint deck, where the run made them."""
+    links = [_link(row, out_dir, name, key) for key, name in (("pdf", "PDF"), ("pptx", "PowerPoint"))
+             if row.get(key)]
+    return f' <span class="small">({" · ".join(links)})</span>' if links else ""
 
 
 def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
@@ -398,7 +407,7 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
                                                                          "omitted"])
     body = []
     for r in rows:
-        link = _link(r, out_dir, report_label(r, grid_names, lang))
+        link = _link(r, out_dir, report_label(r, grid_names, lang)) + _deliverable_links(r, out_dir)
         figures = (_figures(out_dir / str(r.get("name", "")), lang, questions)
                    if r.get("status") in ("ok", "skipped") else "")
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'

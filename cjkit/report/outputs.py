@@ -99,8 +99,12 @@ def check_target(path: Path) -> Path:
     return path
 
 
+#: The files a report is delivered as, besides its folder of tables and figures.
+REPORT_FILES = ("ipynb", "html", "pdf", "pptx")
+
+
 def remove_report(out_dir: Path, name: str) -> bool:
-    """Delete a report's files in *out_dir*: ``<name>.html``, ``<name>.ipynb`` and the folder ``<name>/``.
+    """Delete a report's files in *out_dir*: ``<name>.html``, ``.ipynb``, ``.pdf``, ``.pptx`` and the folder ``<name>/``.
 
     Links are removed, never followed; a name that is not a plain report name is left alone.
 
@@ -130,7 +134,7 @@ def remove_report(out_dir: Path, name: str) -> bool:
         check_name(name, "report")
     except ParameterError:
         return False
-    for target in (out_dir / f"{name}.ipynb", out_dir / f"{name}.html", out_dir / name):
+    for target in [out_dir / f"{name}.{ext}" for ext in REPORT_FILES] + [out_dir / name]:
         if target.is_symlink() or target.is_file():
             target.unlink()
         elif target.is_dir():
