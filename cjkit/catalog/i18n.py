@@ -317,6 +317,22 @@ LABELS: dict[str, tuple[str, str]] = {
                                "coefficients; the relative weights use pairwise correlations"),
     "diag_reason_constant_outcome": ("„{question}“ streut nicht: es gibt nichts zu erklären",
                                      "'{question}' has no variance: there is nothing to explain"),
+
+    # index page of a batch run
+    "index_all_segment": ("Gesamt", "Total"),
+    "index_all_wave": ("alle Wellen", "all waves"),
+    "index_all_other": ("alle", "all"),
+    "index_report": ("Bericht", "Report"),
+    "index_key_figures": ("Kennzahlen", "Key figures"),
+    "index_status": ("Status", "Status"),
+    "index_note": ("Hinweis", "Note"),
+    "index_omitted": ("Entfällt", "Omitted"),
+    "index_run": ("Lauf", "Run"),
+    "index_survey": ("Umfrage", "Survey"),
+    "index_reports": ("Berichte", "reports"),
+    "index_failed": ("fehlgeschlagen", "failed"),
+    "index_erased": ("gelöschte Befragte", "erased respondents"),
+    "index_errors_before": ("Fehler vor dem Lauf", "Errors before the run"),
 }
 
 

@@ -250,18 +250,10 @@ def _ledger_table(summary: dict) -> str:
 REPORT_TYPES = {"01_explore": "title_explore", "10_satisfaction_report": "title_satisfaction",
                 "20_pain_points": "title_painpoints", "30_journey_map": "title_journeymap"}
 #: the index page's own words (German, English), kept together so they can join the label catalog
-INDEX_LABELS = {
-    "all_segment": ("Gesamt", "Total"), "all_wave": ("alle Wellen", "all waves"), "all_other": ("alle", "all"),
-    "report": ("Bericht", "Report"), "key_figures": ("Kennzahlen", "Key figures"), "status": ("Status", "Status"),
-    "note": ("Hinweis", "Note"), "omitted": ("Entfällt", "Omitted"), "run": ("Lauf", "Run"),
-    "survey": ("Umfrage", "Survey"), "reports": ("Berichte", "reports"), "failed": ("fehlgeschlagen", "failed"),
-    "erased": ("gelöschte Befragte", "erased respondents"),
-    "errors_before": ("Fehler vor dem Lauf", "Errors before the run"),
-}
 
 
 def _word(key: str, lang: str) -> str:
-    return INDEX_LABELS[key][lang != "de"]
+    return i18n.label(f"index_{key}", lang if lang in i18n.LANGS else "en")
 
 _SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.html")
 
