@@ -107,8 +107,8 @@ def test_excel_export_is_formatted(tmp_path):
     assert {"0%", "0.00", "#,##0", '"("0%")"'} <= formats
     bold_numbers = [c for c in cells.values() if isinstance(c.value, float) and c.font.bold]
     assert bold_numbers and all(isinstance(cells[(c.row, c.column + 1)].value, str) for c in bold_numbers)
-    texts = {c.value for c in cells.values() if isinstance(c.value, str)}
-    assert "'=Web" in texts and "=Web" not in texts  # an answer label is never run as a formula
+    label = next(c for c in cells.values() if c.value == "=Web")  # the visible text stays as answered,
+    assert label.data_type == "s" and label.quotePrefix              # typed as text, never run as a formula
     notes = " ".join(c.value for c in wb["Notes"]["A"])
     assert "Benjamini-Hochberg" in notes and "effective base" in notes
     with pytest.raises(ParameterError, match="xlsx"):

@@ -16,7 +16,7 @@ import pandas as pd
 from cjkit.catalog import i18n
 from cjkit.catalog.types import SCALE_TYPES
 from cjkit.errors import ParameterError
-from cjkit.report.export import neutralise
+from cjkit.report.export import text_cell
 from cjkit.stats.base import resolve_base_rule
 from cjkit.stats.columns import column_tests
 from cjkit.stats.sufficient import scale_ranges
@@ -293,16 +293,16 @@ def banner_to_excel(table: pd.DataFrame, path, *, lang: str = "de") -> Path:
     ws.cell(1, 1, i18n.label("banner_question", lang)).font = Font(bold=True)
     for j, head in enumerate(heads.values()):
         col = 3 + 2 * j
-        ws.cell(1, col, neutralise(pd.DataFrame({"h": [head]}))["h"].iloc[0]).font = Font(bold=True)
+        text_cell(ws, 1, col, head).font = Font(bold=True)
         ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + 1)
         ws.cell(1, col).alignment = Alignment(horizontal="center", wrap_text=True)
     r = 2
     for question, row_label, kind, cells in _sheet_rows(table, lang):
         if kind == "title":
-            ws.cell(r, 1, neutralise(pd.DataFrame({"q": [question]}))["q"].iloc[0]).font = Font(bold=True)
+            text_cell(ws, r, 1, question).font = Font(bold=True)
             r += 1
             continue
-        ws.cell(r, 2, neutralise(pd.DataFrame({"x": [row_label]}))["x"].iloc[0])
+        text_cell(ws, r, 2, row_label)
         for j, (value, letters, flag) in enumerate(cells):
             col = 3 + 2 * j
             if flag == "suppressed" or pd.isna(value):

@@ -262,14 +262,44 @@ def sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+def text_cell(ws, row: int, col: int, text):
+    """Write *text* into an openpyxl worksheet cell as text, never as a formula.
+
+    The visible text is unchanged (no added apostrophe); control characters become visible
+    symbols (:func:`clean_text`); formula-like text gets Excel's quote prefix, so it stays text
+    even when the cell is edited.
+
+    Parameters
+    ----------
+    ws : openpyxl.worksheet.worksheet.Worksheet
+    row, col : int
+        1-based cell position.
+    text : str
+
+    Returns
+    -------
+    openpyxl.cell.cell.Cell
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> from cjkit.report.export import text_cell
+    >>> cell = text_cell(Workbook().active, 1, 1, "=HYPERLINK(1)")
+    >>> cell.value, cell.data_type, cell.quotePrefix
+    ('=HYPERLINK(1)', 's', True)
+    """
+    text = clean_text(str(text))
+    cell = ws.cell(row, col)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl typed '=...' as a formula; the text is the value
+    if is_formula_like(text) or text.startswith("'"):
+        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    return cell
+
+
 def _as_text_cells(ws, texts: dict) -> None:
-    """Store the given cells as text; formula-like text also gets Excel's quote prefix."""
     for (row, col), text in texts.items():
-        cell = ws.cell(row, col)
-        cell.value = text
-        cell.data_type = "s"  # openpyxl typed '=...' as a formula; the text is the value
-        if is_formula_like(text) or text.startswith("'"):
-            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+        text_cell(ws, row, col, text)
 
 
 def to_excel(tables: dict[str, pd.DataFrame], path) -> Path:
