@@ -21,7 +21,9 @@ from cjkit.coding.coder import code_texts
 from cjkit.coding.pii import mask_pii
 from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
+from cjkit.plot.charts import alt_text
 from cjkit.quality import ledger as ledger_mod
+from cjkit.report.methods import STRONG_RHO, WEAK_RHO
 from cjkit.report.plan import RATING_ROLES, SECTIONS, section_status
 from cjkit.report.study import Study, outcome_question
 from cjkit.stats import compare, drivers, ipa, metrics
@@ -555,7 +557,7 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     >>> import cjkit as cj
     >>> study = cj.example_study()
     >>> print(cj.report.heading(study, "satisfaction", lang="en").data)
-    <h1>Satisfaction report: Example hotel survey (synthetic)</h1><p>Segment (persona): <b>all</b> · Wave: <b>all</b> · Respondents: <b>120</b> · Journey model: ACCRA model</p>
+    <h1>Satisfaction report: Example hotel survey (synthetic)</h1><p>Segment: <b>all</b> · Wave: <b>all</b> · Respondents: <b>120</b> · Journey model: ACCRA model</p>
     """
     _check_lang(lang)
     if kind not in _TITLES:
@@ -568,7 +570,7 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     words = tuple(i18n.labels(["segment", "wave", "respondents", "journey_model"], lang).values())
     model = models.get(study.model).name(lang)
     return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
-                f"<p>{words[0]} ({html.escape(str(scope.get('segment_column')))}): <b>{html.escape(str(seg))}</b>"
+                f"<p>{words[0]}: <b>{html.escape(str(seg))}</b>"
                 f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: <b>{len(study.wide):,}</b>"
                 f" · {words[3]}: {html.escape(model)}</p>")
 
@@ -854,10 +856,6 @@ def code_counts(study: Study, coded: pd.DataFrame, *, lang: str = "de") -> pd.Da
                            "negative", "neutral", "positive"]], study, lang=lang)
 
 
-WEAK_RHO = 0.3       # Spearman's rho below this: weak agreement, the section warns
-STRONG_RHO = 0.5     # from this on: strong
-
-
 def sentiment_vs_rating(study: Study, *, role: str = "overall", lang: str = "de") -> pd.DataFrame:
     """Agreement of open-answer sentiment with the respondent's outcome rating.
 
@@ -921,3 +919,85 @@ def sentiment_vs_rating(study: Study, *, role: str = "overall", lang: str = "de"
     out.attrs["summary"] = text
     display(Markdown(text))
     return out
+
+
+def subheading(key: str, *, lang: str = "de", note: str | None = None) -> HTML:
+    """A section heading (and an optional one-line note) in the report language.
+
+    Parameters
+    ----------
+    key : str
+        Label key of the heading in :mod:`cjkit.catalog.i18n` (``sec_summary``, ``sec_nps``, ...).
+    lang : {"de", "en"}
+        Report language.
+    note : str, optional
+        Label key of a note shown under the heading.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Escaped HTML; shown by the notebook when it is the cell's last value.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> cj.report.subheading("sec_summary", lang="en").data
+    '<h2>Executive summary</h2>'
+    """
+    text = f"<h2>{html.escape(i18n.label(key, lang))}</h2>"
+    if note is not None:
+        text += f'<p class="cj-note">{html.escape(i18n.label(note, lang))}</p>'
+    return HTML(text)
+
+
+def show_figure(fig, output_dir=None, name: str | None = None, *, alt: str | None = None, lang: str = "de"):
+    """Show a figure in the report as an image with alt text, save it as PNG and close it.
+
+    The image goes into the notebook as HTML with an ``alt`` attribute, so the HTML report
+    describes every chart to screen readers (and nbconvert has no image without alt text).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    output_dir : str or Path, optional
+        Folder for ``<name>.png`` (:func:`save_figure`); not saved without it.
+    name : str, optional
+        File name without ``.png``.
+    alt : str, optional
+        Alt text; default the one the chart set, else a description of its titles and axes
+        (:func:`cjkit.plot.charts.alt_text`).
+    lang : {"de", "en"}
+        Language of a generated alt text.
+
+    Returns
+    -------
+    str
+        The alt text used.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("NPS")
+    >>> cj.report.show_figure(fig, lang="en")
+    <IPython.core.display.HTML object>
+    'Chart: NPS.'
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    _check_lang(lang)
+    text = alt or alt_text(fig, lang=lang)
+    if output_dir is not None and name:
+        save_figure(fig, output_dir, name)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display(HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(text, quote=True)}" '
+                 f'style="max-width:100%;height:auto">'))
+    plt.close(fig)  # shown once, as the image above; the inline backend does not show it again
+    return text
