@@ -76,6 +76,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "promoter": ("Promotoren (9–10)", "Promoters (9–10)"),
     "emotion_curve": ("Emotionskurve", "Emotion curve"),
     "pain_point": ("Pain Point (Rang)", "Pain point (rank)"),
+    # column names charts take as axis titles (theme.label falls back to the key otherwise)
+    "item_label": ("Touchpoint", "Touchpoint"), "touchpoint_label": ("Touchpoint", "Touchpoint"),
+    "phase_label": ("Phase", "Phase"), "value": ("Wert", "Score"),
     # board report: section headings (cjkit.report.sections.section)
     "sec_summary": ("Das Wichtigste in Kürze", "Executive summary"),
     "sec_key_figures": ("Kennzahlen", "Key figures"),
@@ -96,6 +99,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_curve": ("Emotionskurve über die Phasen", "Emotion curve across the phases"),
     "sec_questions": ("Fragen", "Questions"),
     "sec_themes": ("Themen ohne Code", "Themes no code catches"),
+    "sec_long": ("Langformat: eine Zeile je Befragte:r und Frage", "Long format: one row per respondent and question"),
+    "sec_first_results": ("Erste Ergebnisse", "First results"),
     "sec_sections": ("Abschnitte der Berichte", "Sections of the reports"),
     "note_drivers": ("Relative Gewichte (Johnson) und LMG teilen das erklärte R² des Modells auf die Bewertungen auf.",
                      "Relative weights (Johnson) and LMG split the model's explained R² among the ratings."),
@@ -106,6 +111,12 @@ LABELS: dict[str, tuple[str, str]] = {
                       "Each persona compared with all other respondents."),
     "note_curve": ("Zufriedenheitsindex je Phase (alle Touchpoint-Bewertungen der Phase, 0–100).",
                    "Satisfaction index per phase (all touchpoint ratings of the phase, 0–100)."),
+    "note_painpoints": ("Der Score verbindet Häufigkeit (Anteil niedriger Bewertungen und negativer Nennungen) mit "
+                        "Wirkung (Anteil an der erklärten Gesamtzufriedenheit und wie viel schlechter das Gesamturteil "
+                        "nach einer niedrigen Bewertung ausfällt): ein häufiges Problem, das auch viel bewirkt, steht oben.",
+                        "The score combines incidence (share of low ratings and of negative mentions) with impact "
+                        "(share of the explained overall satisfaction and how much lower the overall rating is after a "
+                        "low rating): a frequent problem that also matters comes first."),
     "note_verbatims": ("Negative Antworten; personenbezogene Angaben sind maskiert.",
                        "Negative answers; personal data is masked."),
     "no_significant_change": ("Keine Veränderung zur Vorwelle ist signifikant.",
@@ -173,6 +184,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_out_of_range": ("Wert außerhalb der Skala", "Value out of range"),
     "check_user_missing": ("Fehlender-Wert-Code", "Missing-value code"),
     "check_incomplete": ("Zu unvollständig", "Too incomplete"),
+    "check_empty_row": ("Leere Zeile (keine Antwort)", "Empty row (no answer)"),
+    "check_missing_code": ("Fehlender-Wert-Code", "Missing-value code"),
+    "check_unknown_value": ("Kein gültiger Wert", "Not a valid value"),
+    "check_value_changed": ("Wert bereinigt", "Value cleaned"),
+    "check_formula_text": ("Text beginnt wie eine Formel", "Text starts like a formula"),
+    "check_long_text": ("Sehr langer Text", "Very long text"),
+    "check_ragged_row": ("Zeile mit falscher Spaltenzahl", "Row with a wrong number of columns"),
+    "check_invalid_date": ("Ungültiges Datum", "Invalid date"),
+    "check_unparsable_date": ("Unlesbares Datum", "Unreadable date"),
     "action_excluded": ("ausgeschlossen", "excluded"),
     "action_value_changed": ("Wert geändert", "value changed"),
     "action_flagged": ("markiert", "flagged"),
@@ -180,6 +200,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "measure_kept": ("Verwertbare Befragte", "Usable respondents"),
     "measure_in_scope": ("Befragte in diesem Bericht", "Respondents in this report"),
     "measure_excluded": ("ausgeschlossen", "excluded"),
+    "qtype_likert": ("Zustimmung", "Agreement"), "qtype_rating": ("Bewertung", "Rating"),
+    "qtype_csat": ("Zufriedenheit (CSAT)", "Satisfaction (CSAT)"), "qtype_ces": ("Aufwand (CES)", "Effort (CES)"),
+    "qtype_nps": ("Weiterempfehlung (NPS)", "Likelihood to recommend (NPS)"),
+    "qtype_single": ("Gesamturteil", "Overall verdict"),
     # figure tiles (cjkit.report.sections.figure_tiles)
     "tile_respondents": ("Befragte", "Respondents"),
     "tile_overall_mean": ("Gesamtzufriedenheit (Mittelwert)", "Overall satisfaction (mean)"),
@@ -203,8 +227,8 @@ LABELS: dict[str, tuple[str, str]] = {
                       "The Net Promoter Score is {value} (95% CI {ci_low} to {ci_high}; n = {n})."),
     "sum_change": ("Gegenüber der Welle {previous} hat sich der Wert um {change} verändert ({sig}).",
                    "Compared with wave {previous} it changed by {change} ({sig})."),
-    "sum_change_sig": ("signifikant, p = {p}", "significant, p = {p}"),
-    "sum_change_not_sig": ("nicht signifikant, p = {p}", "not significant, p = {p}"),
+    "sum_change_sig": ("signifikant, {p}", "significant, {p}"),
+    "sum_change_not_sig": ("nicht signifikant, {p}", "not significant, {p}"),
     "sum_strongest": ("Am besten schneidet {label} ab (Index {value} von 100; n = {n}), am schwächsten "
                       "{weak_label} (Index {weak_value}; n = {weak_n}).",
                       "{label} performs best (index {value} out of 100; n = {n}), {weak_label} weakest "
@@ -213,10 +237,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "sum_ev_low": ("{share} niedrige Bewertungen", "{share} low ratings"),
     "sum_ev_mentions": ("{count} negative Nennungen in den offenen Antworten", "{count} negative mentions in the open answers"),
     "sum_ev_driver": ("{share} Anteil an der erklärten Gesamtzufriedenheit", "{share} of the explained overall satisfaction"),
-    "sum_segment": ("{segment} bewerten {label} signifikant {direction} als die übrigen Befragten ({value} gegenüber "
-                    "{total} insgesamt; p = {p}).",
-                    "{segment} rate {label} significantly {direction} than the other respondents ({value} against "
-                    "{total} overall; p = {p})."),
+    "sum_segment": ("Persona „{segment}“ bewertet {label} signifikant {direction} als die übrigen Befragten ({value} "
+                    "gegenüber {total} insgesamt; {p}).",
+                    "Persona '{segment}' rates {label} significantly {direction} than the other respondents ({value} "
+                    "against {total} overall; {p})."),
     "sum_higher": ("besser", "higher"), "sum_lower": ("schlechter", "lower"),
     "sum_no_segment": ("Zwischen den Personas gibt es keinen signifikanten Unterschied (p < {alpha}, "
                        "Holm-korrigiert).",
@@ -319,10 +343,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "unassigned": ("nicht zugeordnet", "unassigned"),
     "positive_share": ("Anteil positiv", "Share positive"),
     "section_omitted": ("Dieser Abschnitt entfällt", "This section is omitted"),
-    "sentiment_agreement": ("Textstimmung und Bewertung stimmen {strength} überein (Spearmans rho {rho:.2f}; "
-                            "gleiche Richtung bei {exact:.0%}, gegenläufig bei {opposite:.0%} von {n} Antworten)",
-                            "Text sentiment and rating agree {strength} (Spearman's rho {rho:.2f}; same direction in "
-                            "{exact:.0%}, opposite in {opposite:.0%} of {n} answers)"),
+    "sentiment_agreement": ("Textstimmung und Bewertung stimmen {strength} überein (Spearmans rho {rho}; "
+                            "gleiche Richtung bei {exact}, gegenläufig bei {opposite} von {n} Antworten)",
+                            "Text sentiment and rating agree {strength} (Spearman's rho {rho}; same direction in "
+                            "{exact}, opposite in {opposite} of {n} answers)"),
     "agreement_strong": ("stark", "strongly"),
     "agreement_moderate": ("mäßig", "moderately"),
     "agreement_weak": ("schwach", "weakly"),

@@ -26,6 +26,7 @@ __all__ = [
     "ledger_table",
     "methods_appendix",
     "methods_html",
+    "note",
     "painpoint_table",
     "phase_scores",
     "report_plan",

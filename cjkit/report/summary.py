@@ -93,8 +93,13 @@ def summary_html(summary: pd.DataFrame) -> HTML:
     >>> cj.report.summary_html(s).data[:60]
     '<ul class="cj-summary"><li><b>Gesamtniveau:</b> Die Gesamtzu'
     """
-    items = "".join(f"<li><b>{html.escape(t)}:</b> {html.escape(x)}</li>"
-                    for t, x in zip(summary["topic_label"], summary["text"]))
+    items = []
+    # findings of one topic (three pain points, several persona differences) under one bullet
+    for _, group in summary.groupby("topic", sort=False):
+        texts = [html.escape(x) for x in group["text"]]
+        body = texts[0] if len(texts) == 1 else "<ul>" + "".join(f"<li>{x}</li>" for x in texts) + "</ul>"
+        items.append(f"<li><b>{html.escape(group['topic_label'].iloc[0])}:</b> {body}</li>")
+    items = "".join(items)
     return HTML(f'<ul class="cj-summary">{items}</ul>')
 
 
@@ -112,6 +117,10 @@ class _Format:
 
     def date(self, d) -> str:
         return i18n.format_date(d, locale=self.locale, lang=self.lang)
+
+    def p(self, p) -> str:
+        """"p = 0,012", or "p < 0,001" where three decimals would show zero."""
+        return f"p < {self.num(0.001, 3)}" if p < 0.0005 else f"p = {self.num(p, 3)}"
 
     def label(self, key: str) -> str:
         return i18n.label(key, self.lang)
@@ -160,7 +169,7 @@ def _change(study: Study, fmt: _Format) -> list[dict]:
     last, previous = own.iloc[-1], own.iloc[-2]
     sig = "sum_change_sig" if bool(last["significant"]) else "sum_change_not_sig"
     text = fmt.label("sum_change").format(previous=previous["wave"], change=fmt.num(last["change"], sign=True),
-                                          sig=fmt.label(sig).format(p=fmt.num(last["p_adjusted"], 3)))
+                                          sig=fmt.label(sig).format(p=fmt.p(last["p_adjusted"])))
     return [{"topic": "change", "text": text, "value": last["change"], "n": int(last["n"])}]
 
 
@@ -208,7 +217,7 @@ def _segments(study: Study, fmt: _Format) -> list[dict]:
         direction = fmt.label("sum_higher" if r["difference_vs_rest"] > 0 else "sum_lower")
         text = fmt.label("sum_segment").format(segment=r["segment"], label=r["item_label"], direction=direction,
                                                value=fmt.num(r["value"]), total=fmt.num(r["total"]),
-                                               p=fmt.num(r["p_adjusted"], 3))
+                                               p=fmt.p(r["p_adjusted"]))
         rows.append({"topic": "segments", "text": text, "value": r["difference_vs_rest"], "n": int(r["n"])})
     return rows
 

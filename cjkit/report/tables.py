@@ -58,7 +58,7 @@ KINDS = {
                    "effect", "score", "n"],
     "codes": ["code_label", "phase_label", "touchpoint_label", "n_respondents", "share", "negative", "positive"],
     "verbatims": ["text", "codes"],
-    "ledger": ["check", "action", "n_rows", "example_reason"],
+    "ledger": ["check", "action", "n_rows"],
     "bases": ["measure", "n"],
     "sections": ["section", "shown", "reason"],
     "questions": ["question", "type", "role", "phase_label", "touchpoint_label"],
@@ -113,7 +113,7 @@ def _formatter(how: str, lang: str, locale, decimals: int, percent: pd.Series):
         return lambda x, i: (i18n.format_percent(x, lang=lang, locale=locale, sign=True) if percent.iloc[i]
                              else num(x, sign=True))
     simple = {"int": lambda x: num(x, 0), "number": num, "number1": lambda x: num(x, 1), "percent": pct,
-              "p": lambda x: num(x, 3), "bool": lambda x: i18n.label("yes" if bool(x) else "no", lang),
+              "p": lambda x: f"< {num(0.001, 3)}" if x < 0.0005 else num(x, 3), "bool": lambda x: i18n.label("yes" if bool(x) else "no", lang),
               "check": lambda x: _label_or(f"check_{x}", lang, str(x)),
               "action": lambda x: _label_or(f"action_{x}", lang, str(x)),
               "section": lambda x: _label_or(SECTION_LABELS.get(str(x), ""), lang, str(x)),
