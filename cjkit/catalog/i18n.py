@@ -351,11 +351,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "agreement_moderate": ("mäßig", "moderately"),
     "agreement_weak": ("schwach", "weakly"),
     "sentiment_weak_warning": ("Achtung: schwache Übereinstimmung (rho unter 0,3). Die Textstimmung taugt hier nicht "
-                               "als Ersatz für die Bewertung: Kommentare lesen oder die Polarität dieser Umfrage mit "
-                               "cj.fit_sentiment aus den Bewertungen lernen.",
+                               "als Ersatz für die Bewertung: die Kommentare selbst lesen.",
                                "Warning: weak agreement (rho below 0.3). Text sentiment is no stand-in for the rating "
-                               "here: read the comments or learn this survey's polarity from its ratings with "
-                               "cj.fit_sentiment."),
+                               "here: read the comments themselves."),
     "report_not_run": ("Bericht nicht erstellt", "Report not run"),
     "why_no_ratings": ("die Umfrage hat keine Bewertungsfragen (Rolle driver oder csat)",
                        "the survey has no rating questions (role driver or csat)"),
