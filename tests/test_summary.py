@@ -51,9 +51,20 @@ def test_change_since_the_previous_wave(study, summary_en):
     assert "not significant" in text  # the example waves do not differ (p well above 0.05)
 
 
-def test_no_change_sentence_with_one_wave():
-    s = cj.report.executive_summary(cj.example_study(wave="2026"), lang="en")
-    assert "change" not in set(s["topic"])
+def test_report_on_one_wave_compares_with_the_wave_before(study, tmp_path):
+    cj.example_data().to_csv(tmp_path / "hotel.csv", index=False)
+    one_wave = cj.open_study(cj.example_spec(), data=tmp_path / "hotel.csv", wave="2026")
+    long = study.long
+    wave = long["wave"].astype(str)
+    change = _wmean(long[wave == "2026"], "overall") - _wmean(long[wave == "2025"], "overall")
+    s = cj.report.executive_summary(one_wave, lang="en")
+    assert s.set_index("topic").loc["change", "text"].startswith(f"Compared with wave 2025 it changed by {change:+.2f}")
+    assert len(one_wave.wide) == 60 and s.set_index("topic").loc["level", "n"] == 60
+
+
+def test_no_change_sentence_with_a_single_wave(study):
+    first = replace(study, long=study.long[study.long["wave"].astype(str) == "2025"])
+    assert "change" not in set(cj.report.executive_summary(first, lang="en")["topic"])
 
 
 def test_strongest_and_weakest_touchpoint_by_index(study, summary_en):

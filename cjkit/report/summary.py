@@ -10,6 +10,7 @@ states them in the methods appendix.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from cjkit.catalog import i18n
 from cjkit.report import sections
 from cjkit.report.methods import ALPHA, TOP_PAINPOINTS, TOP_SEGMENT_DIFFERENCES
 from cjkit.report.plan import section_status
-from cjkit.report.study import Study, outcome_question
+from cjkit.report.study import Study, open_study, outcome_question
 
 COLUMNS = ["topic", "topic_label", "text", "value", "n"]
 
@@ -160,13 +161,24 @@ def _level(study: Study, fmt: _Format) -> list[dict]:
 
 def _change(study: Study, fmt: _Format) -> list[dict]:
     q = outcome_question(study.spec)
-    trend = sections.trend_table(study) if q is not None and q.is_scale and q.positive is None else pd.DataFrame()
+    if q is None or not q.is_scale or q.positive is not None or not study.spec.wave:
+        return []
+    wave = study.scope.get("wave")
+    scoped = wave not in (None, "", "all")
+    if scoped and not Path(study.data_path).is_file():
+        return []  # the data file is gone (a temporary example): the other waves cannot be read
+    # a report on one wave compares it with the wave before it, so the waves are read again unscoped
+    source = (open_study(study.spec, data=study.data_path, model=study.model,
+                         segment_column=study.scope.get("segment_column"), segment=study.scope.get("segment", "all"))
+              if scoped else study)
+    trend = sections.trend_table(source)
     if trend.empty:
         return []
-    own = trend[trend["question"] == q.id].sort_values("wave_order")
-    if len(own) < 2 or pd.isna(own["change"].iloc[-1]):
+    own = trend[trend["question"] == q.id].sort_values("wave_order").reset_index(drop=True)
+    at = own.index[own["wave"].astype(str) == str(wave)] if scoped else own.index[-1:]
+    if len(at) == 0 or at[0] == 0 or pd.isna(own.loc[at[0], "change"]):
         return []
-    last, previous = own.iloc[-1], own.iloc[-2]
+    last, previous = own.loc[at[0]], own.loc[at[0] - 1]
     sig = "sum_change_sig" if bool(last["significant"]) else "sum_change_not_sig"
     text = fmt.label("sum_change").format(previous=previous["wave"], change=fmt.num(last["change"], sign=True),
                                           sig=fmt.label(sig).format(p=fmt.p(last["p_adjusted"])))
