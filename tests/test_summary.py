@@ -111,7 +111,7 @@ def test_data_basis_with_kish_effective_n(study, summary_en):
     w = study.wide["weight"].to_numpy(float)
     n_eff = w.sum() ** 2 / (w ** 2).sum()
     text = _text(summary_en, "basis")
-    assert text == (f"Data basis: {len(w)} respondents in this report ({len(w)} usable of {len(w)} rows); "
+    assert text == (f"{len(w)} respondents in this report ({len(w)} usable of {len(w)} rows); "
                     f"weighted, effective base {n_eff:.0f} (Kish).")
 
 

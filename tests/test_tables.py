@@ -73,8 +73,10 @@ def test_ledger_words_come_from_the_catalog():
 
 
 def test_wide_tables_fit_the_page():
-    html = cj.report.format_table(SCORES, lang="de").data
-    assert "table-layout:fixed" in html and "overflow-wrap:anywhere" in html and "@media print" in html
+    html = cj.report.format_table(SCORES, lang="de", css=True).data
+    assert "<style>" not in cj.report.format_table(SCORES, lang="de").data     # a report has it in its heading
+    assert cj.report.tables.CSS in cj.report.heading(cj.example_study(), "satisfaction").data
+    assert "width:100%" in html and "overflow-wrap:anywhere" in html and "@media print" in html
 
 
 def test_unknown_kind_is_a_parameter_error():

@@ -233,7 +233,7 @@ LABELS: dict[str, tuple[str, str]] = {
                       "{weak_label} (Index {weak_value}; n = {weak_n}).",
                       "{label} performs best (index {value} out of 100; n = {n}), {weak_label} weakest "
                       "(index {weak_value}; n = {weak_n})."),
-    "sum_painpoint": ("Pain Point {rank}: {label} – {evidence}.", "Pain point {rank}: {label} – {evidence}."),
+    "sum_painpoint": ("{rank}. {label} – {evidence}.", "{rank}. {label} – {evidence}."),
     "sum_ev_low": ("{share} niedrige Bewertungen", "{share} low ratings"),
     "sum_ev_mentions": ("{count} negative Nennungen in den offenen Antworten", "{count} negative mentions in the open answers"),
     "sum_ev_driver": ("{share} Anteil an der erklärten Gesamtzufriedenheit", "{share} of the explained overall satisfaction"),
@@ -245,8 +245,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sum_no_segment": ("Zwischen den Personas gibt es keinen signifikanten Unterschied (p < {alpha}, "
                        "Holm-korrigiert).",
                        "The personas do not differ significantly (p < {alpha}, Holm-adjusted)."),
-    "sum_basis": ("Datenbasis: {n} Befragte in diesem Bericht ({kept} verwertbar von {input} Zeilen){period}; {weighting}.",
-                  "Data basis: {n} respondents in this report ({kept} usable of {input} rows){period}; {weighting}."),
+    "sum_basis": ("{n} Befragte in diesem Bericht ({kept} verwertbar von {input} Zeilen){period}; {weighting}.",
+                  "{n} respondents in this report ({kept} usable of {input} rows){period}; {weighting}."),
     "sum_period": (", befragt vom {start} bis {end}", ", surveyed from {start} to {end}"),
     "sum_weighted": ("gewichtet, effektive Fallzahl {n_eff} (Kish)",
                      "weighted, effective base {n_eff} (Kish)"),

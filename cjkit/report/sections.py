@@ -26,6 +26,7 @@ from cjkit.quality import ledger as ledger_mod
 from cjkit.report.methods import STRONG_RHO, WEAK_RHO
 from cjkit.report.plan import RATING_ROLES, SECTIONS, section_status
 from cjkit.report.study import Study, outcome_question
+from cjkit.report.tables import CSS
 from cjkit.stats import compare, drivers, ipa, metrics
 from cjkit.stats.drivers import outcome_values
 from cjkit.stats.painpoints import rank_painpoints
@@ -585,7 +586,7 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     --------
     >>> import cjkit as cj
     >>> study = cj.example_study()
-    >>> print(cj.report.heading(study, "satisfaction", lang="en").data)
+    >>> print(cj.report.heading(study, "satisfaction", lang="en").data.split("</style>")[1])
     <h1>Satisfaction report: Example hotel survey (synthetic)</h1><p>Segment: <b>all</b> · Wave: <b>all</b> · Respondents: <b>120</b> · Journey model: ACCRA model</p>
     """
     _check_lang(lang)
@@ -598,7 +599,9 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     wave = scope.get("wave") if scope.get("wave") not in (None, "", "all") else all_
     words = tuple(i18n.labels(["segment", "wave", "respondents", "journey_model"], lang).values())
     model = models.get(study.model).name(lang)
-    return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
+    # the report's stylesheet comes with its heading, once (tables, tiles, notes)
+    return HTML(f"<style>{CSS}</style>"
+                f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
                 f"<p>{words[0]}: <b>{html.escape(str(seg))}</b>"
                 f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: "
                 f"<b>{i18n.format_number(len(study.wide), lang=lang, decimals=0)}</b>"

@@ -4,8 +4,8 @@
 language: no row index, column headers from the label catalog, phase and touchpoint labels
 instead of ids, numbers and percentages in the locale's format, the 95 % interval in one
 column, bases shown with low bases marked, significance as arrows, and a legend under the table
-for every marker it uses. The CSS keeps wide tables inside an A4 page (fixed layout, small
-type, wrapping cells).
+for every marker it uses. The CSS keeps wide tables inside an A4 page (full page width, small
+type, cells that wrap only where a column would not fit).
 """
 from __future__ import annotations
 
@@ -68,12 +68,13 @@ SECTION_LABELS = {"outcome": "sec_key_figures", "touchpoint_scores": "sec_touchp
                   "drivers": "sec_drivers", "ipa": "sec_ipa", "segments": "sec_segments", "trend": "sec_trend",
                   "comments": "sec_codes", "sentiment": "sec_sentiment", "painpoints": "sec_painpoints",
                   "journey_map": "sec_map"}
-CSS = ("table.cj-table{table-layout:fixed;width:100%;max-width:100%;border-collapse:collapse;font-size:9pt;"
+CSS = ("table.cj-table{table-layout:auto;width:100%;max-width:100%;border-collapse:collapse;font-size:9pt;"
        "margin:0.4em 0}"
        "table.cj-table th,table.cj-table td{padding:2px 6px;border-bottom:1px solid #ddd;white-space:normal;"
-       "overflow-wrap:anywhere;word-break:normal;vertical-align:top}"
+       "overflow-wrap:anywhere;word-break:normal;vertical-align:top;text-align:left !important}"
        "table.cj-table th{text-align:left;font-weight:600;border-bottom:2px solid #888}"
-       "table.cj-table td.cj-num{text-align:right;font-variant-numeric:tabular-nums}"
+       "table.cj-table td.cj-num,table.cj-table th.cj-num{text-align:right !important;"
+       "font-variant-numeric:tabular-nums}"
        "table.cj-table td.cj-low{color:#8a5a00}"
        "p.cj-legend{font-size:8pt;color:#555;margin:0 0 1em 0}"
        "div.cj-tiles{display:flex;flex-wrap:wrap;gap:10px;margin:0.5em 0 1em 0}"
@@ -131,7 +132,7 @@ def _measure(x: str, lang: str) -> str:
 
 
 def format_table(frame: pd.DataFrame, *, lang: str = "de", locale: str | None = None, kind: str = "auto",
-                 columns=None, decimals: int = 2, max_rows: int | None = None) -> HTML:
+                 columns=None, decimals: int = 2, max_rows: int | None = None, css: bool = False) -> HTML:
     """A result table as a formatted HTML table in the report language (no row index).
 
     Parameters
@@ -152,6 +153,9 @@ def format_table(frame: pd.DataFrame, *, lang: str = "de", locale: str | None = 
         Decimals of scores and intervals.
     max_rows : int, optional
         Show only the first rows (the caller's order).
+    css : bool
+        Include the stylesheet (:data:`CSS`). A report carries it once, in its heading
+        (:func:`~cjkit.report.sections.heading`), so the tables stay the same when the style changes.
 
     Returns
     -------
@@ -201,7 +205,8 @@ def format_table(frame: pd.DataFrame, *, lang: str = "de", locale: str | None = 
         out[header] = cells
     if flags.isin(["low_base", "suppressed"]).any() and "n" in shown:
         legend.insert(0, i18n.label("legend_low_base", lang).format(min_n=DEFAULT_MIN_N, suppress_n=DEFAULT_SUPPRESS_N))
-    return HTML(_html(pd.DataFrame(out), shown, flags, dict.fromkeys(legend)))
+    style = f"<style>{CSS}</style>" if css else ""
+    return HTML(style + _html(pd.DataFrame(out), shown, flags, dict.fromkeys(legend)))
 
 
 def _percent_rows(data: pd.DataFrame) -> pd.Series:
@@ -220,7 +225,7 @@ def _ci(lo, hi, data, i, lang, locale, decimals) -> str:
 
 
 def _html(table: pd.DataFrame, shown: list, flags: pd.Series, legend) -> str:
-    numeric = {h for h, c in zip(table.columns, shown) if COLUMNS.get(c, (None, "text"))[1] not in
+    numeric = {h for h, c in zip(table.columns, shown) if c == "ci" or COLUMNS.get(c, (None, "text"))[1] not in
                ("text", "check", "action", "section", "measure", "bool")}
     classes = pd.DataFrame({h: ["cj-num" if h in numeric else "" for _ in range(len(table))] for h in table.columns})
     if len(table):
@@ -230,8 +235,11 @@ def _html(table: pd.DataFrame, shown: list, flags: pd.Series, legend) -> str:
     uid = hashlib.sha1(table.to_json().encode("utf-8")).hexdigest()[:10]
     styler = (table.style.hide(axis="index").format(escape="html").set_uuid(uid)
               .set_td_classes(classes).set_table_attributes('class="cj-table"'))
+    # numeric columns: header right-aligned above its figures
+    styler = styler.set_table_styles({h: [{"selector": "th", "props": "text-align:right !important"}]
+                                      for h in table.columns if h in numeric}, overwrite=False)
     notes = "".join(f'<p class="cj-legend">{html.escape(t)}</p>' for t in legend)
-    return f"<style>{CSS}</style>{styler.to_html()}{notes}"
+    return f"{styler.to_html()}{notes}"
 
 
 def figure_tiles(figures: pd.DataFrame, study: Study, *, lang: str = "de", locale: str | None = None) -> HTML:
@@ -252,6 +260,7 @@ def figure_tiles(figures: pd.DataFrame, study: Study, *, lang: str = "de", local
     Returns
     -------
     IPython.display.HTML
+        The tiles (styled by the report's stylesheet, see :func:`format_table`).
 
     Examples
     --------
@@ -299,4 +308,4 @@ def figure_tiles(figures: pd.DataFrame, study: Study, *, lang: str = "de", local
         tiles.append(f'<div class="cj-tile"><div class="cj-tile-label">{html.escape(i18n.label(key, lang))}</div>'
                      f'<div class="cj-tile-value">{html.escape(show(r["value"]))}</div>'
                      f'<div class="cj-tile-note">{html.escape(" · ".join(notes))}</div></div>')
-    return HTML(f'<style>{CSS}</style><div class="cj-tiles">{"".join(tiles)}</div>')
+    return HTML(f'<div class="cj-tiles">{"".join(tiles)}</div>')
