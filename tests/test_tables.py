@@ -76,7 +76,7 @@ def test_wide_tables_fit_the_page():
     html = cj.report.format_table(SCORES, lang="de", css=True).data
     assert "<style>" not in cj.report.format_table(SCORES, lang="de").data     # a report has it in its heading
     assert cj.report.tables.CSS in cj.report.heading(cj.example_study(), "satisfaction").data
-    assert "width:100%" in html and "overflow-wrap:anywhere" in html and "@media print" in html
+    assert "width:100%" in html and "overflow-wrap:break-word" in html and "@media print" in html
 
 
 def test_unknown_kind_is_a_parameter_error():

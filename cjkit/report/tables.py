@@ -71,7 +71,7 @@ SECTION_LABELS = {"outcome": "sec_key_figures", "touchpoint_scores": "sec_touchp
 CSS = ("table.cj-table{table-layout:auto;width:100%;max-width:100%;border-collapse:collapse;font-size:9pt;"
        "margin:0.4em 0}"
        "table.cj-table th,table.cj-table td{padding:2px 6px;border-bottom:1px solid #ddd;white-space:normal;"
-       "overflow-wrap:anywhere;word-break:normal;vertical-align:top;text-align:left !important}"
+       "overflow-wrap:break-word;word-break:normal;hyphens:auto;vertical-align:top;text-align:left !important}"
        "table.cj-table th{text-align:left;font-weight:600;border-bottom:2px solid #888}"
        "table.cj-table td.cj-num,table.cj-table th.cj-num{text-align:right !important;"
        "font-variant-numeric:tabular-nums}"
