@@ -109,6 +109,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "ipa_plot": ("cjkit.plot.charts", None),
     "persona_plot": ("cjkit.plot.charts", None),
     "trend_plot": ("cjkit.plot.charts", None),
+    "painpoint_plot": ("cjkit.plot.charts", None),
+    "alt_text": ("cjkit.plot.charts", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
     "journey_comparison": ("cjkit.plot.journeycompare", None),
@@ -175,9 +177,11 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.io.readers.feedback import read as read_feedback  # noqa: F401
     from cjkit.io.spec import load_spec, to_long  # noqa: F401
     from cjkit.plot.charts import (  # noqa: F401
+        alt_text,
         driver_plot,
         ipa_plot,
         nps_plot,
+        painpoint_plot,
         persona_plot,
         satisfaction_plot,
         trend_plot,

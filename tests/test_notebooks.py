@@ -1,6 +1,7 @@
 """The report notebooks run under papermill through the batch CLI on a small grid, and write
 key figures that agree with an independent computation."""
 import json
+import re
 import subprocess
 import sys
 
@@ -77,3 +78,19 @@ def test_mistyped_parameter_fails_before_running(root, tmp_path):
     assert proc.returncode == 2
     assert "has no parameter 'langauge'" in proc.stderr and "allowed:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("nb", ["01_explore", *NOTEBOOKS])
+def test_notebooks_show_only_catalog_text(root, nb):
+    """No Markdown (it would show developer text in one language); every heading and note a
+    notebook asks for is in the label catalog, so it exists in German and English."""
+    import nbformat
+
+    from cjkit.catalog import i18n
+    book = nbformat.read(root / "notebooks" / f"{nb}.ipynb", as_version=4)
+    assert [c.cell_type for c in book.cells] == ["code"] * len(book.cells)
+    assert "parameters" in book.cells[0].metadata.get("tags", [])
+    code = "\n".join(c.source for c in book.cells)
+    keys = set(re.findall(r"\"((?:sec|note|no)_\w+)\"", code))
+    assert keys and keys <= set(i18n.LABELS), keys - set(i18n.LABELS)
+    assert "print(" not in code                                      # key figures are tiles and tables

@@ -384,3 +384,42 @@ def test_every_chart_returns_the_axes_it_was_given(sat, nps_answers, ipa_table, 
     plt.figure()
     current = plt.gca()
     assert plots.driver_plot(drivers) is current
+
+
+# --------------------------------------------------------------------------- pain points and alt text
+@pytest.fixture
+def pains():
+    return pd.DataFrame({"touchpoint_label": ["WLAN", "Zimmer", "Parken"], "phase_label": "Bindung",
+                         "score": [0.3, 0.9, 0.5], "rank": [3, 1, 2], "low_share": [0.36, 0.05, 0.17],
+                         "n_mentions": [198, 239, 0], "flag": ["", "", "low_base"]})
+
+
+def test_painpoint_plot_draws_the_ranking_with_its_evidence(pains):
+    fig, ax = plt.subplots()
+    plots.painpoint_plot(pains, lang="de", ax=ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Zimmer (Bindung)", "Parken (Bindung)", "WLAN (Bindung)"]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert [round(b.get_width(), 6) for b in bars] == [0.9, 0.5, 0.3]     # score of rank 1, 2, 3
+    assert bars[1].get_hatch() == "//" and not bars[0].get_hatch()        # the low base is marked
+    notes = {t.get_gid(): t.get_text().strip() for t in ax.texts}
+    assert notes["evidence:0"] == "5\xa0% niedrig · 239 Nennungen"
+    assert notes["evidence:1"] == "17\xa0% niedrig · 0 Nennungen"
+    assert ax.get_xlabel() == theme.label("painpoint_axis", "de")
+    assert plots.alt_text(fig, lang="de").startswith("Balkendiagramm der 3 wichtigsten Pain Points")
+
+
+def test_painpoint_plot_top_and_missing_column(pains):
+    fig, ax = plt.subplots()
+    plots.painpoint_plot(pains, top=1, lang="en", ax=ax)
+    assert len(ax.get_yticklabels()) == 1
+    assert plots.alt_text(fig, lang="en") == ("Bar chart of the 1 top pain points by score; first Zimmer (Bindung) "
+                                              "(score 0.90).")
+    with pytest.raises(DataError, match="score"):
+        plots.painpoint_plot(pains.drop(columns="score"), ax=ax)
+
+
+def test_generic_alt_text_names_title_axes_and_categories(sat):
+    fig, ax = plt.subplots()
+    plots.satisfaction_plot(sat, x="value", y="touchpoint", lang="en", ax=ax)
+    text = plots.alt_text(fig, lang="en")
+    assert text.startswith("Chart: ") and "Website" in text and "Satisfaction" in text

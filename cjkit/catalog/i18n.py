@@ -76,6 +76,239 @@ LABELS: dict[str, tuple[str, str]] = {
     "promoter": ("Promotoren (9–10)", "Promoters (9–10)"),
     "emotion_curve": ("Emotionskurve", "Emotion curve"),
     "pain_point": ("Pain Point (Rang)", "Pain point (rank)"),
+    # column names charts take as axis titles (theme.label falls back to the key otherwise)
+    "item_label": ("Touchpoint", "Touchpoint"), "touchpoint_label": ("Touchpoint", "Touchpoint"),
+    "phase_label": ("Phase", "Phase"), "value": ("Wert", "Score"),
+    # board report: section headings (cjkit.report.sections.section)
+    "sec_summary": ("Das Wichtigste in Kürze", "Executive summary"),
+    "sec_key_figures": ("Kennzahlen", "Key figures"),
+    "sec_touchpoints": ("Zufriedenheit je Touchpoint", "Satisfaction by touchpoint"),
+    "sec_nps": ("Weiterempfehlung (NPS)", "Recommendation (NPS)"),
+    "sec_drivers": ("Treiber der Gesamtzufriedenheit", "Drivers of overall satisfaction"),
+    "sec_ipa": ("Wichtigkeit und Leistung", "Importance and performance"),
+    "sec_segments": ("Personas im Vergleich", "Personas compared"),
+    "sec_trend": ("Entwicklung zwischen den Wellen", "Change between waves"),
+    "sec_quality": ("Datenbasis und Datenqualität", "Data basis and data quality"),
+    "sec_methods": ("Methodik", "Methods"),
+    "sec_codes": ("Themen der offenen Antworten", "Topics of the open answers"),
+    "sec_painpoints": ("Rangliste der Pain Points", "Pain points ranked"),
+    "sec_verbatims": ("Stimmen der Befragten", "In the respondents' words"),
+    "sec_sentiment": ("Textstimmung und Bewertung", "Text sentiment and rating"),
+    "sec_map": ("Journey Map", "Journey map"),
+    "sec_map_cells": ("Werte der Karte", "Values on the map"),
+    "sec_curve": ("Emotionskurve über die Phasen", "Emotion curve across the phases"),
+    "sec_questions": ("Fragen", "Questions"),
+    "sec_themes": ("Themen ohne Code", "Themes no code catches"),
+    "sec_long": ("Langformat: eine Zeile je Befragte:r und Frage", "Long format: one row per respondent and question"),
+    "sec_first_results": ("Erste Ergebnisse", "First results"),
+    "sec_sections": ("Abschnitte der Berichte", "Sections of the reports"),
+    "note_drivers": ("Relative Gewichte (Johnson) und LMG teilen das erklärte R² des Modells auf die Bewertungen auf.",
+                     "Relative weights (Johnson) and LMG split the model's explained R² among the ratings."),
+    "note_ipa": ("Touchpoints im Quadranten „Zuerst verbessern“ sind wichtig für die Gesamtzufriedenheit und "
+                 "schneiden unterdurchschnittlich ab.",
+                 "Touchpoints in the 'fix first' quadrant matter for overall satisfaction and perform below average."),
+    "note_segments": ("Jede Persona im Vergleich zu allen übrigen Befragten.",
+                      "Each persona compared with all other respondents."),
+    "note_curve": ("Zufriedenheitsindex je Phase (alle Touchpoint-Bewertungen der Phase, 0–100).",
+                   "Satisfaction index per phase (all touchpoint ratings of the phase, 0–100)."),
+    "note_painpoints": ("Der Score verbindet Häufigkeit (Anteil niedriger Bewertungen und negativer Nennungen) mit "
+                        "Wirkung (Anteil an der erklärten Gesamtzufriedenheit und wie viel schlechter das Gesamturteil "
+                        "nach einer niedrigen Bewertung ausfällt): ein häufiges Problem, das auch viel bewirkt, steht oben.",
+                        "The score combines incidence (share of low ratings and of negative mentions) with impact "
+                        "(share of the explained overall satisfaction and how much lower the overall rating is after a "
+                        "low rating): a frequent problem that also matters comes first."),
+    "note_verbatims": ("Negative Antworten; personenbezogene Angaben sind maskiert.",
+                       "Negative answers; personal data is masked."),
+    "no_significant_change": ("Keine Veränderung zur Vorwelle ist signifikant.",
+                              "No change against the previous wave is significant."),
+    # table headers (cjkit.report.tables.format_table)
+    "col_phase": ("Phase", "Phase"),
+    "col_touchpoint": ("Touchpoint", "Touchpoint"),
+    "col_item": ("Bewertung", "Rating"),
+    "col_value": ("Wert", "Score"),
+    "col_mean": ("Mittelwert", "Mean"),
+    "col_index": ("Index (0–100)", "Index (0–100)"),
+    "col_ci": ("95-%-KI", "95% CI"),
+    "col_base": ("Basis (n)", "Base (n)"),
+    "col_n_effective": ("Effektive Basis", "Effective base"),
+    "col_segment": ("Persona/Segment", "Persona/segment"),
+    "col_total": ("Gesamt", "Total"),
+    "col_difference": ("Differenz zum Rest", "Difference vs rest"),
+    "col_wave": ("Welle", "Wave"),
+    "col_change": ("Veränderung", "Change"),
+    "col_rank": ("Rang", "Rank"),
+    "col_low_share": ("Anteil niedriger Bewertungen", "Share of low ratings"),
+    "col_n_mentions": ("Negative Nennungen", "Negative mentions"),
+    "col_mention_share": ("Anteil negativer Nennungen", "Share of negative mentions"),
+    "col_driver_impact": ("Treiberanteil (% von R²)", "Driver share (% of R²)"),
+    "col_effect": ("Effekt auf Gesamturteil", "Effect on overall rating"),
+    "col_score": ("Pain-Point-Score (0–1)", "Pain-point score (0–1)"),
+    "col_code": ("Thema", "Topic"),
+    "col_n_respondents": ("Befragte", "Respondents"),
+    "col_share": ("Anteil", "Share"),
+    "col_negative": ("negativ", "negative"),
+    "col_neutral": ("neutral", "neutral"),
+    "col_positive": ("positiv", "positive"),
+    "col_relative_weight": ("Relatives Gewicht (%)", "Relative weight (%)"),
+    "col_lmg": ("LMG (%)", "LMG (%)"),
+    "col_importance": ("Wichtigkeit", "Importance"),
+    "col_performance": ("Leistung", "Performance"),
+    "col_quadrant": ("Quadrant", "Quadrant"),
+    "col_check": ("Prüfung", "Check"),
+    "col_action": ("Maßnahme", "Action"),
+    "col_n_rows": ("Zeilen", "Rows"),
+    "col_reason": ("Beispiel", "Example"),
+    "col_measure": ("Größe", "Measure"),
+    "col_n": ("Anzahl", "Count"),
+    "col_text": ("Antwort", "Answer"),
+    "col_codes": ("Themen", "Topics"),
+    "col_evidence": ("Belegstelle", "Evidence"),
+    "col_section": ("Abschnitt", "Section"),
+    "col_shown": ("gezeigt", "shown"),
+    "col_why": ("Grund", "Reason"),
+    "col_question": ("Frage", "Question"),
+    "col_type": ("Typ", "Type"),
+    "col_role": ("Rolle", "Role"),
+    "col_metric": ("Kennzahl", "Measure"),
+    "col_p": ("p (korrigiert)", "p (adjusted)"),
+    "yes": ("ja", "yes"), "no": ("nein", "no"),
+    "legend_low_base": ("* Basis unter {min_n}: mit Vorsicht interpretieren; – nicht ausgewiesen (Basis unter {suppress_n}).",
+                        "* Base below {min_n}: interpret with caution; – not shown (base below {suppress_n})."),
+    "legend_sig_segment": ("▲/▼ signifikant höher/niedriger als die übrigen Befragten (p < {alpha}, Holm-korrigiert).",
+                           "▲/▼ significantly higher/lower than the other respondents (p < {alpha}, Holm-adjusted)."),
+    "legend_sig_trend": ("▲/▼ signifikante Veränderung zur Vorwelle (p < {alpha}, Holm-korrigiert).",
+                         "▲/▼ significant change against the previous wave (p < {alpha}, Holm-adjusted)."),
+    "check_duplicate_id": ("Doppelte Befragten-ID", "Duplicate respondent id"),
+    "check_speeder": ("Zu schnell ausgefüllt", "Speeder"),
+    "check_straightliner": ("Durchklicken (gleiche Antwort überall)", "Straight-lining"),
+    "check_out_of_range": ("Wert außerhalb der Skala", "Value out of range"),
+    "check_user_missing": ("Fehlender-Wert-Code", "Missing-value code"),
+    "check_incomplete": ("Zu unvollständig", "Too incomplete"),
+    "check_empty_row": ("Leere Zeile (keine Antwort)", "Empty row (no answer)"),
+    "check_missing_code": ("Fehlender-Wert-Code", "Missing-value code"),
+    "check_unknown_value": ("Kein gültiger Wert", "Not a valid value"),
+    "check_value_changed": ("Wert bereinigt", "Value cleaned"),
+    "check_formula_text": ("Text beginnt wie eine Formel", "Text starts like a formula"),
+    "check_long_text": ("Sehr langer Text", "Very long text"),
+    "check_ragged_row": ("Zeile mit falscher Spaltenzahl", "Row with a wrong number of columns"),
+    "check_invalid_date": ("Ungültiges Datum", "Invalid date"),
+    "check_unparsable_date": ("Unlesbares Datum", "Unreadable date"),
+    "action_excluded": ("ausgeschlossen", "excluded"),
+    "action_value_changed": ("Wert geändert", "value changed"),
+    "action_flagged": ("markiert", "flagged"),
+    "measure_input_rows": ("Zeilen in der Datei", "Rows in the file"),
+    "measure_kept": ("Verwertbare Befragte", "Usable respondents"),
+    "measure_in_scope": ("Befragte in diesem Bericht", "Respondents in this report"),
+    "measure_excluded": ("ausgeschlossen", "excluded"),
+    "qtype_likert": ("Zustimmung", "Agreement"), "qtype_rating": ("Bewertung", "Rating"),
+    "qtype_csat": ("Zufriedenheit (CSAT)", "Satisfaction (CSAT)"), "qtype_ces": ("Aufwand (CES)", "Effort (CES)"),
+    "qtype_nps": ("Weiterempfehlung (NPS)", "Likelihood to recommend (NPS)"),
+    "qtype_single": ("Gesamturteil", "Overall verdict"),
+    # figure tiles (cjkit.report.sections.figure_tiles)
+    "tile_respondents": ("Befragte", "Respondents"),
+    "tile_overall_mean": ("Gesamtzufriedenheit (Mittelwert)", "Overall satisfaction (mean)"),
+    "tile_overall_top2": ("Gesamtzufriedenheit (Top-2-Box)", "Overall satisfaction (top-2 box)"),
+    "tile_positive_share": ("Anteil zufrieden (Gesamturteil)", "Share satisfied (overall)"),
+    "tile_nps": ("Net Promoter Score", "Net Promoter Score"),
+    "tile_ces": ("Kundenaufwand (CES, Mittelwert)", "Customer effort (CES, mean)"),
+    "tile_ci": ("95-%-KI {low} bis {high}", "95% CI {low} to {high}"),
+    "tile_base": ("Basis n = {n}", "Base n = {n}"),
+    "tile_scale": ("Skala {low}–{high}", "scale {low}–{high}"),
+    # executive summary sentences (cjkit.report.summary)
+    "sum_level_mean": ("Die Gesamtzufriedenheit liegt bei {value} auf einer Skala von {low} bis {high} "
+                       "(95-%-KI {ci_low} bis {ci_high}; n = {n}).",
+                       "Overall satisfaction stands at {value} on a scale of {low} to {high} "
+                       "(95% CI {ci_low} to {ci_high}; n = {n})."),
+    "sum_level_top2": ("{value} der Befragten vergeben eine der beiden besten Bewertungen.",
+                       "{value} of respondents give one of the two best ratings."),
+    "sum_level_share": ("{value} der Befragten sind insgesamt zufrieden (95-%-KI {ci_low} bis {ci_high}; n = {n}).",
+                        "{value} of respondents are satisfied overall (95% CI {ci_low} to {ci_high}; n = {n})."),
+    "sum_level_nps": ("Der Net Promoter Score beträgt {value} (95-%-KI {ci_low} bis {ci_high}; n = {n}).",
+                      "The Net Promoter Score is {value} (95% CI {ci_low} to {ci_high}; n = {n})."),
+    "sum_change": ("Gegenüber der Welle {previous} hat sich der Wert um {change} verändert ({sig}).",
+                   "Compared with wave {previous} it changed by {change} ({sig})."),
+    "sum_change_sig": ("signifikant, {p}", "significant, {p}"),
+    "sum_change_not_sig": ("nicht signifikant, {p}", "not significant, {p}"),
+    "sum_strongest": ("Am besten schneidet {label} ab (Index {value} von 100; n = {n}), am schwächsten "
+                      "{weak_label} (Index {weak_value}; n = {weak_n}).",
+                      "{label} performs best (index {value} out of 100; n = {n}), {weak_label} weakest "
+                      "(index {weak_value}; n = {weak_n})."),
+    "sum_painpoint": ("{rank}. {label} – {evidence}.", "{rank}. {label} – {evidence}."),
+    "sum_ev_low": ("{share} niedrige Bewertungen", "{share} low ratings"),
+    "sum_ev_mentions": ("{count} negative Nennungen in den offenen Antworten", "{count} negative mentions in the open answers"),
+    "sum_ev_driver": ("{share} Anteil an der erklärten Gesamtzufriedenheit", "{share} of the explained overall satisfaction"),
+    "sum_segment": ("Persona „{segment}“ bewertet {label} signifikant {direction} als die übrigen Befragten ({value} "
+                    "gegenüber {total} insgesamt; {p}).",
+                    "Persona '{segment}' rates {label} significantly {direction} than the other respondents ({value} "
+                    "against {total} overall; {p})."),
+    "sum_higher": ("besser", "higher"), "sum_lower": ("schlechter", "lower"),
+    "sum_no_segment": ("Zwischen den Personas gibt es keinen signifikanten Unterschied (p < {alpha}, "
+                       "Holm-korrigiert).",
+                       "The personas do not differ significantly (p < {alpha}, Holm-adjusted)."),
+    "sum_basis": ("{n} Befragte in diesem Bericht ({kept} verwertbar von {input} Zeilen){period}; {weighting}.",
+                  "{n} respondents in this report ({kept} usable of {input} rows){period}; {weighting}."),
+    "sum_period": (", befragt vom {start} bis {end}", ", surveyed from {start} to {end}"),
+    "sum_weighted": ("gewichtet, effektive Fallzahl {n_eff} (Kish)",
+                     "weighted, effective base {n_eff} (Kish)"),
+    "sum_unweighted": ("ungewichtet", "unweighted"),
+    "sum_topic_level": ("Gesamtniveau", "Overall level"),
+    "sum_topic_change": ("Veränderung", "Change"),
+    "sum_topic_touchpoints": ("Touchpoints", "Touchpoints"),
+    "sum_topic_painpoints": ("Pain Points", "Pain points"),
+    "sum_topic_segments": ("Personas", "Personas"),
+    "sum_topic_basis": ("Datenbasis", "Data basis"),
+    # methods appendix (cjkit.report.methods)
+    "method_base_rule": ("Fallzahlen: Werte mit einer ungewichteten Basis unter {min_n} sind mit * markiert und mit "
+                         "Vorsicht zu lesen; unter {suppress_n} werden sie nicht ausgewiesen.",
+                         "Bases: figures with an unweighted base below {min_n} are marked * and should be read with "
+                         "caution; below {suppress_n} they are not shown."),
+    "method_ci": ("Konfidenzintervalle: 95 %, gewichtet, auf der effektiven Fallzahl nach Kish "
+                  "((Σw)²/Σw²), die den Genauigkeitsverlust durch die Gewichtung ausdrückt.",
+                  "Confidence intervals: 95%, weighted, on Kish's effective base ((Σw)²/Σw²), which expresses the "
+                  "precision lost to weighting."),
+    "method_significance": ("Signifikant heißt: p < {alpha} nach Holm-Korrektur für die Zahl der Vergleiche "
+                            "(Personas gegen die übrigen Befragten, Wellen gegen die Vorwelle; gewichteter Welch-Test).",
+                            "Significant means p < {alpha} after Holm's correction for the number of comparisons "
+                            "(personas against the other respondents, waves against the previous wave; weighted "
+                            "Welch test)."),
+    "method_index": ("Index: jede Bewertung linear auf 0–100 umgerechnet (Skalenminimum 0, Maximum 100), damit "
+                     "Touchpoints mit verschiedenen Skalen vergleichbar sind; stärkster und schwächster Touchpoint "
+                     "sind die mit dem höchsten und niedrigsten Index (ausgewiesene Werte ab Basis {suppress_n}).",
+                     "Index: every rating rescaled linearly to 0–100 (scale minimum 0, maximum 100) so touchpoints on "
+                     "different scales compare; the strongest and weakest touchpoints have the highest and lowest "
+                     "index (figures shown from a base of {suppress_n})."),
+    "method_painpoints": ("Pain-Point-Score: Häufigkeit × Wirkung. Häufigkeit ist der Mittelwert aus dem Anteil "
+                          "niedriger Bewertungen (die zwei schlechtesten Skalenpunkte) und dem Anteil negativer "
+                          "Nennungen, Wirkung der Mittelwert aus dem Treiberanteil an R² und dem Abstand der "
+                          "Gesamtzufriedenheit bei niedriger Bewertung; jede Größe wird durch ihr Maximum geteilt "
+                          "(0–1). Die Zusammenfassung nennt die {top} Pain Points mit dem höchsten Score.",
+                          "Pain-point score: incidence × impact. Incidence is the mean of the share of low ratings "
+                          "(the two worst scale points) and the share of negative mentions, impact the mean of the "
+                          "driver share of R² and the gap in overall satisfaction after a low rating; each part is "
+                          "divided by its maximum (0–1). The summary names the {top} pain points with the highest "
+                          "score."),
+    "method_sentiment": ("Übereinstimmung von Textstimmung und Bewertung: stark ab Spearmans rho {strong}, mäßig ab "
+                         "{weak}, darunter (oder mit weniger als 30 Antworten) schwach.",
+                         "Agreement of text sentiment and rating: strong from Spearman's rho {strong}, moderate from "
+                         "{weak}, weak below (or with fewer than 30 answers)."),
+    "method_weighting": ("Gewichtung: Alle Anteile, Mittelwerte und Tests sind mit der Gewichtsspalte der Umfrage "
+                         "gewichtet; Basen (n) sind ungewichtete Fallzahlen.",
+                         "Weighting: every share, mean and test uses the survey's weight column; bases (n) are "
+                         "unweighted counts."),
+    "method_topic_base_rule": ("Fallzahlen", "Bases"),
+    "method_topic_ci": ("Konfidenzintervalle", "Confidence intervals"),
+    "method_topic_significance": ("Signifikanz", "Significance"),
+    "method_topic_index": ("Index und Touchpoint-Vergleich", "Index and touchpoint comparison"),
+    "method_topic_painpoints": ("Pain Points", "Pain points"),
+    "method_topic_sentiment": ("Textstimmung", "Text sentiment"),
+    "method_topic_weighting": ("Gewichtung", "Weighting"),
+    # chart alt texts (cjkit.plot.charts)
+    "alt_chart": ("Diagramm", "Chart"),
+    "alt_painpoints": ("Balkendiagramm der {k} wichtigsten Pain Points nach Score; an erster Stelle {first} "
+                       "(Score {score}).",
+                       "Bar chart of the {k} top pain points by score; first {first} (score {score})."),
+    "painpoint_axis": ("Pain-Point-Score (Häufigkeit × Wirkung, 0–1)", "Pain-point score (incidence × impact, 0–1)"),
+    "painpoint_evidence": ("{low} niedrig · {mentions} Nennungen", "{low} low · {mentions} mentions"),
     # flags and notes
     "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren", "Low base – interpret with caution"),
     "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
@@ -110,19 +343,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "unassigned": ("nicht zugeordnet", "unassigned"),
     "positive_share": ("Anteil positiv", "Share positive"),
     "section_omitted": ("Dieser Abschnitt entfällt", "This section is omitted"),
-    "sentiment_agreement": ("Textstimmung und Bewertung stimmen {strength} überein (Spearmans rho {rho:.2f}; "
-                            "gleiche Richtung bei {exact:.0%}, gegenläufig bei {opposite:.0%} von {n} Antworten)",
-                            "Text sentiment and rating agree {strength} (Spearman's rho {rho:.2f}; same direction in "
-                            "{exact:.0%}, opposite in {opposite:.0%} of {n} answers)"),
+    "sentiment_agreement": ("Textstimmung und Bewertung stimmen {strength} überein (Spearmans rho {rho}; "
+                            "gleiche Richtung bei {exact}, gegenläufig bei {opposite} von {n} Antworten)",
+                            "Text sentiment and rating agree {strength} (Spearman's rho {rho}; same direction in "
+                            "{exact}, opposite in {opposite} of {n} answers)"),
     "agreement_strong": ("stark", "strongly"),
     "agreement_moderate": ("mäßig", "moderately"),
     "agreement_weak": ("schwach", "weakly"),
     "sentiment_weak_warning": ("Achtung: schwache Übereinstimmung (rho unter 0,3). Die Textstimmung taugt hier nicht "
-                               "als Ersatz für die Bewertung: Kommentare lesen oder die Polarität dieser Umfrage mit "
-                               "cj.fit_sentiment aus den Bewertungen lernen.",
+                               "als Ersatz für die Bewertung: die Kommentare selbst lesen.",
                                "Warning: weak agreement (rho below 0.3). Text sentiment is no stand-in for the rating "
-                               "here: read the comments or learn this survey's polarity from its ratings with "
-                               "cj.fit_sentiment."),
+                               "here: read the comments themselves."),
     "report_not_run": ("Bericht nicht erstellt", "Report not run"),
     "why_no_ratings": ("die Umfrage hat keine Bewertungsfragen (Rolle driver oder csat)",
                        "the survey has no rating questions (role driver or csat)"),

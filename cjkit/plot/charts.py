@@ -771,3 +771,140 @@ def trend_plot(data, *, x="wave", y="value", hue=None, order=None, hue_order=Non
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1),
                   title=theme.label(hue, lang) if hue else None)
     return ax
+
+
+# --------------------------------------------------------------------------- pain points
+def painpoint_plot(data, *, x="score", y="touchpoint_label", top=10, lang="de", ax=None, **kwargs):
+    """Ranked pain points as horizontal bars of their score, each annotated with its evidence.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Pain-point table (:func:`cjkit.rank_painpoints` or ``cj.report.painpoint_table``):
+        score, rank and, when present, low_share, n_mentions, phase_label, flag.
+    x : str
+        Column of the bar length (the score, 0-1).
+    y : str
+        Column naming a pain point; the phase label is added in brackets when present.
+    top : int
+        The *top* highest-ranked pain points are drawn.
+    lang : {"de", "en"}
+        Language of the axis title, the evidence notes and the alt text.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; its figure carries an alt text (:func:`alt_text`).
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"touchpoint_label": ["Wi-Fi", "Room"], "score": [0.8, 0.4], "rank": [1, 2],
+    ...                   "low_share": [0.25, 0.1], "n_mentions": [12, 0]})
+    >>> ax = cj.painpoint_plot(p, lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Wi-Fi', 'Room']
+    >>> cj.alt_text(ax.figure, lang="en")
+    'Bar chart of the 2 top pain points by score; first Wi-Fi (score 0.80).'
+    """
+    theme.check_lang(lang)
+    data = _frame(data, "painpoint_plot", [x, y])
+    ax = _ax(ax)
+    order = "rank" if "rank" in data.columns else x
+    frame = data[data[x].notna()].sort_values(order, ascending=order == "rank", kind="stable").head(top)
+    names = frame[y].astype(str)
+    if "phase_label" in frame.columns:
+        names = names + " (" + frame["phase_label"].astype(str) + ")"
+    pos = np.arange(len(frame))
+    low = _flags(frame, "flag").isin(["low_base", "suppressed"]).to_numpy()
+    bars = ax.barh(pos, frame[x].astype(float), color=kwargs.pop("color", theme.PALETTE[1 % len(theme.PALETTE)]),
+                   height=0.65, **kwargs)
+    for bar, is_low in zip(bars, low):
+        if is_low:
+            bar.set_hatch("//")
+            bar.set_alpha(0.6)
+    for p, (_, r) in enumerate(frame.iterrows()):
+        note = theme.label("painpoint_evidence", lang).format(
+            low=theme.fmt_number(r.get("low_share", np.nan), lang, decimals=0, percent=True),
+            mentions=theme.fmt_number(r.get("n_mentions", np.nan), lang, decimals=0))
+        ax.text(float(r[x]), p, "  " + note, va="center", fontsize="small", color=theme.INK, gid=f"evidence:{p}")
+    ax.set_yticks(pos, names.tolist())
+    ax.set_ylim(len(frame) - 0.5, -0.5)
+    ax.set_xlim(0, max(float(frame[x].max()) * 1.6, 0.1) if len(frame) else 1)
+    ax.set_xlabel(theme.label("painpoint_axis", lang))
+    ax.grid(axis="y", visible=False)
+    if len(frame):
+        set_alt_text(ax.figure, theme.label("alt_painpoints", lang).format(
+            k=len(frame), first=names.iloc[0], score=theme.fmt_number(frame[x].iloc[0], lang, decimals=2)))
+    return ax
+
+
+def set_alt_text(fig, text: str):
+    """Attach an alt text to a figure (shown to screen readers and in the HTML report).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    text : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        *fig*, for chaining.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = set_alt_text(plt.figure(), "Two bars")
+    >>> alt_text(fig)
+    'Two bars'
+    """
+    fig._cjkit_alt_text = str(text)
+    return fig
+
+
+def alt_text(fig, *, lang="de") -> str:
+    """The alt text of a figure: the one a chart set, else a description from its titles and axes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    lang : {"de", "en"}
+        Language of the generic words.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_title("NPS"); ax.set_xlabel("Score");  # doctest: +ELLIPSIS
+    Text(...)
+    >>> cj.alt_text(fig, lang="en")
+    'Chart: NPS; Score.'
+    """
+    theme.check_lang(lang)
+    own = getattr(fig, "_cjkit_alt_text", None)
+    if own:
+        return own
+    parts = []
+    title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    if title:
+        parts.append(title)
+    for ax in fig.axes:
+        texts = [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
+        parts += [t for t in texts if t]
+        parts += [t for t in (ax.get_xlabel(), ax.get_ylabel()) if t]
+        ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        if ticks and not any(c.isdigit() for c in "".join(ticks)):
+            parts.append(", ".join(ticks[:12]))
+    body = "; ".join(dict.fromkeys(p.strip() for p in parts if p.strip()))
+    return f"{theme.label('alt_chart', lang)}: {body}." if body else theme.label("alt_chart", lang)

@@ -16,12 +16,18 @@ __all__ = [
     "driver_diagnostics",
     "driver_questions",
     "driver_table",
+    "executive_summary",
+    "figure_tiles",
     "format_figures",
+    "format_table",
     "heading",
     "ipa_table",
     "journey_map_data",
     "key_figures",
     "ledger_table",
+    "methods_appendix",
+    "methods_html",
+    "note",
     "painpoint_table",
     "phase_scores",
     "report_plan",
@@ -30,6 +36,9 @@ __all__ = [
     "section_status",
     "segment_comparison",
     "sentiment_vs_rating",
+    "show_figure",
+    "subheading",
+    "summary_html",
     "touchpoint_scores",
     "trend_table",
     "verbatims",
@@ -39,13 +48,14 @@ __all__ = [
 
 
 _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stack
-_DIAGNOSTICS = ("driver_diagnostics", "weight_diagnostics")
+_MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
+            "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
+            "driver_diagnostics": "diagnostics", "weight_diagnostics": "diagnostics"}
 
 
 def __getattr__(name: str):
     if name in __all__:
-        module = ("cjkit.report.plan" if name in _PLAN else "cjkit.report.diagnostics" if name in _DIAGNOSTICS
-                  else "cjkit.report.sections")
+        module = "cjkit.report." + ("plan" if name in _PLAN else _MODULES.get(name, "sections"))
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value  # resolve once
         return value

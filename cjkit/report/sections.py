@@ -21,10 +21,13 @@ from cjkit.coding.coder import code_texts
 from cjkit.coding.pii import mask_pii
 from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
+from cjkit.plot.charts import alt_text
 from cjkit.quality import ledger as ledger_mod
 from cjkit.report import quotes
+from cjkit.report.methods import STRONG_RHO, WEAK_RHO
 from cjkit.report.plan import RATING_ROLES, SECTIONS, section_status
 from cjkit.report.study import Study, outcome_question
+from cjkit.report.tables import CSS
 from cjkit.stats import compare, drivers, ipa, metrics
 from cjkit.stats.drivers import outcome_values
 from cjkit.stats.painpoints import rank_painpoints
@@ -47,7 +50,8 @@ def _positive(study: Study, role: str = "overall"):
     return study.positive(role)
 
 
-def section_shown(study: Study, section: str, *, lang: str = "de") -> bool:
+def section_shown(study: Study, section: str, *, lang: str = "de", heading: str | None = None,
+                  note: str | None = None) -> bool:
     """Whether a report section has something to show; if not, say why in one line.
 
     Notebooks guard each section with it, so a survey without NPS, without open answers or
@@ -61,6 +65,10 @@ def section_shown(study: Study, section: str, *, lang: str = "de") -> bool:
         A section name of :data:`cjkit.report.plan.SECTIONS` (``nps``, ``drivers``, ...).
     lang : {"de", "en"}
         Language of the note.
+    heading : str, optional
+        Label key of the section heading (``sec_nps``, ...), displayed first.
+    note : str, optional
+        Label key of a one-line explanation displayed under the heading when the section is shown.
 
     Returns
     -------
@@ -80,6 +88,8 @@ def section_shown(study: Study, section: str, *, lang: str = "de") -> bool:
     if section not in SECTIONS:
         raise ParameterError("section", section, allowed=list(SECTIONS))
     row = section_status(study, lang=lang).set_index("section").loc[section]
+    if heading is not None:
+        display(subheading(heading, lang=lang, note=note if row["shown"] else None))
     if not row["shown"]:
         display(Markdown(f"*{i18n.label('section_omitted', lang)}: {row['reason']}.*"))
     return bool(row["shown"])
@@ -194,17 +204,32 @@ def _positive_share(study: Study, qid: str) -> dict:
             "ci_high": min(1.0, share + half), "n": n}
 
 
-def _item_labels(out: pd.DataFrame) -> pd.DataFrame:
+def question_label(study: Study, qid: str, *, lang: str = "de") -> str:
+    """A short name of a question in *lang*: its text (without a lead-in such as "How satisfied were
+    you with:"), else the name of its question type; the id only when the spec says nothing."""
+    q = next((q for q in study.spec.questions if q.id == qid), None)
+    if q is None:
+        return str(qid)
+    text = q.text if lang == "de" else q.text_en
+    if text:
+        return text.rsplit(": ", 1)[-1].strip().rstrip("?").strip() or str(qid)
+    key = f"qtype_{q.type}"
+    return i18n.label(key, lang) if key in i18n.LABELS else str(qid)
+
+
+def _item_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
     """Add ``item_label``: one chart row per question. A touchpoint rated by several questions
-    (or several questions without a touchpoint) is told apart by the question id."""
+    is told apart by the question's short name (:func:`question_label`)."""
     if out.empty or "question" not in out.columns:
         return out.assign(item_label=out.get("touchpoint_label", pd.Series(dtype="string")))
     pairs = out[["touchpoint", "question"]].drop_duplicates()
     several = set(pairs.loc[pairs.duplicated("touchpoint", keep=False), "question"])
+    names = {qid: question_label(study, qid, lang=lang) for qid in out["question"].dropna().unique()}
+    qnames = out["question"].map(names).astype("string")
     label = out["touchpoint_label"].astype("string")
-    label = label.where(~out["question"].isin(several), label + " – " + out["question"])
-    # an outcome (e.g. overall satisfaction in a trend table) is no touchpoint: it is named by its id
-    return out.assign(item_label=label.where(out["touchpoint"].notna(), out["question"]))
+    label = label.where(~out["question"].isin(several), label + " – " + qnames)
+    # an outcome (e.g. overall satisfaction in a trend table) is no touchpoint: it is named by its question
+    return out.assign(item_label=label.where(out["touchpoint"].notna(), qnames))
 
 
 def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -> pd.DataFrame:
@@ -243,7 +268,7 @@ def touchpoint_scores(study: Study, *, lang: str = "de", metric: str = "mean") -
     m = metrics.metrics(_ratings(study), by=["phase", "touchpoint", "question"], metrics=[metric],
                         scales=study.scales)
     m = m.sort_values(["phase", "value"], ascending=[True, False], na_position="last")
-    return _item_labels(add_labels(m, study, lang=lang).reset_index(drop=True))
+    return _item_labels(add_labels(m, study, lang=lang).reset_index(drop=True), study, lang)
 
 
 def phase_scores(study: Study, *, lang: str = "de") -> pd.DataFrame:
@@ -345,7 +370,14 @@ def driver_table(study: Study, *, role: str = "overall", lang: str = "de", **kwa
     """
     d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs),
                             positive=_positive(study, role))
-    return add_labels(d, study, lang=lang)
+    return _driver_labels(add_labels(d, study, lang=lang), study, lang)
+
+
+def _driver_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
+    """``item_label`` of a driver table: the touchpoint, told apart by the question where needed."""
+    if out.empty:
+        return out.assign(item_label=pd.Series(dtype="string"))
+    return _item_labels(out.assign(question=out["driver"]), study, lang).drop(columns="question")
 
 
 def ipa_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs) -> pd.DataFrame:
@@ -381,7 +413,7 @@ def ipa_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs
     """
     out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang,
                   positive=_positive(study, role))
-    return add_labels(out, study, lang=lang)
+    return _driver_labels(add_labels(out, study, lang=lang), study, lang)
 
 
 def segment_comparison(study: Study, *, segment_column: str | None = None, metric: str = "mean",
@@ -420,7 +452,7 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
         raise ParameterError("segment_column", column, allowed=list(study.spec.segments))
     out = compare.persona_comparison(_ratings(study), segment_column=column, by=["phase", "touchpoint", "question"], metric=metric,
                                      scales=study.scales)
-    return _item_labels(add_labels(out, study, lang=lang))
+    return _item_labels(add_labels(out, study, lang=lang), study, lang)
 
 
 def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
@@ -459,7 +491,7 @@ def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", la
     if not wave or study.long[wave].nunique() < 2:
         return pd.DataFrame()
     out = compare.wave_trend(_ratings(study, ("driver", role)), wave_column=wave, by=["phase", "touchpoint", "question"], metric=metric, scales=study.scales)
-    return _item_labels(add_labels(out, study, lang=lang))
+    return _item_labels(add_labels(out, study, lang=lang), study, lang)
 
 
 def ledger_table(study: Study) -> pd.DataFrame:
@@ -555,8 +587,8 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     --------
     >>> import cjkit as cj
     >>> study = cj.example_study()
-    >>> print(cj.report.heading(study, "satisfaction", lang="en").data)
-    <h1>Satisfaction report: Example hotel survey (synthetic)</h1><p>Segment (persona): <b>all</b> · Wave: <b>all</b> · Respondents: <b>120</b> · Journey model: ACCRA model</p>
+    >>> print(cj.report.heading(study, "satisfaction", lang="en").data.split("</style>")[1])
+    <h1>Satisfaction report: Example hotel survey (synthetic)</h1><p>Segment: <b>all</b> · Wave: <b>all</b> · Respondents: <b>120</b> · Journey model: ACCRA model</p>
     """
     _check_lang(lang)
     if kind not in _TITLES:
@@ -568,9 +600,12 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     wave = scope.get("wave") if scope.get("wave") not in (None, "", "all") else all_
     words = tuple(i18n.labels(["segment", "wave", "respondents", "journey_model"], lang).values())
     model = models.get(study.model).name(lang)
-    return HTML(f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
-                f"<p>{words[0]} ({html.escape(str(scope.get('segment_column')))}): <b>{html.escape(str(seg))}</b>"
-                f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: <b>{len(study.wide):,}</b>"
+    # the report's stylesheet comes with its heading, once (tables, tiles, notes)
+    return HTML(f"<style>{CSS}</style>"
+                f"<h1>{html.escape(title)}: {html.escape(study.spec.title or study.spec.survey)}</h1>"
+                f"<p>{words[0]}: <b>{html.escape(str(seg))}</b>"
+                f" · {words[1]}: <b>{html.escape(str(wave))}</b> · {words[2]}: "
+                f"<b>{i18n.format_number(len(study.wide), lang=lang, decimals=0)}</b>"
                 f" · {words[3]}: {html.escape(model)}</p>")
 
 
@@ -864,10 +899,6 @@ def code_counts(study: Study, coded: pd.DataFrame, *, lang: str = "de") -> pd.Da
                            "negative", "neutral", "positive"]], study, lang=lang)
 
 
-WEAK_RHO = 0.3       # Spearman's rho below this: weak agreement, the section warns
-STRONG_RHO = 0.5     # from this on: strong
-
-
 def sentiment_vs_rating(study: Study, *, role: str = "overall", lang: str = "de") -> pd.DataFrame:
     """Agreement of open-answer sentiment with the respondent's outcome rating.
 
@@ -924,10 +955,116 @@ def sentiment_vs_rating(study: Study, *, role: str = "overall", lang: str = "de"
     if n < 30:
         strength = "weak"
     text = i18n.label("sentiment_agreement", lang).format(
-        strength=i18n.label(f"agreement_{strength}", lang), rho=rho, exact=v["exact_agreement"],
-        opposite=v["opposite"], n=n) + "."
+        strength=i18n.label(f"agreement_{strength}", lang), rho=i18n.format_number(rho, lang=lang, decimals=2),
+        exact=i18n.format_percent(v["exact_agreement"], lang=lang),
+        opposite=i18n.format_percent(v["opposite"], lang=lang), n=i18n.format_number(n, lang=lang, decimals=0)) + "."
     if strength == "weak":
         text += " " + i18n.label("sentiment_weak_warning", lang)
     out.attrs["summary"] = text
     display(Markdown(text))
     return out
+
+
+def subheading(key: str, *, lang: str = "de", note: str | None = None) -> HTML:
+    """A section heading (and an optional one-line note) in the report language.
+
+    Parameters
+    ----------
+    key : str
+        Label key of the heading in :mod:`cjkit.catalog.i18n` (``sec_summary``, ``sec_nps``, ...).
+    lang : {"de", "en"}
+        Report language.
+    note : str, optional
+        Label key of a note shown under the heading.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Escaped HTML; shown by the notebook when it is the cell's last value.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> cj.report.subheading("sec_summary", lang="en").data
+    '<h2>Executive summary</h2>'
+    """
+    text = f"<h2>{html.escape(i18n.label(key, lang))}</h2>"
+    if note is not None:
+        text += f'<p class="cj-note">{html.escape(i18n.label(note, lang))}</p>'
+    return HTML(text)
+
+
+def show_figure(fig, output_dir=None, name: str | None = None, *, alt: str | None = None, lang: str = "de"):
+    """Show a figure in the report as an image with alt text, save it as PNG and close it.
+
+    The image goes into the notebook as HTML with an ``alt`` attribute, so the HTML report
+    describes every chart to screen readers (and nbconvert has no image without alt text).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    output_dir : str or Path, optional
+        Folder for ``<name>.png`` (:func:`save_figure`); not saved without it.
+    name : str, optional
+        File name without ``.png``.
+    alt : str, optional
+        Alt text; default the one the chart set, else a description of its titles and axes
+        (:func:`cjkit.plot.charts.alt_text`).
+    lang : {"de", "en"}
+        Language of a generated alt text.
+
+    Returns
+    -------
+    str
+        The alt text used.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("NPS")
+    >>> cj.report.show_figure(fig, lang="en")
+    <IPython.core.display.HTML object>
+    'Chart: NPS.'
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    _check_lang(lang)
+    text = alt or alt_text(fig, lang=lang)
+    if output_dir is not None and name:
+        save_figure(fig, output_dir, name)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display(HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(text, quote=True)}" '
+                 f'style="max-width:100%;height:auto">'))
+    plt.close(fig)  # shown once, as the image above; the inline backend does not show it again
+    return text
+
+
+def note(key: str, *, lang: str = "de") -> HTML:
+    """A one-line note of the label catalog as escaped HTML (e.g. why a table is empty).
+
+    Parameters
+    ----------
+    key : str
+        Label key in :mod:`cjkit.catalog.i18n`.
+    lang : {"de", "en"}
+        Report language.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> cj.report.note("no_significant_change", lang="en").data
+    '<p class="cj-note">No change against the previous wave is significant.</p>'
+    """
+    return HTML(f'<p class="cj-note">{html.escape(i18n.label(key, lang))}</p>')
