@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -135,14 +136,30 @@ def _uses_format(node) -> bool:
     return False
 
 
+def _jsonschema():
+    """Import jsonschema without the IRI format checker's grammar package.
+
+    jsonschema is imported here, not at module level, so ``import cjkit`` stays cheap for
+    notebooks that never read a configuration file. When ``rfc3987_syntax`` is installed (Jupyter
+    pulls it in), importing jsonschema compiles its IRI grammars: about 2 s in every process, every
+    report kernel included. cjkit's schemas check no ``iri`` format, so the package is hidden while
+    jsonschema loads; whoever imports it later gets it as usual.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # an ImportError for jsonschema, which then skips the IRI checks
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 @functools.cache
 def _validator(name: str):
     """The compiled validator of schema *name*, built once per process."""
-    # jsonschema is imported here, not at module level: importing it (and building a format
-    # checker) costs over a second, and ``import cjkit`` must stay cheap for notebooks that
-    # never read a configuration file
-    import jsonschema
-
+    jsonschema = _jsonschema()
     sch = schema(name)
     cls = jsonschema.validators.validator_for(sch)
     return cls(sch, format_checker=cls.FORMAT_CHECKER if _uses_format(sch) else None)
