@@ -188,7 +188,7 @@ def schema_problems(data: Any, schema_name: str) -> list[Problem]:
     notebooks | [] should be non-empty
     workers | 0 is less than the minimum of 1
     """
-    from jsonschema.exceptions import best_match  # see _validator: imported only when validating
+    best_match = _jsonschema().exceptions.best_match  # imported only when validating (see _jsonschema)
 
     out = []
     for err in _validator(schema_name).iter_errors(data):
