@@ -111,12 +111,20 @@ LABELS: dict[str, tuple[str, str]] = {
                       "Each persona compared with all other respondents."),
     "note_curve": ("Zufriedenheitsindex je Phase (alle Touchpoint-Bewertungen der Phase, 0–100).",
                    "Satisfaction index per phase (all touchpoint ratings of the phase, 0–100)."),
-    "note_painpoints": ("Der Score verbindet Häufigkeit (Anteil niedriger Bewertungen und negativer Nennungen) mit "
-                        "Wirkung (Anteil an der erklärten Gesamtzufriedenheit und wie viel schlechter das Gesamturteil "
-                        "nach einer niedrigen Bewertung ausfällt): ein häufiges Problem, das auch viel bewirkt, steht oben.",
-                        "The score combines incidence (share of low ratings and of negative mentions) with impact "
-                        "(share of the explained overall satisfaction and how much lower the overall rating is after a "
-                        "low rating): a frequent problem that also matters comes first."),
+    "note_painpoints": ("Pain Points sind Touchpoints, die wichtig sind und schlecht abschneiden (Quadrant „Zuerst "
+                        "verbessern“) oder die viele Befragte ungestützt beklagen; gereiht nach Anteil Unzufriedener "
+                        "mal Wichtigkeit. Die übrigen Touchpoints stehen mit ihrer Einordnung darunter; die Formel "
+                        "steht im Methodik-Anhang.",
+                        "Pain points are touchpoints that matter and perform poorly ('fix first' quadrant) or that "
+                        "many respondents complain about unprompted, ranked by share dissatisfied times importance. "
+                        "The other touchpoints follow with their classification; the formula is in the methods "
+                        "appendix."),
+    "note_no_painpoints": ("Kein Touchpoint erfüllt die Regel für einen Pain Point (siehe Methodik).",
+                           "No touchpoint meets the pain-point rule (see methods)."),
+    "sec_driver_diagnostics": ("Was die Treiberanalyse verwendet hat", "What the driver analysis used"),
+    "note_driver_diagnostics": ("Befragte und Bewertungen, die das Modell nicht verwenden konnte, mit dem Grund.",
+                                "Respondents and ratings the model could not use, with the reason."),
+    "sec_personas_compared": ("Emotionskurven der Personas", "Emotion curves of the personas"),
     "note_verbatims": ("Negative Antworten; personenbezogene Angaben sind maskiert.",
                        "Negative answers; personal data is masked."),
     "no_significant_change": ("Keine Veränderung zur Vorwelle ist signifikant.",
@@ -165,6 +173,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_evidence": ("Belegstelle", "Evidence"),
     "col_section": ("Abschnitt", "Section"),
     "col_shown": ("gezeigt", "shown"),
+    "col_status": ("Einordnung", "Classification"),
     "col_why": ("Grund", "Reason"),
     "col_question": ("Frage", "Question"),
     "col_type": ("Typ", "Type"),
@@ -277,16 +286,8 @@ LABELS: dict[str, tuple[str, str]] = {
                      "Index: every rating rescaled linearly to 0–100 (scale minimum 0, maximum 100) so touchpoints on "
                      "different scales compare; the strongest and weakest touchpoints have the highest and lowest "
                      "index (figures shown from a base of {suppress_n})."),
-    "method_painpoints": ("Pain-Point-Score: Häufigkeit × Wirkung. Häufigkeit ist der Mittelwert aus dem Anteil "
-                          "niedriger Bewertungen (die zwei schlechtesten Skalenpunkte) und dem Anteil negativer "
-                          "Nennungen, Wirkung der Mittelwert aus dem Treiberanteil an R² und dem Abstand der "
-                          "Gesamtzufriedenheit bei niedriger Bewertung; jede Größe wird durch ihr Maximum geteilt "
-                          "(0–1). Die Zusammenfassung nennt die {top} Pain Points mit dem höchsten Score.",
-                          "Pain-point score: incidence × impact. Incidence is the mean of the share of low ratings "
-                          "(the two worst scale points) and the share of negative mentions, impact the mean of the "
-                          "driver share of R² and the gap in overall satisfaction after a low rating; each part is "
-                          "divided by its maximum (0–1). The summary names the {top} pain points with the highest "
-                          "score."),
+    "method_painpoints": ("{method} Die Zusammenfassung nennt die {top} Pain Points mit dem höchsten Rang.",
+                          "{method} The summary names the {top} highest-ranked pain points."),
     "method_sentiment": ("Übereinstimmung von Textstimmung und Bewertung: stark ab Spearmans rho {strong}, mäßig ab "
                          "{weak}, darunter (oder mit weniger als 30 Antworten) schwach.",
                          "Agreement of text sentiment and rating: strong from Spearman's rho {strong}, moderate from "

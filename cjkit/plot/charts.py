@@ -815,6 +815,8 @@ def painpoint_plot(data, *, x="score", y="touchpoint_label", top=10, lang="de", 
     theme.check_lang(lang)
     data = _frame(data, "painpoint_plot", [x, y])
     ax = _ax(ax)
+    if "rank" in data.columns:  # only ranked pain points: other touchpoints keep a score but are no pain point
+        data = data[data["rank"].notna()]
     order = "rank" if "rank" in data.columns else x
     frame = data[data[x].notna()].sort_values(order, ascending=order == "rank", kind="stable").head(top)
     names = frame[y].astype(str)

@@ -8,28 +8,32 @@ the bases a weighted figure rests on: weighted base, Kish effective base and des
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from cjkit.catalog import i18n
 from cjkit.catalog.i18n import check_lang as _check_lang
-from cjkit.report.sections import driver_questions
+from cjkit.report.sections import driver_questions, question_label
 from cjkit.report.study import Study
 from cjkit.stats import drivers
 from cjkit.stats.weighting import weight_summary
 
 
-def _reason(row, lang: str) -> str:
-    """The reason in *lang*: English is the statistics' own sentence (it names every question
-    involved); German comes from the catalog's sentence for the check."""
+def _reason(row, lang: str, names: dict) -> str:
+    """The reason in *lang*, questions named by their labels (*names*: id -> label): English is
+    the statistics' own sentence (it names every question involved); German comes from the
+    catalog's sentence for the check."""
     key = f"diag_reason_{row['check']}"
     if lang == "en" or key not in i18n.LABELS:
-        return str(row["reason"])
+        return re.sub(r"'([^']+)'", lambda m: f"'{names.get(m.group(1), m.group(1))}'", str(row["reason"]))
     template = i18n.label(key, lang)
     value = row["value"] if np.isfinite(row["value"]) else 0.0
     threshold = row["threshold"] if np.isfinite(row["threshold"]) else 0.0
     share = 100 * value / threshold if threshold else 0.0
-    return template.format(question=row["question"], value=value, threshold=threshold, share=share)
+    return template.format(question=names.get(row["question"], row["question"]), value=value,
+                           threshold=threshold, share=share)
 
 
 def driver_diagnostics(study: Study, *, role: str = "overall", lang: str = "de", missing: str = "listwise",
@@ -53,7 +57,8 @@ def driver_diagnostics(study: Study, *, role: str = "overall", lang: str = "de",
     -------
     DataFrame
         question, check, value, threshold, action, reason (see :func:`cjkit.driver_diagnostics`)
-        plus check_label, action_label and reason_label in *lang*.
+        plus item_label (the question's label), check_label, action_label and reason_label in
+        *lang*.
 
     Examples
     --------
@@ -75,7 +80,10 @@ def driver_diagnostics(study: Study, *, role: str = "overall", lang: str = "de",
     out["check_label"] = [i18n.label(f"diag_{c}", lang) if f"diag_{c}" in i18n.LABELS else c for c in out["check"]]
     out["action_label"] = [i18n.label(f"diag_action_{a}", lang) if f"diag_action_{a}" in i18n.LABELS else a
                            for a in out["action"]]
-    out["reason_label"] = [_reason(r, lang) for _, r in out.iterrows()]
+    names = {q: question_label(study, q, lang=lang) for q in out["question"].dropna().unique()
+             if q in {x.id for x in study.spec.questions}}
+    out["item_label"] = out["question"].map(names).fillna(out["question"])
+    out["reason_label"] = [_reason(r, lang, names) for _, r in out.iterrows()]
     return out
 
 

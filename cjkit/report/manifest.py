@@ -27,7 +27,7 @@ from cjkit.coding.pii import mask_pii
 from cjkit.io.erasure import ERASURE_FILE
 
 
-PATH_PARAMETERS = ("spec", "data", "path_file")
+PATH_PARAMETERS = ("spec", "data", "path_file", "persona_file")
 PACKAGES = ["cjkit", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "seaborn", "matplotlib",
             "papermill", "nbconvert", "nbformat", "pyarrow", "pyyaml"]
 

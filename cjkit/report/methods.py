@@ -20,6 +20,7 @@ from IPython.display import HTML
 from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
 from cjkit.stats.base import DEFAULT_MIN_N, DEFAULT_SUPPRESS_N
+from cjkit.stats.painpoints import painpoint_method
 
 #: Significance level of every test a report marks (after Holm's correction).
 ALPHA = 0.05
@@ -46,7 +47,8 @@ METHODS: dict[str, tuple[str, str, object]] = {
     "significance": ("method_topic_significance", "method_significance",
                      lambda lang: {"alpha": _number(ALPHA, lang)}),
     "index": ("method_topic_index", "method_index", lambda lang: {"suppress_n": DEFAULT_SUPPRESS_N}),
-    "painpoints": ("method_topic_painpoints", "method_painpoints", lambda lang: {"top": TOP_PAINPOINTS}),
+    "painpoints": ("method_topic_painpoints", "method_painpoints",
+                   lambda lang: {"top": TOP_PAINPOINTS, "method": painpoint_method(lang=lang).replace("\n\n", " ")}),
     "sentiment": ("method_topic_sentiment", "method_sentiment",
                   lambda lang: {"weak": _number(WEAK_RHO, lang, 1), "strong": _number(STRONG_RHO, lang, 1)}),
 }

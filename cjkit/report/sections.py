@@ -715,7 +715,10 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
     """Ranked pain points per phase x touchpoint, with the evidence for each.
 
     Low ratings, negative mentions in the coded open answers, driver impact and the effect on
-    the outcome, with PII-masked example verbatims.
+    the outcome, with PII-masked example verbatims. Only touchpoints in the importance-performance
+    "fix first" quadrant, or raised unprompted by many respondents, get a rank; every other
+    touchpoint keeps its evidence and a status saying why it is no pain point
+    (:func:`cjkit.painpoint_method` states the rule).
 
     Parameters
     ----------
@@ -728,24 +731,25 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
     lang : {"de", "en"}
         Language of the label columns.
     **kwargs
-        Passed to :func:`cjkit.stats.painpoints.rank_painpoints` (``level``, ``components``, ...).
+        Passed to :func:`cjkit.stats.painpoints.rank_painpoints` (``level``, ``target``, ...).
 
     Returns
     -------
     DataFrame
-        The table of :func:`cjkit.stats.painpoints.rank_painpoints`, sorted by rank, with the
-        label columns.
+        The table of :func:`cjkit.stats.painpoints.rank_painpoints`, ranked pain points first (by
+        rank), then the other touchpoints by score, with the label columns and ``status_label``.
 
     Examples
     --------
     >>> import cjkit as cj
     >>> study = cj.example_study()
     >>> coded = cj.report.coded_comments(study)
-    >>> cj.report.painpoint_table(study, coded, lang="en")[["rank", "phase", "touchpoint", "n_mentions"]].head(3)
-       rank      phase touchpoint  n_mentions
-    0     1  retention   check_in        20.0
-    1     2  retention       room         0.0
-    2     3  retention       wifi        22.0
+    >>> table = cj.report.painpoint_table(study, coded, lang="en")
+    >>> table[["touchpoint", "status_label", "rank"]].head(3)
+      touchpoint        status_label  rank
+    0       room  Keep up the good work  <NA>
+    1   check_in  Keep up the good work  <NA>
+    2    website        Low priority  <NA>
     """
     q = outcome_question(study.spec, role)
     outcome = q.id if q is not None and q.id in set(study.long["question"]) else None
@@ -762,7 +766,11 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
         coded = coded.assign(touchpoint=coded["touchpoint"].astype("string").fillna(UNASSIGNED))
     ranked = rank_painpoints(long, coded=coded, driver_table=drv, outcome=outcome, positive=positive,
                              scales=study.scales, **kwargs)
-    return add_labels(ranked.sort_values("rank").reset_index(drop=True), study, lang=lang)
+    ranked = ranked.sort_values(["rank", "score"], ascending=[True, False], na_position="last", kind="stable")
+    status = ranked["status"].astype("string")
+    ranked["status_label"] = [i18n.label(f"painpoint_status_{s}", lang) if f"painpoint_status_{s}" in i18n.LABELS
+                              else s for s in status.fillna("")]
+    return add_labels(ranked.reset_index(drop=True), study, lang=lang)
 
 
 def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.DataFrame:

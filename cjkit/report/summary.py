@@ -200,7 +200,10 @@ def _touchpoints(study: Study, fmt: _Format) -> list[dict]:
 
 def _painpoints(pains: pd.DataFrame, fmt: _Format) -> list[dict]:
     rows = []
-    for _, p in pains.sort_values("rank").head(TOP_PAINPOINTS).iterrows():
+    ranked = pains[pains["rank"].notna()] if "rank" in pains.columns else pains
+    if len(pains) and ranked.empty:  # touchpoints were judged, none met the pain-point rule: say so
+        return [{"topic": "painpoints", "text": fmt.label("note_no_painpoints"), "value": None, "n": None}]
+    for _, p in ranked.sort_values("rank").head(TOP_PAINPOINTS).iterrows():
         evidence = []
         if pd.notna(p.get("low_share")):
             evidence.append(fmt.label("sum_ev_low").format(share=fmt.pct(p["low_share"])))
@@ -212,7 +215,8 @@ def _painpoints(pains: pd.DataFrame, fmt: _Format) -> list[dict]:
             continue
         where = f"{p['touchpoint_label']} ({p['phase_label']})"
         text = fmt.label("sum_painpoint").format(rank=int(p["rank"]), label=where, evidence=", ".join(evidence))
-        rows.append({"topic": "painpoints", "text": text, "value": p["score"], "n": int(p["n"])})
+        rows.append({"topic": "painpoints", "text": text, "value": p["score"],
+                     "n": int(p["n"]) if pd.notna(p["n"]) else None})  # raised unprompted: no rating base
     return rows
 
 

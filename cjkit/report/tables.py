@@ -44,6 +44,8 @@ COLUMNS = {
     "section": ("col_section", "section"), "shown": ("col_shown", "bool"), "reason": ("col_why", "text"),
     "question": ("col_question", "text"), "type": ("col_type", "text"), "role": ("col_role", "text"),
     "n_effective": ("col_n_effective", "int"), "n": ("col_base", "base"),
+    "status_label": ("col_status", "text"), "check_label": ("col_check", "text"),
+    "action_label": ("col_action", "text"), "reason_label": ("col_why", "text"),
 }
 #: kind -> the columns shown, in order (those present in the frame)
 KINDS = {
@@ -54,11 +56,12 @@ KINDS = {
     "ipa": ["touchpoint_label", "importance", "performance", "quadrant_label", "n"],
     "segments": ["item_label", "segment", "value", "total", "difference_vs_rest", "p_adjusted", "n"],
     "trend": ["item_label", "wave", "value", "change", "p_adjusted", "n"],
-    "painpoints": ["rank", "phase_label", "touchpoint_label", "low_share", "n_mentions", "driver_impact",
-                   "effect", "score", "n"],
+    "painpoints": ["rank", "phase_label", "touchpoint_label", "status_label", "low_share", "n_mentions",
+                   "driver_impact", "score", "n"],
     "codes": ["code_label", "phase_label", "touchpoint_label", "n_respondents", "share", "negative", "positive"],
     "verbatims": ["text", "codes"],
     "ledger": ["check", "action", "n_rows"],
+    "diagnostics": ["item_label", "check_label", "action_label", "reason_label"],
     "bases": ["measure", "n"],
     "sections": ["section", "shown", "reason"],
     "questions": ["question", "type", "role", "phase_label", "touchpoint_label"],
