@@ -78,17 +78,25 @@ def test_strongest_and_weakest_touchpoint_by_index(study, summary_en):
     assert f"{labels[worst]} weakest (index {index[worst]:.0f};" in text
 
 
-def test_top_pain_points_with_their_evidence(study):
-    coded = cj.report.coded_comments(study, lang="en")
-    s = cj.report.executive_summary(study, lang="en", coded=coded)
+def test_top_pain_points_with_their_evidence(root):
+    demo = cj.open_study(root / "surveys" / "demo" / "spec.yaml")
+    coded = cj.report.coded_comments(demo, lang="en")
+    s = cj.report.executive_summary(demo, lang="en", coded=coded)
     pains = s[s["topic"] == "painpoints"]["text"].tolist()
     assert len(pains) == methods.TOP_PAINPOINTS
-    # check-in: the share of low ratings (1 or 2) counted with pandas, the mentions in the coded answers
-    rows = study.long[study.long["question"] == "tp_check_in"]
-    low = rows.loc[rows["value"] <= 2, "weight"].sum() / rows.loc[rows["value"].notna(), "weight"].sum()
-    mentions = coded[(coded["touchpoint"] == "check_in") & (coded["polarity"] == -1)]["respondent_id"].nunique()
-    check_in = next(t for t in pains if "Check-in (Retention)" in t)
-    assert f"{low:.0%} low ratings" in check_in and f"{mentions} negative mentions" in check_in
+    # Wi-Fi: the share of low ratings (1 or 2 of 5) counted with pandas, the mentions in the coded answers
+    rows = demo.long[(demo.long["question"] == "tp_wlan") & demo.long["value"].notna()]
+    low = rows.loc[rows["value"] <= 2, "weight"].sum() / rows["weight"].sum()
+    mentions = coded[(coded["touchpoint"] == "wifi") & (coded["polarity"] == -1)]["respondent_id"].nunique()
+    wifi = next(t for t in pains if "Wi-Fi (Retention)" in t)
+    assert f"{low:.0%} low ratings" in wifi and f"{mentions} negative mentions" in wifi
+
+
+def test_no_pain_point_is_said_in_words(study):
+    # the small example survey has no touchpoint that is important and weak: the summary says so
+    coded = cj.report.coded_comments(study, lang="en")
+    s = cj.report.executive_summary(study, lang="en", coded=coded)
+    assert s[s["topic"] == "painpoints"]["text"].tolist() == [i18n.label("note_no_painpoints", "en")]
 
 
 def test_significant_persona_difference_is_named(study):
