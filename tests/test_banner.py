@@ -16,11 +16,12 @@ from cjkit.report.banner import banner_layout, banner_notes, banner_table, banne
 
 def _long(seed=11):
     rng = np.random.default_rng(seed)
-    sizes = {"Nord": 150, "Ost": 120, "Sued": 25, "West": 6}  # Sued: low base, West: suppressed
+    # Sued: low base; West and Zentrum: suppressed (two hidden columns: neither follows from the Total)
+    sizes = {"Nord": 150, "Ost": 120, "Sued": 25, "West": 6, "Zentrum": 7}
     rows = []
     for seg, n in sizes.items():
         ids = [f"{seg}{i}" for i in range(n)]
-        shift = {"Nord": -0.6, "Ost": 0.6, "Sued": 0.0, "West": 0.0}[seg]
+        shift = {"Nord": -0.6, "Ost": 0.6, "Sued": 0.0, "West": 0.0, "Zentrum": 0.0}[seg]
         sat = np.clip(np.round(rng.normal(3.3 + shift, 0.9, n)), 1, 5)
         rows.append(pd.DataFrame({"respondent_id": ids, "question": "sat", "type": "rating", "value": sat,
                                   "text": pd.NA, "region": seg, "weight": 1.0}))
@@ -40,7 +41,7 @@ def test_cells_bases_and_letters_by_hand():
     sat = long[long.question == "sat"]
     top2 = t[(t.question == "sat") & (t.row == "top2")].set_index("segment")
     for seg, g in sat.groupby("region"):
-        if seg != "West":
+        if seg not in ("West", "Zentrum"):
             assert top2.loc[seg, "value"] == pytest.approx((g.value >= 4).mean())
         assert top2.loc[seg, "n"] == len(g)
     assert top2.loc["total", "value"] == pytest.approx((sat.value >= 4).mean()) and top2.loc["total", "letter"] == ""
@@ -86,9 +87,9 @@ def test_weighted_cells_show_the_effective_base():
 def test_layout_marks_low_bases_and_suppression():
     t = banner_table(_long(), segment="region", scales={"sat": (1, 5)}, lang="de")
     wide = banner_layout(t, lang="de")
-    assert list(wide.columns) == ["question", "row", "Gesamt", "Nord (A)", "Ost (B)", "Sued (C)", "West (D)"]
+    assert list(wide.columns) == ["question", "row", "Gesamt", "Nord (A)", "Ost (B)", "Sued (C)", "West (D)", "Zentrum (E)"]
     top2 = wide[wide.row == "Top-2-Box"].iloc[0]
-    assert top2["Sued (C)"].startswith("(") and top2["West (D)"] == "–"
+    assert top2["Sued (C)"].startswith("(") and top2["West (D)"] == top2["Zentrum (E)"] == "–"
     assert "\u00a0%" in top2["Gesamt"]  # German percent format
     assert {"Basis (ungewichtet)", "Effektive Basis"} <= set(wide["row"])
     notes = banner_notes(t, lang="en")
@@ -120,7 +121,7 @@ def test_docx_export_opens_with_bold_letters(tmp_path):
     t = banner_table(_long(), segment="region", scales={"sat": (1, 5)}, lang="de")
     doc = docx.Document(banner_to_docx(t, tmp_path / "banner.docx", lang="de"))
     table = doc.tables[0]
-    assert [c.text for c in table.rows[0].cells][2:] == ["Gesamt", "Nord (A)", "Ost (B)", "Sued (C)", "West (D)"]
+    assert [c.text for c in table.rows[0].cells][2:] == ["Gesamt", "Nord (A)", "Ost (B)", "Sued (C)", "West (D)", "Zentrum (E)"]
     bold = [r.text for row in table.rows[1:] for c in row.cells for p in c.paragraphs for r in p.runs if r.bold]
     assert any(text.endswith("A") for text in bold)
     assert any("Kish" in p.text for p in doc.paragraphs)
@@ -134,3 +135,18 @@ def test_bad_input_is_named():
         banner_table(long, segment="region", questions=["nps"])
     with pytest.raises(ParameterError, match="correction"):
         banner_table(long, segment="region", correction="tukey")
+
+
+def test_one_hidden_column_is_protected_by_hiding_the_next_smallest():
+    # West alone below the suppression base: with the Total published its share would be
+    # Total x n_total - the other columns' counts, so the next smallest column (Sued) is hidden too
+    long = _long()
+    long = long[long.region != "Zentrum"]
+    t = banner_table(long, segment="region", questions=["sat"], scales={"sat": (1, 5)}, lang="en")
+    top2 = t[t.row == "top2"].set_index("segment")
+    assert list(top2.loc[["West", "Sued"], "flag"]) == ["suppressed", "suppressed"]
+    assert top2.loc[["West", "Sued"], "value"].isna().all() and top2.loc["Nord", "flag"] == ""
+    assert not any("C" in x or "D" in x for x in top2["higher_than"])  # no letter names a hidden column
+    # without a Total there is nothing to recover West from: Sued stays shown, marked as a low base
+    alone = banner_table(long, segment="region", questions=["sat"], scales={"sat": (1, 5)}, total=False)
+    assert alone[(alone.row == "top2") & (alone.segment == "Sued")]["flag"].item() == "low_base"

@@ -19,6 +19,7 @@ from cjkit.errors import ParameterError
 from cjkit.report.export import text_cell
 from cjkit.stats.base import resolve_base_rule
 from cjkit.stats.columns import column_tests
+from cjkit.stats.disclosure import suppress_small_cells
 from cjkit.stats.sufficient import scale_ranges
 
 TOTAL = "total"
@@ -147,7 +148,7 @@ def banner_table(data, *, segment: str, questions=None, total: bool = True, weig
     if not parts:
         raise ParameterError("questions", questions, message="none of the questions is a rating or a choice "
                              "question with answers; a banner table needs at least one")
-    out = pd.concat(parts, ignore_index=True)
+    out = _protect(pd.concat(parts, ignore_index=True), total=total, suppress_n=suppress_n)
     rank = {key: i for i, key in enumerate(order)}
     levels = [TOTAL, *[s for s in dict.fromkeys(out["segment"]) if s != TOTAL]]
     out["_order"] = [rank[(q, r)] for q, r in zip(out["question"], out["row"])]
@@ -160,6 +161,31 @@ def banner_table(data, *, segment: str, questions=None, total: bool = True, weig
     out = out[COLUMNS]
     out.attrs["banner"] = {"segment": segment, "correction": correction, "alpha": alpha, "min_n": min_n,
                            "suppress_n": suppress_n, "weight": opts["weight"] or "", "lang": lang}
+    return out
+
+
+def _protect(out: pd.DataFrame, *, total: bool, suppress_n: int) -> pd.DataFrame:
+    """Complementary suppression: a segment column suppressed for its small base must not be
+    recoverable from the Total and the other columns, so each row that hides one column hides
+    the next smallest too (:func:`cjkit.stats.disclosure.suppress_small_cells`)."""
+    seg = out[out["segment"] != TOTAL]
+    if not total or seg.empty:
+        return out
+    checked = suppress_small_cells(seg[["question", "row", "segment", "n", "n_effective"]], rows="segment",
+                                   by=["question", "row"], count="n", effective="n_effective",
+                                   min_cell=suppress_n, blank=[])
+    hide = checked.index[checked["suppressed"].to_numpy()]
+    out = out.copy()
+    out.loc[hide, "flag"] = "suppressed"
+    out.loc[hide, ["value", "higher_than"]] = [float("nan"), ""]
+    # the other cells of the row no longer name a hidden column in their letters (single letters:
+    # up to 26 columns)
+    if seg["letter"].astype(str).str.len().max() == 1:
+        hidden = out.loc[hide].groupby(["question", "row"])["letter"].agg("".join)
+        for (q, r), letters in hidden.items():
+            row = (out["question"] == q) & (out["row"] == r)
+            out.loc[row, "higher_than"] = out.loc[row, "higher_than"].astype(str).str.translate(
+                str.maketrans("", "", letters))
     return out
 
 
