@@ -206,13 +206,17 @@ def _positive_share(study: Study, qid: str) -> dict:
 
 def question_label(study: Study, qid: str, *, lang: str = "de") -> str:
     """A short name of a question in *lang*: its text (without a lead-in such as "How satisfied were
-    you with:"), else the name of its question type; the id only when the spec says nothing."""
+    you with:"); else its text as the questionnaire has it (a spec inferred from an export knows
+    only that), else its column header, else the name of its question type; the id only when the
+    spec says nothing."""
     q = next((q for q in study.spec.questions if q.id == qid), None)
     if q is None:
         return str(qid)
-    text = q.text if lang == "de" else q.text_en
+    text = (q.text if lang == "de" else q.text_en) or q.text or q.text_en
     if text:
         return text.rsplit(": ", 1)[-1].strip().rstrip("?").strip() or str(qid)
+    if getattr(q, "column", None) and q.column != q.id:
+        return str(q.column)
     key = f"qtype_{q.type}"
     return i18n.label(key, lang) if key in i18n.LABELS else str(qid)
 
@@ -228,6 +232,8 @@ def _item_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
     qnames = out["question"].map(names).astype("string")
     label = out["touchpoint_label"].astype("string")
     label = label.where(~out["question"].isin(several), label + " – " + qnames)
+    # questions not assigned to a touchpoint are named by themselves, not as "unassigned – ..."
+    label = label.where(out["touchpoint"].astype("string").fillna(UNASSIGNED) != UNASSIGNED, qnames)
     # an outcome (e.g. overall satisfaction in a trend table) is no touchpoint: it is named by its question
     return out.assign(item_label=label.where(out["touchpoint"].notna(), qnames))
 
