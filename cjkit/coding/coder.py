@@ -29,6 +29,7 @@ from cjkit.catalog import models, touchpoints
 from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
+from cjkit.coding.primary import pick, specificity
 from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
 from cjkit.coding.texts import lang_codes, string_ids, text_input
 
@@ -201,7 +202,7 @@ def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
 
 def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=None,
                lang: str = "auto", model=None, label_lang: str = "de", sentiment: bool = True,
-               chunk_size: int = 100_000) -> pd.DataFrame:
+               single_label: bool = False, chunk_size: int = 100_000) -> pd.DataFrame:
     """Code open answers with the rules of *codebook*.
 
     Parameters
@@ -221,11 +222,19 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         Language of ``code_label``.
     sentiment : bool
         Compute span ``polarity`` (set False for pure coding speed).
+    single_label : bool
+        One code per answer (business area, primary topic): the code with the most distinct
+        matched terms, ties broken by specificity, then first mention (the rule is documented
+        in :mod:`cjkit.coding.primary`). Every answer gets exactly one row; an answer without
+        any hit has a missing code, ``confidence`` 0 and ``start`` = ``end`` = 0.
+    chunk_size : int
+        Answers scanned at once (bounds memory; the result does not depend on it).
 
     Returns
     -------
     DataFrame
-        One row per code and matched span: the id columns, then code, code_label, phase,
+        One row per code and matched span (with *single_label*: one row per answer, the first
+        span of its code): the id columns, then code, code_label, phase,
         touchpoint, topic, polarity (-1/0/+1), start, end (offsets in the original answer),
         evidence (the matched text), negated, source ("rule"), confidence, canonical_stage,
         lang, rule (the codebook term that matched), row (0-based input position).
@@ -236,6 +245,10 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     >>> out = code_texts(pd.DataFrame({"respondent_id": ["r1"], "text": ["WLAN ständig weg, Lieferzeit zu lang"]}))
     >>> sorted(set(out["code"]))
     ['delivery', 'wifi']
+    >>> one = code_texts(["Frühstück lecker, Buffet reichhaltig, nur das WLAN war schwach", "ok"],
+    ...                  single_label=True)
+    >>> one["code"].tolist()    # two food terms (lecker, Buffet) beat one each; "ok": no code
+    ['food_beverage', nan]
     """
     check_lang(label_lang, "label_lang")
     cb = load_codebook(codebook)
@@ -243,10 +256,11 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     values, ids = text_input(texts, text_col, id_cols)
     table = cb.table
     tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
-    parts = []
+    parts, langs = [], []
     for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
         k = scan.block.doc_start.size
         dl = lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        langs.append(dl)
         h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:
             continue
@@ -268,6 +282,8 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         h = {k: np.empty(0, dtype=object if k == "evidence" else bool if k == "negated" else np.int64) for k in keys}
     order = np.lexsort((h["code"], h["start"], h["row"]))
     h = _take(h, order)
+    if single_label:
+        h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
     out = _row_ids(ids, h["row"])
     code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
 
@@ -280,7 +296,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
 
     stages = models.canonical_stages().sort_values("order")["id"].tolist()
     stage_code = pd.Index(stages).get_indexer(table["canonical_stage"].fillna("\x00"))
-    own = stage_code[code]
+    own = np.where(code >= 0, stage_code[np.maximum(code, 0)], -1)
     ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
     canonical = np.where(own >= 0, own, ctx)
     out["code"] = cat(table["code"], code)
@@ -301,6 +317,23 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     out["row"] = h["row"].astype(np.int64)
     log.info("coded %d answers: %d codes in %d answers", len(values), len(out), int((np.diff(h["row"]) != 0).sum()) + bool(len(out)))
     return out
+
+
+def _one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
+    """Keep each answer's primary code (:mod:`cjkit.coding.primary`); add a code-less row per
+    answer without any hit, so every answer has exactly one row."""
+    h = _take(h, pick(h["row"], h["code"], h["rule"], h["start"], spec))
+    missing = np.setdiff1d(np.arange(langs.size), h["row"])
+    if missing.size:
+        log.info("single_label: %d of %d answers have no code (kept with an empty code)", missing.size, langs.size)
+        n = missing.size
+        empty = {"row": missing, "start": np.zeros(n, np.int64), "end": np.zeros(n, np.int64),
+                 "code": np.full(n, -1), "tp_from": np.full(n, -1), "polarity": np.zeros(n, np.int8),
+                 "negated": np.zeros(n, bool), "confidence": np.zeros(n), "rule": np.full(n, -1),
+                 "lang": langs[missing], "evidence": np.full(n, None, dtype=object)}
+        h = {k: np.concatenate([h[k], empty[k]]) for k in h}
+        h = _take(h, np.argsort(h["row"], kind="stable"))
+    return h
 
 
 def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
