@@ -258,3 +258,11 @@ def test_single_label_is_one_of_the_multi_label_codes(hotel):
     coded = one.dropna(subset=["code"])
     assert all((r, c) in found for r, c in zip(coded["row"], coded["code"].astype(str)))
     assert set(coded["row"]) == set(multi["row"])     # uncoded exactly where multi-label finds nothing
+
+
+def test_evidence_spans_with_multibyte_characters():
+    texts = ["😀 Frühstück € top, WLAN weg", "Straße: Parkplatz 💡 fehlt", "Das Frühstück", ""]
+    out = code_texts(texts, lang="de")
+    assert {"breakfast", "wifi", "parking"} <= set(out["code"].astype(str))
+    for r in out.itertuples():
+        assert texts[r.row][r.start:r.end] == r.evidence

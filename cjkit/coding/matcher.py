@@ -927,7 +927,10 @@ class Scan:
         return place, scope_end
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
-        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts.
+        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopword hits and umlauts.
+
+        Needs the stopwords in the automaton (``add_function_words(stopwords=True)``);
+        :func:`detect_lang` applies the same rule without them.
 
         Parameters
         ----------
@@ -947,9 +950,114 @@ class Scan:
         >>> scan.doc_lang(2).tolist()
         [0, 1]
         """
-        de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs).astype(float)
-        en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs).astype(float)
-        if self.block._sp_o.size:
-            um = np.searchsorted(self.block.doc_start, self.block._sp_o, side="right") - 1
-            de += np.bincount(um, minlength=n_docs)
-        return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)
+        de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs)
+        en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs)
+        return _decide_lang(self.block, de, en, n_docs)
+
+
+def _decide_lang(block: FoldedBlock, de: np.ndarray, en: np.ndarray, n_docs: int) -> np.ndarray:
+    """More German evidence (stopwords plus umlauts and ß) -> 0, more English -> 1, a tie -> 2."""
+    de = de.astype(float)
+    if block._sp_o.size:
+        um = np.searchsorted(block.doc_start, block._sp_o, side="right") - 1
+        de += np.bincount(um, minlength=n_docs)
+    return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)
+
+
+def detect_lang(block: FoldedBlock, ctx: Context, n_docs: int) -> np.ndarray:
+    """The rule of :meth:`Scan.doc_lang` without stopword terms in the automaton.
+
+    The stopwords are the most frequent words: as terms they would make a third of all hits.
+    Here they are counted on the folded words directly (:func:`stopword_counts`).
+
+    Parameters
+    ----------
+    block : FoldedBlock
+    ctx : Context
+        Its word arrays.
+    n_docs : int
+        Number of texts in the block.
+
+    Returns
+    -------
+    ndarray of int8
+        0 German, 1 English, 2 undetermined.
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> b = M.fold_block(["Das Zimmer war nicht sauber", "the room", "Frühstück", "ok"])
+    >>> M.detect_lang(b, M.Context.build(b), 4).tolist()
+    [0, 1, 0, 2]
+    """
+    de, en = stopword_counts(block, ctx, n_docs)
+    return _decide_lang(block, de, en, n_docs)
+
+
+_MAX_STOP = 6   # longest stopword the packed comparison takes (letters)
+
+
+@functools.cache
+def _stopword_keys() -> dict:
+    """Packed stopwords per language (a word listed twice counts twice, as two terms would)."""
+    out = {}
+    for lang in ("de", "en"):
+        keys = []
+        for t in function_words()["stopwords"][lang]:
+            w = fold(t.strip()[1:]) if t.strip().startswith("=") else ""
+            if not (w.isascii() and w.isalnum() and 1 <= len(w) <= _MAX_STOP):
+                raise ValueError(f"function_words.yaml, stopwords.{lang}: '{t}' must be one exact word "
+                                 f"('=word', letters or digits, at most {_MAX_STOP})")
+            keys.append(_pack(w))
+        out[lang] = np.unique(np.array(keys, np.int64), return_counts=True)
+    return out
+
+
+def stopword_counts(block: FoldedBlock, ctx: Context, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """German and English stopwords per text, counted on the folded words of *block*.
+
+    A stopword counts where it stands as a whole word right after a space, exactly where the
+    exact term ``=word`` (stored as `` word``) would be found by the automaton.
+
+    Parameters
+    ----------
+    block : FoldedBlock
+    ctx : Context
+        Its word arrays.
+    n_docs : int
+        Number of texts in the block.
+
+    Returns
+    -------
+    (ndarray, ndarray) of int64
+        German and English counts per text.
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> b = M.fold_block(["Das Zimmer und die Lage", "the room and the view", "(und) x"])
+    >>> [c.tolist() for c in M.stopword_counts(b, M.Context.build(b), 3)]
+    [[3, 0, 0], [0, 3, 0]]
+    """
+    c = ctx.codes
+    starts = ctx.word_starts
+    # word ends pair up with word starts: a word ends where a word character is followed by none
+    ends = np.flatnonzero(ctx.isword[:-1] & ~ctx.isword[1:]) + 1
+    if ctx.isword.size and ctx.isword[-1]:
+        ends = np.append(ends, ctx.isword.size)
+    n = ends - starts
+    sel = np.flatnonzero((n <= _MAX_STOP) & (starts > 0))
+    sel = sel[c[starts[sel] - 1] == ord(" ")]
+    s, n = starts[sel], n[sel]
+    key = n << 48
+    for k in range(_MAX_STOP):
+        ch = c[np.minimum(s + k, c.size - 1)].astype(np.int64)
+        key |= np.where(k < n, np.minimum(ch, 255) << (8 * k), 0)
+    doc = np.searchsorted(block.doc_start_f, s, side="right") - 1
+    out = []
+    for lang in ("de", "en"):
+        keys, mult = _stopword_keys()[lang]
+        j = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+        hit = keys[j] == key
+        out.append(np.bincount(doc[hit], weights=mult[j[hit]], minlength=n_docs).astype(np.int64))
+    return out[0], out[1]
