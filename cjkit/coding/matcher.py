@@ -517,7 +517,7 @@ class Context:
 
     Parameters
     ----------
-    codes, isword, nonword, word_starts, clause_flag, sentence_flag : ndarray
+    codes, isword, nonword, word_starts, clause_flag, sentence_flag, small : ndarray
         Built by :meth:`build`, not by hand.
 
     Examples
@@ -533,6 +533,7 @@ class Context:
     word_starts: np.ndarray    # positions where a word begins
     clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
     sentence_flag: np.ndarray  # sentence boundary at position
+    small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -556,7 +557,7 @@ class Context:
         nonword = np.flatnonzero(~isword)
         starts = isword.copy()
         starts[1:] &= ~isword[:-1]
-        return cls(c, isword, nonword, np.flatnonzero(starts), _CLAUSE_LUT[small], _SENTENCE_LUT[small])
+        return cls(c, isword, nonword, np.flatnonzero(starts), _CLAUSE_LUT[small], _SENTENCE_LUT[small], small)
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:
@@ -994,23 +995,33 @@ def detect_lang(block: FoldedBlock, ctx: Context, n_docs: int) -> np.ndarray:
     return _decide_lang(block, de, en, n_docs)
 
 
-_MAX_STOP = 6   # longest stopword the packed comparison takes (letters)
+_MAX_STOP = 8   # longest stopword (letters): a word of up to 8 ASCII letters is one uint64
 
 
 @functools.cache
-def _stopword_keys() -> dict:
-    """Packed stopwords per language (a word listed twice counts twice, as two terms would)."""
-    out = {}
-    for lang in ("de", "en"):
-        keys = []
+def _stopword_table() -> tuple:
+    """Stopwords as a small hash table: slot ``key % size`` holds the word (little-endian
+    uint64 of its letters) and how often the German and the English list name it."""
+    keys = {}
+    for lid, lang in enumerate(("de", "en")):
         for t in function_words()["stopwords"][lang]:
             w = fold(t.strip()[1:]) if t.strip().startswith("=") else ""
             if not (w.isascii() and w.isalnum() and 1 <= len(w) <= _MAX_STOP):
                 raise ValueError(f"function_words.yaml, stopwords.{lang}: '{t}' must be one exact word "
                                  f"('=word', letters or digits, at most {_MAX_STOP})")
-            keys.append(_pack(w))
-        out[lang] = np.unique(np.array(keys, np.int64), return_counts=True)
-    return out
+            keys.setdefault(int.from_bytes(w.encode("ascii"), "little"), [0, 0])[lid] += 1
+    size = 4 * len(keys) + 1
+    while len({k % size for k in keys}) < len(keys):   # grow until no two words share a slot
+        size += 1
+    slot_key = np.zeros(size, np.uint64)    # 0 is no word: a key always has a letter
+    count = np.zeros((2, size), np.int64)
+    for k, (de, en) in keys.items():
+        slot_key[k % size] = k
+        count[:, k % size] = (de, en)
+    return slot_key, count
+
+
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(_MAX_STOP)] + [2 ** 64 - 1], np.uint64)
 
 
 def stopword_counts(block: FoldedBlock, ctx: Context, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1039,25 +1050,26 @@ def stopword_counts(block: FoldedBlock, ctx: Context, n_docs: int) -> tuple[np.n
     >>> [c.tolist() for c in M.stopword_counts(b, M.Context.build(b), 3)]
     [[3, 0, 0], [0, 3, 0]]
     """
-    c = ctx.codes
     starts = ctx.word_starts
     # word ends pair up with word starts: a word ends where a word character is followed by none
-    ends = np.flatnonzero(ctx.isword[:-1] & ~ctx.isword[1:]) + 1
-    if ctx.isword.size and ctx.isword[-1]:
-        ends = np.append(ends, ctx.isword.size)
+    isword = ctx.isword
+    ends = np.flatnonzero(isword[:-1] & ~isword[1:]) + 1
+    if isword.size and isword[-1]:
+        ends = np.append(ends, isword.size)
     n = ends - starts
+    small = ctx.small
     sel = np.flatnonzero((n <= _MAX_STOP) & (starts > 0))
-    sel = sel[c[starts[sel] - 1] == ord(" ")]
+    sel = sel[small[starts[sel] - 1] == ord(" ")]
     s, n = starts[sel], n[sel]
-    key = n << 48
-    for k in range(_MAX_STOP):
-        ch = c[np.minimum(s + k, c.size - 1)].astype(np.int64)
-        key |= np.where(k < n, np.minimum(ch, 255) << (8 * k), 0)
-    doc = np.searchsorted(block.doc_start_f, s, side="right") - 1
-    out = []
-    for lang in ("de", "en"):
-        keys, mult = _stopword_keys()[lang]
-        j = np.minimum(np.searchsorted(keys, key), keys.size - 1)
-        hit = keys[j] == key
-        out.append(np.bincount(doc[hit], weights=mult[j[hit]], minlength=n_docs).astype(np.int64))
-    return out[0], out[1]
+    # the 8 bytes from each word start as one uint64 (an unaligned strided view, no copy),
+    # masked to the word's length: one gather instead of one per letter
+    pad = np.concatenate([small, np.zeros(8, np.uint8)])
+    win = np.ndarray(shape=(small.size,), dtype="<u8", buffer=pad, strides=(1,))
+    key = win[s] & _LOW_BYTES[n]
+    slot_key, count = _stopword_table()
+    slot = (key % np.uint64(slot_key.size)).astype(np.int64)
+    hit = np.flatnonzero(slot_key[slot] == key)
+    doc = np.searchsorted(block.doc_start_f, s[hit], side="right") - 1
+    slot = slot[hit]
+    return (np.bincount(doc, weights=count[0, slot], minlength=n_docs).astype(np.int64),
+            np.bincount(doc, weights=count[1, slot], minlength=n_docs).astype(np.int64))
