@@ -114,6 +114,25 @@ def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: b
     return cache[key]
 
 
+def _order(*keys) -> np.ndarray:
+    """``np.lexsort`` order by non-negative integer *keys*, the first key sorting first.
+
+    One stable argsort of a combined int64 key when the keys fit into 63 bits (the usual case):
+    several times faster than lexsort on hundreds of thousands of hits, and the same order.
+    """
+    keys = [np.asarray(k, np.int64) for k in keys]
+    if keys[0].size == 0:
+        return np.zeros(0, np.int64)
+    sizes = [int(k.max()) + 1 for k in keys]
+    if np.prod([float(x) for x in sizes]) >= 2.0 ** 62:
+        return np.lexsort(keys[::-1])
+    combined = keys[0].copy()
+    for k, size in zip(keys[1:], sizes[1:]):
+        combined *= size
+        combined += k
+    return np.argsort(combined, kind="stable")
+
+
 def _take(h: dict, idx) -> dict:
     idx = np.asarray(idx)
     if "evidence" not in h:
@@ -159,7 +178,7 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
         return h
     # one span per stretch of text and code: drop spans inside a longer span of the same code
     doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
-    order = np.lexsort((-end, start, code, doc))
+    order = _order(doc, code, start, (end - start).max() - (end - start))   # longest span first
     gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
     big = int(end.max()) + 1
     keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
@@ -286,7 +305,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         h["row"] = doc + off
         parts.append(h)
     h = _concat(parts)
-    h = _take(h, np.lexsort((h["code"], h["start"], h["row"])))
+    h = _take(h, _order(h["row"], h["start"], h["code"]))
     if single_label:
         h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
     code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)

@@ -222,7 +222,8 @@ def fold_block(texts) -> FoldedBlock:
     >>> b.to_original([4, 6]).tolist()   # 'e' of 'ue' -> 'ü'; second 's' of 'ss' -> 'ß'
     [3, 4]
     """
-    texts = ["" if t is None else str(t) for t in texts]
+    if not (isinstance(texts, list) and set(map(type, texts)) <= {str}):   # type check runs in C
+        texts = ["" if t is None else str(t) for t in texts]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
