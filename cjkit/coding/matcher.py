@@ -427,9 +427,10 @@ class Matcher:
         lp = start - wstart
         mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
         # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
-        two = np.where(lp == 2, (codes[np.maximum(start - 2, 0)].astype(np.int64) & 255)
-                       | ((codes[np.maximum(start - 1, 0)].astype(np.int64) & 255) << 8)
-                       | (2 << 48), -1)
+        at2 = np.flatnonzero(lp == 2)    # read the letters only where there are two
+        two = np.full(term.size, -1, np.int64)
+        two[at2] = ((codes[start[at2] - 2].astype(np.int64) & 255)
+                    | ((codes[start[at2] - 1].astype(np.int64) & 255) << 8) | (2 << 48))
         un = two == _pack("un")
         ge = (two == _pack("ge")) & (lang == 0)
         left_ok = (lp == 0) | ((min_left > 0) & (lp >= min_left)) | ((mode != EXACT) & (mode != PHRASE) & (un | ge))
@@ -442,10 +443,17 @@ class Matcher:
         short = np.flatnonzero((rp > 0) & (rp <= 6))
         if short.size:
             r = rp[short]
-            v = r << 48
-            for k in range(int(r.max())):
-                ch = codes[np.minimum(end[short] + k, codes.size - 1)].astype(np.int64)
-                v |= np.where(k < r, np.minimum(ch, 255) << (8 * k), 0)
+            # the ending's letters from the 8-letter window; the few endings with a non-ASCII
+            # letter (marked 128 there) are packed letter by letter, as _pack does
+            v = (ctx.window[end[short]] & _LOW_BYTES[r]).astype(np.int64) | (r << 48)
+            odd = np.flatnonzero((v & 0x808080808080) != 0)
+            if odd.size:
+                ro, eo = r[odd], end[short][odd]
+                w = ro << 48
+                for k in range(int(ro.max())):
+                    ch = codes[np.minimum(eo + k, codes.size - 1)].astype(np.int64)
+                    w |= np.where(k < ro, np.minimum(ch, 255) << (8 * k), 0)
+                v[odd] = w
             suffix[short] = v
         infl = np.zeros(term.size, bool)
         for lid, sset in self.suffix_sets.items():
@@ -456,7 +464,7 @@ class Matcher:
         own_tail = suffix == a["tail"][term]
         compound_right = a["compound"][term] & (rp >= 3)
         if compound_right.any():
-            compound_right &= self._compound_head(codes, end, rp, a["tail"][term], compound_right)
+            compound_right &= self._compound_head(ctx, end, rp, a["tail"][term], compound_right)
         right_ok = np.select(
             [mode == EXACT, mode == PREFIX, mode == PHRASE],
             [rp == 0, np.ones(term.size, bool), infl],
@@ -466,7 +474,7 @@ class Matcher:
         return sel[ok], un[ok] & (lp[ok] == 2), conf[ok], wstart[ok], np.maximum(wend, end)[ok]
 
 
-    def _compound_head(self, codes, end, rp, tail, cand):
+    def _compound_head(self, ctx: "Context", end, rp, tail, cand):
         """For candidate first-part hits: does a compound head follow?
 
         The keyword's own ending must begin there (the ``e`` of ``Karte`` in ``Kartenzahlung``,
@@ -477,6 +485,7 @@ class Matcher:
         ok = np.zeros(cand.size, bool)
         if not idx.size:
             return ok
+        codes = ctx.codes
         n = codes.size
         tl = np.where(tail[idx] < 0, 0, (tail[idx] >> 48) & 255)
         e = end[idx]
@@ -492,6 +501,7 @@ class Matcher:
         tl = matched
         start = e + tl
         bad = np.zeros(idx.size, bool)
+        win = ctx.window
         for fuge in (0, 1):
             s0 = start + fuge
             if fuge:
@@ -499,16 +509,18 @@ class Matcher:
                 has = (ch == ord("s")) | (ch == ord("n"))
             else:
                 has = np.ones(idx.size, bool)
-            for d in self._derivations:
-                m = has.copy()
-                for k, c in enumerate(d):
-                    m &= codes[np.minimum(s0 + k, n - 1)] == ord(c)
-                bad |= m & (s0 + len(d) <= e + rp[idx])
+            # the next 8 letters as one uint64: each derivation is then one masked comparison
+            ahead = win[np.minimum(s0, n - 1)]
+            for key, mask, length in self._derivation_keys:
+                bad |= has & ((ahead & mask) == key) & (s0 + length <= e + rp[idx])
         # a head of four letters at least: "Sprit|zer" or "Kart|ell" is no compound
         ok[idx] = good & ~bad & (rp[idx] - tl >= _MIN_HEAD)
         return ok
 
     _derivations = tuple(fold(d) for d in DERIVATIONS)
+    # (little-endian letters, mask of their bytes, length) per derivation; all ASCII, <= 8 letters
+    _derivation_keys = tuple((np.uint64(int.from_bytes(d.encode("ascii"), "little")),
+                              np.uint64((1 << (8 * len(d))) - 1), len(d)) for d in _derivations)
 
 
 @dataclass
@@ -566,6 +578,16 @@ class Context:
         sentence = np.zeros(c.size, bool)
         sentence[punct] = _SENTENCE_LUT[small[punct]]
         return cls(c, isword, nonword, np.flatnonzero(starts), clause, sentence, small)
+
+    @functools.cached_property
+    def window(self) -> np.ndarray:
+        """Per position the next 8 characters as one little-endian uint64 (non-ASCII -> 128).
+
+        A strided view over the padded bytes, no copy per position: comparing the letters at
+        many positions with short words (stopwords, endings) is one gather and one comparison.
+        """
+        pad = np.concatenate([self.small, np.zeros(8, np.uint8)])
+        return np.ndarray(shape=(self.small.size,), dtype="<u8", buffer=pad, strides=(1,))
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:
@@ -1069,11 +1091,8 @@ def stopword_counts(block: FoldedBlock, ctx: Context, n_docs: int) -> tuple[np.n
     sel = np.flatnonzero((n <= _MAX_STOP) & (starts > 0))
     sel = sel[small[starts[sel] - 1] == ord(" ")]
     s, n = starts[sel], n[sel]
-    # the 8 bytes from each word start as one uint64 (an unaligned strided view, no copy),
-    # masked to the word's length: one gather instead of one per letter
-    pad = np.concatenate([small, np.zeros(8, np.uint8)])
-    win = np.ndarray(shape=(small.size,), dtype="<u8", buffer=pad, strides=(1,))
-    key = win[s] & _LOW_BYTES[n]
+    # the 8 letters from each word start as one uint64, masked to the word's length
+    key = ctx.window[s] & _LOW_BYTES[n]
     slot_key, count = _stopword_table()
     slot = (key % np.uint64(slot_key.size)).astype(np.int64)
     hit = np.flatnonzero(slot_key[slot] == key)
