@@ -357,6 +357,8 @@ class Matcher:
             self.automaton.make_automaton()
         self.group_members = np.array(members, np.int64)
         self.group_offsets = np.array(offsets, np.int64)
+        # _accept counts the letters before a hit only up to 3
+        assert not table.min_left or max(table.min_left) <= 3, "min_left above 3"
         self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
                             for lang, lid in LANG_ID.items()}
 
@@ -423,8 +425,12 @@ class Matcher:
         """
         a = self.arr
         codes = ctx.codes
-        wstart = ctx.word_start(start)
-        lp = start - wstart
+        # letters of the same word before the hit, counted up to 3 (all the left tests need):
+        # the exact word start is looked up only for the few kept hits deeper inside a word
+        iw = ctx.isword
+        b1 = (start >= 1) & iw[np.maximum(start - 1, 0)]
+        b2 = b1 & (start >= 2) & iw[np.maximum(start - 2, 0)]
+        lp = b1.astype(np.int64) + b2 + (b2 & (start >= 3) & iw[np.maximum(start - 3, 0)])
         mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
         # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
         at2 = np.flatnonzero(lp == 2)    # read the letters only where there are two
@@ -436,7 +442,10 @@ class Matcher:
         left_ok = (lp == 0) | ((min_left > 0) & (lp >= min_left)) | ((mode != EXACT) & (mode != PHRASE) & (un | ge))
         sel = np.flatnonzero(left_ok)   # most raw hits sit inside other words: drop them early
         term, start, end, lp, un, mode, lang = term[sel], start[sel], end[sel], lp[sel], un[sel], mode[sel], lang[sel]
-        wstart = wstart[sel]
+        deep = np.flatnonzero(lp >= 3)
+        wstart = start - lp
+        wstart[deep] = ctx.word_start(start[deep])
+        lp = start - wstart
         wend = ctx.word_end(end)
         rp = wend - end
         suffix = np.where(rp == 0, 0, -1).astype(np.int64)
