@@ -7,6 +7,7 @@ import pytest
 from cjkit.coding import matcher as M
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
+from cjkit.coding.stopwords import detect_lang, stopword_counts
 
 
 def mini(terms, lang="en"):
@@ -113,7 +114,7 @@ def test_detect_lang_counts_stopwords_as_the_automaton_finds_them(shared_data):
     n = len(texts)
     de = np.bincount(scan.doc[scan.of_kind(M.STOP_DE)], minlength=n)
     en = np.bincount(scan.doc[scan.of_kind(M.STOP_EN)], minlength=n)
-    got_de, got_en = M.stopword_counts(scan.block, scan.ctx, n)
+    got_de, got_en = stopword_counts(scan.block, scan.ctx, n)
     assert (got_de == de).all() and (got_en == en).all()
     assert de.sum() > 1000 and en.sum() > 1000
-    assert (M.detect_lang(scan.block, scan.ctx, n) == scan.doc_lang(n)).all()
+    assert (detect_lang(scan.block, scan.ctx, n) == scan.doc_lang(n)).all()

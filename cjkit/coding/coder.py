@@ -30,6 +30,7 @@ from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
 from cjkit.coding.primary import pick, specificity
+from cjkit.coding.stopwords import detect_lang
 from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
 from cjkit.coding.texts import lang_codes, string_ids, text_input
 
@@ -289,7 +290,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     parts, langs = [], []
     for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
         k = scan.block.doc_start.size
-        dl = lang_codes(lang, k, M.detect_lang(scan.block, scan.ctx, k) if lang == "auto" else None)
+        dl = lang_codes(lang, k, detect_lang(scan.block, scan.ctx, k) if lang == "auto" else None)
         langs.append(dl)
         h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:

@@ -38,6 +38,8 @@ _CLAUSE_LUT = np.zeros(129, dtype=bool)
 _CLAUSE_LUT[[ord(c) for c in ".;!?:,\n()"]] = True
 _SENTENCE_LUT = np.zeros(129, dtype=bool)
 _SENTENCE_LUT[[ord(c) for c in ".;!?\n"]] = True
+# masks of the low n bytes of a uint64 (n = 0..8): the first n letters of an 8-letter window
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2 ** 64 - 1], np.uint64)
 
 
 @functools.cache
@@ -970,7 +972,7 @@ class Scan:
         """Per text 0 (German), 1 (English) or 2 (undetermined) from stopword hits and umlauts.
 
         Needs the stopwords in the automaton (``add_function_words(stopwords=True)``);
-        :func:`detect_lang` applies the same rule without them.
+        :func:`cjkit.coding.stopwords.detect_lang` applies the same rule without them.
 
         Parameters
         ----------
@@ -992,120 +994,13 @@ class Scan:
         """
         de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs)
         en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs)
-        return _decide_lang(self.block, de, en, n_docs)
+        return decide_lang(self.block, de, en, n_docs)
 
 
-def _decide_lang(block: FoldedBlock, de: np.ndarray, en: np.ndarray, n_docs: int) -> np.ndarray:
+def decide_lang(block: FoldedBlock, de: np.ndarray, en: np.ndarray, n_docs: int) -> np.ndarray:
     """More German evidence (stopwords plus umlauts and ß) -> 0, more English -> 1, a tie -> 2."""
     de = de.astype(float)
     if block._sp_o.size:
         um = np.searchsorted(block.doc_start, block._sp_o, side="right") - 1
         de += np.bincount(um, minlength=n_docs)
     return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)
-
-
-def detect_lang(block: FoldedBlock, ctx: Context, n_docs: int) -> np.ndarray:
-    """The rule of :meth:`Scan.doc_lang` without stopword terms in the automaton.
-
-    The stopwords are the most frequent words: as terms they would make a third of all hits.
-    Here they are counted on the folded words directly (:func:`stopword_counts`).
-
-    Parameters
-    ----------
-    block : FoldedBlock
-    ctx : Context
-        Its word arrays.
-    n_docs : int
-        Number of texts in the block.
-
-    Returns
-    -------
-    ndarray of int8
-        0 German, 1 English, 2 undetermined.
-
-    Examples
-    --------
-    >>> from cjkit.coding import matcher as M
-    >>> b = M.fold_block(["Das Zimmer war nicht sauber", "the room", "Frühstück", "ok"])
-    >>> M.detect_lang(b, M.Context.build(b), 4).tolist()
-    [0, 1, 0, 2]
-    """
-    de, en = stopword_counts(block, ctx, n_docs)
-    return _decide_lang(block, de, en, n_docs)
-
-
-_MAX_STOP = 8   # longest stopword (letters): a word of up to 8 ASCII letters is one uint64
-
-
-@functools.cache
-def _stopword_table() -> tuple:
-    """Stopwords as a small hash table: slot ``key % size`` holds the word (little-endian
-    uint64 of its letters) and how often the German and the English list name it."""
-    keys = {}
-    for lid, lang in enumerate(("de", "en")):
-        for t in function_words()["stopwords"][lang]:
-            w = fold(t.strip()[1:]) if t.strip().startswith("=") else ""
-            if not (w.isascii() and w.isalnum() and 1 <= len(w) <= _MAX_STOP):
-                raise ValueError(f"function_words.yaml, stopwords.{lang}: '{t}' must be one exact word "
-                                 f"('=word', letters or digits, at most {_MAX_STOP})")
-            keys.setdefault(int.from_bytes(w.encode("ascii"), "little"), [0, 0])[lid] += 1
-    size = 4 * len(keys) + 1
-    while len({k % size for k in keys}) < len(keys):   # grow until no two words share a slot
-        size += 1
-    slot_key = np.zeros(size, np.uint64)    # 0 is no word: a key always has a letter
-    count = np.zeros((2, size), np.int64)
-    for k, (de, en) in keys.items():
-        slot_key[k % size] = k
-        count[:, k % size] = (de, en)
-    return slot_key, count
-
-
-_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(_MAX_STOP)] + [2 ** 64 - 1], np.uint64)
-
-
-def stopword_counts(block: FoldedBlock, ctx: Context, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
-    """German and English stopwords per text, counted on the folded words of *block*.
-
-    A stopword counts where it stands as a whole word right after a space, exactly where the
-    exact term ``=word`` (stored as `` word``) would be found by the automaton.
-
-    Parameters
-    ----------
-    block : FoldedBlock
-    ctx : Context
-        Its word arrays.
-    n_docs : int
-        Number of texts in the block.
-
-    Returns
-    -------
-    (ndarray, ndarray) of int64
-        German and English counts per text.
-
-    Examples
-    --------
-    >>> from cjkit.coding import matcher as M
-    >>> b = M.fold_block(["Das Zimmer und die Lage", "the room and the view", "(und) x"])
-    >>> [c.tolist() for c in M.stopword_counts(b, M.Context.build(b), 3)]
-    [[3, 0, 0], [0, 3, 0]]
-    """
-    starts = ctx.word_starts
-    # word ends pair up with word starts: a word ends where a word character is followed by none
-    isword = ctx.isword
-    ends = np.flatnonzero(isword[:-1] & ~isword[1:]) + 1
-    if isword.size and isword[-1]:
-        ends = np.append(ends, isword.size)
-    n = ends - starts
-    small = ctx.small
-    sel = np.flatnonzero((n <= _MAX_STOP) & (starts > 0))
-    sel = sel[small[starts[sel] - 1] == ord(" ")]
-    s, n = starts[sel], n[sel]
-    # the 8 letters from each word start as one uint64, masked to the word's length
-    key = ctx.window[s] & _LOW_BYTES[n]
-    slot_key, count = _stopword_table()
-    slot = (key % np.uint64(slot_key.size)).astype(np.int64)
-    hit = np.flatnonzero(slot_key[slot] == key)
-    doc = np.searchsorted(block.doc_start_f, s[hit], side="right") - 1
-    slot = slot[hit]
-    return (np.bincount(doc, weights=count[0, slot], minlength=n_docs).astype(np.int64),
-            np.bincount(doc, weights=count[1, slot], minlength=n_docs).astype(np.int64))
