@@ -388,20 +388,23 @@ def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     sub = ids.iloc[uniq].reset_index(drop=True)
     for c in ("respondent_id", "question"):
         if c in sub.columns and sub[c].dtype == object:
-            sub[c] = _int_ids_as_text(sub[c])
+            sub[c] = _ids_as_text(sub[c])
     sub = string_ids(sub)
     return sub.iloc[inv].reset_index(drop=True)
 
 
-def _int_ids_as_text(col: pd.Series) -> pd.Series:
-    """Whole-number ids (list positions, numeric respondent ids) as text in one Arrow cast;
-    str() per id would be the slowest step of a large coding. Other columns are returned as is."""
+def _ids_as_text(col: pd.Series) -> pd.Series:
+    """Generated ids as text in one Arrow step (``str()`` per id would be the slowest step of a
+    large coding): whole numbers (list positions, numeric respondent ids), all-missing columns
+    and plain text. Anything else is returned as is for :func:`string_ids`."""
     import pyarrow as pa
     try:
         arr = pa.array(col.to_numpy(), from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         return col
-    if not pa.types.is_integer(arr.type):
+    if pa.types.is_null(arr.type):
+        arr = pa.nulls(len(arr), pa.large_string())
+    elif not (pa.types.is_integer(arr.type) or (pa.types.is_string(arr.type) and arr.null_count == 0)):
         return col
     return pd.Series(pd.array(arr.cast(pa.large_string()), dtype="string"), index=col.index, name=col.name)
 
