@@ -266,3 +266,13 @@ def test_evidence_spans_with_multibyte_characters():
     assert {"breakfast", "wifi", "parking"} <= set(out["code"].astype(str))
     for r in out.itertuples():
         assert texts[r.row][r.start:r.end] == r.evidence
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3], ["a", "b", "c"], ["a", None, "c"], [1, None, 3], [True, False, True],
+                                 [1.5, 2.0, 3.0], ["a", float("nan"), "c"], [None, None, None]])
+def test_ids_are_written_as_text_like_string_ids(ids):
+    from cjkit.coding.texts import string_ids
+    df = pd.DataFrame({"respondent_id": pd.Series(ids, dtype=object), "text": ["WLAN weg", "Preis hoch", "Zimmer"]})
+    out = code_texts(df)
+    want = string_ids(df[["respondent_id"]].copy())["respondent_id"].iloc[out["row"]].reset_index(drop=True)
+    pd.testing.assert_series_equal(out["respondent_id"], want)
