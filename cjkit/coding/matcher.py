@@ -540,7 +540,7 @@ class Context:
 
     Parameters
     ----------
-    codes, isword, nonword, word_starts, clause_flag, sentence_flag, small, punct : ndarray
+    codes, isword, nonword, word_starts, clause_flag, sentence_flag, small : ndarray
         Built by :meth:`build`, not by hand.
 
     Examples
@@ -557,7 +557,6 @@ class Context:
     clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
     sentence_flag: np.ndarray  # sentence boundary at position
     small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
-    punct: np.ndarray = None   # positions of the characters that are neither word nor space
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -589,7 +588,7 @@ class Context:
         clause[punct] = _CLAUSE_LUT[small[punct]]
         sentence = np.zeros(c.size, bool)
         sentence[punct] = _SENTENCE_LUT[small[punct]]
-        return cls(c, isword, nonword, np.flatnonzero(starts), clause, sentence, small, punct)
+        return cls(c, isword, nonword, np.flatnonzero(starts), clause, sentence, small)
 
     @functools.cached_property
     def window(self) -> np.ndarray:
@@ -746,12 +745,10 @@ class Scan:
     def _boundaries(self, flag: np.ndarray) -> np.ndarray:
         kind = self.arr["kind"][self.term]
         words = self.start[(kind == CLAUSE) | (kind == CONTRAST)]
-        punct = self.ctx.punct
-        if punct is None:
-            punct = np.flatnonzero(flag)
-        # boundary punctuation is among the (few) punctuation positions: no pass over every character
-        marks = punct[flag[punct]]
-        return np.unique(np.concatenate([marks, words])) if words.size else marks
+        if words.size:
+            flag = flag.copy()
+            flag[words] = True
+        return np.flatnonzero(flag)
 
     @functools.cached_property
     def _clause_pos(self) -> np.ndarray:
