@@ -16,7 +16,8 @@ Two modes are scored for every set:
 * **single-label** (``code_texts(single_label=True)``): one code per text, the code with the
   strongest evidence (rule in ``cjkit/coding/primary.py``), chosen among the codes the set's
   labels stand for (the codebook is cut to those codes, as a researcher asking "which of these
-  business areas" would do); a code that the YAML gives to two labels predicts both.
+  business areas" would do); a code that the YAML gives to two labels predicts both. Texts
+  without any hit keep no label and count as misses (``no code``: how many, single-label mode).
 
 The headline (``*``) is the mode that fits the gold: a set whose gold has exactly one label per
 text (car rental business areas, CFPB products, Bitext categories) is scored single-label; sets
@@ -139,10 +140,12 @@ def main():
     print("multi = every label found, single = one code per text; * = headline (single when the gold")
     print("has exactly one label per text); micro-P/R and per-label F1 are of the headline mode:")
     print(f"  {'set':<26}{'codebooks':<32}{'texts':>7}{'labels':>8}{'gold/text':>10}"
-          f"{'multi F1':>10}{'single F1':>11}{'micro-P':>9}{'micro-R':>9}  goal")
+          f"{'multi F1':>10}{'single F1':>11}{'no code':>9}{'micro-P':>9}{'micro-R':>9}  goal")
     for name, (texts, gold, labels) in read_sets().items():
         multi = scores(gold, predict(name, texts, labels), labels)
-        single = scores(gold, predict(name, texts, labels, single_label=True), labels)
+        one_pred = predict(name, texts, labels, single_label=True)
+        single = scores(gold, one_pred, labels)
+        n_none = sum(not p for p in one_pred)     # texts without any code stay in the score
         n_gold = [len(g) for g in gold]
         one = min(n_gold) == max(n_gold) == 1
         head = single if one else multi
@@ -150,7 +153,7 @@ def main():
         per_text = "1" if one else f"{min(n_gold)}-{max(n_gold)}"
         mark_m, mark_s = ("", " *") if one else (" *", "  ")
         print(f"  {name:<26}{books:<32}{len(texts):>7}{len(labels):>8}{per_text:>10}"
-              f"{multi[0]:>8.3f}{mark_m:<2}{single[0]:>9.3f}{mark_s:<2}{head[1]:>9.3f}{head[2]:>9.3f}  "
+              f"{multi[0]:>8.3f}{mark_m:<2}{single[0]:>9.3f}{mark_s:<2}{n_none:>9}{head[1]:>9.3f}{head[2]:>9.3f}  "
               f"{'ok' if head[0] >= 0.5 else 'below 0.5'}")
         print("      per label: " + ", ".join(f"{lab} {v:.2f}" for lab, v in zip(labels, head[3])))
     print("  not used: " + "; ".join(f"{k} ({v})" for k, v in MAP["not_used"].items()))
