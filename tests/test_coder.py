@@ -185,3 +185,94 @@ def test_span_polarity_agrees_with_touchpoint_ratings_in_demo(root):
     assert m[["polarity", "rating"]].corr("spearman").iloc[0, 1] > 0.4
     assert (m.loc[m["polarity"] == 1, "rating"] == 5).mean() > 0.8
     assert (m.loc[m["polarity"] == -1, "rating"] <= 3).mean() > 0.7
+
+
+# --- single-label output -------------------------------------------------------------------
+# A small two-level codebook, so the expected primary codes below can be worked out by hand
+# from the evidence rule (most distinct terms; then industry > shared, topic > touchpoint,
+# deeper code; then first mention), independent of the shipped vocabulary.
+
+def _code(id_, kind, terms, **kw):
+    return {"id": id_, "kind": kind, "label_de": id_, "label_en": id_,
+            "match": {"de": {"keywords": terms}}, **kw}
+
+
+SHARED = {"id": "mini_shared", "name_de": "Mini", "name_en": "Mini", "codes": [
+    {"id": "usage", "kind": "group", "label_de": "Nutzung", "label_en": "Usage", "canonical_stage": "usage",
+     "children": [_code("room", "touchpoint", ["Zimmer"], touchpoint="room"),
+                  _code("price", "topic", ["Preis", "teuer", "Kosten"]),
+                  _code("waiting", "topic", ["Wartezeit", "warten"])]}]}
+INDUSTRY = {"id": "mini_industry", "name_de": "Branche", "name_en": "Industry", "codes": [
+    {"id": "rental", "kind": "group", "label_de": "Miete", "label_en": "Rental", "canonical_stage": "usage",
+     "children": [_code("deposit", "topic", ["Kaution"])]}]}
+
+
+def primary(texts, codebook=SHARED, lang="de"):
+    return code_texts(texts, codebook, lang=lang, single_label=True)["code"].astype(object).tolist()
+
+
+def test_single_label_keeps_the_code_with_most_distinct_terms():
+    # price: "teuer" and "Preis" (2 terms) against room: "Zimmer" (1 term, named first)
+    assert primary(["Das Zimmer war teuer, der Preis zu hoch"]) == ["price"]
+    # a word said three times is one piece of evidence: 1 term each, the topic wins the tie
+    assert primary(["Zimmer, Zimmer, Zimmer, und teuer"]) == ["price"]
+    # polarity plays no part: praise and complaint about the price are both about the price
+    assert primary(["Preis super, Kosten fair, Zimmer laut"]) == primary(["Preis zu hoch, Kosten unfair, Zimmer laut"])
+
+
+def test_single_label_ties_go_to_first_mention_then_specificity():
+    # two topics of the same level with one term each: the first mentioned
+    assert primary(["Preis hoch, Wartezeit lang", "Wartezeit lang, Preis hoch"]) == ["price", "waiting"]
+    # the code an industry codebook added beats the shared one wherever it stands
+    from cjkit.coding.codebook import compose_codebooks
+    both = compose_codebooks(SHARED, INDUSTRY)
+    assert primary(["Preis und Kaution zu hoch", "Kaution und Preis zu hoch"], both) == ["deposit", "deposit"]
+    # ... but not against more evidence: two price terms against one deposit term
+    assert primary(["Kaution hoch, Preis hoch, alles teuer"], both) == ["price"]
+
+
+def test_single_label_keeps_every_answer_once():
+    df = pd.DataFrame({"respondent_id": ["a", "b", "c", "d"], "text": ["", "alles gut", "Preis hoch", None]})
+    out = code_texts(df, SHARED, lang="de", single_label=True)
+    assert out["respondent_id"].tolist() == ["a", "b", "c", "d"] and out["row"].tolist() == [0, 1, 2, 3]
+    assert out["code"].isna().tolist() == [True, True, False, True]
+    assert out["confidence"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert out["evidence"].isna().tolist() == [True, True, False, True]
+    assert list(out.columns) == ["respondent_id", "question"] + OUTPUT
+
+
+def test_single_label_on_hand_labelled_answers():
+    # primary topic as a coder would note it, shipped default codebook
+    texts = {"Frühstück lecker, Buffet reichhaltig, nur das WLAN war schwach": {"breakfast", "food_beverage"},
+             "Das WLAN ging ständig nicht, keine Internetverbindung im ganzen Haus": {"wifi"},
+             "The parcel was delivered late and the delivery driver left it in the rain": {"delivery", "delivery_delay"}}
+    got = primary(list(texts), "default", lang="auto")
+    assert all(g in want for g, want in zip(got, texts.values())), got
+
+
+def test_single_label_is_one_of_the_multi_label_codes(hotel):
+    multi = code_texts(hotel)
+    one = code_texts(hotel, single_label=True, chunk_size=97)
+    assert len(one) == len(hotel) and one["row"].tolist() == list(range(len(hotel)))
+    found = set(zip(multi["row"], multi["code"].astype(str)))
+    coded = one.dropna(subset=["code"])
+    assert all((r, c) in found for r, c in zip(coded["row"], coded["code"].astype(str)))
+    assert set(coded["row"]) == set(multi["row"])     # uncoded exactly where multi-label finds nothing
+
+
+def test_evidence_spans_with_multibyte_characters():
+    texts = ["😀 Frühstück € top, WLAN weg", "Straße: Parkplatz 💡 fehlt", "Das Frühstück", ""]
+    out = code_texts(texts, lang="de")
+    assert {"breakfast", "wifi", "parking"} <= set(out["code"].astype(str))
+    for r in out.itertuples():
+        assert texts[r.row][r.start:r.end] == r.evidence
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3], ["a", "b", "c"], ["a", None, "c"], [1, None, 3], [True, False, True],
+                                 [1.5, 2.0, 3.0], ["a", float("nan"), "c"], [None, None, None]])
+def test_ids_are_written_as_text_like_string_ids(ids):
+    from cjkit.coding.texts import string_ids
+    df = pd.DataFrame({"respondent_id": pd.Series(ids, dtype=object), "text": ["WLAN weg", "Preis hoch", "Zimmer"]})
+    out = code_texts(df)
+    want = string_ids(df[["respondent_id"]].copy())["respondent_id"].iloc[out["row"]].reset_index(drop=True)
+    pd.testing.assert_series_equal(out["respondent_id"], want)

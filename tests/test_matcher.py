@@ -1,11 +1,13 @@
 """The scanner under the rule coder: empty tables, word ends, compounds and places."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from cjkit.coding import matcher as M
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
+from cjkit.coding.stopwords import detect_lang, stopword_counts
 
 
 def mini(terms, lang="en"):
@@ -94,3 +96,25 @@ def test_places_reads_the_clause_only():
     place, end = scan.places(scan.start[c], scan.end[c], scan.arr["owner"][scan.term[c]])
     assert place.tolist() == [False, False]           # the room is another sentence's topic
     assert end.tolist() == scan.end[c].tolist()
+
+
+# ---------------------------------------------------------------- language without stopword terms
+def test_detect_lang_counts_stopwords_as_the_automaton_finds_them(shared_data):
+    """The word-based stopword count must equal the count of stopword hits of an automaton
+    that holds the stopwords as terms (the independent way), on real German and English text."""
+    import pandas as pd
+    lines = (shared_data / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines()
+    texts = [ln.split("\t", 1)[1] for ln in lines if "\t" in ln][:1500]
+    bt = pd.read_csv(shared_data / "bitext_customer_service" / "Bitext_Sample_Customer_Service_Training_Dataset.csv")
+    texts += bt["utterance"].astype(str).tolist()[:1500]
+    texts += ["Und\nund", "und-so (und) und2 undé UND", "the  THE the's", "", "für fuer Für"]
+    t = M.TermTable()
+    M.add_function_words(t, stopwords=True, sentiment=False)
+    scan = M.Matcher(t).scan(M.fold_block(texts))
+    n = len(texts)
+    de = np.bincount(scan.doc[scan.of_kind(M.STOP_DE)], minlength=n)
+    en = np.bincount(scan.doc[scan.of_kind(M.STOP_EN)], minlength=n)
+    got_de, got_en = stopword_counts(scan.block, scan.ctx, n)
+    assert (got_de == de).all() and (got_en == en).all()
+    assert de.sum() > 1000 and en.sum() > 1000
+    assert (detect_lang(scan.block, scan.ctx, n) == scan.doc_lang(n)).all()

@@ -29,6 +29,8 @@ from cjkit.catalog import models, touchpoints
 from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
+from cjkit.coding.primary import pick, specificity
+from cjkit.coding.stopwords import detect_lang
 from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
 from cjkit.coding.texts import lang_codes, string_ids, text_input
 
@@ -65,11 +67,15 @@ class _Compiled:
         if sentiment:
             add_lexicon(table)
         self.matcher = M.Matcher(table)
-        self.labels = np.array(table.label + [r[3] for r in self.regexes], dtype=object)
-        # categories must be unique: one category per distinct rule text, codes point into it
-        uniq, inv = np.unique(self.labels.astype(str), return_inverse=True)
+        labels = np.array(table.label + [r[3] for r in self.regexes], dtype=object)
+        # the categories of ``rule``: one per distinct codebook term (function words and the
+        # sentiment lexicon never appear there, so the categories do not depend on lang= or
+        # sentiment=); code terms point into them, other terms to -1
+        is_code = np.r_[np.array(table.kind, np.int64) == M.CODE, np.ones(len(self.regexes), bool)]
+        uniq, inv = np.unique(labels[is_code].astype(str), return_inverse=True)
         self.labels_index = pd.Index(uniq)
-        self.label_code = inv
+        self.label_code = np.full(labels.size, -1, np.int64)
+        self.label_code[is_code] = inv
         self.n_terms = len(table.label)
 
 
@@ -86,7 +92,9 @@ def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: b
     sentiment : bool
         Include the sentiment lexicon (for span polarity).
     stopwords : bool
-        Include the stopwords (for language detection with ``lang="auto"``).
+        Include the stopwords as terms (for :meth:`~cjkit.coding.matcher.Scan.doc_lang`;
+        :func:`code_texts` detects the language without them, see
+        :func:`~cjkit.coding.matcher.detect_lang`).
 
     Returns
     -------
@@ -107,8 +115,31 @@ def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: b
     return cache[key]
 
 
+def _order(*keys) -> np.ndarray:
+    """``np.lexsort`` order by non-negative integer *keys*, the first key sorting first.
+
+    One stable argsort of a combined int64 key when the keys fit into 63 bits (the usual case):
+    several times faster than lexsort on hundreds of thousands of hits, and the same order.
+    """
+    keys = [np.asarray(k, np.int64) for k in keys]
+    if keys[0].size == 0:
+        return np.zeros(0, np.int64)
+    sizes = [int(k.max()) + 1 for k in keys]
+    if np.prod([float(x) for x in sizes]) >= 2.0 ** 62:
+        return np.lexsort(keys[::-1])
+    combined = keys[0].copy()
+    for k, size in zip(keys[1:], sizes[1:]):
+        combined *= size
+        combined += k
+    return np.argsort(combined, kind="stable")
+
+
 def _take(h: dict, idx) -> dict:
-    return {k: v[idx] for k, v in h.items()}
+    idx = np.asarray(idx)
+    if "evidence" not in h:
+        return {k: v[idx] for k, v in h.items()}
+    pos = np.flatnonzero(idx) if idx.dtype == bool else idx
+    return {k: (v[pos] if isinstance(v, np.ndarray) else v.take(pos)) for k, v in h.items()}
 
 
 def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> dict:
@@ -136,7 +167,8 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
         ncode = int(max(h["code"].max(), a["owner"][scan.term[ex]].max())) + 1
         hkey = h["doc"] * ncode + h["code"]
         xkey = scan.doc[ex] * ncode + a["owner"][scan.term[ex]]
-        cand = np.flatnonzero(np.isin(hkey, xkey))
+        xs = np.unique(xkey)   # few exclusion hits: a binary search beats np.isin's sort of both
+        cand = np.flatnonzero(xs[np.minimum(np.searchsorted(xs, hkey), xs.size - 1)] == hkey)
         if cand.size:
             m = pd.DataFrame({"i": cand, "key": hkey[cand], "s": h["start"][cand], "e": h["end"][cand]}).merge(
                 pd.DataFrame({"key": xkey, "xs": scan.start[ex], "xe": scan.end[ex]}), on="key")
@@ -148,7 +180,7 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
         return h
     # one span per stretch of text and code: drop spans inside a longer span of the same code
     doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
-    order = np.lexsort((-end, start, code, doc))
+    order = _order(doc, code, start, (end - start).max() - (end - start))   # longest span first
     gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
     big = int(end.max()) + 1
     keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
@@ -201,7 +233,7 @@ def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
 
 def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=None,
                lang: str = "auto", model=None, label_lang: str = "de", sentiment: bool = True,
-               chunk_size: int = 100_000) -> pd.DataFrame:
+               single_label: bool = False, chunk_size: int = 100_000) -> pd.DataFrame:
     """Code open answers with the rules of *codebook*.
 
     Parameters
@@ -221,11 +253,19 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         Language of ``code_label``.
     sentiment : bool
         Compute span ``polarity`` (set False for pure coding speed).
+    single_label : bool
+        One code per answer (business area, primary topic): the code with the most distinct
+        matched terms, ties broken by specificity, then first mention (the rule is documented
+        in :mod:`cjkit.coding.primary`). Every answer gets exactly one row; an answer without
+        any hit has a missing code, ``confidence`` 0 and ``start`` = ``end`` = 0.
+    chunk_size : int
+        Answers scanned at once (bounds memory; the result does not depend on it).
 
     Returns
     -------
     DataFrame
-        One row per code and matched span: the id columns, then code, code_label, phase,
+        One row per code and matched span (with *single_label*: one row per answer, the first
+        span of its code): the id columns, then code, code_label, phase,
         touchpoint, topic, polarity (-1/0/+1), start, end (offsets in the original answer),
         evidence (the matched text), negated, source ("rule"), confidence, canonical_stage,
         lang, rule (the codebook term that matched), row (0-based input position).
@@ -236,17 +276,23 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     >>> out = code_texts(pd.DataFrame({"respondent_id": ["r1"], "text": ["WLAN ständig weg, Lieferzeit zu lang"]}))
     >>> sorted(set(out["code"]))
     ['delivery', 'wifi']
+    >>> one = code_texts(["Frühstück lecker, Buffet reichhaltig, nur das WLAN war schwach", "ok"],
+    ...                  single_label=True)
+    >>> one["code"].tolist()    # two food terms (lecker, Buffet) beat one each; "ok": no code
+    ['food_beverage', nan]
     """
     check_lang(label_lang, "label_lang")
     cb = load_codebook(codebook)
-    comp = compile_codebook(cb, sentiment=sentiment, stopwords=lang == "auto")
+    # language detection counts stopwords on the words themselves (detect_lang): no terms needed
+    comp = compile_codebook(cb, sentiment=sentiment, stopwords=False)
     values, ids = text_input(texts, text_col, id_cols)
     table = cb.table
     tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
-    parts = []
+    parts, langs = [], []
     for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
         k = scan.block.doc_start.size
-        dl = lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        dl = lang_codes(lang, k, detect_lang(scan.block, scan.ctx, k) if lang == "auto" else None)
+        langs.append(dl)
         h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:
             continue
@@ -254,21 +300,16 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         doc = h["doc"]
         s_abs = b.to_original(h["start"])
         e_abs = b.to_original(h["end"], end=True)
-        orig = b.original
-        h["evidence"] = np.array([orig[x:y] for x, y in zip(s_abs.tolist(), e_abs.tolist())], dtype=object)
+        h["evidence"] = b.original_spans(s_abs, e_abs)
         h["start"] = s_abs - b.doc_start[doc]
         h["end"] = e_abs - b.doc_start[doc]
         h["lang"] = dl[doc]
         h["row"] = doc + off
         parts.append(h)
-    keys = ["row", "start", "end", "code", "tp_from", "polarity", "negated", "confidence", "rule", "lang", "evidence"]
-    if parts:
-        h = {k: np.concatenate([p[k] for p in parts]) for k in keys}
-    else:
-        h = {k: np.empty(0, dtype=object if k == "evidence" else bool if k == "negated" else np.int64) for k in keys}
-    order = np.lexsort((h["code"], h["start"], h["row"]))
-    h = _take(h, order)
-    out = _row_ids(ids, h["row"])
+    h = _concat(parts)
+    h = _take(h, _order(h["row"], h["start"], h["code"]))
+    if single_label:
+        h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
     code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
 
     def cat(values, idx):
@@ -280,27 +321,64 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
 
     stages = models.canonical_stages().sort_values("order")["id"].tolist()
     stage_code = pd.Index(stages).get_indexer(table["canonical_stage"].fillna("\x00"))
-    own = stage_code[code]
+    own = np.where(code >= 0, stage_code[np.maximum(code, 0)], -1)
     ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
     canonical = np.where(own >= 0, own, ctx)
-    out["code"] = cat(table["code"], code)
-    out["code_label"] = cat(table[f"label_{label_lang}"], code)
-    out["phase"] = _phase(canonical, stages, model)
-    out["touchpoint"] = cat(table["touchpoint"], src)
-    out["topic"] = cat(table["topic"], code)
-    out["polarity"] = h["polarity"].astype(np.int8)
-    out["start"] = h["start"].astype(np.int64)
-    out["end"] = h["end"].astype(np.int64)
-    out["evidence"] = pd.array(h["evidence"], dtype="string")
-    out["negated"] = h["negated"].astype(bool)
-    out["source"] = pd.Categorical.from_codes(np.zeros(code.size, np.int8), categories=["rule", "model", "human"])
-    out["confidence"] = h["confidence"].astype(float)
-    out["canonical_stage"] = pd.Categorical.from_codes(canonical, categories=stages)
-    out["lang"] = pd.Categorical.from_codes(h["lang"].astype(np.int8), categories=["de", "en", "und"])
-    out["rule"] = pd.Categorical.from_codes(h["rule"].astype(np.int64), categories=comp.labels_index)
-    out["row"] = h["row"].astype(np.int64)
+    cols = dict(_row_ids(ids, h["row"]))
+    cols.update({
+        "code": cat(table["code"], code),
+        "code_label": cat(table[f"label_{label_lang}"], code),
+        "phase": _phase(canonical, stages, model),
+        "touchpoint": cat(table["touchpoint"], src),
+        "topic": cat(table["topic"], code),
+        "polarity": h["polarity"].astype(np.int8),
+        "start": h["start"].astype(np.int64),
+        "end": h["end"].astype(np.int64),
+        "evidence": pd.array(h["evidence"], dtype="string"),
+        "negated": h["negated"].astype(bool),
+        "source": pd.Categorical.from_codes(np.zeros(code.size, np.int8), categories=["rule", "model", "human"]),
+        "confidence": h["confidence"].astype(float),
+        "canonical_stage": pd.Categorical.from_codes(canonical, categories=stages),
+        "lang": pd.Categorical.from_codes(h["lang"].astype(np.int8), categories=["de", "en", "und"]),
+        "rule": pd.Categorical.from_codes(h["rule"].astype(np.int64), categories=comp.labels_index),
+        "row": h["row"].astype(np.int64)})
+    out = pd.DataFrame(cols, copy=False)   # one constructor: no column-by-column insertion
     log.info("coded %d answers: %d codes in %d answers", len(values), len(out), int((np.diff(h["row"]) != 0).sum()) + bool(len(out)))
     return out
+
+
+_KEYS = ["row", "start", "end", "code", "tp_from", "polarity", "negated", "confidence", "rule", "lang", "evidence"]
+
+
+def _concat(parts: list) -> dict:
+    """The hits of all chunks as one dict of arrays (``evidence`` is an Arrow string array)."""
+    import pyarrow as pa
+    if not parts:
+        h = {k: np.empty(0, dtype=bool if k == "negated" else np.int64) for k in _KEYS}
+        h["evidence"] = pa.array([], pa.large_string())
+        return h
+    h = {k: np.concatenate([p[k] for p in parts]) for k in _KEYS if k != "evidence"}
+    h["evidence"] = pa.concat_arrays([p["evidence"] for p in parts])
+    return h
+
+
+def _one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
+    """Keep each answer's primary code (:mod:`cjkit.coding.primary`); add a code-less row per
+    answer without any hit, so every answer has exactly one row."""
+    import pyarrow as pa
+    h = _take(h, pick(h["row"], h["code"], h["rule"], h["start"], spec))
+    missing = np.setdiff1d(np.arange(langs.size), h["row"])
+    if missing.size:
+        log.info("single_label: %d of %d answers have no code (kept with an empty code)", missing.size, langs.size)
+        n = missing.size
+        empty = {"row": missing, "start": np.zeros(n, np.int64), "end": np.zeros(n, np.int64),
+                 "code": np.full(n, -1), "tp_from": np.full(n, -1), "polarity": np.zeros(n, np.int8),
+                 "negated": np.zeros(n, bool), "confidence": np.zeros(n), "rule": np.full(n, -1),
+                 "lang": langs[missing]}
+        h = {k: np.concatenate([h[k], empty[k]]) for k in empty} | {
+            "evidence": pa.concat_arrays([h["evidence"], pa.nulls(n, pa.large_string())])}
+        h = _take(h, np.argsort(h["row"], kind="stable"))
+    return h
 
 
 def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
@@ -308,8 +386,28 @@ def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     # rows arrive sorted: unique values and inverse by differencing, no hashing
     first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
     uniq, inv = rows[first], np.cumsum(first) - 1
-    sub = string_ids(ids.iloc[uniq].reset_index(drop=True))
+    sub = ids.iloc[uniq].reset_index(drop=True)
+    for c in ("respondent_id", "question"):
+        if c in sub.columns and sub[c].dtype == object:
+            sub[c] = _ids_as_text(sub[c])
+    sub = string_ids(sub)
     return sub.iloc[inv].reset_index(drop=True)
+
+
+def _ids_as_text(col: pd.Series) -> pd.Series:
+    """Generated ids as text in one Arrow step (``str()`` per id would be the slowest step of a
+    large coding): whole numbers (list positions, numeric respondent ids), all-missing columns
+    and plain text. Anything else is returned as is for :func:`string_ids`."""
+    import pyarrow as pa
+    try:
+        arr = pa.array(col.to_numpy(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return col
+    if pa.types.is_null(arr.type):
+        arr = pa.nulls(len(arr), pa.large_string())
+    elif not (pa.types.is_integer(arr.type) or (pa.types.is_string(arr.type) and arr.null_count == 0)):
+        return col
+    return pd.Series(pd.array(arr.cast(pa.large_string()), dtype="string"), index=col.index, name=col.name)
 
 
 def _phase(canonical: np.ndarray, stages: list, model) -> pd.Categorical:

@@ -38,6 +38,8 @@ _CLAUSE_LUT = np.zeros(129, dtype=bool)
 _CLAUSE_LUT[[ord(c) for c in ".;!?:,\n()"]] = True
 _SENTENCE_LUT = np.zeros(129, dtype=bool)
 _SENTENCE_LUT[[ord(c) for c in ".;!?\n"]] = True
+# masks of the low n bytes of a uint64 (n = 0..8): the first n letters of an 8-letter window
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2 ** 64 - 1], np.uint64)
 
 
 @functools.cache
@@ -357,6 +359,8 @@ class Matcher:
             self.automaton.make_automaton()
         self.group_members = np.array(members, np.int64)
         self.group_offsets = np.array(offsets, np.int64)
+        # _accept counts the letters before a hit only up to 3
+        assert not table.min_left or max(table.min_left) <= 3, "min_left above 3"
         self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
                             for lang, lid in LANG_ID.items()}
 
@@ -423,29 +427,44 @@ class Matcher:
         """
         a = self.arr
         codes = ctx.codes
-        wstart = ctx.word_start(start)
-        lp = start - wstart
+        # letters of the same word before the hit, counted up to 3 (all the left tests need):
+        # the exact word start is looked up only for the few kept hits deeper inside a word
+        iw = ctx.isword
+        b1 = (start >= 1) & iw[np.maximum(start - 1, 0)]
+        b2 = b1 & (start >= 2) & iw[np.maximum(start - 2, 0)]
+        lp = b1.astype(np.int64) + b2 + (b2 & (start >= 3) & iw[np.maximum(start - 3, 0)])
         mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
         # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
-        two = np.where(lp == 2, (codes[np.maximum(start - 2, 0)].astype(np.int64) & 255)
-                       | ((codes[np.maximum(start - 1, 0)].astype(np.int64) & 255) << 8)
-                       | (2 << 48), -1)
+        at2 = np.flatnonzero(lp == 2)    # read the letters only where there are two
+        two = np.full(term.size, -1, np.int64)
+        two[at2] = ((codes[start[at2] - 2].astype(np.int64) & 255)
+                    | ((codes[start[at2] - 1].astype(np.int64) & 255) << 8) | (2 << 48))
         un = two == _pack("un")
         ge = (two == _pack("ge")) & (lang == 0)
         left_ok = (lp == 0) | ((min_left > 0) & (lp >= min_left)) | ((mode != EXACT) & (mode != PHRASE) & (un | ge))
         sel = np.flatnonzero(left_ok)   # most raw hits sit inside other words: drop them early
         term, start, end, lp, un, mode, lang = term[sel], start[sel], end[sel], lp[sel], un[sel], mode[sel], lang[sel]
-        wstart = wstart[sel]
+        deep = np.flatnonzero(lp >= 3)
+        wstart = start - lp
+        wstart[deep] = ctx.word_start(start[deep])
+        lp = start - wstart
         wend = ctx.word_end(end)
         rp = wend - end
         suffix = np.where(rp == 0, 0, -1).astype(np.int64)
         short = np.flatnonzero((rp > 0) & (rp <= 6))
         if short.size:
             r = rp[short]
-            v = r << 48
-            for k in range(int(r.max())):
-                ch = codes[np.minimum(end[short] + k, codes.size - 1)].astype(np.int64)
-                v |= np.where(k < r, np.minimum(ch, 255) << (8 * k), 0)
+            # the ending's letters from the 8-letter window; the few endings with a non-ASCII
+            # letter (marked 128 there) are packed letter by letter, as _pack does
+            v = (ctx.window[end[short]] & _LOW_BYTES[r]).astype(np.int64) | (r << 48)
+            odd = np.flatnonzero((v & 0x808080808080) != 0)
+            if odd.size:
+                ro, eo = r[odd], end[short][odd]
+                w = ro << 48
+                for k in range(int(ro.max())):
+                    ch = codes[np.minimum(eo + k, codes.size - 1)].astype(np.int64)
+                    w |= np.where(k < ro, np.minimum(ch, 255) << (8 * k), 0)
+                v[odd] = w
             suffix[short] = v
         infl = np.zeros(term.size, bool)
         for lid, sset in self.suffix_sets.items():
@@ -456,7 +475,7 @@ class Matcher:
         own_tail = suffix == a["tail"][term]
         compound_right = a["compound"][term] & (rp >= 3)
         if compound_right.any():
-            compound_right &= self._compound_head(codes, end, rp, a["tail"][term], compound_right)
+            compound_right &= self._compound_head(ctx, end, rp, a["tail"][term], compound_right)
         right_ok = np.select(
             [mode == EXACT, mode == PREFIX, mode == PHRASE],
             [rp == 0, np.ones(term.size, bool), infl],
@@ -466,7 +485,7 @@ class Matcher:
         return sel[ok], un[ok] & (lp[ok] == 2), conf[ok], wstart[ok], np.maximum(wend, end)[ok]
 
 
-    def _compound_head(self, codes, end, rp, tail, cand):
+    def _compound_head(self, ctx: "Context", end, rp, tail, cand):
         """For candidate first-part hits: does a compound head follow?
 
         The keyword's own ending must begin there (the ``e`` of ``Karte`` in ``Kartenzahlung``,
@@ -477,6 +496,7 @@ class Matcher:
         ok = np.zeros(cand.size, bool)
         if not idx.size:
             return ok
+        codes = ctx.codes
         n = codes.size
         tl = np.where(tail[idx] < 0, 0, (tail[idx] >> 48) & 255)
         e = end[idx]
@@ -492,6 +512,7 @@ class Matcher:
         tl = matched
         start = e + tl
         bad = np.zeros(idx.size, bool)
+        win = ctx.window
         for fuge in (0, 1):
             s0 = start + fuge
             if fuge:
@@ -499,16 +520,18 @@ class Matcher:
                 has = (ch == ord("s")) | (ch == ord("n"))
             else:
                 has = np.ones(idx.size, bool)
-            for d in self._derivations:
-                m = has.copy()
-                for k, c in enumerate(d):
-                    m &= codes[np.minimum(s0 + k, n - 1)] == ord(c)
-                bad |= m & (s0 + len(d) <= e + rp[idx])
+            # the next 8 letters as one uint64: each derivation is then one masked comparison
+            ahead = win[np.minimum(s0, n - 1)]
+            for key, mask, length in self._derivation_keys:
+                bad |= has & ((ahead & mask) == key) & (s0 + length <= e + rp[idx])
         # a head of four letters at least: "Sprit|zer" or "Kart|ell" is no compound
         ok[idx] = good & ~bad & (rp[idx] - tl >= _MIN_HEAD)
         return ok
 
     _derivations = tuple(fold(d) for d in DERIVATIONS)
+    # (little-endian letters, mask of their bytes, length) per derivation; all ASCII, <= 8 letters
+    _derivation_keys = tuple((np.uint64(int.from_bytes(d.encode("ascii"), "little")),
+                              np.uint64((1 << (8 * len(d))) - 1), len(d)) for d in _derivations)
 
 
 @dataclass
@@ -517,7 +540,7 @@ class Context:
 
     Parameters
     ----------
-    codes, isword, nonword, word_starts, clause_flag, sentence_flag : ndarray
+    codes, isword, nonword, word_starts, clause_flag, sentence_flag, small : ndarray
         Built by :meth:`build`, not by hand.
 
     Examples
@@ -533,6 +556,7 @@ class Context:
     word_starts: np.ndarray    # positions where a word begins
     clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
     sentence_flag: np.ndarray  # sentence boundary at position
+    small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -551,12 +575,30 @@ class Context:
         [3]
         """
         c = block.codes
-        small = np.minimum(c, 128).astype(np.uint8)
-        isword = _WORD_LUT[small]
+        small = np.minimum(c, 128, out=np.empty(c.size, np.uint8), casting="unsafe")
+        # _WORD_LUT by comparisons (uint8 wrap-around: x - 97 < 26 is a-z): a table lookup per
+        # character is several times slower
+        isword = ((small - np.uint8(97)) < 26) | ((small - np.uint8(48)) < 10) | (small == 128)
         nonword = np.flatnonzero(~isword)
         starts = isword.copy()
         starts[1:] &= ~isword[:-1]
-        return cls(c, isword, nonword, np.flatnonzero(starts), _CLAUSE_LUT[small], _SENTENCE_LUT[small])
+        # punctuation is rare: look up only the non-word characters that are no space
+        punct = nonword[small[nonword] != ord(" ")]
+        clause = np.zeros(c.size, bool)
+        clause[punct] = _CLAUSE_LUT[small[punct]]
+        sentence = np.zeros(c.size, bool)
+        sentence[punct] = _SENTENCE_LUT[small[punct]]
+        return cls(c, isword, nonword, np.flatnonzero(starts), clause, sentence, small)
+
+    @functools.cached_property
+    def window(self) -> np.ndarray:
+        """Per position the next 8 characters as one little-endian uint64 (non-ASCII -> 128).
+
+        A strided view over the padded bytes, no copy per position: comparing the letters at
+        many positions with short words (stopwords, endings) is one gather and one comparison.
+        """
+        pad = np.concatenate([self.small, np.zeros(8, np.uint8)])
+        return np.ndarray(shape=(self.small.size,), dtype="<u8", buffer=pad, strides=(1,))
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:
@@ -927,7 +969,10 @@ class Scan:
         return place, scope_end
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
-        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopwords and umlauts.
+        """Per text 0 (German), 1 (English) or 2 (undetermined) from stopword hits and umlauts.
+
+        Needs the stopwords in the automaton (``add_function_words(stopwords=True)``);
+        :func:`cjkit.coding.stopwords.detect_lang` applies the same rule without them.
 
         Parameters
         ----------
@@ -947,9 +992,15 @@ class Scan:
         >>> scan.doc_lang(2).tolist()
         [0, 1]
         """
-        de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs).astype(float)
-        en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs).astype(float)
-        if self.block._sp_o.size:
-            um = np.searchsorted(self.block.doc_start, self.block._sp_o, side="right") - 1
-            de += np.bincount(um, minlength=n_docs)
-        return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)
+        de = np.bincount(self.doc[self.of_kind(STOP_DE)], minlength=n_docs)
+        en = np.bincount(self.doc[self.of_kind(STOP_EN)], minlength=n_docs)
+        return decide_lang(self.block, de, en, n_docs)
+
+
+def decide_lang(block: FoldedBlock, de: np.ndarray, en: np.ndarray, n_docs: int) -> np.ndarray:
+    """More German evidence (stopwords plus umlauts and ß) -> 0, more English -> 1, a tie -> 2."""
+    de = de.astype(float)
+    if block._sp_o.size:
+        um = np.searchsorted(block.doc_start, block._sp_o, side="right") - 1
+        de += np.bincount(um, minlength=n_docs)
+    return np.where(de > en, 0, np.where(en > de, 1, 2)).astype(np.int8)

@@ -149,6 +149,58 @@ class FoldedBlock:
             out = np.where(inside, self._sp_o[kk], p - shift)
         return out + (1 if end else 0)
 
+    @functools.cached_property
+    def _utf8(self) -> tuple:
+        """UTF-8 bytes of ``original``; for non-ASCII text also the character index of every
+        multi-byte character and the running count of extra bytes (None for ASCII text)."""
+        o = self.original
+        if o.isascii():
+            return np.frombuffer(o.encode("ascii"), np.uint8), None, None
+        raw = np.frombuffer(o.encode("utf-8", "surrogatepass"), np.uint8)
+        lead_pos = np.flatnonzero(raw >= 0xC0)          # first byte of each multi-byte character
+        lead = raw[lead_pos]
+        extra = 1 + (lead >= 0xE0).astype(np.int64) + (lead >= 0xF0)
+        cum = np.cumsum(extra)
+        return raw, lead_pos - (cum - extra), cum
+
+    def original_spans(self, start, end):
+        """The original text of each span ``[start, end)`` (offsets in ``original``).
+
+        Built as one Arrow string array from the UTF-8 bytes, with no Python string per span:
+        a large coding has hundreds of thousands of evidence spans.
+
+        Parameters
+        ----------
+        start, end : array of int
+            Offsets in ``original``.
+
+        Returns
+        -------
+        pyarrow.LargeStringArray
+
+        Examples
+        --------
+        >>> from cjkit.coding.textnorm import fold_block
+        >>> b = fold_block(["Süßes Frühstück", "ok"])
+        >>> b.original_spans([1, 7, 18], [6, 16, 20]).to_pylist()
+        ['Süßes', 'Frühstück', 'ok']
+        """
+        import pyarrow as pa
+        start = np.asarray(start, np.int64)
+        end = np.asarray(end, np.int64)
+        raw, lead_char, cum = self._utf8
+        if lead_char is not None:   # character -> byte offset: add the extra bytes before it
+            k = np.searchsorted(lead_char, start, side="left")
+            start = start + np.where(k > 0, cum[np.maximum(k - 1, 0)], 0)
+            k = np.searchsorted(lead_char, end, side="left")
+            end = end + np.where(k > 0, cum[np.maximum(k - 1, 0)], 0)
+        n = end - start
+        offsets = np.zeros(n.size + 1, np.int64)
+        np.cumsum(n, out=offsets[1:])
+        # byte k of span i sits at start[i] + k: gather all spans' bytes in one indexing step
+        data = raw[np.repeat(start - offsets[:-1], n) + np.arange(offsets[-1])]
+        return pa.LargeStringArray.from_buffers(n.size, pa.py_buffer(offsets), pa.py_buffer(data))
+
 
 def fold_block(texts) -> FoldedBlock:
     """Fold a list of texts in one pass (C-level string operations plus numpy).
@@ -170,7 +222,8 @@ def fold_block(texts) -> FoldedBlock:
     >>> b.to_original([4, 6]).tolist()   # 'e' of 'ue' -> 'ü'; second 's' of 'ss' -> 'ß'
     [3, 4]
     """
-    texts = ["" if t is None else str(t) for t in texts]
+    if not (isinstance(texts, list) and set(map(type, texts)) <= {str}):   # type check runs in C
+        texts = ["" if t is None else str(t) for t in texts]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
