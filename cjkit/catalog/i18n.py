@@ -148,9 +148,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_low_share": ("Anteil niedriger Bewertungen", "Share of low ratings"),
     "col_n_mentions": ("Negative Nennungen", "Negative mentions"),
     "col_mention_share": ("Anteil negativer Nennungen", "Share of negative mentions"),
-    "col_driver_impact": ("Treiberanteil (% von R²)", "Driver share (% of R²)"),
+    "col_driver_impact": ("Wichtigkeit (% der Varianz)", "Importance (% of variance)"),
     "col_effect": ("Effekt auf Gesamturteil", "Effect on overall rating"),
-    "col_score": ("Pain-Point-Score (0–1)", "Pain-point score (0–1)"),
+    "col_score": ("Pain-Point-Score", "Pain-point score"),
     "col_code": ("Thema", "Topic"),
     "col_n_respondents": ("Befragte", "Respondents"),
     "col_share": ("Anteil", "Share"),
@@ -245,7 +245,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sum_painpoint": ("{rank}. {label} – {evidence}.", "{rank}. {label} – {evidence}."),
     "sum_ev_low": ("{share} niedrige Bewertungen", "{share} low ratings"),
     "sum_ev_mentions": ("{count} negative Nennungen in den offenen Antworten", "{count} negative mentions in the open answers"),
-    "sum_ev_driver": ("{share} Anteil an der erklärten Gesamtzufriedenheit", "{share} of the explained overall satisfaction"),
+    "sum_ev_driver": ("erklärt {share} der Varianz des Gesamturteils",
+                      "explains {share} of the variance of the overall rating"),
     "sum_segment": ("Persona „{segment}“ bewertet {label} signifikant {direction} als die übrigen Befragten ({value} "
                     "gegenüber {total} insgesamt; {p}).",
                     "Persona '{segment}' rates {label} significantly {direction} than the other respondents ({value} "
