@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
@@ -167,6 +168,26 @@ def test_satisfaction_key_figures_are_tiles_not_print(demo_html):
     assert "gesamtzufriedenheit_top2" not in html and "respondents_in_scope" not in html
 
 
+def test_reports_render_clean_in_headless_chromium(demo_html, airline_html, demo_survey, airline_survey, tmp_path):
+    """What a reader's browser shows (the DOM after Chromium has run the page) holds no id, NaN,
+    index or developer text either."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("headless Chromium is not installed (make test installs the Debian package when run as root)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--dump-dom"]
+    for pages, spec_path, lang in ((demo_html, demo_survey, "de"), (airline_html, airline_survey, "en")):
+        spec = cj.load_spec(spec_path)
+        for name, html in pages.items():
+            page = tmp_path / f"{name}_{lang}.html"
+            page.write_text(html, encoding="utf-8")
+            dom = subprocess.run([exe, *flags, page.as_uri()], capture_output=True, text=True, timeout=180).stdout
+            text, images = _visible(dom)
+            assert i18n.label("sec_summary", lang) in text, f"{name}/{lang}: Chromium rendered no report"
+            assert_clean(text, spec, lang, f"{name}/{lang} in Chromium")
+            assert images and all(img.get("alt") for img in images)
+
+
 # --------------------------------------------------------------------------- the other language, per section
 def _sections_html(study, lang) -> str:
     coded = cj.report.coded_comments(study, lang=lang)
@@ -183,6 +204,8 @@ def _sections_html(study, lang) -> str:
              cj.report.methods_html(cj.report.methods_appendix(lang=lang)).data]
     if cj.report.section_status(study).set_index("section").loc["drivers", "shown"]:
         parts.append(cj.report.format_table(cj.report.driver_table(study, lang=lang), lang=lang, kind="drivers").data)
+        parts.append(cj.report.format_table(cj.report.driver_diagnostics(study, lang=lang), lang=lang,
+                                            kind="diagnostics").data)
     return "".join(parts)
 
 

@@ -54,7 +54,9 @@ def executive_summary(study: Study, *, lang: str = "de", locale: str | None = No
     >>> import cjkit as cj
     >>> s = cj.report.executive_summary(cj.example_study(), lang="en")
     >>> s["topic"].tolist()
-    ['level', 'change', 'touchpoints', 'painpoints', 'painpoints', 'painpoints', 'segments', 'basis']
+    ['level', 'change', 'touchpoints', 'painpoints', 'segments', 'basis']
+    >>> s.loc[s["topic"] == "painpoints", "text"].item()  # no touchpoint is both important and weak here
+    'No touchpoint meets the pain-point rule (see methods).'
     >>> s["text"].iloc[0]
     'Overall satisfaction stands at 3.50 on a scale of 1 to 5 (95% CI 3.33 to 3.67; n = 120). 51% of respondents give one of the two best ratings.'
     """
