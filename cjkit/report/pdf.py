@@ -128,6 +128,8 @@ img, svg, canvas {{ max-width: 100% !important; max-height: {max_figure}mm !impo
   height: auto !important; object-fit: contain; page-break-inside: avoid; break-inside: avoid; }}
 pre {{ white-space: pre-wrap !important; overflow-wrap: anywhere; }}
 h1, h2, h3 {{ page-break-after: avoid; break-after: avoid; }}
+.jp-OutputArea-child {{ break-inside: auto !important; page-break-inside: auto !important; }}
+ul.cj-summary li, .cj-tiles {{ break-inside: avoid; page-break-inside: avoid; }}
 .cj-cover {{ height: 170mm; display: flex; flex-direction: column; justify-content: center;
   page-break-after: always; break-after: page; border-left: 8mm solid var(--cj-primary); padding-left: 12mm; }}
 .cj-cover img {{ max-height: 30mm; max-width: 80mm !important; width: auto; align-self: flex-start;
