@@ -350,7 +350,8 @@ def run_context(parameters: dict) -> dict:
     Returns
     -------
     dict
-        ``{"ledger_summary": {"data": file name, input and kept counts, "excluded_by_reason": {...}}}``.
+        ``{"ledger_summary": {"data": file name, input and kept counts, "excluded_by_reason": {...}}}``;
+        empty when the run reads no survey spec.
 
     Examples
     --------
@@ -364,7 +365,11 @@ def run_context(parameters: dict) -> dict:
     ...     facts = run_context({"spec": cj.example_spec(), "data": str(path)})["ledger_summary"]
     >>> facts["data"], facts["excluded_by_reason"]
     ('answers.csv', {})
+    >>> run_context({"path_file": "paths.csv"})  # a run without a survey (e.g. journey paths only)
+    {}
     """
+    if not parameters.get("spec"):
+        return {}
     st = open_study(parameters["spec"], data=parameters.get("data") or None)
     totals = ledger_mod.summary(st.ledger, st.n_input, n_kept=st.n_kept).iloc[0]
     checks = ledger_mod.by_check(st.ledger)
