@@ -28,8 +28,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from cjkit.coding.pii import KINDS, find_pii, mask_pii  # noqa: E402
-from cjkit.coding.pii_names import gazetteer  # noqa: E402
+from cjkit.privacy.pii import KINDS, find_pii, mask_pii  # noqa: E402
+from cjkit.privacy.pii_names import gazetteer  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "pii_sentences.csv"
 HOLDOUT = ROOT / "tests" / "fixtures" / "pii_holdout.csv"

@@ -76,9 +76,9 @@ _API: dict[str, tuple[str, str | None]] = {
     "themes_to_codebook": ("cjkit.coding.themes", None),
     "fit_sentiment": ("cjkit.coding.sentiment", None),
     "LearningCoder": ("cjkit.coding.learn", None),
-    "mask_pii": ("cjkit.coding.pii", None),
-    "count_pii": ("cjkit.coding.pii", None),
-    "find_pii": ("cjkit.coding.pii", None),
+    "mask_pii": ("cjkit.privacy.pii", None),
+    "count_pii": ("cjkit.privacy.pii", None),
+    "find_pii": ("cjkit.privacy.pii", None),
     "cohen_kappa": ("cjkit.coding.agreement", None),
     "krippendorff_alpha": ("cjkit.coding.agreement", None),
     "coder_agreement": ("cjkit.coding.agreement", "agreement_table"),
@@ -168,7 +168,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.coding.industry import propose_industry  # noqa: F401
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
     from cjkit.coding.learn import LearningCoder  # noqa: F401
-    from cjkit.coding.pii import count_pii, find_pii, mask_pii  # noqa: F401
+    from cjkit.privacy.pii import count_pii, find_pii, mask_pii  # noqa: F401
     from cjkit.coding.sentiment import fit_sentiment, score_sentiment  # noqa: F401
     from cjkit.coding.themes import discover_themes, themes_to_codebook  # noqa: F401
     from cjkit.io.infer import infer_spec, propose_spec, write_spec  # noqa: F401

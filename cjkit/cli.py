@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from cjkit.catalog import models
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.errors import CjkitError
 from cjkit.io import erasure, infer, load
 from cjkit.report import batch, plan

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from cjkit.errors import ParameterError
-from cjkit.coding.pii import KINDS, count_pii, find_pii, mask_pii
-from cjkit.coding.pii_names import gazetteer
-from cjkit.coding.pii_patterns import iban_valid, luhn_valid
+from cjkit.privacy.pii import KINDS, count_pii, find_pii, mask_pii
+from cjkit.privacy.pii_names import gazetteer
+from cjkit.privacy.pii_patterns import iban_valid, luhn_valid
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "pii_sentences.csv"
 HOLDOUT = FIXTURE.with_name("pii_holdout.csv")

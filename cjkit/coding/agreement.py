@@ -24,7 +24,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.errors import DataError, ParameterError
 
 UNITS = ("respondent_id", "question")

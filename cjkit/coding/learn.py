@@ -46,7 +46,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.coding.textnorm import fold
 from cjkit.coding.texts import string_ids, text_input
 from cjkit.errors import DataError, ParameterError

@@ -52,7 +52,7 @@ from cjkit.catalog.i18n import LANGS
 from cjkit.coding.codebook import Codebook, load_codebook
 from cjkit.coding.coder import code_texts
 from cjkit.coding.matcher import function_words
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.coding.sentiment import score_sentiment
 from cjkit.coding.textnorm import fold
 from cjkit.coding.texts import RESPONSE_LANGS, guess_languages, string_ids, text_input

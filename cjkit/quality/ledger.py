@@ -7,7 +7,7 @@ changes data appends entries; :func:`summary` checks the invariant
 
 Reasons and values quote what the respondent typed ("not a number: ..."), so personal data
 in them (an e-mail typed into a rating, a phone number in an age field) is masked with
-:func:`cjkit.coding.pii.mask_pii` when an entry is made: no ledger, example or report built
+:func:`cjkit.privacy.pii.mask_pii` when an entry is made: no ledger, example or report built
 from it carries the raw value. The masker is a leaf module (regular expressions and name
 lists, no other cjkit import but the errors), the one thing the quality step takes from coding.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.errors import CjkitError
 
 COLUMNS = ["file", "row", "respondent_id", "column", "check", "action", "reason", "old_value", "new_value"]

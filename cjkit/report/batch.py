@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from cjkit.catalog.config import load_config
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure

@@ -23,7 +23,7 @@ import yaml
 
 from cjkit.catalog import i18n
 from cjkit.catalog.config import DATA
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.io.erasure import ERASURE_FILE
 
 

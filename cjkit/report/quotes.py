@@ -1,7 +1,7 @@
 """Quotes that cannot identify a person: what may stand beside a verbatim in a report.
 
 A verbatim is personal data twice over: by what it says (masked with
-:func:`cjkit.coding.pii.mask_pii`) and by what stands beside it. A respondent id, or a
+:func:`cjkit.privacy.pii.mask_pii`) and by what stands beside it. A respondent id, or a
 persona, hotel and age group that together fit one guest, point at the person as surely as a
 name. So a published quote
 
@@ -20,7 +20,7 @@ import re
 import pandas as pd
 
 from cjkit.catalog import i18n
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.errors import ParameterError
 
 #: columns that may stand beside a quote unless the caller says otherwise

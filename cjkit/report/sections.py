@@ -18,7 +18,7 @@ from cjkit.catalog import i18n, models, touchpoints
 from cjkit.catalog.i18n import check_lang as _check_lang
 from cjkit.catalog.types import RATING_TYPES
 from cjkit.coding.coder import code_texts
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
 from cjkit.plot.charts import alt_text

@@ -22,7 +22,7 @@ report's chart) or ``raised_unprompted``, the one exception: a unit the driver m
 (no rating in it) or places in "low priority", which at least ``min_mention_share`` of all
 respondents (and at least ``min_n``) complain about in their own words. Pain points are ranked by
 score, then by mention share; the other units stay in the table with their status and no rank.
-Example verbatims are passed through ``cjkit.coding.pii.mask_pii`` before they leave this module.
+Example verbatims are passed through ``cjkit.privacy.pii.mask_pii`` before they leave this module.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ import pandas as pd
 
 from cjkit.catalog import i18n
 from cjkit.catalog.types import MEAN_SCALE_TYPES
-from cjkit.coding.pii import mask_pii
+from cjkit.privacy.pii import mask_pii
 from cjkit.errors import ParameterError
 from cjkit.stats.base import apply_base_rule, resolve_base_rule
 from cjkit.stats.drivers import outcome_values
@@ -241,7 +241,7 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
     n_examples : int
         Example verbatims per unit, PII-masked.
     mask : callable, optional
-        Series -> Series masking function; default ``cjkit.coding.pii.mask_pii``.
+        Series -> Series masking function; default ``cjkit.privacy.pii.mask_pii``.
     min_n, suppress_n : int, optional
         Base rule on ``n`` (see :func:`cjkit.stats.base.apply_base_rule`).
     target : float

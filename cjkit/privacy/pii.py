@@ -26,7 +26,7 @@ characters, the one listed first above wins (an IBAN is never half-masked as a p
 
 Examples
 --------
->>> from cjkit.coding.pii import mask_pii
+>>> from cjkit.privacy.pii import mask_pii
 >>> mask_pii("Bitte an max.muster@web.de oder 0171 2345678, IBAN DE89 3704 0044 0532 0130 00.")
 'Bitte an [EMAIL] oder [PHONE], IBAN [IBAN].'
 """
@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cjkit.coding import pii_patterns as pat
-from cjkit.coding import pii_names
+from cjkit.privacy import pii_patterns as pat
+from cjkit.privacy import pii_names
 from cjkit.errors import ParameterError
 
 KINDS = ("url", "email", "iban", "card", "date_of_birth", "id", "address", "phone", "handle", "name")
