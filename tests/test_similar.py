@@ -119,3 +119,16 @@ def test_default_output_has_no_similarity_rows(cb):
     out = code_texts(["The employees were so helpful"], cb, single_label=True)
     assert out["code"].isna().all() and set(out["source"].astype(str)) == {"rule"}
     assert np.all(out["confidence"] == 0)
+
+
+def test_rule_rows_unchanged_on_real_answers(shared_data):
+    lines = (shared_data / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines()[:300]
+    texts = [ln.split("\t", 1)[1] for ln in lines if "\t" in ln]
+    plain = code_texts(texts, single_label=True, sentiment=False)
+    fb = code_texts(texts, single_label=True, sentiment=False, fallback="similar")
+    rule = plain["code"].notna().to_numpy()
+    pd.testing.assert_frame_equal(fb[rule], plain[rule])
+    added = fb[~rule & fb["code"].notna().to_numpy()]
+    assert set(added["source"].astype(str)) <= {"similarity"}
+    assert added["confidence"].between(MIN_SIMILARITY, 1).all()
+    assert len(fb) == len(texts)
