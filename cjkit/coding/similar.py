@@ -77,15 +77,20 @@ def code_documents(cb, lang: str) -> list[str]:
     """
     docs = []
     for row in cb.table.itertuples(index=False):
-        parts = [getattr(row, f"label_{lang}") or "", getattr(row, f"definition_{lang}") or ""]
+        parts = [_text(getattr(row, f"label_{lang}")), _text(getattr(row, f"definition_{lang}"))]
         for rule in _RULES:
-            parts += [t.strip().strip("*=") for t in str(getattr(row, f"{rule}_{lang}") or "").split(";")]
-        examples = [e.strip() for e in str(row.examples_include or "").split(" | ") if e.strip()]
+            parts += [t.strip().strip("*=") for t in _text(getattr(row, f"{rule}_{lang}")).split(";")]
+        examples = [e.strip() for e in _text(row.examples_include).split(" | ") if e.strip()]
         if examples:
             # examples are stored without a language: keep those recognisably in *lang*
             parts += [e for e, g in zip(examples, guess_languages(examples)) if g == lang]
         docs.append(" ".join(p for p in parts if p))
     return docs
+
+
+def _text(cell) -> str:
+    # a codebook read from CSV has NaN in empty cells
+    return cell if isinstance(cell, str) else ""
 
 
 def _candidates(cb) -> np.ndarray:
