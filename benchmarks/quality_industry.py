@@ -17,7 +17,12 @@ Two modes are scored for every set:
   strongest evidence (rule in ``cjkit/coding/primary.py``), chosen among the codes the set's
   labels stand for (the codebook is cut to those codes, as a researcher asking "which of these
   business areas" would do); a code that the YAML gives to two labels predicts both. Texts
-  without any hit keep no label and count as misses (``no code``: how many, single-label mode).
+  without any hit keep no label and count as misses (``no code``: how many, single-label mode);
+* **single-label with fallback** (``fallback="similar"``): as single-label, and a text without
+  any hit gets the code whose description it resembles most when that similarity reaches the
+  chance level (``cjkit/coding/similar.py``); ``no code`` after the slash: texts still without
+  one. Micro precision/recall and per-label F1 of single-label without and with it are printed,
+  so a fallback that buys recall with precision shows. It is reported beside the headline.
 
 The headline (``*``) is the mode that fits the gold: a set whose gold has exactly one label per
 text (car rental business areas, CFPB products, Bitext categories) is scored single-label; sets
@@ -109,7 +114,7 @@ def _prune(codes: list, keep: set) -> list:
     return out
 
 
-def predict(name: str, texts: list, labels: list, *, single_label: bool = False) -> list:
+def predict(name: str, texts: list, labels: list, *, single_label: bool = False, fallback=None) -> list:
     m = MAP[name]
     cb = load_codebook(m["codebooks"])
     lc = label_codes(name) or {lab: [lab] for lab in labels}
@@ -117,7 +122,8 @@ def predict(name: str, texts: list, labels: list, *, single_label: bool = False)
         keep = {c for cs in lc.values() for c in cs}
         # the composition is kept: it says which codes the industry codebook added
         cb = Codebook(cb.meta, _prune(cb.codes, keep), composition=cb.composition)
-    coded = code_texts(texts, cb, lang=m["lang"], sentiment=False, single_label=single_label)
+    coded = code_texts(texts, cb, lang=m["lang"], sentiment=False, single_label=single_label,
+                       fallback=fallback)
     coded = coded.dropna(subset=["code"])
     found = coded.groupby("row")["code"].agg(lambda s: set(s.astype(str))).reindex(range(len(texts)))
     found = [x if isinstance(x, set) else set() for x in found]
@@ -139,13 +145,18 @@ def main():
     print("Zero-shot coding with composed codebooks (no training), macro-F1 over each set's labels;")
     print("multi = every label found, single = one code per text; * = headline (single when the gold")
     print("has exactly one label per text); micro-P/R and per-label F1 are of the headline mode:")
+    print("+fallback = single-label with fallback='similar' (no code: without / with the fallback):")
     print(f"  {'set':<26}{'codebooks':<32}{'texts':>7}{'labels':>8}{'gold/text':>10}"
-          f"{'multi F1':>10}{'single F1':>11}{'no code':>9}{'micro-P':>9}{'micro-R':>9}  goal")
+          f"{'multi F1':>10}{'single F1':>11}{'+fallback':>10}{'no code':>12}{'micro-P':>9}{'micro-R':>9}"
+          f"{'single P/R -> +fallback P/R':>30}  goal")
     for name, (texts, gold, labels) in read_sets().items():
         multi = scores(gold, predict(name, texts, labels), labels)
         one_pred = predict(name, texts, labels, single_label=True)
         single = scores(gold, one_pred, labels)
         n_none = sum(not p for p in one_pred)     # texts without any code stay in the score
+        fb_pred = predict(name, texts, labels, single_label=True, fallback="similar")
+        fb = scores(gold, fb_pred, labels)
+        n_none_fb = sum(not p for p in fb_pred)
         n_gold = [len(g) for g in gold]
         one = min(n_gold) == max(n_gold) == 1
         head = single if one else multi
@@ -153,9 +164,11 @@ def main():
         per_text = "1" if one else f"{min(n_gold)}-{max(n_gold)}"
         mark_m, mark_s = ("", " *") if one else (" *", "  ")
         print(f"  {name:<26}{books:<32}{len(texts):>7}{len(labels):>8}{per_text:>10}"
-              f"{multi[0]:>8.3f}{mark_m:<2}{single[0]:>9.3f}{mark_s:<2}{n_none:>9}{head[1]:>9.3f}{head[2]:>9.3f}  "
+              f"{multi[0]:>8.3f}{mark_m:<2}{single[0]:>9.3f}{mark_s:<2}{fb[0]:>8.3f}  {f'{n_none}/{n_none_fb}':>12}"
+              f"{head[1]:>9.3f}{head[2]:>9.3f}{f'{single[1]:.3f}/{single[2]:.3f} -> {fb[1]:.3f}/{fb[2]:.3f}':>30}  "
               f"{'ok' if head[0] >= 0.5 else 'below 0.5'}")
         print("      per label: " + ", ".join(f"{lab} {v:.2f}" for lab, v in zip(labels, head[3])))
+        print("      single -> +fallback: " + ", ".join(f"{lab} {a:.2f}->{b:.2f}" for lab, a, b in zip(labels, single[3], fb[3])))
     print("  not used: " + "; ".join(f"{k} ({v})" for k, v in MAP["not_used"].items()))
     print(f"({time.perf_counter() - t0:.0f} s)")
 

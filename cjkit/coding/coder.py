@@ -30,6 +30,7 @@ from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
 from cjkit.coding.primary import pick, specificity
+from cjkit.coding.similar import SOURCES, fill
 from cjkit.coding.stopwords import detect_lang
 from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
 from cjkit.coding.texts import lang_codes, string_ids, text_input
@@ -233,7 +234,8 @@ def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
 
 def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=None,
                lang: str = "auto", model=None, label_lang: str = "de", sentiment: bool = True,
-               single_label: bool = False, chunk_size: int = 100_000) -> pd.DataFrame:
+               single_label: bool = False, fallback: str | None = None,
+               chunk_size: int = 100_000) -> pd.DataFrame:
     """Code open answers with the rules of *codebook*.
 
     Parameters
@@ -258,6 +260,12 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         matched terms, ties broken by specificity, then first mention (the rule is documented
         in :mod:`cjkit.coding.primary`). Every answer gets exactly one row; an answer without
         any hit has a missing code, ``confidence`` 0 and ``start`` = ``end`` = 0.
+    fallback : {None, "similar"}
+        Only with *single_label*: ``"similar"`` gives an answer without any hit the code whose
+        description (label, definition, terms, examples) it resembles most, if that similarity
+        reaches the chance level (:mod:`cjkit.coding.similar`); such rows have ``source``
+        "similarity", ``confidence`` = the similarity and no evidence. Rule-coded rows stay as
+        they are.
     chunk_size : int
         Answers scanned at once (bounds memory; the result does not depend on it).
 
@@ -267,7 +275,8 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         One row per code and matched span (with *single_label*: one row per answer, the first
         span of its code): the id columns, then code, code_label, phase,
         touchpoint, topic, polarity (-1/0/+1), start, end (offsets in the original answer),
-        evidence (the matched text), negated, source ("rule"), confidence, canonical_stage,
+        evidence (the matched text), negated, source ("rule"; "similarity" from *fallback*),
+        confidence, canonical_stage,
         lang, rule (the codebook term that matched), row (0-based input position).
         Label columns are categoricals (one code table, not one string per row).
 
@@ -282,6 +291,11 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     ['food_beverage', nan]
     """
     check_lang(label_lang, "label_lang")
+    if fallback not in (None, "similar"):
+        raise ParameterError("fallback", fallback, allowed=[None, "similar"])
+    if fallback and not single_label:
+        raise ParameterError("fallback", fallback, message=f"parameter 'fallback' got {fallback!r}, "
+                             "which needs single_label=True (one code per answer)")
     cb = load_codebook(codebook)
     # language detection counts stopwords on the words themselves (detect_lang): no terms needed
     comp = compile_codebook(cb, sentiment=sentiment, stopwords=False)
@@ -310,6 +324,8 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     h = _take(h, _order(h["row"], h["start"], h["code"]))
     if single_label:
         h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
+        if fallback:
+            h = fill(h, values, cb, tp_code)
     code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
 
     def cat(values, idx):
@@ -336,7 +352,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         "end": h["end"].astype(np.int64),
         "evidence": pd.array(h["evidence"], dtype="string"),
         "negated": h["negated"].astype(bool),
-        "source": pd.Categorical.from_codes(np.zeros(code.size, np.int8), categories=["rule", "model", "human"]),
+        "source": pd.Categorical.from_codes(h.get("source", np.zeros(code.size, np.int8)), categories=SOURCES),
         "confidence": h["confidence"].astype(float),
         "canonical_stage": pd.Categorical.from_codes(canonical, categories=stages),
         "lang": pd.Categorical.from_codes(h["lang"].astype(np.int8), categories=["de", "en", "und"]),

@@ -13,7 +13,10 @@ intent). Of the codes the rules found in an answer, the one with the strongest e
 
 Polarity and negation play no part: a complaint about the price and praise of the price are
 both about the price. Answers without any rule hit keep no code; :func:`code_texts` still
-returns a row for each of them (code missing), so no answer is lost.
+returns a row for each of them (code missing), so no answer is lost. With
+``fallback="similar"`` such an answer may get the code whose description it resembles most
+(:mod:`cjkit.coding.similar`), marked ``source`` "similarity"; the choice among rule hits
+above is not touched by it.
 
 Examples
 --------
