@@ -66,6 +66,12 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+def _fold_cp(cp: int) -> str:
+    """Lower-cased and folded text of one character (as :func:`fold` folds it in a text)."""
+    low = "i" if cp == 0x130 else chr(cp).lower()
+    return _fold_table().get(ord(low), low) if len(low) == 1 else low
+
+
 def fold(text: str) -> str:
     """Lower-case *text* and fold umlauts, ß, accents and typographic punctuation.
 
@@ -228,33 +234,40 @@ def fold_block(texts) -> FoldedBlock:
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
     original = " " + "\n ".join(texts)
-    low = (original.replace("\u0130", "I") if "\u0130" in original else original).lower()
-    cps = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
-    table = _fold_table()
+    # lower-case and fold on the code points with numpy: str.lower of a long text that holds
+    # one wide character (an emoji) is several times slower than this
+    cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
+    if (cps == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
+        cps = np.frombuffer(original.replace("\u0130", "I").lower().encode("utf-32-le"), dtype=np.uint32)
+    low = cps + (((cps - np.uint32(65)) < 26).view(np.uint8) << np.uint8(5))   # A-Z -> a-z
     nonascii = np.flatnonzero(cps >= 128)
-    folded = low
     sp_o = np.empty(0, np.int64)
     sp_w = np.empty(0, np.int64)
     if nonascii.size:
         uniq, inv = np.unique(cps[nonascii], return_inverse=True)
-        mapped = np.array([int(u) in table for u in uniq])[inv]
-        idx = nonascii[mapped]
-        if idx.size:
-            reps = [table[c] for c in cps[idx].tolist()]
-            # rebuild by slicing between the few special characters (faster than str.translate)
-            bounds = np.concatenate([[0], idx + 1]).tolist(), np.concatenate([idx, [len(low)]]).tolist()
-            parts = [None] * (2 * idx.size + 1)
-            parts[0::2] = [low[a:b] for a, b in zip(*bounds)]
-            parts[1::2] = reps
-            folded = "".join(parts)
-            widths = np.fromiter(map(len, reps), dtype=np.int64, count=len(reps))
-            special = widths != 1
-            sp_o = idx[special]
-            sp_w = widths[special]
+        reps = [_fold_cp(u) for u in uniq.tolist()]
+        width = np.fromiter(map(len, reps), dtype=np.int64, count=len(reps))
+        one = np.array([ord(r) if len(r) == 1 else 0 for r in reps], dtype=np.uint32)
+        low[nonascii] = one[inv]
+        special = width[inv] != 1
+        sp_o = nonascii[special]
+        sp_w = width[inv][special]
+        if sp_o.size:
+            # characters folded to 0, 2 or 3 letters (soft hyphen, ä -> ae, … -> ...): widen
+            w = np.ones(low.size, np.int64)
+            w[sp_o] = sp_w
+            low = np.repeat(low, w)
+            at = sp_o + np.cumsum(sp_w - 1) - (sp_w - 1)    # folded start of each widened character
+            rep_of = inv[special]
+            for k in range(int(width.max())):
+                letter = np.array([ord(r[k]) if len(r) > k else 0 for r in reps], dtype=np.uint32)
+                m = sp_w > k
+                low[at[m] + k] = letter[rep_of[m]]
+    codes = low
+    folded = codes.tobytes().decode("utf-32-le")
     delta = sp_w - 1
     sp_cum = np.cumsum(delta)
     sp_f = sp_o + sp_cum - delta
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32) if folded is not low else cps
     if sp_o.size:
         k = np.searchsorted(sp_o, doc_start, side="left") - 1
         doc_start_f = doc_start + np.where(k >= 0, sp_cum[np.maximum(k, 0)], 0)
