@@ -871,20 +871,27 @@ class Scan:
         if cpos.size == 0:
             cpos = np.array([self.ctx.codes.size], np.int64)
         W = self.ctx.words_before
-        h_clause = np.searchsorted(cpos, h_start, side="right")
-        # pre-scope
+        # word distance first: few hits have a cue that near, only they need the clause tests
         j = np.searchsorted(c_end, h_start, side="right") - 1
         jj = np.maximum(j, 0)
-        pre = ((j >= 0) & (W(h_start) - W(c_end[jj]) <= window)
-               & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause))
-        # post-scope: the cue is the clause's last word
+        pre = (j >= 0) & (W(h_start) - W(c_end[jj]) <= window)
         k = np.searchsorted(c_start, h_end, side="left")
         kk = np.minimum(k, c_start.size - 1)
+        post = (k < c_start.size) & (W(c_start[kk]) - W(h_end) <= post_window)
+        near = np.flatnonzero(pre | post)
+        if not near.size:
+            return flag
+        h_clause = np.searchsorted(cpos, h_start[near], side="right")
+        # pre-scope: a cue shortly before, same clause
+        jj = jj[near]
+        pre = pre[near] & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause)
+        # post-scope: the cue is the clause's last word
+        kk = kk[near]
         nxt = cpos[np.minimum(np.searchsorted(cpos, c_end[kk], side="left"), cpos.size - 1)]
-        post = ((k < c_start.size) & (W(c_start[kk]) - W(h_end) <= post_window)
-                & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
+        post = (post[near] & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
                 & (W(np.maximum(nxt, c_end[kk])) == W(c_end[kk])))
-        return flag ^ (pre | post)
+        flag[near] ^= pre | post
+        return flag
 
     def places(self, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.ndarray]:
         """Which code hits only name the place of another topic, and the scope of that topic.
@@ -944,9 +951,13 @@ class Scan:
         if not cand.size:
             return place, scope_end
         # the hits of each candidate's clause: another touchpoint named there makes it a place
-        by_start = np.argsort(h_start, kind="stable")
-        ss = h_start[by_start]
         bounds = np.concatenate([[0], self._clause_pos, [np.iinfo(np.int64).max]])   # clause k: [b[k], b[k+1])
+        # only hits starting or ending in a candidate's clause matter: sort those, not all hits
+        c_lo, c_hi = bounds[np.unique(clause)], bounds[np.unique(clause) + 1]
+        near = self._in_ranges(h_start, c_lo, c_hi) | self._in_ranges(h_end, c_lo, c_hi, closed=True)
+        sub = np.flatnonzero(near)
+        by_start = sub[np.argsort(h_start[sub], kind="stable")]
+        ss = h_start[by_start]
         lo = np.searchsorted(ss, bounds[clause], side="left")
         hi = np.searchsorted(ss, bounds[clause + 1], side="left")
         lens = hi - lo
@@ -960,13 +971,23 @@ class Scan:
         place[cand] = True
         if cand.size:
             # the topic just before a place (nothing but the preposition between) spans it
-            keep = np.flatnonzero(~place)
+            # the nearest end before the preposition counts only if the hit starts in its clause,
+            # so hits ending outside every candidate clause cannot be it
+            keep = np.flatnonzero(~place & near)
             kord = keep[np.argsort(h_end[keep], kind="stable")]
             k = np.searchsorted(h_end[kord], prep, side="right") - 1
             kk = kord[np.maximum(k, 0)]
             ok = (k >= 0) & (self.clause_id(h_start[kk]) == clause) & (W(prep) - W(h_end[kk]) == 0)
             np.maximum.at(scope_end, kk[ok], h_end[cand][ok])
         return place, scope_end
+
+    @staticmethod
+    def _in_ranges(pos, lo, hi, closed=False) -> np.ndarray:
+        """Whether each position lies in one of the sorted, disjoint ranges ``[lo, hi)``
+        (``[lo, hi]`` with *closed*)."""
+        k = np.searchsorted(lo, pos, side="right") - 1
+        kk = np.maximum(k, 0)
+        return (k >= 0) & ((pos <= hi[kk]) if closed else (pos < hi[kk]))
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
         """Per text 0 (German), 1 (English) or 2 (undetermined) from stopword hits and umlauts.
