@@ -580,15 +580,19 @@ class Context:
         # character is several times slower
         isword = ((small - np.uint8(97)) < 26) | ((small - np.uint8(48)) < 10) | (small == 128)
         nonword = np.flatnonzero(~isword)
-        starts = isword.copy()
-        starts[1:] &= ~isword[:-1]
+        # a word starts at 0 or right after a non-word character (far fewer than characters)
+        after = nonword + 1
+        after = after[after < c.size]
+        starts = after[isword[after]]
+        if c.size and isword[0]:
+            starts = np.r_[0, starts]
         # punctuation is rare: look up only the non-word characters that are no space
         punct = nonword[small[nonword] != ord(" ")]
         clause = np.zeros(c.size, bool)
         clause[punct] = _CLAUSE_LUT[small[punct]]
         sentence = np.zeros(c.size, bool)
         sentence[punct] = _SENTENCE_LUT[small[punct]]
-        return cls(c, isword, nonword, np.flatnonzero(starts), clause, sentence, small)
+        return cls(c, isword, nonword, starts, clause, sentence, small)
 
     @functools.cached_property
     def window(self) -> np.ndarray:
