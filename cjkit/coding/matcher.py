@@ -540,7 +540,7 @@ class Context:
 
     Parameters
     ----------
-    codes, isword, nonword, word_starts, clause_flag, sentence_flag, small : ndarray
+    codes, isword, nonword, word_starts, clause_pos, sentence_pos, small : ndarray
         Built by :meth:`build`, not by hand.
 
     Examples
@@ -554,8 +554,8 @@ class Context:
     isword: np.ndarray         # word character at position
     nonword: np.ndarray        # positions of non-word characters
     word_starts: np.ndarray    # positions where a word begins
-    clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
-    sentence_flag: np.ndarray  # sentence boundary at position
+    clause_pos: np.ndarray     # sorted positions of clause punctuation (incl. commas)
+    sentence_pos: np.ndarray   # sorted positions of sentence punctuation
     small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
 
     @classmethod
@@ -571,7 +571,7 @@ class Context:
         Examples
         --------
         >>> from cjkit.coding import matcher as M
-        >>> M.Context.build(M.fold_block(["ab, c"])).clause_flag.nonzero()[0].tolist()
+        >>> M.Context.build(M.fold_block(["ab, c"])).clause_pos.tolist()
         [3]
         """
         c = block.codes
@@ -588,11 +588,9 @@ class Context:
             starts = np.r_[0, starts]
         # punctuation is rare: look up only the non-word characters that are no space
         punct = nonword[small[nonword] != ord(" ")]
-        clause = np.zeros(c.size, bool)
-        clause[punct] = _CLAUSE_LUT[small[punct]]
-        sentence = np.zeros(c.size, bool)
-        sentence[punct] = _SENTENCE_LUT[small[punct]]
-        return cls(c, isword, nonword, starts, clause, sentence, small)
+        # positions, not flags per character: punctuation is rare
+        kind = small[punct]
+        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small)
 
     @functools.cached_property
     def window(self) -> np.ndarray:
@@ -746,21 +744,26 @@ class Scan:
         """
         return np.flatnonzero(self.arr["kind"][self.term] == kind)
 
-    def _boundaries(self, flag: np.ndarray) -> np.ndarray:
+    def _boundaries(self, punct: np.ndarray) -> np.ndarray:
         kind = self.arr["kind"][self.term]
         words = self.start[(kind == CLAUSE) | (kind == CONTRAST)]
-        if words.size:
-            flag = flag.copy()
-            flag[words] = True
-        return np.flatnonzero(flag)
+        if not words.size:
+            return punct
+        # merge the few clause words into the sorted punctuation (no sort of all boundaries)
+        words = np.unique(words).astype(np.int64)
+        if not punct.size:
+            return words
+        i = np.searchsorted(punct, words)
+        new = (i >= punct.size) | (punct[np.minimum(i, punct.size - 1)] != words)
+        return np.insert(punct, i[new], words[new])
 
     @functools.cached_property
     def _clause_pos(self) -> np.ndarray:
-        return self._boundaries(self.ctx.clause_flag)
+        return self._boundaries(self.ctx.clause_pos)
 
     @functools.cached_property
     def _sentence_pos(self) -> np.ndarray:
-        return self._boundaries(self.ctx.sentence_flag)
+        return self._boundaries(self.ctx.sentence_pos)
 
     def clause_positions(self) -> np.ndarray:
         """Sorted positions of clause boundaries: punctuation (with commas) and clause words.
