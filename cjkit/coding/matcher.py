@@ -604,8 +604,8 @@ class Context:
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:
-        flags = np.zeros(self.codes.size + 1, np.int32)
-        flags[self.word_starts + 1] = 1
+        flags = np.zeros(self.codes.size + 1, bool)   # a byte per character, summed as int32
+        flags[self.word_starts + 1] = True
         return np.cumsum(flags, dtype=np.int32)
 
     def words_before(self, pos) -> np.ndarray:

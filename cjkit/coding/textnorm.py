@@ -239,7 +239,9 @@ def fold_block(texts) -> FoldedBlock:
     cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
     if (cps == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
         cps = np.frombuffer(original.replace("\u0130", "I").lower().encode("utf-32-le"), dtype=np.uint32)
-    low = cps + (((cps - np.uint32(65)) < 26).view(np.uint8) << np.uint8(5))   # A-Z -> a-z
+    # (fresh arrays of the text's size cost page faults: few temporaries, in place where possible)
+    low = cps.copy()
+    np.bitwise_or(low, np.uint32(32), out=low, where=(cps - np.uint32(65)) < 26)   # A-Z -> a-z
     nonascii = np.flatnonzero(cps >= 128)
     sp_o = np.empty(0, np.int64)
     sp_w = np.empty(0, np.int64)
@@ -253,18 +255,23 @@ def fold_block(texts) -> FoldedBlock:
         sp_o = nonascii[special]
         sp_w = width[inv][special]
         if sp_o.size:
-            # characters folded to 0, 2 or 3 letters (soft hyphen, ä -> ae, … -> ...): widen
-            w = np.ones(low.size, np.int64)
-            w[sp_o] = sp_w
-            low = np.repeat(low, w)
+            # characters folded to 0, 2 or 3 letters (soft hyphen, ä -> ae, … -> ...): copy the
+            # others to their shifted places, then write the letters of the widened ones
             at = sp_o + np.cumsum(sp_w - 1) - (sp_w - 1)    # folded start of each widened character
+            src = np.ones(low.size, bool)
+            src[sp_o] = False
+            dst = np.ones(low.size + int((sp_w - 1).sum()), bool)
+            dst[np.repeat(at, sp_w) + np.arange(int(sp_w.sum())) - np.repeat(np.cumsum(sp_w) - sp_w, sp_w)] = False
+            out = np.empty(dst.size, np.uint32)
+            out[dst] = low[src]
             rep_of = inv[special]
             for k in range(int(width.max())):
                 letter = np.array([ord(r[k]) if len(r) > k else 0 for r in reps], dtype=np.uint32)
                 m = sp_w > k
-                low[at[m] + k] = letter[rep_of[m]]
+                out[at[m] + k] = letter[rep_of[m]]
+            low = out
     codes = low
-    folded = codes.tobytes().decode("utf-32-le")
+    folded = str(codes.data, "utf-32-le")   # decoded from the buffer, no bytes copy
     delta = sp_w - 1
     sp_cum = np.cumsum(delta)
     sp_f = sp_o + sp_cum - delta
