@@ -608,6 +608,35 @@ class Context:
         flags[self.word_starts + 1] = True
         return np.cumsum(flags, dtype=np.int32)
 
+    def nth_word_start(self, pos, n: int) -> np.ndarray:
+        """The *n*-th word start at or after each position (``n >= 0``; beyond the last word
+        the largest int64), or with ``n < 0`` the ``-n``-th before it (before the first, -1).
+
+        ``words_before(x) - words_before(p) <= n`` is then ``x <= nth_word_start(p, n)`` for
+        ``x >= p``: a word distance tested without counting the words of every position.
+
+        Parameters
+        ----------
+        pos : array of int
+        n : int
+
+        Returns
+        -------
+        ndarray of int64
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> ctx = M.Context.build(M.fold_block(["aa bb cc dd"]))
+        >>> ctx.nth_word_start([2], 1).tolist(), ctx.nth_word_start([7], -2).tolist()
+        ([7], [1])
+        """
+        ws = self.word_starts
+        q = np.searchsorted(ws, np.asarray(pos), side="left") + n
+        ok = (q >= 0) & (q < ws.size)
+        return np.where(ok, ws[np.clip(q, 0, max(ws.size - 1, 0))] if ws.size else 0,
+                        np.iinfo(np.int64).max if n >= 0 else -1).astype(np.int64)
+
     def words_before(self, pos) -> np.ndarray:
         """Number of words that begin before each position in *pos*.
 
@@ -629,7 +658,11 @@ class Context:
         >>> scan.ctx.words_before([5, 11]).tolist()
         [1, 2]
         """
-        return self._words_cum[np.asarray(pos)]
+        pos = np.asarray(pos)
+        if "_words_cum" not in self.__dict__ and pos.size * 64 < self.codes.size:
+            # few positions: a binary search each beats a count table of the whole text
+            return np.searchsorted(self.word_starts, pos, side="left").astype(np.int32)
+        return self._words_cum[pos]
 
     def word_start(self, pos):
         """Start of the word each position in *pos* lies in (the position itself if it starts one).
@@ -881,10 +914,12 @@ class Scan:
         # word distance first: few hits have a cue that near, only they need the clause tests
         j = np.searchsorted(c_end, h_start, side="right") - 1
         jj = np.maximum(j, 0)
-        pre = (j >= 0) & (W(h_start) - W(c_end[jj]) <= window)
+        # (word counts as thresholds per cue: "at most *window* words between" is "starts no
+        # later than the (window+1)-th word start after the cue", no lookup per hit)
+        pre = (j >= 0) & (h_start <= self.ctx.nth_word_start(c_end, window)[jj])
         k = np.searchsorted(c_start, h_end, side="left")
         kk = np.minimum(k, c_start.size - 1)
-        post = (k < c_start.size) & (W(c_start[kk]) - W(h_end) <= post_window)
+        post = (k < c_start.size) & (h_end > self.ctx.nth_word_start(c_start, -post_window - 1)[kk])
         near = np.flatnonzero(pre | post)
         if not near.size:
             return flag
@@ -951,7 +986,7 @@ class Scan:
         # cheap tests first: a touchpoint right after a preposition (most hits are not)
         j = np.searchsorted(l_end, h_start, side="right") - 1
         cand = np.flatnonzero((j >= 0) & (tp >= 0) & (True if placeable is None else np.asarray(placeable, bool)))
-        cand = cand[W(h_start[cand]) - W(l_end[j[cand]]) <= PLACE_GAP]
+        cand = cand[h_start[cand] <= self.ctx.nth_word_start(l_end, PLACE_GAP)[j[cand]]]
         prep = l_start[j[cand]]
         clause = self.clause_id(h_start[cand])
         cand, prep, clause = (x[self.clause_id(prep) == clause] for x in (cand, prep, clause))
