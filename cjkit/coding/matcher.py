@@ -557,6 +557,7 @@ class Context:
     clause_pos: np.ndarray     # sorted positions of clause punctuation (incl. commas)
     sentence_pos: np.ndarray   # sorted positions of sentence punctuation
     small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
+    _padded: np.ndarray = field(default=None, repr=False)   # small plus 8 zero bytes
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -575,14 +576,17 @@ class Context:
         [3]
         """
         c = block.codes
-        small = np.minimum(c, 128, out=np.empty(c.size, np.uint8), casting="unsafe")
+        # 8 zero bytes after the text let :attr:`window` read 8 letters anywhere without a copy
+        padded = np.empty(c.size + 8, np.uint8)
+        padded[c.size:] = 0
+        small = np.minimum(c, 128, out=padded[:c.size], casting="unsafe")
         # _WORD_LUT by comparisons (uint8 wrap-around: x - 97 < 26 is a-z): a table lookup per
         # character is several times slower
         isword = ((small - np.uint8(97)) < 26) | ((small - np.uint8(48)) < 10) | (small == 128)
         nonword = np.flatnonzero(~isword)
         # a word starts at 0 or right after a non-word character (far fewer than characters)
-        after = nonword + 1
-        after = after[after < c.size]
+        # (only the last non-word character can be the last character of the text)
+        after = nonword[:nonword.size - int(nonword.size > 0 and nonword[-1] == c.size - 1)] + 1
         starts = after[isword[after]]
         if c.size and isword[0]:
             starts = np.r_[0, starts]
@@ -590,7 +594,7 @@ class Context:
         punct = nonword[small[nonword] != ord(" ")]
         # positions, not flags per character: punctuation is rare
         kind = small[punct]
-        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small)
+        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small, padded)
 
     @functools.cached_property
     def window(self) -> np.ndarray:
@@ -599,8 +603,9 @@ class Context:
         A strided view over the padded bytes, no copy per position: comparing the letters at
         many positions with short words (stopwords, endings) is one gather and one comparison.
         """
-        pad = np.concatenate([self.small, np.zeros(8, np.uint8)])
-        return np.ndarray(shape=(self.small.size,), dtype="<u8", buffer=pad, strides=(1,))
+        small = self.small
+        pad = self._padded if self._padded is not None else np.concatenate([small, np.zeros(8, np.uint8)])
+        return np.ndarray(shape=(small.size,), dtype="<u8", buffer=pad, strides=(1,))
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:

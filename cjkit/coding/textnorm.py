@@ -233,7 +233,8 @@ def fold_block(texts) -> FoldedBlock:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
-    original = " " + "\n ".join(texts)
+    # the leading space joins with the first text: one copy of the (possibly huge) block
+    original = "\n ".join([" " + texts[0], *texts[1:]]) if texts else " "
     # lower-case and fold on the code points with numpy: str.lower of a long text that holds
     # one wide character (an emoji) is several times slower than this
     cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
