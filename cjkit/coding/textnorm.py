@@ -242,7 +242,9 @@ def fold_block(texts) -> FoldedBlock:
         cps = np.frombuffer(original.replace("\u0130", "I").lower().encode("utf-32-le"), dtype=np.uint32)
     # (fresh arrays of the text's size cost page faults: few temporaries, in place where possible)
     low = cps.copy()
-    np.bitwise_or(low, np.uint32(32), out=low, where=(cps - np.uint32(65)) < 26)   # A-Z -> a-z
+    # A-Z -> a-z, tested on the low byte only (a strided view, no copy): a non-ASCII character
+    # whose low byte looks like A-Z is overwritten by its folding below anyway
+    np.bitwise_or(low, np.uint32(32), out=low, where=(cps.view(np.uint8)[::4] - np.uint8(65)) < 26)
     nonascii = np.flatnonzero(cps >= 128)
     sp_o = np.empty(0, np.int64)
     sp_w = np.empty(0, np.int64)
@@ -259,17 +261,27 @@ def fold_block(texts) -> FoldedBlock:
             # characters folded to 0, 2 or 3 letters (soft hyphen, ä -> ae, … -> ...): copy the
             # others to their shifted places, then write the letters of the widened ones
             at = sp_o + np.cumsum(sp_w - 1) - (sp_w - 1)    # folded start of each widened character
-            src = np.ones(low.size, bool)
-            src[sp_o] = False
-            dst = np.ones(low.size + int((sp_w - 1).sum()), bool)
-            dst[np.repeat(at, sp_w) + np.arange(int(sp_w.sum())) - np.repeat(np.cumsum(sp_w) - sp_w, sp_w)] = False
-            out = np.empty(dst.size, np.uint32)
-            out[dst] = low[src]
             rep_of = inv[special]
-            for k in range(int(width.max())):
-                letter = np.array([ord(r[k]) if len(r) > k else 0 for r in reps], dtype=np.uint32)
+            letters = [np.array([ord(r[k]) if len(r) > k else 0 for r in reps], dtype=np.uint32)
+                       for k in range(int(width.max()))]
+            wide = sp_w >= 1
+            if wide.any():
+                low[sp_o[wide]] = letters[0][rep_of[wide]]   # the first letter stays in place
+            # the other letters get slots of their own; every other character moves up
+            extra = np.maximum(sp_w - 1, 0)
+            dst = np.ones(low.size + int((sp_w - 1).sum()), bool)
+            slot = np.repeat(at + 1, extra) + np.arange(int(extra.sum())) - np.repeat(np.cumsum(extra) - extra, extra)
+            dst[slot] = False
+            out = np.empty(dst.size, np.uint32)
+            if wide.all():
+                out[dst] = low
+            else:   # characters folded to nothing (soft hyphen) are dropped
+                src = np.ones(low.size, bool)
+                src[sp_o[~wide]] = False
+                out[dst] = low[src]
+            for k in range(1, len(letters)):
                 m = sp_w > k
-                out[at[m] + k] = letter[rep_of[m]]
+                out[at[m] + k] = letters[k][rep_of[m]]
             low = out
     codes = low
     folded = str(codes.data, "utf-32-le")   # decoded from the buffer, no bytes copy
