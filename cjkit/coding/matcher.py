@@ -582,7 +582,12 @@ class Context:
         small = np.minimum(c, 128, out=padded[:c.size], casting="unsafe")
         # _WORD_LUT by comparisons (uint8 wrap-around: x - 97 < 26 is a-z): a table lookup per
         # character is several times slower
-        isword = ((small - np.uint8(97)) < 26) | ((small - np.uint8(48)) < 10) | (small == 128)
+        # (in place into two scratch arrays: every temporary of the text's size costs page faults)
+        t = small - np.uint8(97)
+        isword = t < 26
+        flag = np.less(np.subtract(small, np.uint8(48), out=t), 10)
+        isword |= flag
+        isword |= np.equal(small, 128, out=flag)
         nonword = np.flatnonzero(~isword)
         # a word starts at 0 or right after a non-word character (far fewer than characters)
         # (only the last non-word character can be the last character of the text)
