@@ -363,6 +363,7 @@ class Matcher:
         assert not table.min_left or max(table.min_left) <= 3, "min_left above 3"
         self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
                             for lang, lid in LANG_ID.items()}
+        self._suffix_keys = np.unique(np.concatenate([v * 2 + lid for lid, v in self.suffix_sets.items()]))
 
     def scan(self, block: FoldedBlock) -> "Scan":
         """Find every accepted hit of every term in *block*.
@@ -466,10 +467,10 @@ class Matcher:
                     w |= np.where(k < ro, np.minimum(ch, 255) << (8 * k), 0)
                 v[odd] = w
             suffix[short] = v
-        infl = np.zeros(term.size, bool)
-        for lid, sset in self.suffix_sets.items():
-            m = lang == lid
-            infl[m] = np.isin(suffix[m], sset)
+        # (ending, language) as one key looked up in one sorted table: one binary search per hit
+        keys = self._suffix_keys
+        key = suffix * 2 + lang
+        infl = (keys[np.minimum(np.searchsorted(keys, key), keys.size - 1)] == key) & ((lang == 0) | (lang == 1))
         # English "-d" inflects only a word ending in "e" ("arrive-d"), never "car" -> "card"
         infl &= ~((suffix == _D) & (lang == LANG_ID["en"]) & (codes[np.maximum(end - 1, 0)] != ord("e")))
         own_tail = suffix == a["tail"][term]
