@@ -19,6 +19,13 @@ Baselines, measured in the same run:
 
 Goals: coder within 2x of the raw scan; at least 20x faster than the naive loop.
 CPU time of this process is reported next to wall time because the machine may be shared.
+
+Last result (``--n 200000``, 2-core machine): coder / raw scan 2.5-2.7x CPU (2.75-3.0x before
+folding on code points, per-cue negation and place thresholds and fewer text-sized temporary
+arrays), coder + sentiment 2.8-2.9x, about 200x faster than the naive loop. Per 100,000
+answers about 0.19 s CPU of the coder is the automaton pass alone (the raw scan takes
+about 0.25 s); the rest is spread over folding, the word tests of the hits, language
+detection and building the output frame, none above about 0.05 s.
 """
 from __future__ import annotations
 

@@ -363,6 +363,7 @@ class Matcher:
         assert not table.min_left or max(table.min_left) <= 3, "min_left above 3"
         self.suffix_sets = {lid: np.array([_pack(s) for s in SUFFIXES[lang]], np.int64)
                             for lang, lid in LANG_ID.items()}
+        self._suffix_keys = np.unique(np.concatenate([v * 2 + lid for lid, v in self.suffix_sets.items()]))
 
     def scan(self, block: FoldedBlock) -> "Scan":
         """Find every accepted hit of every term in *block*.
@@ -466,10 +467,10 @@ class Matcher:
                     w |= np.where(k < ro, np.minimum(ch, 255) << (8 * k), 0)
                 v[odd] = w
             suffix[short] = v
-        infl = np.zeros(term.size, bool)
-        for lid, sset in self.suffix_sets.items():
-            m = lang == lid
-            infl[m] = np.isin(suffix[m], sset)
+        # (ending, language) as one key looked up in one sorted table: one binary search per hit
+        keys = self._suffix_keys
+        key = suffix * 2 + lang
+        infl = (keys[np.minimum(np.searchsorted(keys, key), keys.size - 1)] == key) & ((lang == 0) | (lang == 1))
         # English "-d" inflects only a word ending in "e" ("arrive-d"), never "car" -> "card"
         infl &= ~((suffix == _D) & (lang == LANG_ID["en"]) & (codes[np.maximum(end - 1, 0)] != ord("e")))
         own_tail = suffix == a["tail"][term]
@@ -540,7 +541,7 @@ class Context:
 
     Parameters
     ----------
-    codes, isword, nonword, word_starts, clause_flag, sentence_flag, small : ndarray
+    codes, isword, nonword, word_starts, clause_pos, sentence_pos, small : ndarray
         Built by :meth:`build`, not by hand.
 
     Examples
@@ -554,9 +555,10 @@ class Context:
     isword: np.ndarray         # word character at position
     nonword: np.ndarray        # positions of non-word characters
     word_starts: np.ndarray    # positions where a word begins
-    clause_flag: np.ndarray    # clause boundary at position (punctuation incl. commas)
-    sentence_flag: np.ndarray  # sentence boundary at position
+    clause_pos: np.ndarray     # sorted positions of clause punctuation (incl. commas)
+    sentence_pos: np.ndarray   # sorted positions of sentence punctuation
     small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
+    _padded: np.ndarray = field(default=None, repr=False)   # small plus 8 zero bytes
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -571,24 +573,34 @@ class Context:
         Examples
         --------
         >>> from cjkit.coding import matcher as M
-        >>> M.Context.build(M.fold_block(["ab, c"])).clause_flag.nonzero()[0].tolist()
+        >>> M.Context.build(M.fold_block(["ab, c"])).clause_pos.tolist()
         [3]
         """
         c = block.codes
-        small = np.minimum(c, 128, out=np.empty(c.size, np.uint8), casting="unsafe")
+        # 8 zero bytes after the text let :attr:`window` read 8 letters anywhere without a copy
+        padded = np.empty(c.size + 8, np.uint8)
+        padded[c.size:] = 0
+        small = np.minimum(c, 128, out=padded[:c.size], casting="unsafe")
         # _WORD_LUT by comparisons (uint8 wrap-around: x - 97 < 26 is a-z): a table lookup per
         # character is several times slower
-        isword = ((small - np.uint8(97)) < 26) | ((small - np.uint8(48)) < 10) | (small == 128)
+        # (in place into two scratch arrays: every temporary of the text's size costs page faults)
+        t = small - np.uint8(97)
+        isword = t < 26
+        flag = np.less(np.subtract(small, np.uint8(48), out=t), 10)
+        isword |= flag
+        isword |= np.equal(small, 128, out=flag)
         nonword = np.flatnonzero(~isword)
-        starts = isword.copy()
-        starts[1:] &= ~isword[:-1]
+        # a word starts at 0 or right after a non-word character (far fewer than characters)
+        # (only the last non-word character can be the last character of the text)
+        after = nonword[:nonword.size - int(nonword.size > 0 and nonword[-1] == c.size - 1)] + 1
+        starts = after[isword[after]]
+        if c.size and isword[0]:
+            starts = np.r_[0, starts]
         # punctuation is rare: look up only the non-word characters that are no space
         punct = nonword[small[nonword] != ord(" ")]
-        clause = np.zeros(c.size, bool)
-        clause[punct] = _CLAUSE_LUT[small[punct]]
-        sentence = np.zeros(c.size, bool)
-        sentence[punct] = _SENTENCE_LUT[small[punct]]
-        return cls(c, isword, nonword, np.flatnonzero(starts), clause, sentence, small)
+        # positions, not flags per character: punctuation is rare
+        kind = small[punct]
+        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small, padded)
 
     @functools.cached_property
     def window(self) -> np.ndarray:
@@ -597,14 +609,44 @@ class Context:
         A strided view over the padded bytes, no copy per position: comparing the letters at
         many positions with short words (stopwords, endings) is one gather and one comparison.
         """
-        pad = np.concatenate([self.small, np.zeros(8, np.uint8)])
-        return np.ndarray(shape=(self.small.size,), dtype="<u8", buffer=pad, strides=(1,))
+        small = self.small
+        pad = self._padded if self._padded is not None else np.concatenate([small, np.zeros(8, np.uint8)])
+        return np.ndarray(shape=(small.size,), dtype="<u8", buffer=pad, strides=(1,))
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:
-        flags = np.zeros(self.codes.size + 1, np.int32)
-        flags[self.word_starts + 1] = 1
+        flags = np.zeros(self.codes.size + 1, bool)   # a byte per character, summed as int32
+        flags[self.word_starts + 1] = True
         return np.cumsum(flags, dtype=np.int32)
+
+    def nth_word_start(self, pos, n: int) -> np.ndarray:
+        """The *n*-th word start at or after each position (``n >= 0``; beyond the last word
+        the largest int64), or with ``n < 0`` the ``-n``-th before it (before the first, -1).
+
+        ``words_before(x) - words_before(p) <= n`` is then ``x <= nth_word_start(p, n)`` for
+        ``x >= p``: a word distance tested without counting the words of every position.
+
+        Parameters
+        ----------
+        pos : array of int
+        n : int
+
+        Returns
+        -------
+        ndarray of int64
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> ctx = M.Context.build(M.fold_block(["aa bb cc dd"]))
+        >>> ctx.nth_word_start([2], 1).tolist(), ctx.nth_word_start([7], -2).tolist()
+        ([7], [1])
+        """
+        ws = self.word_starts
+        q = np.searchsorted(ws, np.asarray(pos), side="left") + n
+        ok = (q >= 0) & (q < ws.size)
+        return np.where(ok, ws[np.clip(q, 0, max(ws.size - 1, 0))] if ws.size else 0,
+                        np.iinfo(np.int64).max if n >= 0 else -1).astype(np.int64)
 
     def words_before(self, pos) -> np.ndarray:
         """Number of words that begin before each position in *pos*.
@@ -627,7 +669,11 @@ class Context:
         >>> scan.ctx.words_before([5, 11]).tolist()
         [1, 2]
         """
-        return self._words_cum[np.asarray(pos)]
+        pos = np.asarray(pos)
+        if "_words_cum" not in self.__dict__ and pos.size * 64 < self.codes.size:
+            # few positions: a binary search each beats a count table of the whole text
+            return np.searchsorted(self.word_starts, pos, side="left").astype(np.int32)
+        return self._words_cum[pos]
 
     def word_start(self, pos):
         """Start of the word each position in *pos* lies in (the position itself if it starts one).
@@ -742,21 +788,26 @@ class Scan:
         """
         return np.flatnonzero(self.arr["kind"][self.term] == kind)
 
-    def _boundaries(self, flag: np.ndarray) -> np.ndarray:
+    def _boundaries(self, punct: np.ndarray) -> np.ndarray:
         kind = self.arr["kind"][self.term]
         words = self.start[(kind == CLAUSE) | (kind == CONTRAST)]
-        if words.size:
-            flag = flag.copy()
-            flag[words] = True
-        return np.flatnonzero(flag)
+        if not words.size:
+            return punct
+        # merge the few clause words into the sorted punctuation (no sort of all boundaries)
+        words = np.unique(words).astype(np.int64)
+        if not punct.size:
+            return words
+        i = np.searchsorted(punct, words)
+        new = (i >= punct.size) | (punct[np.minimum(i, punct.size - 1)] != words)
+        return np.insert(punct, i[new], words[new])
 
     @functools.cached_property
     def _clause_pos(self) -> np.ndarray:
-        return self._boundaries(self.ctx.clause_flag)
+        return self._boundaries(self.ctx.clause_pos)
 
     @functools.cached_property
     def _sentence_pos(self) -> np.ndarray:
-        return self._boundaries(self.ctx.sentence_flag)
+        return self._boundaries(self.ctx.sentence_pos)
 
     def clause_positions(self) -> np.ndarray:
         """Sorted positions of clause boundaries: punctuation (with commas) and clause words.
@@ -871,20 +922,29 @@ class Scan:
         if cpos.size == 0:
             cpos = np.array([self.ctx.codes.size], np.int64)
         W = self.ctx.words_before
-        h_clause = np.searchsorted(cpos, h_start, side="right")
-        # pre-scope
+        # word distance first: few hits have a cue that near, only they need the clause tests
         j = np.searchsorted(c_end, h_start, side="right") - 1
         jj = np.maximum(j, 0)
-        pre = ((j >= 0) & (W(h_start) - W(c_end[jj]) <= window)
-               & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause))
-        # post-scope: the cue is the clause's last word
+        # (word counts as thresholds per cue: "at most *window* words between" is "starts no
+        # later than the (window+1)-th word start after the cue", no lookup per hit)
+        pre = (j >= 0) & (h_start <= self.ctx.nth_word_start(c_end, window)[jj])
         k = np.searchsorted(c_start, h_end, side="left")
         kk = np.minimum(k, c_start.size - 1)
+        post = (k < c_start.size) & (h_end > self.ctx.nth_word_start(c_start, -post_window - 1)[kk])
+        near = np.flatnonzero(pre | post)
+        if not near.size:
+            return flag
+        h_clause = np.searchsorted(cpos, h_start[near], side="right")
+        # pre-scope: a cue shortly before, same clause
+        jj = jj[near]
+        pre = pre[near] & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause)
+        # post-scope: the cue is the clause's last word
+        kk = kk[near]
         nxt = cpos[np.minimum(np.searchsorted(cpos, c_end[kk], side="left"), cpos.size - 1)]
-        post = ((k < c_start.size) & (W(c_start[kk]) - W(h_end) <= post_window)
-                & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
+        post = (post[near] & (np.searchsorted(cpos, c_start[kk], side="right") == h_clause)
                 & (W(np.maximum(nxt, c_end[kk])) == W(c_end[kk])))
-        return flag ^ (pre | post)
+        flag[near] ^= pre | post
+        return flag
 
     def places(self, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.ndarray]:
         """Which code hits only name the place of another topic, and the scope of that topic.
@@ -937,16 +997,20 @@ class Scan:
         # cheap tests first: a touchpoint right after a preposition (most hits are not)
         j = np.searchsorted(l_end, h_start, side="right") - 1
         cand = np.flatnonzero((j >= 0) & (tp >= 0) & (True if placeable is None else np.asarray(placeable, bool)))
-        cand = cand[W(h_start[cand]) - W(l_end[j[cand]]) <= PLACE_GAP]
+        cand = cand[h_start[cand] <= self.ctx.nth_word_start(l_end, PLACE_GAP)[j[cand]]]
         prep = l_start[j[cand]]
         clause = self.clause_id(h_start[cand])
         cand, prep, clause = (x[self.clause_id(prep) == clause] for x in (cand, prep, clause))
         if not cand.size:
             return place, scope_end
         # the hits of each candidate's clause: another touchpoint named there makes it a place
-        by_start = np.argsort(h_start, kind="stable")
-        ss = h_start[by_start]
         bounds = np.concatenate([[0], self._clause_pos, [np.iinfo(np.int64).max]])   # clause k: [b[k], b[k+1])
+        # only hits starting or ending in a candidate's clause matter: sort those, not all hits
+        c_lo, c_hi = bounds[np.unique(clause)], bounds[np.unique(clause) + 1]
+        near = self._in_ranges(h_start, c_lo, c_hi) | self._in_ranges(h_end, c_lo, c_hi, closed=True)
+        sub = np.flatnonzero(near)
+        by_start = sub[np.argsort(h_start[sub], kind="stable")]
+        ss = h_start[by_start]
         lo = np.searchsorted(ss, bounds[clause], side="left")
         hi = np.searchsorted(ss, bounds[clause + 1], side="left")
         lens = hi - lo
@@ -960,13 +1024,23 @@ class Scan:
         place[cand] = True
         if cand.size:
             # the topic just before a place (nothing but the preposition between) spans it
-            keep = np.flatnonzero(~place)
+            # the nearest end before the preposition counts only if the hit starts in its clause,
+            # so hits ending outside every candidate clause cannot be it
+            keep = np.flatnonzero(~place & near)
             kord = keep[np.argsort(h_end[keep], kind="stable")]
             k = np.searchsorted(h_end[kord], prep, side="right") - 1
             kk = kord[np.maximum(k, 0)]
             ok = (k >= 0) & (self.clause_id(h_start[kk]) == clause) & (W(prep) - W(h_end[kk]) == 0)
             np.maximum.at(scope_end, kk[ok], h_end[cand][ok])
         return place, scope_end
+
+    @staticmethod
+    def _in_ranges(pos, lo, hi, closed=False) -> np.ndarray:
+        """Whether each position lies in one of the sorted, disjoint ranges ``[lo, hi)``
+        (``[lo, hi]`` with *closed*)."""
+        k = np.searchsorted(lo, pos, side="right") - 1
+        kk = np.maximum(k, 0)
+        return (k >= 0) & ((pos <= hi[kk]) if closed else (pos < hi[kk]))
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
         """Per text 0 (German), 1 (English) or 2 (undetermined) from stopword hits and umlauts.

@@ -112,7 +112,8 @@ def stopword_counts(block: M.FoldedBlock, ctx: M.Context, n_docs: int) -> tuple[
     starts = ctx.word_starts
     # word ends pair up with word starts: a word ends where a word character is followed by none
     isword = ctx.isword
-    ends = np.flatnonzero(isword[:-1] & ~isword[1:]) + 1
+    nw = ctx.nonword
+    ends = nw[(nw > 0) & isword[np.maximum(nw - 1, 0)]]
     if isword.size and isword[-1]:
         ends = np.append(ends, isword.size)
     n = ends - starts

@@ -66,6 +66,12 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+def _fold_cp(cp: int) -> str:
+    """Lower-cased and folded text of one character (as :func:`fold` folds it in a text)."""
+    low = "i" if cp == 0x130 else chr(cp).lower()
+    return _fold_table().get(ord(low), low) if len(low) == 1 else low
+
+
 def fold(text: str) -> str:
     """Lower-case *text* and fold umlauts, ß, accents and typographic punctuation.
 
@@ -198,7 +204,11 @@ class FoldedBlock:
         offsets = np.zeros(n.size + 1, np.int64)
         np.cumsum(n, out=offsets[1:])
         # byte k of span i sits at start[i] + k: gather all spans' bytes in one indexing step
-        data = raw[np.repeat(start - offsets[:-1], n) + np.arange(offsets[-1])]
+        # (32-bit positions where they fit: half the memory of the two helper arrays)
+        it = np.int32 if raw.size < 2 ** 31 else np.int64
+        pos = np.repeat((start - offsets[:-1]).astype(it), n)
+        pos += np.arange(offsets[-1], dtype=it)
+        data = raw[pos]
         return pa.LargeStringArray.from_buffers(n.size, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
@@ -227,34 +237,61 @@ def fold_block(texts) -> FoldedBlock:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # every text starts after a space: patterns of function words can then begin with " "
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
-    original = " " + "\n ".join(texts)
-    low = (original.replace("\u0130", "I") if "\u0130" in original else original).lower()
-    cps = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
-    table = _fold_table()
+    # the leading space joins with the first text: one copy of the (possibly huge) block
+    original = "\n ".join([" " + texts[0], *texts[1:]]) if texts else " "
+    # lower-case and fold on the code points with numpy: str.lower of a long text that holds
+    # one wide character (an emoji) is several times slower than this
+    cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
+    if (cps == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
+        cps = np.frombuffer(original.replace("\u0130", "I").lower().encode("utf-32-le"), dtype=np.uint32)
+    # (fresh arrays of the text's size cost page faults: few temporaries, in place where possible)
+    low = cps.copy()
+    # A-Z -> a-z, tested on the low byte only (a strided view, no copy): a non-ASCII character
+    # whose low byte looks like A-Z is overwritten by its folding below anyway
+    np.bitwise_or(low, np.uint32(32), out=low, where=(cps.view(np.uint8)[::4] - np.uint8(65)) < 26)
     nonascii = np.flatnonzero(cps >= 128)
-    folded = low
     sp_o = np.empty(0, np.int64)
     sp_w = np.empty(0, np.int64)
     if nonascii.size:
         uniq, inv = np.unique(cps[nonascii], return_inverse=True)
-        mapped = np.array([int(u) in table for u in uniq])[inv]
-        idx = nonascii[mapped]
-        if idx.size:
-            reps = [table[c] for c in cps[idx].tolist()]
-            # rebuild by slicing between the few special characters (faster than str.translate)
-            bounds = np.concatenate([[0], idx + 1]).tolist(), np.concatenate([idx, [len(low)]]).tolist()
-            parts = [None] * (2 * idx.size + 1)
-            parts[0::2] = [low[a:b] for a, b in zip(*bounds)]
-            parts[1::2] = reps
-            folded = "".join(parts)
-            widths = np.fromiter(map(len, reps), dtype=np.int64, count=len(reps))
-            special = widths != 1
-            sp_o = idx[special]
-            sp_w = widths[special]
+        reps = [_fold_cp(u) for u in uniq.tolist()]
+        width = np.fromiter(map(len, reps), dtype=np.int64, count=len(reps))
+        one = np.array([ord(r) if len(r) == 1 else 0 for r in reps], dtype=np.uint32)
+        low[nonascii] = one[inv]
+        special = width[inv] != 1
+        sp_o = nonascii[special]
+        sp_w = width[inv][special]
+        if sp_o.size:
+            # characters folded to 0, 2 or 3 letters (soft hyphen, ä -> ae, … -> ...): copy the
+            # others to their shifted places, then write the letters of the widened ones
+            at = sp_o + np.cumsum(sp_w - 1) - (sp_w - 1)    # folded start of each widened character
+            rep_of = inv[special]
+            letters = [np.array([ord(r[k]) if len(r) > k else 0 for r in reps], dtype=np.uint32)
+                       for k in range(int(width.max()))]
+            wide = sp_w >= 1
+            if wide.any():
+                low[sp_o[wide]] = letters[0][rep_of[wide]]   # the first letter stays in place
+            # the other letters get slots of their own; every other character moves up
+            extra = np.maximum(sp_w - 1, 0)
+            dst = np.ones(low.size + int((sp_w - 1).sum()), bool)
+            slot = np.repeat(at + 1, extra) + np.arange(int(extra.sum())) - np.repeat(np.cumsum(extra) - extra, extra)
+            dst[slot] = False
+            out = np.empty(dst.size, np.uint32)
+            if wide.all():
+                out[dst] = low
+            else:   # characters folded to nothing (soft hyphen) are dropped
+                src = np.ones(low.size, bool)
+                src[sp_o[~wide]] = False
+                out[dst] = low[src]
+            for k in range(1, len(letters)):
+                m = sp_w > k
+                out[at[m] + k] = letters[k][rep_of[m]]
+            low = out
+    codes = low
+    folded = str(codes.data, "utf-32-le")   # decoded from the buffer, no bytes copy
     delta = sp_w - 1
     sp_cum = np.cumsum(delta)
     sp_f = sp_o + sp_cum - delta
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32) if folded is not low else cps
     if sp_o.size:
         k = np.searchsorted(sp_o, doc_start, side="left") - 1
         doc_start_f = doc_start + np.where(k >= 0, sp_cum[np.maximum(k, 0)], 0)
