@@ -253,10 +253,13 @@ def ipc_kernel_manager(socket_dir):
 
     Examples
     --------
+    >>> import tempfile
+    >>> from pathlib import Path
     >>> from cjkit.report.outputs import ipc_kernel_manager
-    >>> km = ipc_kernel_manager("/tmp/cjkit-sockets")(kernel_name="python3")
-    >>> km.transport, km.ip
-    ('ipc', '/tmp/cjkit-sockets/kernel')
+    >>> with tempfile.TemporaryDirectory() as sockets:
+    ...     km = ipc_kernel_manager(sockets)(kernel_name="python3")
+    ...     print(km.transport, km.ip == str(Path(sockets) / "kernel"))
+    ipc True
     """
     from jupyter_client.manager import AsyncKernelManager  # the notebook stack loads only for report runs
     from traitlets import default
