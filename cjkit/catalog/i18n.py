@@ -632,6 +632,33 @@ def label(key: str, lang: str = "de") -> str:
     return pair[LANGS.index(lang)]
 
 
+def label_or(key: str, lang: str = "de", fallback: str | None = None) -> str:
+    """The fixed text for *key* in *lang*, or *fallback* when the catalog has no such key.
+
+    For keys built from data (a status, a check, a report type) where an unknown value is shown
+    as it is; :func:`label` is for keys the code names, where a typo must fail.
+
+    Parameters
+    ----------
+    key : str
+        A key that may or may not be in :data:`LABELS`.
+    lang : {"de", "en"}
+    fallback : str, optional
+        Shown for an unknown key; default the key itself.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> label_or("base", "de"), label_or("diag_unknown_check", "en", "unknown check")
+    ('Basis', 'unknown check')
+    """
+    check_lang(lang)
+    return label(key, lang) if key in LABELS else (key if fallback is None else fallback)
+
+
 def labels(keys, lang: str = "de") -> dict[str, str]:
     """Key -> text in *lang* for several keys (each checked as in :func:`label`).
 

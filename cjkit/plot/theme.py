@@ -75,8 +75,7 @@ def label(key: str, lang: str = "de") -> str:
     >>> label("share", "de"), label("share", "en"), label("Mein Titel", "en")
     ('Anteil', 'Share', 'Mein Titel')
     """
-    check_lang(lang)
-    return i18n.label(key, lang) if key in i18n.LABELS else key
+    return i18n.label_or(key, lang)
 
 
 def fmt_number(x, lang: str = "de", *, decimals: int = 1, percent: bool = False,

@@ -77,9 +77,8 @@ def driver_diagnostics(study: Study, *, role: str = "overall", lang: str = "de",
                                        drivers=driver_questions(study, **kwargs),
                                        positive=study.positive(role), missing=missing)
     out = table.copy()
-    out["check_label"] = [i18n.label(f"diag_{c}", lang) if f"diag_{c}" in i18n.LABELS else c for c in out["check"]]
-    out["action_label"] = [i18n.label(f"diag_action_{a}", lang) if f"diag_action_{a}" in i18n.LABELS else a
-                           for a in out["action"]]
+    out["check_label"] = [i18n.label_or(f"diag_{c}", lang, c) for c in out["check"]]
+    out["action_label"] = [i18n.label_or(f"diag_action_{a}", lang, a) for a in out["action"]]
     names = {q: question_label(study, q, lang=lang) for q in out["question"].dropna().unique()
              if q in {x.id for x in study.spec.questions}}
     out["item_label"] = out["question"].map(names).fillna(out["question"])

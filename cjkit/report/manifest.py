@@ -255,16 +255,12 @@ REPORT_TYPES = {"01_explore": "title_explore", "10_satisfaction_report": "title_
 def _word(key: str, lang: str) -> str:
     return i18n.label(f"index_{key}", lang if lang in i18n.LANGS else "en")
 
-_SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.html")
+_SAFE_LINK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.(html|pdf|pptx)")
 
 
 def _lang(cfg) -> str:
     lang = cfg.parameters.get("lang", "de")
     return lang if lang in i18n.LANGS else "en"  # a wrong lang is itself an error the page must show
-
-
-def _text(key: str, lang: str, fallback: str) -> str:
-    return i18n.LABELS[key][i18n.LANGS.index(lang)] if key in i18n.LABELS else fallback
 
 
 def report_label(row: dict, grid_names, lang: str = "de") -> str:
@@ -291,7 +287,7 @@ def report_label(row: dict, grid_names, lang: str = "de") -> str:
     """
     stem = Path(str(row.get("notebook", ""))).stem
     key = REPORT_TYPES.get(stem)
-    parts = [_text(key, lang, stem) if key else re.sub(r"^\d+_", "", stem).replace("_", " ").capitalize()]
+    parts = [i18n.label_or(key, lang, stem) if key else re.sub(r"^\d+_", "", stem).replace("_", " ").capitalize()]
     params = row.get("parameters") or {}
     for name in grid_names:
         value = params.get(name)
@@ -306,15 +302,15 @@ def report_label(row: dict, grid_names, lang: str = "de") -> str:
 def _figure_label(name: str, lang: str, questions: dict) -> tuple[str, bool]:
     """A readable label for a key figure name, and whether its value is a share."""
     if name == "respondents_in_scope":
-        return _text("respondents", lang, "respondents"), False
+        return i18n.label_or("respondents", lang, "respondents"), False
     for suffix, key, share in (("_positive_share", "positive_share", True), ("_top2", "", True),
                                ("_mean", "mean", False)):
         if name.endswith(suffix):
             qid = name[: -len(suffix)]
-            what = _text(key, lang, key) if key else "Top-2-Box"
+            what = i18n.label_or(key, lang, key) if key else "Top-2-Box"
             text = str(questions.get(qid) or qid)
             return f"{text[:40] + '…' if len(text) > 40 else text}: {what}", share
-    return _text(name, lang, name.replace("_", " ")), False
+    return i18n.label_or(name, lang, name.replace("_", " ")), False
 
 
 def _figures(folder: Path, lang: str, questions: dict, limit: int = 5) -> str:
@@ -359,8 +355,8 @@ def _link(row: dict, out_dir: Path, text: str, key: str = "html") -> str:
     """A link only to a plain file of this run folder (``<name>.html``, ``.pdf``, ``.pptx``); any
     other name stays text."""
     target = str(row.get(key) or "")
-    if (_SAFE_LINK.fullmatch(target.removesuffix(f".{key}") + ".html") and target.endswith(f".{key}")
-            and ".." not in target and (out_dir / target).is_file()):
+    if (_SAFE_LINK.fullmatch(target) and target.endswith(f".{key}") and ".." not in target
+            and (out_dir / target).is_file()):
         return f'<a href="{html.escape(target, quote=True)}">{html.escape(text)}</a>'
     return html.escape(text)
 

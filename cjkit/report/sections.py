@@ -218,7 +218,7 @@ def question_label(study: Study, qid: str, *, lang: str = "de") -> str:
     if getattr(q, "column", None) and q.column != q.id:
         return str(q.column)
     key = f"qtype_{q.type}"
-    return i18n.label(key, lang) if key in i18n.LABELS else str(qid)
+    return i18n.label_or(key, lang, str(qid))
 
 
 def _item_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
@@ -774,8 +774,7 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
                              scales=study.scales, **kwargs)
     ranked = ranked.sort_values(["rank", "score"], ascending=[True, False], na_position="last", kind="stable")
     status = ranked["status"].astype("string")
-    ranked["status_label"] = [i18n.label(f"painpoint_status_{s}", lang) if f"painpoint_status_{s}" in i18n.LABELS
-                              else s for s in status.fillna("")]
+    ranked["status_label"] = [i18n.label_or(f"painpoint_status_{s}", lang, s) for s in status.fillna("")]
     return add_labels(ranked.reset_index(drop=True), study, lang=lang)
 
 

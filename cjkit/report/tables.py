@@ -88,10 +88,6 @@ CSS = ("table.cj-table{table-layout:auto;width:100%;max-width:100%;border-collap
        "@media print{table.cj-table{font-size:8pt;page-break-inside:auto}table.cj-table tr{page-break-inside:avoid}}")
 
 
-def _label_or(key: str, lang: str, fallback: str) -> str:
-    return i18n.label(key, lang) if key in i18n.LABELS else fallback
-
-
 def _value_header(frame: pd.DataFrame, lang: str) -> str:
     metrics = set(frame["metric"].dropna().astype(str)) if "metric" in frame.columns else set()
     if len(metrics) == 1:
@@ -118,9 +114,9 @@ def _formatter(how: str, lang: str, locale, decimals: int, percent: pd.Series):
                              else num(x, sign=True))
     simple = {"int": lambda x: num(x, 0), "number": num, "number1": lambda x: num(x, 1), "percent": pct,
               "p": lambda x: f"< {num(0.001, 3)}" if x < 0.0005 else num(x, 3), "bool": lambda x: i18n.label("yes" if bool(x) else "no", lang),
-              "check": lambda x: _label_or(f"check_{x}", lang, str(x)),
-              "action": lambda x: _label_or(f"action_{x}", lang, str(x)),
-              "section": lambda x: _label_or(SECTION_LABELS.get(str(x), ""), lang, str(x)),
+              "check": lambda x: i18n.label_or(f"check_{x}", lang, str(x)),
+              "action": lambda x: i18n.label_or(f"action_{x}", lang, str(x)),
+              "section": lambda x: i18n.label_or(SECTION_LABELS.get(str(x), ""), lang, str(x)),
               "measure": lambda x: _measure(str(x), lang),
               "text": lambda x: i18n.MISSING if pd.isna(x) else str(x)}
     f = simple[how]
@@ -130,8 +126,8 @@ def _formatter(how: str, lang: str, locale, decimals: int, percent: pd.Series):
 def _measure(x: str, lang: str) -> str:
     if x.startswith("excluded: "):
         check = x.removeprefix("excluded: ")
-        return f"{i18n.label('measure_excluded', lang)}: {_label_or(f'check_{check}', lang, check)}"
-    return _label_or(f"measure_{x}", lang, x)
+        return f"{i18n.label('measure_excluded', lang)}: {i18n.label_or(f'check_{check}', lang, check)}"
+    return i18n.label_or(f"measure_{x}", lang, x)
 
 
 def format_table(frame: pd.DataFrame, *, lang: str = "de", locale: str | None = None, kind: str = "auto",
@@ -192,7 +188,7 @@ def format_table(frame: pd.DataFrame, *, lang: str = "de", locale: str | None = 
     out = {}
     for col in shown:
         key, how = COLUMNS.get(col, (None, "text"))
-        header = _value_header(data, lang) if col == "value" else _label_or(key or "", lang, col)
+        header = _value_header(data, lang) if col == "value" else i18n.label_or(key or "", lang, col)
         fmt = _formatter("int" if how == "base" else how, lang, locale, decimals, percent)
         cells = [fmt(v, i) if not (pd.isna(v) if not isinstance(v, (list, tuple)) else False) else i18n.MISSING
                  for i, v in enumerate(data[col])]
