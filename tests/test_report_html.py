@@ -2,9 +2,9 @@
 developer text, every chart with alt text and the executive summary first.
 
 The report notebooks run with papermill and are exported by nbconvert exactly as a batch run does
-(:func:`cjkit.report.batch.execute`), on small deterministic samples of the demo survey (German)
-and of the airline survey (English); the other language of each is checked on the section
-outputs the notebooks display, without a kernel.
+(:func:`cjkit.report.batch.execute`), on small deterministic samples of the demo survey and of the
+airline survey, each in German and in English; the pages are also checked as headless Chromium
+renders them. The section outputs the notebooks display are checked without a kernel too.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -108,25 +108,36 @@ def airline_survey(root, shared_data, tmp_path_factory):
     return tmp / "spec.yaml"
 
 
-def _render(root, spec, lang, out, segment_column) -> dict[str, str]:
+def _render(root, surveys: dict, out) -> dict[tuple[str, str], dict[str, str]]:
+    """Every report type of every (survey, language) in one pool, as a batch run does: one
+    kernel per report. *surveys*: name -> (spec path, segment column)."""
+    combos = [(name, lang) for name in surveys for lang in i18n.LANGS]
     jobs = [Job(root / "notebooks" / f"{nb}.ipynb",
-                {"spec": str(spec), "lang": lang, "segment_column": segment_column}, f"{nb}__{lang}")
-            for nb in REPORTS]
-    with ProcessPoolExecutor(max_workers=2) as pool:  # as a batch run does: one kernel per report
+                {"spec": str(surveys[name][0]), "lang": lang, "segment_column": surveys[name][1]},
+                f"{nb}__{name}__{lang}")
+            for name, lang in combos for nb in REPORTS]
+    with ProcessPoolExecutor(max_workers=2) as pool:
         rows = list(pool.map(execute, jobs, [out] * len(jobs)))
     for row in rows:
         assert row["status"] == "ok", f"{row['name']}: {row['error']}"
-    return {nb: (out / f"{nb}__{lang}.html").read_text(encoding="utf-8") for nb in REPORTS}
+    return {(name, lang): {nb: (out / f"{nb}__{name}__{lang}.html").read_text(encoding="utf-8") for nb in REPORTS}
+            for name, lang in combos}
 
 
 @pytest.fixture(scope="module")
-def demo_html(root, demo_survey, tmp_path_factory):
-    return _render(root, demo_survey, "de", tmp_path_factory.mktemp("demo_html"), "persona")
+def pages(root, demo_survey, airline_survey, tmp_path_factory):
+    return _render(root, {"demo": (demo_survey, "persona"), "airline": (airline_survey, "Class")},
+                   tmp_path_factory.mktemp("reports"))
 
 
 @pytest.fixture(scope="module")
-def airline_html(root, airline_survey, tmp_path_factory):
-    return _render(root, airline_survey, "en", tmp_path_factory.mktemp("airline_html"), "Class")
+def demo_html(pages):
+    return pages[("demo", "de")]
+
+
+@pytest.fixture(scope="module")
+def airline_html(pages):
+    return pages[("airline", "en")]
 
 
 # --------------------------------------------------------------------------- the HTML reports
@@ -162,13 +173,21 @@ def test_airline_reports_in_english(airline_html, airline_survey, name):
     assert re.search(r"\d[\d,]* respondents in this report \(\d[\d,]* usable of 300 rows\)", text)
 
 
+@pytest.mark.parametrize("survey, lang", [("demo", "en"), ("airline", "de")])
+@pytest.mark.parametrize("name", REPORTS)
+def test_reports_in_the_other_language(pages, demo_survey, airline_survey, survey, lang, name):
+    spec = cj.load_spec(demo_survey if survey == "demo" else airline_survey)
+    text = _check_report(pages[(survey, lang)][name], spec, lang, f"{survey}/{lang}/{name}")
+    assert i18n.label("sec_methods", lang) in text
+
+
 def test_satisfaction_key_figures_are_tiles_not_print(demo_html):
     html = demo_html["10_satisfaction_report"]
     assert 'class="cj-tiles"' in html and i18n.label("tile_overall_mean", "de") in html
     assert "gesamtzufriedenheit_top2" not in html and "respondents_in_scope" not in html
 
 
-def test_reports_render_clean_in_headless_chromium(demo_html, airline_html, demo_survey, airline_survey, tmp_path):
+def test_reports_render_clean_in_headless_chromium(pages, demo_survey, airline_survey, tmp_path):
     """What a reader's browser shows (the DOM after Chromium has run the page) holds no id, NaN,
     index or developer text either."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -176,16 +195,23 @@ def test_reports_render_clean_in_headless_chromium(demo_html, airline_html, demo
         pytest.skip("headless Chromium is not installed (make test installs the Debian package when run as root)")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--dump-dom"]
-    for pages, spec_path, lang in ((demo_html, demo_survey, "de"), (airline_html, airline_survey, "en")):
-        spec = cj.load_spec(spec_path)
-        for name, html in pages.items():
-            page = tmp_path / f"{name}_{lang}.html"
-            page.write_text(html, encoding="utf-8")
-            dom = subprocess.run([exe, *flags, page.as_uri()], capture_output=True, text=True, timeout=180).stdout
-            text, images = _visible(dom)
-            assert i18n.label("sec_summary", lang) in text, f"{name}/{lang}: Chromium rendered no report"
-            assert_clean(text, spec, lang, f"{name}/{lang} in Chromium")
-            assert images and all(img.get("alt") for img in images)
+    specs = {"demo": cj.load_spec(demo_survey), "airline": cj.load_spec(airline_survey)}
+    files = {}
+    for (survey, lang), reports in pages.items():
+        for name, html in reports.items():
+            files[(survey, lang, name)] = tmp_path / f"{survey}_{name}_{lang}.html"
+            files[(survey, lang, name)].write_text(html, encoding="utf-8")
+
+    def dump(page):
+        return subprocess.run([exe, *flags, page.as_uri()], capture_output=True, text=True, timeout=180).stdout
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # one browser per page, two at a time
+        doms = dict(zip(files, pool.map(dump, files.values())))
+    for (survey, lang, name), dom in doms.items():
+        text, images = _visible(dom)
+        assert i18n.label("sec_summary", lang) in text, f"{survey}/{name}/{lang}: Chromium rendered no report"
+        assert_clean(text, specs[survey], lang, f"{survey}/{name}/{lang} in Chromium")
+        assert images and all(img.get("alt") for img in images)
 
 
 # --------------------------------------------------------------------------- the other language, per section
