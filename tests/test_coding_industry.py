@@ -174,6 +174,35 @@ def test_car_rental_codes_find_their_own_examples_in_both_languages():
             assert row.code in set(code_texts([text], cb)["code"].astype(str)), (row.code, text)
 
 
+@pytest.mark.parametrize("text, code, found", [
+    # everyday words of renters, both languages
+    ("The agent was very nice.", "friendliness", True),
+    ("Die Mitarbeiter waren sehr bemüht und geduldig.", "friendliness", True),
+    ("The car was very nice.", "friendliness", False),            # a nice car is no staff attitude
+    ("The A/C did not work and the heater rattled.", "vehicle_condition", True),
+    ("Die Klimaanlage war kaputt.", "vehicle_condition", True),
+    ("No cars were available in our class.", "vehicle_availability", True),
+    ("Das gebuchte Auto war nicht verfügbar.", "vehicle_availability", True),
+    ("In and out in ten minutes, very quick.", "waiting_time", True),
+    ("Es ging schnell, keine Schlange.", "waiting_time", True),
+    ("They kept pushing the insurance even after I said no thanks.", "upselling", True),
+    ("I called twice and nobody answered.", "customer_service", True),
+    # what only looks like a code
+    ("We arrived very late, but someone was still there.", "punctuality", False),
+    ("We arrived very late, but someone was still there.", "delivery", False),
+    ("Wir kamen zu spät, aber es war noch jemand da.", "punctuality", False),
+    ("The train was running late.", "punctuality", True),
+    ("We got an upgrade at no charge.", "billing_fees", False),
+    ("Upgrade ohne Aufpreis bekommen.", "price", False),
+    ("Upgrade ohne Aufpreis bekommen.", "billing_fees", False),
+    ("We won't return to that company.", "vehicle_return", False),
+    ("We returned the car at night.", "vehicle_return", True),
+    ("My card was declined.", "upselling", False),
+])
+def test_car_rental_everyday_words_and_look_alikes(text, code, found):
+    assert (code in codes(text, ["shared", "car_rental"])) is found
+
+
 def test_propose_industry_rejects_unknown_candidates():
     with pytest.raises(ParameterError):
         propose_industry(["x"], candidates=["space_travel"])
