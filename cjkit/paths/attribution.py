@@ -41,9 +41,13 @@ def _auc(pc, order: int, roc_npt: int) -> tuple[float, float]:
     pconv = np.divide(to_conv, ends, out=np.zeros_like(ends), where=ends > 0)
     score = pconv[ch["end_state"]]
     conv, null = conv[ch["end_pid"]], null[ch["end_pid"]]
-    grid = np.linspace(score.min(), score.max(), roc_npt)
-    tpr = [0.0] + [conv[score >= th].sum() / conv.sum() for th in grid[::-1]] + [1.0]
-    fpr = [0.0] + [null[score >= th].sum() / null.sum() for th in grid[::-1]] + [1.0]
+    grid = np.linspace(score.min(), score.max(), roc_npt)[::-1]
+    srt = np.argsort(score)
+    # weight of paths scoring at least each threshold, from cumulative sums over sorted scores
+    above = len(score) - np.searchsorted(score[srt], grid, side="left")
+    cum_c, cum_n = np.r_[0, np.cumsum(conv[srt][::-1])], np.r_[0, np.cumsum(null[srt][::-1])]
+    tpr = np.r_[0.0, cum_c[above] / conv.sum(), 1.0]
+    fpr = np.r_[0.0, cum_n[above] / null.sum(), 1.0]
     auc = float(np.trapezoid(tpr, fpr))
     n = conv.sum() + null.sum()
     nodes = comb(len(ch["channels"]) + order - 1, order)

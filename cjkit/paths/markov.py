@@ -5,8 +5,8 @@ consecutive repeats collapsed, ``(start)`` -> ... -> ``(conversion)``/``(null)``
 touches weigh ``conversions + nulls`` (ChannelAttribution's counting). The removal effect of a
 channel is the share of conversions lost when every state containing it leads to ``(null)``;
 conversions and value are split in proportion to removal effects. ChannelAttribution estimates
-this by simulation; here it is solved exactly as an absorbing chain with sparse LU factorisations
-(``method="exact"``), with a vectorised simulation (``method="simulation"``) as an independent check.
+this by simulation; here it is solved exactly as an absorbing chain with one sparse LU factorisation
+and a low-rank correction per channel (``method="exact"``), with a vectorised simulation (``method="simulation"``) as an independent check.
 
 States are rows of channel codes made unique with :func:`numpy.unique` (no packing into one
 integer), so any number of channels and any order work. Everything starts from the distinct
@@ -92,7 +92,13 @@ def _mean_value(ch, conv, value):
 
 
 def removal_effects(ch, counts, mean_value) -> tuple[np.ndarray, np.ndarray]:
-    """Removal effects on conversions and value by sparse absorbing-chain linear algebra."""
+    """Removal effects on conversions and value by sparse absorbing-chain linear algebra.
+
+    With G = (I - Q)^-1 factorised once, removing the states R of a channel changes the start's
+    absorption value x_0 to ``x_0 - G[0, R] G[R, R]^-1 x_R`` (the states in R forced to 0), so each
+    channel costs |R| triangular solves instead of a factorisation. A channel found in very many
+    states falls back to factorising the chain without them.
+    """
     from scipy import sparse
     from scipy.sparse.linalg import splu
 
@@ -102,22 +108,27 @@ def removal_effects(ch, counts, mean_value) -> tuple[np.ndarray, np.ndarray]:
     q, r = p[:, :s].tocsc(), np.asarray(p[:, s].todense()).ravel()
     rhs = np.c_[r, r * mean_value]
     a = (sparse.identity(s, format="csc") - q).tocsc()
-
-    def start_value(keep):
-        sub = a[keep][:, keep].tocsc()
-        return splu(sub).solve(rhs[keep])[0]  # the start state is always kept and comes first
-
-    full = start_value(np.arange(s))
+    lu = splu(a)
+    x = lu.solve(rhs)
+    g0 = lu.solve(np.eye(s, 1).ravel(), trans="T")  # row 0 of G
+    full = x[0]
     memb = ch["members"]
     n_ch = len(ch["channels"])
-    # states holding each channel, via one sparse state x channel incidence
     hit = memb >= 0
     inc = sparse.csc_matrix((np.ones(hit.sum()), (np.nonzero(hit)[0], memb[hit])), shape=(s, n_ch))
     re = np.zeros((n_ch, 2))
     for c in range(n_ch):
-        keep = np.ones(s, dtype=bool)
-        keep[inc.indices[inc.indptr[c]:inc.indptr[c + 1]]] = False
-        sub = start_value(np.flatnonzero(keep))
+        gone = np.unique(inc.indices[inc.indptr[c]:inc.indptr[c + 1]])
+        if len(gone) <= 64:
+            e = np.zeros((s, len(gone)))
+            e[gone, np.arange(len(gone))] = 1.0
+            g_rr = lu.solve(e)[gone]
+            sub = full - g0[gone] @ np.linalg.solve(g_rr, x[gone])
+        else:
+            keep = np.ones(s, dtype=bool)
+            keep[gone] = False
+            idx = np.flatnonzero(keep)
+            sub = splu(a[idx][:, idx].tocsc()).solve(rhs[idx])[0]  # the start state is kept and first
         re[c] = np.where(full > 0, 1 - sub / np.where(full > 0, full, 1), 0.0)
     return re[:, 0], re[:, 1]
 
