@@ -8,8 +8,9 @@ conversions and value are split in proportion to removal effects. ChannelAttribu
 this by simulation; here it is solved exactly as an absorbing chain with one sparse LU factorisation
 and a low-rank correction per channel (``method="exact"``), with a vectorised simulation (``method="simulation"``) as an independent check.
 
-States are rows of channel codes made unique with :func:`numpy.unique` (no packing into one
-integer), so any number of channels and any order work. Everything starts from the distinct
+States are rows of channel codes numbered column by column (each step re-numbers the pairs
+(state so far, next channel), so the numbers never exceed the number of rows and nothing is packed
+into one integer): any number of channels and any order work. Everything starts from the distinct
 paths (:func:`cjkit.paths.pathcounts.path_counts`): memory grows with distinct paths, not touches.
 """
 from __future__ import annotations
@@ -36,12 +37,8 @@ def build_chain(pc, order: int) -> dict:
     t = pc.table
     if (t[["conversions", "nulls", "value"]] < 0).to_numpy().any():
         raise DataError("Markov attribution needs non-negative conversions, nulls and values")
-    present, local = np.unique(pc.codes, return_inverse=True)
-    first_seen = np.argsort(np.unique(local, return_index=True)[1], kind="stable")
-    remap = np.empty(len(present), dtype=np.int64)
-    remap[first_seen] = np.arange(len(present))
-    codes = remap[local]  # channel codes 0..C-1 in order of first appearance
-    channels = [pc.channels[c] for c in present[first_seen]]
+    codes, present = pd.factorize(pc.codes)  # channel codes 0..C-1 in order of first appearance
+    channels = [pc.channels[c] for c in present]
     pid, pos, n = pc.touch_index()
     # a state is the window of `order` touches starting here; shorter paths form one short state
     members = np.full((len(codes), order), -1, dtype=np.int64)
@@ -50,18 +47,20 @@ def build_chain(pc, order: int) -> dict:
         members[ok, j] = codes[np.flatnonzero(ok) + j]
     is_state = (pos <= n - order) | ((n < order) & (pos == 0))
     members, pid_s = members[is_state], pid[is_state]
-    uniq, first_idx, inv = np.unique(members, axis=0, return_index=True, return_inverse=True)
-    rank = np.empty(len(uniq), dtype=np.int64)
-    rank[np.argsort(first_idx, kind="stable")] = np.arange(len(uniq))
-    sid = rank[inv.ravel()] + 1  # 0 is (start); ids in order of first appearance
-    memb = np.full((len(uniq) + 1, order), -1, dtype=np.int64)
-    memb[rank + 1] = uniq
+    # key the rows column by column: ids stay below the number of rows, so nothing can overflow
+    key = np.zeros(len(members), dtype=np.int64)
+    for j in range(order):
+        key = pd.factorize(key * (len(channels) + 1) + members[:, j] + 1)[0].astype(np.int64)
+    sid = key + 1  # 0 is (start); ids in order of first appearance
+    n_uniq = int(key.max()) + 1 if len(key) else 0
+    memb = np.full((n_uniq + 1, order), -1, dtype=np.int64)
+    memb[sid] = members
     first = np.r_[True, pid_s[1:] != pid_s[:-1]]
     repeat = ~first & (sid == np.r_[-1, sid[:-1]])
     sid, pid_s, first = sid[~repeat], pid_s[~repeat], first[~repeat]
     prev = np.where(first, 0, np.r_[0, sid[:-1]])
     last = np.r_[pid_s[1:] != pid_s[:-1], True]
-    s = len(uniq) + 1
+    s = n_uniq + 1
     end_state = sid[last]
     end_pid = pid_s[last]
     names = [START] + [",".join(channels[c] for c in row if c >= 0) for row in memb[1:]]

@@ -105,6 +105,9 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
     >>> pc.table[["path", "conversions", "nulls", "n_rows"]].values.tolist()
     [['a > b', 3.0, 1.0, 2], ['b', 0.0, 4.0, 1]]
     """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+
     by = _segments(data, by)
     if "path" in data.columns:
         t = data
@@ -113,27 +116,41 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
     else:
         raise DataError("expected a path table (column 'path') or steps (journey_id, step, channel); got columns "
                         + ", ".join(map(str, data.columns)))
-    frame = pd.DataFrame({b: t[b].to_numpy() for b in by})
-    for c in COUNTS:
-        frame[c] = pd.to_numeric(t[c], errors="raise").astype("float64").to_numpy() if c in t else 0.0
-    # normalise each distinct spelling once, then merge spellings of the same path
+    n_rows = len(t)
+    # normalise each distinct spelling once ("a>b" and "a > b" are one path), vectorised by Arrow
     raw_codes, raw_uniq = pd.factorize(t["path"].astype("string").to_numpy(), use_na_sentinel=False)
-    norm = pd.Series(raw_uniq, dtype="string").str.split(">", regex=False).map(
-        lambda parts: SEP.join(p.strip() for p in parts) if isinstance(parts, list) else "")
-    frame["path"] = norm.to_numpy()[raw_codes]
-    if (frame["path"] == "").any() or frame["path"].str.contains(f"{SEP}{SEP}|^ > | > $", regex=True).any():
+    spell = pa.array(pd.Series(raw_uniq, dtype="string").fillna("").to_numpy(dtype=object), type=pa.string())
+    norm = pac.utf8_trim_whitespace(pac.replace_substring_regex(spell, r"\s*>\s*", SEP))
+    norm_codes, norm_uniq = pd.factorize(np.asarray(norm.to_numpy(zero_copy_only=False), dtype=object))
+    path_id = norm_codes[raw_codes]
+    if by:
+        seg_codes = t[by].groupby(by, sort=True, dropna=False).ngroup().to_numpy() if n_rows else np.zeros(0, int)
+        key = seg_codes.astype(np.int64) * max(len(norm_uniq), 1) + path_id
+    else:
+        seg_codes, key = np.zeros(n_rows, dtype=np.int64), path_id.astype(np.int64)
+    row_key, uniq_key = pd.factorize(key)
+    first_row = np.full(len(uniq_key), -1, dtype=np.int64)
+    first_row[row_key[::-1]] = np.arange(n_rows)[::-1]
+    agg = pd.DataFrame({b: t[b].to_numpy()[first_row] for b in by})
+    kpath = np.asarray(uniq_key) % max(len(norm_uniq), 1) if by else np.asarray(uniq_key)
+    agg["path"] = pd.array(np.asarray(norm_uniq, dtype=object)[kpath], dtype="string")
+    for c in COUNTS:
+        col = pd.to_numeric(t[c], errors="coerce").to_numpy(dtype="float64") if c in t else np.zeros(n_rows)
+        bad = np.flatnonzero(np.isnan(col))
+        if len(bad):
+            raise DataError(f"column '{c}', row(s) {(bad[:5] + 1).tolist()}: expected a number, got "
+                            f"{t[c].iloc[bad[:3]].tolist()}")
+        agg[c] = np.bincount(row_key, weights=col, minlength=len(uniq_key))
+    agg["n_rows"] = np.bincount(row_key, minlength=len(uniq_key))
+    parts = pac.split_pattern(pa.array(np.asarray(norm_uniq, dtype=object)[kpath], type=pa.string()), SEP)
+    lengths = pac.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = np.asarray(pac.list_flatten(parts).to_numpy(zero_copy_only=False), dtype=object)
+    if (flat == "").any():
         raise DataError("a path is empty or has an empty channel between separators")
-    frame["n_rows"] = 1
-    agg = (frame.groupby(by + ["path"], sort=False, dropna=False)
-           .agg(conversions=("conversions", "sum"), nulls=("nulls", "sum"), value=("value", "sum"),
-                n_rows=("n_rows", "sum")).reset_index())
-    split = agg["path"].str.split(SEP, regex=False)
-    lengths = split.str.len().to_numpy().astype(np.int64)
-    flat = np.concatenate(split.to_numpy()) if len(split) else np.zeros(0, dtype=object)
     codes, channels = pd.factorize(flat)
-    group = agg.groupby(by, sort=True, dropna=False).ngroup().to_numpy() if by else np.zeros(len(agg), dtype=np.int64)
+    group = pd.factorize(seg_codes[first_row], sort=True)[0] if by else np.zeros(len(agg), dtype=np.int64)
     return PathCounts(agg, codes.astype(np.int64), np.r_[0, np.cumsum(lengths)].astype(np.int64), list(channels),
-                      group, by)
+                      group.astype(np.int64), by)
 
 
 def touches(data: pd.DataFrame, by) -> pd.DataFrame:
