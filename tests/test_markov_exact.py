@@ -96,7 +96,7 @@ def test_choose_order_auc_equals_weighted_roc_and_penalty_by_hand(shared_data):
     from sklearn.metrics import roc_auc_score
 
     data = cj.paths.read_path_table(shared_data / "attribution_paths" / "channelattribution" / "Data.csv").data
-    res = cj.paths.choose_order(data, max_order=3, roc_npt=2000).set_index("order")
+    res = cj.paths.choose_order(data, max_order=2, roc_npt=2000).set_index("order")
     n = data["conversions"].sum() + data["nulls"].sum()
     channels = {t.strip() for p in data["path"] for t in p.split(">")}
     for k in (1, 2):

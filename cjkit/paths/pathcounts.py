@@ -118,8 +118,8 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
                         + ", ".join(map(str, data.columns)))
     n_rows = len(t)
     # normalise each distinct spelling once ("a>b" and "a > b" are one path), vectorised by Arrow
-    raw_codes, raw_uniq = pd.factorize(t["path"].astype("string").to_numpy(), use_na_sentinel=False)
-    spell = pa.array(pd.Series(raw_uniq, dtype="string").fillna("").to_numpy(dtype=object), type=pa.string())
+    raw_codes, raw_uniq = pd.factorize(t["path"].astype("string").fillna(""))
+    spell = pa.array(np.asarray(raw_uniq, dtype=object), type=pa.string())
     norm = pac.utf8_trim_whitespace(pac.replace_substring_regex(spell, r"\s*>\s*", SEP))
     norm_codes, norm_uniq = pd.factorize(np.asarray(norm.to_numpy(zero_copy_only=False), dtype=object))
     path_id = norm_codes[raw_codes]

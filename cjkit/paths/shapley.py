@@ -32,13 +32,16 @@ def _exact(members: tuple, v: dict) -> np.ndarray:
     phi = np.zeros(n)
     w_in = [factorial(s - 1) * factorial(n - s) / factorial(n) if s else 0.0 for s in range(n + 1)]
     w_out = [factorial(s) * factorial(n - s - 1) / factorial(n) if s < n else 0.0 for s in range(n + 1)]
-    for mask in range(1, 1 << n):
-        sub = tuple(members[i] for i in range(n) if mask >> i & 1)
-        worth = v.get(sub, 0.0)
-        if worth:
-            inside = np.array([mask >> i & 1 for i in range(n)], dtype=bool)
-            s = len(sub)
-            phi += np.where(inside, worth * w_in[s], -worth * w_out[s])
+    # only sets with a worth count: walk whichever is shorter, the 2^n subsets or the known sets
+    if len(v) < (1 << n):
+        mine = set(members)
+        subsets = [(sub, w) for sub, w in v.items() if w and mine.issuperset(sub)]
+    else:
+        subsets = [(sub, v[sub]) for mask in range(1, 1 << n)
+                   if (sub := tuple(members[i] for i in range(n) if mask >> i & 1)) in v and v[sub]]
+    for sub, worth in subsets:
+        inside = np.isin(members, sub)
+        phi += np.where(inside, worth * w_in[len(sub)], -worth * w_out[len(sub)])
     return phi
 
 
