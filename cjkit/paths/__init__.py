@@ -9,7 +9,8 @@ as the survey side and shares its readers (:mod:`cjkit.io.readers`), its data-qu
     map    map_channels, assign_channels (channel -> touchpoint -> phase of the journey model)
     count  path_summary, common_paths, funnel, transitions, loops, flows, path_lengths,
            time_between_steps
-    credit heuristic_attribution (rules=), markov_attribution, attribution_table
+    credit heuristic_attribution (rules=), markov_attribution (order="auto", n_boot=), choose_order,
+           shapley_attribution, attribution_table, channel_participation, channel_roi (cost=)
     draw   flow_plot, funnel_plot, transition_plot, attribution_plot (data, *, ..., ax=None) -> Axes
     big    scan_* : the same counts out of core with DuckDB, straight from CSV/Parquet files
 
@@ -59,12 +60,16 @@ _API: dict[str, tuple[str, str | None]] = {
     "path_lengths": ("cjkit.paths.journeys", None),
     "time_between_steps": ("cjkit.paths.journeys", None),
     # attribution
-    "RULES": ("cjkit.paths.attribution", None),
-    "heuristic_attribution": ("cjkit.paths.attribution", None),
+    "RULES": ("cjkit.paths.heuristics", None),
+    "heuristic_attribution": ("cjkit.paths.heuristics", None),
+    "coalitions": ("cjkit.paths.heuristics", None),
     "markov_attribution": ("cjkit.paths.attribution", None),
     "markov_transitions": ("cjkit.paths.attribution", None),
-    "coalitions": ("cjkit.paths.attribution", None),
+    "choose_order": ("cjkit.paths.attribution", None),
     "attribution_table": ("cjkit.paths.attribution", None),
+    "shapley_attribution": ("cjkit.paths.shapley", None),
+    "channel_participation": ("cjkit.paths.credit", None),
+    "channel_roi": ("cjkit.paths.credit", None),
     # out of core (DuckDB over CSV/Parquet files)
     "scan_connection": ("cjkit.paths.bigpaths", None),
     "scan_ledger": ("cjkit.paths.bigpaths", None),
@@ -99,6 +104,9 @@ def __dir__():
 
 if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.io.events import load_journeys, read_events, read_path_table  # noqa: F401
-    from cjkit.paths.attribution import attribution_table, heuristic_attribution, markov_attribution  # noqa: F401
+    from cjkit.paths.attribution import attribution_table, choose_order, markov_attribution  # noqa: F401
+    from cjkit.paths.credit import channel_participation, channel_roi  # noqa: F401
+    from cjkit.paths.heuristics import coalitions, heuristic_attribution  # noqa: F401
+    from cjkit.paths.shapley import shapley_attribution  # noqa: F401
     from cjkit.paths.journeys import common_paths, funnel, transitions  # noqa: F401
     from cjkit.plot.paths import attribution_plot, flow_plot, funnel_plot, transition_plot  # noqa: F401

@@ -1,221 +1,185 @@
-"""Channel attribution: heuristic rules and data-driven Markov-chain attribution.
+"""Channel attribution for researchers: Markov chains, the order they need, and all models side by side.
 
 Input is a path table (``path``, ``conversions``, ``nulls``, ``value``; see
-:func:`cjkit.io.events.read_path_table`) or, for time-decay on real time, the long steps form.
+:func:`cjkit.io.events.read_path_table`) or the long steps form; a ``conversion_type`` column
+gives one attribution per conversion type. The rules live in :mod:`cjkit.paths.heuristics`, the
+chain and its exact solution in :mod:`cjkit.paths.markov`, Shapley values in
+:mod:`cjkit.paths.shapley`, participation and cost in :mod:`cjkit.paths.credit`.
 
-Definitions follow ChannelAttribution (Altomare & Loris) and its Python port pychattr:
-
-* first/last touch give a path's conversions to its first/last channel; linear splits them
-  equally over *touches* (a channel touched twice gets two shares).
-* time-decay (pychattr leaves it unimplemented) weights a touch by ``0.5 ** (distance / half_life)``
-  where distance is the number of steps (or days, ``decay_on="time"``) before the path's last
-  touch; weights are normalised per path.
-* position-based (U-shaped) gives 40 % to the first and last touch and splits 20 % over the
-  middle; two-touch paths split 50/50.
-* Markov: transitions between states (channels, or k-tuples of channels for ``order=k``) with
-  consecutive repeats collapsed, ``(start)`` -> ... -> ``(conversion)``/``(null)``; transitions
-  between touches weigh ``conversions + nulls``. The removal effect of a channel is the share of
-  conversions lost when every state containing it leads to ``(null)``, and conversions/value are
-  split in proportion to removal effects. ChannelAttribution estimates this by simulation; here it
-  is solved exactly as an absorbing chain (``method="exact"``), with a vectorised simulation
-  (``method="simulation"``) as an independent check.
+:func:`choose_order` follows ChannelAttribution's ``choose_order``: for each order k the chain's
+probability of converting from a path's last state scores the path; the area under the ROC
+curve (``roc_npt`` thresholds, paths weighted by conversions and nulls) is penalised for the
+number of possible states, ``pauc = 1 - (1 - auc) (N - 1) / (N - nodes - 1)`` with N journeys and
+``nodes = C(channels + k - 1, k)``; the suggested order maximises ``pauc``.
 """
 from __future__ import annotations
 
 import logging
+from math import comb
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.sparse.linalg import spsolve
 
-from cjkit.errors import DataError, ParameterError
+from cjkit.errors import ParameterError
+from cjkit.paths import markov
+from cjkit.paths.heuristics import RULES, coalitions, heuristic_attribution  # noqa: F401  (public here too)
+from cjkit.paths.markov import CONV, NULL, START  # noqa: F401
+from cjkit.paths.pathcounts import path_counts
+from cjkit.paths.shapley import shapley_attribution
 
 log = logging.getLogger("cjkit.paths.attribution")
-RULES = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
-START, CONV, NULL = "(start)", "(conversion)", "(null)"
 
 
-def _long(data: pd.DataFrame, by) -> pd.DataFrame:
-    """One row per touch: jid, pos (0-based), n, channel, conversions, value (+ timestamp, by)."""
-    by = list(by or [])
-    if "path" in data:
-        t = data.reset_index(drop=True)
-        long = t.assign(channel=t["path"].astype("string").str.split(">", regex=False)).explode("channel")
-        long["jid"] = long.index.to_numpy()
-        long["channel"] = long["channel"].astype("string").str.strip()
-    elif {"journey_id", "step", "channel"} <= set(data.columns):
-        long = data.sort_values(["journey_id", "step"], kind="stable").rename(columns={"journey_id": "jid"})
-    else:
-        raise DataError("expected a path table (column 'path') or steps (journey_id, step, channel); got columns "
-                        + ", ".join(map(str, data.columns)))
-    long = long.reset_index(drop=True)
-    long["pos"] = long.groupby("jid", sort=False).cumcount()
-    long["n"] = long.groupby("jid", sort=False)["pos"].transform("size")
-    for c in ("conversions", "nulls", "value"):
-        long[c] = long[c].astype("float64") if c in long else 0.0
-    keep = ["jid", "pos", "n", "channel", "conversions", "nulls", "value"] + (["timestamp"] if "timestamp" in long else [])
-    return long[keep + [b for b in by if b not in keep]]
+def _auc(pc, order: int, roc_npt: int) -> tuple[float, float]:
+    ch = markov.build_chain(pc, order)
+    conv, null = (pc.table[c].to_numpy(dtype="float64") for c in ("conversions", "nulls"))
+    counts = markov.chain_counts(ch, conv, null)
+    s = ch["n_states"]
+    to_conv = np.asarray(counts[:, s].todense()).ravel()
+    to_null = np.asarray(counts[:, s + 1].todense()).ravel()
+    ends = to_conv + to_null
+    pconv = np.divide(to_conv, ends, out=np.zeros_like(ends), where=ends > 0)
+    score = pconv[ch["end_state"]]
+    conv, null = conv[ch["end_pid"]], null[ch["end_pid"]]
+    grid = np.linspace(score.min(), score.max(), roc_npt)[::-1]
+    srt = np.argsort(score)
+    # weight of paths scoring at least each threshold, from cumulative sums over sorted scores
+    above = len(score) - np.searchsorted(score[srt], grid, side="left")
+    cum_c, cum_n = np.r_[0, np.cumsum(conv[srt][::-1])], np.r_[0, np.cumsum(null[srt][::-1])]
+    tpr = np.r_[0.0, cum_c[above] / conv.sum(), 1.0]
+    fpr = np.r_[0.0, cum_n[above] / null.sum(), 1.0]
+    auc = float(np.trapezoid(tpr, fpr))
+    n = conv.sum() + null.sum()
+    nodes = comb(len(ch["channels"]) + order - 1, order)
+    pauc = 1 - (1 - auc) * (n - 1) / (n - nodes - 1) if n - nodes - 1 > 0 else 0.0
+    return auc, pauc if 0 <= pauc <= 1 else 0.0
 
 
-def _weights(long: pd.DataFrame, rule: str, half_life: float, decay_on: str, position_weights) -> np.ndarray:
-    pos, n = long["pos"].to_numpy(), long["n"].to_numpy()
-    if rule == "first_touch":
-        return (pos == 0).astype(float)
-    if rule == "last_touch":
-        return (pos == n - 1).astype(float)
-    if rule == "linear":
-        return 1.0 / n
-    if rule == "position_based":
-        first, middle, last = position_weights
-        w = np.where(pos == 0, first, np.where(pos == n - 1, last, middle / np.maximum(n - 2, 1)))
-        w = np.where(n == 2, 0.5, w)
-        return np.where(n == 1, 1.0, w)
-    if rule == "time_decay":
-        if decay_on == "time":
-            if "timestamp" not in long:
-                raise ParameterError("decay_on", decay_on, allowed=["step"],
-                                     message="decay_on='time' needs steps with a 'timestamp' column")
-            last = long.groupby("jid", sort=False)["timestamp"].transform("max")
-            dist = ((last - long["timestamp"]).dt.total_seconds() / 86400.0).to_numpy()
-        else:
-            dist = (n - 1 - pos).astype(float)
-        raw = np.power(0.5, dist / half_life)
-        return raw / pd.Series(raw).groupby(long["jid"].to_numpy()).transform("sum").to_numpy()
-    raise ParameterError("rules", rule, allowed=RULES)
-
-
-def heuristic_attribution(data: pd.DataFrame, *, rules=RULES, half_life: float = 7.0, decay_on: str = "step",
-                          position_weights=(0.4, 0.2, 0.4), by=None) -> pd.DataFrame:
-    """Rule-based attribution of conversions and value to channels.
+def choose_order(data: pd.DataFrame, *, max_order: int = 10, roc_npt: int = 100) -> pd.DataFrame:
+    """The Markov order the data support, as ChannelAttribution's ``choose_order``.
 
     Parameters
     ----------
     data : DataFrame
-        Path table or steps form.
-    rules : sequence of str
-        Any of ``first_touch``, ``last_touch``, ``linear``, ``time_decay``, ``position_based``.
-    half_life : float
-        Time-decay half-life in steps (``decay_on="step"``) or days (``"time"``, needs timestamps).
-    position_weights : (first, middle, last)
-        Shares of the position-based rule.
-    decay_on : {"step", "time"}
-        Distance for time decay: steps, or days (needs a ``timestamp`` column).
-    by : list of str, optional
-        Segment columns; results per segment.
+        Path table or steps form; needs non-converting paths (``nulls``).
+    max_order : int
+        Highest order tried.
+    roc_npt : int
+        Thresholds of the ROC curve (at least 10).
 
     Returns
     -------
     DataFrame
-        (by...), rule, channel, conversions, value — channels in order of first appearance.
+        order, auc, pauc (penalised AUC), suggested (True in the row of the chosen order). Orders
+        with at least as many possible states as journeys are not evaluated.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from cjkit.paths.attribution import heuristic_attribution
-    >>> t = pd.DataFrame({"path": ["a > b > a", "b"], "conversions": [3.0, 1.0]})
-    >>> heuristic_attribution(t, rules=["linear"])[["channel", "conversions"]].values.tolist()
-    [['a', 2.0], ['b', 2.0]]
+    >>> import cjkit as cj
+    >>> t = pd.DataFrame({"path": ["a > b", "b > a", "a", "b"] * 5, "conversions": [9, 1, 2, 2] * 5,
+    ...                   "nulls": [1, 9, 8, 8] * 5})
+    >>> res = cj.paths.choose_order(t, max_order=3)
+    >>> res[["order", "suggested"]].values.tolist()
+    [[1, False], [2, True], [3, False]]
     """
-    by = list(by or [])
-    if decay_on not in ("step", "time"):
-        raise ParameterError("decay_on", decay_on, allowed=["step", "time"])
-    if half_life <= 0:
-        raise ParameterError("half_life", half_life, message=f"parameter 'half_life' must be > 0, got {half_life}")
-    long = _long(data, by)
-    order = pd.unique(long["channel"])
-    out = []
-    for rule in rules:
-        w = _weights(long, rule, half_life, decay_on, position_weights)
-        part = long[by + ["channel"]].assign(conversions=long["conversions"].to_numpy() * w,
-                                             value=long["value"].to_numpy() * w)
-        g = part.groupby(by + ["channel"], sort=False, as_index=False)[["conversions", "value"]].sum()
-        out.append(g.assign(rule=rule))
-    res = pd.concat(out, ignore_index=True)
-    res["channel"] = pd.Categorical(res["channel"], categories=order)
-    res = res.sort_values(by + ["rule", "channel"], key=lambda s: s.map({m: i for i, m in enumerate(rules)})
-                          if s.name == "rule" else s, kind="stable")
-    res["channel"] = res["channel"].astype("string")
-    return res[by + ["rule", "channel", "conversions", "value"]].reset_index(drop=True)
-
-
-def coalitions(data: pd.DataFrame) -> pd.DataFrame:
-    """Conversions per *coalition* (the set of channels a path touched), e.g. for Shapley values.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Path table or steps form.
-
-    Returns
-    -------
-    DataFrame
-        coalition (sorted channels joined by ``" > "``), conversions, nulls, value, n_paths.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from cjkit.paths.attribution import coalitions
-    >>> t = pd.DataFrame({"path": ["b > a > b", "a > b"], "conversions": [1.0, 2.0]})
-    >>> coalitions(t)[["coalition", "conversions"]].values.tolist()
-    [['a > b', 3.0]]
-    """
-    long = _long(data, [])
-    sets = long.drop_duplicates(["jid", "channel"]).sort_values(["jid", "channel"])
-    name = sets.groupby("jid")["channel"].agg(" > ".join)
-    per = long.groupby("jid")[["conversions", "nulls", "value"]].first().assign(coalition=name)
-    out = per.groupby("coalition", as_index=False).agg(conversions=("conversions", "sum"), nulls=("nulls", "sum"),
-                                                       value=("value", "sum"), n_paths=("value", "size"))
-    out["coalition"] = out["coalition"].astype("string")
+    if not isinstance(max_order, (int, np.integer)) or max_order < 1:
+        raise ParameterError("max_order", max_order, message=f"parameter 'max_order' must be >= 1, got {max_order!r}")
+    if roc_npt < 10:
+        raise ParameterError("roc_npt", roc_npt, message=f"parameter 'roc_npt' must be >= 10, got {roc_npt!r}")
+    pc = path_counts(data)
+    n = pc.table["conversions"].sum() + pc.table["nulls"].sum()
+    rows = []
+    for k in range(1, max_order + 1):
+        if comb(len(pc.channels) + k - 1, k) >= n:
+            break
+        auc, pauc = _auc(pc, k, roc_npt)
+        rows.append((k, auc, pauc))
+    out = pd.DataFrame(rows, columns=["order", "auc", "pauc"])
+    out["suggested"] = False
+    if len(out):
+        best = int(out["pauc"].idxmax())
+        out.loc[best, "suggested"] = True
+        if best == len(out) - 1 and len(out) > 1:
+            log.warning("choose_order: the best order is the highest one tried (%d); try a larger max_order",
+                        out.loc[best, "order"])
     return out
 
 
-def _chain(data: pd.DataFrame, order: int):
-    """States, transition counts and per-state mean conversion value of the order-k chain."""
-    if order < 1:
-        raise ParameterError("order", order, message=f"parameter 'order' must be >= 1, got {order}")
-    long = _long(data, [])
-    if (long[["conversions", "nulls", "value"]] < 0).to_numpy().any():
-        raise DataError("Markov attribution needs non-negative conversions, nulls and values")
-    codes, channels = pd.factorize(long["channel"])
-    base = len(channels) + 1
-    jid, pos, n = long["jid"].to_numpy(), long["pos"].to_numpy(), long["n"].to_numpy()
-    # a state is the window of `order` touches starting here; shorter paths form one short state
-    members = np.full((len(long), order), -1, dtype=np.int64)
-    for j in range(order):
-        shifted = np.roll(codes, -j)
-        ok = (pos + j < n)
-        members[:, j] = np.where(ok, shifted, -1)
-    is_state = (pos <= n - order) | ((n < order) & (pos == 0))
-    members, jid_s = members[is_state], jid[is_state]
-    key = ((members + 1) * base ** np.arange(order)).sum(axis=1)
-    sid, uniq = pd.factorize(key)
-    sid = sid + 1  # 0 is (start)
-    first = np.r_[True, jid_s[1:] != jid_s[:-1]]
-    repeat = ~first & (sid == np.roll(sid, 1))
-    sid, jid_s, first = sid[~repeat], jid_s[~repeat], first[~repeat]
-    prev = np.where(first, 0, np.roll(sid, 1))
-    per = long.groupby("jid", sort=False)[["conversions", "nulls", "value"]].first()
-    conv, null, val = (per[c].reindex(jid_s).to_numpy() for c in ("conversions", "nulls", "value"))
-    last = np.r_[jid_s[1:] != jid_s[:-1], True]
-    n_states = len(uniq) + 1
-    i_conv, i_null = n_states, n_states + 1
-    src = np.r_[prev, sid[last], sid[last]]
-    dst = np.r_[sid, np.full(last.sum(), i_conv), np.full(last.sum(), i_null)]
-    w = np.r_[conv + null, conv[last], null[last]]
-    m = sparse.coo_matrix((w, (src, dst)), shape=(n_states + 2, n_states + 2)).tocsr()
-    m.eliminate_zeros()
-    vsum = np.bincount(sid[last], weights=val[last], minlength=n_states)
-    csum = np.bincount(sid[last], weights=conv[last], minlength=n_states)
-    mean_value = np.divide(vsum, csum, out=np.zeros(n_states), where=csum > 0)
-    # members of each state id, in state-id order
-    memb = np.full((n_states, order), -1, dtype=np.int64)
-    for j in range(order):
-        memb[1:, j] = (uniq // base ** j) % base - 1
-    names = [START] + [",".join(channels[c] for c in row if c >= 0) for row in memb[1:]]
-    return {"counts": m, "channels": list(channels), "members": memb, "names": names,
-            "mean_value": mean_value, "total_conversions": per["conversions"].sum(),
-            "total_value": per["value"].sum(), "n_states": n_states}
+def _order(data, order, max_order) -> int:
+    if order == "auto":
+        tab = choose_order(data, max_order=max_order)
+        chosen = int(tab.loc[tab["suggested"], "order"].iloc[0]) if tab["suggested"].any() else 1
+        log.info("Markov order chosen from the data: %d (penalised AUC %s)", chosen,
+                 tab.set_index("order")["pauc"].round(4).to_dict())
+        return chosen
+    return order
+
+
+def markov_attribution(data: pd.DataFrame, *, order=1, method: str = "exact", n_sim: int = 200_000, seed=0,
+                       max_steps: int | None = None, by=None, n_boot: int = 0, level: float = 0.95,
+                       max_order: int = 6) -> pd.DataFrame:
+    """Data-driven attribution with a Markov chain of order *order* and removal effects.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Path table (path, conversions, nulls, value) or steps form. A ``conversion_type`` column
+        gives one attribution per type.
+    order : int or "auto"
+        Markov order (1 = channels, k = k-tuples of consecutive channels); ``"auto"`` picks it
+        with :func:`choose_order` (up to *max_order*) and reports it in the ``order`` column.
+    method : {"exact", "simulation"}
+        Absorbing-chain solution, or simulation of *n_sim* journeys (ChannelAttribution's approach).
+    n_sim, seed, max_steps :
+        Simulated journeys, random seed (also of the bootstrap) and step cap of the simulation.
+    by : list of str, optional
+        Segment columns; one Markov chain per segment.
+    n_boot : int
+        Bootstrap replicates for confidence intervals (0 = none). Journeys are resampled with
+        multinomial weights over distinct paths and outcomes.
+    level : float
+        Confidence level of the percentile intervals.
+    max_order : int
+        Highest order tried by ``order="auto"``.
+
+    Returns
+    -------
+    DataFrame
+        (by...), channel, conversions, value, removal_effect, removal_effect_value, order; with
+        ``n_boot > 0`` also ci_low, ci_high (attributed conversions) and removal_effect_ci_low,
+        removal_effect_ci_high.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cjkit as cj
+    >>> t = pd.DataFrame({"path": ["a > b > a > b > b > a", "a > b > b > a > a", "a > a"], "conversions": [1, 1, 1]})
+    >>> cj.paths.markov_attribution(t)[["channel", "conversions", "removal_effect"]].round(3).values.tolist()
+    [['a', 2.0, 1.0], ['b', 1.0, 0.5]]
+    """
+    if method not in ("exact", "simulation"):
+        raise ParameterError("method", method, allowed=["exact", "simulation"])
+    if not 0 < level < 1:
+        raise ParameterError("level", level, message=f"parameter 'level' must lie between 0 and 1, got {level!r}")
+    if order != "auto" and not (isinstance(order, (int, np.integer)) and order >= 1):
+        raise ParameterError("order", order, message=f"parameter 'order' must be an integer >= 1 or 'auto', got {order!r}")
+    pc = path_counts(data, by=by)
+    by = pc.by
+    parts = []
+    for g in np.unique(pc.group):
+        sub = pc.subset(pc.group == g)
+        k = _order(sub.table, order, max_order)
+        res = markov.fit(sub, k, method=method, n_sim=n_sim, seed=seed, max_steps=max_steps)
+        part = pd.DataFrame({"channel": pd.array(res["chain"]["channels"], dtype="string"),
+                             "conversions": res["conversions"], "value": res["value"],
+                             "removal_effect": res["re_c"], "removal_effect_value": res["re_v"], "order": k})
+        if n_boot:
+            part = pd.concat([part, markov.bootstrap(sub, res["chain"], n_boot, seed, level)], axis=1)
+        for b in reversed(by):
+            part.insert(0, b, sub.table[b].iloc[0])
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
 
 
 def markov_transitions(data: pd.DataFrame, *, order: int = 1) -> pd.DataFrame:
@@ -239,150 +203,52 @@ def markov_transitions(data: pd.DataFrame, *, order: int = 1) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from cjkit.paths.attribution import markov_transitions
+    >>> import cjkit as cj
     >>> t = pd.DataFrame({"path": ["a > b", "a"], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0]})
-    >>> markov_transitions(t).query("source == 'a'")[["target", "probability"]].values.tolist()
+    >>> cj.paths.markov_transitions(t).query("source == 'a'")[["target", "probability"]].values.tolist()
     [['b', 0.5], ['(null)', 0.5]]
     """
-    ch = _chain(data, order)
-    coo = ch["counts"].tocoo()
-    names = ch["names"] + [CONV, NULL]
-    out = pd.DataFrame({"source": np.array(names, dtype=object)[coo.row], "target": np.array(names, dtype=object)[coo.col],
-                        "n": coo.data, "_r": coo.row, "_c": coo.col}).sort_values(["_r", "_c"])
+    pc = path_counts(data)
+    ch = markov.build_chain(pc, order)
+    conv, null = (pc.table[c].to_numpy(dtype="float64") for c in ("conversions", "nulls"))
+    coo = markov.chain_counts(ch, conv, null).tocoo()
+    names = np.array(ch["names"] + [CONV, NULL], dtype=object)
+    out = pd.DataFrame({"source": names[coo.row], "target": names[coo.col], "n": coo.data, "_r": coo.row,
+                        "_c": coo.col}).sort_values(["_r", "_c"])
     out["probability"] = out["n"] / out.groupby("_r")["n"].transform("sum")
     return out.drop(columns=["_r", "_c"]).astype({"source": "string", "target": "string"}).reset_index(drop=True)
 
 
-def _exact(ch) -> tuple[np.ndarray, np.ndarray]:
-    """Removal effects on conversions and value by absorbing-chain linear algebra."""
-    s = ch["n_states"]
-    m = ch["counts"]
-    rows = np.asarray(m.sum(axis=1)).ravel()[:s]
-    p = sparse.diags(np.divide(1.0, rows, out=np.zeros(s), where=rows > 0)) @ m[:s]
-    q, r = p[:, :s].tocsc(), np.asarray(p[:, s].todense()).ravel()
-    rv = r * ch["mean_value"]
-    ident = sparse.identity(s, format="csc")
-
-    def solve(keep):
-        a = (ident - q)[keep][:, keep]
-        x = spsolve(a.tocsc(), np.c_[r[keep], rv[keep]])
-        return np.atleast_2d(x)[0]
-
-    full = solve(np.arange(s))
-    re_c, re_v = [], []
-    for c in range(len(ch["channels"])):
-        keep = np.flatnonzero(~(ch["members"] == c).any(axis=1))
-        sub = solve(keep)
-        re_c.append(1 - sub[0] / full[0] if full[0] > 0 else 0.0)
-        re_v.append(1 - sub[1] / full[1] if full[1] > 0 else 0.0)
-    return np.array(re_c), np.array(re_v)
-
-
-def _simulate(ch, n_sim: int, seed, max_steps) -> tuple[np.ndarray, np.ndarray]:
-    """Removal effects by simulating journeys through the chain (all walkers at once)."""
-    rng = np.random.default_rng(seed)
-    s, m = ch["n_states"], ch["counts"]
-    rows = np.asarray(m.sum(axis=1)).ravel()
-    csr = m.multiply(1.0 / np.where(rows > 0, rows, 1)[:, None]).tocsr()
-    # cumulative probabilities offset by row number: row r's entries lie in (r, r + 1]
-    cum = np.concatenate([np.cumsum(csr.data[a:b]) + r for r, (a, b) in enumerate(zip(csr.indptr[:-1], csr.indptr[1:]))])
-    state = np.zeros(n_sim, dtype=np.int64)
-    visited = np.zeros((n_sim, len(ch["channels"])), dtype=bool)
-    last = np.zeros(n_sim, dtype=np.int64)
-    active = np.arange(n_sim)
-    steps = 0
-    while active.size and (max_steps is None or steps < max_steps):
-        cur = state[active]
-        idx = np.searchsorted(cum, cur + rng.random(active.size), side="right")
-        idx = np.minimum(idx, csr.indptr[cur + 1] - 1)
-        nxt = csr.indices[idx]
-        state[active] = nxt
-        tr = nxt < s
-        for j in range(ch["members"].shape[1]):
-            mem = ch["members"][nxt[tr], j]
-            visited[active[tr][mem >= 0], mem[mem >= 0]] = True
-        last[active[tr]] = nxt[tr]
-        active = active[tr]
-        steps += 1
-    if active.size:
-        log.info("%d simulated journeys stopped at max_steps=%s (counted as non-converting)", active.size, max_steps)
-    conv = state == s
-    value = ch["mean_value"][last] * conv
-    re_c = visited[conv].sum(axis=0) / max(conv.sum(), 1)
-    re_v = (visited * value[:, None]).sum(axis=0) / value.sum() if value.sum() > 0 else np.zeros(visited.shape[1])
-    return re_c, re_v
-
-
-def markov_attribution(data: pd.DataFrame, *, order: int = 1, method: str = "exact", n_sim: int = 200_000, seed=0,
-                       max_steps: int | None = None, by=None) -> pd.DataFrame:
-    """Data-driven attribution with a Markov chain of order *order* and removal effects.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Path table (path, conversions, nulls, value) or steps form.
-    order : int
-        Markov order (1 = channels, k = k-tuples of consecutive channels).
-    method : {"exact", "simulation"}
-        Absorbing-chain solution, or simulation of *n_sim* journeys (ChannelAttribution's approach).
-    n_sim, seed, max_steps :
-        Simulated journeys, random seed and step cap of ``method="simulation"``.
-    by : list of str, optional
-        Segment columns; one Markov chain per segment.
-
-    Returns
-    -------
-    DataFrame
-        (by...), channel, conversions, value, removal_effect, removal_effect_value.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from cjkit.paths.attribution import markov_attribution
-    >>> t = pd.DataFrame({"path": ["a > b > a > b > b > a", "a > b > b > a > a", "a > a"], "conversions": [1, 1, 1]})
-    >>> markov_attribution(t)[["channel", "conversions", "removal_effect"]].round(3).values.tolist()
-    [['a', 2.0, 1.0], ['b', 1.0, 0.5]]
-    """
-    if method not in ("exact", "simulation"):
-        raise ParameterError("method", method, allowed=["exact", "simulation"])
-    by = list(by or [])
-    if by:
-        parts = [markov_attribution(g, order=order, method=method, n_sim=n_sim, seed=seed,
-                                    max_steps=max_steps).assign(**dict(zip(by, k if isinstance(k, tuple) else (k,))))
-                 for k, g in data.groupby(by, sort=True, observed=True)]
-        return pd.concat(parts, ignore_index=True)[by + [c for c in parts[0].columns if c not in by]]
-    ch = _chain(data, order)
-    re_c, re_v = _exact(ch) if method == "exact" else _simulate(ch, n_sim, seed, max_steps)
-    conv = re_c / re_c.sum() * ch["total_conversions"] if re_c.sum() > 0 else np.zeros_like(re_c)
-    val = re_v / re_v.sum() * ch["total_value"] if re_v.sum() > 0 else np.zeros_like(re_v)
-    return pd.DataFrame({"channel": pd.array(ch["channels"], dtype="string"), "conversions": conv, "value": val,
-                         "removal_effect": re_c, "removal_effect_value": re_v})
-
-
-def attribution_table(data: pd.DataFrame, *, order: int = 1, **kwargs) -> pd.DataFrame:
-    """All heuristic rules and the Markov model in one tidy table.
+def attribution_table(data: pd.DataFrame, *, order=1, shapley: bool = False, n_boot: int = 0, seed=0,
+                      **kwargs) -> pd.DataFrame:
+    """All heuristic rules and the Markov model (and Shapley values) in one tidy table.
 
     Parameters
     ----------
     data : DataFrame
         Path table or steps form.
-    order : int
-        Markov order.
+    order : int or "auto"
+        Markov order (see :func:`markov_attribution`).
+    shapley : bool
+        Add :func:`cjkit.paths.shapley_attribution` as approach ``shapley``.
+    n_boot, seed :
+        Bootstrap replicates and seed of the Markov model's confidence intervals (0 = none).
     **kwargs
         Options of :func:`heuristic_attribution` (``rules``, ``half_life``, ``decay_on``, ``position_weights``).
 
     Returns
     -------
     DataFrame
-        approach (a rule name or ``markov_order_<k>``), channel, conversions, value, share (of the
-        approach's conversions).
+        approach (a rule name, ``markov_order_<k>`` or ``shapley``), channel, conversions, value,
+        share (of the approach's conversions); with ``n_boot > 0`` also ci_low, ci_high (Markov
+        rows only).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from cjkit.paths.attribution import attribution_table
+    >>> import cjkit as cj
     >>> t = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 1.0]})
-    >>> tab = attribution_table(t, rules=["first_touch", "last_touch"])
+    >>> tab = cj.paths.attribution_table(t, rules=["first_touch", "last_touch"])
     >>> tab.pivot(index="channel", columns="approach", values="share").round(3)
     approach  first_touch  last_touch  markov_order_1
     channel
@@ -390,9 +256,13 @@ def attribution_table(data: pd.DataFrame, *, order: int = 1, **kwargs) -> pd.Dat
     b                 0.5         1.0           0.667
     """
     h = heuristic_attribution(data, **kwargs).rename(columns={"rule": "approach"})
-    mk = markov_attribution(data, order=order)[["channel", "conversions", "value"]].assign(
-        approach=f"markov_order_{order}")
-    out = pd.concat([h, mk[h.columns]], ignore_index=True)
-    tot = out.groupby("approach")["conversions"].transform("sum")
+    mk = markov_attribution(data, order=order, n_boot=n_boot, seed=seed)
+    mk = mk.assign(approach="markov_order_" + mk["order"].astype(str))
+    parts = [h, mk[list(h.columns) + (["ci_low", "ci_high"] if n_boot else [])]]
+    if shapley:
+        parts.append(shapley_attribution(data).assign(approach="shapley")[h.columns])
+    out = pd.concat(parts, ignore_index=True)
+    tot = out.groupby(["approach"] + [c for c in h.columns if c not in ("approach", "channel", "conversions", "value")]
+                      )["conversions"].transform("sum")
     out["share"] = np.divide(out["conversions"], tot, out=np.zeros(len(out)), where=tot != 0)
     return out

@@ -265,12 +265,13 @@ def transition_plot(data: pd.DataFrame, *, value: str = "probability", lang: str
 def attribution_plot(data: pd.DataFrame, *, value: str = "conversions", lang: str = "de", model="accra",
                      labels: dict | None = None, top: int = 12, ax=None):
     """Grouped bars comparing attribution approaches per channel
-    (:func:`cjkit.paths.attribution.attribution_table`).
+    (:func:`cjkit.paths.attribution.attribution_table`), with confidence intervals as error bars.
 
     Parameters
     ----------
     data : DataFrame
-        approach, channel and the *value* column.
+        approach, channel and the *value* column; ci_low/ci_high (e.g. from ``n_boot=``) draw
+        error bars on the conversions of the approaches that have them.
     value : str
         ``conversions``, ``value`` or ``share``.
     lang : {"de", "en"}
@@ -297,6 +298,9 @@ def attribution_plot(data: pd.DataFrame, *, value: str = "conversions", lang: st
     >>> ax = attribution_plot(attribution_table(t, rules=["first_touch", "linear"]), lang="en")
     >>> [txt.get_text() for txt in ax.get_legend().get_texts()]
     ['First touch', 'Linear', 'Markov (order 1)']
+    >>> tab = attribution_table(t, rules=["last_touch"], shapley=True, n_boot=20)
+    >>> [txt.get_text() for txt in attribution_plot(tab, lang="de").get_legend().get_texts()]
+    ['Letzter Kontakt', 'Markov (Ordnung 1)', 'Shapley']
     """
     _check(data, ["approach", "channel", value], "attribution_plot")
     if ax is None:
@@ -307,12 +311,21 @@ def attribution_plot(data: pd.DataFrame, *, value: str = "conversions", lang: st
     labels = {**node_labels(wide.index, lang=lang, model=model), **(labels or {})}
     width = 0.8 / max(len(approaches), 1)
     x = np.arange(len(wide))
+    # bootstrap intervals (ci_low/ci_high of attributed conversions) become error bars
+    ci = {}
+    if value == "conversions" and {"ci_low", "ci_high"} <= set(data.columns):
+        for m, g in data.dropna(subset=["ci_low", "ci_high"]).groupby("approach", sort=False):
+            g = g.set_index("channel").reindex(wide.index)
+            ci[m] = np.vstack([wide[m].to_numpy() - g["ci_low"].to_numpy(), g["ci_high"].to_numpy() - wide[m].to_numpy()])
     for i, m in enumerate(approaches):
         name = _word(m, lang) if m in i18n.LABELS else m.replace("_", " ").capitalize()
         if m.startswith("markov_order_"):
             name = f"Markov ({_word('order', lang)} {m.rsplit('_', 1)[1]})"
+        err = ci.get(m)
         ax.bar(x + (i - (len(approaches) - 1) / 2) * width, wide[m].to_numpy(), width, label=name,
-               color=theme.PALETTE[i % len(theme.PALETTE)])
+               color=theme.PALETTE[i % len(theme.PALETTE)],
+               yerr=None if err is None else np.clip(np.nan_to_num(err), 0, None),
+               error_kw={"elinewidth": 0.8, "capsize": 2, "ecolor": theme.INK})
     ax.set_xticks(x, [labels.get(c, c) for c in wide.index], rotation=45, ha="right")
     ax.legend(frameon=False, fontsize=8, ncols=2)
     for side in ("top", "right"):
