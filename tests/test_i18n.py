@@ -128,3 +128,18 @@ def test_theme_numbers_are_the_catalog_numbers_with_a_typographic_minus():
             assert theme.fmt_number(x, lang, percent=True, decimals=0) == \
                 i18n.format_percent(x, lang=lang).replace("-", "\u2212")
     assert theme.fmt_number(-1234.56, "de") == "\u22121.234,6"
+
+
+def test_label_catalog_has_each_key_once():
+    # a dict literal keeps the last of two equal keys silently, so a second entry would shadow the first
+    import ast
+    import collections
+    from pathlib import Path
+
+    tree = ast.parse(Path(i18n.__file__).read_text(encoding="utf-8"))
+    twice = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            twice.update({k: node.lineno for k, n in collections.Counter(keys).items() if n > 1})
+    assert twice == {}

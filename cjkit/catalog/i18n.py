@@ -78,7 +78,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pain_point": ("Pain Point (Rang)", "Pain point (rank)"),
     # column names charts take as axis titles (theme.label falls back to the key otherwise)
     "item_label": ("Touchpoint", "Touchpoint"), "touchpoint_label": ("Touchpoint", "Touchpoint"),
-    "phase_label": ("Phase", "Phase"), "value": ("Wert", "Score"),
+    "phase_label": ("Phase", "Phase"),
     # board report: section headings (cjkit.report.sections.section)
     "sec_summary": ("Das Wichtigste in Kürze", "Executive summary"),
     "sec_key_figures": ("Kennzahlen", "Key figures"),
