@@ -29,7 +29,7 @@ from cjkit.catalog import models, touchpoints
 from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
-from cjkit.coding.primary import pick, specificity
+from cjkit.coding.primary import in_point, pick, specificity
 from cjkit.coding.similar import SOURCES, fill
 from cjkit.coding.stopwords import detect_lang
 from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
@@ -257,7 +257,8 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         Compute span ``polarity`` (set False for pure coding speed).
     single_label : bool
         One code per answer (business area, primary topic): the code with the most distinct
-        matched terms, ties broken by specificity, then first mention (the rule is documented
+        matched terms, ties broken by evidence after a contrast word ("aber", "but"), then
+        specificity, then first mention (the rule is documented
         in :mod:`cjkit.coding.primary`). Every answer gets exactly one row; an answer without
         any hit has a missing code, ``confidence`` 0 and ``start`` = ``end`` = 0.
     fallback : {None, "similar"}
@@ -310,6 +311,8 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:
             continue
+        if single_label:   # evidence after "aber" / "but" is the point (cjkit.coding.primary)
+            h["point"] = in_point(scan, comp.matcher.table, h["doc"], h["start"])
         b = scan.block
         doc = h["doc"]
         s_abs = b.to_original(h["start"])
@@ -373,7 +376,7 @@ def _concat(parts: list) -> dict:
         h = {k: np.empty(0, dtype=bool if k == "negated" else np.int64) for k in _KEYS}
         h["evidence"] = pa.array([], pa.large_string())
         return h
-    h = {k: np.concatenate([p[k] for p in parts]) for k in _KEYS if k != "evidence"}
+    h = {k: np.concatenate([p[k] for p in parts]) for k in _KEYS + ["point"] if k != "evidence" and k in parts[0]}
     h["evidence"] = pa.concat_arrays([p["evidence"] for p in parts])
     return h
 
@@ -382,7 +385,7 @@ def _one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
     """Keep each answer's primary code (:mod:`cjkit.coding.primary`); add a code-less row per
     answer without any hit, so every answer has exactly one row."""
     import pyarrow as pa
-    h = _take(h, pick(h["row"], h["code"], h["rule"], h["start"], spec))
+    h = _take(h, pick(h["row"], h["code"], h["rule"], h["start"], spec, end=h["end"], point=h.get("point")))
     missing = np.setdiff1d(np.arange(langs.size), h["row"])
     if missing.size:
         log.info("single_label: %d of %d answers have no code (kept with an empty code)", missing.size, langs.size)
