@@ -96,6 +96,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "column_tests": ("cjkit.stats.columns", None),
     "persona_comparison": ("cjkit.stats.compare", None),
     "propose_personas": ("cjkit.stats.personas_propose", None),
+    "recommendations": ("cjkit.stats.recommend", None),
+    "what_if": ("cjkit.stats.recommend", None),
     "wave_trend": ("cjkit.stats.compare", None),
     "rake": ("cjkit.stats.weighting", None),
     "design_weights": ("cjkit.stats.weighting", None),
@@ -204,6 +206,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
     from cjkit.stats.personas_propose import propose_personas  # noqa: F401
+    from cjkit.stats.recommend import recommendations, what_if  # noqa: F401
     from cjkit.stats.drivers import driver_diagnostics, key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
