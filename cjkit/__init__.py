@@ -98,6 +98,10 @@ _API: dict[str, tuple[str, str | None]] = {
     "propose_personas": ("cjkit.stats.personas_propose", None),
     "recommendations": ("cjkit.stats.recommend", None),
     "what_if": ("cjkit.stats.recommend", None),
+    "rfm_summary": ("cjkit.stats.clv", None),
+    "fit_bgnbd": ("cjkit.stats.clv", None),
+    "fit_gamma_gamma": ("cjkit.stats.clv", None),
+    "customer_value": ("cjkit.stats.clv", None),
     "wave_trend": ("cjkit.stats.compare", None),
     "rake": ("cjkit.stats.weighting", None),
     "design_weights": ("cjkit.stats.weighting", None),
@@ -207,6 +211,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
     from cjkit.stats.personas_propose import propose_personas  # noqa: F401
     from cjkit.stats.recommend import recommendations, what_if  # noqa: F401
+    from cjkit.stats.clv import customer_value, fit_bgnbd, fit_gamma_gamma, rfm_summary  # noqa: F401
     from cjkit.stats.drivers import driver_diagnostics, key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
