@@ -122,6 +122,10 @@ _API: dict[str, tuple[str, str | None]] = {
     "trend_plot": ("cjkit.plot.charts", None),
     "painpoint_plot": ("cjkit.plot.charts", None),
     "alt_text": ("cjkit.plot.charts", None),
+    "persona_selection_plot": ("cjkit.plot.value", None),
+    "recommendation_plot": ("cjkit.plot.value", None),
+    "survival_plot": ("cjkit.plot.value", None),
+    "value_plot": ("cjkit.plot.value", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
     "journey_comparison": ("cjkit.plot.journeycompare", None),
@@ -200,6 +204,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.plot.journeycompare import journey_comparison  # noqa: F401
     from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
     from cjkit.plot.theme import set_theme  # noqa: F401
+    from cjkit.plot.value import persona_selection_plot, recommendation_plot, survival_plot, value_plot  # noqa: F401
     from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
     from cjkit.quality.validate import validate  # noqa: F401
     from cjkit.report.plan import run_reports  # noqa: F401
