@@ -101,3 +101,17 @@ def test_value_at_stake_by_hand():
     assert en["assumption"].str.startswith("Assumption").all()
     with pytest.raises(ParameterError, match="churned"):
         cj.value_at_stake(d, nps="nps", value="clv")
+
+
+def test_repurchase_times_by_hand():
+    survey = pd.DataFrame({"lfdn": ["a", "b", "c", "d"], "datum": ["01.03.2025", "10.03.2025", "01.04.2025", "01.08.2025"]})
+    tx = pd.DataFrame({"kunde": ["a", "a", "a", "b", "c"],
+                       "tag": ["2025-02-20", "2025-03-15", "2025-05-01", "2025-03-05", "2025-04-01"]})
+    rep = cj.repurchase_times(survey, transactions=tx, survey_id="lfdn", survey_date="datum", customer_id="kunde",
+                              date="tag", end="2025-06-30", unit="D", dayfirst=True).set_index("lfdn")
+    # a: next after 1 March is 15 March (14 days); b: nothing after 10 March, censored at 30 June (112 days);
+    # c: a purchase on the survey day is not a repurchase; d: surveyed after the end, left out
+    assert rep.loc["a", ["time", "event"]].tolist() == [14.0, 1]
+    assert rep.loc["b", ["time", "event"]].tolist() == [112.0, 0]
+    assert rep.loc["c", ["time", "event"]].tolist() == [90.0, 0]
+    assert "d" not in rep.index

@@ -134,6 +134,72 @@ def link_customers(survey: pd.DataFrame, *, customers: pd.DataFrame, survey_id: 
     return Linked(data=data, ledger=led, summary=summary)
 
 
+def repurchase_times(data: pd.DataFrame, *, transactions: pd.DataFrame, survey_id: str, survey_date: str,
+                     customer_id: str, date: str, end=None, unit: str = "W", dayfirst: bool = False) -> pd.DataFrame:
+    """Time from each respondent's survey date to their next purchase, censored at the end.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent with id and survey date.
+    transactions : DataFrame
+        One row per purchase with customer id and date.
+    survey_id, survey_date : str
+        Respondent id and survey date columns of *data*.
+    customer_id, date : str
+        Customer id and purchase date columns of *transactions*.
+    end : date-like, optional
+        End of observation (default: the last purchase date).
+    unit : {"D", "W", "M"}
+        Time unit: days, weeks, months.
+    dayfirst : bool
+        Survey dates written day first (``22.04.2025``).
+
+    Returns
+    -------
+    DataFrame
+        *data*'s columns plus ``time`` and ``event`` (1 = bought again after the survey, 0 = not
+        by the end); respondents surveyed after the end are left out (logged).
+
+    Raises
+    ------
+    ParameterError
+        Unknown column or unit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"id": ["a", "b"], "when": ["2025-01-01", "2025-01-01"]})
+    >>> tx = pd.DataFrame({"kunde": ["a", "a", "b"], "datum": ["2024-12-20", "2025-01-15", "2024-12-30"]})
+    >>> repurchase_times(s, transactions=tx, survey_id="id", survey_date="when", customer_id="kunde",
+    ...                  date="datum", end="2025-01-29", unit="D")[["id", "time", "event"]].values.tolist()
+    [['a', 14.0, 1], ['b', 28.0, 0]]
+    """
+    units = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+    if unit not in units:
+        raise ParameterError("unit", unit, allowed=list(units))
+    _check_columns(data, survey_id=survey_id, survey_date=survey_date)
+    _check_columns(transactions, customer_id=customer_id, date=date)
+    tx = pd.DataFrame({"_key": transactions[customer_id].astype("string"),
+                       "_day": pd.to_datetime(transactions[date]).dt.normalize()})
+    end = pd.Timestamp(end) if end is not None else tx["_day"].max()
+    surveyed = pd.to_datetime(data[survey_date], dayfirst=dayfirst).dt.normalize()
+    frame = data.assign(_key=data[survey_id].astype("string"), _surveyed=surveyed.to_numpy())
+    late = frame["_surveyed"].isna() | (frame["_surveyed"] > end)
+    if late.any():
+        log.info("repurchase_times: %d respondents without a survey date or surveyed after the end left out",
+                 int(late.sum()))
+    frame = frame[~late]
+    pairs = frame[["_key", "_surveyed"]].merge(tx, on="_key", how="left")
+    after = pairs[(pairs["_day"] > pairs["_surveyed"]) & (pairs["_day"] <= end)]
+    nxt = after.groupby("_key")["_day"].min()
+    following = frame["_key"].map(nxt)
+    frame["event"] = following.notna().astype(int).to_numpy()
+    stop = following.fillna(end)
+    frame["time"] = ((stop - frame["_surveyed"]).dt.days / units[unit]).to_numpy()
+    return frame.drop(columns=["_key", "_surveyed"])
+
+
 def _check_columns(data: pd.DataFrame, **named):
     for name, col in named.items():
         cols = [col] if isinstance(col, str) else list(col or [])

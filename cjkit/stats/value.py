@@ -69,8 +69,8 @@ def value_at_stake(data: pd.DataFrame, *, nps: str, value: str, churned: str | N
     value : str
         Value per customer (e.g. ``clv`` from :func:`cjkit.stats.clv.customer_value`).
     churned : str, optional
-        0/1 column: the customer churned (or did not rebook) in the period; gives the churn rate
-        per group.
+        0/1 column: the customer churned (or did not rebook) in the period, or a probability of having
+        churned (e.g. ``1 - p_alive``); its mean per group is the churn rate.
     churn_rates : dict, optional
         NPS group -> churn rate, when the data have no churn column (researcher's assumption).
     lang : {"de", "en"}
