@@ -146,14 +146,20 @@ def _design(data: pd.DataFrame, columns, codes) -> tuple[pd.DataFrame, list[tupl
 
 def _cluster(X: np.ndarray, k: int, seeds, n_init: int = 4) -> list:
     from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
 
-    # one thread: k-means on a few thousand rows is fastest without OpenMP workers waiting on busy cores
-    with threadpool_limits(limits=1):
-        return [KMeans(n_clusters=k, n_init=n_init, random_state=int(s)).fit(X) for s in seeds]
+    return [KMeans(n_clusters=k, n_init=n_init, random_state=int(s)).fit(X) for s in seeds]
 
 
 def _select(X: np.ndarray, ks, seeds, min_stability: float, sample: int):
+    from threadpoolctl import threadpool_limits
+
+    # one thread: k-means and distances on a few thousand rows are fastest without OpenMP/BLAS workers
+    # waiting for busy cores
+    with threadpool_limits(limits=1):
+        return _select_all(X, ks, seeds, min_stability, sample)
+
+
+def _select_all(X, ks, seeds, min_stability, sample):
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
     rows, fits = [], {}

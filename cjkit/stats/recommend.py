@@ -70,16 +70,19 @@ def _fit(y: np.ndarray, X: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _prepare(grp: pd.DataFrame, outcome: str, drivers: list[str], weight: str | None):
     grp = grp[grp[outcome].notna()]
-    raw = grp[drivers].astype(float)
-    X = raw.fillna(raw.mean()).fillna(0.0).to_numpy()
+    vals = grp[drivers].astype(float).to_numpy()
     w = grp[weight].astype(float).to_numpy() if weight else np.ones(len(grp))
-    return grp[outcome].astype(float).to_numpy(), X, raw, w
+    return grp[outcome].astype(float).to_numpy(), vals, w
 
 
-def _means(raw: pd.DataFrame, w: np.ndarray) -> np.ndarray:
-    vals = raw.to_numpy()
+def _means(vals: np.ndarray, w: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(vals)
-    return np.nansum(np.where(ok, vals, 0) * w[:, None], axis=0) / np.maximum((ok * w[:, None]).sum(axis=0), 1e-12)
+    return np.where(ok, vals, 0).T @ w / np.maximum(ok.T @ w, 1e-12)
+
+
+def _filled(vals: np.ndarray, means: np.ndarray) -> np.ndarray:
+    """Missing scores (touchpoint not used) set to the mean, so the respondent stays in the fit."""
+    return np.where(np.isnan(vals), np.nan_to_num(means)[None, :], vals)
 
 
 def _targets(data, drivers, segment, target, weight) -> dict[str, float]:
@@ -99,10 +102,43 @@ def _targets(data, drivers, segment, target, weight) -> dict[str, float]:
         best = {}
         for _, grp in _groups(data, segment):
             w = grp[weight].astype(float).to_numpy() if weight else np.ones(len(grp))
-            for d, m in zip(drivers, _means(grp[drivers].astype(float), w)):
+            for d, m in zip(drivers, _means(grp[drivers].astype(float).to_numpy(), w)):
                 best[d] = max(best.get(d, -np.inf), float(m))
         return best
     raise ParameterError("target", target, allowed=[*TARGETS, "a number", "a mapping driver -> number"])
+
+
+def _segment_table(seg, grp, outcome, drivers, weight, tvec, n_boot, rng, alpha) -> list[pd.DataFrame]:
+    """Effects, gains and bootstrap interval of one persona (empty when too few respondents)."""
+    y, vals, w = _prepare(grp, outcome, drivers, weight)
+    if len(y) <= len(drivers) + 1:
+        log.warning("recommendations: segment %r has %d respondents for %d drivers; left out", seg, len(y),
+                    len(drivers))
+        return []
+    current = _means(vals, w)
+    effect = _fit(y, _filled(vals, current), w)
+    boot = np.empty((n_boot, len(drivers)))
+    for b in range(n_boot):
+        idx = rng.integers(0, len(y), len(y))
+        bvals, bw = vals[idx], w[idx]
+        bmeans = _means(bvals, bw)
+        boot[b] = _fit(y[idx], _filled(bvals, bmeans), bw) * np.maximum(tvec - bmeans, 0)
+    used = ~np.isnan(vals)
+    below = np.array([np.mean(vals[used[:, j], j] < tvec[j]) if used[:, j].any() else np.nan
+                      for j in range(len(drivers))])
+    gap = np.maximum(tvec - current, 0)
+    return [pd.DataFrame({"segment": seg, "driver": drivers, "current": current, "target": tvec, "gap": gap,
+                          "effect": effect, "expected_gain": effect * gap,
+                          "ci_low": np.quantile(boot, alpha, axis=0), "ci_high": np.quantile(boot, 1 - alpha, axis=0),
+                          "share_below_target": below, "n": len(y)})]
+
+
+def _one_thread():
+    """BLAS on one thread: thousands of small least-squares fits are many times slower when a
+    multi-threaded BLAS waits for busy cores."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def recommendations(data: pd.DataFrame, *, outcome: str, drivers, segment: str | None = None,
@@ -165,29 +201,9 @@ def recommendations(data: pd.DataFrame, *, outcome: str, drivers, segment: str |
     rng = np.random.default_rng(seed)
     alpha = (1 - confidence) / 2
     frames = []
-    for seg, grp in _groups(data, segment):
-        y, X, raw, w = _prepare(grp, outcome, drivers, weight)
-        if len(y) <= len(drivers) + 1:
-            log.warning("recommendations: segment %r has %d respondents for %d drivers; left out", seg, len(y),
-                        len(drivers))
-            continue
-        current = _means(raw, w)
-        effect = _fit(y, X, w)
-        gain = effect * np.maximum(tvec - current, 0)
-        boot = np.empty((n_boot, len(drivers)))
-        for b in range(n_boot):
-            idx = rng.integers(0, len(y), len(y))
-            braw = raw.iloc[idx]
-            bX = braw.fillna(braw.mean()).fillna(0.0).to_numpy()
-            boot[b] = _fit(y[idx], bX, w[idx]) * np.maximum(tvec - _means(braw, w[idx]), 0)
-        vals = raw.to_numpy()
-        below = np.array([np.mean(vals[~np.isnan(vals[:, j]), j] < tvec[j]) if (~np.isnan(vals[:, j])).any()
-                          else np.nan for j in range(len(drivers))])
-        frames.append(pd.DataFrame({"segment": seg, "driver": drivers, "current": current, "target": tvec,
-                                    "gap": np.maximum(tvec - current, 0), "effect": effect, "expected_gain": gain,
-                                    "ci_low": np.quantile(boot, alpha, axis=0),
-                                    "ci_high": np.quantile(boot, 1 - alpha, axis=0),
-                                    "share_below_target": below, "n": len(y)}))
+    with _one_thread():
+        for seg, grp in _groups(data, segment):
+            frames += _segment_table(seg, grp, outcome, drivers, weight, tvec, n_boot, rng, alpha)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     out["rank"] = out.groupby("segment")["expected_gain"].rank(ascending=False, method="first").astype(int)
     out["effort"] = out["driver"].map(effort or {}).astype(float)
@@ -243,8 +259,9 @@ def what_if(data: pd.DataFrame, *, outcome: str, drivers, changes: dict, segment
         raise ParameterError("changes", changes, allowed=f"new mean scores of the drivers {drivers}")
     rows = []
     for seg, grp in _groups(data, segment):
-        y, X, raw, w = _prepare(grp, outcome, drivers, weight)
-        current, effect = _means(raw, w), _fit(y, X, w)
+        y, vals, w = _prepare(grp, outcome, drivers, weight)
+        current = _means(vals, w)
+        effect = _fit(y, _filled(vals, current), w)
         total = 0.0
         for j, d in enumerate(drivers):
             if d in changes:
