@@ -90,3 +90,14 @@ def test_bad_input_named(survey):
         cj.recommendations(survey, outcome="overall", drivers=DRIVERS, target="median")
     with pytest.raises(ParameterError, match="changes"):
         cj.what_if(survey, outcome="overall", drivers=DRIVERS, changes={"d9": 4})
+
+
+def test_long_frame_gives_the_same_table(survey):
+    data = survey.assign(respondent_id=[f"r{i:05d}" for i in range(len(survey))], w=1.0)
+    data.loc[data.index[::7], "d2"] = np.nan                     # a touchpoint not used
+    long = data.melt(id_vars=["respondent_id", "persona", "w"], value_vars=DRIVERS + ["overall"],
+                     var_name="question", value_name="value")
+    kw = dict(outcome="overall", drivers=DRIVERS, segment="persona", weight="w", target=4.5, n_boot=20, seed=1)
+    from_wide = cj.recommendations(data, **kw)
+    from_long = cj.recommendations(long, **kw)
+    pd.testing.assert_frame_equal(from_wide, from_long)

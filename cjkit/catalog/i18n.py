@@ -336,6 +336,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "persona_k_axis": ("Anzahl Personas", "Number of personas"),
     "persona_silhouette": ("Silhouette (Trennung)", "Silhouette (separation)"),
     "persona_stability": ("Stabilität über Seeds (ARI)", "Stability across seeds (ARI)"),
+    "title_value": ("Personas und Wert", "Personas and value"),
+    "sec_value_personas": ("Persona-Vorschläge aus den Daten", "Persona proposals from the data"),
+    "note_value_personas": (
+        "k-Means auf standardisierten Antworten; die Anzahl ist die mit der besten Trennung (Silhouette) unter "
+        "denen, die über Seeds stabil sind (ARI ≥ 0,8). Vorschläge zum Benennen und Bearbeiten.",
+        "k-means on standardised answers; the number is the best separated (silhouette) among those stable "
+        "across seeds (ARI ≥ 0.8). Proposals to name and edit."),
+    "sec_value_distinguishing": ("Was die Vorschläge unterscheidet", "What distinguishes the proposals"),
+    "sec_value_quotes": ("Stimmen nahe der Mitte jedes Vorschlags (maskiert)",
+                         "Voices near the centre of each proposal (masked)"),
+    "sec_value_recommendations": ("Was zuerst verbessern – je Persona", "What to improve first – per persona"),
+    "note_value_recommendations": (
+        "Erwarteter Gewinn = Wirkung des Touchpoints (Regression) × Abstand zum Zielwert; Intervall aus "
+        "dem Bootstrap. Annahme: Die Wirkung ist kausal und linear.",
+        "Expected gain = the touchpoint's effect (regression) × gap to the target; interval from the "
+        "bootstrap. Assumption: the effect is causal and linear."),
+    "sec_value_whatif": ("Was wäre, wenn …", "What if …"),
+    "sec_value_link": ("Befragung und Buchungen verknüpft", "Survey and bookings joined"),
+    "sec_value_repurchase": ("Erneute Buchung nach NPS-Gruppe", "Rebooking by NPS group"),
+    "sec_value_clv": ("Kundenwert (BG/NBD und Gamma-Gamma)", "Customer lifetime value (BG/NBD and Gamma-Gamma)"),
+    "sec_value_at_stake": ("Wert im Risiko", "Value at stake"),
     # flags and notes
     "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren", "Low base – interpret with caution"),
     "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),

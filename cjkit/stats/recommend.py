@@ -41,6 +41,20 @@ COLUMNS = ["segment", "driver", "rank", "current", "target", "gap", "effect", "e
            "ci_high", "share_below_target", "n", "effort", "gain_per_effort"]
 
 
+LONG = {"respondent_id", "question", "value"}
+
+
+def _as_wide(data: pd.DataFrame, segment: str | None, weight: str | None) -> pd.DataFrame:
+    """The long frame (``study.long``: missing codes already missing) as one row per respondent."""
+    if not LONG <= set(data.columns):
+        return data
+    wide = data.pivot_table(index="respondent_id", columns="question", values="value", aggfunc="first")
+    extra = [c for c in dict.fromkeys([segment, weight]) if c and c in data.columns]
+    if extra:
+        wide = wide.join(data.groupby("respondent_id")[extra].first())
+    return wide.reset_index()
+
+
 def _check(data: pd.DataFrame, outcome: str, drivers, segment, weight) -> list[str]:
     drivers = [drivers] if isinstance(drivers, str) else list(drivers)
     wanted = [outcome, *drivers, *[c for c in (segment, weight) if c]]
@@ -150,7 +164,9 @@ def recommendations(data: pd.DataFrame, *, outcome: str, drivers, segment: str |
     Parameters
     ----------
     data : DataFrame
-        One row per respondent with the outcome, the touchpoint scores and the persona column.
+        One row per respondent with the outcome, the touchpoint scores and the persona column, or the
+        long frame (``study.long``; question ids are the columns, ``weight="weight"``). Scores must be
+        clean: the long frame has missing codes ("not used") set to missing, a raw export does not.
     outcome : str
         Outcome column: overall satisfaction, the 0-10 recommendation score, or a 0/1 conversion
         (the gain is then a change in the conversion rate).
@@ -193,6 +209,7 @@ def recommendations(data: pd.DataFrame, *, outcome: str, drivers, segment: str |
     >>> sorted(rec["segment"].unique()), int(rec["rank"].max())
     (['Familie', 'Paar'], 3)
     """
+    data = _as_wide(data, segment, weight)
     drivers = _check(data, outcome, drivers, segment, weight)
     if not 0 < confidence < 1:
         raise ParameterError("confidence", confidence, allowed="a number between 0 and 1")
@@ -222,7 +239,7 @@ def what_if(data: pd.DataFrame, *, outcome: str, drivers, changes: dict, segment
     Parameters
     ----------
     data : DataFrame
-        One row per respondent (as for :func:`recommendations`).
+        One row per respondent, or the long frame (as for :func:`recommendations`).
     outcome : str
         Outcome column.
     drivers : list of str
@@ -253,6 +270,7 @@ def what_if(data: pd.DataFrame, *, outcome: str, drivers, changes: dict, segment
     >>> wi["driver"].tolist()
     ['tp_wifi', 'total']
     """
+    data = _as_wide(data, segment, weight)
     drivers = _check(data, outcome, drivers, segment, weight)
     unknown = sorted(set(changes) - set(drivers))
     if unknown or not changes:
