@@ -89,7 +89,7 @@ def test_quotes_masked_and_draft_file_valid(tmp_path):
     prop.to_yaml(path)
     personas = cj.load_personas(path)
     assert len(personas) == 2 and personas.get("p1").description.startswith("n = 4")
-    assert "# quote:" in path.read_text(encoding="utf-8")
+    assert all(p.quote for p in personas) and "anna.meier" not in " ".join(p.quote for p in personas)
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["segment_column"] == "persona"
 
 

@@ -78,28 +78,25 @@ class PersonaProposals:
     def to_yaml(self, path=None, *, segment_column: str = "persona", n: int = 3) -> str:
         """A persona file draft (schema ``persona``): one entry per proposal to name and edit.
 
-        The distinguishing answers become the description, the first quote is kept as a
-        comment above the entry; the file is written to *path* when given.
+        The distinguishing answers become the description, the quote nearest the centre the
+        ``quote`` (masked); the file is written to *path* when given.
         """
         import yaml
 
-        personas, comments = [], {}
+        personas = []
         for prop, grp in self.distinguishing(n).groupby("proposal", sort=True):
             size = self.sizes.set_index("proposal").loc[prop]
             traits = [_trait(r) for r in grp.itertuples()]
-            personas.append({"id": prop, "name": f"Persona {prop[1:]}", "segment": prop,
-                             "description": f"n = {int(size['n'])} ({size['share']:.0%}); " + "; ".join(traits)})
+            entry = {"id": prop, "name": f"Persona {prop[1:]}", "segment": prop,
+                     "description": f"n = {int(size['n'])} ({size['share']:.0%}); " + "; ".join(traits)}
             q = self.quotes[self.quotes["proposal"] == prop]["text"] if len(self.quotes) else []
             if len(q):
-                comments[prop] = str(q.iloc[0]).replace("\n", " ")
+                entry["quote"] = str(q.iloc[0]).replace("\n", " ")
+            personas.append(entry)
         text = yaml.safe_dump({"segment_column": segment_column, "personas": personas},
                               allow_unicode=True, sort_keys=False, width=100)
-        lines = ["# Persona proposals (cj.propose_personas): name, describe and edit before use."]
-        for line in text.splitlines():
-            pid = line.removeprefix("- id: ").strip() if line.startswith("- id: ") else None
-            if pid in comments:
-                lines.append(f"# quote: {comments[pid]}")
-            lines.append(line)
+        lines = ["# Persona proposals (cj.propose_personas): name, describe and edit before use;",
+                 "# add goals, needs, pains, channels and devices from what you know."] + text.splitlines()
         out = "\n".join(lines) + "\n"
         if path is not None:
             Path(path).write_text(out, encoding="utf-8")
