@@ -33,7 +33,7 @@ def _overlap(frame: pd.DataFrame, truth: pd.Series) -> float:
 
 
 def test_demo_personas_recovered(demo):
-    # The generator's cluster overlap on these eight behaviour columns: about 5 % of the demo's
+    # The generator's cluster overlap on these eight behaviour columns: 4.7 % of the demo's
     # respondents lie nearer another persona's true centre than their own (asserted to stay between
     # 2 and 10 %, so the task is neither trivial nor hopeless).
     overlap = _overlap(demo[BEHAVIOUR].astype(float), demo["persona"])
