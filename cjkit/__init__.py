@@ -102,10 +102,10 @@ _API: dict[str, tuple[str, str | None]] = {
     "fit_bgnbd": ("cjkit.stats.clv", None),
     "fit_gamma_gamma": ("cjkit.stats.clv", None),
     "customer_value": ("cjkit.stats.clv", None),
-    "link_customers": ("cjkit.stats.retention", None),
+    "link_customers": ("cjkit.stats.customer_link", None),
     "survival_curves": ("cjkit.stats.retention", None),
     "churn_model": ("cjkit.stats.retention", None),
-    "repurchase_times": ("cjkit.stats.retention", None),
+    "repurchase_times": ("cjkit.stats.customer_link", None),
     "nps_group": ("cjkit.stats.value", None),
     "value_at_stake": ("cjkit.stats.value", None),
     "wave_trend": ("cjkit.stats.compare", None),
@@ -223,7 +223,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.personas_propose import propose_personas  # noqa: F401
     from cjkit.stats.recommend import recommendations, what_if  # noqa: F401
     from cjkit.stats.clv import customer_value, fit_bgnbd, fit_gamma_gamma, rfm_summary  # noqa: F401
-    from cjkit.stats.retention import churn_model, link_customers, repurchase_times, survival_curves  # noqa: F401
+    from cjkit.stats.customer_link import link_customers, repurchase_times  # noqa: F401
+    from cjkit.stats.retention import churn_model, survival_curves  # noqa: F401
     from cjkit.stats.value import nps_group, value_at_stake  # noqa: F401
     from cjkit.stats.drivers import driver_diagnostics, key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
