@@ -213,7 +213,9 @@ def propose_personas(data: pd.DataFrame, *, columns, codes: pd.DataFrame | None 
         One row per respondent (e.g. ``study.wide``).
     columns : list of str
         Attitude and behaviour columns. Numbers are standardised (missing values set to the
-        median, logged); other columns become one 0/1 column per answer.
+        median, logged); other columns become one 0/1 column per answer. Ratings must be clean:
+        a code such as 9 = "not used" in a raw export would count as a score (``study.wide`` keeps
+        the codes, ``study.long`` has them missing).
     codes : DataFrame, optional
         Coded comments, one 0/1 column per code, index as *data* (``cj.code_indicators``).
     k : int or iterable of int
