@@ -95,6 +95,19 @@ _API: dict[str, tuple[str, str | None]] = {
     "painpoint_method": ("cjkit.stats.painpoints", None),
     "column_tests": ("cjkit.stats.columns", None),
     "persona_comparison": ("cjkit.stats.compare", None),
+    "propose_personas": ("cjkit.stats.personas_propose", None),
+    "recommendations": ("cjkit.stats.recommend", None),
+    "what_if": ("cjkit.stats.recommend", None),
+    "rfm_summary": ("cjkit.stats.clv", None),
+    "fit_bgnbd": ("cjkit.stats.clv", None),
+    "fit_gamma_gamma": ("cjkit.stats.clv", None),
+    "customer_value": ("cjkit.stats.clv", None),
+    "link_customers": ("cjkit.stats.customer_link", None),
+    "survival_curves": ("cjkit.stats.retention", None),
+    "churn_model": ("cjkit.stats.retention", None),
+    "repurchase_times": ("cjkit.stats.customer_link", None),
+    "nps_group": ("cjkit.stats.value", None),
+    "value_at_stake": ("cjkit.stats.value", None),
     "wave_trend": ("cjkit.stats.compare", None),
     "rake": ("cjkit.stats.weighting", None),
     "design_weights": ("cjkit.stats.weighting", None),
@@ -111,6 +124,10 @@ _API: dict[str, tuple[str, str | None]] = {
     "trend_plot": ("cjkit.plot.charts", None),
     "painpoint_plot": ("cjkit.plot.charts", None),
     "alt_text": ("cjkit.plot.charts", None),
+    "persona_selection_plot": ("cjkit.plot.value", None),
+    "recommendation_plot": ("cjkit.plot.value", None),
+    "survival_plot": ("cjkit.plot.value", None),
+    "value_plot": ("cjkit.plot.value", None),
     "journey_map": ("cjkit.plot.journeymap", None),
     "journey_map_figure": ("cjkit.plot.journeymap", None),
     "journey_comparison": ("cjkit.plot.journeycompare", None),
@@ -189,6 +206,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.plot.journeycompare import journey_comparison  # noqa: F401
     from cjkit.plot.journeymap import journey_map, journey_map_figure  # noqa: F401
     from cjkit.plot.theme import set_theme  # noqa: F401
+    from cjkit.plot.value import persona_selection_plot, recommendation_plot, survival_plot, value_plot  # noqa: F401
     from cjkit.quality.ledger import summary as ledger_summary  # noqa: F401
     from cjkit.quality.validate import validate  # noqa: F401
     from cjkit.report.plan import run_reports  # noqa: F401
@@ -202,6 +220,12 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.report.study import Study, example_data, example_spec, example_study, open_study  # noqa: F401
     from cjkit.stats.compare import persona_comparison, wave_trend  # noqa: F401
     from cjkit.stats.disclosure import suppress_small_cells  # noqa: F401
+    from cjkit.stats.personas_propose import propose_personas  # noqa: F401
+    from cjkit.stats.recommend import recommendations, what_if  # noqa: F401
+    from cjkit.stats.clv import customer_value, fit_bgnbd, fit_gamma_gamma, rfm_summary  # noqa: F401
+    from cjkit.stats.customer_link import link_customers, repurchase_times  # noqa: F401
+    from cjkit.stats.retention import churn_model, survival_curves  # noqa: F401
+    from cjkit.stats.value import nps_group, value_at_stake  # noqa: F401
     from cjkit.stats.drivers import driver_diagnostics, key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401

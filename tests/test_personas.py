@@ -44,3 +44,13 @@ def test_defaults():
     p = Persona.from_dict({"id": "a", "name": "Anna", "needs": ["Ruhe"]})
     assert (p.segment, p.goals, p.needs, p.channels) == ("Anna", (), ("Ruhe",), ())
     assert load_personas({"personas": [{"id": "a", "name": "A"}]}).column == "persona"
+
+
+def test_pains_devices_and_quote():
+    ps = load_personas({"personas": [{"id": "a", "name": "Anna", "pains": {"conversion": "versteckte Gebühren"},
+                                      "devices": ["Smartphone"], "quote": "Ich buche abends auf dem Handy."}]})
+    a = ps.get("a")
+    assert a.pains == ("versteckte Gebühren",) and a.phase_pains == {"conversion": "versteckte Gebühren"}
+    assert a.devices == ("Smartphone",) and a.quote.startswith("Ich buche")
+    with pytest.raises(ConfigError, match="quote"):
+        load_personas({"personas": [{"id": "a", "name": "A", "quote": ["a", "list"]}]})

@@ -311,6 +311,52 @@ LABELS: dict[str, tuple[str, str]] = {
                        "Bar chart of the {k} top pain points by score; first {first} (score {score})."),
     "painpoint_axis": ("Pain-Point-Score (Häufigkeit × Wirkung, 0–1)", "Pain-point score (incidence × impact, 0–1)"),
     "painpoint_evidence": ("{low} niedrig · {mentions} Nennungen", "{low} low · {mentions} mentions"),
+    # personas, recommendations, retention and value (cjkit.stats.value, cjkit.plot.value)
+    "value_detractors_at_risk": ("Umsatz der Kritiker im Risiko", "Revenue of detractors at risk"),
+    "value_passives_to_promoters": ("Wert, Passive zu Promotoren zu machen", "Value of moving passives to promoters"),
+    "value_assumption_detractors": (
+        "Annahme: {detractor} der Kritiker wandern ab, aber nur {promoter} der Promotoren; ohne diesen Abstand "
+        "blieben Kritiker wie Promotoren. Wert im Risiko = Wert der Kritiker × Abstand.",
+        "Assumption: {detractor} of detractors churn against {promoter} of promoters; without that gap "
+        "detractors would stay like promoters. Value at stake = detractors' value × the gap."),
+    "value_assumption_passives": (
+        "Annahme: Ein Passiver, der Promotor wird, erreicht den mittleren Wert der Promotoren "
+        "({promoter} statt {passive} je Kunde).",
+        "Assumption: a passive who becomes a promoter reaches the promoters' mean value "
+        "({promoter} instead of {passive} per customer)."),
+    "nps_group": ("NPS-Gruppe", "NPS group"),
+    "nps_promoter": ("Promotoren", "Promoters"),
+    "nps_passive": ("Passive", "Passives"),
+    "nps_detractor": ("Kritiker", "Detractors"),
+    "repurchase_axis": ("Anteil noch ohne erneute Buchung", "Share not yet rebooked"),
+    "time_weeks": ("Wochen seit der Befragung", "Weeks since the survey"),
+    "expected_gain_axis": ("Erwarteter Gewinn in der Gesamtzufriedenheit", "Expected gain in overall satisfaction"),
+    "value_at_stake_axis": ("Wert im Risiko (EUR)", "Value at stake (EUR)"),
+    "persona_proposal": ("Persona-Vorschlag", "Persona proposal"),
+    "persona_k_axis": ("Anzahl Personas", "Number of personas"),
+    "persona_silhouette": ("Silhouette (Trennung)", "Silhouette (separation)"),
+    "persona_stability": ("Stabilität über Seeds (ARI)", "Stability across seeds (ARI)"),
+    "title_value": ("Personas und Wert", "Personas and value"),
+    "sec_value_personas": ("Persona-Vorschläge aus den Daten", "Persona proposals from the data"),
+    "note_value_personas": (
+        "k-Means auf standardisierten Antworten; die Anzahl ist die mit der besten Trennung (Silhouette) unter "
+        "denen, die über Seeds stabil sind (ARI ≥ 0,8). Vorschläge zum Benennen und Bearbeiten.",
+        "k-means on standardised answers; the number is the best separated (silhouette) among those stable "
+        "across seeds (ARI ≥ 0.8). Proposals to name and edit."),
+    "sec_value_distinguishing": ("Was die Vorschläge unterscheidet", "What distinguishes the proposals"),
+    "sec_value_quotes": ("Stimmen nahe der Mitte jedes Vorschlags (maskiert)",
+                         "Voices near the centre of each proposal (masked)"),
+    "sec_value_recommendations": ("Was zuerst verbessern – je Persona", "What to improve first – per persona"),
+    "note_value_recommendations": (
+        "Erwarteter Gewinn = Wirkung des Touchpoints (Regression) × Abstand zum Zielwert; Intervall aus "
+        "dem Bootstrap. Annahme: Die Wirkung ist kausal und linear.",
+        "Expected gain = the touchpoint's effect (regression) × gap to the target; interval from the "
+        "bootstrap. Assumption: the effect is causal and linear."),
+    "sec_value_whatif": ("Was wäre, wenn …", "What if …"),
+    "sec_value_link": ("Befragung und Buchungen verknüpft", "Survey and bookings joined"),
+    "sec_value_repurchase": ("Erneute Buchung nach NPS-Gruppe", "Rebooking by NPS group"),
+    "sec_value_clv": ("Kundenwert (BG/NBD und Gamma-Gamma)", "Customer lifetime value (BG/NBD and Gamma-Gamma)"),
+    "sec_value_at_stake": ("Wert im Risiko", "Value at stake"),
     # flags and notes
     "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren", "Low base – interpret with caution"),
     "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),

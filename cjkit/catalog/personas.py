@@ -1,4 +1,4 @@
-"""Personas: who a journey map is drawn for (name, description, goals, needs, channels).
+"""Personas: who a journey map is drawn for (name, description, goals, needs, pains, channels, quote).
 
 A persona file (YAML, schema ``persona``) lists the personas of a survey and the value
 each has in the survey's persona column. Goals and needs are a list, or phase id -> text
@@ -42,6 +42,12 @@ class Persona:
         Phase id -> text, when the file places goals or needs on phases.
     channels : tuple of str
         Touchpoint ids (or free text) the persona uses.
+    pains, phase_pains : tuple of str, dict
+        Pain points, like goals and needs.
+    devices : tuple of str
+        Devices the persona uses.
+    quote : str
+        A representative quote (masked).
 
     Examples
     --------
@@ -58,6 +64,10 @@ class Persona:
     phase_goals: dict = field(default_factory=dict)
     phase_needs: dict = field(default_factory=dict)
     channels: tuple[str, ...] = ()
+    pains: tuple[str, ...] = ()
+    phase_pains: dict = field(default_factory=dict)
+    devices: tuple[str, ...] = ()
+    quote: str = ""
 
     def __post_init__(self):
         if not self.segment:
@@ -72,9 +82,11 @@ class Persona:
             return tuple(value or ()), {}
         goals, phase_goals = split(d.get("goals"))
         needs, phase_needs = split(d.get("needs"))
+        pains, phase_pains = split(d.get("pains"))
         return cls(id=d["id"], name=d["name"], segment=d.get("segment", d["name"]),
                    description=d.get("description", ""), goals=goals, needs=needs, phase_goals=phase_goals,
-                   phase_needs=phase_needs, channels=tuple(d.get("channels", ())))
+                   phase_needs=phase_needs, channels=tuple(d.get("channels", ())), pains=pains,
+                   phase_pains=phase_pains, devices=tuple(d.get("devices", ())), quote=d.get("quote", ""))
 
 
 @dataclass(frozen=True)
