@@ -15,7 +15,11 @@ memory, the in-memory coder the streaming one wraps (texts/s). The ratio says wh
 costs per answer; the peak memory (``ru_maxrss`` of this process, the whole run included) says
 whether it stays bounded. The goal: 20 million answers within 4 GB.
 
-Last result (2-core machine shared with other work): see the lines printed at the end of a run.
+Last result (``--n 20000000`` under ``prlimit --as=5000000000``, 2-core machine shared with other
+work, run at low priority): 20,000,000 answers (399,924 without text, in the ledger) coded into
+32.7 million spans (571 MB Parquet) with a peak RSS of 926 MB for the whole run, input
+generation included; 173 s CPU (about 115,000 answers per CPU second, 1.07x the in-memory
+coder's rate), 1,230 s wall on the busy machine.
 """
 from __future__ import annotations
 
