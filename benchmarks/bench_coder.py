@@ -26,8 +26,8 @@ Last result (``--n 200000``, 2-core machine under heavy load from other work, so
 are inflated on both sides): coder / raw scan 2.34x CPU (0.64 s raw scan, 1.50 s coder),
 coder + sentiment 2.55x; earlier quiet-machine runs gave 2.5-2.7x before the last changes
 (one sort of packed keys instead of a stable argsort where hits come in no order, hits of one
-kind as slices of one sort, inflection lookups for short endings only, no separate type pass
-in folding). The 2x goal is not reached. Per 100,000 answers about 0.21 s CPU of the coder is
+kind as slices of one sort, inflection lookups for short endings only, whole-word hits
+accepted without the letter tests, no separate type pass in folding). The 2x goal is not reached. Per 100,000 answers about 0.21 s CPU of the coder is
 the automaton pass alone; the rest is spread over folding (0.06 s), the word tests of the
 hits (0.1 s), language detection (0.03 s), negation, places and touchpoint attribution
 (0.025 s each), evidence spans (0.05 s) and the id columns and output frame (0.035 s).

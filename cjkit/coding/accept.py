@@ -65,6 +65,26 @@ def accept(ctx: Context, arr: dict, term, start, end):
         Indices of the accepted hits and, for them, the ``un-`` prefix flag, a confidence
         (1.0 whole word, 0.9 inflected, 0.8 compound part) and the enclosing word span.
     """
+    # Cheap path: a hit that is a whole word passes every mode's test (no letters before it,
+    # the empty ending after it) with confidence 1; only the others need the letter tests.
+    n = ctx.codes.size
+    iw = ctx.isword
+    whole = ~((start >= 1) & iw[np.maximum(start - 1, 0)]) & ~((end < n) & iw[np.minimum(end, n - 1)])
+    rest = np.flatnonzero(~whole)
+    k, un_r, conf_r, start_r, end_r = _accept_inside(ctx, arr, term[rest], start[rest], end[rest])
+    kept = rest[k]
+    if not kept.size:
+        idx = np.flatnonzero(whole)
+        return idx, np.zeros(idx.size, bool), np.ones(idx.size), start[idx], end[idx]
+    whole[kept] = True
+    idx = np.flatnonzero(whole)
+    un, conf, w_start, w_end = np.zeros(start.size, bool), np.ones(start.size), start.copy(), end.copy()
+    un[kept], conf[kept], w_start[kept], w_end[kept] = un_r, conf_r, start_r, end_r
+    return idx, un[idx], conf[idx], w_start[idx], w_end[idx]
+
+
+def _accept_inside(ctx: Context, arr: dict, term, start, end):
+    """:func:`accept` for hits with letters of the same word before or after them."""
     a = arr
     keys, empty_ok = _endings()
     codes = ctx.codes
