@@ -119,11 +119,12 @@ def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: b
 def _order(*keys) -> np.ndarray:
     """``np.lexsort`` order by non-negative integer *keys*, the first key sorting first.
 
-    One stable argsort of a combined int64 key when the keys fit into 63 bits (the usual case):
+    One sort of a combined int64 key when the keys fit into 63 bits (the usual case):
     several times faster than lexsort on hundreds of thousands of hits, and the same order.
     """
     keys = [np.asarray(k, np.int64) for k in keys]
-    if keys[0].size == 0:
+    n = keys[0].size
+    if n == 0:
         return np.zeros(0, np.int64)
     sizes = [int(k.max()) + 1 for k in keys]
     if np.prod([float(x) for x in sizes]) >= 2.0 ** 62:
@@ -132,7 +133,17 @@ def _order(*keys) -> np.ndarray:
     for k, size in zip(keys[1:], sizes[1:]):
         combined *= size
         combined += k
-    return np.argsort(combined, kind="stable")
+    if (np.prod([float(x) for x in sizes]) * n >= 2.0 ** 62
+            or np.count_nonzero(combined[1:] < combined[:-1]) * 64 < n):
+        # (a few sorted runs, such as hits already in text order, are merged in linear time)
+        return np.argsort(combined, kind="stable")
+    # the position as the last key makes every value distinct: a plain sort of the values
+    # (SIMD, no index array carried along) then gives the stable order, several times faster
+    # than a stable argsort of keys in no order
+    combined *= n
+    combined += np.arange(n, dtype=np.int64)
+    combined.sort()
+    return np.remainder(combined, n, out=combined)
 
 
 def _take(h: dict, idx) -> dict:

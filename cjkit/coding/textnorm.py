@@ -232,13 +232,17 @@ def fold_block(texts) -> FoldedBlock:
     >>> b.to_original([4, 6]).tolist()   # 'e' of 'ue' -> 'ü'; second 's' of 'ss' -> 'ß'
     [3, 4]
     """
-    if not (isinstance(texts, list) and set(map(type, texts)) <= {str}):   # type check runs in C
-        texts = ["" if t is None else str(t) for t in texts]
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    if not isinstance(texts, list):
+        texts = list(texts)
     # every text starts after a space: patterns of function words can then begin with " "
+    # (the leading space joins with the first text: one copy of the (possibly huge) block)
+    try:   # the join checks in C that every text is a str; anything else is converted first
+        original = "\n ".join([" " + texts[0], *texts[1:]]) if texts else " "
+    except TypeError:
+        texts = ["" if t is None else str(t) for t in texts]
+        original = "\n ".join([" " + texts[0], *texts[1:]])
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     doc_start = 1 + np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]).astype(np.int64)
-    # the leading space joins with the first text: one copy of the (possibly huge) block
-    original = "\n ".join([" " + texts[0], *texts[1:]]) if texts else " "
     # lower-case and fold on the code points with numpy: str.lower of a long text that holds
     # one wide character (an emoji) is several times slower than this
     cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
