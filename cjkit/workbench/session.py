@@ -164,11 +164,15 @@ class CodingSession:
 
     def _order(self) -> list:
         done = {self._row[u] for u in self._state.done if u in self._row}
+        # an answer begun but not finished (before a restart) comes first again
+        begun = [self._row[u] for u in {**self._state.codes, **self._state.rejected, **self._state.memos}
+                 if u in self._row and self._row[u] not in done]
         if self.model is None:
-            return [i for i in range(len(self._units)) if i not in done]
-        nxt = suggest_next(self.model, self.answers["text"].tolist(), n=len(self._units),
-                           exclude_rows=sorted(done), mask=False)
-        return nxt["row"].astype(int).tolist()
+            rest = [i for i in range(len(self._units)) if i not in done]
+        else:
+            rest = suggest_next(self.model, self.answers["text"].tolist(), n=len(self._units),
+                                exclude_rows=sorted(done), mask=False)["row"].astype(int).tolist()
+        return begun + [i for i in rest if i not in set(begun)]
 
     def _unit(self):
         return self._units[self._queue[0]] if self._queue else None
