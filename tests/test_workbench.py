@@ -16,7 +16,7 @@ from cjkit.io.erasure import forget
 from cjkit.report.study import open_study
 from cjkit.workbench import store
 from cjkit.workbench.codebook_edit import CodebookEditor
-from cjkit.workbench.review import coding_agreement, coding_disagreements, consolidate
+from cjkit.workbench.review import coding_agreement, coding_disagreements, consolidate_codings
 from cjkit.workbench.session import CodingSession, agreement_figures
 
 
@@ -155,7 +155,7 @@ def test_two_coders_agreement_and_consolidation(tmp_path):
     assert sorted(zip(dis["respondent_id"], dis["code"])) == [("r2", "wifi"), ("r3", "wifi")]
     # two coders: majority means both; a resolution keeps r2/wifi
     res = pd.DataFrame({"respondent_id": ["r2"], "question": ["q"], "code": ["wifi"], "keep": [True]})
-    final = consolidate(paths, tmp_path / "consolidated.csv", resolutions=res)
+    final = consolidate_codings(paths, tmp_path / "consolidated.csv", resolutions=res)
     assert sorted(zip(final["respondent_id"], final["code"])) == [
         ("r1", "wifi"), ("r2", "price"), ("r2", "wifi"), ("r4", "price"), ("r5", "wifi")]
     state = store.replay(store.read_actions(tmp_path / "consolidated.csv"))

@@ -112,6 +112,18 @@ def coding_disagreements(paths, texts: pd.DataFrame | None = None, *, erasure=No
     -------
     DataFrame
         respondent_id, question, code, coder_<name> (0/1 each), n_yes, n_coders[, text].
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.workbench import store
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for coder, code in (("anna", "wifi"), ("ben", "price")):
+    ...         _ = store.append(Path(tmp) / f"{coder}.csv", coder, [("r1", "q", "add", code), ("r1", "q", "done", None)])
+    ...     d = coding_disagreements([Path(tmp) / "anna.csv", Path(tmp) / "ben.csv"])
+    >>> d[["code", "coder_anna", "coder_ben"]].values.tolist()
+    [['price', 0, 1], ['wifi', 1, 0]]
     """
     codings, units = file_codings(paths, erasure=erasure)
     if texts is not None:
@@ -120,7 +132,7 @@ def coding_disagreements(paths, texts: pd.DataFrame | None = None, *, erasure=No
     return disagreements(codings, texts, units=units, unit_cols=UNIT)
 
 
-def consolidate(paths, out, *, resolutions=None, erasure=None) -> pd.DataFrame:
+def consolidate_codings(paths, out, *, resolutions=None, erasure=None) -> pd.DataFrame:
     """Write the consolidated coding: majority codes, overridden by *resolutions*.
 
     Parameters
@@ -137,6 +149,19 @@ def consolidate(paths, out, *, resolutions=None, erasure=None) -> pd.DataFrame:
     -------
     DataFrame
         The consolidated codings (respondent_id, question, code).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.workbench import store
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     files = [Path(tmp) / f"{c}.csv" for c in ("anna", "ben", "cem")]
+    ...     for f, code in zip(files, ("wifi", "wifi", "price")):
+    ...         _ = store.append(f, f.stem, [("r1", "q", "add", code), ("r1", "q", "done", None)])
+    ...     final = consolidate_codings(files, Path(tmp) / "consolidated.csv")
+    >>> final["code"].tolist()
+    ['wifi']
     """
     codings, units = file_codings(paths, erasure=erasure)
     n_coders = codings["coder"].nunique() if len(codings) else 1

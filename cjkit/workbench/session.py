@@ -220,7 +220,7 @@ class CodingSession:
     def _write(self, action: str, code=None, memo=None) -> None:
         unit = self._unit()
         if unit is None:
-            raise DataError("all answers are coded; nothing to " + action)
+            raise DataError(f"all answers are coded; no answer left for '{action}'")
         store.append(self.path, self.coder, [(unit[0], unit[1], action, code, None, None, memo)])
         store_state = self._state
         if action in ("accept", "add"):
