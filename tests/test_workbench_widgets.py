@@ -28,11 +28,14 @@ def test_keys_and_buttons_code_and_save(tmp_path):
     wb = coding_workbench(ANSWERS, coder="anna", path=path, retrain_every=5, min_train=5, lang="en")
     assert "0 / 14 coded" in wb.progress_label.value and "<mark>" in wb.text.value
     first = wb.session.current()
-    n_sugg = len(wb.suggestion_box.children)
+    shown = lambda: sum(row.layout.display != "none" for row in wb.suggestion_box.children)  # noqa: E731
+    n_sugg = shown()
     assert n_sugg == len(first["suggestions"]) >= 1
     wb.key_field.value = "1"                         # accept the first suggestion
     assert wb.session.current()["codes"] == [first["suggestions"]["code"].iloc[0]]
-    assert len(wb.suggestion_box.children) == n_sugg - 1 and wb.key_field.value == ""
+    assert shown() == n_sugg - 1 and wb.key_field.value == ""
+    assert [c.description for c in wb.code_box.children if c.layout.display != "none"] == \
+        [first["suggestions"]["code"].iloc[0] + " ✕"]
     wb.memo.value = "checked"
     wb.key_field.value = "n"                         # next: the memo is saved with the answer
     state = store.replay(store.read_actions(path))

@@ -140,6 +140,7 @@ class CodingSession:
         if erasure is not None:
             store.purge(self.path, erasure)
         self.model = None
+        self._suggested: dict = {}
         self._state = store.replay(store.read_actions(self.path, erasure=erasure))
         self._trained_on = 0
         if self.n_coded >= self.min_train:
@@ -196,6 +197,11 @@ class CodingSession:
 
     def suggestions(self, row: int) -> pd.DataFrame:
         """Suggested codes of answer *row*: the rule coder's (with evidence) and the learning coder's."""
+        if row not in self._suggested:      # kept until the model changes: the view asks several times
+            self._suggested[row] = self._suggest(row)
+        return self._suggested[row]
+
+    def _suggest(self, row: int) -> pd.DataFrame:
         out = []
         g = self._hits.get(row)
         if g is not None:
@@ -217,11 +223,17 @@ class CodingSession:
         return pd.DataFrame(out, columns=["code", "label", "source", "confidence", "spans"])
 
     # ------------------------------------------------------------ actions
-    def _write(self, action: str, code=None, memo=None) -> None:
+    def _write(self, action: str, code=None, memo=None, *, more=()) -> None:
         unit = self._unit()
         if unit is None:
             raise DataError(f"all answers are coded; no answer left for '{action}'")
-        store.append(self.path, self.coder, [(unit[0], unit[1], action, code, None, None, memo)])
+        # one write for the action and those that go with it (accept all + done)
+        lines = [(unit[0], unit[1], a, c, None, None, m) for a, c, m in [(action, code, memo), *more]]
+        store.append(self.path, self.coder, lines)
+        for a, c, m in [(action, code, memo), *more]:
+            self._apply(unit, a, c, m)
+
+    def _apply(self, unit, action, code, memo) -> None:
         store_state = self._state
         if action in ("accept", "add"):
             store_state.codes[unit] = sorted(set(store_state.codes.get(unit, [])) | {code})
@@ -232,6 +244,8 @@ class CodingSession:
                 store_state.rejected[unit] = sorted(set(store_state.rejected.get(unit, [])) | {code})
         elif action == "memo":
             store_state.memos[unit] = memo
+        elif action == "done":
+            store_state.done = [u for u in store_state.done if u != unit] + [unit]
 
     def _check_code(self, code) -> str:
         if code not in self._labels:
@@ -264,16 +278,17 @@ class CodingSession:
         cur = self.current()
         if cur is None:
             raise DataError("all answers are coded; nothing to accept")
-        for code in cur["suggestions"]["code"]:
-            if code not in cur["rejected"] and code not in cur["codes"]:
-                self.accept(code)
-        self.done()
+        codes = [c for c in cur["suggestions"]["code"] if c not in cur["rejected"] and c not in cur["codes"]]
+        lines = [("accept", c, None) for c in codes] + [("done", None, None)]
+        self._write(*lines[0], more=lines[1:])
+        self._finished()
 
     def done(self) -> None:
         """Finish the current answer (its codes as they are now) and move to the next."""
-        unit = self._unit()
         self._write("done")
-        self._state.done = [u for u in self._state.done if u != unit] + [unit]
+        self._finished()
+
+    def _finished(self) -> None:
         self._queue.pop(0)
         if self.n_coded >= self.min_train and self.n_coded - self._trained_on >= self.retrain_every:
             self.retrain()
@@ -317,6 +332,7 @@ class CodingSession:
             log.info("learning coder not trained yet: %s", exc)
             return
         self._trained_on = len(done)
+        self._suggested = {}
 
     # ------------------------------------------------------------ results
     def codings(self) -> pd.DataFrame:

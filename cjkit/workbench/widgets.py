@@ -36,6 +36,7 @@ from cjkit.report.study import Study
 from cjkit.workbench.session import CodingSession
 
 log = logging.getLogger("cjkit.workbench.widgets")
+_MAX_SHOWN = 9      # suggestions and codes shown at once (keys 1-9)
 
 
 def highlight(text: str, spans) -> str:
@@ -91,6 +92,7 @@ class CodingWorkbench(W.VBox):
         self.export_button.on_click(lambda _: self._act(self._export))
         self.key_field.observe(self._key, names="value")
         self._drawn = -1
+        self._pools()
         super().__init__([
             W.HBox([self.progress, self.progress_label]),
             self.text,
@@ -137,46 +139,59 @@ class CodingWorkbench(W.VBox):
         elif key == "n":
             self._act(self._next)
         elif key.isdigit() and key != "0":
-            cur = self.session.current()
-            if cur is not None and int(key) <= len(cur["suggestions"]):
-                self._act(lambda: self.session.accept(cur["suggestions"]["code"].iloc[int(key) - 1]))
+            if int(key) <= len(self._pending):
+                self._act(lambda: self.session.accept(self._pending[int(key) - 1]))
 
     # ------------------------------------------------------------ view
-    def _suggestion_row(self, i: int, s) -> W.HBox:
-        src = label("wb_rule" if s.source == "rule" else "wb_model", self.lang)
-        conf = format_number(s.confidence, lang=self.lang, decimals=2)
-        acc = W.Button(description=label("wb_accept", self.lang), layout=W.Layout(width="auto")).add_class("cj-accept")
-        rej = W.Button(description=label("wb_reject", self.lang), layout=W.Layout(width="auto")).add_class("cj-reject")
-        acc.on_click(lambda _: self._act(lambda: self.session.accept(s.code)))
-        rej.on_click(lambda _: self._act(lambda: self.session.reject(s.code)))
-        text = W.HTML(f"{i}. {html.escape(str(s.label))} <small>({src}, {conf})</small>")
-        return W.HBox([text, acc, rej])
-
-    def _code_tag(self, code: str) -> W.Button:
-        b = W.Button(description=f"{code} ✕", tooltip=label("wb_remove", self.lang),
-                     layout=W.Layout(width="auto")).add_class("cj-code")
-        b.on_click(lambda _: self._act(lambda: self.session.remove(code)))
-        return b
+    def _pools(self) -> None:
+        """Suggestion rows and code tags made once and reused: a refresh changes values, not widgets."""
+        lay = W.Layout(width="auto")
+        self._rows, self._tags, self._pending, self._given = [], [], [], []
+        for i in range(_MAX_SHOWN):
+            text = W.HTML()
+            acc = W.Button(description=label("wb_accept", self.lang), layout=lay).add_class("cj-accept")
+            rej = W.Button(description=label("wb_reject", self.lang), layout=lay).add_class("cj-reject")
+            acc.on_click(lambda _, i=i: self._act(lambda: self.session.accept(self._pending[i])))
+            rej.on_click(lambda _, i=i: self._act(lambda: self.session.reject(self._pending[i])))
+            self._rows.append((W.HBox([text, acc, rej], layout=W.Layout(display="none")), text))
+            tag = W.Button(tooltip=label("wb_remove", self.lang), layout=W.Layout(width="auto", display="none"))
+            tag.add_class("cj-code").on_click(lambda _, i=i: self._act(lambda: self.session.remove(self._given[i])))
+            self._tags.append(tag)
+        self.suggestion_box.children = [r for r, _ in self._rows]
+        self.code_box.children = self._tags
 
     def refresh(self) -> None:
         """Show the session as it is now."""
         p = self.session.progress()
         self.progress.value = p["n_coded"]
-        self.progress_label.value = f"<span data-n='{p['n_coded']}'>{p['n_coded']} / {p['n_total']} " \
-                                    f"{label('wb_coded', self.lang)}</span>"
         cur = self.session.current()
+        pending, given = [], []
         if cur is None:
             self.text.value = f"<b>{label('wb_all_done', self.lang)}</b>"
-            self.suggestion_box.children, self.code_box.children = (), ()
         else:
             sugg = cur["suggestions"]
             spans = [sp for row in sugg.itertuples() if row.source == "rule" for sp in row.spans]
             self.text.value = (f"<div style='font-size:1.1em;padding:.4em;border-left:4px solid #888'>"
                                f"{highlight(cur['text'], spans)}</div>")
             pending = [r for r in sugg.itertuples() if r.code not in cur["codes"] and r.code not in cur["rejected"]]
-            self.suggestion_box.children = [self._suggestion_row(i, r) for i, r in enumerate(pending, 1)]
-            self.code_box.children = [self._code_tag(c) for c in cur["codes"]]
+            given = cur["codes"]
             self.memo.value = cur["memo"]
+        self._pending = [r.code for r in pending[:_MAX_SHOWN]]
+        self._given = list(given[:_MAX_SHOWN])
+        for i, (row, text) in enumerate(self._rows):
+            if i < len(self._pending):
+                r = pending[i]
+                src = label("wb_rule" if r.source == "rule" else "wb_model", self.lang)
+                conf = format_number(r.confidence, lang=self.lang, decimals=2)
+                text.value = f"{i + 1}. {html.escape(str(r.label))} <small>({src}, {conf})</small>"
+            row.layout.display = "flex" if i < len(self._pending) else "none"
+        for i, tag in enumerate(self._tags):
+            if i < len(self._given):
+                tag.description = f"{self._given[i]} ✕"
+            tag.layout.display = "" if i < len(self._given) else "none"
+        # the counter last: a browser test waits for it, by then the rest is shown
+        self.progress_label.value = f"<span data-n='{p['n_coded']}'>{p['n_coded']} / {p['n_total']} " \
+                                    f"{label('wb_coded', self.lang)}</span>"
         self._draw()
 
     def _draw(self) -> None:
