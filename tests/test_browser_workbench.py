@@ -128,7 +128,9 @@ def page(lab):
 
 def _open(page, lab, name: str) -> None:
     page.goto(f"{lab['base']}/lab/tree/notebooks/{name}?token={lab['token']}")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+    page.wait_for_function(f"() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           f" && window.jupyterapp.shell.currentWidget.context"
+                           f" && window.jupyterapp.shell.currentWidget.context.path.endsWith('{name}')"
                            " && window.jupyterapp.shell.currentWidget.sessionContext"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel")
@@ -181,3 +183,16 @@ def test_code_fifty_answers_restart_export_and_compare(lab, page):
     text = table.inner_text()
     assert "cohen_kappa" in text and "all_codes" in text
     tick("end")
+
+
+def test_a_filter_redraws_the_chart_in_place(lab, page):
+    _open(page, lab, "01_explore.ipynb")
+    _run_all(page)
+    page.wait_for_selector(".cj-explore-status [data-version='1']", timeout=60_000)
+    chart = page.locator("img.cj-explore-chart")
+    before = chart.get_attribute("src")
+    page.locator(".cj-filter-wave select").select_option("2025-H2")
+    page.wait_for_selector(".cj-explore-status [data-version='2']")
+    assert page.locator("img.cj-explore-chart").count() == 1          # the same image, a new picture
+    assert chart.get_attribute("src") != before
+    assert "2025-H2" in page.locator(".cj-explore-status").inner_text()

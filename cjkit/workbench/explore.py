@@ -167,6 +167,7 @@ class ExplorePanel(W.VBox):
         data = {"run": "explore", "notebooks": [str((folder / nb).resolve()) for nb in REPORTS
                                                  if (folder / nb).is_file()], **run}
         load_run(data, base=target.parent)       # the batch runner would refuse it: refuse it here
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         self.status.value = f"{label('wb_exported', self.lang_now)}: {html.escape(target.name)}"
         return target
