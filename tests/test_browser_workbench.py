@@ -114,27 +114,46 @@ def lab(root, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab):
+def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.set_default_timeout(30_000)
-        yield pg
-        browser.close()
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield chromium
+        chromium.close()
 
 
-def _open(page, lab, name: str) -> None:
+def _page(browser):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.set_default_timeout(30_000)
+    return pg
+
+
+@pytest.fixture(scope="module")
+def explore_page(lab, browser):
+    """The exploration notebook, opened and started first: its kernel loads while the coding goes on."""
+    pg = _page(browser)
+    _open(pg, lab, "01_explore.ipynb", wait=False)
+    # run all once its kernel is up, without waiting here
+    pg.evaluate("() => { const w = window.jupyterapp.shell.currentWidget; w.sessionContext.ready.then("
+                "() => window.jupyterapp.commands.execute('notebook:run-all-cells')); }")
+    return pg
+
+
+@pytest.fixture(scope="module")
+def page(lab, browser, explore_page):
+    return _page(browser)
+
+
+def _open(page, lab, name: str, *, wait: bool = True) -> None:
     page.goto(f"{lab['base']}/lab/tree/notebooks/{name}?token={lab['token']}")
     page.wait_for_function(f"() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            f" && window.jupyterapp.shell.currentWidget.context"
                            f" && window.jupyterapp.shell.currentWidget.context.path.endsWith('{name}')"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel")
-    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.ready")
+                           " && window.jupyterapp.shell.currentWidget.sessionContext")
+    if wait:
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.ready")
 
 
 def _run_all(page) -> None:
@@ -179,9 +198,8 @@ def test_code_fifty_answers_restart_export_and_compare(lab, page):
     assert "cohen_kappa" in text and "all_codes" in text
 
 
-def test_a_filter_redraws_the_chart_in_place(lab, page):
-    _open(page, lab, "01_explore.ipynb")
-    _run_all(page)
+def test_a_filter_redraws_the_chart_in_place(explore_page):
+    page = explore_page
     page.wait_for_selector(".cj-explore-status [data-version='1']", timeout=60_000)
     chart = page.locator("img.cj-explore-chart")
     before = chart.get_attribute("src")
