@@ -2,7 +2,8 @@
 
 A coding file is append-only: each accept, reject, added or removed code, memo and finished
 answer is one line (:data:`COLUMNS`) with the time (UTC), the coder and the unit
-(``respondent_id``, ``question``). The file is opened, written and closed for every action, so
+(``respondent_id``, ``question``); texts that look like a spreadsheet formula are written with
+one leading apostrophe and read back without it (:func:`cjkit.report.export.csv_text`). The file is opened, written and closed for every action, so
 a kernel restart or a crash loses nothing; :func:`replay` rebuilds the current codes from it.
 Files are readable by their owner only (0600, the folder 0700) because the memos and codes
 are personal data, and no file is written through a symbolic link. Respondents on the
@@ -35,6 +36,7 @@ import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.io.erasure import erased
+from cjkit.report.export import csv_text, restore_csv_text
 from cjkit.report.outputs import check_target
 
 log = logging.getLogger("cjkit.workbench.store")
@@ -97,9 +99,12 @@ def append(path, coder: str, rows) -> int:
         rid, question, action, code, value, n_coded, memo = row
         if action not in ACTIONS:
             raise ParameterError("action", action, allowed=ACTIONS)
-        writer.writerow([stamp, coder, "" if rid is None else rid, "" if question is None else question,
-                         action, "" if code is None else code, "" if value is None else value,
-                         "" if n_coded is None else int(n_coded), "" if memo is None else memo])
+        # texts follow the reversible CSV rule of cjkit's exports (a formula-like text gets one
+        # leading apostrophe), so a memo opened in a spreadsheet never runs as a formula
+        writer.writerow([stamp, csv_text(str(coder)), "" if rid is None else csv_text(str(rid)),
+                         "" if question is None else csv_text(str(question)), action,
+                         "" if code is None else csv_text(str(code)), "" if value is None else value,
+                         "" if n_coded is None else int(n_coded), "" if memo is None else csv_text(str(memo))])
         n += 1
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
@@ -144,7 +149,10 @@ def read_actions(path, *, erasure=None) -> pd.DataFrame:
         if missing:
             raise DataError(f"not a cjkit coding file: columns {', '.join(missing)} missing; "
                             f"expected {', '.join(COLUMNS)}", file=p)
-        frames.append(f[list(COLUMNS)])
+        f = f[list(COLUMNS)]
+        for col in ("coder", "respondent_id", "question", "code", "memo"):
+            f[col] = f[col].map(restore_csv_text)
+        frames.append(f)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS), dtype=str)
     out["value"] = pd.to_numeric(out["value"].replace("", None), errors="coerce").astype(float)
     out["n_coded"] = pd.to_numeric(out["n_coded"].replace("", None), errors="coerce").astype("Int64")
