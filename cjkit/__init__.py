@@ -132,6 +132,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "coding_disagreements": ("cjkit.workbench.review", None),
     "consolidate_codings": ("cjkit.workbench.review", None),
     "CodebookEditor": ("cjkit.workbench.codebook_edit", None),
+    "codebook_editor": ("cjkit.workbench.codebook_view", None),
     "explore": ("cjkit.workbench.explore", None),
 }
 # namespaces for the specialised sides
@@ -218,6 +219,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
     from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
     from cjkit.workbench.codebook_edit import CodebookEditor  # noqa: F401
+    from cjkit.workbench.codebook_view import codebook_editor  # noqa: F401
     from cjkit.workbench.explore import explore  # noqa: F401
     from cjkit.workbench.review import coding_agreement, coding_disagreements, consolidate_codings  # noqa: F401
     from cjkit.workbench.session import CodingSession  # noqa: F401

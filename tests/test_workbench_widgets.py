@@ -65,3 +65,27 @@ def test_labels_come_from_the_catalog(tmp_path, lang):
     wb = coding_workbench(ANSWERS.head(2), coder="anna", path=tmp_path / "a.csv", lang=lang)
     assert wb.accept_all_button.description == label("wb_accept_all", lang)
     assert wb.key_field.placeholder == label("wb_keys", lang)
+
+
+def test_codebook_view_accepts_drafts_and_refuses_invalid_edits(tmp_path):
+    import yaml
+
+    from cjkit.workbench.codebook_view import codebook_editor
+    book = {"id": "mini", "name_de": "Mini", "name_en": "Mini", "codes": [
+        {"id": "service", "label_de": "Service", "label_en": "Service", "canonical_stage": "service"},
+        {"id": "queue", "label_de": "Schlange", "label_en": "Queue", "draft": True, "note": "Thema 3"}]}
+    path = tmp_path / "codes.yaml"
+    path.write_text(yaml.safe_dump(book), encoding="utf-8")
+    view = codebook_editor(path, lang="en")
+    assert len(view.drafts.children) == 1 and "Thema 3" in view.drafts.children[0].children[0].value
+    view.drafts.children[0].children[1].click()
+    assert view.drafts.children == ()
+    view.operation.value, view.code.value, view.target.value = "move", "queue", "service"
+    view.touchpoint.value = "no_such_touchpoint"
+    view.apply_button.click()
+    assert "touchpoint" in view.status.value and view.editor.codebook.table.set_index("code").at["queue", "parent"] is None
+    view.touchpoint.value = "reception"
+    view.apply_button.click()
+    view.save_button.click()
+    saved = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert saved["codes"][0]["children"][0]["id"] == "queue" and "draft" not in saved["codes"][0]["children"][0]
