@@ -9,6 +9,7 @@ The logic is plain Python, testable without a browser; the widgets are a thin la
   REFI-QDA export;
 * ``review`` - agreement between coders' files and the consolidated coding;
 * ``codebook_edit`` - add, rename, merge and move codes, the YAML rewritten and validated;
+* ``codebook_view`` - the widget over it, with the theme-discovery drafts to accept;
 * ``widgets`` - the ipywidgets front end of a coding session (:func:`coding_workbench`);
 * ``explore`` - the live filter panel (:func:`explore`).
 
