@@ -17,7 +17,8 @@ from cjkit.report.study import open_study
 from cjkit.workbench import store
 from cjkit.workbench.codebook_edit import CodebookEditor
 from cjkit.workbench.review import coding_agreement, coding_disagreements, consolidate_codings
-from cjkit.workbench.session import CodingSession, agreement_figures
+from cjkit.workbench.learning import agreement_figures
+from cjkit.workbench.session import CodingSession
 
 
 @pytest.fixture(scope="module")

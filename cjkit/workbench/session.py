@@ -31,17 +31,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cjkit.catalog.i18n import check_lang
-from cjkit.coding.agreement import cohen_kappa, krippendorff_alpha
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
-from cjkit.coding.learn import LearningCoder, suggest_next
+from cjkit.coding.learn import suggest_next
 from cjkit.errors import DataError, ParameterError
 from cjkit.report.coding_export import export_coding
 from cjkit.workbench import store
+from cjkit.workbench.learning import fit_coder, score_coder
 
 log = logging.getLogger("cjkit.workbench.session")
 UNIT = ["respondent_id", "question"]
@@ -57,17 +56,6 @@ def _answers(texts, text_col: str) -> pd.DataFrame:
                         "question": texts["question"].astype(str) if "question" in texts.columns else "text",
                         "text": texts[text_col].astype("string").fillna("").str.strip()})
     return out[out["text"] != ""].drop_duplicates(UNIT).reset_index(drop=True)
-
-
-def decisions(codes: dict, units, code_list) -> np.ndarray:
-    """0/1 matrix units x codes from a mapping unit -> list of codes."""
-    index = {c: j for j, c in enumerate(code_list)}
-    m = np.zeros((len(units), len(code_list)), dtype=int)
-    for i, u in enumerate(units):
-        for c in codes.get(u, ()):
-            if c in index:
-                m[i, index[c]] = 1
-    return m
 
 
 class CodingSession:
@@ -312,27 +300,16 @@ class CodingSession:
 
     def _score(self, units, n_coded: int) -> None:
         texts = [self.answers.at[self._row[u], "text"] for u in units]
-        pred = self.model.predict(texts)
-        predicted = {u: [c for c in pred.columns if pred.iat[i, pred.columns.get_loc(c)]] for i, u in enumerate(units)}
-        codes = sorted({c for u in units for c in self._state.codes.get(u, [])} | set(pred.columns))
-        a, b = decisions(self._state.codes, units, codes), decisions(predicted, units, codes)
-        figures = agreement_figures(a.ravel(), b.ravel())
+        figures = score_coder(self.model, texts, units, self._state.codes)
         store.append(self.path, self.coder, [("", "", "model", k, v, n_coded) for k, v in figures.items()])
         self._state = store.replay(store.read_actions(self.path, erasure=self.erasure))
 
     def _fit(self) -> None:
         done = [u for u in self._state.done if u in self._row]
-        labels = [self._state.codes.get(u, []) for u in done]
-        if len({c for cs in labels for c in cs}) < 1:
-            return
-        model = LearningCoder(codebook=None, C=4.0, epochs=10, threshold=self.threshold, progress=False)
-        try:
-            self.model = model.fit([self.answers.at[self._row[u], "text"] for u in done], labels)
-        except DataError as exc:     # too few answers or codes to learn from: rules only for now
-            log.info("learning coder not trained yet: %s", exc)
-            return
-        self._trained_on = len(done)
-        self._suggested = {}
+        model = fit_coder([self.answers.at[self._row[u], "text"] for u in done],
+                          [self._state.codes.get(u, []) for u in done], threshold=self.threshold)
+        if model is not None:
+            self.model, self._trained_on, self._suggested = model, len(done), {}
 
     # ------------------------------------------------------------ results
     def codings(self) -> pd.DataFrame:
@@ -376,12 +353,3 @@ class CodingSession:
             spans += [(rid, q, code, int(s), int(e)) for s, e in pairs]
         coded = pd.DataFrame(spans, columns=[*UNIT, "code", "start", "end"])
         return export_coding(ind, path, texts=units, coded=coded, codebook=self.codebook, lang=lang or self.lang)
-
-
-def agreement_figures(a, b) -> dict:
-    """Cohen's kappa, Krippendorff's alpha and F1 of two 0/1 decision vectors (researcher, model)."""
-    a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
-    tp, fp, fn = int((a & b).sum()), int(((1 - a) & b).sum()), int((a & (1 - b)).sum())
-    return {"cohen_kappa": cohen_kappa(a, b) if len(a) else float("nan"),
-            "krippendorff_alpha": krippendorff_alpha(np.stack([a, b])) if len(a) else float("nan"),
-            "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0}
