@@ -7,6 +7,7 @@ The logic is plain Python, testable without a browser; the widgets are a thin la
 * ``session`` - :class:`CodingSession`: the "code next" queue of the learning coder, accept /
   reject / add codes, memos, retraining and the model's agreement with the researcher,
   REFI-QDA export;
+* ``learning`` - the session's learning coder: training and its held-out agreement figures;
 * ``review`` - agreement between coders' files and the consolidated coding;
 * ``codebook_edit`` - add, rename, merge and move codes, the YAML rewritten and validated;
 * ``codebook_view`` - the widget over it, with the theme-discovery drafts to accept;
