@@ -143,6 +143,15 @@ _API: dict[str, tuple[str, str | None]] = {
     "export_pdf": ("cjkit.report.pdf", None),
     "export_deck": ("cjkit.report.deck", None),
     "style_html": ("cjkit.report.styling", None),
+    # interactive coding and exploration in JupyterLab
+    "coding_workbench": ("cjkit.workbench.widgets", None),
+    "CodingSession": ("cjkit.workbench.session", None),
+    "coding_agreement": ("cjkit.workbench.review", None),
+    "coding_disagreements": ("cjkit.workbench.review", None),
+    "consolidate_codings": ("cjkit.workbench.review", None),
+    "CodebookEditor": ("cjkit.workbench.codebook_edit", None),
+    "codebook_editor": ("cjkit.workbench.codebook_view", None),
+    "explore": ("cjkit.workbench.explore", None),
 }
 # namespaces for the specialised sides
 _NAMESPACES = {"paths": "cjkit.paths", "report": "cjkit.report"}
@@ -235,4 +244,10 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.columns import column_tests  # noqa: F401
     from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401
     from cjkit.stats.weighting import design_weights, effective_n, rake, weight_summary  # noqa: F401
+    from cjkit.workbench.codebook_edit import CodebookEditor  # noqa: F401
+    from cjkit.workbench.codebook_view import codebook_editor  # noqa: F401
+    from cjkit.workbench.explore import explore  # noqa: F401
+    from cjkit.workbench.review import coding_agreement, coding_disagreements, consolidate_codings  # noqa: F401
+    from cjkit.workbench.session import CodingSession  # noqa: F401
+    from cjkit.workbench.widgets import coding_workbench  # noqa: F401
     from cjkit import paths, report  # noqa: F401
