@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,9 @@ def arrow_text(series: pd.Series) -> pa.Array:
     return arr.cast(STRING)
 
 
+@lru_cache(maxsize=2)
 def nulls(n: int) -> pa.Array:
+    """*n* missing strings (one immutable array, shared by every block that has no text)."""
     return pa.nulls(n, STRING)
 
 

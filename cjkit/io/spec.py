@@ -445,13 +445,13 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
         blocks += new
         owner += [i] * len(new)
     k = len(blocks)
-    per_row = np.repeat(np.asarray(owner, dtype=np.int32), n)
 
     def categorical(values: list, categories) -> pd.Categorical:
-        cats = pd.Index(categories) if not isinstance(categories, pd.CategoricalDtype) else None
-        dtype = categories if cats is None else pd.CategoricalDtype(cats)
-        codes = np.array([-1 if v is None else dtype.categories.get_loc(v) for v in values], dtype=np.int32)
-        return pd.Categorical.from_codes(codes[per_row], dtype=dtype)
+        dtype = categories if isinstance(categories, pd.CategoricalDtype) else pd.CategoricalDtype(pd.Index(categories))
+        codes = np.array([-1 if v is None else dtype.categories.get_loc(v) for v in values], dtype=np.int64)
+        small = np.int8 if len(dtype.categories) < 127 else np.int16 if len(dtype.categories) < 32_767 else np.int32
+        per_block = codes[owner].astype(small)
+        return pd.Categorical.from_codes(np.broadcast_to(per_block[:, None], (k, n)).reshape(-1), dtype=dtype)
 
     qs = spec.questions
     tps = list(dict.fromkeys(q.touchpoint for q in qs if q.touchpoint))

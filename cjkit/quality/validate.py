@@ -168,31 +168,39 @@ def _blocks(spec: SurveySpec) -> list:
 
 
 def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
-    """value_changed entries from the long frame's missing_reason (everything but 'no answer')."""
-    reason = long["missing_reason"]
-    hit = (reason.notna() & reason.ne("no answer")).to_numpy(dtype=bool, na_value=False)
-    if not hit.any():
-        return ledger_mod.empty()
+    """value_changed entries from the long frame's missing_reason (everything but 'no answer'),
+    block by block: slices of the long frame are views, so only the changed rows are copied."""
     n = len(wide)
-    at = np.flatnonzero(hit)
-    pos, block = at % n, at // n
-    sub = reason.iloc[at].reset_index(drop=True)
+    if not n:
+        return ledger_mod.empty()
     blocks = _blocks(spec)
+    at, which, reasons = [], [], []
+    for b in range(len(blocks)):
+        part = long["missing_reason"].iloc[b * n:(b + 1) * n]
+        hit = (part.notna() & part.ne("no answer")).to_numpy(dtype=bool, na_value=False)
+        if hit.any():
+            pos = np.flatnonzero(hit)
+            at.append(pos)
+            which.append(np.full(len(pos), b))
+            reasons.append(part.iloc[pos].to_numpy(dtype=object))
+    if not at:
+        return ledger_mod.empty()
+    pos, block, reason = np.concatenate(at), np.concatenate(which), np.concatenate(reasons)
     cols = np.array([q.column for q in blocks], dtype=object)[block]
-    old = np.empty(len(at), dtype=object)
+    old = np.empty(len(pos), dtype=object)
     for b in np.unique(block):  # one vectorised lookup per source column
         sel = block == b
         old[sel] = wide[blocks[b].column].to_numpy(dtype=object)[pos[sel]]
-    check = np.select([sub.str.startswith("out of range").to_numpy(bool, na_value=False),
-                       sub.str.startswith("not a number").to_numpy(bool, na_value=False),
-                       sub.str.startswith("missing code").to_numpy(bool, na_value=False)],
-                      ["out_of_range", "unknown_value", "missing_code"], "value_changed")
-    rid = long["respondent_id"].iloc[at].reset_index(drop=True)
+    codes, distinct = pd.factorize(reason)
+    names = {"missing code": "missing_code", "not a number": "unknown_value", "out of range": "out_of_range"}
+    kind = np.array([next((v for k, v in names.items() if r.startswith(k)), "value_changed") for r in distinct],
+                    dtype=object)[codes]
+    rid = long["respondent_id"].iloc[:n].to_numpy(dtype=object)[pos]  # the first block holds every respondent
     row_no = rows.to_numpy()[pos]
-    parts = [ledger_mod.entries(file=file, rows=row_no[check == k], check=k, action="value_changed",
-                                column=cols[check == k], respondent_ids=rid[check == k],
-                                reason=sub[check == k].to_numpy(), old_values=old[check == k], new_values=None)
-             for k in np.unique(check)]
+    parts = [ledger_mod.entries(file=file, rows=row_no[kind == k], check=k, action="value_changed",
+                                column=cols[kind == k], respondent_ids=rid[kind == k],
+                                reason=reason[kind == k], old_values=old[kind == k], new_values=None)
+             for k in np.unique(kind)]
     return ledger_mod.concat(*parts)
 
 
