@@ -13,7 +13,7 @@ Examples
 >>> from cjkit.catalog.types import Question
 >>> q = Question.from_dict({"id": "q", "type": "rating", "scale": {"min": 1, "max": 5}, "missing": [9]})
 >>> b = scale_block(pd.Series([4, 9, 7, None]), q)
->>> b.value.tolist()[:1], b.reason.to_pylist()
+>>> b.value.tolist()[:1], b.reason.decode().to_pylist()
 ([4.0], [None, 'missing code 9', 'out of range: 7 not in 1..5', 'no answer'])
 """
 from __future__ import annotations
@@ -32,13 +32,36 @@ STRING = pa.large_string()  # the storage of pandas' "string" dtype
 
 
 @dataclass
+class Coded:
+    """A string column as int codes (-1 = missing) into a few distinct strings."""
+
+    codes: np.ndarray
+    strings: list
+
+    def decode(self, pos: np.ndarray | None = None) -> pa.Array:
+        """The strings (of the rows at *pos*) as an arrow array."""
+        codes = self.codes if pos is None else self.codes[pos]
+        if not self.strings or (codes < 0).all():
+            return nulls(len(codes))
+        return pc.take(pa.array(self.strings, STRING), pa.array(codes, mask=codes < 0))
+
+    def equals(self, s: str) -> np.ndarray:
+        return self.codes == (self.strings.index(s) if s in self.strings else -2)
+
+
+@dataclass
 class Block:
     """One question's (or one option's) rows: value, missing_reason, text, item."""
 
     value: np.ndarray
-    reason: pa.Array
-    text: pa.Array
+    reason: Coded
+    text: Coded | pa.Array
     item: str | None = None
+
+    def text_of(self, pos: np.ndarray | None = None) -> pa.Array:
+        if isinstance(self.text, Coded):
+            return self.text.decode(pos)
+        return self.text if pos is None else pc.take(self.text, pa.array(pos))
 
 
 def numeric(series: pd.Series) -> np.ndarray:
@@ -75,12 +98,8 @@ class Coder:
     def __call__(self, s: str) -> int:
         return self.codes.setdefault(s, len(self.codes))
 
-    def decode(self, codes: np.ndarray) -> pa.Array:
-        """Strings for *codes* (-1 = null)."""
-        if not self.codes or (codes < 0).all():
-            return nulls(len(codes))
-        table = pa.array(list(self.codes), STRING)
-        return pc.take(table, pa.array(codes, mask=codes < 0))
+    def coded(self, codes: np.ndarray) -> Coded:
+        return Coded(codes, list(self.codes))
 
 
 def _fmt(v: float) -> str:
@@ -123,18 +142,17 @@ def scale_block(raw: pd.Series, q: Question) -> Block:
     value = np.where(codes < 0, num, np.nan)
     if q.reverse:
         value = lo + hi - value
-    return Block(value, reasons.decode(codes), _scale_text(value, q))
+    return Block(value, reasons.coded(codes), _scale_text(value, q))
 
 
-def _scale_text(value: np.ndarray, q: Question) -> pa.Array:
+def _scale_text(value: np.ndarray, q: Question) -> Coded:
     if not q.scale.labels:
-        return nulls(len(value))
+        return Coded(np.full(len(value), -1, dtype=np.int32), [])
     keys = np.array(sorted(float(k) for k in q.scale.labels), dtype=float)
     names = {float(k): v for k, v in q.scale.labels.items()}
     idx = np.clip(np.searchsorted(keys, value), 0, len(keys) - 1)
     found = keys[idx] == value  # NaN never matches
-    table = pa.array([str(names[k]) for k in keys], STRING)
-    return pc.take(table, pa.array(idx, mask=~found))
+    return Coded(np.where(found, idx, -1).astype(np.int32), [str(names[k]) for k in keys])
 
 
 def text_block(raw: pd.Series, q: Question) -> Block:
@@ -165,7 +183,7 @@ def text_block(raw: pd.Series, q: Question) -> Block:
         wanted = q.positive_answers()
         value = (_casefold_in(key, wanted) | _casefold_in(text, wanted)).astype("float64")
     answered = codes < 0
-    return Block(np.where(answered, value, np.nan), reasons.decode(codes),
+    return Block(np.where(answered, value, np.nan), reasons.coded(codes),
                  pc.if_else(pa.array(answered), text, pa.scalar(None, STRING)))
 
 
@@ -179,7 +197,8 @@ def multi_blocks(wide: pd.DataFrame, q: Question) -> list[Block]:
         filled = _mask(pc.not_equal(pc.utf8_trim_whitespace(arrow_text(raw)), ""))
         selected = np.nan_to_num(num, nan=0.0) != 0
         selected |= np.isnan(num) & filled
-        out.append(Block(selected.astype("float64"), nulls(len(raw)), nulls(len(raw)), item=option))
+        none = Coded(np.full(len(raw), -1, dtype=np.int32), [])
+        out.append(Block(selected.astype("float64"), none, none, item=option))
     return out
 
 
@@ -208,3 +227,56 @@ def repeated(series: pd.Series, times: int, *, categorical: bool = False):
     if isinstance(s.dtype, pd.CategoricalDtype):
         return pd.Categorical.from_codes(np.tile(s.cat.codes.to_numpy(), times), dtype=s.dtype)
     return pd.concat([s] * times, ignore_index=True).array if times else s.iloc[:0].array
+
+
+
+@dataclass
+class Parts:
+    """The blocks of a long frame before assembly, so that validation can decide which
+    respondents to keep before any string column is written out.
+
+    Attributes
+    ----------
+    blocks : list of Block
+    shared : dict
+        Column name -> (one value per block, CategoricalDtype): question, type, role, phase, touchpoint.
+    ids : Series
+        Respondent ids (string), one per wide row.
+    weight : ndarray
+    extra : dict
+        Column name -> (wide column, categorical?) for wave, strata, cluster and segments.
+    """
+
+    blocks: list
+    shared: dict
+    ids: pd.Series
+    weight: np.ndarray
+    extra: dict
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def frame(self, pos: np.ndarray | None = None) -> pd.DataFrame:
+        """The long frame of the respondents at positions *pos* (default all), block by block."""
+        k, m = len(self.blocks), self.n if pos is None else len(pos)
+        ids = self.ids if pos is None else self.ids.iloc[pos]
+        cols = {"respondent_id": repeated(ids, k)}
+        for name, (values, dtype) in self.shared.items():
+            codes = np.array([-1 if v is None else dtype.categories.get_loc(v) for v in values], dtype=np.int64)
+            small = np.int8 if len(dtype.categories) < 127 else np.int16 if len(dtype.categories) < 32_767 else np.int32
+            cols[name] = pd.Categorical.from_codes(np.broadcast_to(codes.astype(small)[:, None], (k, m)).reshape(-1),
+                                                   dtype=dtype)
+        cols["item"] = strings([nulls(m) if b.item is None else pa.repeat(pa.scalar(b.item, STRING), m)
+                                for b in self.blocks])
+        cols["value"] = np.concatenate([b.value if pos is None else b.value[pos] for b in self.blocks]) \
+            if self.blocks else np.empty(0)
+        cols["text"] = strings([b.text_of(pos) for b in self.blocks])
+        cols["missing_reason"] = strings([b.reason.decode(pos) for b in self.blocks])
+        cols["weight"] = np.tile(self.weight if pos is None else self.weight[pos], k)
+        order = ["respondent_id", "question", "item", "type", "role", "value", "text", "missing_reason",
+                 "phase", "touchpoint", "weight"]
+        out = {c: cols[c] for c in order}
+        for name, (series, categorical) in self.extra.items():
+            out[name] = repeated(series if pos is None else series.iloc[pos], k, categorical=categorical)
+        return pd.DataFrame(out, copy=False)

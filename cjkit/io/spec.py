@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from cjkit.catalog import models
 from cjkit.catalog import touchpoints
@@ -419,6 +418,31 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
     0             a    6.0           <NA>   x
     1             b    NaN  missing code 99   y
     """
+    return long_parts(wide, spec, file=file).frame()
+
+
+def long_parts(wide: pd.DataFrame, spec, *, file=None) -> longframe.Parts:
+    """The blocks of :func:`to_long` before they are written out as a frame (validation decides
+    on exclusions first, then writes only the kept respondents).
+
+    Parameters
+    ----------
+    wide, spec, file
+        As for :func:`to_long`.
+
+    Returns
+    -------
+    cjkit.io.longframe.Parts
+        ``.frame()`` is the long frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = {"survey": "t", "respondent_id": "id", "questions": [{"id": "q", "type": "csat", "scale": {"min": 1, "max": 5}}]}
+    >>> parts = long_parts(pd.DataFrame({"id": ["a", "b"], "q": [5, 6]}), s)
+    >>> parts.blocks[0].value.tolist(), parts.frame()["missing_reason"].tolist()
+    ([5.0, nan], [<NA>, 'out of range: 6 not in 1..5'])
+    """
     spec = load_spec(spec)
     check_columns(wide, spec, file=file)
     n = len(wide)
@@ -434,8 +458,8 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
         weight = weight.to_numpy()
     else:
         weight = np.ones(n)
-    blocks, owner = [], []  # owner: index of the question each block of n rows belongs to
-    for i, q in enumerate(spec.questions):
+    blocks, owner = [], []  # owner: the question each block of n rows belongs to
+    for q in spec.questions:
         if q.is_scale:
             new = [longframe.scale_block(wide[q.column], q)]
         elif q.type == "multi":
@@ -443,32 +467,13 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
         else:
             new = [longframe.text_block(wide[q.column], q)]
         blocks += new
-        owner += [i] * len(new)
-    k = len(blocks)
-
-    def categorical(values: list, categories) -> pd.Categorical:
-        dtype = categories if isinstance(categories, pd.CategoricalDtype) else pd.CategoricalDtype(pd.Index(categories))
-        codes = np.array([-1 if v is None else dtype.categories.get_loc(v) for v in values], dtype=np.int64)
-        small = np.int8 if len(dtype.categories) < 127 else np.int16 if len(dtype.categories) < 32_767 else np.int32
-        per_block = codes[owner].astype(small)
-        return pd.Categorical.from_codes(np.broadcast_to(per_block[:, None], (k, n)).reshape(-1), dtype=dtype)
-
-    qs = spec.questions
-    tps = list(dict.fromkeys(q.touchpoint for q in qs if q.touchpoint))
-    cols = {
-        "respondent_id": longframe.repeated(wide[spec.respondent_id].astype("string"), k),
-        "question": categorical([q.id for q in qs], [q.id for q in qs]),
-        "item": longframe.strings([longframe.nulls(n) if b.item is None else pa.repeat(pa.scalar(b.item, longframe.STRING), n)
-                                   for b in blocks]),
-        "type": categorical([q.type for q in qs], list(QUESTION_TYPES)),
-        "role": categorical([q.role for q in qs], list(ROLES)),
-        "value": np.concatenate([b.value for b in blocks]) if blocks else np.empty(0),
-        "text": longframe.strings([b.text for b in blocks]),
-        "missing_reason": longframe.strings([b.reason for b in blocks]),
-        "phase": categorical([q.phase for q in qs], models.phase_categories(spec.journey_model)),
-        "touchpoint": categorical([q.touchpoint for q in qs], pd.Index(tps, dtype="string")),
-        "weight": np.tile(weight, k),
-    }
-    for name in [x for x in (spec.wave, spec.strata, spec.cluster) if x] + list(spec.segments):
-        cols[name] = longframe.repeated(wide[name], k, categorical=name in spec.segments)
-    return pd.DataFrame(cols, copy=False)
+        owner += [q] * len(new)
+    tps = pd.Index(list(dict.fromkeys(q.touchpoint for q in spec.questions if q.touchpoint)), dtype="string")
+    shared = {"question": ([q.id for q in owner], pd.CategoricalDtype([q.id for q in spec.questions])),
+              "type": ([q.type for q in owner], pd.CategoricalDtype(list(QUESTION_TYPES))),
+              "role": ([q.role for q in owner], pd.CategoricalDtype(list(ROLES))),
+              "phase": ([q.phase for q in owner], models.phase_categories(spec.journey_model)),
+              "touchpoint": ([q.touchpoint for q in owner], pd.CategoricalDtype(tps))}
+    extra = {c: (wide[c], c in spec.segments)
+             for c in [x for x in (spec.wave, spec.strata, spec.cluster) if x] + list(spec.segments)}
+    return longframe.Parts(blocks, shared, wide[spec.respondent_id].astype("string"), weight, extra)

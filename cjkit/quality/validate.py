@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
-from cjkit.io.spec import SurveySpec, load_spec, to_long
+from cjkit.io.spec import SurveySpec, long_parts, load_spec
 
 log = logging.getLogger("cjkit.quality.validate")
 
@@ -167,22 +167,20 @@ def _blocks(spec: SurveySpec) -> list:
     return [q for q in spec.questions for _ in (q.columns if q.type == "multi" else (None,))]
 
 
-def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
-    """value_changed entries from the long frame's missing_reason (everything but 'no answer'),
-    block by block: slices of the long frame are views, so only the changed rows are copied."""
+def _value_changes(wide, spec, built, rows, file) -> pd.DataFrame:
+    """value_changed entries from the blocks' missing reasons (everything but 'no answer');
+    only the changed cells are turned into text."""
     n = len(wide)
-    if not n:
-        return ledger_mod.empty()
     blocks = _blocks(spec)
     at, which, reasons = [], [], []
-    for b in range(len(blocks)):
-        part = long["missing_reason"].iloc[b * n:(b + 1) * n]
-        hit = (part.notna() & part.ne("no answer")).to_numpy(dtype=bool, na_value=False)
+    for b, block in enumerate(built.blocks):
+        codes = block.reason.codes
+        hit = (codes >= 0) & ~block.reason.equals("no answer")
         if hit.any():
             pos = np.flatnonzero(hit)
             at.append(pos)
             which.append(np.full(len(pos), b))
-            reasons.append(part.iloc[pos].to_numpy(dtype=object))
+            reasons.append(np.array(block.reason.strings, dtype=object)[codes[pos]])
     if not at:
         return ledger_mod.empty()
     pos, block, reason = np.concatenate(at), np.concatenate(which), np.concatenate(reasons)
@@ -195,13 +193,13 @@ def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
     names = {"missing code": "missing_code", "not a number": "unknown_value", "out of range": "out_of_range"}
     kind = np.array([next((v for k, v in names.items() if r.startswith(k)), "value_changed") for r in distinct],
                     dtype=object)[codes]
-    rid = long["respondent_id"].iloc[:n].to_numpy(dtype=object)[pos]  # the first block holds every respondent
+    rid = built.ids.to_numpy(dtype=object)[pos]
     row_no = rows.to_numpy()[pos]
-    parts = [ledger_mod.entries(file=file, rows=row_no[kind == k], check=k, action="value_changed",
-                                column=cols[kind == k], respondent_ids=rid[kind == k],
-                                reason=reason[kind == k], old_values=old[kind == k], new_values=None)
-             for k in np.unique(kind)]
-    return ledger_mod.concat(*parts)
+    found = [ledger_mod.entries(file=file, rows=row_no[kind == k], check=k, action="value_changed",
+                                 column=cols[kind == k], respondent_ids=rid[kind == k],
+                                 reason=reason[kind == k], old_values=old[kind == k], new_values=None)
+              for k in np.unique(kind)]
+    return ledger_mod.concat(*found)
 
 
 def validate(wide: pd.DataFrame, spec=None, *, file=None,
@@ -319,14 +317,13 @@ def check(wide: pd.DataFrame, spec=None, *, file=None, actions: dict | None = No
         record(w.isna() | (w <= 0), "invalid_weight", "weight '" + raw_w.astype("string").fillna("") +
                "' is not a positive number", column=spec.weight, old=raw_w)
         scored = wide.assign(**{spec.weight: w.where(w > 0, 1.0)})  # placeholder for excluded rows only
-    long = to_long(scored, spec, file=file)
+    built = long_parts(scored, spec, file=file)
     n = len(wide)
     # share of questions answered: blocks of single questions (not the options of multi-choice ones)
-    no_answer = long["missing_reason"].eq("no answer").to_numpy(dtype=bool, na_value=False)
     answered, asked = np.zeros(n), 0
-    for b, x in enumerate(_blocks(spec)):
+    for block, x in zip(built.blocks, _blocks(spec)):
         if x.type != "multi":
-            answered += ~no_answer[b * n:(b + 1) * n]
+            answered += ~block.reason.equals("no answer")
             asked += 1
     share = pd.Series(answered / max(asked, 1), index=wide.index)
     record(share < q["min_completion"], "incomplete",
@@ -340,34 +337,30 @@ def check(wide: pd.DataFrame, spec=None, *, file=None, actions: dict | None = No
         record(dur < limit, "speeder", "duration " + dur.round(0).astype("string") + f" s below {limit:.0f} s "
                f"(max of speeder_seconds and {q['speeder_median_share']:.0%} of the median)",
                action=acts["speeder"], column=spec.duration, old=dur)
-    _straightline(wide, spec, long, q, record, acts["straightliner"])
+    _straightline(wide, spec, built, q, record, acts["straightliner"])
     kept = wide.loc[keep]
-    changes = _value_changes(wide, spec, long, rows, file)
+    changes = _value_changes(wide, spec, built, rows, file)
     changes = changes[changes["row"].isin(rows[keep])] if len(changes) else changes
     led = ledger_mod.concat(*parts, changes, text_flags(kept, file=file, ids=None if ids is None else ids[keep]))
     log.info("validated %s: %d rows in, %d kept", file or "data", len(wide), int(keep.sum()))
-    if keep.all():
-        return kept, led, long
-    # one take of every column (categoricals take their codes), not a copy per filter step
-    return kept, led, long.take(np.flatnonzero(np.tile(keep.to_numpy(), len(long) // max(n, 1)))).reset_index(drop=True)
+    # the long frame is written out once, for the kept respondents only
+    return kept, led, built.frame(None if keep.all() else np.flatnonzero(keep.to_numpy()))
 
 
-def _straightline(wide, spec, long, q, record, action):
+def _straightline(wide, spec, built, q, record, action):
     """Respondents giving one and the same answer to at least ``straightline_min_items`` items of
     a scale (answers as given, before reverse coding); with several scales the first in
     (min, max) order is reported. Running count/min/max per respondent, one column at a time."""
     n = len(wide)
-    value = long["value"].to_numpy()
     groups: dict[tuple, list] = {}
-    for b, x in enumerate(_blocks(spec)):
+    for block, x in zip(built.blocks, _blocks(spec)):
         if x.is_scale:
-            groups.setdefault((float(x.scale.min), float(x.scale.max)), []).append((b, x.reverse))
+            groups.setdefault((float(x.scale.min), float(x.scale.max)), []).append((block.value, x.reverse))
     hit = np.zeros(n, dtype=bool)
     reason = np.full(n, "", dtype=object)
     for (lo, hi), members in sorted(groups.items()):
         count, low, high = np.zeros(n, dtype=np.int64), np.full(n, np.inf), np.full(n, -np.inf)
-        for b, rev in members:
-            col = value[b * n:(b + 1) * n]
+        for col, rev in members:
             raw = lo + hi - col if rev else col  # as answered
             count += ~np.isnan(raw)
             low, high = np.fmin(low, raw), np.fmax(high, raw)
