@@ -7,7 +7,9 @@ t interval, top-2 and bottom-2 box shares with Wilson intervals. cjkit, timed fr
 ``cj.load`` with the spec (reader, all quality checks, ledger, long frame) plus ``cj.metrics``.
 The analyses without a pandas counterpart (drivers, pain points, comparisons, raking) are then
 timed on the loaded frame and shown against the same baseline. Peak memory is the largest
-growth of the process's resident memory during a step's first run.
+growth of the process's resident memory during a step's first run; memory a step frees stays with
+the process, so only the first two rows compare memory fairly (bench_long.py runs each in a fresh
+process).
 
     .venv/bin/python benchmarks/bench_metrics.py [path/to/airline_passenger_satisfaction.zip]
 """
