@@ -144,7 +144,8 @@ def main(argv=None) -> None:
         path, spec = generate(Path(tmp), args.rows)
         print(f"(generated {args.rows:,} respondents in {time.perf_counter() - t:.1f} s)")
         lines += bench(f"generated ({args.rows // 1000:,}k)", path, spec, max(1, args.repeat - 2))
-    print(f"\n{'survey':<22} {'variant':<10} {'long rows':>12} {'best s':>8} {'x pandas':>8} {'peak MB':>9} {'x pandas':>8}")
+    print(f"\n{'survey':<22} {'variant':<10} {'long rows':>12} {'best s':>8} {'x pandas':>8} "
+          f"{'peak MB':>9} {'x pandas':>8}")
     print("\n".join(lines))
 
 

@@ -140,7 +140,8 @@ def main(path: Path | None = None) -> None:
     print(f"raking: {raked.attrs['raking']}")
 
     print("\nper-touchpoint satisfaction (mean, top-2-box):")
-    print(m.pivot_table(index=BY, columns="metric", values="value", observed=True)[["mean", "top2"]].round(3).to_string())
+    table = m.pivot_table(index=BY, columns="metric", values="value", observed=True)
+    print(table[["mean", "top2"]].round(3).to_string())
     print(f"\ndrivers of satisfaction: R^2 (linear) = {kd['r2'].iloc[0]:.4f}, "
           f"sum relative weights = {kd['relative_weight'].sum():.4f}, sum LMG = {kd['lmg'].sum():.4f}, "
           f"n = {kd['n'].iloc[0]:,}, excluded (not applicable) = {kd['n_excluded'].iloc[0]:,}")

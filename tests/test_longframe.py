@@ -53,7 +53,8 @@ def expected_rows():
     rows = []
     for q in SPEC["questions"]:
         qid, qtype = q["id"], q["type"]
-        role = q.get("role", {"nps": "nps", "open": "comment", "single": "profile", "multi": "profile"}.get(qtype, "driver"))
+        defaults = {"nps": "nps", "open": "comment", "single": "profile", "multi": "profile"}
+        role = q.get("role", defaults.get(qtype, "driver"))
         options = q["columns"].items() if qtype == "multi" else [(None, qid)]
         for item, col in options:
             for i, r in WIDE.iterrows():

@@ -113,7 +113,8 @@ def scale_block(raw: pd.Series, q: Question) -> Block:
     num = numeric(raw)
     is_text = not pd.api.types.is_numeric_dtype(raw) or isinstance(raw.dtype, pd.CategoricalDtype)
     isna = raw.isna().to_numpy()
-    stripped = raw.astype("string").str.strip() if is_text or any(not isinstance(c, (int, float)) for c in q.missing) else None
+    text_codes = any(not isinstance(c, (int, float)) for c in q.missing)
+    stripped = raw.astype("string").str.strip() if is_text or text_codes else None
     blank = isna | (stripped.eq("").fillna(False).to_numpy(bool) if is_text else False)
     reasons, codes = Coder(), np.full(n, -1, dtype=np.int32)
     labels = {str(k): v for k, v in q.missing_labels.items()}

@@ -438,7 +438,8 @@ def long_parts(wide: pd.DataFrame, spec, *, file=None) -> longframe.Parts:
     Examples
     --------
     >>> import pandas as pd
-    >>> s = {"survey": "t", "respondent_id": "id", "questions": [{"id": "q", "type": "csat", "scale": {"min": 1, "max": 5}}]}
+    >>> s = {"survey": "t", "respondent_id": "id",
+    ...      "questions": [{"id": "q", "type": "csat", "scale": {"min": 1, "max": 5}}]}
     >>> parts = long_parts(pd.DataFrame({"id": ["a", "b"], "q": [5, 6]}), s)
     >>> parts.blocks[0].value.tolist(), parts.frame()["missing_reason"].tolist()
     ([5.0, nan], [<NA>, 'out of range: 6 not in 1..5'])

@@ -307,7 +307,8 @@ def scan_correlations(path, *, outcome: str, drivers=None, roles=("driver",), po
             raise ParameterError("outcome", outcome, allowed="question ids in the long file")
         if drivers is None:
             if "role" in cols:
-                rows = con.execute(f"SELECT DISTINCT {q} FROM long WHERE CAST(role AS VARCHAR) IN {_in(roles)}").fetchall()
+                rows = con.execute(f"SELECT DISTINCT {q} FROM long "
+                                   f"WHERE CAST(role AS VARCHAR) IN {_in(roles)}").fetchall()
                 drivers = [r[0] for r in rows]
             else:
                 drivers = list(order)
@@ -315,7 +316,8 @@ def scan_correlations(path, *, outcome: str, drivers=None, roles=("driver",), po
         drivers = list(dict.fromkeys(drivers))
         unknown = [d for d in drivers if d not in order]
         if outcome in drivers or unknown or not drivers:
-            raise ParameterError("drivers", unknown or drivers or outcome, allowed="question ids other than the outcome")
+            raise ParameterError("drivers", unknown or drivers or outcome,
+                                 allowed="question ids other than the outcome")
         names = [outcome, *drivers]
         w = f"CAST({_id(weight)} AS DOUBLE)" if weight in cols else "1.0"
         x = "CASE WHEN isnan(CAST(value AS DOUBLE)) THEN NULL ELSE CAST(value AS DOUBLE) END"
