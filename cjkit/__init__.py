@@ -86,6 +86,9 @@ _API: dict[str, tuple[str, str | None]] = {
     # statistics
     "metrics": ("cjkit.stats.metrics", None),
     "nps": ("cjkit.stats.metrics", None),
+    "scan_metrics": ("cjkit.stats.outofcore", None),
+    "scan_stats": ("cjkit.stats.outofcore", None),
+    "scan_correlations": ("cjkit.stats.outofcore", None),
     "compare_groups": ("cjkit.stats.significance", None),
     "chi2_independence": ("cjkit.stats.significance", None),
     "adjust_pvalues": ("cjkit.stats.significance", None),
@@ -240,6 +243,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.stats.drivers import driver_diagnostics, key_drivers  # noqa: F401
     from cjkit.stats.ipa import importance_performance  # noqa: F401
     from cjkit.stats.metrics import metrics, nps  # noqa: F401
+    from cjkit.stats.outofcore import scan_correlations, scan_metrics, scan_stats  # noqa: F401
     from cjkit.stats.painpoints import painpoint_method, rank_painpoints  # noqa: F401
     from cjkit.stats.columns import column_tests  # noqa: F401
     from cjkit.stats.significance import adjust_pvalues, chi2_independence, compare_groups  # noqa: F401

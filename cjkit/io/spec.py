@@ -33,7 +33,10 @@ from cjkit.catalog.config import DATA, load_config
 from cjkit.catalog.types import (DEFAULT_ROLE, DEFAULT_SCALES, MEAN_SCALE_TYPES, QUESTION_TYPES,  # noqa: F401
                                  SCALE_TYPES, Question)
 from cjkit.errors import ConfigError, DataError, Problem
+from cjkit.io import longframe
 
+#: roles a question can play (the schema's enum), the categories of the long frame's role column
+ROLES = ("driver", "overall", "nps", "csat", "ces", "profile", "comment", "outcome")
 LONG_COLUMNS = ["respondent_id", "question", "item", "type", "role", "value", "text",
                 "missing_reason", "phase", "touchpoint", "weight"]
 
@@ -376,74 +379,7 @@ def check_columns(wide: pd.DataFrame, spec, file=None) -> None:
 
 
 def _numeric(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64")
-    text = series.astype("string").str.strip().str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
-
-
-def _scale_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
-    raw = wide[q.column]
-    num = _numeric(raw)
-    reason = pd.Series(pd.NA, index=wide.index, dtype="string")
-    labels = {str(k): v for k, v in q.missing_labels.items()}
-    for code in q.missing:
-        hit = (num == float(code)) if isinstance(code, (int, float)) else (raw.astype("string").str.strip() == code)
-        hit = hit.fillna(False)
-        reason = reason.mask(hit & reason.isna(), f"missing code {code}" + (f": {labels[str(code)]}" if str(code) in labels else ""))
-    unparsable = num.isna() & raw.notna() & reason.isna() & (raw.astype("string").str.strip() != "")
-    reason = reason.mask(unparsable, "not a number: " + raw.astype("string").str.slice(0, 40))
-    lo, hi = q.scale.min, q.scale.max
-    out_of_range = num.notna() & reason.isna() & ((num < lo) | (num > hi))
-    shown = num[out_of_range].map(lambda v: f"{v:g}").astype("string")
-    reason.loc[out_of_range] = "out of range: " + shown + f" not in {lo:g}..{hi:g}"
-    no_answer = raw.isna() | (raw.astype("string").str.strip() == "")
-    reason = reason.mask(no_answer & reason.isna(), "no answer")
-    value = num.where(reason.isna())
-    if q.reverse:
-        value = lo + hi - value
-    scale_labels = {float(k): v for k, v in q.scale.labels.items()}
-    text = value.map(scale_labels).astype("string") if scale_labels else pd.Series(pd.NA, index=wide.index, dtype="string")
-    return pd.DataFrame({"item": pd.Series(pd.NA, index=wide.index, dtype="string"),
-                         "value": value, "text": text, "missing_reason": reason})
-
-
-def _text_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
-    raw = wide[q.column].astype("string")
-    blank = raw.isna() | (raw.str.strip() == "")
-    labels = {str(k): v for k, v in q.scale.labels.items()} if q.scale else {}
-    value = _numeric(wide[q.column]) if q.type == "single" else pd.Series(np.nan, index=wide.index)
-    text = raw.str.strip()
-    if labels:
-        text = text.map(lambda s: labels.get(s.removesuffix(".0"), s) if isinstance(s, str) else s).astype("string")
-    reason = pd.Series(pd.NA, index=wide.index, dtype="string").mask(blank, "no answer")
-    for code in q.missing:
-        reason = reason.mask(raw.str.strip() == str(code), f"missing code {code}")
-    if q.positive is not None:
-        # a two-answer outcome counts as 1 for the positive answer and 0 for any other, so that
-        # drivers and metrics can use it like a numeric outcome; the answer text is kept
-        # (matched ignoring case, on the code or its label; YAML's bare yes/no arrive as booleans)
-        wanted = q.positive_answers()
-        hit = raw.str.strip().str.removesuffix(".0").str.casefold().isin(wanted)
-        hit |= text.str.casefold().isin(wanted).fillna(False)
-        value = hit.fillna(False).astype("float64")
-    return pd.DataFrame({"item": pd.Series(pd.NA, index=wide.index, dtype="string"),
-                         "value": value.where(reason.isna()), "text": text.mask(reason.notna()),
-                         "missing_reason": reason})
-
-
-def _multi_question(wide: pd.DataFrame, q: Question) -> pd.DataFrame:
-    parts = []
-    for option, col in q.columns.items():
-        raw = wide[col]
-        num = _numeric(raw)
-        # exports mark a selected option by 1 or by the option text; blank means not selected
-        selected = num.fillna(0).ne(0) | (num.isna() & raw.notna() & (raw.astype("string").str.strip() != ""))
-        parts.append(pd.DataFrame({"item": option, "value": selected.astype("float64"),
-                                   "text": pd.Series(pd.NA, index=wide.index, dtype="string"),
-                                   "missing_reason": pd.Series(pd.NA, index=wide.index, dtype="string")},
-                                  index=wide.index))
-    return pd.concat(parts)
+    return pd.Series(longframe.numeric(series), index=series.index)
 
 
 def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
@@ -482,9 +418,35 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
     0             a    6.0           <NA>   x
     1             b    NaN  missing code 99   y
     """
+    return long_parts(wide, spec, file=file).frame()
+
+
+def long_parts(wide: pd.DataFrame, spec, *, file=None) -> longframe.Parts:
+    """The blocks of :func:`to_long` before they are written out as a frame (validation decides
+    on exclusions first, then writes only the kept respondents).
+
+    Parameters
+    ----------
+    wide, spec, file
+        As for :func:`to_long`.
+
+    Returns
+    -------
+    cjkit.io.longframe.Parts
+        ``.frame()`` is the long frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = {"survey": "t", "respondent_id": "id",
+    ...      "questions": [{"id": "q", "type": "csat", "scale": {"min": 1, "max": 5}}]}
+    >>> parts = long_parts(pd.DataFrame({"id": ["a", "b"], "q": [5, 6]}), s)
+    >>> parts.blocks[0].value.tolist(), parts.frame()["missing_reason"].tolist()
+    ([5.0, nan], [<NA>, 'out of range: 6 not in 1..5'])
+    """
     spec = load_spec(spec)
     check_columns(wide, spec, file=file)
-    rid = wide[spec.respondent_id].astype("string")
+    n = len(wide)
     if spec.weight:
         weight = _numeric(wide[spec.weight])
         bad = weight.isna() | (weight <= 0)
@@ -494,33 +456,25 @@ def to_long(wide: pd.DataFrame, spec, *, file=None) -> pd.DataFrame:
             raise DataError(f"weights must be positive numbers, got '{'' if pd.isna(got) else got}' "
                             f"({int(bad.sum())} row(s) affected; exclude empty rows first with cjkit.quality.validate)",
                             file=file, row=row, column=spec.weight)
+        weight = weight.to_numpy()
     else:
-        weight = pd.Series(1.0, index=wide.index)
-    # column arrays once, taken by position per question (label lookups copy text columns each time)
-    rid_arr, weight_arr = rid.to_numpy(), weight.to_numpy()
-    extra = {c: wide[c].to_numpy() for c in [x for x in (spec.wave, spec.strata, spec.cluster) if x]
-             + list(spec.segments)}
-    frames = []
+        weight = np.ones(n)
+    blocks, owner = [], []  # owner: the question each block of n rows belongs to
     for q in spec.questions:
         if q.is_scale:
-            part = _scale_question(wide, q)
+            new = [longframe.scale_block(wide[q.column], q)]
         elif q.type == "multi":
-            part = _multi_question(wide, q)
+            new = longframe.multi_blocks(wide, q)
         else:
-            part = _text_question(wide, q)
-        pos = wide.index.get_indexer(part.index)
-        part.insert(0, "respondent_id", rid_arr[pos])
-        part.insert(1, "question", q.id)
-        part.insert(3, "type", q.type)
-        part.insert(4, "role", q.role)
-        part["phase"] = q.phase
-        part["touchpoint"] = q.touchpoint
-        part["weight"] = weight_arr[pos]
-        for name, col in extra.items():
-            part[name] = col[pos]
-        frames.append(part.reset_index(drop=True))
-    long = pd.concat(frames, ignore_index=True)
-    for col in ("respondent_id", "question", "type", "role", "touchpoint", "item", "text", "missing_reason"):
-        long[col] = long[col].astype("string")
-    long["phase"] = long["phase"].astype(models.phase_categories(spec.journey_model))
-    return long
+            new = [longframe.text_block(wide[q.column], q)]
+        blocks += new
+        owner += [q] * len(new)
+    tps = pd.Index(list(dict.fromkeys(q.touchpoint for q in spec.questions if q.touchpoint)), dtype="string")
+    shared = {"question": ([q.id for q in owner], pd.CategoricalDtype([q.id for q in spec.questions])),
+              "type": ([q.type for q in owner], pd.CategoricalDtype(list(QUESTION_TYPES))),
+              "role": ([q.role for q in owner], pd.CategoricalDtype(list(ROLES))),
+              "phase": ([q.phase for q in owner], models.phase_categories(spec.journey_model)),
+              "touchpoint": ([q.touchpoint for q in owner], pd.CategoricalDtype(tps))}
+    extra = {c: (wide[c], c in spec.segments)
+             for c in [x for x in (spec.wave, spec.strata, spec.cluster) if x] + list(spec.segments)}
+    return longframe.Parts(blocks, shared, wide[spec.respondent_id].astype("string"), weight, extra)

@@ -64,11 +64,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _masked(values: pd.Series) -> pd.Series:
     """Personal data in quoted values replaced by placeholders; each distinct text is masked once."""
-    distinct = values.dropna().unique()
-    if not len(distinct):
+    codes, uniq = pd.factorize(values)
+    if not len(uniq):
         return values
-    table = dict(zip(distinct, mask_pii(list(distinct))))
-    return values.map(table, na_action="ignore").astype("string")
+    masked = np.array(mask_pii([str(u) for u in uniq]) + [None], dtype=object)
+    return pd.Series(masked[codes], index=values.index, dtype="string")
 
 
 def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=None, column=None,
@@ -125,8 +125,8 @@ def entries(*, file=None, rows, check: str, action: str, reason, respondent_ids=
     frame = pd.DataFrame({"file": per_row(None if file is None else str(file)), "row": rows,
                           "respondent_id": per_row(respondent_ids), "column": per_row(column), "check": check,
                           "action": action, "reason": per_row(reason),
-                          "old_value": [_text(v) for v in per_row(old_values)],
-                          "new_value": [_text(v) for v in per_row(new_values)]},
+                          "old_value": _texts(per_row(old_values)),
+                          "new_value": _texts(per_row(new_values))},
                          columns=COLUMNS)
     return _typed(frame)
 
@@ -138,6 +138,26 @@ def _text(v):
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
     return str(v)
+
+
+def _texts(values: list) -> list:
+    """:func:`_text` of every value, computed once per distinct (type, value): a file with a
+    missing code in every row has hundreds of thousands of equal old values."""
+    if not values:
+        return []
+    kinds, _ = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+    out = np.empty(len(values), dtype=object)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    for k in np.unique(kinds):  # True == 1 as dict keys: tell the types apart first
+        sel = kinds == k
+        try:
+            codes, uniq = pd.factorize(arr[sel], use_na_sentinel=False)
+        except TypeError:  # unhashable values: one at a time
+            out[sel] = [_text(v) for v in arr[sel]]
+            continue
+        out[sel] = np.array([_text(v) for v in uniq] + [None], dtype=object)[codes]
+    return list(out)
 
 
 def _isna(v) -> bool:

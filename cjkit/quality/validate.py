@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from cjkit.quality import ledger as ledger_mod
 from cjkit.errors import ParameterError
-from cjkit.io.spec import SurveySpec, load_spec, to_long
+from cjkit.io.spec import SurveySpec, long_parts, load_spec
 
 log = logging.getLogger("cjkit.quality.validate")
 
@@ -161,31 +161,45 @@ def text_flags(wide: pd.DataFrame, *, file=None, ids=None) -> pd.DataFrame:
     return ledger_mod.concat(*parts)
 
 
-def _value_changes(wide, spec, long, rows, file) -> pd.DataFrame:
-    """value_changed entries from the long frame's missing_reason (everything but 'no answer')."""
-    hit = long["missing_reason"].notna() & (long["missing_reason"] != "no answer")
-    if not hit.any():
+def _blocks(spec: SurveySpec) -> list:
+    """The question of each block of rows in the long frame (see :func:`cjkit.io.spec.to_long`:
+    one block of all respondents per question, one per option of a multi-choice question)."""
+    return [q for q in spec.questions for _ in (q.columns if q.type == "multi" else (None,))]
+
+
+def _value_changes(wide, spec, built, rows, file) -> pd.DataFrame:
+    """value_changed entries from the blocks' missing reasons (everything but 'no answer');
+    only the changed cells are turned into text."""
+    n = len(wide)
+    blocks = _blocks(spec)
+    at, which, reasons = [], [], []
+    for b, block in enumerate(built.blocks):
+        codes = block.reason.codes
+        hit = (codes >= 0) & ~block.reason.equals("no answer")
+        if hit.any():
+            pos = np.flatnonzero(hit)
+            at.append(pos)
+            which.append(np.full(len(pos), b))
+            reasons.append(np.array(block.reason.strings, dtype=object)[codes[pos]])
+    if not at:
         return ledger_mod.empty()
-    sub = long.loc[hit, ["respondent_id", "question", "missing_reason"]]
-    col_of = {q.id: q.column for q in spec.questions}
-    # to_long stacks questions in spec order, each over all rows of wide in order
-    pos = np.flatnonzero(hit.to_numpy()) % len(wide)
+    pos, block, reason = np.concatenate(at), np.concatenate(which), np.concatenate(reasons)
+    cols = np.array([q.column for q in blocks], dtype=object)[block]
+    old = np.empty(len(pos), dtype=object)
+    for b in np.unique(block):  # one vectorised lookup per source column
+        sel = block == b
+        old[sel] = wide[blocks[b].column].to_numpy(dtype=object)[pos[sel]]
+    codes, distinct = pd.factorize(reason)
+    names = {"missing code": "missing_code", "not a number": "unknown_value", "out of range": "out_of_range"}
+    kind = np.array([next((v for k, v in names.items() if r.startswith(k)), "value_changed") for r in distinct],
+                    dtype=object)[codes]
+    rid = built.ids.to_numpy(dtype=object)[pos]
     row_no = rows.to_numpy()[pos]
-    cols = sub["question"].map(col_of)
-    old = np.empty(len(sub), dtype=object)
-    for c in cols.unique():  # one vectorised lookup per source column
-        sel = (cols == c).to_numpy()
-        old[sel] = wide[c].to_numpy(dtype=object)[pos[sel]]
-    check = np.select([sub["missing_reason"].str.startswith("out of range"),
-                       sub["missing_reason"].str.startswith("not a number"),
-                       sub["missing_reason"].str.startswith("missing code")],
-                      ["out_of_range", "unknown_value", "missing_code"], "value_changed")
-    parts = [ledger_mod.entries(file=file, rows=row_no[check == k], check=k, action="value_changed",
-                                column=cols[check == k].to_numpy(), respondent_ids=sub["respondent_id"][check == k],
-                                reason=sub["missing_reason"][check == k].to_numpy(),
-                                old_values=old[check == k], new_values=None)
-             for k in np.unique(check)]
-    return ledger_mod.concat(*parts)
+    found = [ledger_mod.entries(file=file, rows=row_no[kind == k], check=k, action="value_changed",
+                                 column=cols[kind == k], respondent_ids=rid[kind == k],
+                                 reason=reason[kind == k], old_values=old[kind == k], new_values=None)
+              for k in np.unique(kind)]
+    return ledger_mod.concat(*found)
 
 
 def validate(wide: pd.DataFrame, spec=None, *, file=None,
@@ -303,13 +317,15 @@ def check(wide: pd.DataFrame, spec=None, *, file=None, actions: dict | None = No
         record(w.isna() | (w <= 0), "invalid_weight", "weight '" + raw_w.astype("string").fillna("") +
                "' is not a positive number", column=spec.weight, old=raw_w)
         scored = wide.assign(**{spec.weight: w.where(w > 0, 1.0)})  # placeholder for excluded rows only
-    long = to_long(scored, spec, file=file)
+    built = long_parts(scored, spec, file=file)
     n = len(wide)
-    single = long["item"].isna().to_numpy()
-    answered = (long["missing_reason"].isna() | ~long["missing_reason"].eq("no answer")).to_numpy()
-    pos = np.flatnonzero(single) % n
-    share = pd.Series(np.bincount(pos, weights=answered[single], minlength=n) /
-                      np.maximum(np.bincount(pos, minlength=n), 1), index=wide.index)
+    # share of questions answered: blocks of single questions (not the options of multi-choice ones)
+    answered, asked = np.zeros(n), 0
+    for block, x in zip(built.blocks, _blocks(spec)):
+        if x.type != "multi":
+            answered += ~block.reason.equals("no answer")
+            asked += 1
+    share = pd.Series(answered / max(asked, 1), index=wide.index)
     record(share < q["min_completion"], "incomplete",
            "answered " + (share * 100).round().astype(int).astype("string") + f"% of questions, below "
            f"min_completion {q['min_completion']:.0%}", action=acts["incomplete"])
@@ -321,37 +337,41 @@ def check(wide: pd.DataFrame, spec=None, *, file=None, actions: dict | None = No
         record(dur < limit, "speeder", "duration " + dur.round(0).astype("string") + f" s below {limit:.0f} s "
                f"(max of speeder_seconds and {q['speeder_median_share']:.0%} of the median)",
                action=acts["speeder"], column=spec.duration, old=dur)
-    _straightline(wide, spec, long, q, record, acts["straightliner"])
+    _straightline(wide, spec, built, q, record, acts["straightliner"])
     kept = wide.loc[keep]
-    changes = _value_changes(wide, spec, long, rows, file)
+    changes = _value_changes(wide, spec, built, rows, file)
     changes = changes[changes["row"].isin(rows[keep])] if len(changes) else changes
     led = ledger_mod.concat(*parts, changes, text_flags(kept, file=file, ids=None if ids is None else ids[keep]))
     log.info("validated %s: %d rows in, %d kept", file or "data", len(wide), int(keep.sum()))
-    long_kept = long.loc[keep.to_numpy()[np.arange(len(long)) % n]].reset_index(drop=True)
-    return kept, led, long_kept
+    # the long frame is written out once, for the kept respondents only
+    return kept, led, built.frame(None if keep.all() else np.flatnonzero(keep.to_numpy()))
 
 
-def _straightline(wide, spec, long, q, record, action):
-    scale_q = {x.id: x for x in spec.questions if x.is_scale}
-    if not scale_q:
-        return
+def _straightline(wide, spec, built, q, record, action):
+    """Respondents giving one and the same answer to at least ``straightline_min_items`` items of
+    a scale (answers as given, before reverse coding); with several scales the first in
+    (min, max) order is reported. Running count/min/max per respondent, one column at a time."""
     n = len(wide)
-    sub = long.loc[long["question"].isin(scale_q) & long["value"].notna(), ["question", "value"]]
-    pos = (sub.index.to_numpy() % n)
-    lo = sub["question"].map({k: v.scale.min for k, v in scale_q.items()}).to_numpy(float)
-    hi = sub["question"].map({k: v.scale.max for k, v in scale_q.items()}).to_numpy(float)
-    rev = sub["question"].map({k: v.reverse for k, v in scale_q.items()}).to_numpy(bool)
-    raw = np.where(rev, lo + hi - sub["value"].to_numpy(float), sub["value"].to_numpy(float))  # as answered
-    frame = pd.DataFrame({"pos": pos, "lo": lo, "hi": hi, "raw": raw})
-    g = frame.groupby(["pos", "lo", "hi"]).agg(n=("raw", "size"), k=("raw", "nunique"), v=("raw", "first"))
-    hits = g[(g["n"] >= q["straightline_min_items"]) & (g["k"] == 1)].reset_index()
-    if hits.empty:
-        return
-    hits = hits.drop_duplicates("pos")
-    mask = pd.Series(False, index=wide.index)
-    mask.iloc[hits["pos"].to_numpy()] = True
-    reason = pd.Series("", index=wide.index, dtype="string")
-    reason.iloc[hits["pos"].to_numpy()] = [f"same answer {v:g} on all {k} items of the {a:g}-{b:g} scale "
-                                           f"(straightline_min_items {q['straightline_min_items']})"
-                                           for v, k, a, b in zip(hits["v"], hits["n"], hits["lo"], hits["hi"])]
-    record(mask, "straightliner", reason, action=action)
+    groups: dict[tuple, list] = {}
+    for block, x in zip(built.blocks, _blocks(spec)):
+        if x.is_scale:
+            groups.setdefault((float(x.scale.min), float(x.scale.max)), []).append((block.value, x.reverse))
+    hit = np.zeros(n, dtype=bool)
+    reason = np.full(n, "", dtype=object)
+    for (lo, hi), members in sorted(groups.items()):
+        count, low, high = np.zeros(n, dtype=np.int64), np.full(n, np.inf), np.full(n, -np.inf)
+        for col, rev in members:
+            raw = lo + hi - col if rev else col  # as answered
+            count += ~np.isnan(raw)
+            low, high = np.fmin(low, raw), np.fmax(high, raw)
+        new = (count >= q["straightline_min_items"]) & (low == high) & ~hit
+        if not new.any():
+            continue
+        hit |= new
+        combos, inv = np.unique(np.column_stack([low[new], count[new]]), axis=0, return_inverse=True)
+        texts = np.array([f"same answer {v:g} on all {int(k)} items of the {lo:g}-{hi:g} scale "
+                          f"(straightline_min_items {q['straightline_min_items']})" for v, k in combos], dtype=object)
+        reason[new] = texts[inv.ravel()]
+    if hit.any():
+        record(pd.Series(hit, index=wide.index), "straightliner",
+               pd.Series(reason, index=wide.index, dtype="string"), action=action)

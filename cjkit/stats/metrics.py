@@ -163,8 +163,52 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
     if se_method == "kish" and (strata or cluster or fpc is not None):
         raise ParameterError("se_method", se_method, allowed=["taylor"],
                              message="parameter 'se_method': strata, cluster and fpc need se_method='taylor'")
-    min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
+    resolve_base_rule(min_n, suppress_n)  # bad base-rule values fail before any work
     st = group_stats(long, by, questions=questions, types=types, roles=roles, scales=scales, weight=weight)
+    taylor = None
+    if se_method == "taylor":
+        def taylor(sub, keys, m):
+            return _taylor(long, by, sub, keys, m, dict(questions=questions, types=types, roles=roles,
+                                                        scales=scales, weight=weight), (strata, cluster, fpc))
+    return metrics_from_stats(st, by=by, metrics=wanted, level=level, min_n=min_n, suppress_n=suppress_n,
+                              taylor=taylor)
+
+
+def metrics_from_stats(st: pd.DataFrame, *, by=("question",), metrics=None, level: float = 0.95,
+                       min_n=None, suppress_n=None, taylor=None) -> pd.DataFrame:
+    """The metrics table of :func:`metrics` from a table of sufficient statistics.
+
+    Parameters
+    ----------
+    st : DataFrame
+        Sufficient statistics per cell, as :func:`cjkit.stats.sufficient.group_stats` returns them
+        (or computed elsewhere, e.g. by a database over a file too large for memory).
+    by, metrics, level, min_n, suppress_n
+        As for :func:`metrics`.
+    taylor : callable, optional
+        ``taylor(sub, keys, metric)`` returning design-based ``se``, ``dof`` and ``design_effect``
+        arrays for the cells of *sub*; default the Kish effective base.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`metrics`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.stats.metrics import metrics_from_stats
+    >>> st = pd.DataFrame({"question": ["q"], "n": [4], "n_missing": [0], "s_w": [4.0], "s_w2": [4.0],
+    ...                    "s_wx": [16.0], "s_wx2": [66.0], "s_top": [3.0], "s_bottom": [1.0], "s_prom": [0.0],
+    ...                    "s_pass": [0.0], "s_det": [0.0], "scale_min": [1.0], "scale_max": [5.0],
+    ...                    "kind": ["scale"], "n_weighted": [4.0], "n_effective": [4.0]})
+    >>> metrics_from_stats(st, metrics=["mean", "top2"], min_n=0, suppress_n=0)[["metric", "value"]]
+      metric  value
+    0   mean   4.00
+    1   top2   0.75
+    """
+    wanted = None if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
+    min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
     keys = [c for c in st.columns if c in ([by] if isinstance(by, str) else list(by)) or c == "question"]
     default = {"scale": ("mean", "top2", "bottom2"), "index": ("index",),
                "nps": ("nps", "promoters", "passives", "detractors", "mean")}
@@ -186,9 +230,8 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
             with np.errstate(invalid="ignore", divide="ignore"):
                 deff = sub["n"].to_numpy(float) / np.where(n_eff > 0, n_eff, np.nan)
             dof = None
-            if se_method == "taylor":
-                tay = _taylor(long, by, sub, keys, m, dict(questions=questions, types=types, roles=roles,
-                                                         scales=scales, weight=weight), (strata, cluster, fpc))
+            if taylor is not None:
+                tay = taylor(sub, keys, m)
                 se, dof, deff = tay["se"], tay["dof"], tay["design_effect"]
                 if m == "index" and kind != "index":  # back to the question's scale for the interval
                     se = se * (sub["scale_max"] - sub["scale_min"]).to_numpy(float) / 100
