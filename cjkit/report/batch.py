@@ -33,7 +33,7 @@ from cjkit.privacy.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure
-from cjkit.report import outputs
+from cjkit.report import outputs, snapshot
 from cjkit.report.export import neutralise_csv_file
 from cjkit.catalog.themefile import load_theme
 from cjkit.report.deck import export_deck
@@ -680,21 +680,35 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     0  nb__1      ok
     1  nb__5  failed  AssertionError: x too big
     """
-    from tqdm.auto import tqdm  # progress bars only when a run starts
-
     cfg = load_run(config)
     out_dir = outputs.run_folder(cfg.output_root, run or cfg.run, permissions=cfg.permissions)
     sources = [e.path for e in cfg.notebooks if e.path.parent == out_dir.resolve()]
     if sources:  # a report named like its notebook would overwrite the source
         raise CjkitError(f"run folder '{out_dir}' holds the notebook '{sources[0].name}' itself; choose another "
                          "'run' or 'output_root'")
+    # every (spec, data) is read and validated once; grid, preflight, reports and manifest read the snapshot
+    cache = out_dir / snapshot.CACHE_FOLDER
+    outputs.check_target(cache)
+    index = snapshot.prepare([cfg.parameters, *(e.parameters for e in cfg.notebooks if e.parameters)], cache)
+    with snapshot.active(cache):
+        result = _run_jobs(cfg, out_dir, workers=workers, force=force, progress=progress, values_of=values_of,
+                           context=context, preflight=preflight)
+    snapshot.prune(cache, index.values())
+    return result
+
+
+def _run_jobs(cfg: RunConfig, out_dir: Path, *, workers, force, progress, values_of, context,
+              preflight) -> pd.DataFrame:
+    """The body of :func:`run_batch` once the snapshots are ready: check, run, write manifest and index."""
+    from tqdm.auto import tqdm  # progress bars only when a run starts
+
     try:
         if cfg.theme:  # a broken theme file is found before any kernel starts
             load_theme(cfg.theme)
         jobs, checked = _check_jobs(cfg, values_of, preflight)
     except CjkitError as err:  # e.g. a broken spec while expanding '@values': the index says so
         write_index(out_dir, cfg, [], {"errors": [str(err)]})
-        outputs.apply_permissions(out_dir, cfg.permissions)
+        _apply_permissions(out_dir, cfg.permissions)
         raise
     notes = {c["name"]: c for c in checked}
     errors = [f"{c['name']}: {e}" for c in checked for e in c["errors"]]
@@ -702,7 +716,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         rows = [{"name": c["name"], "notebook": c["notebook"], "status": "not_run", "error": " | ".join(c["errors"]),
                  "ipynb": "", "html": "", "seconds": 0.0, "notes": _notes(c)} for c in checked]
         write_index(out_dir, cfg, rows, {"errors": list(dict.fromkeys(errors))})
-        outputs.apply_permissions(out_dir, cfg.permissions)
+        _apply_permissions(out_dir, cfg.permissions)
         shown = list(dict.fromkeys(e for c in checked for e in c["errors"]))
         raise CjkitError(f"preflight of '{cfg.path.name if cfg.path else cfg.run}' found {len(shown)} "
                          f"problem(s), nothing was run (see {out_dir / 'index.html'}):\n  " + "\n  ".join(shown))
@@ -754,9 +768,17 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         extra = {**extra, "erasure": erased}
     write_manifest(out_dir, cfg, rows, extra)
     write_index(out_dir, cfg, rows, extra)
-    outputs.apply_permissions(out_dir, cfg.permissions)
+    _apply_permissions(out_dir, cfg.permissions)
     return pd.DataFrame(rows, columns=["name", "notebook", "parameters", "status", "error", "ipynb",
                                        "html", "pdf", "pptx", "seconds", "key", "notes"])
+
+
+def _apply_permissions(out_dir: Path, permissions: str) -> None:
+    """The run's modes on its files; the snapshot cache holds raw answers and stays private (0700/0600)."""
+    outputs.apply_permissions(out_dir, permissions)
+    cache = out_dir / snapshot.CACHE_FOLDER
+    if cache.is_dir() and not cache.is_symlink():
+        outputs.apply_permissions(cache, "private")
 
 
 def _remove_stale(out_dir: Path, previous: dict, current: set) -> None:
@@ -772,7 +794,8 @@ def remove_outputs(spec, output_root) -> list[str]:
 
     Each run folder's ``manifest.json`` says which reports were made from which spec; their
     HTML, executed notebook and output folder (tables, figures, key figures) are deleted at
-    once, and the next run rebuilds them without the erased respondents.
+    once, and the next run rebuilds them without the erased respondents. The snapshot cache
+    of every run folder (the loaded data, :mod:`cjkit.report.snapshot`) is deleted too.
 
     Parameters
     ----------
@@ -803,6 +826,7 @@ def remove_outputs(spec, output_root) -> list[str]:
     spec = Path(spec).resolve()
     removed = []
     root = Path(output_root)
+    erasure.purge_caches(root)  # a snapshot of the data may hold the erased respondents
     for manifest in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
         out_dir = manifest.parent
         if out_dir.is_symlink():

@@ -30,6 +30,7 @@ from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
 from cjkit.io.load import load
 from cjkit.io.spec import SurveySpec, load_spec
+from cjkit.report import snapshot
 
 log = logging.getLogger("cjkit.report.study")
 ALL = "all"
@@ -229,12 +230,10 @@ class Study:
 
 
 def _resolve_data(spec: SurveySpec, data) -> Path:
-    if data:
-        path = Path(data)
-        return path if path.is_absolute() else Path.cwd() / path
-    if spec.data_path is None:
+    path = snapshot.resolve_data(spec, data)
+    if path is None:
         raise ParameterError("data", data, message="no data file given and the spec names none ('data:')")
-    return spec.data_path
+    return path
 
 
 def _filter(wide: pd.DataFrame, column: str | None, value, what: str) -> pd.DataFrame:
@@ -272,6 +271,12 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
         With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
         reported separately (``summary()``), it is not a data-quality exclusion.
 
+    Notes
+    -----
+    Inside a batch run (``cjkit report``) the survey is read from the run's snapshot
+    (:mod:`cjkit.report.snapshot`), loaded and validated once for all reports; opened by
+    hand, it is read from the export.
+
     Examples
     --------
     >>> import tempfile
@@ -286,7 +291,8 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
     """
     spec = load_spec(spec)
     path = _resolve_data(spec, data)
-    loaded = load(path, spec)
+    # inside a batch run the runner has loaded and validated this survey once already
+    loaded = snapshot.find(spec, path) or load(path, spec)
     seg_col = segment_column or (spec.segments[0] if spec.segments else None)
     target = model or spec.journey_model
     long = loaded.long
