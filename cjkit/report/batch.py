@@ -690,7 +690,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     cache = out_dir / snapshot.CACHE_FOLDER
     outputs.check_target(cache)
     index = snapshot.prepare([cfg.parameters, *(e.parameters for e in cfg.notebooks if e.parameters)], cache)
-    with snapshot.active(cache):
+    with snapshot.active(cache if index else None):
         result = _run_jobs(cfg, out_dir, workers=workers, force=force, progress=progress, values_of=values_of,
                            context=context, preflight=preflight)
     snapshot.prune(cache, index.values())

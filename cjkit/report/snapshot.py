@@ -174,7 +174,8 @@ def prepare(parameter_sets, cache) -> dict:
     Returns
     -------
     dict
-        ``"<spec>\\n<data>"`` (resolved paths) -> key; also written to ``index.json``.
+        ``"<spec>\\n<data>"`` (resolved paths) -> key; also written to ``index.json``. Empty
+        (and no cache folder) when the run reads no survey.
 
     Examples
     --------
@@ -190,8 +191,6 @@ def prepare(parameter_sets, cache) -> dict:
     1 index.json
     """
     cache = Path(cache)
-    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(cache, 0o700)
     index: dict = {}
     for params in parameter_sets:
         spec_value = params.get("spec")
@@ -206,6 +205,8 @@ def prepare(parameter_sets, cache) -> dict:
             if entry in index:
                 continue
             key = snapshot_key(spec.path, data)
+            cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(cache, 0o700)
             if not (cache / key / "meta.json").is_file():
                 write_snapshot(load(data, spec), cache / key)
             index[entry] = key
@@ -214,7 +215,10 @@ def prepare(parameter_sets, cache) -> dict:
         except (OSError, ValueError, TypeError) as err:  # e.g. a column Parquet cannot store: load normally
             log.warning("no snapshot for %s (%s: %s); the reports load the data themselves",
                         spec_value, type(err).__name__, err)
-    _private_write(cache / INDEX, lambda p: p.write_text(json.dumps(index, indent=1), encoding="utf-8"))
+    if index:
+        _private_write(cache / INDEX, lambda p: p.write_text(json.dumps(index, indent=1), encoding="utf-8"))
+    elif cache.is_dir() and not cache.is_symlink():  # nothing to snapshot (e.g. journey paths only)
+        shutil.rmtree(cache)
     return index
 
 
