@@ -22,18 +22,19 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from cjkit.catalog.config import load_config
+from cjkit.cluster import check_address
 from cjkit.privacy.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure
 from cjkit.report import outputs, snapshot
+from cjkit.report.distributed import job_pool
 from cjkit.report.export import neutralise_csv_file
 from cjkit.catalog.themefile import load_theme
 from cjkit.report.deck import export_deck
@@ -111,6 +112,11 @@ class RunConfig:
     theme : Path or None
         The client's theme file (:func:`cjkit.catalog.themefile.load_theme`) applied to the
         HTML, PDF and PowerPoint; None: cjkit's default look.
+    dask : str or None
+        Address of a Dask scheduler (``tls://host:8786``) whose workers run the reports
+        (:mod:`cjkit.report.distributed`); None: local worker processes.
+    dask_insecure : bool
+        Allow a ``tcp://`` scheduler address (a cluster on this machine).
 
     Examples
     --------
@@ -141,6 +147,8 @@ class RunConfig:
     permissions: str = "private"
     formats: tuple[str, ...] = ("html",)
     theme: Path | None = None
+    dask: str | None = None
+    dask_insecure: bool = False
 
     def with_parameters(self, **values) -> RunConfig:
         """A copy with *values* added to (or replacing) the run's parameters."""
@@ -403,7 +411,8 @@ def load_run(source, *, base=None) -> RunConfig:
                      notebook_folders=_notebook_folders(data, base),
                      permissions=data.get("permissions", "private"),
                      formats=tuple(dict.fromkeys(["html", *data.get("formats", [])])),
-                     theme=(base / data["theme"]).resolve() if data.get("theme") else None)
+                     theme=(base / data["theme"]).resolve() if data.get("theme") else None,
+                     dask=data.get("dask"), dask_insecure=data.get("dask_insecure", False))
 
 
 def expand_grid(config, values_of=None) -> list[Job]:
@@ -505,7 +514,8 @@ def job_key(job: Job, version: str) -> str:
 
 
 def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "private", *,
-            formats: tuple[str, ...] = ("html",), theme: Path | None = None, title: str = "") -> dict:
+            formats: tuple[str, ...] = ("html",), theme: Path | None = None, title: str = "",
+            cache: Path | None = None) -> dict:
     """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
 
     The kernel talks to the runner over IPC sockets in a private temporary folder (no TCP
@@ -528,6 +538,9 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         The client's theme file for HTML, PDF and PowerPoint.
     title : str
         The run's title, shown as the survey on the PDF cover and the slides.
+    cache : Path or None
+        The run's snapshot cache (:mod:`cjkit.report.snapshot`): the notebook's kernel reads
+        the loaded survey from there.
 
     Returns
     -------
@@ -553,7 +566,8 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         for ext in ("pdf", "pptx"):  # so may last run's deliverables, whether or not this run makes them
             outputs.check_target(out_dir / f"{job.name}.{ext}")
             (out_dir / f"{job.name}.{ext}").unlink(missing_ok=True)
-        with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets:
+        with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets, \
+                snapshot.active(cache):
             kernel = {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
             try:
                 papermill.execute_notebook(str(job.notebook), str(ipynb), parameters={**job.parameters,
@@ -621,7 +635,7 @@ def _check_jobs(cfg: RunConfig, values_of, preflight) -> tuple[list[Job], list[d
 
 
 def run_batch(config, *, run: str | None = None, workers: int | None = None, force: bool = False,
-              progress: bool = True, values_of=None, context=None, preflight=None) -> pd.DataFrame:
+              progress: bool = True, values_of=None, context=None, preflight=None, cluster=None) -> pd.DataFrame:
     r"""Execute every report of a run configuration.
 
     Parameters
@@ -644,6 +658,9 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         (see :func:`cjkit.report.plan.preflight`): a report with ``errors`` stops the run, one
         with ``run=False`` is not run (status ``not_applicable``), ``omitted`` sections are
         listed in ``index.html``.
+    cluster : str, distributed.Client or cluster object, optional
+        Run the reports on a Dask cluster instead of local processes (default: the config's
+        ``dask``); see :func:`cjkit.report.distributed.job_pool`.
 
     Returns
     -------
@@ -681,6 +698,8 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     1  nb__5  failed  AssertionError: x too big
     """
     cfg = load_run(config)
+    if isinstance(cluster or cfg.dask, str):  # an unencrypted address is refused before anything is read
+        check_address(cluster or cfg.dask, insecure=cfg.dask_insecure)
     out_dir = outputs.run_folder(cfg.output_root, run or cfg.run, permissions=cfg.permissions)
     sources = [e.path for e in cfg.notebooks if e.path.parent == out_dir.resolve()]
     if sources:  # a report named like its notebook would overwrite the source
@@ -692,13 +711,14 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     index = snapshot.prepare([cfg.parameters, *(e.parameters for e in cfg.notebooks if e.parameters)], cache)
     with snapshot.active(cache if index else None):
         result = _run_jobs(cfg, out_dir, workers=workers, force=force, progress=progress, values_of=values_of,
-                           context=context, preflight=preflight)
+                           context=context, preflight=preflight, cluster=cluster or cfg.dask,
+                           cache=cache if index else None)
     snapshot.prune(cache, index.values())
     return result
 
 
 def _run_jobs(cfg: RunConfig, out_dir: Path, *, workers, force, progress, values_of, context,
-              preflight) -> pd.DataFrame:
+              preflight, cluster, cache) -> pd.DataFrame:
     """The body of :func:`run_batch` once the snapshots are ready: check, run, write manifest and index."""
     from tqdm.auto import tqdm  # progress bars only when a run starts
 
@@ -739,10 +759,11 @@ def _run_jobs(cfg: RunConfig, out_dir: Path, *, workers, force, progress, values
     n_workers = workers or cfg.workers
     timeout = cfg.timeout_seconds
     bar = tqdm(total=len(todo), desc=f"cjkit report {out_dir.name}", unit="report", disable=not progress)
-    with ProcessPoolExecutor(max_workers=max(1, min(n_workers, len(todo) or 1))) as pool:
-        futures = {pool.submit(execute, job, out_dir, timeout, cfg.permissions, formats=cfg.formats,
-                               theme=cfg.theme, title=cfg.title): job for job in todo}
-        for fut in as_completed(futures):
+    with job_pool(min(n_workers, len(todo) or 1), cluster if todo else None,
+                  insecure=cfg.dask_insecure) as (submit, finished):
+        futures = {submit(execute, job, out_dir, timeout, cfg.permissions, formats=cfg.formats,
+                          theme=cfg.theme, title=cfg.title, cache=cache): job for job in todo}
+        for fut in finished(futures):
             job = futures[fut]
             try:
                 row = fut.result()
