@@ -30,12 +30,15 @@ def _notebook(path):
     book = nbf.v4.new_notebook()
     params = nbf.v4.new_code_cell('spec: str = ""\nsegment: str = "all"\noutput_dir: str = "."')
     params.metadata["tags"] = ["parameters"]
+    first = ("import os, sys\nfresh = {'pid': os.getpid(), 'preloaded': 'cjkit' in sys.modules, "
+             "'leftover': 'study' in globals()}")
     body = ("import json, os, pathlib\nimport cjkit as cj\nimport cjkit.report.study as loader\n"
             "loader.load = None  # reading the export here would fail\n"
             "study = cj.open_study(spec, segment_column='persona', segment=segment)\n"
             "out = pathlib.Path(output_dir); out.mkdir(parents=True, exist_ok=True)\n"
-            "(out / 'facts.json').write_text(json.dumps({'n': len(study.wide), 'mean': float(study.long['value'].sum())}))")
-    book.cells = [params, nbf.v4.new_code_cell(body)]
+            "(out / 'facts.json').write_text(json.dumps({'n': len(study.wide), 'mean': float(study.long['value'].sum())}))\n"
+            "(out / 'kernel.json').write_text(json.dumps(fresh))")
+    book.cells = [params, nbf.v4.new_code_cell(first), nbf.v4.new_code_cell(body)]
     book.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     path.parent.mkdir(parents=True, exist_ok=True)
     nbf.write(book, path)
@@ -95,12 +98,17 @@ def test_a_run_loads_the_survey_once_every_step_reads_the_snapshot_and_forget_de
     assert {stat.S_IMODE(p.stat().st_mode) for p in first[0].iterdir()} == {0o600}
     assert stat.S_IMODE((out / "report__all.html").stat().st_mode) == 0o640
     assert snapshot.ENV not in os.environ                      # the runner leaves the environment as it was
-    # changed data: a new snapshot, the old one deleted, the reports rebuilt from the new one
+    # changed data: a new snapshot, the old one deleted, the reports rebuilt from the new one; one worker
+    # starts the second report's kernel (which imports cjkit) while the first report is exported
     _survey(tmp_path / "surveys" / "s", n=25)
-    assert main(["report", str(run), "--quiet", "--workers", "2"]) == 0
+    assert main(["report", str(run), "--quiet", "--workers", "1"]) == 0
     second = [p for p in cache.iterdir() if p.is_dir()]
     assert len(second) == 1 and second[0].name != first[0].name and len(calls) == 2
     assert json.loads((out / "report__all" / "facts.json").read_text(encoding="utf-8"))["n"] == 25
+    kernel = {name: json.loads((out / name / "kernel.json").read_text()) for name in ("report__all", "report__familie")}
+    assert [k["preloaded"] for k in kernel.values()] == [False, True]        # cold first, then warm
+    assert not any(k["leftover"] for k in kernel.values())                   # each report in a fresh kernel
+    assert kernel["report__all"]["pid"] != kernel["report__familie"]["pid"]
     # an erasure request deletes every run's cache (it may hold the erased respondent's answers)
     assert main(["forget", "r0007", "--spec", str(tmp_path / "surveys" / "s" / "spec.yaml")]) == 0
     assert not cache.exists()

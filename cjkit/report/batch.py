@@ -33,7 +33,7 @@ from cjkit.privacy.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure
-from cjkit.report import outputs, snapshot
+from cjkit.report import kernels, outputs, snapshot
 from cjkit.report.distributed import job_pool
 from cjkit.report.export import neutralise_csv_file
 from cjkit.catalog.themefile import load_theme
@@ -515,7 +515,7 @@ def job_key(job: Job, version: str) -> str:
 
 def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "private", *,
             formats: tuple[str, ...] = ("html",), theme: Path | None = None, title: str = "",
-            cache: Path | None = None) -> dict:
+            cache: Path | None = None, prestart: bool = False) -> dict:
     """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
 
     The kernel talks to the runner over IPC sockets in a private temporary folder (no TCP
@@ -541,6 +541,9 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
     cache : Path or None
         The run's snapshot cache (:mod:`cjkit.report.snapshot`): the notebook's kernel reads
         the loaded survey from there.
+    prestart : bool
+        Another report follows in this process: start its kernel as soon as this notebook has
+        run, while this report is exported (:mod:`cjkit.report.kernels`).
 
     Returns
     -------
@@ -566,9 +569,11 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         for ext in ("pdf", "pptx"):  # so may last run's deliverables, whether or not this run makes them
             outputs.check_target(out_dir / f"{job.name}.{ext}")
             (out_dir / f"{job.name}.{ext}").unlink(missing_ok=True)
+        warm = kernels.take(job.notebook.parent, cache, permissions)  # started while the last report was exported
         with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets, \
                 snapshot.active(cache):
-            kernel = {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
+            kernel = {"km": warm[0]} if warm else \
+                {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
             try:
                 papermill.execute_notebook(str(job.notebook), str(ipynb), parameters={**job.parameters,
                                            "output_dir": str(own)}, kernel_name="python3",
@@ -577,6 +582,10 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
             except Exception as exc:  # papermill's PapermillExecutionError carries the cell's error
                 status = "failed"
                 error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc))}"[:2000]
+            finally:
+                kernels.release(warm)
+            if prestart:
+                kernels.prestart(job.notebook.parent, cache, permissions)
             for table in own.rglob("*.csv") if own.is_dir() else []:
                 if not table.is_symlink():
                     neutralise_csv_file(table)
@@ -761,8 +770,10 @@ def _run_jobs(cfg: RunConfig, out_dir: Path, *, workers, force, progress, values
     bar = tqdm(total=len(todo), desc=f"cjkit report {out_dir.name}", unit="report", disable=not progress)
     with job_pool(min(n_workers, len(todo) or 1), cluster if todo else None,
                   insecure=cfg.dask_insecure) as (submit, finished):
+        last = len(todo) - max(1, min(n_workers, len(todo)))  # the final reports start no kernel ahead
         futures = {submit(execute, job, out_dir, timeout, cfg.permissions, formats=cfg.formats,
-                          theme=cfg.theme, title=cfg.title, cache=cache): job for job in todo}
+                          theme=cfg.theme, title=cfg.title, cache=cache, prestart=cluster is None and i < last): job
+                   for i, job in enumerate(todo)}
         for fut in finished(futures):
             job = futures[fut]
             try:
