@@ -118,10 +118,43 @@ class Study:
     n_kept: int
     scope: dict = field(default_factory=dict)
     model: str = "accra"
+    _memo: dict = field(default_factory=dict, init=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"Study(survey={self.spec.survey!r}, model={self.model!r}, n_input={self.n_input}, "
                 f"n_kept={self.n_kept}, in_scope={len(self.wide)}, scope={self.scope!r})")
+
+    def memo(self, key: tuple, compute):
+        """The result of *compute()* for *key*, computed once per study (and its current long frame).
+
+        A report asks for the same driver analysis or coding in several sections (summary,
+        driver table, importance-performance, pain points); this keeps the first result. A
+        scoped study (:meth:`scoped`) has its own memo. The result is shared: do not change it
+        in place.
+
+        Parameters
+        ----------
+        key : tuple
+            What was computed and from which options, e.g. ``("key_drivers", outcome, drivers)``.
+        compute : callable
+            Called without arguments the first time.
+
+        Returns
+        -------
+        object
+            What *compute* returned.
+
+        Examples
+        --------
+        >>> import cjkit as cj
+        >>> study, calls = cj.example_study(), []
+        >>> [study.memo(("n",), lambda: calls.append(1) or len(study.wide)) for _ in range(3)], len(calls)
+        ([120, 120, 120], 1)
+        """
+        full = (id(self.long), *key)  # a long frame replaced by the user is a new question
+        if full not in self._memo:
+            self._memo[full] = compute()
+        return self._memo[full]
 
     @property
     def questions(self) -> pd.DataFrame:
