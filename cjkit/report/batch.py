@@ -542,8 +542,8 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         The run's snapshot cache (:mod:`cjkit.report.snapshot`): the notebook's kernel reads
         the loaded survey from there.
     prestart : bool
-        Another report follows in this process: start its kernel as soon as this notebook has
-        run, while this report is exported (:mod:`cjkit.report.kernels`).
+        Another report follows in this process: start its kernel now, so it has imported
+        cjkit by the time this report is done (:mod:`cjkit.report.kernels`).
 
     Returns
     -------
@@ -569,7 +569,9 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         for ext in ("pdf", "pptx"):  # so may last run's deliverables, whether or not this run makes them
             outputs.check_target(out_dir / f"{job.name}.{ext}")
             (out_dir / f"{job.name}.{ext}").unlink(missing_ok=True)
-        warm = kernels.take(job.notebook.parent, cache, permissions)  # started while the last report was exported
+        warm = kernels.take(job.notebook.parent, cache, permissions)  # started while the last report ran
+        if prestart:  # and the next report's kernel starts and imports while this one runs
+            kernels.prestart(job.notebook.parent, cache, permissions)
         with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets, \
                 snapshot.active(cache):
             kernel = {"km": warm[0]} if warm else \
@@ -584,8 +586,6 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
                 error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc))}"[:2000]
             finally:
                 kernels.release(warm)
-            if prestart:
-                kernels.prestart(job.notebook.parent, cache, permissions)
             for table in own.rglob("*.csv") if own.is_dir() else []:
                 if not table.is_symlink():
                     neutralise_csv_file(table)

@@ -1,9 +1,9 @@
-"""Warm kernels: the next report's kernel starts, and imports cjkit, while this report is exported.
+"""Warm kernels: the next report's kernel starts, and imports cjkit, while this report runs.
 
 Starting a kernel and importing pandas, matplotlib and cjkit in it is most of what a short
 report costs. A worker process of a batch run therefore starts the kernel for its next report
-(:func:`prestart`) as soon as the current notebook has run, and sends it one silent cell that
-imports what every report notebook imports; the HTML, PDF and PowerPoint of the current report
+(:func:`prestart`) when the current report begins, and sends it one silent cell that imports
+what every report notebook imports; the current notebook runs and its HTML, PDF and PowerPoint
 are made meanwhile. The next report takes that kernel (:func:`take`) instead of starting one.
 Every report still runs in a fresh kernel of its own: nothing of another report's namespace
 is in it, only the modules already imported. The kernel talks over IPC sockets in a private
@@ -27,7 +27,8 @@ from cjkit.report import outputs, snapshot
 
 log = logging.getLogger("cjkit.report.kernels")
 #: what the report notebooks import first; silent, so execution counts are unchanged
-PRELOAD = "import matplotlib.pyplot\nimport cjkit\nimport cjkit.report.sections\nimport cjkit.plot.charts\n"
+PRELOAD = ("import matplotlib.pyplot\nimport pyarrow.parquet\nimport jsonschema\nimport cjkit\n"
+           "import cjkit.report.sections\nimport cjkit.plot.charts\n")
 _WARM: dict = {}
 
 
@@ -120,13 +121,18 @@ def release(taken) -> None:
     """
     if not taken:
         return
-    from jupyter_core.utils import run_sync  # the notebook stack loads only for report runs
+    from jupyter_core.utils import ensure_async, run_sync  # the notebook stack loads only for report runs
 
     km, sockets = taken
+
+    async def stop():
+        if await ensure_async(km.is_alive()):
+            await ensure_async(km.shutdown_kernel(now=False))  # also removes its connection files
+        else:
+            await ensure_async(km.cleanup_resources())
+
     try:
-        if run_sync(km.is_alive)():
-            run_sync(km.shutdown_kernel)(now=False)
-        km.cleanup_resources()
+        run_sync(stop)()
     except Exception as err:  # a kernel that died with its report: nothing left to stop
         log.info("kernel shutdown: %s", err)
     finally:

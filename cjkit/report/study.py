@@ -248,7 +248,8 @@ class Study:
         """
         wide = _filter(self.wide, self.scope["segment_column"], segment, "segment")
         wide = _filter(wide, self.spec.wave, wave, "wave")
-        long = self.long[self.long["respondent_id"].isin(wide["respondent_id"])].reset_index(drop=True)
+        long = (self.long.reset_index(drop=True) if wide is self.wide else  # "all": nobody to filter
+                self.long[self.long["respondent_id"].isin(wide["respondent_id"])].reset_index(drop=True))
         return replace(self, wide=wide, long=long, scope={**self.scope, "segment": segment, "wave": wave})
 
     def summary(self) -> pd.DataFrame:
