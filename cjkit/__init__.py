@@ -72,6 +72,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "code_texts": ("cjkit.coding.coder", None),
     "code_indicators": ("cjkit.coding.coder", None),
     "code_file": ("cjkit.coding.stream", None),
+    "code_texts_dask": ("cjkit.coding.scaleout", None),
     "score_sentiment": ("cjkit.coding.sentiment", None),
     "discover_themes": ("cjkit.coding.themes", None),
     "themes_to_codebook": ("cjkit.coding.themes", None),
@@ -198,6 +199,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.coding.industry import propose_industry  # noqa: F401
     from cjkit.coding.coder import code_indicators, code_texts  # noqa: F401
     from cjkit.coding.stream import code_file  # noqa: F401
+    from cjkit.coding.scaleout import code_texts_dask  # noqa: F401
     from cjkit.coding.learn import LearningCoder  # noqa: F401
     from cjkit.privacy.pii import count_pii, find_pii, mask_pii  # noqa: F401
     from cjkit.coding.sentiment import fit_sentiment, score_sentiment  # noqa: F401

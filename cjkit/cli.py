@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,8 @@ def _report(args) -> int:
         if not key or not _:
             raise CjkitError(f"--set expects key=value, got '{item}'")
         cfg = cfg.with_parameters(**{key: _value(value)})
+    if args.dask or args.dask_insecure:
+        cfg = replace(cfg, dask=args.dask or cfg.dask, dask_insecure=args.dask_insecure or cfg.dask_insecure)
     # every report is checked before any kernel starts; the table says what each will omit
     result = plan.run_reports(cfg, run=args.run, workers=args.workers, force=args.force, progress=not args.quiet)
     out_dir = cfg.output_root / (args.run or cfg.run)
@@ -127,6 +130,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     r.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a fixed parameter")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--dask", metavar="SCHEDULER_ADDRESS", help="run the reports on a Dask cluster, e.g. "
+                                                               "tls://scheduler:8786 (TLS only; run-file key 'dask')")
+    r.add_argument("--dask-insecure", action="store_true", help="allow an unencrypted tcp:// scheduler address "
+                                                                "(a cluster on this machine)")
     r.set_defaults(func=_report)
     f = sub.add_parser("forget", help="erase respondents: add them to the survey's erasure list")
     f.add_argument("ids", nargs="*", metavar="RESPONDENT_ID", help="respondent ids as in the data's id column")

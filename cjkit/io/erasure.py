@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,9 @@ from cjkit.errors import ConfigError, ParameterError
 
 #: File name of the erasure list, in the folder of the survey spec (or of the data file).
 ERASURE_FILE = "erased_respondents.json"
+#: Folder inside each run folder where a batch run keeps its snapshots of the loaded data
+#: (:mod:`cjkit.report.snapshot`); they hold personal data, so an erasure deletes them.
+CACHE_FOLDER = "_cache"
 
 
 def list_path(spec=None, data=None) -> Path | None:
@@ -211,3 +215,43 @@ def summary(path) -> dict:
         return {}
     data = read_list(path)
     return {"respondents": len(data["hashes"]), "requests": data["requests"]}
+
+
+def purge_caches(output_root) -> list[str]:
+    """Delete the snapshot cache of every run folder under *output_root* (after an erasure).
+
+    A batch run keeps the data it loaded in ``<run>/_cache/`` (:data:`CACHE_FOLDER`); a
+    snapshot taken before the erasure still holds the erased respondents, so every cache
+    goes. The next run loads the data again, without them. Links are removed, never followed.
+
+    Parameters
+    ----------
+    output_root : str or Path
+        The folder of the run folders (``reports/``).
+
+    Returns
+    -------
+    list of str
+        The run folders whose cache was deleted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cjkit.io.erasure import CACHE_FOLDER, purge_caches
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     (Path(tmp) / "demo" / CACHE_FOLDER / "k").mkdir(parents=True)
+    ...     print(purge_caches(tmp), (Path(tmp) / "demo" / CACHE_FOLDER).exists())
+    ['demo'] False
+    """
+    root = Path(output_root)
+    purged = []
+    for cache in sorted(root.glob(f"*/{CACHE_FOLDER}")) if root.is_dir() else []:
+        if cache.parent.is_symlink():
+            continue
+        if cache.is_symlink() or cache.is_file():
+            cache.unlink()
+        else:
+            shutil.rmtree(cache)
+        purged.append(cache.parent.name)
+    return purged

@@ -22,18 +22,19 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from cjkit.catalog.config import load_config
+from cjkit.cluster import check_address
 from cjkit.privacy.pii import mask_pii
 from cjkit._version import __version__
 from cjkit.errors import CjkitError, ConfigError, ParameterError, Problem
 from cjkit.io import erasure
-from cjkit.report import outputs
+from cjkit.report import kernels, outputs, snapshot
+from cjkit.report.distributed import job_pool
 from cjkit.report.export import neutralise_csv_file
 from cjkit.catalog.themefile import load_theme
 from cjkit.report.deck import export_deck
@@ -111,6 +112,11 @@ class RunConfig:
     theme : Path or None
         The client's theme file (:func:`cjkit.catalog.themefile.load_theme`) applied to the
         HTML, PDF and PowerPoint; None: cjkit's default look.
+    dask : str or None
+        Address of a Dask scheduler (``tls://host:8786``) whose workers run the reports
+        (:mod:`cjkit.report.distributed`); None: local worker processes.
+    dask_insecure : bool
+        Allow a ``tcp://`` scheduler address (a cluster on this machine).
 
     Examples
     --------
@@ -141,6 +147,8 @@ class RunConfig:
     permissions: str = "private"
     formats: tuple[str, ...] = ("html",)
     theme: Path | None = None
+    dask: str | None = None
+    dask_insecure: bool = False
 
     def with_parameters(self, **values) -> RunConfig:
         """A copy with *values* added to (or replacing) the run's parameters."""
@@ -403,7 +411,8 @@ def load_run(source, *, base=None) -> RunConfig:
                      notebook_folders=_notebook_folders(data, base),
                      permissions=data.get("permissions", "private"),
                      formats=tuple(dict.fromkeys(["html", *data.get("formats", [])])),
-                     theme=(base / data["theme"]).resolve() if data.get("theme") else None)
+                     theme=(base / data["theme"]).resolve() if data.get("theme") else None,
+                     dask=data.get("dask"), dask_insecure=data.get("dask_insecure", False))
 
 
 def expand_grid(config, values_of=None) -> list[Job]:
@@ -505,7 +514,8 @@ def job_key(job: Job, version: str) -> str:
 
 
 def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "private", *,
-            formats: tuple[str, ...] = ("html",), theme: Path | None = None, title: str = "") -> dict:
+            formats: tuple[str, ...] = ("html",), theme: Path | None = None, title: str = "",
+            cache: Path | None = None, prestart: bool = False) -> dict:
     """Run one job with papermill and export HTML with code hidden. Never raises: errors are returned.
 
     The kernel talks to the runner over IPC sockets in a private temporary folder (no TCP
@@ -528,6 +538,12 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         The client's theme file for HTML, PDF and PowerPoint.
     title : str
         The run's title, shown as the survey on the PDF cover and the slides.
+    cache : Path or None
+        The run's snapshot cache (:mod:`cjkit.report.snapshot`): the notebook's kernel reads
+        the loaded survey from there.
+    prestart : bool
+        Another report follows in this process: start its kernel now, so it has imported
+        cjkit by the time this report is done (:mod:`cjkit.report.kernels`).
 
     Returns
     -------
@@ -553,8 +569,13 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
         for ext in ("pdf", "pptx"):  # so may last run's deliverables, whether or not this run makes them
             outputs.check_target(out_dir / f"{job.name}.{ext}")
             (out_dir / f"{job.name}.{ext}").unlink(missing_ok=True)
-        with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets:
-            kernel = {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
+        warm = kernels.take(job.notebook.parent, cache, permissions)  # started while the last report ran
+        if prestart:  # and the next report's kernel starts and imports while this one runs
+            kernels.prestart(job.notebook.parent, cache, permissions)
+        with outputs.umask_for(permissions), tempfile.TemporaryDirectory(prefix="cjkit-k-") as sockets, \
+                snapshot.active(cache):
+            kernel = {"km": warm[0]} if warm else \
+                {"kernel_manager_class": outputs.ipc_kernel_manager(sockets)} if outputs.IPC else {}
             try:
                 papermill.execute_notebook(str(job.notebook), str(ipynb), parameters={**job.parameters,
                                            "output_dir": str(own)}, kernel_name="python3",
@@ -563,6 +584,8 @@ def execute(job: Job, out_dir: Path, timeout: int = 900, permissions: str = "pri
             except Exception as exc:  # papermill's PapermillExecutionError carries the cell's error
                 status = "failed"
                 error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', str(exc))}"[:2000]
+            finally:
+                kernels.release(warm)
             for table in own.rglob("*.csv") if own.is_dir() else []:
                 if not table.is_symlink():
                     neutralise_csv_file(table)
@@ -621,7 +644,7 @@ def _check_jobs(cfg: RunConfig, values_of, preflight) -> tuple[list[Job], list[d
 
 
 def run_batch(config, *, run: str | None = None, workers: int | None = None, force: bool = False,
-              progress: bool = True, values_of=None, context=None, preflight=None) -> pd.DataFrame:
+              progress: bool = True, values_of=None, context=None, preflight=None, cluster=None) -> pd.DataFrame:
     r"""Execute every report of a run configuration.
 
     Parameters
@@ -644,6 +667,9 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         (see :func:`cjkit.report.plan.preflight`): a report with ``errors`` stops the run, one
         with ``run=False`` is not run (status ``not_applicable``), ``omitted`` sections are
         listed in ``index.html``.
+    cluster : str, distributed.Client or cluster object, optional
+        Run the reports on a Dask cluster instead of local processes (default: the config's
+        ``dask``); see :func:`cjkit.report.distributed.job_pool`.
 
     Returns
     -------
@@ -680,21 +706,38 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     0  nb__1      ok
     1  nb__5  failed  AssertionError: x too big
     """
-    from tqdm.auto import tqdm  # progress bars only when a run starts
-
     cfg = load_run(config)
+    if isinstance(cluster or cfg.dask, str):  # an unencrypted address is refused before anything is read
+        check_address(cluster or cfg.dask, insecure=cfg.dask_insecure)
     out_dir = outputs.run_folder(cfg.output_root, run or cfg.run, permissions=cfg.permissions)
     sources = [e.path for e in cfg.notebooks if e.path.parent == out_dir.resolve()]
     if sources:  # a report named like its notebook would overwrite the source
         raise CjkitError(f"run folder '{out_dir}' holds the notebook '{sources[0].name}' itself; choose another "
                          "'run' or 'output_root'")
+    # every (spec, data) is read and validated once; grid, preflight, reports and manifest read the snapshot
+    cache = out_dir / snapshot.CACHE_FOLDER
+    outputs.check_target(cache)
+    index = snapshot.prepare([cfg.parameters, *(e.parameters for e in cfg.notebooks if e.parameters)], cache)
+    with snapshot.active(cache if index else None):
+        result = _run_jobs(cfg, out_dir, workers=workers, force=force, progress=progress, values_of=values_of,
+                           context=context, preflight=preflight, cluster=cluster or cfg.dask,
+                           cache=cache if index else None)
+    snapshot.prune(cache, index.values())
+    return result
+
+
+def _run_jobs(cfg: RunConfig, out_dir: Path, *, workers, force, progress, values_of, context,
+              preflight, cluster, cache) -> pd.DataFrame:
+    """The body of :func:`run_batch` once the snapshots are ready: check, run, write manifest and index."""
+    from tqdm.auto import tqdm  # progress bars only when a run starts
+
     try:
         if cfg.theme:  # a broken theme file is found before any kernel starts
             load_theme(cfg.theme)
         jobs, checked = _check_jobs(cfg, values_of, preflight)
     except CjkitError as err:  # e.g. a broken spec while expanding '@values': the index says so
         write_index(out_dir, cfg, [], {"errors": [str(err)]})
-        outputs.apply_permissions(out_dir, cfg.permissions)
+        _apply_permissions(out_dir, cfg.permissions)
         raise
     notes = {c["name"]: c for c in checked}
     errors = [f"{c['name']}: {e}" for c in checked for e in c["errors"]]
@@ -702,7 +745,7 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         rows = [{"name": c["name"], "notebook": c["notebook"], "status": "not_run", "error": " | ".join(c["errors"]),
                  "ipynb": "", "html": "", "seconds": 0.0, "notes": _notes(c)} for c in checked]
         write_index(out_dir, cfg, rows, {"errors": list(dict.fromkeys(errors))})
-        outputs.apply_permissions(out_dir, cfg.permissions)
+        _apply_permissions(out_dir, cfg.permissions)
         shown = list(dict.fromkeys(e for c in checked for e in c["errors"]))
         raise CjkitError(f"preflight of '{cfg.path.name if cfg.path else cfg.run}' found {len(shown)} "
                          f"problem(s), nothing was run (see {out_dir / 'index.html'}):\n  " + "\n  ".join(shown))
@@ -725,10 +768,13 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
     n_workers = workers or cfg.workers
     timeout = cfg.timeout_seconds
     bar = tqdm(total=len(todo), desc=f"cjkit report {out_dir.name}", unit="report", disable=not progress)
-    with ProcessPoolExecutor(max_workers=max(1, min(n_workers, len(todo) or 1))) as pool:
-        futures = {pool.submit(execute, job, out_dir, timeout, cfg.permissions, formats=cfg.formats,
-                               theme=cfg.theme, title=cfg.title): job for job in todo}
-        for fut in as_completed(futures):
+    with job_pool(min(n_workers, len(todo) or 1), cluster if todo else None,
+                  insecure=cfg.dask_insecure) as (submit, finished):
+        last = len(todo) - max(1, min(n_workers, len(todo)))  # the final reports start no kernel ahead
+        futures = {submit(execute, job, out_dir, timeout, cfg.permissions, formats=cfg.formats,
+                          theme=cfg.theme, title=cfg.title, cache=cache, prestart=cluster is None and i < last): job
+                   for i, job in enumerate(todo)}
+        for fut in finished(futures):
             job = futures[fut]
             try:
                 row = fut.result()
@@ -754,9 +800,17 @@ def run_batch(config, *, run: str | None = None, workers: int | None = None, for
         extra = {**extra, "erasure": erased}
     write_manifest(out_dir, cfg, rows, extra)
     write_index(out_dir, cfg, rows, extra)
-    outputs.apply_permissions(out_dir, cfg.permissions)
+    _apply_permissions(out_dir, cfg.permissions)
     return pd.DataFrame(rows, columns=["name", "notebook", "parameters", "status", "error", "ipynb",
                                        "html", "pdf", "pptx", "seconds", "key", "notes"])
+
+
+def _apply_permissions(out_dir: Path, permissions: str) -> None:
+    """The run's modes on its files; the snapshot cache holds raw answers and stays private (0700/0600)."""
+    outputs.apply_permissions(out_dir, permissions)
+    cache = out_dir / snapshot.CACHE_FOLDER
+    if cache.is_dir() and not cache.is_symlink():
+        outputs.apply_permissions(cache, "private")
 
 
 def _remove_stale(out_dir: Path, previous: dict, current: set) -> None:
@@ -772,7 +826,8 @@ def remove_outputs(spec, output_root) -> list[str]:
 
     Each run folder's ``manifest.json`` says which reports were made from which spec; their
     HTML, executed notebook and output folder (tables, figures, key figures) are deleted at
-    once, and the next run rebuilds them without the erased respondents.
+    once, and the next run rebuilds them without the erased respondents. The snapshot cache
+    of every run folder (the loaded data, :mod:`cjkit.report.snapshot`) is deleted too.
 
     Parameters
     ----------
@@ -803,6 +858,7 @@ def remove_outputs(spec, output_root) -> list[str]:
     spec = Path(spec).resolve()
     removed = []
     root = Path(output_root)
+    erasure.purge_caches(root)  # a snapshot of the data may hold the erased respondents
     for manifest in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
         out_dir = manifest.parent
         if out_dir.is_symlink():

@@ -6,7 +6,9 @@ figures that tests and nbval check.
 """
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import json
 from pathlib import Path
 
@@ -34,6 +36,25 @@ from cjkit.stats.painpoints import rank_painpoints
 
 
 UNASSIGNED = "unassigned"  # touchpoint id of ratings and codes the spec assigns to no touchpoint
+
+
+def _memoized(func):
+    """A section computed once per study and options: the summary and the section itself share it."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(study, *args, **kwargs):
+        bound = signature.bind(study, *args, **kwargs)
+        bound.apply_defaults()  # segment_comparison(study) and (study, lang="de") are one question
+        key = (func.__name__, *list(bound.arguments.items())[1:])
+        try:
+            hash(key)
+        except TypeError:  # an option that is a table or list: computed each time
+            return func(study, *args, **kwargs)
+        if not isinstance(study, Study):
+            return func(study, *args, **kwargs)
+        return study.memo(key, lambda: func(study, *args, **kwargs)).copy()
+    return wrapper
 
 
 def _ratings(study: Study, roles=RATING_ROLES) -> pd.DataFrame:
@@ -134,6 +155,7 @@ def add_labels(frame: pd.DataFrame, study: Study, *, lang: str = "de") -> pd.Dat
     return out
 
 
+@_memoized
 def key_figures(study: Study) -> pd.DataFrame:
     """Headline figures: base sizes, overall satisfaction (mean, top-2-box), NPS, CES with CIs.
 
@@ -374,9 +396,15 @@ def driver_table(study: Study, *, role: str = "overall", lang: str = "de", **kwa
     3   tp_booking          Booking                  9.2     4
     4      tp_wifi            Wi-Fi                  7.8     5
     """
-    d = drivers.key_drivers(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs),
-                            positive=_positive(study, role))
+    d = _key_drivers(study, study.outcome(role), driver_questions(study, **kwargs), _positive(study, role))
     return _driver_labels(add_labels(d, study, lang=lang), study, lang)
+
+
+def _key_drivers(study: Study, outcome: str, questions, positive) -> pd.DataFrame:
+    """One driver analysis per (study, outcome, drivers, positive answer), shared by every section."""
+    return study.memo(("key_drivers", outcome, tuple(questions), positive),
+                      lambda: drivers.key_drivers(study.long, outcome=outcome, drivers=list(questions),
+                                                  positive=positive)).copy()
 
 
 def _driver_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
@@ -417,11 +445,14 @@ def ipa_table(study: Study, *, role: str = "overall", lang: str = "de", **kwargs
     3   tp_booking  possible_overkill
     4      tp_wifi       low_priority
     """
-    out = ipa.ipa(study.long, outcome=study.outcome(role), drivers=driver_questions(study, **kwargs), lang=lang,
-                  positive=_positive(study, role))
+    # what cjkit.ipa computes, on the driver analysis the report has already made
+    kd = _key_drivers(study, study.outcome(role), driver_questions(study, **kwargs), _positive(study, role))
+    perf = metrics.metrics(study.long, by=["question"], questions=list(kd["driver"]), metrics=["mean"], weight="weight")
+    out = ipa.importance_performance(kd, perf, importance="relative_weight_pct", metric="mean", lang=lang)
     return _driver_labels(add_labels(out, study, lang=lang), study, lang)
 
 
+@_memoized
 def segment_comparison(study: Study, *, segment_column: str | None = None, metric: str = "mean",
                        lang: str = "de") -> pd.DataFrame:
     """Score per segment and touchpoint next to the total, each segment tested against the rest.
@@ -461,6 +492,7 @@ def segment_comparison(study: Study, *, segment_column: str | None = None, metri
     return _item_labels(add_labels(out, study, lang=lang), study, lang)
 
 
+@_memoized
 def trend_table(study: Study, *, role: str = "overall", metric: str = "mean", lang: str = "de") -> pd.DataFrame:
     """Outcome (role) and touchpoint scores per wave, with the change against the previous wave.
 
@@ -763,8 +795,7 @@ def painpoint_table(study: Study, coded: pd.DataFrame | None = None, *, role: st
     questions = driver_questions(study)
     # without an outcome (e.g. a comments-only feedback file) the ranking rests on the
     # low ratings and the negative mentions alone
-    drv = (drivers.key_drivers(study.long, outcome=outcome, drivers=questions, positive=positive)
-           if outcome is not None and questions else None)
+    drv = _key_drivers(study, outcome, questions, positive) if outcome is not None and questions else None
     # CSAT items are touchpoint ratings like driver ratings: both count as low ratings
     long = study.long.assign(touchpoint=study.long["touchpoint"].astype("string").fillna(UNASSIGNED),
                              role=study.long["role"].replace({"csat": "driver"}))
@@ -807,7 +838,9 @@ def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.
     2         r0004          room         1
     """
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
-    return code_texts(texts, codebook, model=study.model, label_lang=_check_lang(lang))
+    key = ("coded_comments", codebook if isinstance(codebook, (str, Path)) else id(codebook), lang)
+    return study.memo(key, lambda: code_texts(texts, codebook, model=study.model,
+                                              label_lang=_check_lang(lang))).copy()
 
 
 def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None, lang: str = "de",

@@ -30,6 +30,7 @@ from cjkit.catalog import models
 from cjkit.errors import ConfigError, ParameterError
 from cjkit.io.load import load
 from cjkit.io.spec import SurveySpec, load_spec
+from cjkit.report import snapshot
 
 log = logging.getLogger("cjkit.report.study")
 ALL = "all"
@@ -117,10 +118,43 @@ class Study:
     n_kept: int
     scope: dict = field(default_factory=dict)
     model: str = "accra"
+    _memo: dict = field(default_factory=dict, init=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"Study(survey={self.spec.survey!r}, model={self.model!r}, n_input={self.n_input}, "
                 f"n_kept={self.n_kept}, in_scope={len(self.wide)}, scope={self.scope!r})")
+
+    def memo(self, key: tuple, compute):
+        """The result of *compute()* for *key*, computed once per study (and its current long frame).
+
+        A report asks for the same driver analysis or coding in several sections (summary,
+        driver table, importance-performance, pain points); this keeps the first result. A
+        scoped study (:meth:`scoped`) has its own memo. The result is shared: do not change it
+        in place.
+
+        Parameters
+        ----------
+        key : tuple
+            What was computed and from which options, e.g. ``("key_drivers", outcome, drivers)``.
+        compute : callable
+            Called without arguments the first time.
+
+        Returns
+        -------
+        object
+            What *compute* returned.
+
+        Examples
+        --------
+        >>> import cjkit as cj
+        >>> study, calls = cj.example_study(), []
+        >>> [study.memo(("n",), lambda: calls.append(1) or len(study.wide)) for _ in range(3)], len(calls)
+        ([120, 120, 120], 1)
+        """
+        full = (id(self.long), *key)  # a long frame replaced by the user is a new question
+        if full not in self._memo:
+            self._memo[full] = compute()
+        return self._memo[full]
 
     @property
     def questions(self) -> pd.DataFrame:
@@ -214,7 +248,8 @@ class Study:
         """
         wide = _filter(self.wide, self.scope["segment_column"], segment, "segment")
         wide = _filter(wide, self.spec.wave, wave, "wave")
-        long = self.long[self.long["respondent_id"].isin(wide["respondent_id"])].reset_index(drop=True)
+        long = (self.long.reset_index(drop=True) if wide is self.wide else  # "all": nobody to filter
+                self.long[self.long["respondent_id"].isin(wide["respondent_id"])].reset_index(drop=True))
         return replace(self, wide=wide, long=long, scope={**self.scope, "segment": segment, "wave": wave})
 
     def summary(self) -> pd.DataFrame:
@@ -229,12 +264,10 @@ class Study:
 
 
 def _resolve_data(spec: SurveySpec, data) -> Path:
-    if data:
-        path = Path(data)
-        return path if path.is_absolute() else Path.cwd() / path
-    if spec.data_path is None:
+    path = snapshot.resolve_data(spec, data)
+    if path is None:
         raise ParameterError("data", data, message="no data file given and the spec names none ('data:')")
-    return spec.data_path
+    return path
 
 
 def _filter(wide: pd.DataFrame, column: str | None, value, what: str) -> pd.DataFrame:
@@ -272,6 +305,12 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
         With ``n_input = n_kept + excluded`` recorded in the ledger; the scope filter is
         reported separately (``summary()``), it is not a data-quality exclusion.
 
+    Notes
+    -----
+    Inside a batch run (``cjkit report``) the survey is read from the run's snapshot
+    (:mod:`cjkit.report.snapshot`), loaded and validated once for all reports; opened by
+    hand, it is read from the export.
+
     Examples
     --------
     >>> import tempfile
@@ -286,7 +325,8 @@ def open_study(spec, *, data: str | None = None, model: str | None = None,
     """
     spec = load_spec(spec)
     path = _resolve_data(spec, data)
-    loaded = load(path, spec)
+    # inside a batch run the runner has loaded and validated this survey once already
+    loaded = snapshot.find(spec, path) or load(path, spec)
     seg_col = segment_column or (spec.segments[0] if spec.segments else None)
     target = model or spec.journey_model
     long = loaded.long
