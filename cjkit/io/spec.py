@@ -469,7 +469,7 @@ def long_parts(wide: pd.DataFrame, spec, *, file=None) -> longframe.Parts:
             new = [longframe.text_block(wide[q.column], q)]
         blocks += new
         owner += [q] * len(new)
-    tps = pd.Index(list(dict.fromkeys(q.touchpoint for q in spec.questions if q.touchpoint)), dtype="string")
+    tps = pd.Index(list(dict.fromkeys(q.touchpoint for q in spec.questions if q.touchpoint)), dtype=str)
     shared = {"question": ([q.id for q in owner], pd.CategoricalDtype([q.id for q in spec.questions])),
               "type": ([q.type for q in owner], pd.CategoricalDtype(list(QUESTION_TYPES))),
               "role": ([q.role for q in owner], pd.CategoricalDtype(list(ROLES))),
