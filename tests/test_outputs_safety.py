@@ -197,6 +197,9 @@ def test_run_is_private_quiet_uses_ipc_and_loads_no_remote_script(tmp_path, capf
     out = tmp_path / "reports" / "t"
     modes = {p.relative_to(out).as_posix(): stat.S_IMODE(os.lstat(p).st_mode) for p in [out, *out.rglob("*")]}
     assert modes.pop(".") == 0o700 and modes.pop("nb__1") == 0o700
+    cache_dirs = [p for p in modes if p.startswith("_cache") and (out / p).is_dir()]
+    assert cache_dirs and {modes.pop(p) for p in cache_dirs} == {0o700}   # the study snapshot's folders
+    assert any(p.startswith("_cache/") for p in modes)                      # ... and its files, 0600 below
     assert modes and set(modes.values()) == {0o600}, modes               # html, ipynb, manifest, index, csv
     executed = nbf.read(out / "nb__1.ipynb", as_version=4)
     assert "transport ipc" in executed.cells[-1].outputs[0]["text"]
