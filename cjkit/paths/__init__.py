@@ -7,11 +7,13 @@ as the survey side and shares its readers (:mod:`cjkit.io.readers`), its data-qu
 
     read   read_events, read_path_table, load_journeys -> Journeys (paths, steps, ledger)
     map    map_channels, assign_channels (channel -> touchpoint -> phase of the journey model)
-    count  path_summary, common_paths, funnel, transitions, loops, flows, path_lengths,
-           time_between_steps
+    count  path_table, path_summary, common_paths, funnel, transitions, loops, flows, path_lengths,
+           time_between_steps — each takes a DataFrame or event files (CSV/Parquet, globs):
+           one engine, two sizes, identical results (files run out of core in DuckDB)
     credit heuristic_attribution (rules=), markov_attribution, attribution_table
     draw   flow_plot, funnel_plot, transition_plot, attribution_plot (data, *, ..., ax=None) -> Axes
-    big    scan_* : the same counts out of core with DuckDB, straight from CSV/Parquet files
+    big    scan_connection (memory limit, spill folder), scan_ledger (rows left out of files);
+           scan_* : the older names of the file route
 
 Names are resolved on first use, so ``cj.paths`` does not import DuckDB or matplotlib until a
 function needing them is called.
@@ -50,6 +52,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "node_column": ("cjkit.paths.channels", None),
     "node_labels": ("cjkit.paths.channels", None),
     # path analysis in memory
+    "path_table": ("cjkit.paths.journeys", None),
     "path_summary": ("cjkit.paths.journeys", None),
     "common_paths": ("cjkit.paths.journeys", None),
     "funnel": ("cjkit.paths.journeys", None),
@@ -73,7 +76,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "scan_transitions": ("cjkit.paths.bigpaths", None),
     "scan_path_lengths": ("cjkit.paths.bigpaths", None),
     "scan_time_between_steps": ("cjkit.paths.bigpaths", None),
-    "scan_funnel": ("cjkit.paths.bigpaths", None),
+    "scan_funnel": ("cjkit.paths.journeys", "funnel"),
     # charts (data first, keywords, ax= in, Axes out)
     "flow_plot": ("cjkit.plot.paths", None),
     "funnel_plot": ("cjkit.plot.paths", None),
