@@ -57,13 +57,13 @@ def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directo
     return _sql.connect(memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
 
 
-def _steps_sql(source, columns, by, rules) -> tuple[list[str], str]:
+def _steps_sql(source, columns, by, rules, *, with_path: bool = False) -> tuple[list[str], str]:
     rules = dict(rules or {})
     unknown = sorted(set(rules) - set(RULES))
     if unknown:
         raise ParameterError("rules", unknown[0], allowed=list(RULES))
     paths = _sql.files(source)
-    return paths, _sql.journeys_sql(paths, columns, list(by or []), **rules)
+    return paths, _sql.journeys_sql(paths, columns, list(by or []), with_path=with_path, **rules)
 
 
 def _seg(by) -> list[str]:
@@ -192,15 +192,12 @@ def scan_path_table(source, *, columns: dict | None = None, by=None, rules: dict
     >>> scan_path_table(str(f))[["path", "conversions", "value"]].values.tolist()
     [['email', 0.0, 0.0], ['email > search', 1.0, 50.0]]
     """
-    paths, steps = _steps_sql(source, columns, by, rules)
-    g = _seg(by)
-    sel = "".join(f", j.{c}" for c in g)
-    sql = f"""WITH {steps},
-    p AS (SELECT journey_id, string_agg(channel, '{SEP}' ORDER BY step) AS path FROM steps GROUP BY journey_id)
-    SELECT p.path{sel}, SUM(j.conversions) AS conversions, SUM(j.nulls) AS nulls, SUM(j.value) AS value,
-           SUM(j.conversions + j.nulls) AS n_journeys
-    FROM p JOIN journeys j USING (journey_id) GROUP BY ALL
-    ORDER BY n_journeys DESC, p.path{sel}"""
+    paths, steps = _steps_sql(source, columns, by, rules, with_path=True)
+    sel = "".join(f", {c}" for c in _seg(by))
+    sql = f"""WITH {steps}
+    SELECT path{sel}, SUM(conversions) AS conversions, SUM(nulls) AS nulls, SUM(value) AS value,
+           SUM(conversions + nulls) AS n_journeys
+    FROM journeys GROUP BY ALL ORDER BY n_journeys DESC, path{sel}"""
     return _as_string(_sql.run(con, sql, paths), ["path", *(by or [])])
 
 
@@ -246,17 +243,18 @@ def scan_transitions(source, *, columns: dict | None = None, include_start_end: 
     g = _seg(by)
     js = "".join(f", j.{c}" for c in g)
     ends = f"""
-        UNION ALL SELECT '(start)', s.channel, j.conversions + j.nulls{js} FROM steps s JOIN journeys j
-            ON s.journey_id = j.journey_id AND s.step = 1
-        UNION ALL SELECT s.channel, '(conversion)', j.conversions{js} FROM steps s JOIN journeys j
-            ON s.journey_id = j.journey_id AND s.step = j.n_steps
-        UNION ALL SELECT s.channel, '(null)', j.nulls{js} FROM steps s JOIN journeys j
-            ON s.journey_id = j.journey_id AND s.step = j.n_steps""" if include_start_end else ""
+        UNION ALL SELECT '(start)', first_channel, conversions + nulls{''.join(', ' + c for c in g)} FROM journeys
+        UNION ALL SELECT last_channel, '(conversion)', conversions{''.join(', ' + c for c in g)} FROM journeys
+        UNION ALL SELECT last_channel, '(null)', nulls{''.join(', ' + c for c in g)} FROM journeys""" \
+        if include_start_end else ""
     inner = "source IS NOT NULL" + (" AND source <> target" if collapse_repeats else "")
+    # a journey of an event log weighs 1, so inner transitions need the journeys only for segments
+    t = (f"""SELECT LAG(s.channel) OVER w AS source, s.channel AS target, 1.0 AS n{js}
+             FROM steps s JOIN journeys j USING (journey_id) WINDOW w AS (PARTITION BY s.journey_id ORDER BY s.step)"""
+         if g else """SELECT LAG(channel) OVER w AS source, channel AS target, 1.0 AS n FROM steps
+             WINDOW w AS (PARTITION BY journey_id ORDER BY step)""")
     sql = f"""WITH {steps},
-    t AS (SELECT LAG(s.channel) OVER (PARTITION BY s.journey_id ORDER BY s.step) AS source, s.channel AS target,
-                 j.conversions + j.nulls AS n{js}
-          FROM steps s JOIN journeys j USING (journey_id)),
+    t AS ({t}),
     allt AS (SELECT * FROM t WHERE {inner} {ends}),
     agg AS (SELECT {''.join(c + ', ' for c in g)}source, target, SUM(n) AS n FROM allt GROUP BY ALL HAVING SUM(n) <> 0)
     SELECT {''.join(c + ', ' for c in g)}source, target, n,
@@ -375,44 +373,48 @@ def scan_funnel_counts(source, *, stage: str = "phase", mapping: pd.DataFrame | 
                        con=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-stage counts for :func:`cjkit.paths.funnel`: journeys reaching, touching and converting.
 
+    One pass: each journey gets its furthest stage and a flag per stage touched, then one
+    aggregation per segment gives every stage's counts.
+
     Returns ``(counts, totals)``: counts has (by...), stage_order, n_journeys, n_touched,
     conversions; totals has (by...), n_journeys, conversions.
     """
     paths, steps = _steps_sql(source, columns, by, rules)
     con = _sql.pin(con) if con is not None else _sql.connect()
     g = _seg(by)
-    gj = "".join(f", j.{c}" for c in g)
     if stage == "step":
-        k = int(max_steps)
-        js = f"SELECT journey_id, LEAST(step, {k}) AS stage_order FROM steps"
-        kmax = "(SELECT COALESCE(MAX(stage_order), 0) FROM js)"
+        k_max = int(max_steps)
+        js = f"SELECT journey_id, LEAST(step, {k_max}) AS so FROM steps"
     else:
         if mapping is None or order is None or stage not in mapping or "channel" not in mapping:
             raise DataError(f"a funnel over event files needs mapping= (columns 'channel' and '{stage}') and "
                             "order= (the stages in journey order)")
-        rank = pd.DataFrame({"stage": [str(o) for o in order], "stage_order": range(1, len(order) + 1)})
+        k_max = len(order)
+        rank = pd.DataFrame({"stage": [str(o) for o in order], "stage_order": range(1, k_max + 1)})
         m = mapping[["channel", stage]].dropna().astype({"channel": str, stage: str}).rename(columns={stage: "stage"})
         con.register("cj_stage_map", m.merge(rank, on="stage")[["channel", "stage_order"]])
-        js = "SELECT s.journey_id, m.stage_order FROM steps s JOIN cj_stage_map m ON s.channel = m.channel"
-        kmax = str(len(order))
+        js = "SELECT s.journey_id, m.stage_order AS so FROM steps s LEFT JOIN cj_stage_map m ON s.channel = m.channel"
+    ks = range(1, k_max + 1)
+    flags = "".join(f", MAX(CASE WHEN so = {k} THEN 1.0 ELSE 0.0 END) AS t{k}" for k in ks)
+    sums = "".join(f", SUM(CASE WHEN mx >= {k} THEN w ELSE 0 END) AS r{k}, SUM(t{k} * w) AS u{k}, "
+                   f"SUM(CASE WHEN mx >= {k} THEN conversions ELSE 0 END) AS c{k}" for k in ks)
     sql = f"""WITH {steps},
     js AS ({js}),
-    jw AS (SELECT j.journey_id, j.conversions, j.conversions + j.nulls AS w{gj},
-                  COALESCE(MAX(js.stage_order), 0) AS mx
-           FROM journeys j LEFT JOIN js USING (journey_id) GROUP BY ALL),
-    ks AS (SELECT range AS stage_order FROM range(1, {kmax} + 1)),
-    reach AS (SELECT {''.join(c + ', ' for c in g)}k.stage_order, SUM(w) AS n_journeys, SUM(conversions) AS conversions
-              FROM jw JOIN ks k ON jw.mx >= k.stage_order GROUP BY ALL),
-    touched AS (SELECT {''.join(c + ', ' for c in g)}t.stage_order, SUM(w) AS n_touched
-                FROM (SELECT DISTINCT journey_id, stage_order FROM js) t JOIN jw USING (journey_id) GROUP BY ALL)
-    SELECT * FROM reach FULL JOIN touched USING ({', '.join(g + ['stage_order'])})"""
-    tot = f"""WITH {steps} SELECT {''.join(c + ', ' for c in g)}SUM(conversions + nulls) AS n_journeys,
-              SUM(conversions) AS conversions FROM journeys {'GROUP BY ALL' if g else ''}"""
+    jx AS (SELECT journey_id, COALESCE(MAX(so), 0) AS mx{flags} FROM js GROUP BY journey_id),
+    jw AS (SELECT *, conversions + nulls AS w FROM journeys JOIN jx USING (journey_id))
+    SELECT {''.join(c + ', ' for c in g)}SUM(w) AS n_journeys, SUM(conversions) AS conversions{sums}
+    FROM jw {'GROUP BY ALL' if g else ''}"""
     try:
-        counts = _as_string(_sql.run(con, sql, paths), by or []).fillna(
-            {"n_journeys": 0.0, "n_touched": 0.0, "conversions": 0.0})
-        totals = _as_string(_sql.run(con, tot, paths), by or [])
+        wide = _as_string(_sql.run(con, sql, paths), by or [])
     finally:
         if stage != "step":
             con.unregister("cj_stage_map")
+    by = list(by or [])
+    totals = wide[by + ["n_journeys", "conversions"]]
+    parts = [wide[by].assign(stage_order=k, n_journeys=wide[f"r{k}"], n_touched=wide[f"u{k}"],
+                             conversions=wide[f"c{k}"]) for k in ks]
+    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=by + ["stage_order", "n_journeys", "n_touched", "conversions"])
+    if stage == "step":  # positions as far as the longest journey, as in memory
+        counts = counts[counts["stage_order"] <= (counts.loc[counts["n_journeys"] > 0, "stage_order"].max() or 0)]
     return counts, totals

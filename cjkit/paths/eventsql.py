@@ -19,6 +19,7 @@ so that both sizes give the same journeys:
 from __future__ import annotations
 
 import glob
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,7 @@ from cjkit.io.events import FALSE_WORDS, TRUE_WORDS
 from cjkit.io.journey_rules import duration_seconds
 from cjkit.io.readers import _text
 
+_NUMERIC = re.compile(r"^(U?(TINY|SMALL|HUGE)?INT(EGER)?|BIGINT|UBIGINT|DOUBLE|FLOAT|REAL|DECIMAL.*)$")
 COLUMNS = {"customer_id": "customer_id", "timestamp": "timestamp", "channel": "channel",
            "conversion": "conversion", "value": "value", "event": "event", "session_id": "session_id"}
 OPTIONAL = ("conversion", "value", "event", "session_id")
@@ -49,6 +51,7 @@ def connect(*, memory_limit: str = "1GB", threads: int = 2, temp_directory: str 
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")  # results must not depend on the machine's zone
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = false")  # lets DuckDB stream instead of buffering
@@ -166,30 +169,48 @@ def _words(words) -> str:
 def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicates: bool = True) -> str:
     """CTEs ``typed`` (every row, typed, ``why`` = first failed check or NULL) and ``kept``."""
     cols, types = resolve(paths, columns, by)
-    t = types[cols["timestamp"]].upper()
-    ts = (f"CAST({ident(cols['timestamp'])} AS TIMESTAMPTZ)" if t.startswith("TIMESTAMP") or t == "DATE"
-          else f"TRY_CAST({_txt(cols['timestamp'])} AS TIMESTAMPTZ)")
+
+    def typ(col):
+        return types[col].upper()
+
+    # typed columns skip the text round trip (the costly part on large files)
+    tcol = cols["timestamp"]
+    if typ(tcol).startswith("TIMESTAMP") or typ(tcol) == "DATE":
+        ts, ts_missing = f"CAST({ident(tcol)} AS TIMESTAMPTZ)", f"{ident(tcol)} IS NULL"
+    else:
+        ts, ts_missing = f"TRY_CAST({_txt(tcol)} AS TIMESTAMPTZ)", f"{_txt(tcol)} IS NULL"
     c = cols["conversion"]
     if c is None:
         conv = "0"
-    elif types[c].upper() == "BOOLEAN":
+    elif typ(c) == "BOOLEAN":
         conv = f"COALESCE(CAST({ident(c)} AS INTEGER), 0)"
+    elif _NUMERIC.match(typ(c)):
+        conv = f"CASE WHEN {ident(c)} IS NULL THEN 0 WHEN {ident(c)} IN (0, 1) THEN CAST({ident(c)} AS INTEGER) END"
     else:
         low = f"LOWER({_txt(c)})"
         conv = (f"CASE WHEN {low} IS NULL THEN 0 WHEN {low} IN ({_words(TRUE_WORDS)}) THEN 1 "
                 f"WHEN {low} IN ({_words(FALSE_WORDS)}) THEN 0 END")
     v = cols["value"]
-    val = "0.0" if v is None else f"TRY_CAST({_txt(v)} AS DOUBLE)"
-    bad_val = "FALSE" if v is None else f"({_txt(v)} IS NOT NULL AND {val} IS NULL)"
+    if v is None:
+        val, bad_val = "0.0", "FALSE"
+    elif _NUMERIC.match(typ(v)):
+        val, bad_val = f"CAST({ident(v)} AS DOUBLE)", "FALSE"
+    else:
+        val = f"TRY_CAST({_txt(v)} AS DOUBLE)"
+        bad_val = f"({_txt(v)} IS NOT NULL AND {val} IS NULL)"
     opt = {n: (_txt(cols[n]) if cols[n] else "CAST(NULL AS VARCHAR)") for n in ("event", "session_id")}
     seg = "".join(f", {_txt(b)} AS {ident(b)}" for b in by)
-    dup = ("ROW_NUMBER() OVER (PARTITION BY customer_id, ts, channel, event, conversion, value "
+    raw_text = {n: (f"CAST({ident(cols[n])} AS VARCHAR)" if cols[n] else "CAST(NULL AS VARCHAR)")
+                for n in ("timestamp", "conversion", "value")}
+    # checked rows form their own partition, so one pass numbers the duplicates among them
+    dup = ("ROW_NUMBER() OVER (PARTITION BY why IS NULL, customer_id, ts, channel, event, conversion, value "
            "ORDER BY _file, _row) > 1" if drop_duplicates else "FALSE")
     return f"""
     typed0 AS (
         SELECT _file, _row, {_txt(cols['customer_id'])} AS customer_id, {_txt(cols['channel'])} AS channel,
-               {_txt(cols['timestamp'])} AS ts_text, {ts} AS ts, {conv} AS conversion,
-               {_txt(c) if c else 'CAST(NULL AS VARCHAR)'} AS conv_text, {_txt(v) if v else 'CAST(NULL AS VARCHAR)'} AS value_text,
+               {ts_missing} AS ts_missing, {ts} AS ts, {conv} AS conversion,
+               {raw_text['timestamp']} AS ts_text, {raw_text['conversion']} AS conv_text,
+               {raw_text['value']} AS value_text,
                COALESCE({val}, 0.0) AS value, {bad_val} AS bad_value, {opt['event']} AS event,
                {opt['session_id']} AS session_id{seg}
         FROM {numbered(paths)}
@@ -197,23 +218,21 @@ def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicate
     typed1 AS (
         SELECT *, CASE WHEN customer_id IS NULL THEN 'missing_customer_id'
                        WHEN channel IS NULL THEN 'missing_channel'
-                       WHEN ts_text IS NULL THEN 'missing_timestamp'
+                       WHEN ts_missing THEN 'missing_timestamp'
                        WHEN ts IS NULL THEN 'bad_timestamp'
                        WHEN conversion IS NULL THEN 'bad_conversion'
                        WHEN bad_value THEN 'not_a_number' END AS why
         FROM typed0
     ),
     typed AS (
-        SELECT * EXCLUDE (why), COALESCE(why, CASE WHEN {dup} THEN 'duplicate_event' END) AS why
-        FROM typed1 WHERE why IS NULL
-        UNION ALL SELECT * FROM typed1 WHERE why IS NOT NULL
+        SELECT * EXCLUDE (why), COALESCE(why, CASE WHEN {dup} THEN 'duplicate_event' END) AS why FROM typed1
     ),
-    kept AS (SELECT * EXCLUDE (why, ts_text, bad_value, conv_text, value_text) FROM typed WHERE why IS NULL)"""
+    kept AS (SELECT * EXCLUDE (why, ts_missing, ts_text, bad_value, conv_text, value_text) FROM typed WHERE why IS NULL)"""
 
 
 def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicates: bool = True,
                  split_on_conversion: bool = True, split_sessions: bool = False, session_timeout=None,
-                 lookback=None, conversion_window=None) -> str:
+                 lookback=None, conversion_window=None, with_path: bool = False) -> str:
     """CTEs up to ``steps`` (one row per touch with journey_id and step) and ``journeys``."""
     q = ident
     order = "ts, conversion, _file, _row"  # the tie rule
@@ -232,17 +251,19 @@ def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicat
     win = (f"CASE WHEN epoch(j_end) - epoch(j_start) > {duration_seconds(conversion_window, 'conversion_window')} "
            "THEN 0 ELSE 1 END") if conversion_window is not None else "1"
     segs = "".join(f", FIRST({q(b)} ORDER BY step) AS {q(b)}" for b in by)
+    path = ", string_agg(channel, ' > ' ORDER BY step) AS path" if with_path else ""
     return f"""{checked_sql(paths, columns, by, drop_duplicates=drop_duplicates)},
     b AS (SELECT *, CASE WHEN LAG(customer_id) OVER w IS NOT NULL AND ({brk_sql}) THEN 1 ELSE 0 END AS _brk FROM kept
           WINDOW w AS (PARTITION BY customer_id ORDER BY {order})),
     j AS (SELECT *, customer_id || '#' || CAST(1 + SUM(_brk) OVER (PARTITION BY customer_id ORDER BY {order}
                  ROWS UNBOUNDED PRECEDING) AS VARCHAR) AS journey_id FROM b),
-    je AS (SELECT *, MAX(ts) OVER (PARTITION BY journey_id) AS j_end FROM j),
-    cut AS (SELECT * EXCLUDE (j_end) FROM je WHERE {cut_sql}),
+    cut AS ({"SELECT * EXCLUDE (j_end) FROM (SELECT *, MAX(ts) OVER (PARTITION BY journey_id) AS j_end FROM j) "
+             f"WHERE {cut_sql}" if lookback is not None else "SELECT * FROM j"}),
     steps AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY {order}) AS step FROM cut),
     journeys0 AS (
         SELECT journey_id, ANY_VALUE(customer_id) AS customer_id, COUNT(*) AS n_steps,
-               MAX(conversion) AS conv, SUM(value) AS value0, MIN(ts) AS j_start, MAX(ts) AS j_end{segs}
+               MAX(conversion) AS conv, SUM(value) AS value0, MIN(ts) AS j_start, MAX(ts) AS j_end,
+               ARG_MIN(channel, step) AS first_channel, ARG_MAX(channel, step) AS last_channel{segs}{path}
         FROM steps GROUP BY journey_id
     ),
     journeys AS (
