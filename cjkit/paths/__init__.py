@@ -10,6 +10,9 @@ as the survey side and shares its readers (:mod:`cjkit.io.readers`), its data-qu
     count  path_table, path_summary, common_paths, funnel, transitions, loops, flows, path_lengths,
            time_between_steps — each takes a DataFrame or event files (CSV/Parquet, globs):
            one engine, two sizes, identical results (files run out of core in DuckDB)
+    rules  events_to_steps(split_sessions=, session_timeout=, lookback=, conversion_window=),
+           ordered_funnel (strict/loose, time limits), backward_paths, touches_to_conversion,
+           time_to_conversion, stitch_identities (device/cookie -> customer, in the ledger)
     credit heuristic_attribution (rules=), markov_attribution, attribution_table
     draw   flow_plot, funnel_plot, transition_plot, attribution_plot (data, *, ..., ax=None) -> Axes
     big    scan_connection (memory limit, spill folder), scan_ledger (rows left out of files);
@@ -61,6 +64,12 @@ _API: dict[str, tuple[str, str | None]] = {
     "flows": ("cjkit.paths.journeys", None),
     "path_lengths": ("cjkit.paths.journeys", None),
     "time_between_steps": ("cjkit.paths.journeys", None),
+    # journey rules: ordered funnels, what leads to a conversion, identity stitching
+    "ordered_funnel": ("cjkit.paths.funnels", None),
+    "backward_paths": ("cjkit.paths.timing", None),
+    "touches_to_conversion": ("cjkit.paths.timing", None),
+    "time_to_conversion": ("cjkit.paths.timing", None),
+    "stitch_identities": ("cjkit.paths.stitching", None),
     # attribution
     "RULES": ("cjkit.paths.attribution", None),
     "heuristic_attribution": ("cjkit.paths.attribution", None),
