@@ -593,7 +593,7 @@ class Journeys(NamedTuple):
 
 
 def load_journeys(*, path_file="", event_file="", segments: list[str] | None = None,
-                  base: str | Path | None = None) -> Journeys:
+                  base: str | Path | None = None, rules: dict | None = None) -> Journeys:
     """Load either an event log (*event_file*) or a path table (*path_file*) for the path report.
 
     Relative names resolve as in :func:`resolve_input`. Event logs keep their timestamps (time
@@ -609,6 +609,9 @@ def load_journeys(*, path_file="", event_file="", segments: list[str] | None = N
         Segment columns to carry along.
     base : str or Path, optional
         Folder relative file names are resolved against (default: ``notebooks``).
+    rules : dict, optional
+        Journey rules for event logs, the keywords of :func:`events_to_steps` (``split_sessions``,
+        ``session_timeout``, ``lookback``, ``conversion_window``); path tables ignore them.
 
     Returns
     -------
@@ -631,7 +634,7 @@ def load_journeys(*, path_file="", event_file="", segments: list[str] | None = N
     if isinstance(event_file, pd.DataFrame) or event_file:
         src = event_file if isinstance(event_file, pd.DataFrame) else resolve_input(event_file, base=base)
         loaded = read_events(src, segments=segments)
-        steps = events_to_steps(loaded.data, segments=segments)
+        steps = events_to_steps(loaded.data, segments=segments, **(rules or {}))
         return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.ledger, loaded.n_input,
                         len(loaded.data), "<frame>" if isinstance(src, pd.DataFrame) else str(src))
     if isinstance(path_file, pd.DataFrame) or path_file:
