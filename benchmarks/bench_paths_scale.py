@@ -114,7 +114,9 @@ def main() -> None:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        files = generate(folder, args.events)
+        files = sorted(folder.glob("events-*.parquet"))
+        if not (args.keep and len(files) == -(-args.events // 1_000_000)):  # reuse a kept log of this size
+            files = generate(folder, args.events)
         size = sum(f.stat().st_size for f in files) / 1e6
         print(f"generated {args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB) "
               f"in {time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")

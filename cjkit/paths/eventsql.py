@@ -18,6 +18,7 @@ so that both sizes give the same journeys:
 """
 from __future__ import annotations
 
+import functools
 import glob
 import re
 from pathlib import Path
@@ -90,8 +91,20 @@ def ident(c) -> str:
     return '"' + str(c).replace('"', '""') + '"'
 
 
+def _stamp(paths) -> tuple:
+    """Paths with size and modification time: a changed file is sniffed again."""
+    stats = [(p, Path(p).stat()) for p in paths]
+    return tuple((p, st.st_size, st.st_mtime_ns) for p, st in stats)
+
+
 def scan(paths: list[str]) -> str:
     """DuckDB table function reading *paths* (all in the format the shared readers detect)."""
+    return _scan(_stamp(paths))
+
+
+@functools.lru_cache(maxsize=64)
+def _scan(stamp: tuple) -> str:
+    paths = [s[0] for s in stamp]
     fmt = readers.detect(paths[0])  # DataError for files that are no data table (docs, Word, ...)
     lst = "[" + ", ".join(literal(p) for p in paths) + "]"
     if fmt == "parquet":
@@ -136,14 +149,8 @@ def resolve(paths: list[str], columns: dict | None, by=()) -> tuple[dict, dict]:
     Checked before the scan, so a wrong column name gets a cjkit error naming file and column
     instead of a DuckDB binder message.
     """
-    import duckdb
-
     cols = {**COLUMNS, **(columns or {})}
-    try:
-        desc = duckdb.connect().sql(f"DESCRIBE SELECT * FROM {scan(paths)}").fetchall()
-    except duckdb.Error as exc:
-        raise DataError(f"DuckDB cannot read the file: {str(exc).splitlines()[0][:200]}", file=paths[0]) from None
-    types = {r[0]: r[1] for r in desc}
+    types = dict(_describe(_stamp(paths)))
     for name in ["customer_id", "timestamp", "channel", *by]:
         col = cols.get(name, name)
         if col not in types:
@@ -156,6 +163,19 @@ def resolve(paths: list[str], columns: dict | None, by=()) -> tuple[dict, dict]:
                                 file=paths[0], column=cols[name])
             cols[name] = None
     return cols, types
+
+
+@functools.lru_cache(maxsize=64)
+def _describe(stamp: tuple) -> tuple:
+    """Column names and DuckDB types of the files (sniffed once per file version)."""
+    import duckdb
+
+    paths = [s[0] for s in stamp]
+    try:
+        desc = duckdb.connect().sql(f"DESCRIBE SELECT * FROM {scan(paths)}").fetchall()
+    except duckdb.Error as exc:
+        raise DataError(f"DuckDB cannot read the file: {str(exc).splitlines()[0][:200]}", file=paths[0]) from None
+    return tuple((r[0], r[1]) for r in desc)
 
 
 def _txt(col: str) -> str:
