@@ -7,7 +7,7 @@ import pytest
 
 from cjkit.errors import DataError
 from cjkit.io import events
-from cjkit.paths import funnels, stitching, timing
+from cjkit.paths import bigpaths, funnels, stitching, timing
 from cjkit.paths import journeys as paths
 
 LOG = pd.DataFrame([
@@ -83,7 +83,7 @@ def test_backward_paths_touches_and_time_to_conversion_on_both_routes(files):
         pd.testing.assert_frame_equal(fn(files, **kw), fn(s, **kw))
 
 
-def test_identity_stitching_merges_devices_and_records_it():
+def test_identity_stitching_merges_devices_and_records_it_on_both_routes(tmp_path):
     log = pd.concat([LOG, pd.DataFrame([("cookie-7", "2024-05-02 08:00", "search", 0, 0.0)], columns=LOG.columns)])
     read = events.read_events(log)
     res = stitching.stitch_identities(read, id_map=pd.DataFrame({"id": ["cookie-7"], "customer_id": ["u"]}))
@@ -92,5 +92,14 @@ def test_identity_stitching_merges_devices_and_records_it():
     assert res.ledger[["check", "action", "old_value", "new_value"]].values.tolist() == [
         ["identity_stitched", "value_changed", "cookie-7", "u"]]
     assert res.summary["n_values_changed"].iloc[0] == 1 and res.summary["n_kept"].iloc[0] == len(LOG) + 1
+    # the file route: the same journeys and the same ledger entry (the cookie's touch is input row 10)
+    f = tmp_path / "log.csv"
+    log.to_csv(f, index=False)
+    id_map = pd.DataFrame({"id": ["cookie-7"], "customer_id": ["u"]})
+    pd.testing.assert_frame_equal(paths.path_table(str(f), rules={"identity_map": id_map}), table)
+    acc = bigpaths.scan_ledger(str(f), identity_map=id_map)
+    assert res.ledger["row"].tolist() == acc.ledger["row"].tolist() == [10]
+    assert acc.ledger[["check", "old_value", "new_value"]].values.tolist() == [["identity_stitched", "cookie-7", "u"]]
+    assert acc.summary["n_kept"].iloc[0] == len(LOG) + 1
     with pytest.raises(DataError, match="two customers: cookie-7"):
         stitching.stitch_identities(read, id_map=pd.DataFrame({"id": ["cookie-7", "cookie-7"], "customer_id": ["u", "v"]}))

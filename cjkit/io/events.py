@@ -298,7 +298,8 @@ def read_events(source, *, columns: dict | None = None, segments: list[str] | No
     -------
     PathInput
         ``data`` with columns customer_id, session_id, timestamp, channel, device, event,
-        conversion (int 0/1), value (float64) and the segment columns, sorted by customer and the
+        conversion (int 0/1), value (float64), the segment columns and row (the 1-based input
+        row), sorted by customer and the
         tie rule (time, a conversion after other touches at the same time, then file order);
         ``ledger``: the excluded rows.
 
@@ -366,6 +367,7 @@ def read_events(source, *, columns: dict | None = None, segments: list[str] | No
     excluded = _ledger(ledger)
     if len(excluded):
         log.warning("%s: %d of %d event rows excluded (see ledger)", file or "event log", len(excluded), n_input)
+    out["row"] = out.index.astype("int64")  # the 1-based input row: file order for ties, rows for the ledger
     data = _rules.order_touches(out[keep])
     data["timestamp"] = data["timestamp"].dt.tz_convert(tz)
     return PathInput(data, excluded, n_input)

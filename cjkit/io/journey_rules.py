@@ -54,8 +54,8 @@ def duration_seconds(value, name: str) -> float:
 
 
 def order_touches(ev: pd.DataFrame) -> pd.DataFrame:
-    """Sort by customer and the tie rule (time, conversion last, then the frame's order)."""
-    ev = ev.assign(_file_order=range(len(ev)))
+    """Sort by customer and the tie rule (time, conversion last, then input ``row`` or the frame's order)."""
+    ev = ev.assign(_file_order=ev["row"].to_numpy() if "row" in ev else range(len(ev)))
     key = ["customer_id", "timestamp"] + (["conversion"] if "conversion" in ev else []) + ["_file_order"]
     return ev.sort_values(key, kind="stable").drop(columns="_file_order").reset_index(drop=True)
 

@@ -10,7 +10,8 @@ given a file instead of a DataFrame, and the results are identical, dtypes inclu
 
 ``rules`` is a dict of the journey rules of :func:`cjkit.io.events.events_to_steps`
 (``split_on_conversion``, ``split_sessions``, ``session_timeout``, ``lookback``,
-``conversion_window``) plus ``drop_duplicates``.
+``conversion_window``) plus ``drop_duplicates`` and ``identity_map`` (a frame with columns ``id`` and
+``customer_id``, as :func:`cjkit.paths.stitch_identities`: device/cookie ids become customers).
 """
 from __future__ import annotations
 
@@ -21,13 +22,14 @@ import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
 from cjkit.paths import eventsql as _sql
+from cjkit.paths import stitching as _stitch
 from cjkit.quality import ledger as _ledger_mod
 
 log = logging.getLogger("cjkit.paths.bigpaths")
 SEP = " > "
 UNITS = {"s": 1, "min": 60, "h": 3600, "d": 86400}
 RULES = ("split_on_conversion", "split_sessions", "session_timeout", "lookback", "conversion_window",
-         "drop_duplicates")
+         "drop_duplicates", "identity_map")
 
 
 def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directory: str | None = None):
@@ -57,13 +59,17 @@ def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directo
     return _sql.connect(memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
 
 
-def _steps_sql(source, columns, by, rules, *, with_path: bool = False) -> tuple[list[str], str]:
+def _steps_sql(source, columns, by, rules, *, with_path: bool = False) -> tuple[list[str], str, dict]:
+    """Files, the SQL of their journeys, and the frames the SQL reads (the identity map)."""
     rules = dict(rules or {})
     unknown = sorted(set(rules) - set(RULES))
     if unknown:
         raise ParameterError("rules", unknown[0], allowed=list(RULES))
+    id_map = rules.pop("identity_map", None)
+    tables = {} if id_map is None else {_sql.ID_MAP: _stitch.clean_id_map(id_map)}
     paths = _sql.files(source)
-    return paths, _sql.journeys_sql(paths, columns, list(by or []), with_path=with_path, **rules)
+    return paths, _sql.journeys_sql(paths, columns, list(by or []), with_path=with_path,
+                                    identity_map=id_map is not None, **rules), tables
 
 
 def _seg(by) -> list[str]:
@@ -97,7 +103,8 @@ class ScanLedger(NamedTuple):
         return _ledger_mod.summary(self.ledger, self.n_input, n_kept=self.n_kept)
 
 
-def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = True, con=None) -> ScanLedger:
+def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = True,
+                identity_map: pd.DataFrame | None = None, con=None) -> ScanLedger:
     """Every input row the path functions leave out of a file source, with file, row and reason.
 
     The checks are those of :func:`cjkit.io.events.read_events`: customer id, channel, a readable
@@ -112,6 +119,9 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
         cjkit name -> source column (``customer_id``, ``timestamp``, ``channel``, ``conversion``, ...).
     drop_duplicates : bool
         Exclude duplicates (the first in file order is kept).
+    identity_map : DataFrame, optional
+        Columns ``id`` and ``customer_id``: kept touches whose id it replaces are listed as
+        ``identity_stitched`` (``value_changed``), as by :func:`cjkit.paths.stitch_identities`.
     con : duckdb connection, optional
         From :func:`scan_connection`.
 
@@ -135,14 +145,24 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
     """
     paths = _sql.files(source)
     cols, _ = _sql.resolve(paths, columns)
+    tables = {} if identity_map is None else {_sql.ID_MAP: _stitch.clean_id_map(identity_map)}
+    new_id = (f"CASE WHEN t.why IS NULL AND m.customer_id <> t.customer_id THEN m.customer_id END"
+              if tables else "CAST(NULL AS VARCHAR)")
+    join = f"LEFT JOIN {_sql.ID_MAP} m ON t.customer_id = m.id" if tables else ""
     sql = f"""WITH {_sql.checked_sql(paths, columns, drop_duplicates=drop_duplicates)}
-    SELECT _file, _row, customer_id AS rid, why, ts_text, conv_text, value_text,
-           COUNT(*) OVER () AS n_input FROM typed
-    QUALIFY why IS NOT NULL OR ROW_NUMBER() OVER () = 1 ORDER BY _file, _row"""
-    got = _sql.run(con, sql, paths)
+    SELECT t._file, t._row, t.customer_id AS rid, t.why, t.ts_text, t.conv_text, t.value_text,
+           {new_id} AS new_id, COUNT(*) OVER () AS n_input FROM typed t {join}
+    QUALIFY t.why IS NOT NULL OR new_id IS NOT NULL OR ROW_NUMBER() OVER () = 1 ORDER BY t._file, t._row"""
+    got = _sql.run(con, sql, paths, tables)
     n_input = int(got["n_input"].iloc[0]) if len(got) else 0
     bad = got[got["why"].notna()]
     parts = []
+    for fi, grp in got[got["new_id"].notna()].groupby("_file", sort=False):
+        parts.append(_ledger_mod.entries(file=paths[int(fi)], rows=grp["_row"].astype(int).tolist(),
+                                         check="identity_stitched", action="value_changed",
+                                         reason="device/cookie id merged into its customer", column=cols["customer_id"],
+                                         old_values=grp["rid"].tolist(), new_values=grp["new_id"].tolist(),
+                                         respondent_ids=grp["rid"].tolist()))
     old_of = {"timestamp": "ts_text", "conversion": "conv_text", "value": "value_text", "customer_id": "rid"}
     for (fi, why), grp in bad.groupby(["_file", "why"], sort=False):
         reason, name = _sql.CHECKS[why]
@@ -152,9 +172,10 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
                                          respondent_ids=grp["rid"].tolist()))
     led = _ledger_mod.concat(*parts)
     led = led.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
-    if len(led):
-        log.warning("%d of %d event rows excluded (see ledger)", len(led), n_input)
-    return ScanLedger(led, n_input, n_input - len(led))
+    n_excluded = int((led["action"] == "excluded").sum())
+    if n_excluded:
+        log.warning("%d of %d event rows excluded (see ledger)", n_excluded, n_input)
+    return ScanLedger(led, n_input, n_input - n_excluded)
 
 
 def scan_path_table(source, *, columns: dict | None = None, by=None, rules: dict | None = None,
@@ -192,13 +213,13 @@ def scan_path_table(source, *, columns: dict | None = None, by=None, rules: dict
     >>> scan_path_table(str(f))[["path", "conversions", "value"]].values.tolist()
     [['email', 0.0, 0.0], ['email > search', 1.0, 50.0]]
     """
-    paths, steps = _steps_sql(source, columns, by, rules, with_path=True)
+    paths, steps, tables = _steps_sql(source, columns, by, rules, with_path=True)
     sel = "".join(f", {c}" for c in _seg(by))
     sql = f"""WITH {steps}
     SELECT path{sel}, SUM(conversions) AS conversions, SUM(nulls) AS nulls, SUM(value) AS value,
            SUM(conversions + nulls) AS n_journeys
     FROM journeys GROUP BY ALL ORDER BY n_journeys DESC, path{sel}"""
-    return _as_string(_sql.run(con, sql, paths), ["path", *(by or [])])
+    return _as_string(_sql.run(con, sql, paths, tables), ["path", *(by or [])])
 
 
 def scan_transitions(source, *, columns: dict | None = None, include_start_end: bool = True,
@@ -239,7 +260,7 @@ def scan_transitions(source, *, columns: dict | None = None, include_start_end: 
     >>> scan_transitions(str(f), include_start_end=False)[["source", "target", "n"]].values.tolist()
     [['email', 'search', 1.0]]
     """
-    paths, steps = _steps_sql(source, columns, by, rules)
+    paths, steps, tables = _steps_sql(source, columns, by, rules)
     g = _seg(by)
     js = "".join(f", j.{c}" for c in g)
     ends = f"""
@@ -260,7 +281,7 @@ def scan_transitions(source, *, columns: dict | None = None, include_start_end: 
     SELECT {''.join(c + ', ' for c in g)}source, target, n,
            n / SUM(n) OVER (PARTITION BY {', '.join(g + ['source'])}) AS probability
     FROM agg ORDER BY {''.join(c + ', ' for c in g)}source, n DESC, target"""
-    return _as_string(_sql.run(con, sql, paths), [*(by or []), "source", "target"])
+    return _as_string(_sql.run(con, sql, paths, tables), [*(by or []), "source", "target"])
 
 
 def scan_path_lengths(source, *, columns: dict | None = None, by=None, rules: dict | None = None,
@@ -297,7 +318,7 @@ def scan_path_lengths(source, *, columns: dict | None = None, by=None, rules: di
     >>> scan_path_lengths(str(f))[["n_steps", "n_journeys", "conversion_rate"]].values.tolist()
     [[1.0, 1.0, 0.0], [2.0, 1.0, 1.0]]
     """
-    paths, steps = _steps_sql(source, columns, by, rules)
+    paths, steps, tables = _steps_sql(source, columns, by, rules)
     g = _seg(by)
     part = f"PARTITION BY {', '.join(g)}" if g else ""
     sql = f"""WITH {steps}
@@ -307,7 +328,7 @@ def scan_path_lengths(source, *, columns: dict | None = None, by=None, rules: di
            CASE WHEN SUM(conversions + nulls) > 0 THEN SUM(conversions) / SUM(conversions + nulls) END
                AS conversion_rate
     FROM journeys GROUP BY {', '.join(g + ['n_steps'])} ORDER BY {', '.join(g + ['n_steps'])}"""
-    out = _as_string(_sql.run(con, sql, paths), by or [])
+    out = _as_string(_sql.run(con, sql, paths, tables), by or [])
     return out.astype({"n_steps": "int64"})
 
 
@@ -351,7 +372,7 @@ def scan_time_between_steps(source, *, columns: dict | None = None, unit: str = 
     """
     if unit not in UNITS:
         raise ParameterError("unit", unit, allowed=list(UNITS))
-    paths, steps = _steps_sql(source, columns, by, rules)
+    paths, steps, tables = _steps_sql(source, columns, by, rules)
     g = _seg(by)
     js = "".join(f", j.{c}" for c in g)
     sql = f"""WITH {steps},
@@ -364,7 +385,7 @@ def scan_time_between_steps(source, *, columns: dict | None = None, unit: str = 
            quantile_cont(gap, 0.5) AS median, quantile_cont(gap, 0.25) AS p25, quantile_cont(gap, 0.75) AS p75
     FROM x GROUP BY {''.join(c + ', ' for c in g)}source, target
     ORDER BY {''.join(c + ', ' for c in g)}source <> '(any)', source, target"""
-    out = _as_string(_sql.run(con, sql, paths), [*(by or []), "source", "target"])
+    out = _as_string(_sql.run(con, sql, paths, tables), [*(by or []), "source", "target"])
     return out.astype({"n": "int64"})
 
 
@@ -379,7 +400,7 @@ def scan_funnel_counts(source, *, stage: str = "phase", mapping: pd.DataFrame | 
     Returns ``(counts, totals)``: counts has (by...), stage_order, n_journeys, n_touched,
     conversions; totals has (by...), n_journeys, conversions.
     """
-    paths, steps = _steps_sql(source, columns, by, rules)
+    paths, steps, tables = _steps_sql(source, columns, by, rules)
     con = _sql.pin(con) if con is not None else _sql.connect()
     g = _seg(by)
     if stage == "step":
@@ -405,7 +426,7 @@ def scan_funnel_counts(source, *, stage: str = "phase", mapping: pd.DataFrame | 
     SELECT {''.join(c + ', ' for c in g)}SUM(w) AS n_journeys, SUM(conversions) AS conversions{sums}
     FROM jw {'GROUP BY ALL' if g else ''}"""
     try:
-        wide = _as_string(_sql.run(con, sql, paths), by or [])
+        wide = _as_string(_sql.run(con, sql, paths, tables), by or [])
     finally:
         if stage != "step":
             con.unregister("cj_stage_map")

@@ -34,6 +34,7 @@ from cjkit.io.readers import _text
 _NUMERIC = re.compile(r"^(U?(TINY|SMALL|HUGE)?INT(EGER)?|BIGINT|UBIGINT|DOUBLE|FLOAT|REAL|DECIMAL.*)$")
 COLUMNS = {"customer_id": "customer_id", "timestamp": "timestamp", "channel": "channel",
            "conversion": "conversion", "value": "value", "event": "event", "session_id": "session_id"}
+ID_MAP = "cj_identity_map"  # the registered id-mapping frame (id -> customer_id)
 OPTIONAL = ("conversion", "value", "event", "session_id")
 # check name -> (ledger reason, cjkit column the reason is about); order = order of the checks
 CHECKS = {"missing_customer_id": ("missing customer_id", "customer_id"),
@@ -252,7 +253,7 @@ def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicate
 
 def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicates: bool = True,
                  split_on_conversion: bool = True, split_sessions: bool = False, session_timeout=None,
-                 lookback=None, conversion_window=None, with_path: bool = False) -> str:
+                 lookback=None, conversion_window=None, with_path: bool = False, identity_map: bool = False) -> str:
     """CTEs up to ``steps`` (one row per touch with journey_id and step) and ``journeys``."""
     q = ident
     order = "ts, conversion, _file, _row"  # the tie rule
@@ -273,7 +274,10 @@ def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicat
     segs = "".join(f", FIRST({q(b)} ORDER BY step) AS {q(b)}" for b in by)
     path = ", string_agg(channel, ' > ' ORDER BY step) AS path" if with_path else ""
     return f"""{checked_sql(paths, columns, by, drop_duplicates=drop_duplicates)},
-    b AS (SELECT *, CASE WHEN LAG(customer_id) OVER w IS NOT NULL AND ({brk_sql}) THEN 1 ELSE 0 END AS _brk FROM kept
+    -- identity stitching after the checks, as stitch_identities after read_events
+    src AS ({f"SELECT k.* REPLACE (COALESCE(m.customer_id, k.customer_id) AS customer_id) FROM kept k "
+             f"LEFT JOIN {ID_MAP} m ON k.customer_id = m.id" if identity_map else "SELECT * FROM kept"}),
+    b AS (SELECT *, CASE WHEN LAG(customer_id) OVER w IS NOT NULL AND ({brk_sql}) THEN 1 ELSE 0 END AS _brk FROM src
           WINDOW w AS (PARTITION BY customer_id ORDER BY {order})),
     j AS (SELECT *, customer_id || '#' || CAST(1 + SUM(_brk) OVER (PARTITION BY customer_id ORDER BY {order}
                  ROWS UNBOUNDED PRECEDING) AS VARCHAR) AS journey_id FROM b),
@@ -293,11 +297,13 @@ def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicat
     )"""
 
 
-def run(con, sql: str, paths: list[str] | None = None) -> pd.DataFrame:
-    """Run *sql* on *con* (a fresh UTC connection if None) and return a DataFrame."""
+def run(con, sql: str, paths: list[str] | None = None, tables: dict | None = None) -> pd.DataFrame:
+    """Run *sql* on *con* (a fresh UTC connection if None) with *tables* (name -> frame) registered."""
     import duckdb
 
     con = pin(con) if con is not None else connect()
+    for name, frame in (tables or {}).items():
+        con.register(name, frame)
     csv = bool(paths) and not scan(paths[:1]).startswith("read_parquet")
     setting = con.sql("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
     if csv:  # CSV row numbers follow the scan order only while insertion order is preserved
@@ -308,3 +314,5 @@ def run(con, sql: str, paths: list[str] | None = None) -> pd.DataFrame:
         raise DataError(f"DuckDB could not process the event files: {str(exc).splitlines()[0][:300]}") from None
     finally:
         con.execute(f"SET preserve_insertion_order = {setting}")
+        for name in tables or {}:
+            con.unregister(name)

@@ -109,8 +109,12 @@ def ordered_funnel(data: pd.DataFrame, *, stages, node: str = "channel", mode: s
     if within is not None and "timestamp" not in data:
         raise DataError("time limits (within=) need a 'timestamp' column (event logs, not path tables)")
     s = data.sort_values(["journey_id", "step"], kind="stable")
-    secs = (s["timestamp"] - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy() \
-        if "timestamp" in s else np.zeros(len(s))
+    if "timestamp" in s:
+        ts = pd.to_datetime(s["timestamp"])
+        ts = ts.dt.tz_localize("UTC") if ts.dt.tz is None else ts  # naive times count as UTC, as when read
+        secs = (ts - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
+    else:
+        secs = np.zeros(len(s))
     nodes = s[node].astype("string").fillna("(unmapped)").to_numpy(dtype=object)
     ids = s["journey_id"].to_numpy()
     cut = np.flatnonzero(ids[1:] != ids[:-1]) + 1

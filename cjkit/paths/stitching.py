@@ -25,6 +25,22 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip().replace("", pd.NA)
 
 
+def clean_id_map(id_map: pd.DataFrame, *, id_column: str = "id", customer_column: str = "customer_id",
+                 file=None) -> pd.DataFrame:
+    """The id mapping as trimmed text (columns ``id``, ``customer_id``); DataError for a clash or missing column."""
+    for c in (id_column, customer_column):
+        if c not in id_map:
+            raise DataError(f"id mapping lacks column '{c}'; available: {', '.join(map(str, id_map.columns))}",
+                            file=file, column=c)
+    m = pd.DataFrame({"id": _text(id_map[id_column]), "customer_id": _text(id_map[customer_column])})
+    m = m.dropna().drop_duplicates().reset_index(drop=True)
+    clash = m[m["id"].duplicated(keep=False)]
+    if len(clash):
+        ids = ", ".join(sorted(clash["id"].unique())[:5])
+        raise DataError(f"the id mapping sends an id to two customers: {ids}", file=file, column=id_column)
+    return m
+
+
 def stitch_identities(events, *, id_map: pd.DataFrame, id_column: str = "id",
                       customer_column: str = "customer_id", file=None) -> PathInput:
     """Replace device/cookie ids in an event log by the customer ids of an id-mapping table.
@@ -46,7 +62,8 @@ def stitch_identities(events, *, id_map: pd.DataFrame, id_column: str = "id",
     PathInput
         ``data`` with stitched ``customer_id`` (and the original in ``source_id``), re-sorted by
         customer and time; ``ledger``: the input ledger plus one ``identity_stitched`` entry per
-        touch whose id changed (``row`` = 1-based position of the touch in *events*).
+        touch whose id changed (its input ``row`` from :func:`cjkit.io.events.read_events`, else its
+        1-based position in *events*).
 
     Raises
     ------
@@ -66,22 +83,15 @@ def stitch_identities(events, *, id_map: pd.DataFrame, id_column: str = "id",
     """
     led_in, n_input = (events.ledger, events.n_input) if isinstance(events, PathInput) else (None, None)
     data = events.data if isinstance(events, PathInput) else events
-    for c in (id_column, customer_column):
-        if c not in id_map:
-            raise DataError(f"id mapping lacks column '{c}'; available: {', '.join(map(str, id_map.columns))}",
-                            file=file, column=c)
-    m = pd.DataFrame({"id": _text(id_map[id_column]), "to": _text(id_map[customer_column])}).dropna().drop_duplicates()
-    clash = m[m["id"].duplicated(keep=False)]
-    if len(clash):
-        ids = ", ".join(sorted(clash["id"].unique())[:5])
-        raise DataError(f"the id mapping sends an id to two customers: {ids}", file=file, column=id_column)
+    m = clean_id_map(id_map, id_column=id_column, customer_column=customer_column, file=file)
     out = data.reset_index(drop=True).copy()
     src = out["customer_id"].astype("string")
-    new = src.map(m.set_index("id")["to"]).astype("string")
+    new = src.map(m.set_index("id")["customer_id"]).astype("string")
     changed = new.notna() & (new != src)
     out["source_id"] = src
     out["customer_id"] = new.where(changed, src).astype("string")
-    entries = _ledger_mod.entries(file=file, rows=(out.index[changed] + 1).tolist(), check="identity_stitched",
+    rows = out.loc[changed, "row"] if "row" in out else pd.Series(out.index[changed] + 1)
+    entries = _ledger_mod.entries(file=file, rows=rows.astype(int).tolist(), check="identity_stitched",
                                   action="value_changed", reason="device/cookie id merged into its customer",
                                   column="customer_id", old_values=src[changed].tolist(),
                                   new_values=out.loc[changed, "customer_id"].tolist())

@@ -141,12 +141,12 @@ def time_to_conversion(data, *, bins=None, labels=None, columns: dict | None = N
     if len(labels) != len(edges) - 1 or any(b <= a for a, b in zip(edges, edges[1:])):
         raise ParameterError("bins", bins, message="bins must rise, with one label per bin")
     if is_files(data):
-        paths, steps = _big._steps_sql(data, columns, [], rules)
+        paths, steps, tables = _big._steps_sql(data, columns, [], rules)
         case = " ".join(f"WHEN secs < {e} THEN {i}" for i, e in enumerate(edges[1:-1]))
         sql = f"""WITH {steps},
         c AS (SELECT conversions, epoch(j_end) - epoch(j_start) AS secs FROM journeys WHERE conversions > 0)
         SELECT CASE {case} ELSE {len(edges) - 2} END AS b, SUM(conversions) AS conversions FROM c GROUP BY ALL"""
-        got = _sql.run(con, sql, paths)
+        got = _sql.run(con, sql, paths, tables)
         per_bin = got.set_index("b")["conversions"]
     else:
         if "timestamp" not in data or "journey_id" not in data:
