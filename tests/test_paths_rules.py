@@ -50,7 +50,7 @@ def test_journey_rules_match_the_hand_computed_journeys_on_both_routes(name, fil
         assert got == HAND[name]
 
 
-def test_strict_and_loose_funnels_with_time_limits():
+def test_strict_and_loose_funnels_with_time_limits(files):
     s = _steps()
     def counts(stages, **kw):
         return funnels.ordered_funnel(s, stages=stages, **kw)["n_journeys"].tolist()
@@ -65,6 +65,10 @@ def test_strict_and_loose_funnels_with_time_limits():
     assert counts(["ad", "blog", "shop"], within="1h") == [2.0, 1.0, 0.0]
     # per gap: no limit ad -> blog, 1 h blog -> shop: u fails (2 days), v passes (30 min)
     assert counts(["ad", "blog", "shop"], within=[None, "1h"]) == [2.0, 2.0, 1.0]
+    # without time limits the order of channels is enough: files and path tables give the same funnel
+    for stages, mode in [(["ad", "shop"], "strict"), (["ad", "blog", "shop"], "loose")]:
+        pd.testing.assert_frame_equal(funnels.ordered_funnel(files, stages=stages, mode=mode),
+                                      funnels.ordered_funnel(s, stages=stages, mode=mode))
     out = funnels.ordered_funnel(s, stages=["ad", "blog", "shop"], within=[None, "1h"])
     assert out["conversions"].tolist() == [2.0, 2.0, 1.0] and out["drop_off"].tolist() == [0.0, 0.0, 1.0]
 

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
+from cjkit.io.events import paths_to_steps
 from cjkit.io.journey_rules import duration_seconds
+from cjkit.paths.journeys import is_files, path_table
 
 MODES = ("loose", "strict")
 
@@ -60,7 +62,7 @@ def _furthest(nodes, secs, stages, limits, strict: bool) -> int:
 
 
 def ordered_funnel(data: pd.DataFrame, *, stages, node: str = "channel", mode: str = "loose", within=None,
-                   by=None) -> pd.DataFrame:
+                   by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Journeys passing *stages* in order (strict or loose), optionally within time limits.
 
     Parameters
@@ -77,6 +79,10 @@ def ordered_funnel(data: pd.DataFrame, *, stages, node: str = "channel", mode: s
         Longest time from one stage to the next (``"2D"``), or one per gap (``None`` = no limit).
     by : list of str, optional
         Segment columns; the result is computed per segment.
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection
+        (:mod:`cjkit.paths.journeys`). Files and path tables go through their path table (memory
+        grows with distinct paths), so time limits need steps with timestamps.
 
     Returns
     -------
@@ -102,6 +108,11 @@ def ordered_funnel(data: pd.DataFrame, *, stages, node: str = "channel", mode: s
     if len(stages) < 1:
         raise ParameterError("stages", stages, message="give at least one stage")
     by = list(by or [])
+    if is_files(data) or "path" in data:
+        if within is not None:
+            raise ParameterError("within", within, message="time limits need steps with timestamps "
+                                 "(cj.paths.events_to_steps of an event log), not a path table or files")
+        data = paths_to_steps(path_table(data, by=by, columns=columns, rules=rules, con=con), segments=by)
     missing = [c for c in ["journey_id", "step", node, *by] if c not in data]
     if missing:
         raise DataError(f"steps frame lacks column(s) {', '.join(missing)}; available: {', '.join(map(str, data.columns))}")
