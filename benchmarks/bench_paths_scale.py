@@ -118,8 +118,8 @@ def main() -> None:
         if not (args.keep and len(files) == -(-args.events // 1_000_000)):  # reuse a kept log of this size
             files = generate(folder, args.events)
         size = sum(f.stat().st_size for f in files) / 1e6
-        print(f"generated {args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB) "
-              f"in {time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
+        print(f"{args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB), ready in "
+              f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
         res = {s: child(s, folder, args.memory_limit) for s in ("sql", "cjkit")}
     print(f"\n{'route':6} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
     for s, r in res.items():
