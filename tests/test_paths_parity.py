@@ -48,13 +48,27 @@ def _frame(drop=()):
     return df.drop(columns=list(drop))
 
 
-@pytest.fixture(scope="module", params=[(), ("value",), ("value", "conversion")], ids=["all", "no_value", "bare"])
-def logs(request, tmp_path_factory):
-    df = _frame(request.param)
-    d = tmp_path_factory.mktemp("parity")
+def _write(d, drop=()):
+    df = _frame(drop)
     df.to_csv(d / "events.csv", index=False)
     df.to_parquet(d / "events.parquet")
-    return {"frame": df, "csv": str(d / "events.csv"), "parquet": str(d / "events.parquet"), "drop": request.param}
+    return {"frame": df, "csv": str(d / "events.csv"), "parquet": str(d / "events.parquet"), "drop": drop}
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    return _write(tmp_path_factory.mktemp("parity"))
+
+
+@pytest.fixture(scope="module", params=[("value",), ("value", "conversion")], ids=["no_value", "bare"])
+def partial(request, tmp_path_factory):
+    return _write(tmp_path_factory.mktemp("parity"), request.param)
+
+
+@pytest.fixture(scope="module", params=["full", "no_value", "bare"])
+def logs(request, tmp_path_factory):
+    drop = {"full": (), "no_value": ("value",), "bare": ("value", "conversion")}[request.param]
+    return _write(tmp_path_factory.mktemp("parity"), drop)
 
 
 def _memory(df, rules, by=None):
@@ -95,17 +109,17 @@ def _compare(logs, route, rules, names, con):
 
 
 @pytest.mark.parametrize("route", ["csv", "parquet"])
-def test_every_path_function_is_identical_on_both_routes(logs, route, con):
-    if logs["drop"] and route == "csv":
-        pytest.skip("missing optional columns: one file format is enough")
-    _compare(logs, route, {}, CALLS if not logs["drop"] else ["path_table_by", "funnel_phase"], con)
+def test_every_path_function_is_identical_on_both_routes(full, route, con):
+    _compare(full, route, {}, CALLS, con)
+
+
+def test_missing_optional_columns_are_fine_on_both_routes(partial, con):
+    _compare(partial, "parquet", {}, ["path_table_by", "funnel_phase"], con)
 
 
 @pytest.mark.parametrize("rules", RULES[1:], ids=lambda r: "-".join(r))
-def test_journey_rules_are_identical_on_both_routes(logs, rules, con):
-    if logs["drop"]:
-        pytest.skip("journey rules: checked on the full log")
-    _compare(logs, "parquet", rules, ["path_table_by", "time_between_steps_by", "funnel_steps"], con)
+def test_journey_rules_are_identical_on_both_routes(full, rules, con):
+    _compare(full, "parquet", rules, ["path_table_by", "time_between_steps_by", "funnel_steps"], con)
 
 
 def test_hand_computed_journeys_ties_duplicates_and_values(logs):
