@@ -118,7 +118,7 @@ def test_scan_funnel_equals_pandas(event_files):
     st = channels.assign_channels(event_files["steps"], model="accra")
     mapping = channels.map_channels(CHANNELS, model="accra")
     order = list(st["phase"].cat.categories)
-    big = bigpaths.scan_funnel(event_files["glob"], mapping=mapping.dropna(subset=["phase"]), order=order)
+    big = paths.funnel(event_files["glob"], mapping=mapping.dropna(subset=["phase"]), order=order)
     big = big.set_index("stage")
     small = paths.funnel(st).set_index("stage")
     for stage in big.index:

@@ -57,7 +57,7 @@ def test_event_ledger_accounts_for_every_row(tmp_path):
     reasons = dict(zip(res.ledger["row"], res.ledger["reason"]))
     assert reasons == {2: "missing customer_id", 3: "missing timestamp", 4: "timestamp not readable as date/time",
                        5: "missing channel", 6: "conversion is not 0/1/true/false", 7: "value is not a number",
-                       9: "duplicate event (same customer, time, channel, event)"}
+                       9: "duplicate event (same customer, time, channel, event, conversion, value)"}
     assert res.data["conversion"].tolist() == [0, 1] and res.data["value"].tolist() == [0.0, 99.5]
     # the shared ledger format: accounting adds up and each exclusion names file, column and check
     acc = ledger.summary(res.ledger, n_input=res.n_input, n_kept=len(res.data)).iloc[0]

@@ -83,7 +83,8 @@ def test_notebook_parameters_all_parse_with_help(root):
     import papermill
     params = papermill.inspect_notebook(str(root / "notebooks" / "40_journey_paths.ipynb"))
     assert {"path_file", "event_file", "journey_model", "channel_map", "segment_column", "markov_order",
-            "max_steps", "top_n", "lang", "output_dir"} == set(params)
+            "max_steps", "top_n", "lang", "output_dir", "lookback", "conversion_window", "session_timeout",
+            "funnel_stages", "funnel_within"} == set(params)
     assert all(p["help"] and p["inferred_type_name"] in ("str", "int") for p in params.values())
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
+from cjkit.io import journey_rules as _rules
 from cjkit.io import readers
 from cjkit.quality import ledger as _ledger_mod
 
@@ -52,8 +53,9 @@ PATH_ALIASES = {
     "nulls": ["total_null", "total_nulls", "nulls", "null"],
     "value": ["total_conversion_value", "conversion_value", "value", "revenue", "total_revenue"],
 }
-_TRUE = {"1", "1.0", "true", "yes", "ja", "y", "t"}
-_FALSE = {"0", "0.0", "false", "no", "nein", "n", "f", ""}
+TRUE_WORDS = frozenset({"1", "1.0", "true", "yes", "ja", "y", "t"})
+FALSE_WORDS = frozenset({"0", "0.0", "false", "no", "nein", "n", "f", ""})
+DUPLICATE_KEY = ["customer_id", "timestamp", "channel", "event", "conversion", "value"]
 
 
 class PathInput(NamedTuple):
@@ -248,16 +250,33 @@ def read_path_table(source, *, columns: dict | None = None, sep: str = ">", allo
 
 def _to_bool(s: pd.Series) -> pd.Series:
     low = _text(s).str.lower()
-    return pd.Series(np.where(low.isin(_TRUE), 1.0, np.where(low.isin(_FALSE) | low.isna(), 0.0, np.nan)),
+    return pd.Series(np.where(low.isin(TRUE_WORDS), 1.0, np.where(low.isin(FALSE_WORDS) | low.isna(), 0.0, np.nan)),
                      index=s.index)
 
 
+def _timestamps(raw: pd.Series) -> pd.Series:
+    """Instants in UTC, parsed row by row (ISO 8601, each row with its own offset or none = UTC)."""
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        return raw.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.dt.tz_localize("UTC")
+    text = _text(raw)
+    # per element: mixed offsets (exports across a daylight-saving change) are fine, never a ValueError
+    return pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+
+
 def read_events(source, *, columns: dict | None = None, segments: list[str] | None = None,
-                drop_duplicates: bool = True) -> PathInput:
+                drop_duplicates: bool = True, tz: str = "UTC") -> PathInput:
     """Read and validate an event log (CSV/TSV, Excel, Parquet, or a frame).
 
     Rows without customer id, timestamp or channel, with an unreadable timestamp, conversion flag or
-    value, and exact duplicates are excluded into the ledger with their 1-based row and reason.
+    value, and duplicates are excluded into the ledger with their 1-based row and reason. Text is
+    trimmed. Timestamps are ISO 8601; each row may carry its own UTC offset (``+01:00``/``+02:00``
+    across a daylight-saving change); times without offset count as UTC. All computing is in UTC;
+    *tz* is only the zone the returned timestamps are shown in. Conversion flags read
+    ``1/0/true/false/yes/no/ja/nein`` (blank = 0); other values (``2``) are excluded. Duplicates
+    are rows with the same customer, time, channel, event, conversion and value: two purchases in
+    the same second with different values are both kept.
 
     Parameters
     ----------
@@ -270,13 +289,18 @@ def read_events(source, *, columns: dict | None = None, segments: list[str] | No
     segments : list of str, optional
         Extra columns to carry along (e.g. ``device`` for results per segment).
     drop_duplicates : bool
-        Exclude repeated events (same customer, time, channel and event).
+        Exclude repeated events (same customer, time, channel, event, conversion and value); the
+        first in file order is kept.
+    tz : str
+        Display zone of the returned ``timestamp`` column (an IANA name such as ``Europe/Berlin``).
 
     Returns
     -------
     PathInput
         ``data`` with columns customer_id, session_id, timestamp, channel, device, event,
-        conversion (int 0/1), value (float64) and the segment columns, sorted by customer and time;
+        conversion (int 0/1), value (float64), the segment columns and row (the 1-based input
+        row), sorted by customer and the
+        tie rule (time, a conversion after other touches at the same time, then file order);
         ``ledger``: the excluded rows.
 
     Raises
@@ -310,8 +334,7 @@ def read_events(source, *, columns: dict | None = None, segments: list[str] | No
         keep &= _exclude(ledger, keep & out[name].isna(), cols[name], f"missing_{name}", f"missing {name}",
                          raw[cols[name]], file, ids)
     ts_raw = raw[cols["timestamp"]]
-    ts = ts_raw if pd.api.types.is_datetime64_any_dtype(ts_raw) else pd.to_datetime(_text(ts_raw), errors="coerce",
-                                                                                    format="mixed")
+    ts = _timestamps(ts_raw)
     keep &= _exclude(ledger, keep & _text(ts_raw).isna(), cols["timestamp"], "missing_timestamp",
                      "missing timestamp", ts_raw, file, ids)
     keep &= _exclude(ledger, keep & ts.isna(), cols["timestamp"], "bad_timestamp",
@@ -325,8 +348,9 @@ def read_events(source, *, columns: dict | None = None, segments: list[str] | No
     else:
         out["conversion"] = 0
     if "value" in cols:
-        val = pd.to_numeric(raw[cols["value"]], errors="coerce").astype("float64")
-        keep &= _exclude(ledger, keep & val.isna() & raw[cols["value"]].notna(), cols["value"], "not_a_number",
+        vtext = raw[cols["value"]] if pd.api.types.is_numeric_dtype(raw[cols["value"]]) else _text(raw[cols["value"]])
+        val = pd.to_numeric(vtext, errors="coerce").astype("float64")
+        keep &= _exclude(ledger, keep & val.isna() & vtext.notna(), cols["value"], "not_a_number",
                          "value is not a number", raw[cols["value"]], file, ids)
         out["value"] = val.fillna(0.0)
     else:
@@ -336,23 +360,29 @@ def read_events(source, *, columns: dict | None = None, segments: list[str] | No
             raise DataError("segment column not found", file=file, column=s)
         out[s] = _text(raw[s])
     if drop_duplicates:
-        key = ["customer_id", "timestamp", "channel", "event"]
-        dup = out.loc[keep, key].duplicated(keep="first").reindex(out.index, fill_value=False)
+        dup = out.loc[keep, DUPLICATE_KEY].duplicated(keep="first").reindex(out.index, fill_value=False)
         keep &= _exclude(ledger, dup, cols["customer_id"], "duplicate_event",
-                         "duplicate event (same customer, time, channel, event)", raw[cols["customer_id"]], file, ids)
+                         "duplicate event (same customer, time, channel, event, conversion, value)",
+                         raw[cols["customer_id"]], file, ids)
     excluded = _ledger(ledger)
     if len(excluded):
         log.warning("%s: %d of %d event rows excluded (see ledger)", file or "event log", len(excluded), n_input)
-    data = out[keep].sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+    out["row"] = out.index.astype("int64")  # the 1-based input row: file order for ties, rows for the ledger
+    data = _rules.order_touches(out[keep])
+    data["timestamp"] = data["timestamp"].dt.tz_convert(tz)
     return PathInput(data, excluded, n_input)
 
 
 def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
-                    segments: list[str] | None = None) -> pd.DataFrame:
+                    segments: list[str] | None = None, split_sessions: bool = False, session_timeout=None,
+                    lookback=None, conversion_window=None) -> pd.DataFrame:
     """Turn a validated event log into the long *steps* form, one row per touch of a journey.
 
-    A journey is a customer's touches in time order; with *split_on_conversion* every conversion
-    ends a journey and the next touch starts a new one (ChannelAttribution's convention).
+    A journey is a customer's touches in time order (ties: a conversion after other touches at
+    the same time, then the frame's order); with *split_on_conversion* every conversion ends a
+    journey and the next touch starts a new one (ChannelAttribution's convention). The journey
+    rules of :mod:`cjkit.io.journey_rules` cut journeys further; durations are pandas offsets
+    (``"30min"``, ``"24h"``, ``"7D"``).
 
     Parameters
     ----------
@@ -362,6 +392,14 @@ def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
         End a journey at each conversion; otherwise a customer's touches form one journey.
     segments : list of str, optional
         Segment columns to carry along (taken from the journey's first touch).
+    split_sessions : bool
+        Also end a journey where the ``session_id`` changes.
+    session_timeout : str or Timedelta, optional
+        Also end a journey after this long without a touch (inactivity timeout).
+    lookback : str or Timedelta, optional
+        Leave out touches longer than this before the journey's last touch (the conversion).
+    conversion_window : str or Timedelta, optional
+        Credit a conversion only if it comes at most this long after the journey's first touch.
 
     Returns
     -------
@@ -379,21 +417,23 @@ def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
     >>> events_to_steps(ev)[["journey_id", "step", "channel", "conversions"]].values.tolist()
     [['a#1', 1, 'x', 1.0], ['a#1', 2, 'y', 1.0], ['a#2', 1, 'x', 0.0]]
     """
-    ev = events.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
-    conv = ev["conversion"].astype("int64") if "conversion" in ev else pd.Series(0, index=ev.index)
-    if split_on_conversion:
-        # conversions *before* this touch decide which journey it belongs to
-        before = conv.groupby(ev["customer_id"]).cumsum() - conv
-        jnum = before + 1
-    else:
-        jnum = pd.Series(1, index=ev.index)
+    ev = _rules.order_touches(events)
+    jnum = _rules.journey_numbers(ev, split_on_conversion=split_on_conversion, split_sessions=split_sessions,
+                                  session_timeout=session_timeout)
     ev["journey_id"] = (ev["customer_id"].astype("string") + "#" + jnum.astype("string")).astype("string")
+    inside = _rules.within_lookback(ev, ev["journey_id"], lookback)
+    if not inside.all():
+        log.info("%d touches outside the lookback window of %s left out", int((~inside).sum()), lookback)
+        ev = ev[inside].reset_index(drop=True)
     g = ev.groupby("journey_id", sort=False)
     ev["step"] = g.cumcount() + 1
     ev["n_steps"] = g["step"].transform("size")
-    ev["conversions"] = g["conversion"].transform("max").astype("float64") if "conversion" in ev else 0.0
+    conv = g["conversion"].transform("max").astype("float64") if "conversion" in ev else 0.0
+    ok = (_rules.credited(g["timestamp"].transform("min"), g["timestamp"].transform("max"), conversion_window)
+          if conversion_window is not None else 1)
+    ev["conversions"] = conv * ok
     ev["nulls"] = 1.0 - ev["conversions"]
-    ev["value"] = g["value"].transform("sum").astype("float64") if "value" in ev else 0.0
+    ev["value"] = (g["value"].transform("sum").astype("float64") if "value" in ev else 0.0) * ok
     for s in segments or []:
         ev[s] = g[s].transform("first")
     keep = ["journey_id", "customer_id", "step", "n_steps", "channel", "timestamp", "device", "event",
@@ -459,7 +499,8 @@ def steps_to_paths(steps: pd.DataFrame, *, segments: list[str] | None = None,
     Returns
     -------
     DataFrame
-        path, (segments), conversions, nulls, value, n_journeys — one row per distinct path.
+        path, (segments), conversions, nulls, value, n_journeys — one row per distinct path, most
+        frequent first (ties by path).
 
     Examples
     --------
@@ -481,7 +522,9 @@ def steps_to_paths(steps: pd.DataFrame, *, segments: list[str] | None = None,
     out = per.groupby(["path", *seg], sort=False, as_index=False)[["conversions", "nulls", "value"]].sum()
     out["path"] = out["path"].astype("string")
     out["n_journeys"] = out["conversions"] + out["nulls"]
-    return out
+    # one fixed order (most frequent first) so that every route returns the same table
+    out = out.sort_values(["n_journeys", "path", *seg], ascending=[False] + [True] * (1 + len(seg)), kind="stable")
+    return out.reset_index(drop=True)
 
 
 def resolve_input(path: str, *, base: str | Path | None = None) -> Path:
@@ -552,7 +595,7 @@ class Journeys(NamedTuple):
 
 
 def load_journeys(*, path_file="", event_file="", segments: list[str] | None = None,
-                  base: str | Path | None = None) -> Journeys:
+                  base: str | Path | None = None, rules: dict | None = None) -> Journeys:
     """Load either an event log (*event_file*) or a path table (*path_file*) for the path report.
 
     Relative names resolve as in :func:`resolve_input`. Event logs keep their timestamps (time
@@ -568,6 +611,9 @@ def load_journeys(*, path_file="", event_file="", segments: list[str] | None = N
         Segment columns to carry along.
     base : str or Path, optional
         Folder relative file names are resolved against (default: ``notebooks``).
+    rules : dict, optional
+        Journey rules for event logs, the keywords of :func:`events_to_steps` (``split_sessions``,
+        ``session_timeout``, ``lookback``, ``conversion_window``); path tables ignore them.
 
     Returns
     -------
@@ -590,7 +636,7 @@ def load_journeys(*, path_file="", event_file="", segments: list[str] | None = N
     if isinstance(event_file, pd.DataFrame) or event_file:
         src = event_file if isinstance(event_file, pd.DataFrame) else resolve_input(event_file, base=base)
         loaded = read_events(src, segments=segments)
-        steps = events_to_steps(loaded.data, segments=segments)
+        steps = events_to_steps(loaded.data, segments=segments, **(rules or {}))
         return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.ledger, loaded.n_input,
                         len(loaded.data), "<frame>" if isinstance(src, pd.DataFrame) else str(src))
     if isinstance(path_file, pd.DataFrame) or path_file:

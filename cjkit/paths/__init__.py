@@ -7,12 +7,17 @@ as the survey side and shares its readers (:mod:`cjkit.io.readers`), its data-qu
 
     read   read_events, read_path_table, load_journeys -> Journeys (paths, steps, ledger)
     map    map_channels, assign_channels (channel -> touchpoint -> phase of the journey model)
-    count  path_summary, common_paths, funnel, transitions, loops, flows, path_lengths,
-           time_between_steps
+    count  path_table, path_summary, common_paths, funnel, transitions, loops, flows, path_lengths,
+           time_between_steps — each takes a DataFrame or event files (CSV/Parquet, globs):
+           one engine, two sizes, identical results (files run out of core in DuckDB)
+    rules  events_to_steps(split_sessions=, session_timeout=, lookback=, conversion_window=),
+           ordered_funnel (strict/loose, time limits), backward_paths, touches_to_conversion,
+           time_to_conversion, stitch_identities (device/cookie -> customer, in the ledger)
     credit heuristic_attribution (rules=), markov_attribution (order="auto", n_boot=), choose_order,
            shapley_attribution, attribution_table, channel_participation, channel_roi (cost=)
     draw   flow_plot, funnel_plot, transition_plot, attribution_plot (data, *, ..., ax=None) -> Axes
-    big    scan_* : the same counts out of core with DuckDB, straight from CSV/Parquet files
+    big    scan_connection (memory limit, spill folder), scan_ledger (rows left out of files);
+           scan_* : the older names of the file route
 
 Names are resolved on first use, so ``cj.paths`` does not import DuckDB or matplotlib until a
 function needing them is called.
@@ -51,6 +56,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "node_column": ("cjkit.paths.channels", None),
     "node_labels": ("cjkit.paths.channels", None),
     # path analysis in memory
+    "path_table": ("cjkit.paths.journeys", None),
     "path_summary": ("cjkit.paths.journeys", None),
     "common_paths": ("cjkit.paths.journeys", None),
     "funnel": ("cjkit.paths.journeys", None),
@@ -59,6 +65,12 @@ _API: dict[str, tuple[str, str | None]] = {
     "flows": ("cjkit.paths.journeys", None),
     "path_lengths": ("cjkit.paths.journeys", None),
     "time_between_steps": ("cjkit.paths.journeys", None),
+    # journey rules: ordered funnels, what leads to a conversion, identity stitching
+    "ordered_funnel": ("cjkit.paths.funnels", None),
+    "backward_paths": ("cjkit.paths.timing", None),
+    "touches_to_conversion": ("cjkit.paths.timing", None),
+    "time_to_conversion": ("cjkit.paths.timing", None),
+    "stitch_identities": ("cjkit.paths.stitching", None),
     # attribution
     "RULES": ("cjkit.paths.heuristics", None),
     "heuristic_attribution": ("cjkit.paths.heuristics", None),
@@ -78,7 +90,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "scan_transitions": ("cjkit.paths.bigpaths", None),
     "scan_path_lengths": ("cjkit.paths.bigpaths", None),
     "scan_time_between_steps": ("cjkit.paths.bigpaths", None),
-    "scan_funnel": ("cjkit.paths.bigpaths", None),
+    "scan_funnel": ("cjkit.paths.journeys", "funnel"),
     # charts (data first, keywords, ax= in, Axes out)
     "flow_plot": ("cjkit.plot.paths", None),
     "funnel_plot": ("cjkit.plot.paths", None),

@@ -6,16 +6,84 @@ frames. A journey's weight is ``n_journeys`` (path tables: one row stands for ma
 or ``conversions + nulls``. ``node`` chooses the level: ``channel``, ``touchpoint`` or ``phase``
 (after :func:`cjkit.paths.assign_channels`); touches without a node value count as ``(unmapped)``.
 ``by`` names segment columns; every result is then computed per segment.
+
+**One engine, two sizes**: every function also takes event *files* (a CSV/Parquet path, a glob
+such as ``events/*.parquet`` or a list) instead of a DataFrame. Then DuckDB builds the journeys
+out of core (:mod:`cjkit.paths.bigpaths`, within the memory limit of ``con=``) by the same rules
+as :func:`cjkit.io.events.read_events` + :func:`cjkit.io.events.events_to_steps`, and the result
+is identical, dtypes included. ``columns=`` names the source columns, ``rules=`` passes the journey
+rules (``session_timeout``, ``lookback`` ...) and ``con=`` a :func:`cjkit.paths.bigpaths.scan_connection`.
+Paths over files are channel paths (``node="channel"``).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from pathlib import Path
+
 from cjkit.errors import DataError, ParameterError
-from cjkit.io.events import SEP, paths_to_steps
+from cjkit.io.events import SEP, paths_to_steps, steps_to_paths
+from cjkit.paths import bigpaths as _big
 
 START, CONV, NULL, UNMAPPED = "(start)", "(conversion)", "(null)", "(unmapped)"
+
+
+def is_files(data) -> bool:
+    """True when *data* names event files (path, glob or list) rather than being a DataFrame."""
+    return isinstance(data, (str, Path, list, tuple))
+
+
+def _file_node(node: str) -> None:
+    if node != "channel":
+        raise ParameterError("node", node, allowed=["channel"],
+                             message="paths read from event files are channel paths; map channels to "
+                                     f"'{node}' on the path table (cj.paths.assign_channels) instead")
+
+
+def path_table(data, *, by=None, node: str = "channel", columns: dict | None = None, rules: dict | None = None,
+               con=None) -> pd.DataFrame:
+    """The path table (one row per distinct path with its counts) of journeys in memory or in files.
+
+    Parameters
+    ----------
+    data : DataFrame, str, Path or list
+        Steps form (:func:`cjkit.io.events.events_to_steps`) or event files (CSV/Parquet, globs allowed).
+    by : list of str, optional
+        Segment columns; one row per path and segment.
+    node : str
+        Column whose values make up the path (steps form only).
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection (module description).
+
+    Returns
+    -------
+    DataFrame
+        path, (by...), conversions, nulls, value, n_journeys — most frequent first (ties by path).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.paths.journeys import path_table
+    >>> s = pd.DataFrame({"journey_id": ["a", "a", "b"], "step": [1, 2, 1], "channel": ["x", "y", "x"],
+    ...                   "conversions": [1.0, 1.0, 0.0], "nulls": [0.0, 0.0, 1.0], "value": [5.0, 5.0, 0.0]})
+    >>> path_table(s)[["path", "conversions", "n_journeys"]].values.tolist()
+    [['x', 0.0, 1.0], ['x > y', 1.0, 1.0]]
+    """
+    if is_files(data):
+        _file_node(node)
+        return _big.scan_path_table(data, columns=columns, by=by, rules=rules, con=con)
+    if "path" in data:
+        return data
+    return steps_to_paths(data, segments=list(by or []), node=node)
+
+
+def _from_files(data, node, by, columns, rules, con):
+    """Event files become their path table (memory grows with distinct paths, not with touches)."""
+    if not is_files(data):
+        return data
+    _file_node(node)
+    return _big.scan_path_table(data, columns=columns, by=by, rules=rules, con=con)
 
 
 def _prep(data: pd.DataFrame, node: str, by, collapse_repeats: bool = False) -> pd.DataFrame:
@@ -52,7 +120,8 @@ def _journeys(s: pd.DataFrame, by) -> pd.DataFrame:
 
 
 def common_paths(data: pd.DataFrame, *, node: str = "channel", top: int | None = 20, by=None,
-                 collapse_repeats: bool = False) -> pd.DataFrame:
+                 collapse_repeats: bool = False, columns: dict | None = None, rules: dict | None = None,
+                 con=None) -> pd.DataFrame:
     """Most frequent paths with their conversions.
 
     Parameters
@@ -67,6 +136,8 @@ def common_paths(data: pd.DataFrame, *, node: str = "channel", top: int | None =
         Segment columns; the result is computed per segment.
     collapse_repeats : bool
         Merge consecutive touches of the same node into one.
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection (module description).
 
     Returns
     -------
@@ -82,7 +153,7 @@ def common_paths(data: pd.DataFrame, *, node: str = "channel", top: int | None =
     [['a > b', 3.0, 0.6666666666666666], ['b', 2.0, 0.0]]
     """
     by = list(by or [])
-    s = _prep(data, node, by, collapse_repeats)
+    s = _prep(_from_files(data, node, by, columns, rules, con), node, by, collapse_repeats)
     j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_node"].agg(SEP.join).rename("path"))
     out = j.groupby(by + ["path"], sort=False, as_index=False).agg(
         n_journeys=("_w", "sum"), conversions=("_conv", "sum"), value=("_value", "sum"))
@@ -90,7 +161,8 @@ def common_paths(data: pd.DataFrame, *, node: str = "channel", top: int | None =
     out["share"] = out["n_journeys"] / tot
     out["conversion_rate"] = np.divide(out["conversions"], out["n_journeys"], out=np.full(len(out), np.nan),
                                        where=out["n_journeys"] > 0)
-    out = out.sort_values(by + ["n_journeys", "conversions"], ascending=[True] * len(by) + [False, False], kind="stable")
+    out = out.sort_values(by + ["n_journeys", "conversions", "path"], ascending=[True] * len(by) + [False, False, True],
+                          kind="stable")
     out["rank"] = out.groupby(by).cumcount() + 1 if by else np.arange(1, len(out) + 1)
     if top is not None:
         out = out[out["rank"] <= top]
@@ -99,7 +171,8 @@ def common_paths(data: pd.DataFrame, *, node: str = "channel", top: int | None =
 
 
 def funnel(data: pd.DataFrame, *, stage: str = "phase", order=None, by=None, max_steps: int = 10,
-           drop_empty: bool = True) -> pd.DataFrame:
+           drop_empty: bool = True, mapping: pd.DataFrame | None = None, columns: dict | None = None,
+           rules: dict | None = None, con=None) -> pd.DataFrame:
     """Funnel over ordered stages (phases) or over step positions, with conversion and drop-off.
 
     A journey *reaches* a stage when it gets at least that far (its furthest stage is at or after
@@ -123,6 +196,11 @@ def funnel(data: pd.DataFrame, *, stage: str = "phase", order=None, by=None, max
         With ``stage="step"``: journeys longer than this count at the last position.
     drop_empty : bool
         Leave out stages no journey touched.
+    mapping : DataFrame, optional
+        Channel -> stage (columns ``channel`` and *stage*, e.g. :func:`cjkit.paths.map_channels`);
+        needed for event files, optional for steps without a *stage* column.
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection (module description).
 
     Returns
     -------
@@ -139,11 +217,19 @@ def funnel(data: pd.DataFrame, *, stage: str = "phase", order=None, by=None, max
     [['(start)', 2.0, 0.0], ['1', 2.0, 0.0], ['2', 1.0, 1.0], ['(conversion)', 1.0, 1.0]]
     """
     by = list(by or [])
+    if is_files(data):
+        counts, totals = _big.scan_funnel_counts(data, stage=stage, mapping=mapping, order=order,
+                                                 max_steps=max_steps, columns=columns, by=by, rules=rules, con=con)
+        k = int(counts["stage_order"].max()) if len(counts) else 0
+        names = [str(i) for i in range(1, k + 1)] if stage == "step" else [str(o) for o in order]
+        return _funnel_table(counts, totals, names, by, drop_empty)
     if stage == "step":
         s = _prep(data, "channel", by)
         s["_order"] = s["step"].clip(upper=max_steps)
         names = [str(i) for i in range(1, int(s["_order"].max() or 0) + 1)]
     else:
+        if mapping is not None and stage not in data:
+            data = data.assign(**{stage: data["channel"].map(mapping.set_index("channel")[stage])})
         s = _prep(data, stage, by)
         if order is not None:
             pos = {v: i + 1 for i, v in enumerate(order)}
@@ -156,19 +242,40 @@ def funnel(data: pd.DataFrame, *, stage: str = "phase", order=None, by=None, max
                                  "pass order=[...] with the stages in journey order")
     touched = s[s["_order"] > 0].drop_duplicates(["journey_id", "_order"])[["journey_id", "_order"]]
     j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_order"].max().rename("_max"))
+    tw = touched.merge(j[["_w", *by]], left_on="journey_id", right_index=True)
+    n_touched = tw.groupby(by + ["_order"], observed=True)["_w"].sum().rename("n_touched")
+    reach = [j[j["_max"] >= k].groupby(by, observed=True)[["_w", "_conv"]].sum().assign(stage_order=k)
+             if by else j.loc[j["_max"] >= k, ["_w", "_conv"]].sum().to_frame().T.assign(stage_order=k)
+             for k in range(1, len(names) + 1)]
+    counts = (pd.concat(reach).reset_index(drop=not by) if reach else
+              pd.DataFrame(columns=by + ["_w", "_conv", "stage_order"]))
+    counts = counts.rename(columns={"_w": "n_journeys", "_conv": "conversions", "_order": "stage_order"})
+    counts = counts.merge(n_touched.reset_index().rename(columns={"_order": "stage_order"}),
+                          on=by + ["stage_order"], how="outer")
+    totals = (j.groupby(by, observed=True)[["_w", "_conv"]].sum().reset_index() if by
+              else j[["_w", "_conv"]].sum().to_frame().T)
+    totals = totals.rename(columns={"_w": "n_journeys", "_conv": "conversions"})
+    return _funnel_table(counts, totals, names, by, drop_empty)
+
+
+def _funnel_table(counts: pd.DataFrame, totals: pd.DataFrame, names: list, by: list, drop_empty: bool) -> pd.DataFrame:
+    """Funnel rows from per-stage counts (both routes): (start), stages, (conversion) and the rates."""
+    look = {}
+    for rec in counts.to_dict("records"):
+        key = tuple(rec[b] for b in by) + (int(rec["stage_order"]),)
+        look[key] = tuple(0.0 if pd.isna(rec.get(c)) else float(rec[c]) for c in ("n_journeys", "n_touched", "conversions"))
     rows = []
-    for key, jj in (j.groupby(by, sort=True, observed=True) if by else [((), j)]):
-        key = key if isinstance(key, tuple) else (key,)
-        tw = touched.merge(jj[["_w", "_conv"]], left_on="journey_id", right_index=True)
-        n_touch = tw.groupby("_order")["_w"].sum()
-        total, conv_total = jj["_w"].sum(), jj["_conv"].sum()
+    for rec in totals.sort_values(by, kind="stable").to_dict("records") if by else totals.to_dict("records"):
+        key = tuple(rec[b] for b in by)
+        total, conv_total = float(rec["n_journeys"]), float(rec["conversions"])
         rows.append((*key, START, 0, total, total, total, conv_total))
         for k, name in enumerate(names, start=1):
-            reach = jj["_max"] >= k
-            rows.append((*key, name, k, jj.loc[reach, "_w"].sum(), n_touch.get(k, 0.0), np.nan,
-                         jj.loc[reach, "_conv"].sum()))
+            n, touched, conv = look.get(key + (k,), (0.0, 0.0, 0.0))
+            rows.append((*key, name, k, n, touched, np.nan, conv))
         rows.append((*key, CONV, len(names) + 1, conv_total, conv_total, np.nan, conv_total))
     out = pd.DataFrame(rows, columns=by + ["stage", "stage_order", "n_journeys", "n_touched", "_x", "conversions"])
+    out = out.astype({"stage_order": "int64", "n_journeys": "float64", "n_touched": "float64",
+                      "conversions": "float64", **{b: "string" for b in by}})
     if drop_empty:
         touched_any = out.groupby("stage", sort=False)["n_touched"].transform("sum") > 0
         out = out[touched_any | out["stage"].isin([START, CONV])].reset_index(drop=True)
@@ -188,7 +295,7 @@ def funnel(data: pd.DataFrame, *, stage: str = "phase", order=None, by=None, max
 
 
 def transitions(data: pd.DataFrame, *, node: str = "channel", collapse_repeats: bool = False,
-                include_start_end: bool = True, by=None) -> pd.DataFrame:
+                include_start_end: bool = True, by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Weighted transitions between consecutive touches (and from ``(start)`` / to the outcome).
 
     Parameters
@@ -203,6 +310,8 @@ def transitions(data: pd.DataFrame, *, node: str = "channel", collapse_repeats: 
         Add transitions from ``(start)`` and to ``(conversion)`` / ``(null)``.
     by : list of str, optional
         Segment columns; the result is computed per segment.
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection (module description).
 
     Returns
     -------
@@ -218,6 +327,10 @@ def transitions(data: pd.DataFrame, *, node: str = "channel", collapse_repeats: 
     [['a', 'b', 1.0]]
     """
     by = list(by or [])
+    if is_files(data):
+        _file_node(node)
+        return _big.scan_transitions(data, columns=columns, include_start_end=include_start_end,
+                                     collapse_repeats=collapse_repeats, by=by, rules=rules, con=con)
     s = _prep(data, node, by, collapse_repeats)
     prev = s.groupby("journey_id", sort=False)["_node"].shift()
     inner = s.assign(source=prev, target=s["_node"], n=s["_w"])
@@ -232,10 +345,12 @@ def transitions(data: pd.DataFrame, *, node: str = "channel", collapse_repeats: 
     out = out[out["n"] != 0]
     out["probability"] = out["n"] / out.groupby(by + ["source"])["n"].transform("sum")
     out = out.astype({"source": "string", "target": "string"})
-    return out.sort_values(by + ["source", "n"], ascending=[True] * (len(by) + 1) + [False]).reset_index(drop=True)
+    out = out.sort_values(by + ["source", "n", "target"], ascending=[True] * (len(by) + 1) + [False, True],
+                          kind="stable")
+    return out.reset_index(drop=True)
 
 
-def time_between_steps(data: pd.DataFrame, *, node: str = "channel", unit: str = "h", by=None) -> pd.DataFrame:
+def time_between_steps(data: pd.DataFrame, *, node: str = "channel", unit: str = "h", by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Time between consecutive touches per transition (needs timestamps, i.e. event logs).
 
     Parameters
@@ -248,11 +363,14 @@ def time_between_steps(data: pd.DataFrame, *, node: str = "channel", unit: str =
         Unit of the times.
     by : list of str, optional
         Segment columns; the result is computed per segment.
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection (module description).
 
     Returns
     -------
     DataFrame
-        (by...), source, target, n, mean, median, p25, p75 (in *unit*: ``s``, ``min``, ``h``, ``d``);
+        (by...), source, target, n, mean, median, p25, p75 (in *unit*: ``s``, ``min``, ``h``, ``d``),
+        computed on UTC instants (a gap across a daylight-saving change is its real length);
         a first row with source/target ``(any)`` summarises all transitions.
 
     Examples
@@ -268,6 +386,9 @@ def time_between_steps(data: pd.DataFrame, *, node: str = "channel", unit: str =
     if unit not in secs:
         raise ParameterError("unit", unit, allowed=list(secs))
     by = list(by or [])
+    if is_files(data):
+        _file_node(node)
+        return _big.scan_time_between_steps(data, columns=columns, unit=unit, by=by, rules=rules, con=con)
     s = _prep(data, node, by)
     if "timestamp" not in s:
         raise DataError("time between steps needs a 'timestamp' column (event logs, not path tables)")
@@ -278,10 +399,12 @@ def time_between_steps(data: pd.DataFrame, *, node: str = "channel", unit: str =
     stats = pd.concat([allrows, d]).groupby(by + ["source", "target"], sort=False)["gap"]
     out = stats.agg(n="size", mean="mean", median="median").join(
         stats.quantile(0.25).rename("p25")).join(stats.quantile(0.75).rename("p75")).reset_index()
-    return out.astype({"source": "string", "target": "string"})
+    out = out.assign(_any=out["source"] != "(any)").sort_values(by + ["_any", "source", "target"], kind="stable")
+    out = out.drop(columns="_any").reset_index(drop=True).astype({"n": "int64"})
+    return out.astype({"source": "string", "target": "string", **{b: "string" for b in by}})
 
 
-def path_lengths(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
+def path_lengths(data: pd.DataFrame, *, by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Distribution of path lengths (touches per journey) with conversion rate per length.
 
     Parameters
@@ -290,6 +413,8 @@ def path_lengths(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
         Steps form (journey_id, step, channel, ...) or a path table (column ``path``).
     by : list of str, optional
         Segment columns; the result is computed per segment.
+    columns, rules, con
+        For event files: source column names, journey rules and DuckDB connection (module description).
 
     Returns
     -------
@@ -305,6 +430,8 @@ def path_lengths(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
     {'n_steps': [1, 2], 'n_journeys': [3.0, 1.0]}
     """
     by = list(by or [])
+    if is_files(data):
+        return _big.scan_path_lengths(data, columns=columns, by=by, rules=rules, con=con)
     j = _journeys(_prep(data, "step", by), by)
     out = j.groupby(by + ["n_steps"], as_index=False).agg(n_journeys=("_w", "sum"), conversions=("_conv", "sum"))
     tot = out.groupby(by)["n_journeys"].transform("sum") if by else out["n_journeys"].sum()
@@ -314,7 +441,7 @@ def path_lengths(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
     return out[by + ["n_steps", "n_journeys", "share", "conversions", "conversion_rate"]]
 
 
-def loops(data: pd.DataFrame, *, node: str = "phase", by=None) -> pd.DataFrame:
+def loops(data: pd.DataFrame, *, node: str = "phase", by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Repeats, loops and returns to earlier phases, as a metric table.
 
     *repeat*: the same node twice in a row; *loop*: a node revisited after another one
@@ -345,6 +472,7 @@ def loops(data: pd.DataFrame, *, node: str = "phase", by=None) -> pd.DataFrame:
     [0.5, 0.5]
     """
     by = list(by or [])
+    data = _from_files(data, node, by, columns, rules, con)
     s = _prep(data, node, by)
     g = s.groupby("journey_id", sort=False)
     s["_repeat"] = (g["_node"].shift() == s["_node"]).to_numpy(dtype=bool, na_value=False)
@@ -376,7 +504,7 @@ def loops(data: pd.DataFrame, *, node: str = "phase", by=None) -> pd.DataFrame:
 
 
 def flows(data: pd.DataFrame, *, node: str = "phase", max_steps: int = 5, collapse_repeats: bool = True,
-          by=None) -> pd.DataFrame:
+          by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Flows between consecutive step positions for a Sankey diagram.
 
     Journeys are cut after *max_steps* (later touches are summarised as ``(more)``); the last
@@ -409,6 +537,7 @@ def flows(data: pd.DataFrame, *, node: str = "phase", max_steps: int = 5, collap
     [[1, 'a', 'b', 3.0], [2, 'b', '(conversion)', 2.0], [2, 'b', '(null)', 1.0]]
     """
     by = list(by or [])
+    data = _from_files(data, node, by, columns, rules, con)
     s = _prep(data, node, by, collapse_repeats)
     s["_pos"] = s.groupby("journey_id", sort=False).cumcount() + 1
     n_pos = s.groupby("journey_id", sort=False)["_pos"].transform("size")
@@ -425,7 +554,7 @@ def flows(data: pd.DataFrame, *, node: str = "phase", max_steps: int = 5, collap
     return out.reset_index(drop=True)
 
 
-def path_summary(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
+def path_summary(data: pd.DataFrame, *, by=None, columns: dict | None = None, rules: dict | None = None, con=None) -> pd.DataFrame:
     """Key figures of a set of journeys as a metric table.
 
     Parameters
@@ -450,6 +579,7 @@ def path_summary(data: pd.DataFrame, *, by=None) -> pd.DataFrame:
     0.25
     """
     by = list(by or [])
+    data = _from_files(data, "channel", by, columns, rules, con)
     s = _prep(data, "channel", by)
     j = _journeys(s, by).join(s.groupby("journey_id", sort=False)["_node"].agg(SEP.join).rename("path"))
     rows = []

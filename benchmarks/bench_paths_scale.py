@@ -1,0 +1,136 @@
+"""Benchmark: the path engine on event files too big for memory, against hand-written DuckDB SQL.
+
+Generates a seeded event log as Parquet (1M-row files, about 8 events per customer, the generator
+of ``bench_paths.py``), then runs in separate child processes (so each peak RSS is its own), both
+under the same DuckDB memory limit (default 4 GB) with spilling to a temporary folder:
+
+* ``cjkit`` — ``cj.paths.path_table``, ``cj.paths.transitions`` and ``cj.paths.funnel`` given the
+  files: every check of the ledger, the tie rule, duplicates, UTC timestamps, journeys;
+* ``sql``   — the same three results in plain DuckDB SQL written by hand (journeys split at
+  conversions, ordered by time only; no checks, no duplicates, no ledger).
+
+Prints the seconds of each, the ratio cjkit / plain SQL and the peak RSS.
+
+    nice -n 10 prlimit --as=8000000000 .venv/bin/python benchmarks/bench_paths_scale.py --events 5000000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cjkit as cj
+from bench_paths import CHANNELS, generate
+
+ORDER = ["awareness", "consideration"]
+
+PLAIN = {
+    "path_table": """
+        WITH ev AS (SELECT customer_id, timestamp AS ts, channel, conversion, value,
+                 customer_id || '#' || CAST(1 + COALESCE(SUM(conversion) OVER (PARTITION BY customer_id ORDER BY timestamp
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS VARCHAR) AS jid FROM {src}),
+        j AS (SELECT jid, string_agg(channel, ' > ' ORDER BY ts) AS path, MAX(conversion) AS conv, SUM(value) AS value
+              FROM ev GROUP BY jid)
+        SELECT path, SUM(conv) AS conversions, SUM(1 - conv) AS nulls, SUM(value) AS value, COUNT(*) AS n_journeys
+        FROM j GROUP BY path ORDER BY n_journeys DESC, path""",
+    "transitions": """
+        WITH ev AS (SELECT customer_id, timestamp AS ts, channel, conversion,
+                 customer_id || '#' || CAST(1 + COALESCE(SUM(conversion) OVER (PARTITION BY customer_id ORDER BY timestamp
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS VARCHAR) AS jid FROM {src}),
+        s AS (SELECT jid, channel, conversion, LAG(channel) OVER w AS prev, LEAD(channel) OVER w AS nxt FROM ev
+              WINDOW w AS (PARTITION BY jid ORDER BY ts)),
+        t AS (SELECT COALESCE(prev, '(start)') AS source, channel AS target FROM s
+              UNION ALL SELECT channel, CASE WHEN conversion = 1 THEN '(conversion)' ELSE '(null)' END FROM s WHERE nxt IS NULL)
+        SELECT source, target, COUNT(*) AS n, COUNT(*) / SUM(COUNT(*)) OVER (PARTITION BY source) AS probability
+        FROM t GROUP BY source, target ORDER BY source, n DESC, target""",
+    "funnel": """
+        WITH ev AS (SELECT customer_id, timestamp AS ts, channel, conversion,
+                 customer_id || '#' || CAST(1 + COALESCE(SUM(conversion) OVER (PARTITION BY customer_id ORDER BY timestamp
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS VARCHAR) AS jid FROM {src}),
+        j AS (SELECT jid, MAX(conversion) AS conv, MAX(m.stage_order) AS mx FROM ev LEFT JOIN stage_map m USING (channel)
+              GROUP BY jid)
+        SELECT k.stage_order, SUM(CASE WHEN mx >= k.stage_order THEN 1 ELSE 0 END) AS n_journeys,
+               SUM(CASE WHEN mx >= k.stage_order THEN conv ELSE 0 END) AS conversions
+        FROM j CROSS JOIN (SELECT DISTINCT stage_order FROM stage_map) k GROUP BY k.stage_order ORDER BY 1""",
+}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def run_step(step: str, folder: Path, memory_limit: str) -> dict:
+    """One measured route in this (child) process."""
+    src = str(folder / "events-*.parquet")
+    con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"))
+    mapping = cj.paths.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
+    timings, out = {}, {"step": step}
+    if step == "cjkit":
+        calls = {"path_table": lambda: cj.paths.path_table(src, con=con),
+                 "transitions": lambda: cj.paths.transitions(src, con=con),
+                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con)}
+    else:
+        rank = mapping[mapping["phase"].isin(ORDER)].assign(stage_order=lambda m: m["phase"].map(
+            {p: i + 1 for i, p in enumerate(ORDER)}))[["channel", "stage_order"]]
+        con.register("stage_map", rank)
+        calls = {k: (lambda sql=sql: con.sql(sql.format(src=f"read_parquet('{src}')")).df()) for k, sql in PLAIN.items()}
+    for name, fn in calls.items():
+        t = time.perf_counter()
+        res = fn()
+        timings[name] = round(time.perf_counter() - t, 2)
+        if name == "path_table":
+            out["n_journeys"], out["n_paths"] = float(res["n_journeys"].sum()), len(res)
+        del res
+    out["timings"] = timings
+    out["peak_rss_mb"] = round(_peak_mb(), 1)
+    return out
+
+
+def child(step: str, folder: Path, memory_limit: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=2_000_000)
+    ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit (it spills to disk beyond it)")
+    ap.add_argument("--keep", help="generate into this folder and keep it")
+    ap.add_argument("--step", help=argparse.SUPPRESS)
+    ap.add_argument("--dir", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.step:
+        print(json.dumps(run_step(args.step, Path(args.dir), args.memory_limit)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        files = sorted(folder.glob("events-*.parquet"))
+        if not (args.keep and len(files) == -(-args.events // 1_000_000)):  # reuse a kept log of this size
+            files = generate(folder, args.events)
+        size = sum(f.stat().st_size for f in files) / 1e6
+        print(f"{args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB), ready in "
+              f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
+        res = {s: child(s, folder, args.memory_limit) for s in ("sql", "cjkit")}
+    print(f"\n{'route':6} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
+    for s, r in res.items():
+        print(f"{s:6} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['peak_rss_mb']:>12,.0f}  {r['timings']}")
+    for name in PLAIN:
+        print(f"{name:12} cjkit / plain SQL: {res['cjkit']['timings'][name] / max(res['sql']['timings'][name], 1e-9):.2f}x")
+    total = {s: sum(r["timings"].values()) for s, r in res.items()}
+    print(f"all three   cjkit / plain SQL: {total['cjkit'] / total['sql']:.2f}x "
+          f"({total['cjkit']:.1f} s vs {total['sql']:.1f} s)")
+    assert res["cjkit"]["n_journeys"] == res["sql"]["n_journeys"], "cjkit and plain SQL disagree on the journeys"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Journey rules, ordered funnels, backward paths, timing and identity stitching, checked against
+a small log whose journeys are worked out by hand below."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cjkit.errors import DataError
+from cjkit.io import events
+from cjkit.paths import bigpaths, funnels, stitching, timing
+from cjkit.paths import journeys as paths
+
+LOG = pd.DataFrame([
+    ("u", "2024-05-01 09:00", "ad", 0, 0.0), ("u", "2024-05-01 09:20", "blog", 0, 0.0),
+    ("u", "2024-05-03 10:00", "ad", 0, 0.0), ("u", "2024-05-03 10:30", "shop", 1, 50.0),
+    ("u", "2024-05-10 08:00", "mail", 0, 0.0),
+    ("v", "2024-05-01 12:00", "ad", 0, 0.0), ("v", "2024-05-01 12:05", "shop", 0, 0.0),
+    ("v", "2024-05-02 12:00", "blog", 0, 0.0), ("v", "2024-05-02 12:30", "shop", 1, 20.0),
+], columns=["customer_id", "timestamp", "channel", "conversion", "value"])
+# By hand, default rules: u#1 ad>blog>ad>shop (converts, 50), u#2 mail, v#1 ad>shop>blog>shop (converts, 20).
+HAND = {
+    "default": {"ad > blog > ad > shop": (1, 50.0), "mail": (0, 0.0), "ad > shop > blog > shop": (1, 20.0)},
+    # 2 days without a touch in u's journey (09:20 -> 10:00 two days later); v's longest gap is 23:55
+    "session_timeout": {"ad > blog": (0, 0.0), "ad > shop": (1, 50.0), "mail": (0, 0.0),
+                        "ad > shop > blog > shop": (1, 20.0)},
+    # only touches at most 1 day before the journey's conversion: u keeps 10:00 and 10:30, v keeps the 2nd day
+    "lookback": {"ad > shop": (1, 50.0), "mail": (0, 0.0), "blog > shop": (1, 20.0)},
+    # u converts 2 days 1.5 h and v 24.5 h after their first touch: neither within 1 day
+    "conversion_window": {"ad > blog > ad > shop": (0, 0.0), "mail": (0, 0.0), "ad > shop > blog > shop": (0, 0.0)},
+}
+RULES = {"default": {}, "session_timeout": {"session_timeout": "1D"}, "lookback": {"lookback": "1D"},
+         "conversion_window": {"conversion_window": "1D"}}
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("rules")
+    LOG.to_parquet(d / "log.parquet")
+    return str(d / "log.parquet")
+
+
+def _steps(rules=None, log=LOG):
+    return events.events_to_steps(events.read_events(log).data, **(rules or {}))
+
+
+@pytest.mark.parametrize("name", list(HAND))
+def test_journey_rules_match_the_hand_computed_journeys_on_both_routes(name, files):
+    for table in (paths.path_table(_steps(RULES[name])), paths.path_table(files, rules=RULES[name])):
+        got = {p: (int(r.conversions), r.value) for p, r in table.set_index("path").iterrows()}
+        assert got == HAND[name]
+
+
+def test_strict_and_loose_funnels_with_time_limits(files):
+    s = _steps()
+    def counts(stages, **kw):
+        return funnels.ordered_funnel(s, stages=stages, **kw)["n_journeys"].tolist()
+    # strict [ad, shop]: u#1 ...ad>shop at steps 3-4, v#1 ad>shop at steps 1-2
+    assert counts(["ad", "shop"], mode="strict") == [2.0, 2.0]
+    # ... within 20 minutes: u's ad -> shop took 30 minutes, v's 5
+    assert counts(["ad", "shop"], mode="strict", within="20min") == [2.0, 1.0]
+    # loose [ad, blog, shop]: both pass; strict: u stops after blog (ad follows), v after ad (shop follows)
+    assert counts(["ad", "blog", "shop"]) == [2.0, 2.0, 2.0]
+    assert counts(["ad", "blog", "shop"], mode="strict") == [2.0, 1.0, 0.0]
+    # loose within 1 h: u's blog 20 min after ad, but shop 2 days after blog; v's blog a day after ad
+    assert counts(["ad", "blog", "shop"], within="1h") == [2.0, 1.0, 0.0]
+    # per gap: no limit ad -> blog, 1 h blog -> shop: u fails (2 days), v passes (30 min)
+    assert counts(["ad", "blog", "shop"], within=[None, "1h"]) == [2.0, 2.0, 1.0]
+    # without time limits the order of channels is enough: files and path tables give the same funnel
+    for stages, mode in [(["ad", "shop"], "strict"), (["ad", "blog", "shop"], "loose")]:
+        pd.testing.assert_frame_equal(funnels.ordered_funnel(files, stages=stages, mode=mode),
+                                      funnels.ordered_funnel(s, stages=stages, mode=mode))
+    out = funnels.ordered_funnel(s, stages=["ad", "blog", "shop"], within=[None, "1h"])
+    assert out["conversions"].tolist() == [2.0, 2.0, 1.0] and out["drop_off"].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_backward_paths_touches_and_time_to_conversion_on_both_routes(files):
+    s = _steps()
+    back = timing.backward_paths(s, max_steps=2)
+    assert back[["path_back", "conversions"]].values.tolist() == [["shop < ad", 1.0], ["shop < blog", 1.0]]
+    assert timing.touches_to_conversion(s)[["n_touches", "conversions"]].values.tolist() == [[4, 2.0]]
+    ttc = timing.time_to_conversion(s).set_index("bin")["conversions"]
+    assert ttc["1 - 7 d"] == 2.0 and ttc.sum() == 2.0  # 49.5 h and 24.5 h
+    custom = timing.time_to_conversion(s, bins=["25h"], labels=["short", "long"])
+    assert custom["conversions"].tolist() == [1.0, 1.0]  # 24.5 h < 25 h <= 49.5 h
+    for fn, kw in [(timing.backward_paths, {"max_steps": 2}), (timing.touches_to_conversion, {}),
+                   (timing.time_to_conversion, {}), (timing.time_to_conversion, {"bins": ["25h"]})]:
+        pd.testing.assert_frame_equal(fn(files, **kw), fn(s, **kw))
+
+
+def test_identity_stitching_merges_devices_and_records_it_on_both_routes(tmp_path):
+    log = pd.concat([LOG, pd.DataFrame([("cookie-7", "2024-05-02 08:00", "search", 0, 0.0)], columns=LOG.columns)])
+    read = events.read_events(log)
+    res = stitching.stitch_identities(read, id_map=pd.DataFrame({"id": ["cookie-7"], "customer_id": ["u"]}))
+    table = paths.path_table(events.events_to_steps(res.data))
+    assert "ad > blog > search > ad > shop" in set(table["path"])
+    assert res.ledger[["check", "action", "old_value", "new_value"]].values.tolist() == [
+        ["identity_stitched", "value_changed", "cookie-7", "u"]]
+    assert res.summary["n_values_changed"].iloc[0] == 1 and res.summary["n_kept"].iloc[0] == len(LOG) + 1
+    # the file route: the same journeys and the same ledger entry (the cookie's touch is input row 10)
+    f = tmp_path / "log.csv"
+    log.to_csv(f, index=False)
+    id_map = pd.DataFrame({"id": ["cookie-7"], "customer_id": ["u"]})
+    pd.testing.assert_frame_equal(paths.path_table(str(f), rules={"identity_map": id_map}), table)
+    acc = bigpaths.scan_ledger(str(f), identity_map=id_map)
+    assert res.ledger["row"].tolist() == acc.ledger["row"].tolist() == [10]
+    assert acc.ledger[["check", "old_value", "new_value"]].values.tolist() == [["identity_stitched", "cookie-7", "u"]]
+    assert acc.summary["n_kept"].iloc[0] == len(LOG) + 1
+    with pytest.raises(DataError, match="two customers: cookie-7"):
+        stitching.stitch_identities(read, id_map=pd.DataFrame({"id": ["cookie-7", "cookie-7"], "customer_id": ["u", "v"]}))
