@@ -354,13 +354,14 @@ def driver_questions(study: Study, *, min_coverage: float = 0.75, max_drivers: i
     --------
     >>> import cjkit as cj
     >>> study = cj.example_study()
-    >>> cj.report.driver_questions(study)
-    ['tp_booking', 'tp_check_in', 'tp_room', 'tp_website', 'tp_wifi']
+    >>> cj.report.driver_questions(study)   # questionnaire order among equal coverage
+    ['tp_website', 'tp_booking', 'tp_check_in', 'tp_room', 'tp_wifi']
     """
     d = _ratings(study, ("driver",))
     if d.empty:
         return []
-    coverage = d.groupby("question")["value"].apply(lambda v: v.notna().mean()).sort_values(ascending=False)
+    coverage = (d.groupby("question", observed=True)["value"].apply(lambda v: v.notna().mean())
+                .sort_values(ascending=False, kind="stable"))  # ties keep the questionnaire's order
     return coverage[coverage >= min_coverage].index[:max_drivers].tolist()
 
 
