@@ -88,8 +88,8 @@ def take(cwd, cache, permissions: str = "private"):
     Returns
     -------
     tuple or None
-        ``(kernel manager, socket folder)``: pass the manager to papermill (``km=``) and shut
-        it down with :func:`release` afterwards.
+        ``(kernel manager, socket folder, clients made for it)``: pass the manager to papermill
+        (``km=``) and shut it down with :func:`release` afterwards.
 
     Examples
     --------
@@ -103,7 +103,16 @@ def take(cwd, cache, permissions: str = "private"):
     km, client, sockets = _WARM.pop("km"), _WARM.pop("client"), _WARM.pop("sockets")
     _WARM.pop("key")
     client.stop_channels()
-    return km, sockets
+    # nbclient leaves the channels of a client it made for a manager it does not own open, and
+    # their zmq context then cannot be destroyed; keep the clients so release() can close them
+    made, make = [], km.client
+
+    def client_kept(**kwargs):
+        made.append(make(**kwargs))
+        return made[-1]
+
+    km.client = client_kept
+    return km, sockets, made
 
 
 def release(taken) -> None:
@@ -123,7 +132,9 @@ def release(taken) -> None:
         return
     from jupyter_core.utils import ensure_async, run_sync  # the notebook stack loads only for report runs
 
-    km, sockets = taken
+    km, sockets, made = taken
+    for client in made:
+        client.stop_channels()
 
     async def stop():
         if await ensure_async(km.is_alive()):
@@ -150,5 +161,5 @@ def shutdown() -> None:
     if _WARM.get("km"):
         client = _WARM.pop("client")
         client.stop_channels()
-        release((_WARM.pop("km"), _WARM.pop("sockets")))
+        release((_WARM.pop("km"), _WARM.pop("sockets"), []))
         _WARM.pop("key", None)
