@@ -121,61 +121,6 @@ class Matcher:
         s_idx = np.flatnonzero(simple)
         s_ok = s_idx[~ctx.isword[np.minimum(end[s_idx], ctx.codes.size - 1)] | (end[s_idx] >= ctx.codes.size)]
         c_idx = np.flatnonzero(~simple)
-        ok, neg_prefix, conf, c_start, c_end = self._accept(ctx, term[c_idx], start[c_idx], end[c_idx])
-        # a hit covers whole words: "Lieferzeit", not the stem "Liefer"
-        term = np.concatenate([term[c_idx][ok], term[s_ok]])
-        start = np.concatenate([c_start, start[s_ok]])
-        end = np.concatenate([c_end, end[s_ok]])
-        neg_prefix = np.concatenate([neg_prefix, np.zeros(s_ok.size, bool)])
-        conf = np.concatenate([conf, np.ones(s_ok.size)])
-        doc = np.searchsorted(block.doc_start_f, start, side="right") - 1
-        return Scan(block, ctx, term, start, end, doc, neg_prefix, conf, a)
-
-    def scan(self, block: FoldedBlock) -> "Scan":
-        """Find every accepted hit of every term in *block*.
-
-        Parameters
-        ----------
-        block : cjkit.coding.textnorm.FoldedBlock
-
-        Returns
-        -------
-        Scan
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from cjkit.coding import matcher as M
-        >>> t = M.TermTable(); M.add_function_words(t); t.add("Zimmer", M.CODE, owner=0)
-        >>> scan = M.Matcher(t).scan(M.fold_block(["Das Zimmer war nicht sauber, aber ruhig. Gut", "the room"]))
-        >>> codes = scan.of_kind(M.CODE)
-        >>> scan.start[codes].tolist(), scan.end[codes].tolist(), scan.doc[codes].tolist()
-        ([5], [11], [0])
-        """
-        # chain.from_iterable flattens the (end, group) tuples in C: the only per-hit Python cost
-        if self.automaton.kind == ahocorasick.AHOCORASICK:
-            flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(block.folded)), dtype=np.int64)
-        else:   # an empty table: the automaton was never built and finds nothing
-            flat = np.empty(0, np.int64)
-        end_incl, grp = flat[0::2], flat[1::2]
-        sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
-        if (sizes == 1).all():   # usual case: each pattern belongs to one term
-            term = self.group_members[self.group_offsets[grp]]
-            end = end_incl + 1
-        else:
-            rep = np.repeat(np.arange(grp.size), sizes)
-            first = np.repeat(self.group_offsets[grp], sizes)
-            within = np.arange(rep.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            term = self.group_members[first + within]
-            end = end_incl[rep] + 1
-        a = self.arr
-        start = end - a["length"][term] + a["lead"][term]
-        ctx = Context.build(block)
-        # exact words stored with a leading space already start a word: only the end is checked
-        simple = a["simple"][term]
-        s_idx = np.flatnonzero(simple)
-        s_ok = s_idx[~ctx.isword[np.minimum(end[s_idx], ctx.codes.size - 1)] | (end[s_idx] >= ctx.codes.size)]
-        c_idx = np.flatnonzero(~simple)
         ok, neg_prefix, conf, c_start, c_end = accept(ctx, a, term[c_idx], start[c_idx], end[c_idx])
         # a hit covers whole words: "Lieferzeit", not the stem "Liefer"
         term = np.concatenate([term[c_idx][ok], term[s_ok]])
