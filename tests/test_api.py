@@ -84,7 +84,8 @@ def test_flat_callables_have_numpydoc_sections(name):
     assert not missing, f"cj.{name} ({obj.__module__}) lacks {sorted(missing)}"
 
 
-REPORT_MODULES = {f"cjkit.report.{m}" for m in ("sections", "plan", "summary", "tables", "methods", "diagnostics")}
+REPORT_MODULES = {f"cjkit.report.{m}" for m in ("sections", "plan", "summary", "tables", "methods", "diagnostics",
+                                                 "valuetables")}
 
 
 def test_report_namespace():

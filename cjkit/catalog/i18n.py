@@ -669,6 +669,82 @@ LABELS: dict[str, tuple[str, str]] = {
     "ex_run_file": ("Als Berichtslauf speichern", "Save as report run"),
     "ex_drill": ("Drill-down", "Drill-down"),
     "ex_ratings": ("Bewertungen", "Ratings"),
+    # persona and value report: table headers, summary sentences, methods
+    "col_k": ("Anzahl Personas", "Number of personas"), "col_silhouette": ("Silhouette", "Silhouette"),
+    "col_stability": ("Stabilität (ARI)", "Stability (ARI)"), "col_stable": ("stabil", "stable"),
+    "col_chosen": ("gewählt", "chosen"), "col_proposal": ("Vorschlag", "Proposal"),
+    "col_variable": ("Merkmal", "Characteristic"), "col_level": ("Ausprägung", "Level"),
+    "col_proposal_value": ("Wert im Vorschlag", "Value in the proposal"),
+    "col_rest_value": ("Wert der Übrigen", "Value of the others"), "col_estimate": ("Schätzwert", "Estimate"),
+    "col_stake_item": ("Größe", "Item"),
+    "col_effect_size": ("Effektstärke", "Effect size"), "col_current": ("Aktuell", "Current"),
+    "col_target": ("Ziel", "Target"), "col_expected_gain": ("Erwarteter Gewinn", "Expected gain"),
+    "col_complaints": ("Beschwerden", "Complaints"), "col_new": ("Neu", "New"),
+    "col_predicted_change": ("Erwartete Änderung", "Predicted change"), "col_side": ("Seite", "Side"),
+    "col_matched": ("verknüpft", "matched"), "col_unmatched": ("nicht verknüpft", "unmatched"),
+    "col_model": ("Modell", "Model"), "col_parameter": ("Parameter", "Parameter"),
+    "col_log_likelihood": ("Log-Likelihood", "Log-likelihood"), "col_rate": ("Anteil", "Rate"),
+    "col_value_at_stake": ("Wert im Risiko (EUR)", "Value at stake (EUR)"),
+    "col_base_value": ("Wert der Gruppe (EUR)", "Value of the group (EUR)"),
+    "col_hazard_ratio": ("Hazard Ratio", "Hazard ratio"), "col_term": ("Gruppe", "Group"),
+    "col_events": ("Buchungen", "Bookings"), "col_p_value": ("p", "p"),
+    "total_outcome": ("Gesamt (Zielgröße)", "Total (outcome)"),
+    "side_survey": ("Befragung", "Survey"), "side_customers": ("Kundendatei", "Customer file"),
+    "model_bgnbd": ("BG/NBD", "BG/NBD"), "model_gamma_gamma": ("Gamma-Gamma", "Gamma-Gamma"),
+    "sum_topic_personas": ("Personas", "Personas"), "sum_topic_recommendations": ("Was zuerst", "What first"),
+    "sum_topic_value": ("Wert im Risiko", "Value at stake"),
+    "sum_value_personas": ("Die Daten legen {k} Personas nahe: unter den stabilen Lösungen (mittlerer ARI ab {min_ari}) "
+                           "trennt diese Anzahl am besten (Silhouette {silhouette}).",
+                           "The data suggest {k} personas: among the stable solutions (mean ARI of at least "
+                           "{min_ari}) this number separates best (silhouette {silhouette})."),
+    "sum_value_recommendation": ("{segment}: zuerst {driver} verbessern – erwarteter Gewinn {gain} "
+                                 "(95-%-KI {low} bis {high}; n = {n}).",
+                                 "{segment}: improve {driver} first – expected gain {gain} "
+                                 "(95% CI {low} to {high}; n = {n})."),
+    "sum_value_stake": ("{label}: {value} (n = {n}).", "{label}: {value} (n = {n})."),
+    "method_topic_persona_k": ("Anzahl der Personas", "Number of personas"),
+    "method_persona_k": ("Die Befragten werden mit k-means über die gewählten Merkmale gruppiert (Zahlen als "
+                         "z-Werte), für jede Anzahl mit mehreren Startwerten. Stabil ist eine Anzahl, wenn die "
+                         "Lösungen der Startwerte im Mittel einen bereinigten Rand-Index (ARI) von mindestens "
+                         "{min_ari} erreichen; unter den stabilen Anzahlen wird die mit der höchsten mittleren "
+                         "Silhouette gewählt.",
+                         "Respondents are grouped by k-means on the chosen characteristics (numbers as z-scores), "
+                         "for each number of personas with several seeds. A number is stable when the seeds' "
+                         "solutions reach a mean adjusted Rand index (ARI) of at least {min_ari}; among the stable "
+                         "numbers the one with the highest mean silhouette is chosen."),
+    "method_topic_expected_gain": ("Erwarteter Gewinn", "Expected gain"),
+    "method_expected_gain": ("Je Persona wird die Gesamtzufriedenheit linear (gewichtet) auf die Touchpoint-Werte "
+                             "regressiert. Erwarteter Gewinn = Effekt × Lücke, Lücke = max(Ziel − aktueller "
+                             "Mittelwert, 0); Ziel ist das obere Quartil aller Befragten oder der Wert der besten "
+                             "Persona. Das 95-%-Intervall stammt aus einem Bootstrap über die Befragten "
+                             "(Perzentile der Wiederholungen).",
+                             "Per persona, overall satisfaction is regressed (weighted, linear) on the touchpoint "
+                             "scores. Expected gain = effect × gap, gap = max(target − current mean, 0); the target "
+                             "is the upper quartile of all respondents or the best persona's mean. The 95% "
+                             "interval comes from a bootstrap over respondents (percentiles of the resamples)."),
+    "method_topic_clv": ("Kundenwert", "Customer lifetime value"),
+    "method_clv": ("Kaufhäufigkeit und Abwanderung folgen dem BG/NBD-Modell, der Wert je Buchung dem "
+                   "Gamma-Gamma-Modell (Fader, Hardie und Lee 2005, „Counting your customers“ the easy way, "
+                   "Marketing Science 24(2); Fader und Hardie 2013). Beide werden per Maximum Likelihood auf "
+                   "Häufigkeit, Aktualität und Beobachtungsdauer je Kunde geschätzt; der Kundenwert ist die "
+                   "erwartete Zahl der Buchungen im Horizont mal dem erwarteten Wert je Buchung (ohne Abzinsung).",
+                   "Purchase frequency and dropout follow the BG/NBD model, the value per purchase the Gamma-Gamma "
+                   "model (Fader, Hardie and Lee 2005, \"Counting your customers\" the easy way, Marketing "
+                   "Science 24(2); Fader and Hardie 2013). Both are fitted by maximum likelihood on frequency, "
+                   "recency and observation time per customer; the lifetime value is the expected number of "
+                   "purchases in the horizon times the expected value per purchase (not discounted)."),
+    "method_topic_value_at_stake": ("Wert im Risiko", "Value at stake"),
+    "method_value_at_stake": ("Verloren ist, wer nach der Befragung nicht innerhalb der gewählten Wochen erneut "
+                              "bucht; Gäste, die noch nicht so lange beobachtet sind, zählen nicht mit. Wert im "
+                              "Risiko der Kritiker = ihr Kundenwert × der Anteil, um den ihre Abwanderung über der "
+                              "der Promotoren liegt; Wert der Passiven = ihre Zahl × der Abstand ihres mittleren "
+                              "Kundenwerts zu dem der Promotoren. Die Annahmen stehen im "
+                              "Abschnitt Wert im Risiko; die Beträge sind Schätzungen, keine Prognosen.",
+                              "Lost means no new booking within the chosen weeks after the survey; guests not yet "
+                              "observed that long are left out. Value at stake of detractors = their lifetime "
+                              "value × the share by which their churn exceeds the promoters'; value of passives = "
+                              "their number × the gap between their mean lifetime value and the promoters'. The assumptions are listed in the value-at-stake section; the amounts "
+                              "are estimates, not forecasts."),
 }
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "code_counts",
     "coded_comments",
     "driver_diagnostics",
+    "driver_labels",
     "driver_questions",
     "driver_table",
     "executive_summary",
@@ -41,6 +42,8 @@ __all__ = [
     "summary_html",
     "touchpoint_scores",
     "trend_table",
+    "value_summary",
+    "value_table",
     "verbatims",
     "weight_diagnostics",
     "write_key_figures",
@@ -50,7 +53,8 @@ __all__ = [
 _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stack
 _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
             "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
-            "driver_diagnostics": "diagnostics", "weight_diagnostics": "diagnostics"}
+            "driver_diagnostics": "diagnostics", "driver_labels": "valuetables", "value_table": "valuetables",
+            "value_summary": "valuetables", "weight_diagnostics": "diagnostics"}
 
 
 def __getattr__(name: str):

@@ -13,6 +13,7 @@ values)``; further methods add an entry (and their two label keys in
 from __future__ import annotations
 
 import html
+import inspect
 
 import pandas as pd
 from IPython.display import HTML
@@ -21,6 +22,7 @@ from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
 from cjkit.stats.base import DEFAULT_MIN_N, DEFAULT_SUPPRESS_N
 from cjkit.stats.painpoints import painpoint_method
+from cjkit.stats.personas_propose import propose_personas
 
 #: Significance level of every test a report marks (after Holm's correction).
 ALPHA = 0.05
@@ -38,6 +40,23 @@ def _number(x, lang: str, decimals: int = 2) -> str:
     return i18n.format_number(x, lang=lang, decimals=decimals)
 
 
+def min_stability() -> float:
+    """The stability a number of personas needs (the default of :func:`~cjkit.propose_personas`).
+
+    Read from the function itself, so the appendix and the summary cannot drift from the rule.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> min_stability()
+    0.8
+    """
+    return float(inspect.signature(propose_personas).parameters["min_stability"].default)
+
+
 #: id -> (topic label key, text label key, function lang -> values for the text's placeholders)
 METHODS: dict[str, tuple[str, str, object]] = {
     "base_rule": ("method_topic_base_rule", "method_base_rule",
@@ -51,7 +70,15 @@ METHODS: dict[str, tuple[str, str, object]] = {
                    lambda lang: {"top": TOP_PAINPOINTS, "method": painpoint_method(lang=lang).replace("\n\n", " ")}),
     "sentiment": ("method_topic_sentiment", "method_sentiment",
                   lambda lang: {"weak": _number(WEAK_RHO, lang, 1), "strong": _number(STRONG_RHO, lang, 1)}),
+    # the persona and value report
+    "persona_k": ("method_topic_persona_k", "method_persona_k",
+                  lambda lang: {"min_ari": _number(min_stability(), lang, 1)}),
+    "expected_gain": ("method_topic_expected_gain", "method_expected_gain", lambda lang: {}),
+    "clv": ("method_topic_clv", "method_clv", lambda lang: {}),
+    "value_at_stake": ("method_topic_value_at_stake", "method_value_at_stake", lambda lang: {}),
 }
+#: The topics of the survey reports (satisfaction, pain points, journey map): the default appendix.
+SURVEY_TOPICS = ("base_rule", "ci", "weighting", "significance", "index", "painpoints", "sentiment")
 
 
 def methods_appendix(*, lang: str = "de", topics=None) -> pd.DataFrame:
@@ -62,7 +89,9 @@ def methods_appendix(*, lang: str = "de", topics=None) -> pd.DataFrame:
     lang : {"de", "en"}
         Language of the texts.
     topics : list of str, optional
-        Ids of :data:`METHODS` to include, in this order; default all.
+        Ids of :data:`METHODS` to include, in this order; default the survey reports' topics
+        (:data:`SURVEY_TOPICS`); the persona and value report names its own (``persona_k``,
+        ``expected_gain``, ``clv``, ``value_at_stake``).
 
     Returns
     -------
@@ -79,7 +108,7 @@ def methods_appendix(*, lang: str = "de", topics=None) -> pd.DataFrame:
     "Significant means p < 0.05 after Holm's "
     """
     i18n.check_lang(lang)
-    chosen = list(METHODS) if topics is None else list(topics)
+    chosen = list(SURVEY_TOPICS if topics is None else topics)
     unknown = [t for t in chosen if t not in METHODS]
     if unknown:
         raise ParameterError("topics", unknown, allowed=list(METHODS))

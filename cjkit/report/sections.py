@@ -602,7 +602,7 @@ def write_key_figures(figures: pd.DataFrame, output_dir, *, name: str = "key_fig
     return path
 
 
-_TITLES = ("satisfaction", "painpoints", "journeymap", "explore")  # label keys title_<kind>
+_TITLES = ("satisfaction", "painpoints", "journeymap", "explore", "value")  # label keys title_<kind>
 
 
 def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
@@ -612,7 +612,7 @@ def heading(study: Study, kind: str, *, lang: str = "de") -> HTML:
     ----------
     study : Study
         The opened study.
-    kind : {"satisfaction", "painpoints", "journeymap", "explore"}
+    kind : {"satisfaction", "painpoints", "journeymap", "explore", "value"}
         Which report the heading introduces.
     lang : {"de", "en"}
         Language of the heading.

@@ -46,6 +46,21 @@ COLUMNS = {
     "n_effective": ("col_n_effective", "int"), "n": ("col_base", "base"),
     "status_label": ("col_status", "text"), "check_label": ("col_check", "text"),
     "action_label": ("col_action", "text"), "reason_label": ("col_why", "text"),
+    # the persona and value report (cjkit.report.valuetables prepares the label columns)
+    "k": ("col_k", "int"), "silhouette": ("col_silhouette", "number"), "stability_ari": ("col_stability", "number"),
+    "stable": ("col_stable", "bool"), "chosen": ("col_chosen", "bool"), "proposal": ("col_proposal", "text"),
+    "variable_label": ("col_variable", "text"), "level": ("col_level", "text"),
+    "proposal_value": ("col_proposal_value", "number"), "rest_value": ("col_rest_value", "number"),
+    "effect_size": ("col_effect_size", "signed"), "current": ("col_current", "number"),
+    "target": ("col_target", "number"), "expected_gain": ("col_expected_gain", "signed"),
+    "complaints": ("col_complaints", "int"), "new": ("col_new", "number"),
+    "predicted_change": ("col_predicted_change", "signed"), "side_label": ("col_side", "text"),
+    "matched": ("col_matched", "int"), "unmatched": ("col_unmatched", "int"), "model_label": ("col_model", "text"),
+    "parameter": ("col_parameter", "text"), "estimate": ("col_estimate", "number"), "stake_label": ("col_stake_item", "text"),
+    "log_likelihood": ("col_log_likelihood", "number1"), "term_label": ("col_term", "text"),
+    "ratio": ("col_hazard_ratio", "number"), "p_value": ("col_p_value", "p"), "events": ("col_events", "int"),
+    "rate": ("col_rate", "percent"), "base_value": ("col_base_value", "int"),
+    "value_at_stake": ("col_value_at_stake", "int"),
 }
 #: kind -> the columns shown, in order (those present in the frame)
 KINDS = {
