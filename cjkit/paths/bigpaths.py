@@ -21,6 +21,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
+from cjkit.io import journey_rules as _rules
 from cjkit.paths import buckets as _buckets
 from cjkit.paths import eventsql as _sql
 from cjkit.paths import stitching as _stitch
@@ -117,7 +118,7 @@ class ScanLedger(NamedTuple):
 
 
 def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = True,
-                identity_map: pd.DataFrame | None = None, con=None) -> ScanLedger:
+                identity_map: pd.DataFrame | None = None, rules: dict | None = None, con=None) -> ScanLedger:
     """Every input row the path functions leave out of a file source, with file, row and reason.
 
     The checks are those of :func:`cjkit.io.events.read_events`: customer id, channel, a readable
@@ -135,6 +136,10 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
     identity_map : DataFrame, optional
         Columns ``id`` and ``customer_id``: kept touches whose id it replaces are listed as
         ``identity_stitched`` (``value_changed``), as by :func:`cjkit.paths.stitch_identities`.
+    rules : dict, optional
+        The journey rules of the path functions: touches left out by ``lookback`` are listed as
+        ``outside_lookback`` (excluded), conversions not credited under ``conversion_window`` as
+        ``outside_conversion_window`` (conversion 1 -> 0), as by :func:`cjkit.paths.load_journeys`.
     con : duckdb connection, optional
         From :func:`scan_connection`.
 
@@ -183,12 +188,33 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
         parts.append(_ledger_mod.entries(file=paths[int(fi)], rows=grp["_row"].astype(int).tolist(), check=why,
                                          action="excluded", reason=reason, column=cols[name], old_values=old,
                                          respondent_ids=grp["rid"].tolist()))
+    rules = {**(rules or {}), "drop_duplicates": drop_duplicates, "identity_map": identity_map}
+    if rules.get("lookback") is not None or rules.get("conversion_window") is not None:
+        parts.append(_window_ledger(paths, cols, columns, rules, con))
     led = _ledger_mod.concat(*parts)
     led = led.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
     n_excluded = int((led["action"] == "excluded").sum())
     if n_excluded:
         log.warning("%d of %d event rows excluded (see ledger)", n_excluded, n_input)
     return ScanLedger(led, n_input, n_input - n_excluded)
+
+
+def _window_ledger(paths, cols, columns, rules, con) -> pd.DataFrame:
+    """Ledger entries of the lookback and conversion window, per customer bucket (as the path functions)."""
+    _, steps, tables = _steps_sql(paths, columns, None, {k: v for k, v in rules.items() if v is not None})
+    lookback = rules.get("lookback")
+    left = ("SELECT _file, _row, customer_id, 'lb' AS why FROM (SELECT *, MAX(ts) OVER (PARTITION BY journey_id) "
+            f"AS j_end FROM j) WHERE epoch(j_end) - epoch(ts) > {_rules.duration_seconds(lookback, 'lookback')}"
+            if lookback is not None else "SELECT 0 AS _file, 0 AS _row, '' AS customer_id, 'lb' AS why WHERE FALSE")
+    frames, _ = _buckets.run_all(con, lambda b: f"""WITH {steps(b)}
+    {left} UNION ALL
+    SELECT s._file, s._row, s.customer_id, 'cw' FROM steps s JOIN journeys USING (journey_id)
+    WHERE s.conversion = 1 AND journeys.conversions = 0""", paths, tables)
+    got = pd.concat(frames, ignore_index=True).rename(columns={"_row": "row"})
+    parts = [_rules.rule_entries(grp[grp["why"] == "lb"], grp[grp["why"] == "cw"], lookback=lookback,
+                                 conversion_window=rules.get("conversion_window"), file=paths[int(fi)], columns=cols)
+             for fi, grp in got.groupby("_file", sort=True)]
+    return _ledger_mod.concat(*parts)
 
 
 def scan_path_table(source, *, columns: dict | None = None, by=None, rules: dict | None = None,
