@@ -103,7 +103,8 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
     con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"))
     n_buckets = bucket_count(src, con=con)
     mapping = cj.paths.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
-    timings, out = {}, {"step": step, "buckets": n_buckets if step != "sql" else 1}
+    timings = {}
+    out = {"step": step, "buckets": n_buckets if step != "sql" else 1, "n_journeys": float("nan"), "n_paths": 0}
     kept = {}
     if step == "cjkit":
         calls = {"path_table": lambda: cj.paths.path_table(src, con=con),
@@ -174,7 +175,10 @@ def main() -> None:
         size = sum(f.stat().st_size for f in files) / 1e6
         print(f"{args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB), ready in "
               f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
-        res = {s: child(s, folder, args.memory_limit) for s in ("sql", "sqlb", "cjkit")}
+        res = {}
+        for s in ("sql", "sqlb", "cjkit"):
+            res[s] = child(s, folder, args.memory_limit)
+            print(f"{s}: {json.dumps(res[s])}", flush=True)  # each route as soon as it is done
     print(f"\n{'route':6} {'buckets':>8} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
     for s, r in res.items():
         print(f"{s:6} {r['buckets']:>8} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['peak_rss_mb']:>12,.0f}  "
