@@ -63,6 +63,18 @@ def test_several_buckets_give_the_one_pass_result(log, fmt, name):
         assert_frame_equal(many, one, check_exact=False, rtol=1e-12)
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_scan_ledger_in_buckets_lists_the_same_rows(log, fmt):
+    one = bigpaths.scan_ledger(log[fmt], identity_map=log["id_map"], con=bigpaths.scan_connection(buckets=1))
+    many = bigpaths.scan_ledger(log[fmt], identity_map=log["id_map"], con=bigpaths.scan_connection(buckets=4))
+    # the fixture's null ids (rows 6, 7) and repeated rows (4001-4003: rows 2001-2003 of part-1), plus
+    # the stitched devices
+    repeated = {4001, 4002, 4003} if fmt == "csv" else {2001, 2002, 2003}
+    assert set(one.ledger.loc[one.ledger["action"] == "excluded", "row"]) == {6, 7} | repeated
+    assert_frame_equal(many.ledger, one.ledger)
+    assert (many.n_input, many.n_kept) == (one.n_input, one.n_kept) == (4003, 3998)
+
+
 def test_buckets_partition_the_customers(log):
     # independent of the path code: every customer lands in exactly one of the buckets
     con = bigpaths.scan_connection()

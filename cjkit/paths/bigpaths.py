@@ -167,12 +167,15 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
     new_id = (f"CASE WHEN t.why IS NULL AND m.customer_id <> t.customer_id THEN m.customer_id END"
               if tables else "CAST(NULL AS VARCHAR)")
     join = f"LEFT JOIN {_sql.ID_MAP} m ON t.customer_id = m.id" if tables else ""
-    sql = f"""WITH {_sql.checked_sql(paths, columns, drop_duplicates=drop_duplicates)}
+    # per customer bucket like the path functions (duplicates never span customers); each bucket's
+    # first row carries its row count
+    frames, _ = _buckets.run_all(con, lambda b: f"""WITH {_sql.checked_sql(
+        paths, columns, drop_duplicates=drop_duplicates, bucket=b, identity_map=bool(tables))}
     SELECT t._file, t._row, t.customer_id AS rid, t.why, t.ts_text, t.conv_text, t.value_text,
-           {new_id} AS new_id, COUNT(*) OVER () AS n_input FROM typed t {join}
-    QUALIFY t.why IS NOT NULL OR new_id IS NOT NULL OR ROW_NUMBER() OVER () = 1 ORDER BY t._file, t._row"""
-    got = _sql.run(con, sql, paths, tables)
-    n_input = int(got["n_input"].iloc[0]) if len(got) else 0
+           {new_id} AS new_id, COUNT(*) OVER () AS n_input, ROW_NUMBER() OVER () = 1 AS first FROM typed t {join}
+    QUALIFY t.why IS NOT NULL OR new_id IS NOT NULL OR first""", paths, tables)
+    got = pd.concat(frames, ignore_index=True)
+    n_input = int(got.loc[got["first"], "n_input"].sum())
     bad = got[got["why"].notna()]
     parts = []
     for fi, grp in got[got["new_id"].notna()].groupby("_file", sort=False):
