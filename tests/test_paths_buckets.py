@@ -82,8 +82,6 @@ def test_buckets_partition_the_customers(log):
     for b in range(4):
         flt = buckets._sql.bucket_filter("customer_id", (b, 4))
         seen += [r[0] for r in con.sql(f"SELECT DISTINCT customer_id FROM read_parquet('{log['parquet']}') n_ {flt} "
-                                       "WHERE customer_id IS NOT NULL" if not flt else
-                                       f"SELECT DISTINCT customer_id FROM read_parquet('{log['parquet']}') n_ {flt} "
                                        "AND customer_id IS NOT NULL").fetchall()]
     assert len(seen) == len(set(seen)) == 300
 
