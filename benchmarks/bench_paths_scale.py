@@ -97,10 +97,11 @@ def _top_paths(table, top: int):
     return table[inside].reset_index(drop=True)
 
 
-def run_step(step: str, folder: Path, memory_limit: str) -> dict:
+def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
     """One measured route in this (child) process."""
     src = str(folder / "events-*.parquet")
-    con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"))
+    con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"),
+                                   buckets=buckets)
     n_buckets = bucket_count(src, con=con)
     mapping = cj.paths.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
     timings = {}
@@ -129,6 +130,7 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
             timings[name] = f"failed: {str(exc).splitlines()[0][:160]}"
             continue
         timings[name] = round(time.perf_counter() - t, 2)
+        print(f"{step} {name}: {timings[name]} s", file=sys.stderr, flush=True)  # survives a later crash
         if name == "path_table":
             out["n_journeys"], out["n_paths"] = float(res["n_journeys"].sum()), len(res)
             kept["path_table"] = res
@@ -138,9 +140,10 @@ def run_step(step: str, folder: Path, memory_limit: str) -> dict:
     return out
 
 
-def child(step: str, folder: Path, memory_limit: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit],
-                          capture_output=True, text=True, check=False)
+def child(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
+    more = ["--buckets", str(buckets)] if buckets else []
+    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit,
+                           *more], capture_output=True, text=True, check=False)
     if proc.returncode != 0:  # killed (address-space limit, out of memory): the whole route failed
         why = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1][:160]
         return {"step": step, "failed": why, "timings": {}, "n_journeys": float("nan"), "n_paths": 0,
@@ -159,11 +162,12 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=2_000_000)
     ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit (it spills to disk beyond it)")
     ap.add_argument("--keep", help="generate into this folder and keep it")
+    ap.add_argument("--buckets", type=int, help="customer buckets (default: chosen from rows and memory limit)")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.step:
-        print(json.dumps(run_step(args.step, Path(args.dir), args.memory_limit)))
+        print(json.dumps(run_step(args.step, Path(args.dir), args.memory_limit, args.buckets)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
@@ -177,7 +181,7 @@ def main() -> None:
               f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
         res = {}
         for s in ("sql", "sqlb", "cjkit"):
-            res[s] = child(s, folder, args.memory_limit)
+            res[s] = child(s, folder, args.memory_limit, args.buckets)
             print(f"{s}: {json.dumps(res[s])}", flush=True)  # each route as soon as it is done
     print(f"\n{'route':6} {'buckets':>8} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
     for s, r in res.items():
