@@ -30,11 +30,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import cjkit as cj
 from cjkit.paths.buckets import bucket_count
 from bench_paths import CHANNELS, generate
+
+SEP = " > "
 
 ORDER = ["awareness", "consideration"]
 TOP = 8  # channels kept for Markov and Shapley (exact Shapley up to 15)
@@ -91,10 +94,14 @@ def _plain_bucketed(con, name: str, src: str, n: int):
 
 def _top_paths(table, top: int):
     """Journeys of the path table whose channels are all among the *top* most frequent ones."""
-    steps = table.assign(channel=table["path"].str.split(" > ")).explode("channel")
-    keep = set(steps.groupby("channel")["n_journeys"].sum().nlargest(top).index)
-    inside = table["path"].str.split(" > ").map(lambda p: set(p) <= keep)
-    return table[inside].reset_index(drop=True)
+    # one pass per channel over the path strings: no exploded copy of millions of paths
+    padded = SEP + table["path"].astype(object) + SEP
+    weight = {c: float(table.loc[padded.str.contains(SEP + c + SEP, regex=False), "n_journeys"].sum()) for c in CHANNELS}
+    drop = sorted(weight, key=weight.get, reverse=True)[top:]
+    outside = np.zeros(len(table), dtype=bool)
+    for c in drop:
+        outside |= padded.str.contains(SEP + c + SEP, regex=False).to_numpy()
+    return table[~outside].reset_index(drop=True)
 
 
 def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
@@ -127,7 +134,7 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
         try:
             res = fn()
         except Exception as exc:  # the plain one-pass SQL may run out of memory: report it, go on
-            timings[name] = f"failed: {str(exc).splitlines()[0][:160]}"
+            timings[name] = f"failed: {type(exc).__name__} {(str(exc).splitlines() or [''])[0][:160]}"
             continue
         timings[name] = round(time.perf_counter() - t, 2)
         print(f"{step} {name}: {timings[name]} s", file=sys.stderr, flush=True)  # survives a later crash

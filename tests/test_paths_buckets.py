@@ -87,12 +87,13 @@ def test_buckets_partition_the_customers(log):
 
 
 def test_bucket_count_rule(log):
-    # part-0: 2000 rows * 800 bytes = 1.6 MB, one bucket in 4 MB; both parts: 4003 rows * 800 bytes
-    # = 3,202,400 bytes, and "2MB" is DuckDB's 1.9 MiB = 1,992,294 bytes: ceil(1.607) = 2 buckets
+    # part-0: 2000 rows * 1600 bytes = 3.2 MB, one bucket in "4MB" (DuckDB's 3.8 MiB = 3,984,589 bytes);
+    # both parts: 4003 rows * 1600 bytes = 6,404,800 bytes, and "2MB" is DuckDB's 1.9 MiB = 1,992,294
+    # bytes: ceil(3.215) = 4 buckets
     part0 = log["parquet"].replace("*", "part-0")
     assert buckets.bucket_count(part0, con=bigpaths.scan_connection(memory_limit="4MB")) == 1
     assert buckets.estimate_rows(bigpaths.scan_connection(), bigpaths._sql.files(log["parquet"])) == 4003
-    assert buckets.bucket_count(log["parquet"], con=bigpaths.scan_connection(memory_limit="2MB")) == 2
+    assert buckets.bucket_count(log["parquet"], con=bigpaths.scan_connection(memory_limit="2MB")) == 4
     assert buckets.memory_bytes("3.7 GiB") == pytest.approx(3.7 * 2 ** 30)
     with pytest.raises(ParameterError):
         bigpaths.scan_connection(buckets=0)

@@ -10,7 +10,7 @@ shares) is computed once at the end.
 per event row in sorts, windows and the ordered path aggregate, parts of which DuckDB cannot spill.
 So ``n = ceil(rows * ROW_BYTES / memory_limit)``, with *rows* read from the Parquet metadata (CSV:
 file size / :data:`CSV_ROW_BYTES`, five times that for gzip) and *memory_limit* the connection's
-DuckDB setting. At 4 GB that is one bucket up to 5M rows and ten at 50M rows. Each bucket scans the
+DuckDB setting. At 4 GB that is one bucket up to 2.5M rows and 21 at 50M rows. Each bucket scans the
 files again, so more buckets cost time, not memory; set the number yourself with
 ``scan_connection(buckets=...)``.
 """
@@ -27,7 +27,9 @@ from cjkit.errors import ParameterError
 from cjkit.paths import eventsql as _sql
 
 log = logging.getLogger("cjkit.paths.buckets")
-ROW_BYTES = 800  # measured: 10M rows of the benchmark log fit one pass in 4 GB, 50M do not
+# measured on the 50M-event benchmark log at memory_limit 4GB under an 8 GB address-space cap:
+# 20 buckets (2.5M rows each) ran, 11 buckets (4.5M rows each) aborted out of memory
+ROW_BYTES = 1600
 CSV_ROW_BYTES = 40  # a short CSV event row; smaller than most, so the row estimate errs high
 VARIABLE = "cj_buckets"  # DuckDB variable that holds a fixed bucket count (scan_connection(buckets=))
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
@@ -85,7 +87,7 @@ def bucket_count(source, *, con=None) -> int:
     >>> from cjkit.paths.buckets import bucket_count
     >>> f = str(pathlib.Path(tempfile.mkdtemp()) / "events.parquet")
     >>> pd.DataFrame({"customer_id": ["u1"] * 1000}).to_parquet(f)
-    >>> bucket_count(f, con=scan_connection(memory_limit="1MB")), bucket_count(f, con=scan_connection(buckets=3))
+    >>> bucket_count(f, con=scan_connection(memory_limit="2MB")), bucket_count(f, con=scan_connection(buckets=3))
     (1, 3)
     """
     paths = _sql.files(source)
