@@ -5,13 +5,19 @@ of ``bench_paths.py``), then runs in separate child processes (so each peak RSS 
 under the same DuckDB memory limit (default 4 GB) with spilling to a temporary folder:
 
 * ``cjkit`` — ``cj.paths.path_table``, ``cj.paths.transitions`` and ``cj.paths.funnel`` given the
-  files: every check of the ledger, the tie rule, duplicates, UTC timestamps, journeys;
+  files: every check of the ledger, the tie rule, duplicates, UTC timestamps, journeys, in as many
+  customer buckets as the memory limit needs (``cjkit.paths.buckets.bucket_count``); then
+  ``cj.paths.markov_attribution`` and ``cj.paths.shapley_attribution`` on the path table's
+  journeys through the top channels (attribution works on path counts, not touches);
 * ``sql``   — the same three results in plain DuckDB SQL written by hand (journeys split at
-  conversions, ordered by time only; no checks, no duplicates, no ledger).
+  conversions, ordered by time only; no checks, no duplicates, no ledger), in one pass;
+* ``sqlb``  — the same plain SQL run per customer bucket (as many as cjkit uses) and summed in
+  pandas: the fair baseline when one pass does not fit the memory limit.
 
-Prints the seconds of each, the ratio cjkit / plain SQL and the peak RSS.
+A route that fails (DuckDB out of memory, the process killed by ``prlimit``) is reported as failed.
+Prints the seconds of each, the ratios cjkit / plain SQL and the peak RSS.
 
-    nice -n 10 prlimit --as=8000000000 .venv/bin/python benchmarks/bench_paths_scale.py --events 5000000
+    nice -n 10 prlimit --as=8000000000 .venv/bin/python benchmarks/bench_paths_scale.py --events 50000000
 """
 from __future__ import annotations
 
@@ -24,10 +30,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 import cjkit as cj
+from cjkit.paths.buckets import bucket_count
 from bench_paths import CHANNELS, generate
 
+SEP = " > "
+
 ORDER = ["awareness", "consideration"]
+TOP = 8  # channels kept for Markov and Shapley (exact Shapley up to 15)
+BUCKET = " WHERE hash(customer_id) % {n} = {b}"
 
 PLAIN = {
     "path_table": """
@@ -64,39 +78,90 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def run_step(step: str, folder: Path, memory_limit: str) -> dict:
+def _plain_bucketed(con, name: str, src: str, n: int):
+    """The plain SQL of *name* per customer bucket, summed (probabilities and order recomputed)."""
+    parts = [con.sql(PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")).df() for b in range(n)]
+    both = pd.concat(parts, ignore_index=True)
+    if name == "path_table":
+        out = both.groupby("path", as_index=False)[["conversions", "nulls", "value", "n_journeys"]].sum()
+        return out.sort_values(["n_journeys", "path"], ascending=[False, True])
+    if name == "transitions":
+        out = both.groupby(["source", "target"], as_index=False)["n"].sum()
+        out["probability"] = out["n"] / out.groupby("source")["n"].transform("sum")
+        return out.sort_values(["source", "n", "target"], ascending=[True, False, True])
+    return both.groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
+
+
+def _top_paths(table, top: int):
+    """Journeys of the path table whose channels are all among the *top* most frequent ones."""
+    # one pass per channel over the path strings: no exploded copy of millions of paths
+    padded = SEP + table["path"].astype(object) + SEP
+    weight = {c: float(table.loc[padded.str.contains(SEP + c + SEP, regex=False), "n_journeys"].sum()) for c in CHANNELS}
+    drop = sorted(weight, key=weight.get, reverse=True)[top:]
+    outside = np.zeros(len(table), dtype=bool)
+    for c in drop:
+        outside |= padded.str.contains(SEP + c + SEP, regex=False).to_numpy()
+    return table[~outside].reset_index(drop=True)
+
+
+def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
     """One measured route in this (child) process."""
     src = str(folder / "events-*.parquet")
-    con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"))
+    con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"),
+                                   buckets=buckets)
+    n_buckets = bucket_count(src, con=con)
     mapping = cj.paths.map_channels(CHANNELS, model="accra").dropna(subset=["phase"])
-    timings, out = {}, {"step": step}
+    timings = {}
+    out = {"step": step, "buckets": n_buckets if step != "sql" else 1, "n_journeys": float("nan"), "n_paths": 0}
+    kept = {}
     if step == "cjkit":
         calls = {"path_table": lambda: cj.paths.path_table(src, con=con),
                  "transitions": lambda: cj.paths.transitions(src, con=con),
-                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con)}
+                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con),
+                 "markov": lambda: cj.paths.markov_attribution(_top_paths(kept["path_table"], TOP)),
+                 "shapley": lambda: cj.paths.shapley_attribution(_top_paths(kept["path_table"], TOP))}
     else:
         rank = mapping[mapping["phase"].isin(ORDER)].assign(stage_order=lambda m: m["phase"].map(
             {p: i + 1 for i, p in enumerate(ORDER)}))[["channel", "stage_order"]]
         con.register("stage_map", rank)
-        calls = {k: (lambda sql=sql: con.sql(sql.format(src=f"read_parquet('{src}')")).df()) for k, sql in PLAIN.items()}
+        scan = f"read_parquet('{src}')"
+        if step == "sql":
+            calls = {k: (lambda sql=sql: con.sql(sql.format(src=scan)).df()) for k, sql in PLAIN.items()}
+        else:
+            calls = {k: (lambda k=k: _plain_bucketed(con, k, scan, n_buckets)) for k in PLAIN}
     for name, fn in calls.items():
         t = time.perf_counter()
-        res = fn()
+        try:
+            res = fn()
+        except Exception as exc:  # the plain one-pass SQL may run out of memory: report it, go on
+            timings[name] = f"failed: {type(exc).__name__} {(str(exc).splitlines() or [''])[0][:160]}"
+            continue
         timings[name] = round(time.perf_counter() - t, 2)
+        print(f"{step} {name}: {timings[name]} s", file=sys.stderr, flush=True)  # survives a later crash
         if name == "path_table":
             out["n_journeys"], out["n_paths"] = float(res["n_journeys"].sum()), len(res)
+            kept["path_table"] = res
         del res
     out["timings"] = timings
     out["peak_rss_mb"] = round(_peak_mb(), 1)
     return out
 
 
-def child(step: str, folder: Path, memory_limit: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{proc.stderr[-3000:]}")
+def child(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
+    more = ["--buckets", str(buckets)] if buckets else []
+    proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit,
+                           *more], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:  # killed (address-space limit, out of memory): the whole route failed
+        why = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1][:160]
+        return {"step": step, "failed": why, "timings": {}, "n_journeys": float("nan"), "n_paths": 0,
+                "peak_rss_mb": float("nan"), "buckets": 0}
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _ratio(a, b) -> str:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return f"{a / max(b, 1e-9):.2f}x"
+    return "n/a (plain SQL failed)" if isinstance(a, (int, float)) else "n/a (cjkit failed)"
 
 
 def main() -> None:
@@ -104,11 +169,12 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=2_000_000)
     ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit (it spills to disk beyond it)")
     ap.add_argument("--keep", help="generate into this folder and keep it")
+    ap.add_argument("--buckets", type=int, help="customer buckets (default: chosen from rows and memory limit)")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.step:
-        print(json.dumps(run_step(args.step, Path(args.dir), args.memory_limit)))
+        print(json.dumps(run_step(args.step, Path(args.dir), args.memory_limit, args.buckets)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
@@ -120,16 +186,30 @@ def main() -> None:
         size = sum(f.stat().st_size for f in files) / 1e6
         print(f"{args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB), ready in "
               f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
-        res = {s: child(s, folder, args.memory_limit) for s in ("sql", "cjkit")}
-    print(f"\n{'route':6} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
+        res = {}
+        for s in ("sql", "sqlb", "cjkit"):
+            res[s] = child(s, folder, args.memory_limit, args.buckets)
+            print(f"{s}: {json.dumps(res[s])}", flush=True)  # each route as soon as it is done
+    print(f"\n{'route':6} {'buckets':>8} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
     for s, r in res.items():
-        print(f"{s:6} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['peak_rss_mb']:>12,.0f}  {r['timings']}")
+        print(f"{s:6} {r['buckets']:>8} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['peak_rss_mb']:>12,.0f}  "
+              f"{r.get('failed') or r['timings']}")
+    t = {s: r["timings"] for s, r in res.items()}
     for name in PLAIN:
-        print(f"{name:12} cjkit / plain SQL: {res['cjkit']['timings'][name] / max(res['sql']['timings'][name], 1e-9):.2f}x")
-    total = {s: sum(r["timings"].values()) for s, r in res.items()}
-    print(f"all three   cjkit / plain SQL: {total['cjkit'] / total['sql']:.2f}x "
-          f"({total['cjkit']:.1f} s vs {total['sql']:.1f} s)")
-    assert res["cjkit"]["n_journeys"] == res["sql"]["n_journeys"], "cjkit and plain SQL disagree on the journeys"
+        print(f"{name:12} cjkit / plain SQL: {_ratio(t['cjkit'].get(name), t['sql'].get(name))}; "
+              f"cjkit / bucketed plain SQL: {_ratio(t['cjkit'].get(name), t['sqlb'].get(name))}")
+    for base in ("sql", "sqlb"):
+        ok = all(isinstance(t[s].get(k), (int, float)) for s in ("cjkit", base) for k in PLAIN)
+        if ok:
+            a, b = (sum(t[s][k] for k in PLAIN) for s in ("cjkit", base))
+            print(f"all three   cjkit / {'plain SQL' if base == 'sql' else 'bucketed plain SQL'}: {a / b:.2f}x "
+                  f"({a:.1f} s vs {b:.1f} s)")
+    if all(isinstance(t["cjkit"].get(k), (int, float)) for k in ("markov", "shapley")):
+        print(f"attribution on the top {TOP} channels' paths: Markov {t['cjkit']['markov']:.1f} s, "
+              f"Shapley {t['cjkit']['shapley']:.1f} s")
+    for base in ("sql", "sqlb"):
+        if res[base]["n_journeys"] == res[base]["n_journeys"] and res["cjkit"]["n_journeys"] == res["cjkit"]["n_journeys"]:
+            assert res["cjkit"]["n_journeys"] == res[base]["n_journeys"], f"cjkit and {base} disagree on the journeys"
 
 
 if __name__ == "__main__":

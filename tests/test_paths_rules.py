@@ -107,3 +107,51 @@ def test_identity_stitching_merges_devices_and_records_it_on_both_routes(tmp_pat
     assert acc.summary["n_kept"].iloc[0] == len(LOG) + 1
     with pytest.raises(DataError, match="two customers: cookie-7"):
         stitching.stitch_identities(read, id_map=pd.DataFrame({"id": ["cookie-7", "cookie-7"], "customer_id": ["u", "v"]}))
+
+
+WINDOW_ROWS = [  # customer, timestamp, channel, conversion, value
+    ("a", "2024-01-01 00:00", "email", 0, ""),   # row 1: 8 days before a's purchase: outside lookback 3D
+    ("a", "2024-01-08 00:00", "search", 0, ""),  # row 2
+    ("a", "2024-01-09 00:00", "shop", 1, "50"),  # row 3: 1 day after the journey's first remaining touch: credited
+    ("b", "2024-01-01 00:00", "ads", 0, ""),     # row 4: exactly 3 days before: inside (lookback includes its edge)
+    ("b", "2024-01-04 00:00", "shop", 1, "20"),  # row 5: 3 days after b's first touch > 2D: not credited
+    ("c", "2024-01-02 00:00", "blog", 0, ""),    # row 6
+    ("c", "2024-01-02 12:00", "shop", 1, "10"),  # row 7: 12 hours: credited
+    ("d", "someday", "blog", 0, ""),             # row 8: bad timestamp, excluded by the checks
+]
+WINDOW_RULES = {"lookback": "3D", "conversion_window": "2D"}
+# hand-computed ledger: (row, check, action, old, new)
+WINDOW_LEDGER = [(1, "outside_lookback", "excluded", None, None),
+                 (5, "outside_conversion_window", "value_changed", "1", "0"),
+                 (8, "bad_timestamp", "excluded", "someday", None)]
+WINDOW_PATHS = {"search > shop": (1.0, 50.0), "ads > shop": (0.0, 0.0), "blog > shop": (1.0, 10.0)}
+
+
+@pytest.fixture(scope="module")
+def window_files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("windows")
+    df = pd.DataFrame(WINDOW_ROWS, columns=["customer_id", "timestamp", "channel", "conversion", "value"])
+    df.to_csv(d / "events.csv", index=False)
+    return str(d / "events.csv")
+
+
+def _entries(led):
+    rows = led.astype(object).where(led.notna(), None)
+    return sorted(zip(rows["row"].astype(int), rows["check"], rows["action"], rows["old_value"], rows["new_value"]))
+
+
+def test_window_drops_are_in_the_ledger_on_both_routes(window_files):
+    mem = events.load_journeys(event_file=window_files, rules=WINDOW_RULES)
+    assert _entries(mem.ledger) == WINDOW_LEDGER
+    assert mem.summary[["n_input", "n_kept", "n_excluded", "n_values_changed"]].iloc[0].tolist() == [8, 6, 2, 1]
+    assert {p: (c, v) for p, c, v in mem.paths[["path", "conversions", "value"]].values.tolist()} == WINDOW_PATHS
+    for con in (None, bigpaths.scan_connection(buckets=3)):
+        acc = bigpaths.scan_ledger(window_files, rules=WINDOW_RULES, con=con)
+        assert _entries(acc.ledger) == WINDOW_LEDGER
+        assert acc.ledger.loc[acc.ledger["check"].str.startswith("outside"), "column"].tolist() == [
+            "timestamp", "conversion"]
+        assert (acc.n_input, acc.n_kept) == (8, 6)
+        table = paths.path_table(window_files, rules=WINDOW_RULES, con=con)
+        assert {p: (c, v) for p, c, v in table[["path", "conversions", "value"]].values.tolist()} == WINDOW_PATHS
+    # without the rules nothing is left out but the bad row
+    assert _entries(bigpaths.scan_ledger(window_files).ledger) == WINDOW_LEDGER[2:]

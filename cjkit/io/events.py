@@ -417,13 +417,28 @@ def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
     >>> events_to_steps(ev)[["journey_id", "step", "channel", "conversions"]].values.tolist()
     [['a#1', 1, 'x', 1.0], ['a#1', 2, 'y', 1.0], ['a#2', 1, 'x', 0.0]]
     """
-    ev = _rules.order_touches(events)
+    return steps_and_ledger(events, split_on_conversion=split_on_conversion, segments=segments,
+                            split_sessions=split_sessions, session_timeout=session_timeout, lookback=lookback,
+                            conversion_window=conversion_window)[0]
+
+
+def steps_and_ledger(events: pd.DataFrame, *, split_on_conversion: bool = True,
+                     segments: list[str] | None = None, split_sessions: bool = False, session_timeout=None,
+                     lookback=None, conversion_window=None, file=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`events_to_steps` and the ledger entries of its windows (:func:`cjkit.io.journey_rules.rule_entries`).
+
+    Touches left out by *lookback* are ``outside_lookback`` exclusions; conversions not credited
+    under *conversion_window* are ``outside_conversion_window`` changes (1 -> 0), each with its
+    input row (``row`` of :func:`read_events`, else the 1-based position in *events*).
+    """
+    ev = _rules.order_touches(events.assign(row=events["row"] if "row" in events else range(1, len(events) + 1)))
     jnum = _rules.journey_numbers(ev, split_on_conversion=split_on_conversion, split_sessions=split_sessions,
                                   session_timeout=session_timeout)
     ev["journey_id"] = (ev["customer_id"].astype("string") + "#" + jnum.astype("string")).astype("string")
     inside = _rules.within_lookback(ev, ev["journey_id"], lookback)
+    outside = ev.loc[~inside, ["row", "customer_id"]]
     if not inside.all():
-        log.info("%d touches outside the lookback window of %s left out", int((~inside).sum()), lookback)
+        log.info("%d touches outside the lookback window of %s left out (see ledger)", int((~inside).sum()), lookback)
         ev = ev[inside].reset_index(drop=True)
     g = ev.groupby("journey_id", sort=False)
     ev["step"] = g.cumcount() + 1
@@ -431,6 +446,9 @@ def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
     conv = g["conversion"].transform("max").astype("float64") if "conversion" in ev else 0.0
     ok = (_rules.credited(g["timestamp"].transform("min"), g["timestamp"].transform("max"), conversion_window)
           if conversion_window is not None else 1)
+    lost = ev.loc[(ev["conversion"] == 1) & (pd.Series(ok, index=ev.index) == 0), ["row", "customer_id"]] \
+        if "conversion" in ev and conversion_window is not None else ev.iloc[:0][["row", "customer_id"]]
+    ledger = _rules.rule_entries(outside, lost, lookback=lookback, conversion_window=conversion_window, file=file)
     ev["conversions"] = conv * ok
     ev["nulls"] = 1.0 - ev["conversions"]
     ev["value"] = (g["value"].transform("sum").astype("float64") if "value" in ev else 0.0) * ok
@@ -439,7 +457,7 @@ def events_to_steps(events: pd.DataFrame, *, split_on_conversion: bool = True,
     keep = ["journey_id", "customer_id", "step", "n_steps", "channel", "timestamp", "device", "event",
             "conversions", "nulls", "value"]
     keep = [c for c in keep if c in ev]
-    return ev[keep + [s for s in segments or [] if s not in keep]]
+    return ev[keep + [s for s in segments or [] if s not in keep]], ledger
 
 
 def paths_to_steps(paths: pd.DataFrame, *, segments: list[str] | None = None) -> pd.DataFrame:
@@ -636,9 +654,12 @@ def load_journeys(*, path_file="", event_file="", segments: list[str] | None = N
     if isinstance(event_file, pd.DataFrame) or event_file:
         src = event_file if isinstance(event_file, pd.DataFrame) else resolve_input(event_file, base=base)
         loaded = read_events(src, segments=segments)
-        steps = events_to_steps(loaded.data, segments=segments, **(rules or {}))
-        return Journeys(steps_to_paths(steps, segments=segments), steps, loaded.ledger, loaded.n_input,
-                        len(loaded.data), "<frame>" if isinstance(src, pd.DataFrame) else str(src))
+        steps, windows = steps_and_ledger(loaded.data, segments=segments, **(rules or {}),
+                                          file=None if isinstance(src, pd.DataFrame) else str(src))
+        n_left_out = int((windows["action"] == "excluded").sum())
+        return Journeys(steps_to_paths(steps, segments=segments), steps, _ledger_mod.concat(loaded.ledger, windows),
+                        loaded.n_input, len(loaded.data) - n_left_out,
+                        "<frame>" if isinstance(src, pd.DataFrame) else str(src))
     if isinstance(path_file, pd.DataFrame) or path_file:
         src = path_file if isinstance(path_file, pd.DataFrame) else resolve_input(path_file, base=base)
         loaded = read_path_table(src, segments=segments)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cjkit.errors import ParameterError
+from cjkit.quality import ledger as _ledger
 
 TIE_RULE = "time, then conversion last, then file order"
 
@@ -95,3 +96,56 @@ def credited(start: pd.Series, end: pd.Series, conversion_window) -> pd.Series:
         return pd.Series(1, index=start.index)
     secs = (end - start).dt.total_seconds()
     return (secs <= duration_seconds(conversion_window, "conversion_window")).astype("int64")
+
+
+def rule_entries(outside: pd.DataFrame, uncredited: pd.DataFrame, *, lookback=None, conversion_window=None,
+                 file=None, columns: dict | None = None) -> pd.DataFrame:
+    """Ledger entries for what the windows take away: touches before *lookback*, uncredited conversions.
+
+    Parameters
+    ----------
+    outside : DataFrame
+        Touches left out by the lookback: ``row`` (1-based input row) and ``customer_id``.
+    uncredited : DataFrame
+        Conversion touches (``row``, ``customer_id``) of journeys whose conversion falls outside the
+        conversion window: the touch stays in its journey, the conversion counts as 0.
+    lookback, conversion_window : str or Timedelta, optional
+        The rules, quoted in the reasons.
+    file : str, optional
+        The event file (None for a frame).
+    columns : dict, optional
+        cjkit name -> source column, for the ledger's ``column`` (``timestamp``, ``conversion``).
+
+    Returns
+    -------
+    DataFrame
+        Ledger entries (:mod:`cjkit.quality.ledger`): ``outside_lookback`` (excluded) and
+        ``outside_conversion_window`` (conversion changed from 1 to 0), in row order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.io.journey_rules import rule_entries
+    >>> led = rule_entries(pd.DataFrame({"row": [1], "customer_id": ["a"]}), pd.DataFrame({"row": [4], "customer_id": ["b"]}),
+    ...                    lookback="7D", conversion_window="1D")
+    >>> led[["row", "column", "check", "action"]].values.tolist()
+    [[1, 'timestamp', 'outside_lookback', 'excluded'], [4, 'conversion', 'outside_conversion_window', 'value_changed']]
+    >>> led.loc[1, ["old_value", "new_value"]].tolist()
+    ['1', '0']
+    """
+    cols = {"timestamp": "timestamp", "conversion": "conversion", **(columns or {})}
+    parts = []
+    if len(outside):
+        parts.append(_ledger.entries(file=file, rows=outside["row"].astype(int).tolist(), check="outside_lookback",
+                                     action="excluded", column=cols["timestamp"],
+                                     reason=f"touch more than lookback={lookback} before its journey's last touch",
+                                     respondent_ids=outside["customer_id"].astype(str).tolist()))
+    if len(uncredited):
+        parts.append(_ledger.entries(file=file, rows=uncredited["row"].astype(int).tolist(),
+                                     check="outside_conversion_window", action="value_changed", column=cols["conversion"],
+                                     reason=f"conversion more than conversion_window={conversion_window} after its "
+                                            "journey's first touch: not credited",
+                                     respondent_ids=uncredited["customer_id"].astype(str).tolist(),
+                                     old_values="1", new_values="0"))
+    led = _ledger.concat(*parts)
+    return led.sort_values("row", kind="stable").reset_index(drop=True)

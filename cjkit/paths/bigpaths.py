@@ -21,6 +21,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
+from cjkit.io import journey_rules as _rules
+from cjkit.paths import buckets as _buckets
 from cjkit.paths import eventsql as _sql
 from cjkit.paths import stitching as _stitch
 from cjkit.quality import ledger as _ledger_mod
@@ -32,8 +34,13 @@ RULES = ("split_on_conversion", "split_sessions", "session_timeout", "lookback",
          "drop_duplicates", "identity_map")
 
 
-def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directory: str | None = None):
+def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directory: str | None = None,
+                    buckets: int | None = None):
     """A DuckDB connection in UTC that spills to disk instead of exceeding *memory_limit*.
+
+    Logs too large for one pass are split into customer buckets (:mod:`cjkit.paths.buckets`):
+    each bucket's journeys are built on their own and the counts summed, with results identical
+    to one pass.
 
     Parameters
     ----------
@@ -43,6 +50,9 @@ def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directo
         Worker threads.
     temp_directory : str, optional
         Where to spill (DuckDB's default ``.tmp`` folder otherwise).
+    buckets : int, optional
+        Number of customer buckets; by default chosen from the row count and *memory_limit*
+        (:func:`cjkit.paths.buckets.bucket_count`).
 
     Returns
     -------
@@ -56,11 +66,13 @@ def scan_connection(*, memory_limit: str = "1GB", threads: int = 2, temp_directo
     >>> con.sql("SELECT current_setting('threads') AS t, current_setting('TimeZone') AS z").fetchall()
     [(1, 'UTC')]
     """
-    return _sql.connect(memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
+    con = _sql.connect(memory_limit=memory_limit, threads=threads, temp_directory=temp_directory)
+    _buckets.set_count(con, buckets)
+    return con
 
 
-def _steps_sql(source, columns, by, rules, *, with_path: bool = False) -> tuple[list[str], str, dict]:
-    """Files, the SQL of their journeys, and the frames the SQL reads (the identity map)."""
+def _steps_sql(source, columns, by, rules, *, with_path: bool = False):
+    """Files, a function bucket -> SQL of their journeys, and the frames the SQL reads (the identity map)."""
     rules = dict(rules or {})
     unknown = sorted(set(rules) - set(RULES))
     if unknown:
@@ -68,8 +80,10 @@ def _steps_sql(source, columns, by, rules, *, with_path: bool = False) -> tuple[
     id_map = rules.pop("identity_map", None)
     tables = {} if id_map is None else {_sql.ID_MAP: _stitch.clean_id_map(id_map)}
     paths = _sql.files(source)
-    return paths, _sql.journeys_sql(paths, columns, list(by or []), with_path=with_path,
-                                    identity_map=id_map is not None, **rules), tables
+    def steps(bucket=None):
+        return _sql.journeys_sql(paths, columns, list(by or []), with_path=with_path,
+                                 identity_map=id_map is not None, bucket=bucket, **rules)
+    return paths, steps, tables
 
 
 def _seg(by) -> list[str]:
@@ -104,7 +118,7 @@ class ScanLedger(NamedTuple):
 
 
 def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = True,
-                identity_map: pd.DataFrame | None = None, con=None) -> ScanLedger:
+                identity_map: pd.DataFrame | None = None, rules: dict | None = None, con=None) -> ScanLedger:
     """Every input row the path functions leave out of a file source, with file, row and reason.
 
     The checks are those of :func:`cjkit.io.events.read_events`: customer id, channel, a readable
@@ -122,6 +136,10 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
     identity_map : DataFrame, optional
         Columns ``id`` and ``customer_id``: kept touches whose id it replaces are listed as
         ``identity_stitched`` (``value_changed``), as by :func:`cjkit.paths.stitch_identities`.
+    rules : dict, optional
+        The journey rules of the path functions: touches left out by ``lookback`` are listed as
+        ``outside_lookback`` (excluded), conversions not credited under ``conversion_window`` as
+        ``outside_conversion_window`` (conversion 1 -> 0), as by :func:`cjkit.paths.load_journeys`.
     con : duckdb connection, optional
         From :func:`scan_connection`.
 
@@ -149,12 +167,15 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
     new_id = (f"CASE WHEN t.why IS NULL AND m.customer_id <> t.customer_id THEN m.customer_id END"
               if tables else "CAST(NULL AS VARCHAR)")
     join = f"LEFT JOIN {_sql.ID_MAP} m ON t.customer_id = m.id" if tables else ""
-    sql = f"""WITH {_sql.checked_sql(paths, columns, drop_duplicates=drop_duplicates)}
+    # per customer bucket like the path functions (duplicates never span customers); each bucket's
+    # first row carries its row count
+    frames, _ = _buckets.run_all(con, lambda b: f"""WITH {_sql.checked_sql(
+        paths, columns, drop_duplicates=drop_duplicates, bucket=b, identity_map=bool(tables))}
     SELECT t._file, t._row, t.customer_id AS rid, t.why, t.ts_text, t.conv_text, t.value_text,
-           {new_id} AS new_id, COUNT(*) OVER () AS n_input FROM typed t {join}
-    QUALIFY t.why IS NOT NULL OR new_id IS NOT NULL OR ROW_NUMBER() OVER () = 1 ORDER BY t._file, t._row"""
-    got = _sql.run(con, sql, paths, tables)
-    n_input = int(got["n_input"].iloc[0]) if len(got) else 0
+           {new_id} AS new_id, COUNT(*) OVER () AS n_input, ROW_NUMBER() OVER () = 1 AS first FROM typed t {join}
+    QUALIFY t.why IS NOT NULL OR new_id IS NOT NULL OR first""", paths, tables)
+    got = pd.concat(frames, ignore_index=True)
+    n_input = int(got.loc[got["first"], "n_input"].sum())
     bad = got[got["why"].notna()]
     parts = []
     for fi, grp in got[got["new_id"].notna()].groupby("_file", sort=False):
@@ -170,12 +191,33 @@ def scan_ledger(source, *, columns: dict | None = None, drop_duplicates: bool = 
         parts.append(_ledger_mod.entries(file=paths[int(fi)], rows=grp["_row"].astype(int).tolist(), check=why,
                                          action="excluded", reason=reason, column=cols[name], old_values=old,
                                          respondent_ids=grp["rid"].tolist()))
+    rules = {**(rules or {}), "drop_duplicates": drop_duplicates, "identity_map": identity_map}
+    if rules.get("lookback") is not None or rules.get("conversion_window") is not None:
+        parts.append(_window_ledger(paths, cols, columns, rules, con))
     led = _ledger_mod.concat(*parts)
     led = led.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
     n_excluded = int((led["action"] == "excluded").sum())
     if n_excluded:
         log.warning("%d of %d event rows excluded (see ledger)", n_excluded, n_input)
     return ScanLedger(led, n_input, n_input - n_excluded)
+
+
+def _window_ledger(paths, cols, columns, rules, con) -> pd.DataFrame:
+    """Ledger entries of the lookback and conversion window, per customer bucket (as the path functions)."""
+    _, steps, tables = _steps_sql(paths, columns, None, {k: v for k, v in rules.items() if v is not None})
+    lookback = rules.get("lookback")
+    left = ("SELECT _file, _row, customer_id, 'lb' AS why FROM (SELECT *, MAX(ts) OVER (PARTITION BY journey_id) "
+            f"AS j_end FROM j) WHERE epoch(j_end) - epoch(ts) > {_rules.duration_seconds(lookback, 'lookback')}"
+            if lookback is not None else "SELECT 0 AS _file, 0 AS _row, '' AS customer_id, 'lb' AS why WHERE FALSE")
+    frames, _ = _buckets.run_all(con, lambda b: f"""WITH {steps(b)}
+    {left} UNION ALL
+    SELECT s._file, s._row, s.customer_id, 'cw' FROM steps s JOIN journeys USING (journey_id)
+    WHERE s.conversion = 1 AND journeys.conversions = 0""", paths, tables)
+    got = pd.concat(frames, ignore_index=True).rename(columns={"_row": "row"})
+    parts = [_rules.rule_entries(grp[grp["why"] == "lb"], grp[grp["why"] == "cw"], lookback=lookback,
+                                 conversion_window=rules.get("conversion_window"), file=paths[int(fi)], columns=cols)
+             for fi, grp in got.groupby("_file", sort=True)]
+    return _ledger_mod.concat(*parts)
 
 
 def scan_path_table(source, *, columns: dict | None = None, by=None, rules: dict | None = None,
@@ -215,11 +257,16 @@ def scan_path_table(source, *, columns: dict | None = None, by=None, rules: dict
     """
     paths, steps, tables = _steps_sql(source, columns, by, rules, with_path=True)
     sel = "".join(f", {c}" for c in _seg(by))
-    sql = f"""WITH {steps}
+    frames, n = _buckets.run_all(con, lambda b: f"""WITH {steps(b)}
     SELECT path{sel}, SUM(conversions) AS conversions, SUM(nulls) AS nulls, SUM(value) AS value,
            SUM(conversions + nulls) AS n_journeys
-    FROM journeys GROUP BY ALL ORDER BY n_journeys DESC, path{sel}"""
-    return _as_string(_sql.run(con, sql, paths, tables), ["path", *(by or [])])
+    FROM journeys GROUP BY ALL ORDER BY n_journeys DESC, path{sel}""", paths, tables)
+    keys = ["path", *(by or [])]
+    if n == 1:
+        return _as_string(frames[0], keys)
+    out = _as_string(_buckets.combine(frames, keys, ["conversions", "nulls", "value", "n_journeys"]), keys)
+    out = out.sort_values(["n_journeys", *keys], ascending=[False] + [True] * len(keys), kind="stable")
+    return out.reset_index(drop=True)
 
 
 def scan_transitions(source, *, columns: dict | None = None, include_start_end: bool = True,
@@ -274,14 +321,23 @@ def scan_transitions(source, *, columns: dict | None = None, include_start_end: 
              FROM steps s JOIN journeys j USING (journey_id) WINDOW w AS (PARTITION BY s.journey_id ORDER BY s.step)"""
          if g else """SELECT LAG(channel) OVER w AS source, channel AS target, 1.0 AS n FROM steps
              WINDOW w AS (PARTITION BY journey_id ORDER BY step)""")
-    sql = f"""WITH {steps},
+    frames, n = _buckets.run_all(con, lambda b: f"""WITH {steps(b)},
     t AS ({t}),
     allt AS (SELECT * FROM t WHERE {inner} {ends}),
     agg AS (SELECT {''.join(c + ', ' for c in g)}source, target, SUM(n) AS n FROM allt GROUP BY ALL HAVING SUM(n) <> 0)
     SELECT {''.join(c + ', ' for c in g)}source, target, n,
            n / SUM(n) OVER (PARTITION BY {', '.join(g + ['source'])}) AS probability
-    FROM agg ORDER BY {''.join(c + ', ' for c in g)}source, n DESC, target"""
-    return _as_string(_sql.run(con, sql, paths, tables), [*(by or []), "source", "target"])
+    FROM agg ORDER BY {''.join(c + ', ' for c in g)}source, n DESC, target""", paths, tables)
+    keys = [*(by or []), "source", "target"]
+    if n == 1:
+        return _as_string(frames[0], keys)
+    # bucket counts are sums of non-negative weights: a pair is zero overall only if zero in every bucket
+    out = _as_string(_buckets.combine([f.drop(columns="probability") for f in frames], keys, ["n"]), keys)
+    out = out[out["n"] != 0]
+    out["probability"] = out["n"] / out.groupby(keys[:-1], dropna=False)["n"].transform("sum")
+    out = out.sort_values(keys[:-1] + ["n", "target"], ascending=[True] * (len(keys) - 1) + [False, True],
+                          kind="stable")
+    return out.reset_index(drop=True)
 
 
 def scan_path_lengths(source, *, columns: dict | None = None, by=None, rules: dict | None = None,
@@ -321,15 +377,21 @@ def scan_path_lengths(source, *, columns: dict | None = None, by=None, rules: di
     paths, steps, tables = _steps_sql(source, columns, by, rules)
     g = _seg(by)
     part = f"PARTITION BY {', '.join(g)}" if g else ""
-    sql = f"""WITH {steps}
+    frames, n = _buckets.run_all(con, lambda b: f"""WITH {steps(b)}
     SELECT {''.join(c + ', ' for c in g)}n_steps, SUM(conversions + nulls) AS n_journeys,
            SUM(conversions + nulls) / SUM(SUM(conversions + nulls)) OVER ({part}) AS share,
            SUM(conversions) AS conversions,
            CASE WHEN SUM(conversions + nulls) > 0 THEN SUM(conversions) / SUM(conversions + nulls) END
                AS conversion_rate
-    FROM journeys GROUP BY {', '.join(g + ['n_steps'])} ORDER BY {', '.join(g + ['n_steps'])}"""
-    out = _as_string(_sql.run(con, sql, paths, tables), by or [])
-    return out.astype({"n_steps": "int64"})
+    FROM journeys GROUP BY {', '.join(g + ['n_steps'])} ORDER BY {', '.join(g + ['n_steps'])}""", paths, tables)
+    keys = [*(by or []), "n_steps"]
+    if n == 1:
+        return _as_string(frames[0], by or []).astype({"n_steps": "int64"})
+    out = _as_string(_buckets.combine(frames, keys, ["n_journeys", "conversions"]), by or [])
+    out = out.astype({"n_steps": "int64"}).sort_values(keys, kind="stable").reset_index(drop=True)
+    total = out.groupby(by, dropna=False)["n_journeys"].transform("sum") if by else out["n_journeys"].sum()
+    rate = (out["conversions"] / out["n_journeys"]).where(out["n_journeys"] > 0)
+    return out.assign(share=out["n_journeys"] / total, conversion_rate=rate)[frames[0].columns.tolist()]
 
 
 def scan_time_between_steps(source, *, columns: dict | None = None, unit: str = "h", by=None,
@@ -375,7 +437,8 @@ def scan_time_between_steps(source, *, columns: dict | None = None, unit: str = 
     paths, steps, tables = _steps_sql(source, columns, by, rules)
     g = _seg(by)
     js = "".join(f", j.{c}" for c in g)
-    sql = f"""WITH {steps},
+    # quantiles do not add up over buckets: this one runs in one pass (DuckDB spills its sorts)
+    sql = f"""WITH {steps()},
     gaps AS (SELECT LAG(s.channel) OVER w AS source, s.channel AS target,
                     (epoch(s.ts) - epoch(LAG(s.ts) OVER w)) / {UNITS[unit]} AS gap{js}
              FROM steps s JOIN journeys j USING (journey_id) WINDOW w AS (PARTITION BY s.journey_id ORDER BY s.step)),
@@ -394,8 +457,8 @@ def scan_funnel_counts(source, *, stage: str = "phase", mapping: pd.DataFrame | 
                        con=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-stage counts for :func:`cjkit.paths.funnel`: journeys reaching, touching and converting.
 
-    One pass: each journey gets its furthest stage and a flag per stage touched, then one
-    aggregation per segment gives every stage's counts.
+    One pass per customer bucket: each journey gets its furthest stage and a flag per stage
+    touched, then one aggregation per segment gives every stage's counts (summed over buckets).
 
     Returns ``(counts, totals)``: counts has (by...), stage_order, n_journeys, n_touched,
     conversions; totals has (by...), n_journeys, conversions.
@@ -419,14 +482,15 @@ def scan_funnel_counts(source, *, stage: str = "phase", mapping: pd.DataFrame | 
     flags = "".join(f", MAX(CASE WHEN so = {k} THEN 1.0 ELSE 0.0 END) AS t{k}" for k in ks)
     sums = "".join(f", SUM(CASE WHEN mx >= {k} THEN w ELSE 0 END) AS r{k}, SUM(t{k} * w) AS u{k}, "
                    f"SUM(CASE WHEN mx >= {k} THEN conversions ELSE 0 END) AS c{k}" for k in ks)
-    sql = f"""WITH {steps},
+    try:
+        frames, n = _buckets.run_all(con, lambda b: f"""WITH {steps(b)},
     js AS ({js}),
     jx AS (SELECT journey_id, COALESCE(MAX(so), 0) AS mx{flags} FROM js GROUP BY journey_id),
     jw AS (SELECT *, conversions + nulls AS w FROM journeys JOIN jx USING (journey_id))
     SELECT {''.join(c + ', ' for c in g)}SUM(w) AS n_journeys, SUM(conversions) AS conversions{sums}
-    FROM jw {'GROUP BY ALL' if g else ''}"""
-    try:
-        wide = _as_string(_sql.run(con, sql, paths, tables), by or [])
+    FROM jw {'GROUP BY ALL' if g else ''}""", paths, tables)
+        wide = _as_string(frames[0] if n == 1 else _buckets.combine(
+            frames, list(by or []), [c for c in frames[0].columns if c not in (by or [])]), by or [])
     finally:
         if stage != "step":
             con.unregister("cj_stage_map")

@@ -187,8 +187,28 @@ def _words(words) -> str:
     return ", ".join(literal(w) for w in sorted(words) if w)
 
 
-def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicates: bool = True) -> str:
-    """CTEs ``typed`` (every row, typed, ``why`` = first failed check or NULL) and ``kept``."""
+def bucket_filter(cust_col: str, bucket: tuple[int, int] | None, identity_map: bool = False) -> str:
+    """WHERE clause keeping the rows of customer bucket ``bucket = (b, n)``: hash of the customer id mod n = b.
+
+    The id is the stitched one when an identity map is used, so a customer's devices share a bucket;
+    rows without an id fall in bucket 0 (they are excluded later in every bucket's checks anyway).
+    """
+    if bucket is None or bucket[1] <= 1:
+        return ""
+    b, n = int(bucket[0]), int(bucket[1])
+    raw = f"NULLIF(TRIM(CAST(n_.{ident(cust_col)} AS VARCHAR)), '')"
+    key = (f"COALESCE((SELECT m_.customer_id FROM {ID_MAP} m_ WHERE m_.id = {raw}), {raw})"
+           if identity_map else raw)
+    return f"WHERE COALESCE(hash({key}) % {n}, 0) = {b}"
+
+
+def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicates: bool = True,
+                bucket: tuple[int, int] | None = None, identity_map: bool = False) -> str:
+    """CTEs ``typed`` (every row, typed, ``why`` = first failed check or NULL) and ``kept``.
+
+    With ``bucket=(b, n)`` only the customers of bucket *b* of *n* are read (:func:`bucket_filter`):
+    duplicates and journeys never span customers, so each bucket's journeys are exact.
+    """
     cols, types = resolve(paths, columns, by)
 
     def typ(col):
@@ -234,7 +254,7 @@ def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicate
                {raw_text['value']} AS value_text,
                COALESCE({val}, 0.0) AS value, {bad_val} AS bad_value, {opt['event']} AS event,
                {opt['session_id']} AS session_id{seg}
-        FROM {numbered(paths)}
+        FROM {numbered(paths)} n_ {bucket_filter(cols['customer_id'], bucket, identity_map)}
     ),
     typed1 AS (
         SELECT *, CASE WHEN customer_id IS NULL THEN 'missing_customer_id'
@@ -253,7 +273,8 @@ def checked_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicate
 
 def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicates: bool = True,
                  split_on_conversion: bool = True, split_sessions: bool = False, session_timeout=None,
-                 lookback=None, conversion_window=None, with_path: bool = False, identity_map: bool = False) -> str:
+                 lookback=None, conversion_window=None, with_path: bool = False, identity_map: bool = False,
+                 bucket: tuple[int, int] | None = None) -> str:
     """CTEs up to ``steps`` (one row per touch with journey_id and step) and ``journeys``."""
     q = ident
     order = "ts, conversion, _file, _row"  # the tie rule
@@ -273,7 +294,8 @@ def journeys_sql(paths: list[str], columns: dict | None, by=(), *, drop_duplicat
            "THEN 0 ELSE 1 END") if conversion_window is not None else "1"
     segs = "".join(f", FIRST({q(b)} ORDER BY step) AS {q(b)}" for b in by)
     path = ", string_agg(channel, ' > ' ORDER BY step) AS path" if with_path else ""
-    return f"""{checked_sql(paths, columns, by, drop_duplicates=drop_duplicates)},
+    kept = checked_sql(paths, columns, by, drop_duplicates=drop_duplicates, bucket=bucket, identity_map=identity_map)
+    return f"""{kept},
     -- identity stitching after the checks, as stitch_identities after read_events
     src AS ({f"SELECT k.* REPLACE (COALESCE(m.customer_id, k.customer_id) AS customer_id) FROM kept k "
              f"LEFT JOIN {ID_MAP} m ON k.customer_id = m.id" if identity_map else "SELECT * FROM kept"}),

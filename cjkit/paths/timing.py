@@ -13,7 +13,7 @@ from cjkit.errors import DataError, ParameterError
 from cjkit.io.events import SEP
 from cjkit.io.journey_rules import duration_seconds
 from cjkit.paths import bigpaths as _big
-from cjkit.paths import eventsql as _sql
+from cjkit.paths import buckets as _buckets
 from cjkit.paths.journeys import is_files, path_table
 
 BACK = " < "
@@ -143,11 +143,11 @@ def time_to_conversion(data, *, bins=None, labels=None, columns: dict | None = N
     if is_files(data):
         paths, steps, tables = _big._steps_sql(data, columns, [], rules)
         case = " ".join(f"WHEN secs < {e} THEN {i}" for i, e in enumerate(edges[1:-1]))
-        sql = f"""WITH {steps},
+        frames, _ = _buckets.run_all(con, lambda bucket: f"""WITH {steps(bucket)},
         c AS (SELECT conversions, epoch(j_end) - epoch(j_start) AS secs FROM journeys WHERE conversions > 0)
-        SELECT CASE {case} ELSE {len(edges) - 2} END AS b, SUM(conversions) AS conversions FROM c GROUP BY ALL"""
-        got = _sql.run(con, sql, paths, tables)
-        per_bin = got.set_index("b")["conversions"]
+        SELECT CASE {case} ELSE {len(edges) - 2} END AS b, SUM(conversions) AS conversions FROM c GROUP BY ALL""",
+                                     paths, tables)
+        per_bin = pd.concat(frames).groupby("b")["conversions"].sum()  # bucket sums add up
     else:
         if "timestamp" not in data or "journey_id" not in data:
             raise DataError("time to conversion needs steps with 'journey_id' and 'timestamp' (event logs)")
