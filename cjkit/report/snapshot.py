@@ -267,10 +267,10 @@ def active(cache):
     --------
     >>> import os
     >>> from cjkit.report.snapshot import ENV, active
-    >>> with active("/tmp/x"):
+    >>> with active("reports/demo/_cache"):
     ...     inside = os.environ[ENV]
     >>> inside, ENV in os.environ
-    ('/tmp/x', False)
+    ('reports/demo/_cache', False)
     """
     old = os.environ.get(ENV)
     if cache is not None:
