@@ -84,3 +84,73 @@ def test_unknown_questions_and_missing_files_are_named(demo, tmp_path):
         cj.scan_metrics(path, questions=["nope"])
     with pytest.raises(cj.DataError, match="missing.parquet"):
         cj.scan_stats(tmp_path / "missing.parquet")
+
+
+@pytest.fixture(scope="module")
+def designed(demo, tmp_path_factory):
+    """The demo survey with a stratified cluster design: three regions, five sites per region."""
+    long, _ = demo
+    codes = pd.factorize(long["respondent_id"].astype(str))[0]
+    long = long.assign(region=np.select([codes % 3 == 0, codes % 3 == 1], ["nord", "sued"], "west"),
+                       site=(codes // 7) % 5, n_sites=40)
+    path = tmp_path_factory.mktemp("design") / "long.parquet"
+    long.to_parquet(path, row_group_size=20_000)
+    return long, path
+
+
+@pytest.mark.parametrize("by, design", [
+    (["phase", "touchpoint", "question"], {"strata": "region", "cluster": "site"}),
+    (["welle", "question"], {"strata": "region", "cluster": "site", "fpc": "n_sites"}),
+    (["phase"], {"cluster": "site"}),  # an index per respondent and phase
+    (["question"], {}),  # each respondent its own PSU
+])
+def test_taylor_metrics_equal_cj_metrics(designed, by, design):
+    long, path = designed
+    want = cj.metrics(long, by=by, se_method="taylor", **design)
+    got = cj.scan_metrics(path, by=by, se_method="taylor", **design)
+    assert list(got.columns) == list(want.columns)
+    keys = [c for c in want.columns if c in [*by, "question"]] + ["metric"]
+    want, got = keyed(want, keys), keyed(got, keys)
+    num = ["value", "n", "ci_low", "ci_high", "se", "design_effect"]
+    np.testing.assert_allclose(got[num].to_numpy(float), want[num].to_numpy(float), rtol=1e-10, atol=1e-10)
+    if design.get("cluster"):  # the design matters: clustered errors are not the Kish ones
+        kish = keyed(cj.scan_metrics(path, by=by), keys)
+        assert np.nanmax(np.abs(kish["se"].to_numpy(float) - got["se"].to_numpy(float))) > 1e-3
+
+
+def test_bad_designs_are_named(designed, tmp_path):
+    long, path = designed
+    with pytest.raises(cj.ParameterError, match="nope"):
+        cj.scan_metrics(path, se_method="taylor", strata="nope")
+    with pytest.raises(cj.ParameterError, match="taylor"):
+        cj.scan_metrics(path, cluster="site")
+    first = long["respondent_id"].iloc[0]
+    moved = long.assign(region=long["region"].where(~((long["respondent_id"] == first) & (long["question"] == long["question"].iloc[0])), "ost"))
+    moved.to_parquet(tmp_path / "moved.parquet")
+    with pytest.raises(cj.DataError, match=f"{first}.*more than one"):
+        cj.scan_metrics(tmp_path / "moved.parquet", se_method="taylor", strata="region")
+    alone = long.assign(region=np.where(long["respondent_id"] == first, "insel", long["region"]))
+    alone.to_parquet(tmp_path / "alone.parquet")
+    with pytest.raises(cj.DataError, match="insel.*single primary sampling unit"):
+        cj.scan_metrics(tmp_path / "alone.parquet", se_method="taylor", strata="region")
+
+
+def test_text_outcome_correlations_equal_the_in_memory_driver_matrix(demo, tmp_path):
+    long, _ = demo
+    drivers = list(long.loc[long["role"] == "driver", "question"].astype(str).value_counts().index[:2])
+    overall = long[long["question"] == "gesamtzufriedenheit"]
+    # a labelled yes/no outcome: satisfied when the overall rating is 4 or more
+    outcome = overall.assign(question="zufrieden", role="overall", type="single",
+                             text=np.where(overall["value"] >= 4, "ja", "nein"), value=np.nan)
+    frame = pd.concat([long[long["question"].isin(drivers)], outcome], ignore_index=True)
+    frame.to_parquet(tmp_path / "text.parquet")
+    got = cj.scan_correlations(tmp_path / "text.parquet", outcome="zufrieden", drivers=drivers, positive="ja")
+    m = driver_matrix(frame, outcome="zufrieden", drivers=drivers, positive="ja")
+    m = m[m["weight"] > 0]
+    x, w = m[["zufrieden", *drivers]].to_numpy(float), m["weight"].to_numpy(float)
+    centred = x - (w @ x) / w.sum()
+    cov = (centred * w[:, None]).T @ centred / w.sum()
+    np.testing.assert_allclose(got.to_numpy(), cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov))), atol=1e-10)
+    assert got.attrs["n"] == len(m) and set(np.unique(x[:, 0])) == {0.0, 1.0}
+    with pytest.raises(cj.ParameterError, match="vielleicht"):
+        cj.scan_correlations(tmp_path / "text.parquet", outcome="zufrieden", drivers=drivers, positive="vielleicht")

@@ -154,6 +154,20 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
     >>> cj.metrics(long, metrics=["top2"], scales={"q1": (1, 5)}, min_n=0, suppress_n=0)["value"].item()
     0.75
     """
+    wanted = check_metric_options(metrics, se_method, strata, cluster, fpc, min_n, suppress_n)
+    st = group_stats(long, by, questions=questions, types=types, roles=roles, scales=scales, weight=weight)
+    taylor = None
+    if se_method == "taylor":
+        def taylor(sub, keys, m):
+            return _taylor(long, by, sub, keys, m, dict(questions=questions, types=types, roles=roles,
+                                                        scales=scales, weight=weight), (strata, cluster, fpc))
+    return metrics_from_stats(st, by=by, metrics=wanted, level=level, min_n=min_n, suppress_n=suppress_n,
+                              taylor=taylor)
+
+
+def check_metric_options(metrics, se_method, strata, cluster, fpc, min_n, suppress_n):
+    """The metric names asked for (None: the defaults), after checking the options of :func:`metrics`
+    before any work is done."""
     wanted = None if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
     bad = [m for m in (wanted or []) if m not in METRIC_NAMES]
     if bad:
@@ -164,14 +178,7 @@ def metrics(long: pd.DataFrame, *, by=("question",), metrics=None, questions=Non
         raise ParameterError("se_method", se_method, allowed=["taylor"],
                              message="parameter 'se_method': strata, cluster and fpc need se_method='taylor'")
     resolve_base_rule(min_n, suppress_n)  # bad base-rule values fail before any work
-    st = group_stats(long, by, questions=questions, types=types, roles=roles, scales=scales, weight=weight)
-    taylor = None
-    if se_method == "taylor":
-        def taylor(sub, keys, m):
-            return _taylor(long, by, sub, keys, m, dict(questions=questions, types=types, roles=roles,
-                                                        scales=scales, weight=weight), (strata, cluster, fpc))
-    return metrics_from_stats(st, by=by, metrics=wanted, level=level, min_n=min_n, suppress_n=suppress_n,
-                              taylor=taylor)
+    return wanted
 
 
 def metrics_from_stats(st: pd.DataFrame, *, by=("question",), metrics=None, level: float = 0.95,

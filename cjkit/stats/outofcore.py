@@ -8,7 +8,7 @@ type, role, value, weight, ... — e.g. ``cj.load(...).long.to_parquet(path)`` w
 or a batch run's snapshot) and give the same numbers as the in-memory functions:
 
 * :func:`scan_stats` — :func:`cjkit.stats.sufficient.group_stats` (the inputs of metrics and tests);
-* :func:`scan_metrics` — :func:`cjkit.stats.metrics.metrics` (Kish standard errors);
+* :func:`scan_metrics` — :func:`cjkit.stats.metrics.metrics` (Kish or Taylor standard errors);
 * :func:`scan_correlations` — the weighted correlation matrix of a listwise driver analysis.
 
 DuckDB spills to a private temporary folder (removed afterwards: it holds survey answers) when
@@ -16,102 +16,15 @@ the data exceed ``memory_limit``. Sums use compensated (Kahan) summation.
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from cjkit.catalog.types import SCALE_TYPES
 from cjkit.errors import DataError, ParameterError
-from cjkit.stats.metrics import metrics_from_stats
+from cjkit.stats.duckscan import (categories, cell_units, check_weights, columns, connect, ident, in_list, lit,
+                                  selection)
+from cjkit.stats.metrics import check_metric_options, metrics_from_stats
+from cjkit.stats.scandesign import design_table, taylor_lookup, taylor_table
 from cjkit.stats.sufficient import finish_stats
-
-MEMORY_LIMIT = "2GB"
-
-
-@contextmanager
-def _connect(path, memory_limit):
-    import duckdb
-
-    files = Path(path)
-    if not files.is_file() and not any(files.parent.glob(files.name)):
-        raise DataError("no Parquet file found", file=str(path))
-    spill = tempfile.mkdtemp(prefix="cjkit-duckdb-")
-    con = duckdb.connect(config={"memory_limit": memory_limit or MEMORY_LIMIT, "temp_directory": spill})
-    try:
-        con.execute(f"CREATE VIEW long AS SELECT * FROM read_parquet({_lit(str(path))}, file_row_number = true)")
-        yield con
-    finally:
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
-
-
-def _lit(s) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def _id(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _in(values) -> str:
-    return "(" + ", ".join(_lit(v) for v in values) + ")"
-
-
-def _columns(con) -> list[str]:
-    return [r[0] for r in con.execute("DESCRIBE long").fetchall()]
-
-
-def _categories(path, cols) -> dict:
-    """Category order of dictionary-encoded (pandas categorical) columns, read from the first row
-    group only, so that tables come out in the order the in-memory route gives (journey phases,
-    questionnaire order)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    out = {}
-    if not Path(path).is_file():
-        return out
-    pf = pq.ParquetFile(path)
-    names = [c for c in cols if c in pf.schema_arrow.names and pa.types.is_dictionary(pf.schema_arrow.field(c).type)]
-    if names and pf.num_row_groups:
-        table = pf.read_row_group(0, columns=names)
-        for c in names:
-            arr = table.column(c)
-            if arr.num_chunks:
-                out[c] = pd.CategoricalDtype(arr.chunk(0).dictionary.to_pylist(), ordered=arr.type.ordered)
-    return out
-
-
-def _selection(con, cols, questions, types, roles) -> str:
-    if "question" not in cols or "value" not in cols:
-        raise ParameterError("path", "file", message="the long file needs 'question' and 'value' columns")
-    where = []
-    if questions is not None:
-        questions = [questions] if isinstance(questions, str) else list(questions)
-        known = {r[0] for r in con.execute("SELECT DISTINCT CAST(question AS VARCHAR) FROM long").fetchall()}
-        unknown = sorted(set(questions) - known)
-        if unknown:
-            raise ParameterError("questions", unknown, allowed="question ids in the long file")
-        where.append(f"CAST(question AS VARCHAR) IN {_in(questions)}")
-    elif "type" in cols:
-        where.append(f"CAST(type AS VARCHAR) IN {_in(types or SCALE_TYPES)}")
-    if roles is not None and "role" in cols:
-        where.append(f"CAST(role AS VARCHAR) IN {_in([roles] if isinstance(roles, str) else roles)}")
-    return " AND ".join(where) or "TRUE"
-
-
-def _check_weights(con, weight_sql: str, where: str, weight: str) -> None:
-    bad, positive, total = con.execute(
-        f"SELECT count(*) FILTER (WHERE {weight_sql} IS NULL OR NOT isfinite({weight_sql}) OR {weight_sql} < 0), "
-        f"count(*) FILTER (WHERE {weight_sql} > 0), count(*) FROM long WHERE {where}").fetchone()
-    if bad:
-        raise DataError(f"weights must be finite and >= 0 ({bad} bad rows)", column=weight)
-    if total and not positive:
-        raise DataError(f"all {total} weights are 0; nothing can be estimated", column=weight)
 
 
 def scan_stats(path, *, by=("question",), questions=None, types=None, roles=None, scales=None,
@@ -152,35 +65,14 @@ def scan_stats(path, *, by=("question",), questions=None, types=None, roles=None
     0        q  2          1  4.0  10.0          1.6
     """
     by = [by] if isinstance(by, str) else list(by)
-    with _connect(path, memory_limit) as con:
-        cols = _columns(con)
+    with connect(path, memory_limit) as con:
+        cols = columns(con)
         missing = [c for c in by if c not in cols]
         if missing:
             raise ParameterError("by", missing, allowed=[c for c in cols if c != "file_row_number"])
-        where = _selection(con, cols, questions, types, roles)
-        w = f"CAST({_id(weight)} AS DOUBLE)" if weight in cols else "1.0"
-        _check_weights(con, w, where, weight)
-        typ = "CAST(type AS VARCHAR)" if "type" in cols else "NULL"
-        given = "".join(f" WHEN q = {_lit(q)} THEN {float(lo)!r}" for q, (lo, hi) in (scales or {}).items())
-        given_hi = "".join(f" WHEN q = {_lit(q)} THEN {float(hi)!r}" for q, (lo, hi) in (scales or {}).items())
-        keys_sql = ", ".join(_id(c) for c in dict.fromkeys([*by, "question"]))
-        con.execute(f"""CREATE TEMP VIEW sel AS SELECT {keys_sql}, respondent_id, CAST(question AS VARCHAR) AS q,
-            {typ} AS typ, CASE WHEN isnan(CAST(value AS DOUBLE)) THEN NULL ELSE CAST(value AS DOUBLE) END AS x,
-            {w} AS w FROM long WHERE {where}""")
-        # scale range per question: given, fixed 0-10 for NPS, else the observed range
-        con.execute(f"""CREATE TEMP TABLE rng AS SELECT q,
-            CASE {given} WHEN bool_or(typ = 'nps') THEN 0.0 ELSE min(x) END AS lo,
-            CASE {given_hi} WHEN bool_or(typ = 'nps') THEN 10.0 ELSE max(x) END AS hi
-            FROM sel GROUP BY q""")
-        n_questions = con.execute("SELECT count(*) FROM rng").fetchone()[0]
-        index = "question" not in by and n_questions > 1
-        keys = by if index else list(dict.fromkeys([*by, "question"]))
-        ksql = ", ".join(_id(c) for c in keys)
-        if index:  # one index value per respondent and cell, each question rescaled to 0-100
-            units = f"""SELECT {ksql}, avg((x - lo) / nullif(hi - lo, 0) * 100) AS x, any_value(w) AS w,
-                0.0 AS lo, 100.0 AS hi, FALSE AS is_nps FROM sel JOIN rng USING (q) GROUP BY {ksql}, respondent_id"""
-        else:
-            units = f"SELECT {ksql}, x, w, lo, hi, coalesce(typ = 'nps', FALSE) AS is_nps FROM sel JOIN rng USING (q)"
+        where = selection(con, cols, questions, types, roles)
+        units, keys, index = cell_units(con, cols, by, where, scales=scales, weight=weight)
+        ksql = ", ".join(ident(c) for c in keys)
         v = "(x IS NOT NULL AND w > 0)"
         sums = f"""SELECT {ksql}, count(*) FILTER (WHERE {v}) AS n, count(*) FILTER (WHERE x IS NULL) AS n_missing,
             fsum(CASE WHEN {v} THEN w ELSE 0 END) AS s_w, fsum(CASE WHEN {v} THEN w * w ELSE 0 END) AS s_w2,
@@ -202,7 +94,7 @@ def scan_stats(path, *, by=("question",), questions=None, types=None, roles=None
 
 def _ordered(out: pd.DataFrame, keys: list, path) -> pd.DataFrame:
     """Cells sorted as the in-memory groupby sorts them: categorical keys in category order."""
-    cats = _categories(path, keys)
+    cats = categories(path, keys)
     for c in keys:
         if c in cats:
             extra = [v for v in pd.unique(out[c].dropna()) if v not in set(cats[c].categories)]
@@ -213,11 +105,13 @@ def _ordered(out: pd.DataFrame, keys: list, path) -> pd.DataFrame:
 
 def scan_metrics(path, *, by=("question",), metrics=None, questions=None, types=None, roles=None,
                  scales=None, weight: str = "weight", level: float = 0.95, min_n=None, suppress_n=None,
+                 se_method: str = "kish", strata: str | None = None, cluster: str | None = None, fpc=None,
                  memory_limit: str | None = None) -> pd.DataFrame:
     """Weighted satisfaction metrics of a long Parquet file too large for memory, via DuckDB.
 
-    The same table as :func:`cjkit.stats.metrics.metrics` (Kish standard errors), computed from
-    sufficient statistics that DuckDB sums over the file (:func:`scan_stats`).
+    The same table as :func:`cjkit.stats.metrics.metrics`, computed from sufficient statistics that
+    DuckDB sums over the file (:func:`scan_stats`); with ``se_method="taylor"`` the design-based
+    standard errors come from PSU totals summed by DuckDB as well (:mod:`cjkit.stats.scandesign`).
 
     Parameters
     ----------
@@ -225,6 +119,9 @@ def scan_metrics(path, *, by=("question",), metrics=None, questions=None, types=
         A long Parquet file (or a glob).
     by, metrics, questions, types, roles, scales, weight, level, min_n, suppress_n
         As for :func:`cjkit.stats.metrics.metrics`.
+    se_method, strata, cluster, fpc
+        As for :func:`cjkit.stats.metrics.metrics`: ``"taylor"`` with the file's stratum and cluster
+        (PSU) columns, which must be constant within a respondent.
     memory_limit : str, optional
         DuckDB's memory limit (default ``"2GB"``).
 
@@ -248,9 +145,20 @@ def scan_metrics(path, *, by=("question",), metrics=None, questions=None, types=
     0       q1   mean   4.00  4
     1       q1   top2   0.75  4
     """
+    wanted = check_metric_options(metrics, se_method, strata, cluster, fpc, min_n, suppress_n)
     st = scan_stats(path, by=by, questions=questions, types=types, roles=roles, scales=scales, weight=weight,
                     memory_limit=memory_limit)
-    return metrics_from_stats(st, by=by, metrics=metrics, level=level, min_n=min_n, suppress_n=suppress_n)
+    taylor = None
+    if se_method == "taylor":
+        by = [by] if isinstance(by, str) else list(by)
+        with connect(path, memory_limit) as con:
+            cols = columns(con)
+            strat = design_table(con, cols, strata=strata, cluster=cluster, fpc=fpc)
+            where = selection(con, cols, questions, types, roles)
+            units, keys, _ = cell_units(con, cols, by, where, scales=scales, weight=weight)
+            taylor = taylor_lookup(taylor_table(con, units, keys, strat), keys)
+    return metrics_from_stats(st, by=by, metrics=wanted, level=level, min_n=min_n, suppress_n=suppress_n,
+                              taylor=taylor)
 
 
 def scan_correlations(path, *, outcome: str, drivers=None, roles=("driver",), positive=None,
@@ -299,8 +207,8 @@ def scan_correlations(path, *, outcome: str, drivers=None, roles=("driver",), po
     y  1.0000  0.9934
     x  0.9934  1.0000, 3)
     """
-    with _connect(path, memory_limit) as con:
-        cols = _columns(con)
+    with connect(path, memory_limit) as con:
+        cols = columns(con)
         q = "CAST(question AS VARCHAR)"
         order = dict(con.execute(f"SELECT {q}, min(file_row_number) FROM long GROUP BY 1").fetchall())
         if outcome not in order:
@@ -308,7 +216,7 @@ def scan_correlations(path, *, outcome: str, drivers=None, roles=("driver",), po
         if drivers is None:
             if "role" in cols:
                 rows = con.execute(f"SELECT DISTINCT {q} FROM long "
-                                   f"WHERE CAST(role AS VARCHAR) IN {_in(roles)}").fetchall()
+                                   f"WHERE CAST(role AS VARCHAR) IN {in_list(roles)}").fetchall()
                 drivers = [r[0] for r in rows]
             else:
                 drivers = list(order)
@@ -319,20 +227,27 @@ def scan_correlations(path, *, outcome: str, drivers=None, roles=("driver",), po
             raise ParameterError("drivers", unknown or drivers or outcome,
                                  allowed="question ids other than the outcome")
         names = [outcome, *drivers]
-        w = f"CAST({_id(weight)} AS DOUBLE)" if weight in cols else "1.0"
+        w = f"CAST({ident(weight)} AS DOUBLE)" if weight in cols else "1.0"
         x = "CASE WHEN isnan(CAST(value AS DOUBLE)) THEN NULL ELSE CAST(value AS DOUBLE) END"
         if positive is not None:
-            y = f"CASE WHEN text IS NULL THEN NULL WHEN CAST(text AS VARCHAR) = {_lit(positive)} THEN 1.0 ELSE 0.0 END"
-            x = f"CASE WHEN {q} = {_lit(outcome)} THEN {y} ELSE {x} END"
-        dup = con.execute(f"SELECT respondent_id, {q} FROM long WHERE {q} IN {_in(names)} "
+            if "text" not in cols:
+                raise ParameterError("positive", positive, message="parameter 'positive' needs the file's 'text' "
+                                     "column (the answer labels); the file has none")
+            labels = [r[0] for r in con.execute(f"SELECT DISTINCT CAST(text AS VARCHAR) FROM long WHERE {q} = "
+                                                f"{lit(outcome)} AND text IS NOT NULL ORDER BY 1").fetchall()]
+            if str(positive) not in labels:
+                raise ParameterError("positive", positive, allowed=labels or "a label of the outcome")
+            y = f"CASE WHEN text IS NULL THEN NULL WHEN CAST(text AS VARCHAR) = {lit(positive)} THEN 1.0 ELSE 0.0 END"
+            x = f"CASE WHEN {q} = {lit(outcome)} THEN {y} ELSE {x} END"
+        dup = con.execute(f"SELECT respondent_id, {q} FROM long WHERE {q} IN {in_list(names)} "
                           "GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchone()
         if dup:
             raise DataError(f"respondent {dup[0]!r} answers question {dup[1]!r} more than once")
-        pivot = ", ".join(f"max(x) FILTER (WHERE q = {_lit(c)}) AS c{i}" for i, c in enumerate(names))
+        pivot = ", ".join(f"max(x) FILTER (WHERE q = {lit(c)}) AS c{i}" for i, c in enumerate(names))
         complete = " AND ".join(f"c{i} IS NOT NULL" for i in range(len(names)))
         con.execute(f"""CREATE TEMP TABLE used AS SELECT * FROM (
             SELECT respondent_id, max(w) AS w, {pivot} FROM (SELECT respondent_id, {q} AS q, {x} AS x, {w} AS w
-            FROM long WHERE {q} IN {_in(names)}) GROUP BY respondent_id) WHERE {complete} AND w > 0""")
+            FROM long WHERE {q} IN {in_list(names)}) GROUP BY respondent_id) WHERE {complete} AND w > 0""")
         p = len(names)
         means = con.execute("SELECT count(*), fsum(w), " + ", ".join(f"fsum(w * c{i})" for i in range(p))
                             + " FROM used").fetchone()
