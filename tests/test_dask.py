@@ -83,3 +83,29 @@ def test_an_unencrypted_scheduler_is_refused_before_anything_runs(run_file, tmp_
     with pytest.raises(ParameterError, match="not encrypted"):
         cj.code_texts_dask(["WLAN weg"], cluster="10.1.2.3:8786")
     assert check_address("tcp://127.0.0.1:8786", insecure=True) == "tcp://127.0.0.1:8786"
+
+
+def test_coding_into_a_folder_equals_one_local_call_and_stays_private(fixtures, tmp_path):
+    gold = pd.read_csv(fixtures / "coding_gold.csv")
+    texts = gold.rename(columns={"id": "respondent_id"})[["respondent_id", "text"]].head(120).copy()
+    texts.loc[[7, 64], "text"] = ["  ", None]                        # two answers without text
+    local = cj.code_texts(texts, ["shared", "industry_hospitality"])
+    out = tmp_path / "coded"
+    (out).mkdir()
+    (out / "part-00009.parquet").write_bytes(b"left over from an earlier, larger run")
+    summary = cj.code_texts_dask(texts, ["shared", "industry_hospitality"], npartitions=4, out=out)
+    parts = sorted(out.glob("part-*.parquet"))
+    assert [p.name for p in parts] == [f"part-{i:05d}.parquet" for i in range(4)]
+    written = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(written, local, check_dtype=False, check_categorical=False)
+    led = pd.read_parquet(out / "ledger.parquet")
+    blank = texts["text"].isna() | (texts["text"].fillna("").str.strip() == "")   # two set here, the rest
+    want_rows = [i + 1 for i in range(len(texts)) if blank.iloc[i]]                 # of the gold set's own
+    assert 7 + 1 in want_rows and 64 + 1 in want_rows
+    assert led["row"].tolist() == want_rows
+    assert led["respondent_id"].tolist() == texts.loc[blank, "respondent_id"].astype(str).tolist()
+    row = summary.iloc[0]
+    assert (row["n_rows"], row["n_empty"], row["n_spans"], row["n_partitions"]) == (120, len(want_rows), len(local), 4)
+    assert row["n_coded"] == local.loc[local["code"].notna(), "row"].nunique()
+    assert oct(out.stat().st_mode & 0o777) == "0o700"
+    assert {oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {"0o600"}

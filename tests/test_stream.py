@@ -1,6 +1,8 @@
 """Streaming coding of files: the same coding as code_texts on the whole file, every row accounted for."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -61,6 +63,12 @@ def test_rows_without_text_go_to_the_ledger(answers, tmp_path):
     assert led["respondent_id"].tolist() == [f"{r - 1:05d}" for r in blank]
     assert set(led["action"]) == {"excluded"} and set(led["column"]) == {"text"}
     assert summary["n_empty"].item() == len(blank) == 17
+    # codings and ledger hold respondent ids and answer words: owner-only, even over a wider old file
+    (tmp_path / "again.parquet").write_bytes(b"")
+    (tmp_path / "again.parquet").chmod(0o644)
+    again = cj.code_file(src, out=tmp_path / "again.parquet", chunk_rows=250)
+    for f in (summary["out"].item(), summary["ledger"].item(), again["out"].item()):
+        assert oct(os.stat(f).st_mode & 0o777) == "0o600"
 
 
 def test_single_label_gives_one_row_per_answer(answers, tmp_path):

@@ -38,6 +38,7 @@ import pandas as pd
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
 from cjkit.errors import DataError, ParameterError
+from cjkit.privacy.files import make_private, private_files
 from cjkit.quality import ledger
 
 log = logging.getLogger("cjkit.coding.stream")
@@ -130,38 +131,42 @@ def code_file(source, *, out, codebook="default", text_col: str = "text", id_col
     writer = led_writer = None
     n_rows = n_empty = n_coded = n_spans = 0
     clock = time.perf_counter()
-    try:
-        for chunk in _chunks(source, columns, chunk_rows):
-            frame = chunk.to_pandas()
-            coded = code_texts(frame, **options)
-            coded["row"] += n_rows          # rows count through the file, as for one code_texts call
-            table = pa.Table.from_pandas(coded, preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(out, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            empty = _empty_rows(frame[text_col])
-            if empty.size:
-                led = _ledger(source, frame, empty, n_rows, text_col, id_cols)
-                led_table = pa.Table.from_pandas(led, preserve_index=False)
-                if led_writer is None:
-                    led_writer = pq.ParquetWriter(ledger_out, led_table.schema)
-                led_writer.write_table(led_table.cast(led_writer.schema))
-            n_rows += len(frame)
-            n_empty += int(empty.size)
-            n_spans += len(coded)
-            n_coded += int(coded.loc[coded["code"].notna(), "row"].nunique())
-            log.info("code_file %s: %d rows coded (%.0f rows/s)", source.name, n_rows,
-                     n_rows / max(time.perf_counter() - clock, 1e-9))
-        if writer is None:   # no data rows: still write the (empty) coding of nothing
-            empty_frame = pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
-            writer = pq.ParquetWriter(out, pa.Table.from_pandas(code_texts(empty_frame, **options),
-                                                                preserve_index=False).schema)
-        if led_writer is None:
-            led_writer = pq.ParquetWriter(ledger_out, pa.Table.from_pandas(ledger.empty(), preserve_index=False).schema)
-    finally:
-        for w in (writer, led_writer):
-            if w is not None:
-                w.close()
+    # the coding holds respondent ids and the words of their answers: owner-only files
+    with private_files():
+        try:
+            for chunk in _chunks(source, columns, chunk_rows):
+                frame = chunk.to_pandas()
+                coded = code_texts(frame, **options)
+                coded["row"] += n_rows          # rows count through the file, as for one code_texts call
+                table = pa.Table.from_pandas(coded, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(out, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                empty = _empty_rows(frame[text_col])
+                if empty.size:
+                    led = _ledger(source, frame, empty, n_rows, text_col, id_cols)
+                    led_table = pa.Table.from_pandas(led, preserve_index=False)
+                    if led_writer is None:
+                        led_writer = pq.ParquetWriter(ledger_out, led_table.schema)
+                    led_writer.write_table(led_table.cast(led_writer.schema))
+                n_rows += len(frame)
+                n_empty += int(empty.size)
+                n_spans += len(coded)
+                n_coded += int(coded.loc[coded["code"].notna(), "row"].nunique())
+                log.info("code_file %s: %d rows coded (%.0f rows/s)", source.name, n_rows,
+                         n_rows / max(time.perf_counter() - clock, 1e-9))
+            if writer is None:   # no data rows: still write the (empty) coding of nothing
+                empty_frame = pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
+                writer = pq.ParquetWriter(out, pa.Table.from_pandas(code_texts(empty_frame, **options),
+                                                                    preserve_index=False).schema)
+            if led_writer is None:
+                empty_ledger = pa.Table.from_pandas(ledger.empty(), preserve_index=False)
+                led_writer = pq.ParquetWriter(ledger_out, empty_ledger.schema)
+        finally:
+            for w in (writer, led_writer):
+                if w is not None:
+                    w.close()
+        make_private(out, ledger_out)
     log.info("code_file %s: %d rows, %d without text (ledger %s), %d coded, %d spans written to %s",
              source.name, n_rows, n_empty, ledger_out.name, n_coded, n_spans, out.name)
     return pd.DataFrame({"source": [str(source)], "out": [str(out)], "ledger": [str(ledger_out)],
