@@ -44,3 +44,29 @@ def test_real_export_has_exactly_its_respondents(entry, shared_data):
     assert len(data.wide) == s["n_kept"]
     excluded = data.ledger.query("action == 'excluded'")
     assert excluded["reason"].notna().all() and excluded["row"].between(1, expected).all()
+
+
+# one real export per format, small enough to open quickly
+_PER_FORMAT = {}
+for _e in ENTRIES:
+    if int(_e["respondents"]) <= 5000:
+        _PER_FORMAT.setdefault(_e["format"], _e)
+
+
+@pytest.mark.parametrize("entry", list(_PER_FORMAT.values()), ids=list(_PER_FORMAT))
+def test_readme_flow_opens_a_study_from_the_inferred_spec(entry, shared_data, tmp_path):
+    """The README's own steps: read the export, infer and write a spec, open the study from it."""
+    path = shared_data / entry["path"]
+    raw = cj.read_export(path)
+    try:
+        spec = cj.infer_spec(raw.wide, raw.meta, survey="my_survey")
+    except cj.DataError as err:  # an export without a question-like column says so, naming the file
+        assert path.name in str(err) and "no column looks like a survey question" in str(err)
+        return
+    spec_path = cj.write_spec(spec, tmp_path / "surveys" / "my_survey" / "spec.yaml")
+    study = cj.open_study(spec_path)  # finds the export through the spec's data: (relative to the spec)
+    counts = study.summary().set_index("measure")["n"]
+    expected = int(entry["respondents"])
+    excluded = counts[counts.index.str.startswith("excluded")].sum()
+    assert counts["input_rows"] == study.n_input == expected          # every data row of the export
+    assert counts["kept"] + excluded == expected and counts["kept"] == len(study.wide)

@@ -428,7 +428,9 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     language : {"de", "en"}, optional
         Survey language; default: detected from the question texts and answers.
     data : str or Path, optional
-        The data file; written into the spec as ``data`` (relative to the spec file).
+        The data file; written into the spec as ``data`` (relative to the spec file). Default:
+        the export the frame was read from (``meta["file"]``), so that
+        ``cj.open_study(spec)`` finds it.
     max_single : int
         At most this many distinct answers make a text column single choice (else open).
     min_confidence : float
@@ -474,6 +476,8 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     stages = catalog.set_index("id")["canonical_stages"]
     to_phase = models.canonical_to_phase(journey_model)
     spec: dict = {"survey": re.sub(r"[^A-Za-z0-9_\-]+", "_", survey) or "survey", "journey_model": journey_model}
+    if data is None and meta and meta.get("file") and Path(meta["file"]).is_file():
+        data = meta["file"]  # the export the frame was read from: open_study(spec) then finds it
     if data is not None:
         spec["data"] = str(Path(data).resolve())
     rows: list[dict] = []
