@@ -7,9 +7,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from cjkit.catalog import models
+from cjkit.coding import industry
 from cjkit.privacy.pii import mask_pii
 from cjkit.errors import CjkitError
 from cjkit.io import erasure, infer, load
@@ -89,6 +91,24 @@ def _models(args) -> int:
     return 0
 
 
+def _with_industry(proposal, wide):
+    """The proposal with ``industry:`` when the open answers clearly belong to one industry codebook;
+    otherwise a decision row to check, naming the closest candidates."""
+    columns = [q.column for q in proposal.spec.questions_with(types=("open",)) if q.column in wide.columns]
+    texts = [str(t) for c in columns for t in wide[c].dropna() if str(t).strip()]
+    if not texts:
+        return proposal
+    ranking = industry.propose_industry(texts, sample=2000)
+    chosen = industry.pick_industry(ranking)
+    top = ", ".join(f"{r.industry} {r.score:.2f}" for r in ranking.head(3).itertuples())
+    row = {"column": "(open answers)", "decision": "industry",
+           "proposal": chosen or "none: cross-industry codes only", "confidence": float(ranking["score"].iloc[0]),
+           "check": "" if chosen else f"no industry clearly ahead ({top}); name industry: if one fits"}
+    spec = replace(proposal.spec, industry=chosen) if chosen else proposal.spec
+    return infer.Proposal(spec=spec, decisions=pd.concat([proposal.decisions, pd.DataFrame([row])],
+                                                         ignore_index=True))
+
+
 def _infer(args) -> int:
     if args.output and args.output_option and args.output != args.output_option:
         raise CjkitError(f"two output files given ('{args.output}' and -o '{args.output_option}'); give one")
@@ -100,6 +120,7 @@ def _infer(args) -> int:
     loaded = load.load(args.data, validate=False)
     proposal = infer.propose_spec(loaded.wide, loaded.meta, survey=args.survey or Path(args.data).stem,
                                   journey_model=args.model, language=args.language, data=args.data)
+    proposal = _with_industry(proposal, loaded.wide)
     infer.write_spec(proposal, out, force=args.force)
     print(infer.decision_summary(proposal))
     print(f"spec written to {out}; check the rows marked '!' and edit the spec before use")

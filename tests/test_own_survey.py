@@ -284,3 +284,18 @@ def test_real_feedback_inferred_spec_gets_its_pain_point_report(shared_data, tmp
     assert statuses["30_journey_map__all"] in ("ok", "not_applicable")
     report = (tmp_path / "reports/t/20_pain_points__all.html").read_text(encoding="utf-8")
     assert "Traceback" not in report and "nan" not in report.lower().split("<body", 1)[-1].split()
+
+
+def test_infer_names_the_industry_only_when_the_answers_clearly_belong_to_one(shared_data, tmp_path, capsys):
+    rental = pd.read_csv(shared_data / "car_rental_feedback" / "car_rental_training_data.csv", sep=";")
+    spec = _infer(tmp_path, rental[["ID", "Gender", "Age", "Customer_Service", "Satisfaction"]], capsys)
+    assert spec.industry == "car_rental"
+    # answers that fit no industry codebook well: cross-industry codes only, and a row to check
+    mixed = pd.DataFrame({"id": range(60), "kommentar": [
+        "Die Anmeldung zum Kurs war umständlich", "Der Vortrag war spannend", "Zu wenig Pausen",
+        "Die Referentin war sehr kompetent", "Unterlagen kamen spät"] * 12})
+    mixed.to_csv(tmp_path / "export.csv", index=False)
+    assert cli.main(["infer", str(tmp_path / "export.csv"), "-o", str(tmp_path / "other.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert cj.load_spec(tmp_path / "other.yaml").industry is None
+    assert "! (open answers)" in out and "no industry clearly ahead" in out

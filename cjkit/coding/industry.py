@@ -100,3 +100,43 @@ def propose_industry(texts, *, text_col: str = "text", lang: str = "auto", sampl
     t = pd.DataFrame(rows).sort_values(["score", "hit_rate", "industry"], ascending=[False, False, True])
     t.insert(0, "rank", np.arange(1, len(t) + 1))
     return t.reset_index(drop=True)[COLUMNS]
+
+
+#: an industry is chosen from the texts only when it is clearly ahead: its score at least this ...
+MIN_SCORE = 0.3
+#: ... and this far above the runner-up (checked on the labelled sets of the quality benchmark:
+#: hotel, car-rental, bank complaints and intents, clothing reviews are picked; customer-service
+#: chat about orders and an urban-planning consultation are left to the cross-industry codes)
+MIN_MARGIN = 0.2
+
+
+def pick_industry(ranking: pd.DataFrame) -> str | None:
+    """The industry of a :func:`propose_industry` ranking that is clearly ahead, else None.
+
+    Clearly ahead: a score of at least :data:`MIN_SCORE` and at least :data:`MIN_MARGIN` above
+    the second. When none is, the answers are best coded with the cross-industry codebook alone
+    (``"shared"``) until the researcher names one.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        :func:`propose_industry` output (best first).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjkit.coding.industry import pick_industry
+    >>> pick_industry(pd.DataFrame({"industry": ["telecom", "utilities"], "score": [0.62, 0.18]}))
+    'telecom'
+    >>> pick_industry(pd.DataFrame({"industry": ["telecom", "utilities"], "score": [0.42, 0.30]})) is None
+    True
+    """
+    if ranking.empty:
+        return None
+    scores = ranking["score"].to_numpy(float)
+    second = scores[1] if len(scores) > 1 else 0.0
+    return str(ranking["industry"].iloc[0]) if scores[0] >= MIN_SCORE and scores[0] - second >= MIN_MARGIN else None
