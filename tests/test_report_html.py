@@ -152,7 +152,11 @@ def _check_report(html: str, spec, lang: str, name: str) -> str:
     lines = text.splitlines()
     assert lines.index(summary) < 15, name
     title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
-    assert html.count(title) == 1
+    body = html[html.index("<body"):]
+    assert body.count(title) == 1
+    # the browser tab shows the report's heading (not nbconvert's "Notebook")
+    tab = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert tab == " ".join(re.sub(r"<[^>]+>", "", title).split()), (tab, name)
     return text
 
 

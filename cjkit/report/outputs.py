@@ -297,6 +297,38 @@ _REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//[^>
 _REMOTE_IMPORT = re.compile(r"import\s[^;\n]*?from\s*[\"'](https?:)?//[^\"']*[\"'];?", re.I)
 
 
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
+
+
+def report_title(book) -> str | None:
+    """The first level-1 heading a report shows (an HTML ``<h1>`` output or a ``# `` Markdown line).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from cjkit.report.outputs import report_title
+    >>> book = nbformat.v4.new_notebook()
+    >>> book.cells = [nbformat.v4.new_markdown_cell("# Zufriedenheit 2025\\n\\nText")]
+    >>> report_title(book)
+    'Zufriedenheit 2025'
+    """
+    import html
+
+    for cell in book.cells:
+        if cell.cell_type == "markdown":
+            texts = [cell.source]
+        else:
+            texts = [str(v) for o in cell.get("outputs", []) for k, v in o.get("data", {}).items()
+                     if k in ("text/html", "text/markdown")]
+        for text in texts:
+            m = _H1.search(text)
+            line = next((ln[2:] for ln in text.splitlines() if ln.startswith("# ")), None)
+            found = re.sub(r"<[^>]+>", "", m.group(1)) if m else line
+            if found and found.strip():
+                return " ".join(html.unescape(found).split())
+    return None
+
+
 def export_html(ipynb) -> str:
     """The executed notebook as a self-contained HTML page: code hidden, no remote scripts, no MathJax.
 
@@ -329,6 +361,9 @@ def export_html(ipynb) -> str:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             extra_loaders=[DictLoader({"cjkit_report.html.j2": _TEMPLATE})],
                             template_file="cjkit_report.html.j2")
-    body, _ = exporter.from_notebook_node(nbformat.read(str(ipynb), as_version=4))
+    book = nbformat.read(str(ipynb), as_version=4)
+    # the browser tab and bookmarks show the report's own heading, not "Notebook"
+    resources = {"metadata": {"name": report_title(book) or Path(ipynb).stem}}
+    body, _ = exporter.from_notebook_node(book, resources=resources)
     # belt and braces: whatever a future template adds, no script is fetched from elsewhere
     return _REMOTE_IMPORT.sub("", _REMOTE_SCRIPT.sub("", body))
