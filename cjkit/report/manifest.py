@@ -25,6 +25,7 @@ from cjkit.catalog import i18n
 from cjkit.catalog.config import DATA
 from cjkit.privacy.pii import mask_pii
 from cjkit.io.erasure import ERASURE_FILE
+from cjkit.report.figuretext import figure_label, figure_roles, figure_value
 
 
 PATH_PARAMETERS = ("spec", "data", "path_file", "persona_file")
@@ -299,22 +300,9 @@ def report_label(row: dict, grid_names, lang: str = "de") -> str:
     return " · ".join(parts)
 
 
-def _figure_label(name: str, lang: str, questions: dict) -> tuple[str, bool]:
-    """A readable label for a key figure name, and whether its value is a share."""
-    if name == "respondents_in_scope":
-        return i18n.label_or("respondents", lang, "respondents"), False
-    for suffix, key, share in (("_positive_share", "positive_share", True), ("_top2", "", True),
-                               ("_mean", "mean", False)):
-        if name.endswith(suffix):
-            qid = name[: -len(suffix)]
-            what = i18n.label_or(key, lang, key) if key else "Top-2-Box"
-            text = str(questions.get(qid) or qid)
-            return f"{text[:40] + '…' if len(text) > 40 else text}: {what}", share
-    return i18n.label_or(name, lang, name.replace("_", " ")), False
-
-
-def _figures(folder: Path, lang: str, questions: dict, limit: int = 5) -> str:
-    """The first numbers of a report's key_figures.json, labelled and formatted in the report language."""
+def _figures(folder: Path, lang: str, roles: dict, limit: int = 5) -> str:
+    """The first numbers of a report's key_figures.json, labelled and formatted in the report language
+    (as in the report and the deck, :mod:`cjkit.report.figuretext`)."""
     path = folder / "key_figures.json"
     if path.is_symlink() or not path.is_file():
         return ""
@@ -329,9 +317,7 @@ def _figures(folder: Path, lang: str, questions: dict, limit: int = 5) -> str:
             continue
         if name.startswith("respondents_") and name != "respondents_in_scope":
             continue
-        label, share = _figure_label(str(name), lang, questions)
-        shown = (i18n.format_percent(value, lang=lang) if share else
-                 i18n.format_number(value, lang=lang, decimals=0 if float(value).is_integer() else 2))
+        label, shown = figure_label(str(name), lang, roles=roles), figure_value(str(name), value, lang)
         items.append(f"{html.escape(label)}: {html.escape(shown)}")
         if len(items) == limit:
             break
@@ -339,7 +325,7 @@ def _figures(folder: Path, lang: str, questions: dict, limit: int = 5) -> str:
 
 
 def _survey(cfg) -> tuple[str, dict]:
-    """The survey's title and its question texts (id -> text), read from the run's spec."""
+    """The survey's title and the roles of its headline questions (:func:`figure_roles`), read from the run's spec."""
     spec = cfg.parameters.get("spec")
     try:
         content = yaml.safe_load(Path(spec).read_text(encoding="utf-8")) if isinstance(spec, str) else None
@@ -347,8 +333,7 @@ def _survey(cfg) -> tuple[str, dict]:
         content = None
     if not isinstance(content, dict):
         return "", {}
-    questions = {q.get("id"): q.get("text") for q in content.get("questions") or [] if isinstance(q, dict)}
-    return str(content.get("title") or content.get("survey") or ""), questions
+    return str(content.get("title") or content.get("survey") or ""), figure_roles(content)
 
 
 def _link(row: dict, out_dir: Path, text: str, key: str = "html") -> str:
@@ -390,13 +375,13 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     """
     lang = _lang(cfg)
     grid_names = list(cfg.grid)
-    survey, questions = _survey(cfg)
+    survey, roles = _survey(cfg)
     head = "".join(f"<th>{html.escape(_word(k, lang))}</th>" for k in ["report", "key_figures", "status", "note",
                                                                          "omitted"])
     body = []
     for r in rows:
         link = _link(r, out_dir, report_label(r, grid_names, lang)) + _deliverable_links(r, out_dir)
-        figures = (_figures(out_dir / str(r.get("name", "")), lang, questions)
+        figures = (_figures(out_dir / str(r.get("name", "")), lang, roles)
                    if r.get("status") in ("ok", "skipped") else "")
         status = f'<span class="{html.escape(r["status"])}">{html.escape(r["status"])}</span>'
         detail = f'<code>{html.escape(str(mask_pii(r["error"])))}</code>' if r.get("error") else ""
