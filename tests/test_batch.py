@@ -6,7 +6,7 @@ import nbformat as nbf
 import pytest
 import yaml
 
-from cjkit.report import batch
+from cjkit.report import batch, grid
 from cjkit.errors import ConfigError, ParameterError
 
 
@@ -33,7 +33,7 @@ def run_config(tmp_path):
 
 
 def test_notebook_parameters_read_from_tagged_cell(tmp_path):
-    p = batch.notebook_parameters(_notebook(tmp_path / "nb.ipynb"))
+    p = grid.notebook_parameters(_notebook(tmp_path / "nb.ipynb"))
     assert p["x"]["type"] == "int" and p["factor"]["default"] == "2.0" and p["label"]["help"] == "a label"
 
 
@@ -55,7 +55,7 @@ def test_notebook_without_parameters_cell(tmp_path):
     book.cells = [nbf.v4.new_code_cell("1")]
     nbf.write(book, tmp_path / "plain.ipynb")
     with pytest.raises(ConfigError, match="no cell tagged 'parameters'"):
-        batch.notebook_parameters(tmp_path / "plain.ipynb")
+        grid.notebook_parameters(tmp_path / "plain.ipynb")
 
 
 def test_grid_expansion_and_values_of(run_config):
