@@ -4,7 +4,7 @@
 it has no widget code, so it is tested without a browser. The rule coder
 (:func:`cjkit.code_texts`) suggests codes with their evidence (the matched words); once enough
 answers are coded, a :class:`cjkit.LearningCoder` trained on the researcher's codes adds its own
-suggestions and orders the remaining answers by :func:`cjkit.coding.learn.suggest_next` (the
+suggestions and orders the remaining answers by :func:`cjkit.coding.suggest.suggest_next` (the
 answers it is least sure about first). Every ``retrain_every`` finished answers the model that
 was trained before is scored on the answers coded since (it has not seen them: an honest
 held-out check), the scores are written to the coding file, and the model is trained again on
@@ -36,7 +36,7 @@ import pandas as pd
 from cjkit.catalog.i18n import check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
-from cjkit.coding.learn import suggest_next
+from cjkit.coding.suggest import suggest_next
 from cjkit.errors import DataError, ParameterError
 from cjkit.report.coding_export import export_coding
 from cjkit.workbench import store
