@@ -148,7 +148,7 @@ def test_index_page_for_people(tmp_path):
     """Title, run date, survey, reports named by type, persona and wave, key figures, masked failures."""
     import datetime as dt
 
-    from cjkit.report.manifest import write_index
+    from cjkit.report.runindex import write_index
 
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump({"survey": "hotel", "title": "Gästebefragung 2025",
         "questions": [{"id": "overall", "text": "Gesamtzufriedenheit", "role": "overall"}]}, allow_unicode=True), encoding="utf-8")

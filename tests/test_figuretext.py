@@ -12,7 +12,7 @@ import cjkit as cj
 from cjkit.report.batch import RunConfig
 from cjkit.report.deck import export_deck
 from cjkit.report.figuretext import figure_label, figure_roles, figure_value
-from cjkit.report.manifest import write_index
+from cjkit.report.runindex import write_index
 from cjkit.report.study import outcome_question
 
 

@@ -29,7 +29,8 @@ from cjkit.report.cleanup import previous_reports, remove_stale
 from cjkit.report.distributed import job_pool
 from cjkit.report.execute import execute
 from cjkit.report.grid import Job, expand_grid, job_key, validate_parameters
-from cjkit.report.manifest import write_index, write_manifest
+from cjkit.report.manifest import write_manifest
+from cjkit.report.runindex import write_index
 from cjkit.report.runconfig import RunConfig, load_run
 
 log = logging.getLogger("cjkit.report.batch")
