@@ -15,7 +15,7 @@ from cjkit.coding import industry
 from cjkit.privacy.pii import mask_pii
 from cjkit.errors import CjkitError
 from cjkit.io import erasure, infer, load
-from cjkit.report import batch, plan
+from cjkit.report import batch, cleanup, plan
 
 
 def _value(text: str):
@@ -74,7 +74,7 @@ def _forget(args) -> int:
     print(f"{done['added']} respondent(s) added to the erasure list {done['path']} ({done['total']} listed); "
           "every load leaves them out and every report that read this survey is rebuilt on its next run")
     root = Path(args.reports) if args.reports else cfg.output_root if cfg else _reports_folder(Path(spec))
-    removed = batch.remove_outputs(spec, root) if root else []
+    removed = cleanup.remove_outputs(spec, root) if root else []
     print(f"{len(removed)} report(s) made from this survey removed from {root}" if root else
           "no reports/ folder found; name it with --reports")
     if cfg is None:

@@ -84,8 +84,9 @@ def test_flat_callables_have_numpydoc_sections(name):
     assert not missing, f"cj.{name} ({obj.__module__}) lacks {sorted(missing)}"
 
 
-REPORT_MODULES = {f"cjkit.report.{m}" for m in ("sections", "plan", "summary", "tables", "methods", "diagnostics",
-                                                 "valuetables")}
+REPORT_MODULES = {f"cjkit.report.{m}" for m in ("plan", "summary", "tables", "methods", "diagnostics", "valuetables",
+                                                 *(f"sections.{s}" for s in ("base", "comments", "display", "keyfigures",
+                                                                             "priorities", "scores")))}
 
 
 def test_report_namespace():

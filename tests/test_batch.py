@@ -6,7 +6,7 @@ import nbformat as nbf
 import pytest
 import yaml
 
-from cjkit.report import batch
+from cjkit.report import batch, grid
 from cjkit.errors import ConfigError, ParameterError
 
 
@@ -33,7 +33,7 @@ def run_config(tmp_path):
 
 
 def test_notebook_parameters_read_from_tagged_cell(tmp_path):
-    p = batch.notebook_parameters(_notebook(tmp_path / "nb.ipynb"))
+    p = grid.notebook_parameters(_notebook(tmp_path / "nb.ipynb"))
     assert p["x"]["type"] == "int" and p["factor"]["default"] == "2.0" and p["label"]["help"] == "a label"
 
 
@@ -55,7 +55,7 @@ def test_notebook_without_parameters_cell(tmp_path):
     book.cells = [nbf.v4.new_code_cell("1")]
     nbf.write(book, tmp_path / "plain.ipynb")
     with pytest.raises(ConfigError, match="no cell tagged 'parameters'"):
-        batch.notebook_parameters(tmp_path / "plain.ipynb")
+        grid.notebook_parameters(tmp_path / "plain.ipynb")
 
 
 def test_grid_expansion_and_values_of(run_config):
@@ -148,10 +148,10 @@ def test_index_page_for_people(tmp_path):
     """Title, run date, survey, reports named by type, persona and wave, key figures, masked failures."""
     import datetime as dt
 
-    from cjkit.report.manifest import write_index
+    from cjkit.report.runindex import write_index
 
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump({"survey": "hotel", "title": "Gästebefragung 2025",
-        "questions": [{"id": "overall", "text": "Gesamtzufriedenheit"}]}, allow_unicode=True), encoding="utf-8")
+        "questions": [{"id": "overall", "text": "Gesamtzufriedenheit", "role": "overall"}]}, allow_unicode=True), encoding="utf-8")
     _notebook(tmp_path / "10_satisfaction_report.ipynb")
     cfg = batch.load_run({"notebooks": ["10_satisfaction_report.ipynb"], "notebook_folders": ["."],
                           "parameters": {"spec": "spec.yaml", "lang": "de"},
@@ -169,7 +169,7 @@ def test_index_page_for_people(tmp_path):
     page = write_index(out, cfg, rows, {}).read_text(encoding="utf-8")
     assert "<h1>Gästebefragung 2025</h1>" in page and dt.date.today().strftime("%d.%m.%Y") in page
     assert '<a href="ok.html">Zufriedenheitsbericht · Familie · alle Wellen</a>' in page
-    assert "Befragte: 120" in page and "Gesamtzufriedenheit: Mittelwert: 3,5" in page
-    assert "Gesamtzufriedenheit: Top-2-Box: 51\u00a0%" in page and "NPS: 1,04" in page
+    assert "Befragte im Bericht: 120" in page and "Gesamtzufriedenheit (Mittelwert): 3,50" in page
+    assert "Gesamtzufriedenheit (Top-2-Box): 51\u00a0%" in page and "Net Promoter Score: +1" in page
     assert "130" not in page                                              # only the base in scope is shown
     assert "Zufriedenheitsbericht · Paar · alle Wellen" in page and "[EMAIL]" in page and "mustermann" not in page

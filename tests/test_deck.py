@@ -64,7 +64,7 @@ def test_key_figure_table_with_labels_and_formats(report_dir):
     assert rows[0] == ["Figure", "Value", "95% confidence interval", "n"]
     assert rows[1] == ["Respondents in the report", "538", "", "538"]
     assert rows[2] == ["Gesamtzufriedenheit: top-2 box", "70%", "68% – 71%", "538"]
-    assert rows[3] == ["NPS", "+13", "+10 – +15", "538"]
+    assert rows[3] == ["Net Promoter Score", "+13", "+10 – +15", "538"]
 
 
 def test_master_template_is_used(report_dir, tmp_path):

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from cjkit.report.batch import Job, execute
+from cjkit.report.execute import execute
+from cjkit.report.grid import Job
 
 PAYLOAD = ("=HYPERLINK(\"http://evil.example\",\"klick\") Das WLAN war\x07 extrem langsam, Preis $5 bis $10 "
            "<script>document.title='PWNED'</script> <img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">")

@@ -125,7 +125,7 @@ def test_graph_sees_the_package():
     edges, _ = import_graph()
     # a few edges known from the code: guards against a parser that silently finds nothing
     assert "cjkit.stats.metrics" in edges["cjkit.stats.compare"]
-    assert "cjkit.report.study" in edges["cjkit.report.sections"]
+    assert "cjkit.report.study" in edges["cjkit.report.sections.base"]
     assert "cjkit.catalog.models" in edges["cjkit.plot.journeymap"]
 
 

@@ -8,7 +8,8 @@ from sklearn.base import clone
 from sklearn.metrics import f1_score
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.coding.learn import LearningCoder, suggest_next
+from cjkit.coding.learn import LearningCoder
+from cjkit.coding.suggest import suggest_next
 
 ASPECTS = ["HOTEL", "ZIMMER", "SERVICE", "LAGE", "ESSEN&TRINKEN"]
 

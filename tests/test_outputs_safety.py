@@ -15,7 +15,7 @@ import yaml
 import cjkit as cj
 from cjkit.cli import main
 from cjkit.errors import CjkitError, ConfigError, DataError, ParameterError
-from cjkit.report import batch, manifest
+from cjkit.report import batch, runindex
 
 
 def _notebook(path, body="print(x)", extra=""):
@@ -141,7 +141,7 @@ def test_index_links_only_to_report_files_of_the_run(tmp_path, html):
                           "title": "T"}, base=_notebook(tmp_path / "nb.ipynb").parent)
     rows = [{"name": "bad", "notebook": "nb.ipynb", "status": "ok", "error": "", "html": html, "parameters": {}},
             {"name": "ok", "notebook": "nb.ipynb", "status": "ok", "error": "", "html": "ok.html", "parameters": {}}]
-    page = manifest.write_index(tmp_path, cfg, rows, {}).read_text(encoding="utf-8")
+    page = runindex.write_index(tmp_path, cfg, rows, {}).read_text(encoding="utf-8")
     hrefs = re.findall(r"href=[\"']([^\"']*)", page)
     assert sorted(hrefs) == ["manifest.json", "ok.html"]
 

@@ -188,7 +188,8 @@ def test_broken_spec_still_writes_the_index(tmp_path, capsys, grid):
 
 def test_preflight_table_says_what_each_report_omits(tmp_path):
     from cjkit.report import plan
-    from cjkit.report.batch import expand_grid, load_run
+    from cjkit.report.grid import expand_grid
+    from cjkit.report.runconfig import load_run
     make_survey("comments_only", tmp_path)
     cfg = load_run(_run_file(tmp_path, segment_column="channel"))
     checked = {c["name"]: c for c in plan.preflight(expand_grid(cfg))}

@@ -21,7 +21,8 @@ import yaml
 
 import cjkit as cj
 from cjkit.catalog import i18n
-from cjkit.report.batch import Job, execute
+from cjkit.report.execute import execute
+from cjkit.report.grid import Job
 
 REPORTS = ["10_satisfaction_report", "20_pain_points", "30_journey_map"]
 DEVELOPER = ["cjkit", "cj.", "NBVAL", "Traceback", "papermill", "notebook", "DataFrame", "<IPython"]

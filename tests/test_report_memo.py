@@ -2,7 +2,8 @@
 import pandas as pd
 
 import cjkit as cj
-from cjkit.report import sections
+from cjkit.report.sections import comments
+from cjkit.stats import drivers
 from cjkit.stats.ipa import ipa as plain_ipa
 
 
@@ -15,8 +16,8 @@ def _counting(monkeypatch, owner, name):
 
 def test_one_driver_analysis_and_one_coding_serve_every_section(monkeypatch):
     study = cj.example_study()
-    fits = _counting(monkeypatch, sections.drivers, "key_drivers")
-    coder = _counting(monkeypatch, sections, "code_texts")
+    fits = _counting(monkeypatch, drivers, "key_drivers")
+    coder = _counting(monkeypatch, comments, "code_texts")
     coded = cj.report.coded_comments(study, lang="en")
     cj.report.executive_summary(study, coded=cj.report.coded_comments(study, lang="en"), lang="en")
     table = cj.report.driver_table(study, lang="en")

@@ -7,7 +7,8 @@ import pytest
 
 from cjkit.errors import ParameterError
 from cjkit.report import sections
-from cjkit.report.batch import expand_grid, load_run
+from cjkit.report.grid import expand_grid
+from cjkit.report.runconfig import load_run
 from cjkit.report.study import open_study
 from cjkit.workbench.explore import explore, ratings_distribution
 

@@ -20,8 +20,12 @@ likely code.
 rule, so these are close to calibrated without an extra cross-validation; ``tests/test_learn.py``
 checks the reliability (observed rate per probability bin) and the Brier score on held-out hotel
 reviews. ``cv >= 2`` adds Platt scaling on out-of-fold scores for data where that check fails.
-:func:`suggest_next` ranks uncoded answers by the model's least confident decision: code those
+:func:`~cjkit.coding.suggest.suggest_next` ranks uncoded answers by the model's least confident decision: code those
 next (uncertainty sampling).
+
+One job per module: the features (:mod:`cjkit.coding.learnfeatures`), the per-code linear models
+and their decisions (:mod:`cjkit.coding.learnlinear`), the estimator here, and which answers to
+code next (:mod:`cjkit.coding.suggest`).
 
 Examples
 --------
@@ -39,62 +43,16 @@ import numbers
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.linear_model import LogisticRegression, SGDClassifier
 
-from cjkit.coding.codebook import load_codebook
-from cjkit.coding.coder import code_texts
-from cjkit.privacy.pii import mask_pii
-from cjkit.coding.textnorm import fold
+from cjkit.coding.learnfeatures import as_indicator, as_texts, features
+from cjkit.coding.learnlinear import choose_C, decide, decisions, platt_scaling, sgd
 from cjkit.coding.texts import string_ids, text_input
 from cjkit.errors import DataError, ParameterError
 
 log = logging.getLogger("cjkit.coding.learn")
 
-_TOKEN = r"(?u)\b\w+\b"
 _PROGRESS_FROM = 20_000     # texts x codes from which fit shows a progress bar (progress=None)
-
-
-def _char_matrix(words, lo: int, hi: int, grams: dict | None = None):
-    """Words x character n-grams (0/1 counts) of ``" word "``; *grams* fixed or grown."""
-    grow = grams is None
-    if grow:
-        grams = {}
-    rows, cols = [], []
-    for i, w in enumerate(words):
-        p = f" {w} "
-        for n in range(lo, hi + 1):
-            for k in range(len(p) - n + 1):
-                j = grams.get(p[k:k + n])
-                if j is None:
-                    if not grow:
-                        continue
-                    j = grams[p[k:k + n]] = len(grams)
-                rows.append(i)
-                cols.append(j)
-    m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(words), len(grams)))
-    m.sum_duplicates()
-    return m, grams
-
-
-def _as_texts(X, text_col: str = "text") -> list[str]:
-    """The answers as str, read by the one text-input convention (:func:`cjkit.coding.texts.text_input`)."""
-    return text_input(X, text_col)[0]
-
-
-def _as_indicator(y, n: int) -> pd.DataFrame:
-    if isinstance(y, pd.DataFrame):
-        if len(y) != n:
-            raise DataError(f"{len(y)} rows of codes for {n} texts; one row per text expected")
-        return (y.fillna(0).astype(float) > 0).astype(int).reset_index(drop=True)
-    y = list(y)
-    if len(y) != n:
-        raise DataError(f"{len(y)} code lists for {n} texts; one list per text expected")
-    codes = sorted({c for row in y for c in ([row] if isinstance(row, str) else row)})
-    return pd.DataFrame([[int(c in ([row] if isinstance(row, str) else row)) for c in codes] for row in y],
-                        columns=codes)
 
 
 class LearningCoder(ClassifierMixin, BaseEstimator):
@@ -175,114 +133,6 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         self.progress = progress
         self.random_state = random_state
 
-    # ---------------------------------------------------------------- features
-    def _rule_matrix(self, texts):
-        coded = code_texts(pd.Series(texts), self.codebook, sentiment=False)
-        m = sp.csr_matrix((np.ones(len(coded)), (coded["row"].to_numpy(),
-                                                 self.rule_index_.get_indexer(coded["code"].astype(str)))),
-                          shape=(len(texts), len(self.rule_index_)))
-        m.data[:] = 1.0
-        return m
-
-    def _char_counts(self, texts):
-        """Texts x kept character n-grams, via the distinct words of *texts*."""
-        cv = CountVectorizer(preprocessor=fold, token_pattern=_TOKEN)
-        try:
-            counts = cv.fit_transform(texts)
-        except ValueError:      # no word at all
-            return sp.csr_matrix((len(texts), len(self.grams_)))
-        m, _ = _char_matrix(cv.get_feature_names_out(), *self.ngram_range, grams=self.grams_)
-        return (counts @ m).tocsr()
-
-    def _features(self, texts, fit=False):
-        if fit:
-            self.word_ = CountVectorizer(preprocessor=fold, ngram_range=(1, 2), token_pattern=_TOKEN)
-            try:
-                words = self.word_.fit_transform(texts)
-            except ValueError as exc:   # e.g. only empty texts
-                raise DataError(f"the training texts give no features: {exc}") from None
-            names = self.word_.get_feature_names_out()
-            uni = np.flatnonzero(np.char.find(names.astype(str), " ") < 0)
-            m, grams = _char_matrix(names[uni], *self.ngram_range)
-            chars = (words[:, uni] @ m).tocsr()
-            df = np.bincount(chars.indices, minlength=chars.shape[1])
-            keep = np.flatnonzero(df >= (2 if len(texts) >= 50 else 1))
-            if keep.size > self.max_features:
-                keep = np.sort(keep[np.argsort(-df[keep], kind="stable")[:self.max_features]])
-            names_g = np.empty(len(grams), dtype=object)
-            names_g[list(grams.values())] = list(grams.keys())
-            self.grams_ = {g: j for j, g in enumerate(names_g[keep])}
-            chars = chars[:, keep]
-            self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(chars)
-            self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(words)
-            if self.codebook is not None:
-                self.rule_index_ = pd.Index(load_codebook(self.codebook).table["code"])
-        else:
-            words = self.word_.transform(texts)
-            chars = self._char_counts(texts)
-        blocks = [self.char_tfidf_.transform(chars), self.word_tfidf_.transform(words)]
-        if self.codebook is not None:
-            blocks.append(self._rule_matrix(texts))
-        return sp.hstack(blocks, format="csr", dtype=np.float64)
-
-    def _sgd(self, n: int, C: float | None = None, epochs: int | None = None) -> SGDClassifier:
-        return SGDClassifier(loss="log_loss", alpha=1.0 / ((C or self.C_) * n), max_iter=epochs or self.epochs,
-                             tol=None, class_weight="balanced", random_state=self.random_state)
-
-    def _fit_linear(self, F, Y: np.ndarray, C: float, epochs: int | None = None):
-        """Per-code logistic models on *F*: (learned column indices, coef matrix, intercepts)."""
-        learned, coefs, intercepts = [], [], []
-        for j in range(Y.shape[1]):
-            yc = Y[:, j]
-            if min(int(yc.sum()), len(yc) - int(yc.sum())) < self.min_positive:
-                continue
-            est = self._sgd(len(yc), C, epochs).fit(F, yc)
-            learned.append(j)
-            coefs.append(est.coef_.ravel())
-            intercepts.append(est.intercept_[0])
-        coef = np.array(coefs).T if coefs else np.zeros((F.shape[1], 0))
-        return np.array(learned, dtype=np.int64), coef, np.array(intercepts, dtype=float)
-
-    def _decide(self, z: np.ndarray, base: np.ndarray, learned: np.ndarray, single: bool) -> np.ndarray:
-        """Probabilities from the learned codes' scores *z* (base rates for the others)."""
-        P = np.tile(base, (len(z), 1))
-        if learned.size:
-            if single:      # mutually exclusive codes: softmax over the learned codes' scores
-                e = np.exp(z - z.max(1, keepdims=True))
-                P[:, learned] = e / e.sum(1, keepdims=True) * max(1.0 - np.delete(base, learned).sum(), 0.0)
-            else:
-                P[:, learned] = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
-        return P
-
-    def _choose_C(self, F, Y: np.ndarray, single: bool) -> float:
-        """C from ``C_grid`` with the best inner cross-validated macro-F1 (training texts only)."""
-        from sklearn.metrics import f1_score
-        from sklearn.model_selection import KFold
-
-        rng = np.random.default_rng(self.random_state)
-        rows = np.sort(rng.permutation(len(Y))[:self.inner_max])
-        F, Y = F[rows], Y[rows]
-        base = Y.mean(0)
-        scores = {float(c): [] for c in self.C_grid}
-        for tr, te in KFold(int(self.inner_folds), shuffle=True, random_state=self.random_state).split(Y):
-            for c in scores:
-                # half the passes: enough to rank the candidates, at half the cost
-                learned, coef, icpt = self._fit_linear(F[tr], Y[tr], c, max(5, int(self.epochs) // 2))
-                P = self._decide(np.asarray(F[te] @ coef) + icpt, base, learned, single)
-                D = self._threshold(P, single)
-                scores[c].append(f1_score(Y[te], D, average="macro", zero_division=0))
-        self.cv_scores_ = {c: float(np.mean(v)) for c, v in scores.items()}
-        best = max(self.cv_scores_.values())
-        C = min(c for c, v in self.cv_scores_.items() if v >= best - 1e-9)
-        log.info("LearningCoder: C = %g chosen by %d-fold inner cross-validation (macro-F1 %s)",
-                 C, self.inner_folds, ", ".join(f"C={c:g}: {v:.3f}" for c, v in self.cv_scores_.items()))
-        return C
-
-    def _threshold(self, P: np.ndarray, single: bool) -> np.ndarray:
-        out = (P >= self.threshold).astype(int)
-        if single and P.shape[1]:
-            out[np.arange(len(P)), P.argmax(1)] = 1
-        return out
 
     # ---------------------------------------------------------------- estimator API
     def fit(self, X, y):
@@ -313,8 +163,8 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         """
         from tqdm.auto import tqdm
 
-        texts = _as_texts(X)
-        Y = _as_indicator(y, len(texts))
+        texts = as_texts(X)
+        Y = as_indicator(y, len(texts))
         if len(texts) < 4:
             raise DataError(f"{len(texts)} coded texts are too few to learn from")
         if self.C != "auto" and not (isinstance(self.C, numbers.Real) and not isinstance(self.C, bool) and self.C > 0):
@@ -322,7 +172,7 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         n = len(texts)
         show = self.progress if self.progress is not None else n * Y.shape[1] >= _PROGRESS_FROM
         bar = tqdm(total=Y.shape[1] + 1, desc="LearningCoder.fit", unit="step", disable=not show, leave=False)
-        F = self._features(texts, fit=True)
+        F = features(self, texts, fit=True)
         bar.update(1)
         self.codes_ = [str(c) for c in Y.columns]
         one = Y.to_numpy().sum(1) == 1
@@ -331,7 +181,7 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         if self.C == "auto":
             bar.set_description("LearningCoder.fit: choosing C")
             if len(texts) >= 2 * int(self.inner_folds):
-                self.C_ = self._choose_C(F, Y.to_numpy(), not self.multi_label_)
+                self.C_ = choose_C(self, F, Y.to_numpy(), not self.multi_label_)
             else:
                 self.C_ = 4.0
             bar.set_description("LearningCoder.fit")
@@ -352,13 +202,13 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
                 self.estimators_[str(code)] = float(pos / n)
                 bar.update(1)
                 continue
-            est = self._sgd(n).fit(F, yc)
+            est = sgd(self, n).fit(F, yc)
             self.estimators_[str(code)] = est
             learned.append(self.codes_.index(str(code)))
             coefs.append(est.coef_.ravel())
             intercepts.append(est.intercept_[0])
             if folds is not None:
-                platt.append(self._platt(F, yc, folds))
+                platt.append(platt_scaling(self, F, yc, folds))
             bar.update(1)
         bar.close()
         self.learned_ = np.array(learned, dtype=np.int64)
@@ -368,17 +218,6 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         self.base_rate_ = np.array([e if isinstance(e, float) else 0.0 for e in self.estimators_.values()])
         self.classes_ = np.array(self.codes_)
         return self
-
-    def _platt(self, F, yc, folds) -> tuple[float, float]:
-        """Slope and intercept of Platt scaling on out-of-fold decision scores."""
-        scores = np.zeros(len(yc))
-        for k in range(int(self.cv)):
-            test = folds == k
-            if len(np.unique(yc[~test])) < 2:
-                return 1.0, 0.0
-            scores[test] = self._sgd(int((~test).sum())).fit(F[~test], yc[~test]).decision_function(F[test])
-        lr = LogisticRegression(C=1e6).fit(scores[:, None], yc)
-        return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
     def predict_proba(self, X) -> pd.DataFrame:
         """Probability of each code per text (rows: texts, columns: codes).
@@ -403,13 +242,13 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         >>> p.columns.tolist(), bool(p.loc[0, "room"] > p.loc[0, "food"])
         (['room', 'food'], True)
         """
-        texts = _as_texts(X)
+        texts = as_texts(X)
         z = np.zeros((len(texts), 0))
         if self.learned_.size:
-            z = np.asarray(self._features(texts) @ self.coef_) + self.intercept_
+            z = np.asarray(features(self, texts) @ self.coef_) + self.intercept_
             if self.platt_ is not None:
                 z = z * self.platt_[:, 0] + self.platt_[:, 1]
-        P = self._decide(z, self.base_rate_, self.learned_, not self.multi_label_)
+        P = decide(z, self.base_rate_, self.learned_, not self.multi_label_)
         return pd.DataFrame(P, columns=self.codes_)
 
     def predict(self, X, *, single_label: bool | None = None) -> pd.DataFrame:
@@ -443,7 +282,7 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         """
         P = self.predict_proba(X)
         single = (not self.multi_label_) if single_label is None else bool(single_label)
-        return pd.DataFrame(self._threshold(P.to_numpy(), single), columns=P.columns, index=P.index)
+        return pd.DataFrame(decisions(P.to_numpy(), self.threshold, single), columns=P.columns, index=P.index)
 
     def predict_long(self, texts, ids: pd.DataFrame | None = None) -> pd.DataFrame:
         """Predicted codes in the coded-text long form (source "model", confidence = probability).
@@ -479,64 +318,3 @@ class LearningCoder(ClassifierMixin, BaseEstimator):
         ids = string_ids(own_ids) if ids is None else ids
         return pd.concat([ids.reset_index(drop=True).iloc[r].reset_index(drop=True), out], axis=1)
 
-
-def suggest_next(coder: LearningCoder, texts, n: int = 50, *, ids: pd.DataFrame | None = None,
-                 exclude_rows=None, mask: bool = True) -> pd.DataFrame:
-    """Which uncoded answers a human should code next: lowest model confidence first.
-
-    The confidence of an answer is that of its least certain yes/no decision,
-    ``min over codes of max(p, 1 - p)``; answers near 0.5 teach the model most.
-
-    Parameters
-    ----------
-    coder : fitted LearningCoder
-    texts : list or Series of str
-        The uncoded pool.
-    n : int
-        How many to suggest.
-    ids : DataFrame, optional
-        Identifying columns aligned with *texts* (returned with the suggestions).
-    exclude_rows : iterable of int, optional
-        Pool positions already coded.
-    mask : bool
-        Mask personal data in the returned text.
-
-    Returns
-    -------
-    DataFrame
-        rank, row, [ids], confidence, uncertain_code, p_uncertain_code, text.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from cjkit.coding.learn import LearningCoder
-    >>> texts = ["Zimmer sauber", "Zimmer laut", "Frühstück lecker", "Frühstück kalt"] * 5
-    >>> y = pd.DataFrame({"room": [1, 1, 0, 0] * 5, "food": [0, 0, 1, 1] * 5})
-    >>> m = LearningCoder(codebook=None).fit(texts, y)
-    >>> from cjkit.coding.learn import suggest_next
-    >>> s = suggest_next(m, ["Zimmer ok", "Frühstück ok", "Parkplatz"], n=2)
-    >>> s.columns.tolist()[:3], len(s)
-    (['rank', 'row', 'confidence'], 2)
-    """
-    texts = text_input(texts)[0]
-    P = coder.predict_proba(texts).to_numpy()
-    certainty = np.maximum(P, 1 - P)
-    worst = certainty.argmin(1)
-    conf = certainty.min(1)
-    rows = np.arange(len(texts))
-    if exclude_rows is not None:
-        keep = ~np.isin(rows, np.asarray(list(exclude_rows)))
-        rows, conf, worst = rows[keep], conf[keep], worst[keep]
-    order = np.argsort(conf, kind="stable")[:n]
-    sel = rows[order]
-    out = pd.DataFrame({"rank": np.arange(1, len(sel) + 1), "row": sel})
-    if ids is not None:
-        out = pd.concat([out, ids.reset_index(drop=True).iloc[sel].reset_index(drop=True)], axis=1)
-    out["confidence"] = conf[order]
-    out["uncertain_code"] = np.array(coder.codes_, dtype=object)[worst[order]]
-    out["p_uncertain_code"] = P[sel, worst[order]]
-    text = pd.Series([texts[i] for i in sel], dtype="string")
-    if mask:
-        text = mask_pii(text)
-    out["text"] = text.to_numpy()
-    return out

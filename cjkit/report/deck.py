@@ -3,7 +3,8 @@
 :func:`export_deck` reads a report's output folder - the charts the notebook saved with
 :func:`cjkit.report.sections.save_figure` (``<name>.png``) and its ``key_figures.json`` - and
 builds a .pptx with python-pptx: a title slide (title, survey, date, logo), one slide per
-chart with its title and a source note (survey, base, date), and the key figures as a table.
+chart with its title and a source note (survey, base, date), and the key figures as a table
+(labels and numbers as everywhere else, :mod:`cjkit.report.figuretext`).
 A theme's PowerPoint master (.potx or .pptx) supplies layouts, fonts and colours; without
 one the slides are 16:9 in the theme's colours.
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from cjkit.catalog import i18n
 from cjkit.catalog.themefile import load_theme
 from cjkit.errors import DataError, ParameterError
+from cjkit.report.figuretext import figure_label, figure_roles, figure_value
 
 log = logging.getLogger("cjkit.report.deck")
 
@@ -81,45 +83,6 @@ def report_title(name: str, lang: str = "de") -> str:
     head = i18n.label(key, lang) if key else chart_title(kind, lang)
     scope = [r.replace("-", " ") for r in rest if r and r != "all"]
     return " – ".join([head, *scope])
-
-
-def figure_label(figure: str, lang: str = "de") -> str:
-    """A key figure's row label: catalog label, else its question id and the metric in words.
-
-    Parameters
-    ----------
-    figure : str
-        Key-figure id as in ``key_figures.json`` (``respondents_kept``, ``<question>_mean`` ...).
-    lang : {"de", "en"}
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> figure_label("respondents_kept", "en"), figure_label("overall_top2", "de"), figure_label("nps", "en")
-    ('Respondents after quality checks', 'Overall: Top-2-Box', 'NPS')
-    """
-    if figure in i18n.LABELS:
-        return i18n.label(figure, lang)
-    stem, _, metric = figure.rpartition("_")
-    if stem and f"suffix_{metric}" in i18n.LABELS:
-        words = stem.replace("_", " ")
-        return f"{words[:1].upper()}{words[1:]}: {i18n.label(f'suffix_{metric}', lang)}"
-    return figure.replace("_", " ")
-
-
-def _format(figure: str, value, lang: str) -> str:
-    if value is None:
-        return i18n.MISSING
-    if figure.startswith("respondents") or figure == "n":
-        return i18n.format_number(value, lang=lang, decimals=0)
-    if figure.endswith(("_top2", "_share", "_bottom2")):
-        return i18n.format_percent(value, lang=lang, decimals=0)
-    if figure == "nps" or figure.endswith("_nps"):
-        return i18n.format_number(value, lang=lang, decimals=0, sign=True)
-    return i18n.format_number(value, lang=lang, decimals=2)
 
 
 def _open(template):
@@ -218,7 +181,7 @@ def _read_figures(report_dir: Path):
     return [{"figure": k, **v} for k, v in data.items() if isinstance(v, dict)]
 
 
-def _table_slides(prs, rows, theme, lang, note, styled) -> None:
+def _table_slides(prs, rows, theme, lang, note, styled, roles) -> None:
     from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
 
@@ -236,10 +199,11 @@ def _table_slides(prs, rows, theme, lang, note, styled) -> None:
         for j, text in enumerate(heads):
             table.cell(0, j).text = text
         for i, r in enumerate(chunk, start=1):
-            ci = (f"{_format(r['figure'], r.get('ci_low'), lang)} – {_format(r['figure'], r.get('ci_high'), lang)}"
-                  if r.get("ci_low") is not None and r.get("ci_high") is not None else "")
+            bounds = [figure_value(r["figure"], r.get(k), lang) for k in ("ci_low", "ci_high")]
+            ci = " – ".join(bounds) if r.get("ci_low") is not None and r.get("ci_high") is not None else ""
             n = r.get("n")
-            cells = [r.get("label") or figure_label(r["figure"], lang), _format(r["figure"], r.get("value"), lang),
+            cells = [r.get("label") or figure_label(r["figure"], lang, roles=roles),
+                     figure_value(r["figure"], r.get("value"), lang),
                      ci, "" if n is None else i18n.format_number(n, lang=lang, decimals=0)]
             for j, text in enumerate(cells):
                 table.cell(i, j).text = text
@@ -256,7 +220,7 @@ def _table_slides(prs, rows, theme, lang, note, styled) -> None:
 
 
 def export_deck(report_dir, pptx_path=None, *, theme=None, lang: str = "de", title: str | None = None,
-                survey: str | None = None, date=None, charts=None, titles=None, figures=None):
+                survey: str | None = None, date=None, charts=None, titles=None, figures=None, spec=None):
     """Build a PowerPoint deck of a report from its output folder.
 
     Parameters
@@ -283,6 +247,9 @@ def export_deck(report_dir, pptx_path=None, *, theme=None, lang: str = "de", tit
         Chart name -> slide title, for charts the label catalog does not name.
     figures : DataFrame, optional
         Key figures (figure, value, ci_low, ci_high, n[, label]); default ``key_figures.json``.
+    spec : str, Path, dict or SurveySpec, optional
+        The survey spec: its overall and CES questions give the headline figures their names
+        (:func:`cjkit.report.figuretext.figure_roles`); without it figures are named by their ids.
 
     Returns
     -------
@@ -349,7 +316,7 @@ def export_deck(report_dir, pptx_path=None, *, theme=None, lang: str = "de", tit
         _picture(slide, pngs[name], Inches(0.5), Inches(1.3), w - Inches(1), h - Inches(2.4))
         _footer(slide, prs, theme, lang, note)
     if rows:
-        _table_slides(prs, rows, theme, lang, note, styled)
+        _table_slides(prs, rows, theme, lang, note, styled, figure_roles(spec))
     pptx_path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(pptx_path)
     log.info("deck written: %s (%d slides)", pptx_path, len(prs.slides))

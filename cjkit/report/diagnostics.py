@@ -15,7 +15,8 @@ import pandas as pd
 
 from cjkit.catalog import i18n
 from cjkit.catalog.i18n import check_lang as _check_lang
-from cjkit.report.sections import driver_questions, question_label
+from cjkit.report.sections.base import question_label
+from cjkit.report.sections.priorities import driver_questions
 from cjkit.report.study import Study
 from cjkit.stats import drivers
 from cjkit.stats.weighting import weight_summary

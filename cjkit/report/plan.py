@@ -29,7 +29,8 @@ import pandas as pd
 from cjkit.catalog import i18n, models
 from cjkit.catalog.types import RATING_TYPES
 from cjkit.errors import CjkitError, ParameterError
-from cjkit.report.batch import notebook_parameters, run_batch
+from cjkit.report.batch import run_batch
+from cjkit.report.grid import notebook_parameters
 from cjkit.report.study import grid_values, open_study, outcome_question, run_context
 
 #: Roles of the ratings scored per touchpoint (driver ratings and CSAT items).

@@ -17,8 +17,9 @@ from IPython.display import HTML
 
 from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
+from cjkit.report.figuretext import figure_label, figure_roles, figure_value, question_of
 from cjkit.report.methods import ALPHA
-from cjkit.report.study import Study, outcome_question
+from cjkit.report.study import Study
 from cjkit.stats.base import DEFAULT_MIN_N, DEFAULT_SUPPRESS_N
 
 #: metrics whose values are shares (0..1), shown as percentages
@@ -287,39 +288,23 @@ def figure_tiles(figures: pd.DataFrame, study: Study, *, lang: str = "de", local
     True
     """
     i18n.check_lang(lang)
-    overall, nps = outcome_question(study.spec), outcome_question(study.spec, "nps")
-    ces = [q.id for q in study.spec.questions if q.type == "ces"][:1]
-    names = {"respondents_in_scope": "tile_respondents", "nps": "tile_nps"}
-    if overall is not None:
-        names.update({f"{overall.id}_mean": "tile_overall_mean", f"{overall.id}_top2": "tile_overall_top2",
-                      f"{overall.id}_positive_share": "tile_positive_share"})
-    if ces:
-        names[f"{ces[0]}_mean"] = "tile_ces"
-    del nps  # the NPS figure is always named "nps"
-
-    def num(x, d=2, sign=False):
-        return i18n.format_number(x, lang=lang, locale=locale, decimals=d, sign=sign)
-
+    roles = figure_roles(study.spec)
     tiles = []
     for _, r in figures.iterrows():
-        key = names.get(r["figure"])
-        if key is None or pd.isna(r["value"]):
+        figure = str(r["figure"])
+        # the tiles show the headline: the base in scope and the figures of the overall, NPS and CES questions
+        headline = figure in ("respondents_in_scope", "nps") or question_of(figure) in roles
+        if not headline or pd.isna(r["value"]):
             continue
-        percent = key in ("tile_overall_top2", "tile_positive_share")
-        if percent:
-            show = lambda x: i18n.format_percent(x, lang=lang, locale=locale)  # noqa: E731
-        elif key == "tile_nps":
-            show = lambda x: num(x, 0, sign=True)  # noqa: E731
-        elif key == "tile_respondents":
-            show = lambda x: num(x, 0)  # noqa: E731
-        else:
-            show = num
         notes = []
         if pd.notna(r.get("ci_low")) and pd.notna(r.get("ci_high")):
-            notes.append(i18n.label("tile_ci", lang).format(low=show(r["ci_low"]), high=show(r["ci_high"])))
-        if key != "tile_respondents":
-            notes.append(i18n.label("tile_base", lang).format(n=num(r["n"], 0)))
-        tiles.append(f'<div class="cj-tile"><div class="cj-tile-label">{html.escape(i18n.label(key, lang))}</div>'
-                     f'<div class="cj-tile-value">{html.escape(show(r["value"]))}</div>'
+            low, high = (figure_value(figure, r[k], lang, locale=locale) for k in ("ci_low", "ci_high"))
+            notes.append(i18n.label("tile_ci", lang).format(low=low, high=high))
+        if not figure.startswith("respondents"):
+            notes.append(i18n.label("tile_base", lang).format(n=i18n.format_number(r["n"], lang=lang, locale=locale,
+                                                                                   decimals=0)))
+        label, shown = figure_label(figure, lang, roles=roles), figure_value(figure, r["value"], lang, locale=locale)
+        tiles.append(f'<div class="cj-tile"><div class="cj-tile-label">{html.escape(label)}</div>'
+                     f'<div class="cj-tile-value">{html.escape(shown)}</div>'
                      f'<div class="cj-tile-note">{html.escape(" · ".join(notes))}</div></div>')
     return HTML(f'<div class="cj-tiles">{"".join(tiles)}</div>')

@@ -4,11 +4,12 @@
 it has no widget code, so it is tested without a browser. The rule coder
 (:func:`cjkit.code_texts`) suggests codes with their evidence (the matched words); once enough
 answers are coded, a :class:`cjkit.LearningCoder` trained on the researcher's codes adds its own
-suggestions and orders the remaining answers by :func:`cjkit.coding.learn.suggest_next` (the
+suggestions and orders the remaining answers by :func:`cjkit.coding.suggest.suggest_next` (the
 answers it is least sure about first). Every ``retrain_every`` finished answers the model that
 was trained before is scored on the answers coded since (it has not seen them: an honest
 held-out check), the scores are written to the coding file, and the model is trained again on
-all codes so far.
+all codes so far. The answers and the codes offered for one of them come from
+:mod:`cjkit.workbench.suggestions`, the REFI-QDA export from :mod:`cjkit.workbench.qdpx`.
 
 Examples
 --------
@@ -36,26 +37,14 @@ import pandas as pd
 from cjkit.catalog.i18n import check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
-from cjkit.coding.learn import suggest_next
+from cjkit.coding.suggest import suggest_next
 from cjkit.errors import DataError, ParameterError
-from cjkit.report.coding_export import export_coding
 from cjkit.workbench import store
 from cjkit.workbench.learning import fit_coder, score_coder
+from cjkit.workbench.qdpx import session_qdpx
+from cjkit.workbench.suggestions import UNIT, session_answers, suggested_codes
 
 log = logging.getLogger("cjkit.workbench.session")
-UNIT = ["respondent_id", "question"]
-
-
-def _answers(texts, text_col: str) -> pd.DataFrame:
-    """respondent_id, question, text of the non-empty answers (ids as strings)."""
-    if not isinstance(texts, pd.DataFrame) or text_col not in texts.columns or "respondent_id" not in texts.columns:
-        got = list(texts.columns) if isinstance(texts, pd.DataFrame) else type(texts).__name__
-        raise ParameterError("texts", got, message=f"texts must be a DataFrame with respondent_id and "
-                             f"'{text_col}' (e.g. the open answers of study.long); got {got}")
-    out = pd.DataFrame({"respondent_id": texts["respondent_id"].astype(str),
-                        "question": texts["question"].astype(str) if "question" in texts.columns else "text",
-                        "text": texts[text_col].astype("string").fillna("").str.strip()})
-    return out[out["text"] != ""].drop_duplicates(UNIT).reset_index(drop=True)
 
 
 class CodingSession:
@@ -117,7 +106,7 @@ class CodingSession:
         self.coder, self.path, self.erasure = str(coder).strip(), Path(path), erasure
         self.retrain_every, self.min_train, self.lang, self.threshold = int(retrain_every), int(min_train), lang, threshold
         self.codebook = load_codebook(codebook)
-        self.answers = _answers(texts, text_col)
+        self.answers = session_answers(texts, text_col)
         self.code_table = self.codebook.table[["code", "parent", "level", "path", f"label_{lang}",
                                                "touchpoint", "canonical_stage"]].rename(columns={f"label_{lang}": "label"})
         self._labels = dict(zip(self.code_table["code"], self.code_table["label"]))
@@ -186,29 +175,9 @@ class CodingSession:
     def suggestions(self, row: int) -> pd.DataFrame:
         """Suggested codes of answer *row*: the rule coder's (with evidence) and the learning coder's."""
         if row not in self._suggested:      # kept until the model changes: the view asks several times
-            self._suggested[row] = self._suggest(row)
+            self._suggested[row] = suggested_codes(self._hits.get(row), self._labels, self.model,
+                                                   self.answers.at[row, "text"], self.threshold)
         return self._suggested[row]
-
-    def _suggest(self, row: int) -> pd.DataFrame:
-        out = []
-        g = self._hits.get(row)
-        if g is not None:
-            for code, h in g.groupby("code", sort=False, observed=True):
-                out.append({"code": str(code), "label": self._labels.get(str(code), str(code)), "source": "rule",
-                            "confidence": float(h["confidence"].max()),
-                            "spans": [(int(s), int(e)) for s, e in zip(h["start"], h["end"])]})
-        if self.model is not None:
-            p = self.model.predict_proba([self.answers.at[row, "text"]]).iloc[0]
-            have = {o["code"] for o in out}
-            for code, prob in p.sort_values(ascending=False).items():
-                if prob >= self.threshold and code not in have:
-                    out.append({"code": code, "label": self._labels.get(code, code), "source": "model",
-                                "confidence": float(prob), "spans": []})
-                elif code in have:
-                    for o in out:
-                        if o["code"] == code:
-                            o["confidence"] = max(o["confidence"], float(prob))
-        return pd.DataFrame(out, columns=["code", "label", "source", "confidence", "spans"])
 
     # ------------------------------------------------------------ actions
     def _write(self, action: str, code=None, memo=None, *, more=()) -> None:
@@ -338,18 +307,5 @@ class CodingSession:
         -------
         Path
         """
-        units, codings = self.coded_units(), self.codings()
-        ind = (codings.assign(v=1).pivot_table(index=UNIT, columns="code", values="v", aggfunc="max", fill_value=0)
-               if len(codings) else pd.DataFrame(index=pd.MultiIndex.from_frame(units[UNIT])))
-        ind = ind.reindex(pd.MultiIndex.from_frame(units[UNIT]), fill_value=0).reset_index().rename_axis(columns=None)
-        ind["n_codes"] = ind.drop(columns=UNIT).sum(axis=1)
-        spans = []
-        for rid, q, code in codings[[*UNIT, "code"]].itertuples(index=False):
-            row = self._row[(rid, q)]
-            g = self._hits.get(row)
-            hit = g[g["code"].astype(str) == code] if g is not None else None
-            pairs = list(zip(hit["start"], hit["end"])) if hit is not None and len(hit) else \
-                [(0, len(self.answers.at[row, "text"]))]
-            spans += [(rid, q, code, int(s), int(e)) for s, e in pairs]
-        coded = pd.DataFrame(spans, columns=[*UNIT, "code", "start", "end"])
-        return export_coding(ind, path, texts=units, coded=coded, codebook=self.codebook, lang=lang or self.lang)
+        return session_qdpx(self.coded_units(), self.codings(), path, answers=self.answers, rows=self._row,
+                            hits=self._hits, codebook=self.codebook, lang=lang or self.lang)
