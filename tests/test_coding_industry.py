@@ -118,7 +118,7 @@ def test_english_stems_do_not_over_match():
 
 def test_negation_ends_at_the_clause():
     c = codes("Kein WLAN im Zug, aber das Personal war freundlich.", ["shared", "rail_transport"])
-    assert c["onboard_comfort"]["negated"] and not c["friendliness"]["negated"]
+    assert c["connectivity"]["negated"] and not c["friendliness"]["negated"]
     c = codes("The bus did not come. The driver of the next one was friendly.", ["shared", "rail_transport"])
     assert not c["friendliness"]["negated"]
 
