@@ -174,6 +174,21 @@ def test_propose_industry_picks_travel_and_public_services(texts, expected):
     assert t.iloc[0]["score"] > t.iloc[1]["score"]
 
 
+def test_travel_codebooks_compose_with_each_other():
+    # a travel company asks about flights and trains at once: shared codes such as connection agree
+    cb = load_codebook(["shared", "air_travel", "rail_transport", "public_services"])
+    assert cb.composition.query("action == 'conflict'").empty
+    assert cb.composition.set_index("code").loc["connection", "action"].tolist()[-1] == "extended"
+
+
+def test_propose_industry_on_real_hotel_reviews(shared_data):
+    lines = (shared_data / "german_hotel_absa" / "test.txt").read_text(encoding="utf-8").splitlines()
+    t = propose_industry([ln.split("\t", 1)[1] for ln in lines if "\t" in ln], sample=300)
+    # hotel staff, air conditioning and drinks are no reason to propose rail or air travel
+    assert t.iloc[0]["industry"] == "hospitality"
+    assert t.iloc[0]["hit_rate"] > 2 * t.iloc[1]["hit_rate"]
+
+
 @pytest.mark.parametrize("industry", ["air_travel", "rail_transport", "public_services"])
 def test_travel_and_public_codes_find_their_own_examples(industry):
     cb = load_codebook(["shared", industry])
