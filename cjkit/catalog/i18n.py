@@ -303,6 +303,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_topic_index": ("Index und Touchpoint-Vergleich", "Index and touchpoint comparison"),
     "method_topic_painpoints": ("Pain Points", "Pain points"),
     "method_topic_sentiment": ("Textstimmung", "Text sentiment"),
+    # which codebooks coded the open answers (cjkit.report.sections.comments.coding_note)
+    "method_topic_coding": ("Codierung der offenen Antworten", "Coding of the open answers"),
+    "method_coding": ("Die offenen Antworten wurden mit {books} codiert; {why}",
+                      "Open answers were coded with {books}; {why}"),
+    "coding_shared": ("dem branchenübergreifenden Codebuch", "the cross-industry codebook"),
+    "coding_industry": ("dem Branchen-Codebuch „{name}“", "the industry codebook '{name}'"),
+    "coding_own": ("dem eigenen Codebuch {file}", "your own codebook {file}"),
+    "and_sep": (" und ", " and "),
+    "coding_why_spec": ("die Branche ist für diese Umfrage festgelegt.", "the industry is set for this survey."),
+    "coding_why_proposed": ("die Branche wurde aus den Antworten gewählt, deren Wortschatz ihr Codebuch klar am "
+                            "besten abdeckt (Score {score}).",
+                            "the industry was chosen from the answers, whose vocabulary its codebook covers clearly "
+                            "best (score {score})."),
+    "coding_why_shared": ("kein Branchen-Codebuch deckt den Wortschatz der Antworten klar am besten ab.",
+                          "no industry codebook clearly covers the vocabulary of the answers best."),
     "method_topic_weighting": ("Gewichtung", "Weighting"),
     # chart alt texts (cjkit.plot.charts)
     "alt_chart": ("Diagramm", "Chart"),

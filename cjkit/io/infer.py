@@ -911,7 +911,7 @@ def write_spec(spec, path, *, force: bool = False) -> Path:
     # files named in the spec are relative to the spec's folder: written to another folder,
     # they are re-expressed relative to the new one so that they still point at the same files
     moved = path.parent.resolve() != spec.base_dir.resolve()
-    for key in ("data", "touchpoint_catalog", "journey_model"):
+    for key in ("data", "touchpoint_catalog", "codebook", "journey_model"):
         ref = clean.get(key)
         if ref and (moved or Path(ref).is_absolute()) and (key != "journey_model" or str(ref).endswith((".yaml", ".yml"))):
             clean[key] = Path(os.path.relpath((spec.base_dir / ref).resolve(), path.parent.resolve())).as_posix()

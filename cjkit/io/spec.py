@@ -71,6 +71,9 @@ class SurveySpec:
     industry : str or None
         Id of a shipped industry codebook (``air_travel``, ``telecom`` ...): open answers are
         coded with the shared codebook plus this one.
+    codebook : str or None
+        The researcher's own codebook (YAML, CSV or REFI-QDA ``.qdc``), relative to the spec:
+        composed on top of the shared and the industry codebook.
     path : Path or None
         The spec file (None for a spec built from a dict).
     base_dir : Path
@@ -112,17 +115,23 @@ class SurveySpec:
     format: str | None = None
     touchpoint_catalog: str | None = None
     industry: str | None = None
+    codebook: str | None = None
     path: Path | None = field(default=None, compare=False)
     base_dir: Path = field(default_factory=Path.cwd, compare=False, repr=False)
     model_ref: str | None = field(default=None, compare=False, repr=False)
 
     _OPTIONAL = ("title", "language", "weight", "wave", "date", "duration", "strata", "cluster", "data", "format",
-                 "touchpoint_catalog", "industry")
+                 "touchpoint_catalog", "industry", "codebook")
 
     @cached_property
     def catalog(self) -> pd.DataFrame:
         """The touchpoint catalog (default, extended by ``touchpoint_catalog``)."""
         return touchpoints.load(self.base_dir / self.touchpoint_catalog if self.touchpoint_catalog else None)
+
+    @property
+    def codebook_path(self) -> Path | None:
+        """The researcher's own ``codebook`` file resolved against the spec's folder, or None."""
+        return self.base_dir / self.codebook if self.codebook else None
 
     @property
     def data_path(self) -> Path | None:
@@ -178,7 +187,7 @@ class SurveySpec:
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["journey_model"] = self.model_ref or self.journey_model
-        for key in ("touchpoint_catalog", "data", "format"):
+        for key in ("touchpoint_catalog", "codebook", "data", "format"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["respondent_id"] = self.respondent_id
@@ -224,6 +233,9 @@ def _problems(data: dict, base: Path, path) -> list[Problem]:
     known = sorted(f.stem.removeprefix("industry_") for f in (DATA / "codebooks").glob("industry_*.yaml"))
     if isinstance(industry, str) and industry not in known:
         out.append(Problem("industry", f"unknown industry '{industry}'; known: {', '.join(known)}"))
+    own = data.get("codebook")
+    if isinstance(own, str) and not (base / own).is_file():
+        out.append(Problem("codebook", f"codebook file '{own}' not found (paths are relative to the spec's folder)"))
     ref = data.get("touchpoint_catalog")
     tp_ids = set(touchpoints.load(base / ref if isinstance(ref, str) else None)["id"])
     questions = data.get("questions")

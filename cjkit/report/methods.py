@@ -81,7 +81,7 @@ METHODS: dict[str, tuple[str, str, object]] = {
 SURVEY_TOPICS = ("base_rule", "ci", "weighting", "significance", "index", "painpoints", "sentiment")
 
 
-def methods_appendix(*, lang: str = "de", topics=None) -> pd.DataFrame:
+def methods_appendix(*, lang: str = "de", topics=None, coding: str = "") -> pd.DataFrame:
     """The methods appendix: one paragraph per rule, with the thresholds the report applied.
 
     Parameters
@@ -92,6 +92,9 @@ def methods_appendix(*, lang: str = "de", topics=None) -> pd.DataFrame:
         Ids of :data:`METHODS` to include, in this order; default the survey reports' topics
         (:data:`SURVEY_TOPICS`); the persona and value report names its own (``persona_k``,
         ``expected_gain``, ``clv``, ``value_at_stake``).
+    coding : str
+        The sentence saying which codebooks coded the open answers
+        (:func:`cjkit.report.sections.comments.coding_note`); added as its own paragraph when given.
 
     Returns
     -------
@@ -117,6 +120,8 @@ def methods_appendix(*, lang: str = "de", topics=None) -> pd.DataFrame:
         topic, text, values = METHODS[method]
         rows.append({"method": method, "topic": i18n.label(topic, lang),
                      "text": i18n.label(text, lang).format(**values(lang))})
+    if coding:
+        rows.append({"method": "coding", "topic": i18n.label("method_topic_coding", lang), "text": coding})
     return pd.DataFrame(rows, columns=["method", "topic", "text"])
 
 

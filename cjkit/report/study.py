@@ -118,6 +118,9 @@ class Study:
     n_kept: int
     scope: dict = field(default_factory=dict)
     model: str = "accra"
+    #: the long frame before the scope filter: choices that must be the same for every segment's
+    #: report (such as the industry codebook proposed from the open answers) are made on it
+    whole_long: pd.DataFrame | None = field(default=None, compare=False)
     _memo: dict = field(default_factory=dict, init=False, compare=False)
 
     def __repr__(self) -> str:
@@ -250,7 +253,8 @@ class Study:
         wide = _filter(wide, self.spec.wave, wave, "wave")
         long = (self.long.reset_index(drop=True) if wide is self.wide else  # "all": nobody to filter
                 self.long[self.long["respondent_id"].isin(wide["respondent_id"])].reset_index(drop=True))
-        return replace(self, wide=wide, long=long, scope={**self.scope, "segment": segment, "wave": wave})
+        return replace(self, wide=wide, long=long, scope={**self.scope, "segment": segment, "wave": wave},
+                       whole_long=self.long if self.whole_long is None else self.whole_long)
 
     def summary(self) -> pd.DataFrame:
         """Base sizes: input rows, excluded per check, kept, in scope — checked to add up."""

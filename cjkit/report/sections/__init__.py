@@ -17,7 +17,8 @@ keeps working.
 from __future__ import annotations
 
 from cjkit.report.sections.base import UNASSIGNED, add_labels, question_label
-from cjkit.report.sections.comments import code_counts, coded_comments, sentiment_vs_rating, verbatims
+from cjkit.report.sections.comments import (code_counts, coded_comments, coding_note, report_codebook,
+                                            sentiment_vs_rating, verbatims)
 from cjkit.report.sections.display import heading, note, save_figure, section_shown, show_figure, subheading
 from cjkit.report.sections.keyfigures import format_figures, key_figures, ledger_table, write_key_figures
 from cjkit.report.sections.priorities import driver_questions, driver_table, ipa_table, painpoint_table
@@ -25,9 +26,9 @@ from cjkit.report.sections.scores import (journey_map_data, phase_scores, segmen
                                           trend_table)
 
 __all__ = [
-    "UNASSIGNED", "add_labels", "code_counts", "coded_comments", "driver_questions", "driver_table",
+    "UNASSIGNED", "add_labels", "code_counts", "coded_comments", "coding_note", "driver_questions", "driver_table",
     "format_figures", "heading", "ipa_table", "journey_map_data", "key_figures", "ledger_table", "note",
-    "painpoint_table", "phase_scores", "question_label", "save_figure", "section_shown", "segment_comparison",
+    "painpoint_table", "phase_scores", "question_label", "report_codebook", "save_figure", "section_shown", "segment_comparison",
     "sentiment_vs_rating", "show_figure", "subheading", "touchpoint_scores", "trend_table", "verbatims",
     "write_key_figures",
 ]

@@ -13,7 +13,9 @@ from IPython.display import Markdown, display
 
 from cjkit.catalog import i18n
 from cjkit.catalog.i18n import check_lang as _check_lang
+from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
+from cjkit.coding.industry import pick_industry, propose_industry
 from cjkit.coding.sentiment import agreement_with_rating, score_sentiment
 from cjkit.errors import ParameterError
 from cjkit.report import quotes
@@ -22,15 +24,84 @@ from cjkit.report.sections.base import add_labels
 from cjkit.report.study import Study, outcome_question
 
 
-def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.DataFrame:
+def report_codebook(study: Study) -> dict:
+    """Which codebooks code the study's open answers in a report, and why.
+
+    The shared (cross-industry) codebook, then the spec's ``industry:`` — or, when the spec names
+    none, the industry codebook that clearly fits the open answers of the whole file
+    (:func:`cjkit.coding.industry.pick_industry`; every segment's report gets the same one) —
+    then the spec's own ``codebook:`` file.
+
+    Parameters
+    ----------
+    study : Study
+
+    Returns
+    -------
+    dict
+        ``sources`` (for :func:`cjkit.coding.codebook.load_codebook`), ``industry`` (or None),
+        ``how`` (``"spec"``, ``"proposed"`` or ``"shared"``), ``score`` of the proposal (NaN when
+        the spec names the industry) and ``own`` (the spec's own codebook file or None).
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> basis = cj.report.report_codebook(cj.example_study())
+    >>> basis["sources"], basis["how"]
+    (['shared', 'hospitality'], 'proposed')
+    """
+    def choose() -> dict:
+        spec = study.spec
+        own = str(spec.codebook_path) if spec.codebook else None
+        industry, how, score = spec.industry, "spec", float("nan")
+        if industry is None:
+            whole = study.long if study.whole_long is None else study.whole_long
+            texts = whole.loc[(whole["type"] == "open") & whole["text"].notna(), "text"].astype(str).tolist()
+            ranking = propose_industry(texts, sample=2000) if texts else pd.DataFrame(columns=["industry", "score"])
+            industry = pick_industry(ranking)
+            how = "proposed" if industry else "shared"
+            score = float(ranking["score"].iloc[0]) if len(ranking) else float("nan")
+        sources = ["shared", *([industry] if industry else []), *([own] if own else [])]
+        return {"sources": sources, "industry": industry, "how": how, "score": score, "own": own}
+    return study.memo(("report_codebook",), choose)
+
+
+def coding_note(study: Study, *, lang: str = "de") -> str:
+    """One sentence for the methods appendix: which codebooks coded the open answers, and why.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> cj.report.coding_note(cj.example_study(), lang="en")[:60]
+    'Open answers were coded with the cross-industry codebook and'
+    """
+    _check_lang(lang)
+    if not ((study.long["type"] == "open") & study.long["text"].notna()).any():
+        return ""  # nothing was coded
+    basis = report_codebook(study)
+    parts = [i18n.label("coding_shared", lang)]
+    if basis["industry"]:
+        meta = load_codebook(basis["industry"]).meta
+        parts.append(i18n.label("coding_industry", lang).format(name=meta.get(f"name_{lang}") or basis["industry"]))
+    if basis["own"]:
+        parts.append(i18n.label("coding_own", lang).format(file=Path(basis["own"]).name))
+    books = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + i18n.label("and_sep", lang) + parts[-1]
+    why = i18n.label(f"coding_why_{basis['how']}", lang).format(
+        score=i18n.format_number(basis["score"], lang=lang, decimals=2) if basis["score"] == basis["score"] else "")
+    return i18n.label("method_coding", lang).format(books=books, why=why)
+
+
+def coded_comments(study: Study, *, codebook=None, lang: str = "de") -> pd.DataFrame:
     """Code every open answer of the study with the rule coder (codes, evidence spans, polarity).
 
     Parameters
     ----------
     study : Study
         The opened study; its ``open`` questions are coded, phases in the study's model.
-    codebook : str, Path or dict
-        Codebook id, file or mapping (see :func:`cjkit.coding.codebook.load_codebook`).
+    codebook : str, Path, dict or list, optional
+        Codebook id, file, mapping or list to compose (see
+        :func:`cjkit.coding.codebook.load_codebook`); default the report's codebooks
+        (:func:`report_codebook`: shared + industry + the spec's own).
     lang : {"de", "en"}
         Language of ``code_label``.
 
@@ -51,7 +122,11 @@ def coded_comments(study: Study, *, codebook="default", lang: str = "de") -> pd.
     2         r0004          room         1
     """
     texts = study.long[(study.long["type"] == "open") & study.long["text"].notna()]
-    key = ("coded_comments", codebook if isinstance(codebook, (str, Path)) else id(codebook), lang)
+    if codebook is None:
+        codebook = report_codebook(study)["sources"]
+    ident = tuple(map(str, codebook)) if isinstance(codebook, list) else (
+        codebook if isinstance(codebook, (str, Path)) else id(codebook))
+    key = ("coded_comments", ident, lang)
     return study.memo(key, lambda: code_texts(texts, codebook, model=study.model,
                                               label_lang=_check_lang(lang))).copy()
 
@@ -93,9 +168,9 @@ def verbatims(study: Study, coded: pd.DataFrame, *, polarity: int | None = None,
     >>> study = cj.example_study()
     >>> coded = cj.report.coded_comments(study, lang="en")
     >>> cj.report.verbatims(study, coded, polarity=-1, lang="en")[["codes", "polarity", "mentions"]].head(3)
-                                          codes  polarity  mentions
-    0  Check-in / arrival; Waiting time / speed      -1.0        20
-    1    Wi-Fi / internet; Waiting time / speed      -1.0        22
+                                  codes  polarity  mentions
+    0  Check-in / arrival; Waiting time      -1.0        20
+    1    Wi-Fi / internet; Waiting time      -1.0        22
     """
     _check_lang(lang)
     keys = ["respondent_id", "question"]
