@@ -40,7 +40,8 @@ EXCL_MAX = 4
 MARKER = -2            # owner of a complaint-marker term in the term table (codes own 0, 1, ...)
 SHOUTED_MARKER = -1.5  # valence of a marker of valence 0 written in capitals ("AGAIN"): a complaint
 
-_MENTION = re.compile(r"(?<![\w.])@\w+|https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_LINK = re.compile(r"https?://\S+|www\.\S+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-zäöüß])(?=[A-ZÄÖÜ])")
 # emoji and pictographs, with their variation selector, skin tone and joined parts
@@ -49,10 +50,31 @@ _EMOJI = re.compile("(?:[\u2600-\u27bf\u2b50\u2b55\U0001f000-\U0001faff][\ufe0f\
 _SEP = "\x00"
 
 
+def _blank_mention(m: re.Match) -> str:
+    # "a@b.de" is an e-mail address, not a mention
+    before = m.string[m.start() - 1] if m.start() else " "
+    return m.group() if before.isalnum() or before in "._-" else " " * len(m.group())
+
+
 def _prepare(text: str) -> str:
-    text = _MENTION.sub(lambda m: " " * len(m.group()), text)
+    text = _MENTION.sub(_blank_mention, text)
+    text = _LINK.sub(lambda m: " " * len(m.group()), text)
     text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)), text)
     return _EMOJI.sub(lambda m: f" {m.group()} ", text)
+
+
+def _candidates(values: list) -> np.ndarray:
+    """Texts that may hold a mention, hashtag, link or emoji, found on the UTF-8 bytes of all texts
+    at once: "@", "#", "://" and "ww" (links), and the lead bytes of characters from U+2600 on
+    (emoji and pictographs)."""
+    raw = np.frombuffer((_SEP.join(values) + _SEP).encode("utf-8", "surrogatepass"), np.uint8)
+    sep = np.flatnonzero(raw == 0)
+    if sep.size != len(values):      # a text holds a NUL itself: look at every text
+        return np.arange(len(values))
+    cur, nxt = raw[:-1], raw[1:]
+    hit = ((cur == ord("@")) | (cur == ord("#")) | (cur == 0xF0) | ((cur == 0xE2) & (nxt >= 0x98))
+           | ((cur == ord(":")) & (nxt == ord("/"))) | ((cur == ord("w")) & (nxt == ord("w"))))
+    return np.unique(np.searchsorted(sep, np.flatnonzero(hit)))
 
 
 def prepare_texts(values: list) -> list:
@@ -73,11 +95,12 @@ def prepare_texts(values: list) -> list:
     >>> prepare_texts(["thanks @united for nothing https://t.co/x", "#Verspätung"])
     ['thanks         for nothing                 ', ' Verspätung']
     """
-    joined = _SEP.join(values)
-    if joined.isascii() and not any(c in joined for c in ("@", "#", "http", "www.")):
-        return list(values)
-    out = _prepare(joined).split(_SEP)   # one pass over all texts in C, not one per text
-    return out if len(out) == len(values) else [_prepare(v) for v in values]
+    out = list(values)
+    if not out:
+        return out
+    for i in _candidates(out):     # only the few texts with a marker go through the expressions
+        out[i] = _prepare(out[i])
+    return out
 
 
 def caps_words(scan: M.Scan, start: np.ndarray, end: np.ndarray, doc: np.ndarray) -> np.ndarray:
