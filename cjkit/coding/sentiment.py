@@ -26,10 +26,11 @@ import functools
 import numpy as np
 import pandas as pd
 
-from cjkit.catalog.config import DATA, read_yaml
-from cjkit.catalog.i18n import LANGS, check_lang
+from cjkit.catalog.i18n import check_lang
 from cjkit.coding import matcher as M
-from cjkit.coding.texts import lang_codes, string_ids, text_input
+from cjkit.coding import social
+from cjkit.coding.lexicons import add_lexicon, lexicon_terms
+from cjkit.coding.texts import lang_codes, majority_language, scan_languages, string_ids, text_input
 from cjkit.errors import DataError, ParameterError
 
 NEGATION_SCALAR = -0.74   # VADER's factor for a negated word
@@ -39,11 +40,6 @@ CLAUSE_ALPHA = 2.0        # normalisation of one clause's valence sum
 CLAUSE_THRESHOLD = 0.2    # |text polarity| below this is neutral with clause aggregation
 CONTRAST_BEFORE = 0.5     # weight of sentiment before a contrast word ("but", "aber"), VADER's value
 CONTRAST_AFTER = 1.5      # weight after it
-
-
-@functools.cache
-def _lexicon_terms(lang: str) -> dict:
-    return read_yaml(DATA / "lexicons" / f"sentiment_{lang}.yaml")["terms"]
 
 
 def lexicon(lang: str = "de") -> pd.DataFrame:
@@ -63,41 +59,16 @@ def lexicon(lang: str = "de") -> pd.DataFrame:
     2.0
     """
     check_lang(lang)
-    terms = _lexicon_terms(lang)
+    terms = lexicon_terms(lang)
     return pd.DataFrame({"term": list(terms), "valence": [float(v) for v in terms.values()],
                          "lang": lang})
-
-
-def add_lexicon(table: M.TermTable) -> None:
-    """Add both lexicons to a term table (used by the rule coder for span polarity).
-
-    Parameters
-    ----------
-    table : cjkit.coding.matcher.TermTable
-        Gets one sentiment term per lexicon entry, changed in place.
-
-    Returns
-    -------
-    None
-
-    Examples
-    --------
-    >>> from cjkit.coding import matcher
-    >>> from cjkit.coding.sentiment import add_lexicon, lexicon
-    >>> t = matcher.TermTable()
-    >>> add_lexicon(t)
-    >>> len(t.label) >= len(lexicon("de")) + len(lexicon("en"))
-    True
-    """
-    for lang in LANGS:
-        for term, val in _lexicon_terms(lang).items():
-            table.add(term, M.SENT, lang=lang, weight=float(val))
 
 
 @functools.cache
 def _matcher() -> M.Matcher:
     table = M.TermTable()
-    M.add_function_words(table)
+    # stopwords are counted on the words themselves (detect_lang): as terms they would slow the scan
+    M.add_function_words(table, stopwords=False)
     add_lexicon(table)
     return M.Matcher(table)
 
@@ -132,16 +103,26 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
     lang = a["lang"][scan.term[idx]]
     idx = idx[(doc_lang[scan.doc[idx]] == 2) | (doc_lang[scan.doc[idx]] == lang)]
     start, end, doc = scan.start[idx], scan.end[idx], scan.doc[idx]
-    # a phrase ("zu teuer", "kein problem") absorbs the words inside it
-    order = np.lexsort((-(end - start), start))
+    # a phrase ("zu teuer", "kein problem") absorbs the words inside it; of two terms on the
+    # same span the exact one wins ("=schaden" 0 over the inflected "schade")
+    order = np.lexsort((a["mode"][scan.term[idx]] != M.EXACT, -(end - start), start))
     start, end, doc, idx = start[order], end[order], doc[order], idx[order]
     prev_max = np.concatenate([[-1], np.maximum.accumulate(end)[:-1]])
     keep = ~(end <= prev_max)
     start, end, doc, idx = start[keep], end[keep], doc[keep], idx[keep]
     val = a["weight"][scan.term[idx]].copy()
+    # a word in capitals among lower-case text is shouted (VADER: +0.733 in its direction)
+    caps = social.caps_words(scan, start, end, doc)
+    val += np.sign(val) * social.CAPS_INCR * caps
+    marker = a["owner"][scan.term[idx]] == social.MARKER
+    val[marker & caps & (val == 0)] = social.SHOUTED_MARKER     # "cancelled AGAIN"
     # an emoji states the writer's mood; a preceding "not"/"nie" belongs to the words, not to it
     symbol = np.fromiter((not chr(c).isalnum() for c in scan.block.codes[start]), dtype=bool, count=start.size)
-    val[scan.negated(start, end, scan.neg_prefix[idx]) & ~symbol] *= NEGATION_SCALAR
+    # nor does it negate a complaint marker: "nicht schon wieder!" is the complaint itself
+    negated, free_cues = _negated(scan, start, end, scan.neg_prefix[idx], symbol | marker)
+    val[negated] *= NEGATION_SCALAR
+    # praise next to a complaint marker is irony ("super, geht mal wieder nicht")
+    val[social.ironic(scan, marker, start, doc, val, free_cues)] *= -1.0
     ints = scan.of_kind(M.INTENS)
     if ints.size and val.size:
         o = np.argsort(scan.end[ints])
@@ -157,7 +138,32 @@ def sentiment_hits(scan: M.Scan, doc_lang: np.ndarray) -> pd.DataFrame:
         pos = first.reindex(doc).to_numpy(dtype=float)
         has = ~np.isnan(pos)
         val = np.where(has & (start < pos), val * CONTRAST_BEFORE, np.where(has & (start > pos), val * CONTRAST_AFTER, val))
-    return pd.DataFrame({"doc": doc, "start": start, "end": end, "valence": val})
+    keep = val != 0     # a marker of valence 0 only changes its neighbours
+    return pd.DataFrame({"doc": doc[keep], "start": start[keep], "end": end[keep], "valence": val[keep]})
+
+
+def _negated(scan: M.Scan, start: np.ndarray, end: np.ndarray, prefix: np.ndarray, immune: np.ndarray) -> tuple:
+    """:meth:`~cjkit.coding.matcher.Scan.negated` with the cue in the word's own clause.
+
+    A cue right before a comma or full stop ("funktioniert nicht. Nervt echt") is counted
+    with the clause after it by the scope test; here a word is only negated by a cue that
+    starts in its clause and is not part of a sentiment phrase ("geht nicht", "kein problem")
+    or a pseudo-negation ("nicht nur"), which have spent it. *immune* hits (emoji, complaint
+    markers) are never negated.
+
+    Returns the flags and the starts of the free cues (those that negate no sentiment word).
+    """
+    cues = scan.start[scan.of_kind(M.NEG)]
+    spent = np.zeros(cues.size, bool)
+    for s, e in ((start, end), (scan.start[scan.of_kind(M.PSEUDO)], scan.end[scan.of_kind(M.PSEUDO)])):
+        if s.size:
+            o = np.argsort(s, kind="stable")
+            j = np.searchsorted(s[o], cues, side="right") - 1
+            spent |= (j >= 0) & (np.maximum.accumulate(e[o])[np.maximum(j, 0)] > cues)
+    cues = cues[~spent]
+    raw = scan.negated(start, end) & np.isin(scan.clause_id(start), scan.clause_id(cues)) & ~immune
+    free = cues[~np.isin(scan.clause_id(cues), scan.clause_id(start[raw]))]
+    return (raw ^ np.asarray(prefix, bool)) & ~immune, free
 
 
 def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.ndarray:
@@ -199,8 +205,9 @@ def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.nda
     return out
 
 
-def _clause_polarity(scan: M.Scan, hits: pd.DataFrame, k: int) -> np.ndarray:
-    """Text polarity = weighted mean of the normalised polarities of the clauses with sentiment words."""
+def _clause_polarity(scan: M.Scan, hits: pd.DataFrame, k: int, emphasis: np.ndarray) -> np.ndarray:
+    """Text polarity = weighted mean of the normalised polarities of the clauses with sentiment
+    words; a text's *emphasis* ("!!!") is added to each clause sum in its direction."""
     if hits.empty:
         return np.zeros(k)
     d, v = hits["doc"].to_numpy(), hits["valence"].to_numpy()
@@ -208,6 +215,7 @@ def _clause_polarity(scan: M.Scan, hits: pd.DataFrame, k: int) -> np.ndarray:
     csum = np.bincount(inv, weights=v)
     cdoc = np.zeros(csum.size, np.int64)
     cdoc[inv] = d
+    csum += np.sign(csum) * emphasis[cdoc]
     cstart = np.zeros(csum.size, np.int64)
     cstart[inv] = hits["start"].to_numpy()
     cpol = csum / np.sqrt(csum ** 2 + CLAUSE_ALPHA)
@@ -231,8 +239,11 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     texts : DataFrame, Series or list of str
     text_col, id_cols : as in :func:`cjkit.coding.coder.code_texts`.
     lang : {"auto", "de", "en"}
-        ``auto`` detects the language per response (stopwords, umlauts); undetermined short
-        answers are scored with both lexicons.
+        ``auto`` detects the language per response with :func:`cjkit.coding.texts.guess_languages`
+        (stopwords and umlauts; on a tie the lexicon with more words in the response: "not
+        bad at all" is English; with no evidence at all the majority language of the
+        responses scored together, ``und`` when they tie and for empty answers). A response
+        without evidence of its own is scored with both lexicons.
     method : {"lexicon", "vader"}
         ``vader`` scores English responses with vaderSentiment (German stays lexicon).
     aggregate : {"clause", "text"}
@@ -252,6 +263,12 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
         (negative|neutral|positive), ``n_positive``, ``n_negative`` (sentiment words),
         ``has_text`` (False for empty answers, which are not "neutral" opinions).
 
+    Notes
+    -----
+    Social-media conventions are read as in :mod:`cjkit.coding.social`: @mentions and links
+    are no content, hashtags are words, capitals and "!" intensify (VADER's constants), and
+    praise beside a complaint marker ("super, WLAN geht mal wieder nicht") is irony.
+
     Examples
     --------
     >>> score_sentiment(pd.Series(["not helpful at all", "very friendly staff"]))["sentiment"].round(2).tolist()
@@ -264,21 +281,29 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
     if aggregate not in ("clause", "text"):
         raise ParameterError("aggregate", aggregate, allowed=["clause", "text"])
     values, ids = text_input(texts, text_col, id_cols)
+    prepared = social.prepare_texts(values)
     n = len(values)
     total = np.zeros(n)
     npos = np.zeros(n, np.int64)
     nneg = np.zeros(n, np.int64)
     langs = np.full(n, 2, np.int8)
-    for off, scan in M.iter_scans(values, _matcher(), chunk_size):
+    for off, scan in M.iter_scans(prepared, _matcher(), chunk_size):
         k = scan.block.doc_start.size
-        dl = lang_codes(lang, k, scan.doc_lang(k) if lang == "auto" else None)
+        dl = lang_codes(lang, k, scan_languages(scan, k) if lang == "auto" else None)
         hits = sentiment_hits(scan, dl)
         d, v = hits["doc"].to_numpy(), hits["valence"].to_numpy()
-        total[off:off + k] = _clause_polarity(scan, hits, k) if aggregate == "clause" else \
-            np.bincount(d, weights=v, minlength=k)
+        emphasis = social.EXCL_INCR * social.exclamations(scan, k)
+        if aggregate == "clause":
+            total[off:off + k] = _clause_polarity(scan, hits, k, emphasis)
+        else:
+            t = np.bincount(d, weights=v, minlength=k)
+            total[off:off + k] = t + np.sign(t) * emphasis
         npos[off:off + k] = np.bincount(d[v > 0], minlength=k)
         nneg[off:off + k] = np.bincount(d[v < 0], minlength=k)
         langs[off:off + k] = dl
+    has_text = np.fromiter((bool(v.strip()) for v in values), dtype=bool, count=n)
+    if lang == "auto":
+        langs = majority_language(langs, has_text)
     compound = total if aggregate == "clause" else total / np.sqrt(total ** 2 + ALPHA)
     band = np.full(n, (CLAUSE_THRESHOLD if aggregate == "clause" else THRESHOLD) if threshold is None
                    else float(threshold))
@@ -295,7 +320,7 @@ def score_sentiment(texts, *, text_col: str = "text", id_cols=None, lang: str = 
                                      np.where(compound <= -band, "negative", "neutral")), dtype="string")
     out["n_positive"] = npos
     out["n_negative"] = nneg
-    out["has_text"] = np.fromiter((bool(v.strip()) for v in values), dtype=bool, count=n)
+    out["has_text"] = has_text
     return out
 
 

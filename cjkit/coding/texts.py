@@ -17,10 +17,19 @@ non-string values (numbers typed into a text field) are read as their text.
 
 Languages
 ---------
-A response is German, English or undetermined (``"und"``, ISO 639-2). :func:`guess_language`
-decides by counting German and English function words (``cjkit/data/lexicons/function_words.yaml``)
-plus umlauts and ß as German evidence; a tie is ``"und"``. It is the same rule the coder and
-sentiment scorer apply with ``lang="auto"`` (:meth:`cjkit.coding.matcher.Scan.doc_lang`).
+A response is German, English or undetermined (``"und"``, ISO 639-2). :func:`guess_languages`
+decides in three steps:
+
+1. German and English function words (``cjkit/data/lexicons/function_words.yaml``) plus umlauts
+   and ß as German evidence: the language with more evidence wins (the rule the coder applies,
+   :func:`cjkit.coding.stopwords.detect_lang`);
+2. on a tie, the sentiment lexicon with more words in the response ("not bad at all": English,
+   "Mega!": German);
+3. a response with no evidence at all takes the majority language of the responses guessed
+   together ("👍" among German answers is German); ``"und"`` when they tie, and for empty answers.
+
+@mentions and links are no evidence (:func:`cjkit.coding.social.prepare_texts`). The sentiment
+scorer applies the same guesser with ``lang="auto"``.
 
 Examples
 --------
@@ -31,6 +40,8 @@ Examples
 (['gut', ''], ['r1', 'r2'], ['q1', 'q1'])
 >>> guess_language("Das Zimmer war sehr sauber"), guess_language("The room was clean"), guess_language("ok")
 ('de', 'en', 'und')
+>>> guess_languages(["not bad at all", "Das Zimmer war schön", "Der Service war gut", "👍"])
+['en', 'de', 'de', 'de']
 """
 from __future__ import annotations
 
@@ -41,6 +52,9 @@ import pandas as pd
 
 from cjkit.catalog.i18n import LANGS
 from cjkit.coding import matcher as M
+from cjkit.coding.lexicons import add_lexicon
+from cjkit.coding.social import prepare_texts
+from cjkit.coding.stopwords import detect_lang
 from cjkit.errors import DataError, ParameterError
 
 #: Language codes of a response: the report languages plus "und" (undetermined).
@@ -145,7 +159,7 @@ def lang_codes(lang: str, n: int, detected: np.ndarray | None = None) -> np.ndar
     Parameters
     ----------
     lang : {"auto", "de", "en"}
-        ``auto`` takes *detected* (from :meth:`cjkit.coding.matcher.Scan.doc_lang`).
+        ``auto`` takes *detected* (from :func:`scan_languages`).
     n : int
         Number of responses.
     detected : ndarray, optional
@@ -171,12 +185,78 @@ def lang_codes(lang: str, n: int, detected: np.ndarray | None = None) -> np.ndar
 @functools.cache
 def _language_matcher() -> M.Matcher:
     table = M.TermTable()
-    M.add_function_words(table, stopwords=True, sentiment=False)
+    add_lexicon(table)     # stopwords are counted on the words themselves (detect_lang)
     return M.Matcher(table)
 
 
+def scan_languages(scan: M.Scan, n_docs: int) -> np.ndarray:
+    """Steps 1 and 2 of the guesser (see the module text) for the texts of one scan.
+
+    Parameters
+    ----------
+    scan : cjkit.coding.matcher.Scan
+        A scan whose term table holds the sentiment lexicons
+        (:func:`cjkit.coding.lexicons.add_lexicon`).
+    n_docs : int
+        Number of texts in the scan.
+
+    Returns
+    -------
+    ndarray of int8
+        0 German, 1 English, 2 undetermined.
+
+    Examples
+    --------
+    >>> from cjkit.coding import matcher as M
+    >>> from cjkit.coding.lexicons import add_lexicon
+    >>> from cjkit.coding.texts import scan_languages
+    >>> t = M.TermTable(); add_lexicon(t)
+    >>> scan_languages(M.Matcher(t).scan(M.fold_block(["the room", "not bad at all", "Mega!", "ok"])), 4).tolist()
+    [1, 1, 0, 2]
+    """
+    dl = detect_lang(scan.block, scan.ctx, n_docs)
+    und = dl == 2
+    if und.any():
+        s = scan.of_kind(M.SENT)
+        lx = scan.arr["lang"][scan.term[s]]
+        de = np.bincount(scan.doc[s][lx == 0], minlength=n_docs)
+        en = np.bincount(scan.doc[s][lx == 1], minlength=n_docs)
+        dl = np.where(und & (de > en), 0, np.where(und & (en > de), 1, dl)).astype(np.int8)
+    return dl
+
+
+def majority_language(codes: np.ndarray, has_text: np.ndarray) -> np.ndarray:
+    """Step 3 of the guesser: texts without evidence take the majority language of the others.
+
+    Parameters
+    ----------
+    codes : ndarray of int8
+        0 German, 1 English, 2 undetermined, per text.
+    has_text : ndarray of bool
+        False for empty answers, which stay undetermined.
+
+    Returns
+    -------
+    ndarray of int8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cjkit.coding.texts import majority_language
+    >>> majority_language(np.array([0, 0, 1, 2, 2], np.int8), np.array([1, 1, 1, 1, 0], bool)).tolist()
+    [0, 0, 1, 0, 2]
+    >>> majority_language(np.array([0, 1, 2], np.int8), np.ones(3, bool)).tolist()   # a tie
+    [0, 1, 2]
+    """
+    counts = np.bincount(codes[codes != 2], minlength=2)
+    if counts[0] == counts[1]:
+        return codes
+    return np.where((codes == 2) & has_text, int(counts.argmax()), codes).astype(np.int8)
+
+
 def guess_languages(texts) -> list[str]:
-    """:func:`guess_language` for many answers at once (one scan, fast for large files).
+    """The language of each answer, by the three steps of the module text (one scan, fast for
+    large files); step 3 (the majority language) looks at the answers given together.
 
     Parameters
     ----------
@@ -196,9 +276,10 @@ def guess_languages(texts) -> list[str]:
     """
     values, _ = text_input(texts)
     out = np.full(len(values), 2, np.int8)
-    for off, scan in M.iter_scans(values, _language_matcher()):
+    for off, scan in M.iter_scans(prepare_texts(values), _language_matcher()):
         k = scan.block.doc_start.size
-        out[off:off + k] = scan.doc_lang(k)
+        out[off:off + k] = scan_languages(scan, k)
+    out = majority_language(out, np.fromiter((bool(v.strip()) for v in values), dtype=bool, count=len(values)))
     return [RESPONSE_LANGS[c] for c in out]
 
 
@@ -206,7 +287,9 @@ def guess_language(text) -> str:
     """``"de"``, ``"en"`` or ``"und"`` (undetermined) for one answer.
 
     German and English function words are counted, umlauts and ß count as German; the
-    language with more evidence wins, a tie (including no evidence) is ``"und"``.
+    language with more evidence wins; on a tie the sentiment lexicon with more words in the
+    answer; with no evidence at all ``"und"`` (one answer has no majority to fall back on,
+    see :func:`guess_languages`).
 
     Parameters
     ----------
