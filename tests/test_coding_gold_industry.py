@@ -10,8 +10,8 @@ Floors (one rule for every code, not numbers read off the coder):
 
 * a code with at least 4 labelled sentences needs precision and recall of at least 0.6;
 * a rarer code must be found at least once;
-* over all codes, precision and recall of at least 0.85;
-* at least 80 % of the sentences labelled with no code get none of the labelled codes.
+* over all codes, precision and recall of at least 0.9 (as for the nine-industry gold set);
+* at least 90 % of the sentences labelled with no code get none of the labelled codes.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ GOLD = Path(__file__).parent / "fixtures" / "coding_gold_industry.csv"
 BITEXT = Path("bitext_customer_service") / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
 # the Bitext utterances state no licence: only row numbers are committed, the text is read here
 pytestmark = pytest.mark.shared_data
-MIN_SUPPORT, CODE_FLOOR, OVERALL_FLOOR, EMPTY_FLOOR = 4, 0.6, 0.85, 0.8
+MIN_SUPPORT, CODE_FLOOR, OVERALL_FLOOR, EMPTY_FLOOR = 4, 0.6, 0.9, 0.9
 INDUSTRIES = {"retail_ecommerce", "telecom", "utilities", "b2b_software", "banking_insurance"}
 # the four industries this set is mainly about: each has sentences that must stay uncoded
 MAIN = {"retail_ecommerce", "telecom", "utilities", "b2b_software"}
