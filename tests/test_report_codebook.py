@@ -11,7 +11,9 @@ from cjkit.coding.codebook import load_codebook
 
 TELECOM = ["Das Netz ist ständig weg, kein Empfang im Funkloch", "Internet bricht jeden Abend ab",
            "Die Rechnung war zu hoch, Roaming falsch berechnet", "Hotline Warteschleife 40 Minuten",
-           "Router getauscht, jetzt läuft das WLAN", "Vertrag gekündigt wegen Tarif"]
+           "Datenvolumen nach zwei Wochen aufgebraucht, dann gedrosselt", "Vertrag gekündigt wegen Tarif",
+           "Die Rufnummernmitnahme hat drei Wochen gedauert", "Neue SIM-Karte kam nicht an",
+           "Im Shop wurde mir ein teurer Handyvertrag aufgeschwatzt", "Kein 5G, nur LTE"]
 COURSE = ["Die Anmeldung zum Kurs war umständlich", "Der Vortrag war spannend", "Zu wenig Pausen",
           "Die Referentin war sehr kompetent", "Unterlagen kamen spät"]
 
@@ -50,7 +52,7 @@ def test_the_spec_names_industry_and_own_codebook(tmp_path):
 
 def test_an_industry_clearly_ahead_is_proposed_from_the_whole_file(tmp_path):
     # every segment's report gets the industry chosen on all answers, not on its own
-    spec = _study(tmp_path, TELECOM * 5 + COURSE * 2, segments=["a"] * 30 + ["b"] * 10)
+    spec = _study(tmp_path, TELECOM * 5 + COURSE * 2, segments=["a"] * 50 + ["b"] * 10)
     whole = cj.open_study(spec)
     course_only = cj.open_study(spec, segment="b")
     assert set(course_only.long.dropna(subset=["text"])["text"]) <= set(COURSE)

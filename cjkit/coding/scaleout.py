@@ -39,7 +39,7 @@ import pandas as pd
 from cjkit.cluster import connect
 from cjkit.coding.codebook import load_codebook
 from cjkit.coding.coder import code_texts
-from cjkit.coding.stream import _empty_rows
+from cjkit.coding.stream import empty_rows
 from cjkit.errors import ParameterError
 from cjkit.privacy.files import make_private, private_files
 from cjkit.quality import ledger
@@ -64,7 +64,7 @@ def _write_partition(part: pd.DataFrame, codebook, options: dict, path: str, off
         coded["row"] += offset
         coded.to_parquet(path, index=False)
         make_private(path)
-    empty = _empty_rows(part[text_col]) if text_col in part.columns else np.array([], dtype=int)
+    empty = empty_rows(part[text_col]) if text_col in part.columns else np.array([], dtype=int)
     id_cols = options.get("id_cols") or [c for c in ("respondent_id",) if c in part.columns]
     ids = part[id_cols[0]].iloc[empty].astype("string").tolist() if id_cols and empty.size else None
     led = ledger.entries(file="texts", rows=(empty + offset + 1).tolist(), check="empty_text", action="excluded",

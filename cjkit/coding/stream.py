@@ -142,7 +142,7 @@ def code_file(source, *, out, codebook="default", text_col: str = "text", id_col
                 if writer is None:
                     writer = pq.ParquetWriter(out, table.schema)
                 writer.write_table(table.cast(writer.schema))
-                empty = _empty_rows(frame[text_col])
+                empty = empty_rows(frame[text_col])
                 if empty.size:
                     led = _ledger(source, frame, empty, n_rows, text_col, id_cols)
                     led_table = pa.Table.from_pandas(led, preserve_index=False)
@@ -220,7 +220,7 @@ def _chunks(source: Path, columns: list, chunk_rows: int):
         yield pa.Table.from_batches(pending)
 
 
-def _empty_rows(text: pd.Series) -> np.ndarray:
+def empty_rows(text: pd.Series) -> np.ndarray:
     """Positions of answers without text (missing, empty or only spaces)."""
     t = text.astype("string").str.strip()
     return np.flatnonzero((t.isna() | (t == "")).to_numpy(dtype=bool))
