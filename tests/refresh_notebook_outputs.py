@@ -33,6 +33,9 @@ def refresh(path: Path) -> int:
         else:
             cell.outputs = []
             cell.execution_count = None
+    # kernel and widget state of this run are no part of the notebook: keep the metadata as it was
+    book.metadata.pop("widgets", None)
+    book.metadata["language_info"] = {"name": "python"}
     nbformat.write(book, path)
     return kept
 
