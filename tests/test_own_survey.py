@@ -60,6 +60,21 @@ def test_every_shown_section_has_content_and_every_omitted_one_a_reason(studies,
         assert set(cj.report.sentiment_vs_rating(study)["metric"]) >= {"spearman_rho"}
 
 
+def test_ratings_below_the_minimum_base_omit_the_score_sections(tmp_path):
+    # nine answers per rating: every cell would be suppressed, so the sections say why instead
+    data = pd.DataFrame({"id": [f"r{i}" for i in range(9)], "service": [1, 2, 3, 4, 5, 4, 3, 2, 1],
+                         "preis": [2, 3, 4, 5, 1, 2, 3, 4, 5]})
+    data.to_csv(tmp_path / "d.csv", index=False)
+    spec = {"survey": "tiny", "respondent_id": "id", "data": "d.csv", "questions": [
+        {"id": "service", "type": "csat", "scale": {"min": 1, "max": 5}, "phase": "retention"},
+        {"id": "preis", "type": "csat", "scale": {"min": 1, "max": 5}}]}
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    status = cj.report.section_status(cj.open_study(tmp_path / "spec.yaml"), lang="en").set_index("section")
+    for section in ("touchpoint_scores", "journey_map"):
+        assert not status.loc[section, "shown"]
+        assert status.loc[section, "reason"] == "no rating question has the minimum base of 10 answers"
+
+
 def test_no_nps_survey_says_so_in_words(studies):
     study = studies["no_nps"]
     assert not _shown(study)["nps"]

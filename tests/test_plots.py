@@ -75,6 +75,15 @@ def test_bars_heights_low_base_hatched_suppressed_omitted(sat):
     assert ax.get_legend() is not None and any("Fallzahl" in t.get_text() for t in ax.get_legend().texts)
 
 
+def test_every_value_suppressed_gives_an_empty_chart_not_an_error(sat):
+    hidden = sat.assign(value=np.nan, ci_low=np.nan, ci_high=np.nan, flag="suppressed", n=3)
+    fig, ax = plt.subplots()
+    assert plots.satisfaction_plot(hidden, ax=ax) is ax
+    assert not [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 0]
+    assert np.isfinite(ax.get_xlim()).all()
+    assert [t.get_text() for t in ax.texts].count("Nicht ausgewiesen") == 4
+
+
 def test_bar_labels_german_and_english(sat):
     fig, (a, b) = plt.subplots(1, 2)
     plots.satisfaction_plot(sat, lang="de", ax=a, show_n=True)

@@ -251,6 +251,13 @@ LABELS: dict[str, tuple[str, str]] = {
                     "gegenüber {total} insgesamt; {p}).",
                     "Persona '{segment}' rates {label} significantly {direction} than the other respondents ({value} "
                     "against {total} overall; {p})."),
+    "sum_segment_group": ("Die Gruppe „{segment}“ ({name}) bewertet {label} signifikant {direction} als die übrigen "
+                          "Befragten ({value} gegenüber {total} insgesamt; {p}).",
+                          "The group '{segment}' ({name}) rates {label} significantly {direction} than the other "
+                          "respondents ({value} against {total} overall; {p})."),
+    "sum_no_segment_group": ("Zwischen den Gruppen nach „{name}“ gibt es keinen signifikanten Unterschied "
+                             "(p < {alpha}, Holm-korrigiert).",
+                             "The groups by '{name}' do not differ significantly (p < {alpha}, Holm-adjusted)."),
     "sum_higher": ("besser", "higher"), "sum_lower": ("schlechter", "lower"),
     "sum_no_segment": ("Zwischen den Personas gibt es keinen signifikanten Unterschied (p < {alpha}, "
                        "Holm-korrigiert).",
@@ -419,7 +426,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "pauc": ("Bestrafte AUC", "Penalised AUC"),
     "share_lower": ("Anteil", "share"),
     # report sections that adapt to the survey (cjkit.report.plan)
-    "unassigned": ("nicht zugeordnet", "unassigned"),
+    "unassigned": ("ohne Touchpoint", "no touchpoint"),
+    "unassigned_phase": ("ohne Phase", "no phase"),
+    "sum_unassigned_where": ("Bewertungen und Antworten ohne Touchpoint", "ratings and answers without a touchpoint"),
     "positive_share": ("Anteil positiv", "Share positive"),
     "section_omitted": ("Dieser Abschnitt entfällt", "This section is omitted"),
     "sentiment_agreement": ("Textstimmung und Bewertung stimmen {strength} überein (Spearmans rho {rho}; "
@@ -436,6 +445,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_not_run": ("Bericht nicht erstellt", "Report not run"),
     "why_no_ratings": ("die Umfrage hat keine Bewertungsfragen (Rolle driver oder csat)",
                        "the survey has no rating questions (role driver or csat)"),
+    "why_small_bases": ("keine Bewertungsfrage hat die Mindestbasis von 10 Antworten",
+                        "no rating question has the minimum base of 10 answers"),
     "why_no_nps": ("die Umfrage hat keine NPS-Frage (Rolle nps)", "the survey has no NPS question (role nps)"),
     "why_no_outcome": ("die Umfrage hat keine Gesamtbewertung (Rolle overall oder outcome)",
                        "the survey has no overall outcome (role overall or outcome)"),

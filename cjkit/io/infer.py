@@ -410,6 +410,11 @@ def _positive_answer(levels: list[str]) -> str | None:
     return None
 
 
+#: second-header-row texts of survey tools that name no item ("Response" under a single question in
+#: SurveyMonkey): left out of the question text
+PLACEHOLDER_ITEMS = frozenset({"Response", "Open-Ended Response"})
+
+
 def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = "survey",
                  journey_model: str = "accra", language: str | None = None, data=None,
                  max_single: int = 20, min_confidence: float = 0.75) -> Proposal:
@@ -467,7 +472,8 @@ def propose_spec(wide: pd.DataFrame, meta: dict | None = None, *, survey: str = 
     if qframe is not None and len(qframe):
         for r in qframe.itertuples(index=False):
             t = r.question_text if pd.notna(r.question_text) else ""
-            texts[r.column] = t + (f" - {r.item_text}" if pd.notna(r.item_text) else "")
+            item = r.item_text if pd.notna(r.item_text) and str(r.item_text).strip() not in PLACEHOLDER_ITEMS else None
+            texts[r.column] = t + (f" - {item}" if item else "")
             kind = getattr(r, "kind", None)
             kinds[r.column] = kind if isinstance(kind, str) else None
     labels = meta.get("value_labels") or {}

@@ -32,6 +32,7 @@ from cjkit.errors import CjkitError, ParameterError
 from cjkit.report.batch import run_batch
 from cjkit.report.grid import notebook_parameters
 from cjkit.report.study import grid_values, open_study, outcome_question, run_context
+from cjkit.stats.base import DEFAULT_SUPPRESS_N
 
 #: Roles of the ratings scored per touchpoint (driver ratings and CSAT items).
 RATING_ROLES = ("driver", "csat")
@@ -65,6 +66,9 @@ def _available(study) -> dict[str, str | None]:
     ratings = _ratings(study)
     answered = ratings[ratings["value"].notna()]
     has_ratings = len(answered) > 0
+    # a rating is shown from a base of DEFAULT_SUPPRESS_N answers: with no such question the
+    # score sections would only hold suppressed cells
+    shown_ratings = has_ratings and int(answered.groupby("question", observed=True).size().max()) >= DEFAULT_SUPPRESS_N
     outcome = outcome_question(spec)
     has_outcome = outcome is not None and outcome.id in set(long["question"])
     drivers = has_outcome and answered[answered["role"] == "driver"]["question"].nunique() > 0
@@ -82,7 +86,7 @@ def _available(study) -> dict[str, str | None]:
 
     return {
         "outcome": need(has_outcome, "why_no_outcome"),
-        "touchpoint_scores": need(has_ratings, "why_no_ratings"),
+        "touchpoint_scores": need(has_ratings, "why_no_ratings") or need(shown_ratings, "why_small_bases"),
         "nps": need(nps is not None and long.loc[long["question"] == nps.id, "value"].notna().any(), "why_no_nps"),
         "drivers": need(drivers, "why_no_drivers"),
         "ipa": need(drivers, "why_no_drivers"),
@@ -92,7 +96,8 @@ def _available(study) -> dict[str, str | None]:
         "comments": need(comments, "why_no_comments"),
         "sentiment": need(comments and numeric_outcome, "why_no_sentiment"),
         "painpoints": need(has_ratings or comments, "why_no_painpoints"),
-        "journey_map": need(has_ratings, "why_no_ratings") or need(answered["phase"].notna().any(), "why_no_phases"),
+        "journey_map": (need(has_ratings, "why_no_ratings") or need(shown_ratings, "why_small_bases")
+                        or need(answered["phase"].notna().any(), "why_no_phases")),
     }
 
 

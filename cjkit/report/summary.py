@@ -19,6 +19,7 @@ from IPython.display import HTML
 from cjkit.catalog import i18n
 from cjkit.report import sections
 from cjkit.report.methods import ALPHA, TOP_PAINPOINTS, TOP_SEGMENT_DIFFERENCES
+from cjkit.report.sections.base import UNASSIGNED
 from cjkit.report.plan import section_status
 from cjkit.report.study import Study, open_study, outcome_question
 
@@ -215,7 +216,8 @@ def _painpoints(pains: pd.DataFrame, fmt: _Format) -> list[dict]:
             evidence.append(fmt.label("sum_ev_driver").format(share=fmt.pct(p["driver_impact"] / 100)))
         if not evidence:
             continue
-        where = f"{p['touchpoint_label']} ({p['phase_label']})"
+        where = (fmt.label("sum_unassigned_where") if str(p.get("touchpoint")) == UNASSIGNED
+                 else f"{p['touchpoint_label']} ({p['phase_label']})")
         text = fmt.label("sum_painpoint").format(rank=int(p["rank"]), label=where, evidence=", ".join(evidence))
         rows.append({"topic": "painpoints", "text": text, "value": p["score"],
                      "n": int(p["n"]) if pd.notna(p["n"]) else None})  # raised unprompted: no rating base
@@ -224,16 +226,23 @@ def _painpoints(pains: pd.DataFrame, fmt: _Format) -> list[dict]:
 
 def _segments(study: Study, fmt: _Format) -> list[dict]:
     column = study.scope.get("segment_column")
+    # persona segments read as personas; any other column (a region, a question) as groups by its name
+    persona = "persona" in str(column).lower()
+    name = sections.question_label(study, column, lang=fmt.lang) if column in {q.id for q in study.spec.questions} \
+        else str(column)
     table = sections.segment_comparison(study, lang=fmt.lang)
     sig = table[table["significant"].fillna(False).astype(bool) & table["difference_vs_rest"].notna()]
     if sig.empty:
-        text = fmt.label("sum_no_segment").format(column=column, alpha=fmt.num(ALPHA))
+        text = fmt.label("sum_no_segment" if persona else "sum_no_segment_group").format(
+            column=column, name=name, alpha=fmt.num(ALPHA))
         return [{"topic": "segments", "text": text, "value": np.nan, "n": int(len(study.wide))}]
     top = sig.reindex(sig["difference_vs_rest"].abs().sort_values(ascending=False, kind="stable").index)
     rows = []
     for _, r in top.head(TOP_SEGMENT_DIFFERENCES).iterrows():
         direction = fmt.label("sum_higher" if r["difference_vs_rest"] > 0 else "sum_lower")
-        text = fmt.label("sum_segment").format(segment=r["segment"], label=r["item_label"], direction=direction,
+        text = fmt.label("sum_segment" if persona else "sum_segment_group").format(
+                                               segment=r["segment"], name=name, label=r["item_label"],
+                                               direction=direction,
                                                value=fmt.num(r["value"]), total=fmt.num(r["total"]),
                                                p=fmt.p(r["p_adjusted"]))
         rows.append({"topic": "segments", "text": text, "value": r["difference_vs_rest"], "n": int(r["n"])})

@@ -209,6 +209,17 @@ def _unit_quadrants(long, driver_table, level, weight, split, min_n, suppress_n,
     return q.groupby(level, dropna=False)["quadrant"].first()
 
 
+_NO_KEY = "\x00none"
+
+
+def _marked(frame: pd.DataFrame, level: list) -> pd.DataFrame:
+    """*frame* with missing unit keys replaced by a marker (only where a key is missing)."""
+    cols = [c for c in level if c in frame.columns and frame[c].isna().any()]
+    if not cols:
+        return frame
+    return frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), _NO_KEY) for c in cols})
+
+
 def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
                     driver_table: pd.DataFrame | None = None, outcome: str | None = None,
                     by=("phase", "touchpoint"), positive=None, scales=None, weight: str = "weight",
@@ -278,6 +289,12 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
     missing = [c for c in level if c not in long.columns]
     if missing:
         raise ParameterError("by", missing, allowed=list(long.columns))
+    # a unit without a phase (or touchpoint) is one unit whether rated or mentioned: a marker stands
+    # in for the missing key so that ratings, mentions and drivers join on it (NaN keys do not)
+    dtypes = {c: long[c].dtype for c in level}
+    long = _marked(long, level)
+    coded = _marked(coded, level) if coded is not None else None
+    driver_table = _marked(driver_table, level) if driver_table is not None else None
     if not 0 <= float(min_mention_share) <= 1:
         raise ParameterError("min_mention_share", min_mention_share, allowed="a share between 0 and 1")
     min_n, suppress_n = resolve_base_rule(min_n, suppress_n)
@@ -328,10 +345,11 @@ def rank_painpoints(long: pd.DataFrame, *, coded: pd.DataFrame | None = None,
     units["rank"] = pd.Series(pd.NA, index=units.index, dtype="Int64")
     units.loc[order, "rank"] = np.arange(1, len(order) + 1)
     units["_pain"] = pain
-    for c in level:  # journey order where the long frame has one
-        if isinstance(long[c].dtype, pd.CategoricalDtype):
-            units[c] = pd.Categorical(units[c], categories=long[c].cat.categories.astype(str),
-                                      ordered=long[c].cat.ordered)
+    for c in level:  # journey order where the long frame has one; the marker back to missing
+        units[c] = units[c].astype(object).mask(units[c].astype(object) == _NO_KEY)
+        if isinstance(dtypes[c], pd.CategoricalDtype):
+            units[c] = pd.Categorical(units[c], categories=dtypes[c].categories.astype(str),
+                                      ordered=dtypes[c].ordered)
     units = units.sort_values(["_pain", "rank", "score", "mention_share"], ascending=[False, True, False, False],
                               na_position="last", kind="stable")
     cols = [*level, "n", "n_low", "low_share", "performance", "gap", "n_mentions", "mention_share",

@@ -83,7 +83,9 @@ def satisfaction_plot(data, *, x="value", y="touchpoint", hue=None, order=None, 
     colours = dict(zip(hues, theme.PALETTE * 3)) if hue else {None: kwargs.pop("color", theme.PALETTE[0])}
     bar = ax.barh if horizontal else ax.bar
     pos_of = {c: i for i, c in enumerate(cats)}
-    top = np.nanmax(data[list(ci)[1] if ci else val].to_numpy(dtype=float)) if len(data) else 1.0
+    tops = data[list(ci)[1] if ci else val].to_numpy(dtype=float)
+    # every value suppressed (bases too small) leaves nothing to scale by: an empty chart, no error
+    top = float(np.nanmax(tops)) if np.isfinite(tops).any() else base + 1.0
     pad = 0.015 * ((scale[1] - base) if scale else max(top - base, 1e-9))
     any_low = False
     for j, h in enumerate(hues):

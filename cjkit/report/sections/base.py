@@ -87,12 +87,25 @@ def add_labels(frame: pd.DataFrame, study: Study, *, lang: str = "de") -> pd.Dat
     unassigned = i18n.label("unassigned", lang)
     if "phase" in out.columns:
         out["phase_label"] = (out["phase"].astype("string").map(models.phase_labels(study.model, lang))
-                              .fillna(unassigned))
+                              .fillna(i18n.label("unassigned_phase", lang)))
     if "touchpoint" in out.columns:
         labels = {**touchpoints.labels(lang, study.spec.catalog), UNASSIGNED: unassigned}
         tp = out["touchpoint"].astype("string")
         out["touchpoint_label"] = tp.map(labels).fillna(tp).fillna(unassigned)
     return out
+
+
+#: longest question name in a chart row or table cell; longer texts (a questionnaire's full
+#: wording, as an inferred spec has it) are cut at a word and end in "…"
+MAX_LABEL = 70
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= MAX_LABEL:
+        return text
+    cut = text[:MAX_LABEL - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[MAX_LABEL // 2:] else cut).rstrip(" ,;:-–") + "…"
 
 
 def question_label(study: Study, qid: str, *, lang: str = "de") -> str:
@@ -105,9 +118,12 @@ def question_label(study: Study, qid: str, *, lang: str = "de") -> str:
         return str(qid)
     text = (q.text if lang == "de" else q.text_en) or q.text or q.text_en
     if text:
-        return text.rsplit(": ", 1)[-1].strip().rstrip("?").strip() or str(qid)
+        # the part after a lead-in ("How satisfied were you with: the room"); a text that ends in
+        # its colon has no such part and is named as a whole
+        short = text.rsplit(": ", 1)[-1].strip().rstrip("?:").strip()
+        return _short(short if len(short) > 1 else text.strip().rstrip(":?").strip()) or str(qid)
     if getattr(q, "column", None) and q.column != q.id:
-        return str(q.column)
+        return _short(str(q.column))
     key = f"qtype_{q.type}"
     return i18n.label_or(key, lang, str(qid))
 
@@ -120,6 +136,12 @@ def item_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
     pairs = out[["touchpoint", "question"]].drop_duplicates()
     several = set(pairs.loc[pairs.duplicated("touchpoint", keep=False), "question"])
     names = {qid: question_label(study, qid, lang=lang) for qid in out["question"].dropna().unique()}
+    # two long questions cut to the same name stay apart: numbered in questionnaire order
+    seen: dict[str, int] = {}
+    for qid, name in names.items():
+        if list(names.values()).count(name) > 1:
+            seen[name] = seen.get(name, 0) + 1
+            names[qid] = f"{name} ({seen[name]})"
     qnames = out["question"].map(names).astype("string")
     label = out["touchpoint_label"].astype("string")
     label = label.where(~out["question"].isin(several), label + " – " + qnames)
