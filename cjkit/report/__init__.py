@@ -11,6 +11,7 @@ import importlib
 
 __all__ = [
     "add_labels",
+    "channel_labels",
     "code_counts",
     "coded_comments",
     "driver_diagnostics",
@@ -30,6 +31,11 @@ __all__ = [
     "methods_html",
     "note",
     "painpoint_table",
+    "path_findings",
+    "path_heading",
+    "path_key_figures",
+    "path_table",
+    "path_tiles",
     "phase_scores",
     "report_plan",
     "save_figure",
@@ -54,7 +60,10 @@ _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stac
 _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
             "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
             "driver_diagnostics": "diagnostics", "driver_labels": "valuetables", "value_table": "valuetables",
-            "value_summary": "valuetables", "weight_diagnostics": "diagnostics"}
+            "value_summary": "valuetables", "weight_diagnostics": "diagnostics",
+            # the journey-path report
+            "channel_labels": "pathtables", "path_table": "pathtables", "path_heading": "pathtables",
+            "path_key_figures": "pathfindings", "path_tiles": "pathfindings", "path_findings": "pathfindings"}
 
 
 def __getattr__(name: str):
