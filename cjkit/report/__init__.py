@@ -50,6 +50,7 @@ __all__ = [
     "trend_table",
     "value_summary",
     "value_table",
+    "variable_labels",
     "verbatims",
     "weight_diagnostics",
     "write_key_figures",
@@ -60,7 +61,8 @@ _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stac
 _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
             "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
             "driver_diagnostics": "diagnostics", "driver_labels": "valuetables", "value_table": "valuetables",
-            "value_summary": "valuetables", "weight_diagnostics": "diagnostics",
+            "value_summary": "valuetables", "variable_labels": "valuetables",
+            "weight_diagnostics": "diagnostics",
             # the journey-path report
             "channel_labels": "pathtables", "path_table": "pathtables", "path_heading": "pathtables",
             "path_key_figures": "pathfindings", "path_tiles": "pathfindings", "path_findings": "pathfindings"}

@@ -10,13 +10,15 @@ as CSV for analysts.
 """
 from __future__ import annotations
 
-import html
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 
 from cjkit.catalog import i18n, touchpoints
-from cjkit.errors import ParameterError
+from cjkit.catalog.config import read_yaml
+from cjkit.errors import ConfigError, ParameterError
+from cjkit.report.htmltable import html_table
 from cjkit.report.methods import min_stability
 from cjkit.report.study import Study
 from cjkit.report.tables import format_table
@@ -65,6 +67,105 @@ def driver_labels(study: Study, *, lang: str = "de") -> dict:
             for q in study.spec.questions if q.role == "driver"}
 
 
+def check_currency(currency: str) -> str:
+    """*currency* if Babel knows it as an ISO 4217 code, else a :class:`ParameterError`."""
+    from babel.numbers import is_currency
+
+    if not isinstance(currency, str) or not is_currency(currency):
+        raise ParameterError("currency", currency, allowed="an ISO 4217 code such as EUR, CHF, GBP, USD")
+    return currency
+
+
+def format_money(x, currency: str = "EUR", *, lang: str = "de", locale: str | None = None) -> str:
+    """An amount in whole currency units, written the locale's way (Babel): ``150.436 €``, ``€150,436``.
+
+    Parameters
+    ----------
+    x : float
+        The amount.
+    currency : str
+        ISO 4217 code (``EUR``, ``CHF``, ``USD`` ...).
+    lang : {"de", "en"}
+        Report language.
+    locale : {"de_DE", "de_AT", "de_CH", "en_GB", "en_US"}, optional
+        Regional format; default the locale of *lang*.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cjkit.report.valuetables import format_money
+    >>> format_money(150436.19, "EUR", lang="de"), format_money(150436.19, "CHF", lang="en")
+    ('150.436\\xa0€', 'CHF150,436')
+    """
+    from babel.numbers import format_currency
+
+    if pd.isna(x):
+        return i18n.MISSING
+    return format_currency(x, check_currency(currency), locale=i18n.resolve_locale(lang, locale),
+                           format="#,##0\xa0¤" if lang == "de" else "¤#,##0", currency_digits=False)
+
+
+def variable_labels(study: Study, source=None, *, lang: str = "de") -> dict:
+    """Readable names of the variables a persona proposal is built on, in *lang*.
+
+    The study's catalog names its questions: a driver question by the touchpoint it rates, any
+    other question by its text. Columns from outside the survey (a behaviour or CRM file joined
+    to it) are named by *source*: a YAML file or a dict, ``column: {de: ..., en: ...}`` or
+    ``column: text`` (one text for both languages).
+
+    Parameters
+    ----------
+    study : Study
+        The opened study.
+    source : str, Path or dict, optional
+        Names of the other columns.
+    lang : {"de", "en"}
+        Label language.
+
+    Returns
+    -------
+    dict
+        column -> label; columns without a name are left out (tables show them as they are).
+
+    Raises
+    ------
+    ConfigError
+        When *source* is not a mapping of columns to a text or to ``de``/``en`` texts; the message
+        names the file and the column.
+
+    Examples
+    --------
+    >>> import cjkit as cj
+    >>> names = cj.report.variable_labels(cj.example_study(), {"mit_hund": {"de": "mit Hund", "en": "with a dog"}},
+    ...                                   lang="en")
+    >>> names["mit_hund"], names["tp_wifi"]
+    ('with a dog', 'Wi-Fi')
+    """
+    i18n.check_lang(lang)
+    names = {q.id: q.text for q in study.spec.questions if q.text}
+    names.update(driver_labels(study, lang=lang))
+    if source is None or source == {}:
+        return names
+    where = str(source) if isinstance(source, (str, Path)) else "<labels>"
+    raw = read_yaml(Path(source)) if isinstance(source, (str, Path)) else source
+    if not isinstance(raw, dict):
+        raise ConfigError(f"expected a mapping of columns to labels, got {type(raw).__name__}", path=where)
+    problems = []
+    for column, value in raw.items():
+        if isinstance(value, str):
+            names[str(column)] = value
+        elif isinstance(value, dict) and isinstance(value.get(lang), str):
+            names[str(column)] = value[lang]
+        else:
+            problems.append((str(column), f"expected a text or texts under de and en, got {value!r}"))
+    if problems:
+        raise ConfigError.from_problems(problems, path=where)
+    return names
+
+
 def _labelled(frame: pd.DataFrame, kind: str, labels: dict, lang: str, locale) -> pd.DataFrame:
     out = frame.reset_index(drop=True).copy()
     if kind == "persona_crosstab":
@@ -91,7 +192,7 @@ def _labelled(frame: pd.DataFrame, kind: str, labels: dict, lang: str, locale) -
 
 
 def value_table(frame: pd.DataFrame, kind: str, *, labels: dict | None = None, lang: str = "de",
-                locale: str | None = None, decimals: int = 2) -> HTML:
+                locale: str | None = None, decimals: int = 2, currency: str = "EUR") -> HTML:
     """A table of the persona and value report, formatted for the reader in one language.
 
     Parameters
@@ -111,6 +212,8 @@ def value_table(frame: pd.DataFrame, kind: str, *, labels: dict | None = None, l
         Regional number format; default the locale of *lang*.
     decimals : int
         Decimals of scores, gains and intervals.
+    currency : str
+        ISO 4217 code of the amounts in the value-at-stake table (``EUR``, ``CHF``, ``USD`` ...).
 
     Returns
     -------
@@ -131,16 +234,39 @@ def value_table(frame: pd.DataFrame, kind: str, *, labels: dict | None = None, l
     if kind not in VALUE_KINDS:
         raise ParameterError("kind", kind, allowed=list(VALUE_KINDS))
     data = _labelled(frame, kind, labels or {}, lang, locale)
+    if kind == "value_at_stake":
+        return _stake_table(data, currency, lang, locale)
     columns = VALUE_KINDS[kind] if VALUE_KINDS[kind] is not None else list(data.columns)
-    table = format_table(data, lang=lang, locale=locale, columns=columns, decimals=decimals)
-    if kind == "value_at_stake" and "assumption" in data.columns:
-        notes = "".join(f'<p class="cj-legend">{html.escape(str(t))}</p>' for t in data["assumption"].dropna())
-        return HTML(table.data + notes)
-    return table
+    return format_table(data, lang=lang, locale=locale, columns=columns, decimals=decimals)
+
+
+def _stake_table(data: pd.DataFrame, currency: str, lang: str, locale) -> HTML:
+    """Value at stake with its amounts in *currency*, and its assumptions under the table."""
+    check_currency(currency)
+    money = {"base_value": "col_base_value_amount", "value_at_stake": "col_value_at_stake_amount"}
+    cells, numeric = {}, []
+    for col in VALUE_KINDS["value_at_stake"]:
+        if col not in data.columns:
+            continue
+        key = money.get(col) or {"stake_label": "col_stake_item", "n": "col_base", "rate": "col_rate"}[col]
+        header = i18n.label(key, lang)
+        if col in money:
+            cells[header] = [format_money(x, currency, lang=lang, locale=locale) for x in data[col]]
+        elif col == "n":
+            cells[header] = [i18n.format_number(x, lang=lang, locale=locale, decimals=0) for x in data[col]]
+        elif col == "rate":
+            cells[header] = [i18n.format_percent(x, lang=lang, locale=locale, decimals=0) for x in data[col]]
+        else:
+            cells[header] = [str(x) for x in data[col]]
+        if col != "stake_label":
+            numeric.append(header)
+    notes = data["assumption"].dropna().astype(str).tolist() if "assumption" in data.columns else []
+    return html_table(pd.DataFrame(cells), numeric=numeric, legend=notes)
 
 
 def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake: pd.DataFrame | None = None, *,
-                  labels: dict | None = None, lang: str = "de", locale: str | None = None) -> pd.DataFrame:
+                  labels: dict | None = None, lang: str = "de", locale: str | None = None,
+                  currency: str = "EUR") -> pd.DataFrame:
     """The findings of the persona and value report in sentences, each with its numbers.
 
     Parameters
@@ -157,6 +283,8 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
         Language of the sentences.
     locale : {"de_DE", "de_AT", "de_CH", "en_GB", "en_US"}, optional
         Number format; default the locale of *lang*.
+    currency : str
+        ISO 4217 code of the value at stake (``EUR``, ``CHF``, ``USD`` ...).
 
     Returns
     -------
@@ -175,9 +303,8 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
     >>> cj.report.value_summary(sel, rec, labels={"tp_wifi": "Wi-Fi"}, lang="en")["text"].iloc[1]
     'A: improve Wi-Fi first – expected gain +0.20 (95% CI 0.14 to 0.27; n = 525).'
     """
-    from babel.numbers import format_currency
-
     i18n.check_lang(lang)
+    check_currency(currency)
     labels = labels or {}
 
     def num(x, d=2, sign=False):
@@ -195,8 +322,7 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
         rows.append(("recommendations", text, float(r["expected_gain"]), int(r["n"])))
     if stake is not None:
         for _, r in stake.iterrows():
-            amount = format_currency(r["value_at_stake"], "EUR", locale=i18n.resolve_locale(lang, locale),
-                                     format="#,##0\xa0¤" if lang == "de" else "¤#,##0", currency_digits=False)
+            amount = format_money(r["value_at_stake"], currency, lang=lang, locale=locale)
             rows.append(("value", i18n.label("sum_value_stake", lang).format(label=r["label"], value=amount,
                                                                               n=num(r["n"], 0)),
                          float(r["value_at_stake"]), int(r["n"])))
