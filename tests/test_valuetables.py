@@ -150,3 +150,16 @@ def test_value_methods_topics_and_survey_default():
 def test_driver_labels_name_the_touchpoint():
     names = cj.report.driver_labels(cj.example_study(), lang="de")
     assert names["tp_wifi"] == "WLAN"
+
+
+def test_value_key_figures_are_labelled_rows_for_index_and_deck():
+    from types import SimpleNamespace
+
+    link = pd.DataFrame({"side": ["survey", "customers"], "n": [2945, 3657], "matched": [2857, 2857],
+                         "unmatched": [88, 800]})
+    f = cj.report.value_key_figures(SimpleNamespace(k=4), respondents=2945, link_summary=link, stake=STAKE, lang="de")
+    assert f[["figure", "value", "label"]].values.tolist() == [
+        ["personas_proposed", 4.0, "Vorgeschlagene Personas"], ["respondents_in_scope", 2945.0, "Befragte"],
+        ["matched", 2857.0, "Befragte mit Buchungen verknüpft"],
+        ["value_at_stake_detractors_at_risk", 150436.19, "Umsatz der Kritiker im Risiko"]]
+    assert f["n"].iloc[-1] == 1717 and f["n"].iloc[:3].isna().all()

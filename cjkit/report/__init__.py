@@ -48,6 +48,7 @@ __all__ = [
     "summary_html",
     "touchpoint_scores",
     "trend_table",
+    "value_key_figures",
     "value_summary",
     "value_table",
     "variable_labels",
@@ -61,7 +62,7 @@ _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stac
 _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
             "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
             "driver_diagnostics": "diagnostics", "driver_labels": "valuetables", "value_table": "valuetables",
-            "value_summary": "valuetables", "variable_labels": "valuetables",
+            "value_summary": "valuetables", "variable_labels": "valuetables", "value_key_figures": "valuetables",
             "weight_diagnostics": "diagnostics",
             # the journey-path report
             "channel_labels": "pathtables", "path_table": "pathtables", "path_heading": "pathtables",

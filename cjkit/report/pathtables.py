@@ -272,7 +272,7 @@ def path_heading(journeys, level: str, *, source: str = "", model="accra", lang:
     """
     i18n.check_lang(lang)
     source = source or ("" if str(journeys.source).startswith("<") else Path(str(journeys.source)).name)
-    title = i18n.label("title_paths", lang) + (f": {source}" if source else "")
+    title = i18n.label("title_journey_paths", lang) + (f": {source}" if source else "")
     paths = journeys.paths
     n = paths["n_journeys"].sum() if "n_journeys" in paths.columns else len(paths)
     words = (i18n.label("pm_n_journeys", lang), i18n.label("path_head_level", lang),

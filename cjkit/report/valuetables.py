@@ -329,3 +329,44 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
     out = pd.DataFrame(rows, columns=["topic", "text", "value", "n"])
     out.insert(1, "topic_label", [i18n.label(f"sum_topic_{t}", lang) for t in out["topic"]])
     return out
+
+
+def value_key_figures(proposals, *, respondents: int, link_summary: pd.DataFrame | None = None,
+                      stake: pd.DataFrame | None = None, lang: str = "de") -> pd.DataFrame:
+    """The key figures of the persona and value report, labelled in the report language.
+
+    Parameters
+    ----------
+    proposals : PersonaProposals
+        :func:`~cjkit.propose_personas` (its ``k``).
+    respondents : int
+        Respondents in the report.
+    link_summary : DataFrame, optional
+        ``link.summary`` of :func:`~cjkit.link_customers` (its ``matched`` count of the survey side).
+    stake : DataFrame, optional
+        :func:`~cjkit.value_at_stake`: one figure per item, with its base.
+    lang : {"de", "en"}
+        Language of the ``label`` column.
+
+    Returns
+    -------
+    DataFrame
+        figure, value, n, label: the form :func:`~cjkit.report.write_key_figures`, the run's index
+        page and the deck read.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import cjkit as cj
+    >>> f = cj.report.value_key_figures(SimpleNamespace(k=4), respondents=2945, lang="en")
+    >>> f[["figure", "value", "label"]].values.tolist()
+    [['personas_proposed', 4.0, 'Personas proposed'], ['respondents_in_scope', 2945.0, 'Respondents']]
+    """
+    i18n.check_lang(lang)
+    rows = [("personas_proposed", float(proposals.k), None, i18n.label("fig_personas_proposed", lang)),
+            ("respondents_in_scope", float(respondents), None, i18n.label("respondents", lang))]
+    if link_summary is not None and len(link_summary):
+        rows.append(("matched", float(link_summary["matched"].iloc[0]), None, i18n.label("fig_matched", lang)))
+    for r in (stake.itertuples() if stake is not None else []):
+        rows.append((f"value_at_stake_{r.item}", round(float(r.value_at_stake), 2), int(r.n), str(r.label)))
+    return pd.DataFrame(rows, columns=["figure", "value", "n", "label"])
