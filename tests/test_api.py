@@ -85,7 +85,7 @@ def test_flat_callables_have_numpydoc_sections(name):
 
 
 REPORT_MODULES = {f"cjkit.report.{m}" for m in ("sections", "plan", "summary", "tables", "methods", "diagnostics",
-                                                 "valuetables", "pathtables", "pathfindings")}
+                                                 "valuetables", "valuelabels", "pathtables", "pathfindings")}
 
 
 def test_report_namespace():

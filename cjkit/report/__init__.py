@@ -61,8 +61,8 @@ __all__ = [
 _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stack
 _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
             "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
-            "driver_diagnostics": "diagnostics", "driver_labels": "valuetables", "value_table": "valuetables",
-            "value_summary": "valuetables", "variable_labels": "valuetables", "value_key_figures": "valuetables",
+            "driver_diagnostics": "diagnostics", "driver_labels": "valuelabels", "value_table": "valuetables",
+            "value_summary": "valuetables", "variable_labels": "valuelabels", "value_key_figures": "valuelabels",
             "weight_diagnostics": "diagnostics",
             # the journey-path report
             "channel_labels": "pathtables", "path_table": "pathtables", "path_heading": "pathtables",
