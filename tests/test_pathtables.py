@@ -143,7 +143,7 @@ def test_key_figures_and_tiles():
                                                                                  ["markov_b", 4.0, 3.0, 5.5]]
     tiles = cj.report.path_tiles(figures, lang="de").data
     # 6 of 10 conversions = 60 %; a value of 0 (no value column in the data) gets no tile
-    assert "20.000" in tiles and f"60,0{NBSP}% aller Conversions" in tiles and "5,0 bis 7,5" in tiles
+    assert "20.000" in tiles and f"Conversions, 60,0{NBSP}% aller" in tiles and "Stärkster Kanal (Markov): a" in tiles and "5,0 bis 7,5" in tiles
     assert "Umsatz" not in tiles
 
 

@@ -460,6 +460,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pcol_file": ("Datei", "File"), "pcol_row": ("Zeile", "Row"), "pcol_column": ("Spalte", "Column"),
     "pcol_approach": ("Ansatz", "Approach"),
     "path_mode_strict": ("strikt", "strict"), "path_mode_loose": ("locker", "loose"),
+    "pcol_figure": ("Wert", "Value"),
     "pcol_rows": ("Zeilen", "Rows"), "pcol_examples": ("Beispielzeilen", "Example rows"),
     "check_missing_customer_id": ("Kunden-ID fehlt", "Customer id missing"),
     "check_missing_channel": ("Kanal fehlt", "Channel missing"),
@@ -478,7 +479,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "tile_path_rate": ("Conversion-Rate", "Conversion rate"), "tile_path_value": ("Umsatz", "Value"),
     "tile_path_touches": ("Kontakte je Journey (Mittelwert)", "Touches per journey (mean)"),
     "tile_path_top_channel": ("Stärkster Kanal (Markov)", "Strongest channel (Markov)"),
-    "tile_path_share": ("{share} aller Conversions", "{share} of all conversions"),
+    "tile_path_share": ("Conversions, {share} aller", "conversions, {share} of all"),
     # journey-path report: findings in words
     "sum_topic_path_basis": ("Datenbasis", "Data basis"),
     "sum_topic_path_channels": ("Kanäle mit Conversions", "Channels carrying conversions"),

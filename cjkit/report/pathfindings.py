@@ -78,7 +78,7 @@ def path_key_figures(summary: pd.DataFrame, *, compare: pd.DataFrame | None = No
 
 
 def path_tiles(figures: pd.DataFrame, *, lang: str = "de", locale: str | None = None) -> HTML:
-    """The report's key figures as tiles, the strongest Markov channel last with its interval.
+    """The report's key figures as tiles, the strongest Markov channel last with its conversions and interval.
 
     Parameters
     ----------
@@ -127,8 +127,9 @@ def path_tiles(figures: pd.DataFrame, *, lang: str = "de", locale: str | None = 
             note.append(i18n.label("tile_ci", lang).format(
                 low=i18n.format_number(top["ci_low"], lang=lang, locale=locale),
                 high=i18n.format_number(top["ci_high"], lang=lang, locale=locale)))
-        tiles.append(tile(i18n.label("tile_path_top_channel", lang), top["label"].removeprefix("Markov: "),
-                          " · ".join(note)))
+        # the channel's name in the label: a long name would not fit the tile's large figure
+        tiles.append(tile(f'{i18n.label("tile_path_top_channel", lang)}: {top["label"].removeprefix("Markov: ")}',
+                          i18n.format_number(top["value"], lang=lang, locale=locale), " · ".join(note)))
     return HTML(f'<div class="cj-tiles">{"".join(tiles)}</div>')
 
 

@@ -23,10 +23,10 @@ from cjkit.report.tables import CSS
 
 #: kind -> (column, header label key, format) of the columns shown, in order (those present)
 PATH_KINDS = {
-    "summary": [("metric", "col_metric", "metric"), ("value", "col_value", "mval")],
+    "summary": [("metric", "col_metric", "metric"), ("value", "pcol_figure", "mval")],
     "windows": [("metric", "col_metric", "metric"), ("without_rules", "pcol_without_rules", "mval"),
                 ("with_rules", "pcol_with_rules", "mval")],
-    "loops": [("metric", "col_metric", "metric"), ("value", "col_value", "mval"), ("n", "pcol_journeys", "int")],
+    "loops": [("metric", "col_metric", "metric"), ("value", "pcol_figure", "mval"), ("n", "pcol_journeys", "int")],
     "mapping": [("channel", "pcol_channel", "text"), ("touchpoint", "col_touchpoint", "node"),
                 ("phase", "col_phase", "node")],
     "common_paths": [("path", "pcol_path", "path"), ("n_journeys", "pcol_journeys", "int"), ("share", "col_share", "pct"),
