@@ -156,3 +156,17 @@ def test_heading_and_bad_kind():
         cj.report.path_table(pd.DataFrame(), "sankey")
     with pytest.raises(ParameterError, match="lang"):
         cj.report.path_table(pd.DataFrame(), "funnel", lang="fr")
+
+
+def test_methods_appendix_has_the_path_topics_in_both_languages():
+    from cjkit.paths.shapley import shapley_attribution
+    import inspect
+
+    en = cj.report.methods_appendix(lang="en", topics=["path_markov", "path_shapley", "path_funnel", "path_order"])
+    text = en.set_index("method")["text"]
+    assert "removal effect" in text["path_markov"] and "percentiles" in text["path_markov"]
+    exact = inspect.signature(shapley_attribution).parameters["max_exact"].default
+    assert f"up to {exact} channels are solved exactly" in text["path_shapley"]
+    assert "penalised" in text["path_order"] and "very next touch" in text["path_funnel"]
+    de = cj.report.methods_appendix(lang="de", topics=["path_order"])
+    assert de["topic"].iloc[0] == "Ordnung der Markov-Kette"

@@ -535,6 +535,52 @@ LABELS: dict[str, tuple[str, str]] = {
                       "die häufigste Dauer ist {mode_bin} ({mode_share}).",
                       "From the first touch to the conversion, {share} of conversions take less than 7 days; the most "
                       "common duration is {mode_bin} ({mode_share})."),
+    "method_topic_path_markov": ("Markov-Attribution", "Markov attribution"),
+    "method_path_markov": ("Die Journeys werden als Markov-Kette der gewählten Ordnung über die Kanäle beschrieben (Start, "
+                           "Kanäle, Conversion, keine Conversion) und exakt gelöst, ohne Simulation. Removal-Effekt eines "
+                           "Kanals = Anteil der Conversion-Wahrscheinlichkeit, der verloren geht, wenn der Kanal aus den "
+                           "Journeys entfernt wird; die Conversions werden im Verhältnis der Removal-Effekte auf die Kanäle "
+                           "verteilt. Das 95-%-Intervall stammt aus einem Bootstrap: Die Journeys werden mit Zurücklegen "
+                           "neu gezogen (multinomial über die verschiedenen Pfade und ihre Ergebnisse), das Intervall "
+                           "sind die Perzentile der Wiederholungen. Überschneiden sich die Intervalle der beiden stärksten "
+                           "Kanäle, gilt ihre Reihenfolge als nicht gesichert.",
+                           "The journeys are described as a Markov chain of the chosen order over the channels (start, "
+                           "channels, conversion, no conversion) and solved exactly, without simulation. A channel's "
+                           "removal effect = the share of the conversion probability lost when the channel is removed "
+                           "from the journeys; conversions are shared among the channels in proportion to their removal "
+                           "effects. The 95% interval comes from a bootstrap: journeys are drawn again with replacement "
+                           "(multinomial over the distinct paths and their outcomes) and the interval is the percentiles "
+                           "of the replicates. When the intervals of the two strongest channels overlap, their order is "
+                           "not established."),
+    "method_topic_path_shapley": ("Shapley-Werte", "Shapley values"),
+    "method_path_shapley": ("Jede Kanalmenge mit Conversions (die Kanäle, die eine Journey berührt hat, ohne Reihenfolge "
+                            "und Wiederholung) ist ein eigenes kooperatives Spiel; der Wert einer Teilmenge ist die "
+                            "Conversion-Rate der Journeys mit genau diesen Kanälen. Der Shapley-Wert eines Kanals ist sein "
+                            "mittlerer Grenzbeitrag über alle Reihenfolgen der Kanäle der Menge; die Conversions jeder "
+                            "Menge werden danach aufgeteilt. Mengen mit bis zu {max_exact} Kanälen werden exakt gelöst, "
+                            "größere über Stichproben von Reihenfolgen.",
+                            "Every converting channel set (the channels a journey touched, without order and repeats) is "
+                            "a cooperative game of its own; the worth of a subset is the conversion rate of the journeys "
+                            "with exactly those channels. A channel's Shapley value is its average marginal contribution "
+                            "over all orderings of the set's channels, and each set's conversions are shared by it. Sets "
+                            "of up to {max_exact} channels are solved exactly, larger ones by sampled orderings."),
+    "method_topic_path_funnel": ("Geordneter Funnel", "Ordered funnel"),
+    "method_path_funnel": ("Strikt zählt eine Journey für eine Stufe, wenn diese der unmittelbar nächste Kontakt nach der "
+                           "vorigen Stufe ist; locker dürfen andere Kontakte dazwischen liegen. Weiter von der Vorstufe = "
+                           "Journeys der Stufe / Journeys der Vorstufe. Die Zusammenfassung nennt den Übergang mit dem "
+                           "kleinsten Anteil im strikten Funnel.",
+                           "Strict counts a journey at a stage when the stage is the very next touch after the stage "
+                           "before; loose allows other touches between. On from the stage before = journeys at the stage "
+                           "/ journeys at the stage before. The summary names the step with the smallest share in the "
+                           "strict funnel."),
+    "method_topic_path_order": ("Ordnung der Markov-Kette", "Order of the Markov chain"),
+    "method_path_order": ("Für jede Ordnung wird geprüft, wie gut die Kette Conversions vorhersagt (Fläche unter der "
+                          "ROC-Kurve, AUC), bestraft für die Zahl ihrer Zustände, wie in ChannelAttribution "
+                          "(choose_order); vorgeschlagen wird die Ordnung mit der höchsten bestraften AUC. Höhere "
+                          "Ordnungen brauchen mehr Journeys je Zustand.",
+                          "For each order the check measures how well the chain predicts conversions (area under the ROC "
+                          "curve, AUC), penalised for its number of states, as in ChannelAttribution (choose_order); the "
+                          "order with the highest penalised AUC is suggested. Higher orders need more journeys per state."),
     "sum_path_windows": ("Mit den Journey-Regeln ({rules}) bleiben {with_rules} von {without_rules} Conversions.",
                          "With the journey rules ({rules}) {with_rules} of {without_rules} conversions remain."),
     # flags and notes
