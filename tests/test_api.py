@@ -85,7 +85,7 @@ def test_flat_callables_have_numpydoc_sections(name):
 
 
 REPORT_MODULES = {f"cjkit.report.{m}" for m in ("sections", "plan", "summary", "tables", "methods", "diagnostics",
-                                                 "valuetables", "valuelabels", "pathtables", "pathfindings")}
+                                                 "valuetables", "valuelabels", "pathtables", "pathfindings", "pathalt")}
 
 
 def test_report_namespace():

@@ -170,3 +170,18 @@ def test_methods_appendix_has_the_path_topics_in_both_languages():
     assert "penalised" in text["path_order"] and "very next touch" in text["path_funnel"]
     de = cj.report.methods_appendix(lang="de", topics=["path_order"])
     assert de["topic"].iloc[0] == "Ordnung der Markov-Kette"
+
+
+def test_alt_texts_describe_flow_and_attribution_from_their_tables():
+    # step 1: 60 + 20 journeys start with awareness, 20 with consideration (100 in all); 10 convert later
+    flow = pd.DataFrame({"step": [1, 1, 1, 2], "source": ["awareness", "awareness", "consideration", "consideration"],
+                         "target": ["consideration", "(null)", "(null)", "(conversion)"],
+                         "n": [60.0, 20.0, 20.0, 10.0]})
+    assert cj.report.path_alt(flow, "flow", lang="de") == (
+        f"Pfadfluss über 2 Schritte: 80,0{NBSP}% der Journeys beginnen mit Aufmerksamkeit; 10,0{NBSP}% enden mit "
+        "einer Conversion.")
+    text = cj.report.path_alt(_compare(), "attribution", labels={"a": "Alpha"}, lang="en")
+    assert text == ("Bar chart of the conversions credited to each channel (Last touch, Markov (order 1), Shapley); "
+                    "by Markov (order 1) Alpha gets the most (6.0).")
+    with pytest.raises(ParameterError, match="kind"):
+        cj.report.path_alt(flow, "sankey")

@@ -535,6 +535,14 @@ LABELS: dict[str, tuple[str, str]] = {
                       "die häufigste Dauer ist {mode_bin} ({mode_share}).",
                       "From the first touch to the conversion, {share} of conversions take less than 7 days; the most "
                       "common duration is {mode_bin} ({mode_share})."),
+    "alt_path_flow": ("Pfadfluss über {steps} Schritte: {share} der Journeys beginnen mit {first}; {converted} enden "
+                      "mit einer Conversion.",
+                      "Path flow over {steps} steps: {share} of journeys start with {first}; {converted} end in a "
+                      "conversion."),
+    "alt_path_attribution": ("Balkendiagramm der zugeordneten Conversions je Kanal ({approaches}); die meisten nach "
+                             "{model} erhält {channel} ({value}).",
+                             "Bar chart of the conversions credited to each channel ({approaches}); by {model} "
+                             "{channel} gets the most ({value})."),
     "method_topic_path_markov": ("Markov-Attribution", "Markov attribution"),
     "method_path_markov": ("Die Journeys werden als Markov-Kette der gewählten Ordnung über die Kanäle beschrieben (Start, "
                            "Kanäle, Conversion, keine Conversion) und exakt gelöst, ohne Simulation. Removal-Effekt eines "

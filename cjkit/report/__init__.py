@@ -31,6 +31,7 @@ __all__ = [
     "methods_html",
     "note",
     "painpoint_table",
+    "path_alt",
     "path_findings",
     "path_heading",
     "path_key_figures",
@@ -65,7 +66,7 @@ _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_t
             "value_summary": "valuetables", "variable_labels": "valuelabels", "value_key_figures": "valuelabels",
             "weight_diagnostics": "diagnostics",
             # the journey-path report
-            "channel_labels": "pathtables", "path_table": "pathtables", "path_heading": "pathtables",
+            "channel_labels": "pathtables", "path_alt": "pathalt", "path_table": "pathtables", "path_heading": "pathtables",
             "path_key_figures": "pathfindings", "path_tiles": "pathfindings", "path_findings": "pathfindings"}
 
 
