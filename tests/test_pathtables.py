@@ -90,7 +90,8 @@ def test_channel_labels_add_the_touchpoint_of_the_catalog():
     catalog = yaml.safe_load((DATA / "touchpoints" / "default.yaml").read_text(encoding="utf-8"))
     search = next(t for t in catalog["touchpoints"] if t["id"] == "search")
     names = cj.report.channel_labels(["organic_google", "zz_unknown"], lang="de", labels={"zz_unknown": "Sonstiges"})
-    assert names == {"organic_google": f"organic google ({search['label_de']})", "zz_unknown": "Sonstiges"}
+    assert names == {"(conversion)": "Conversion", "(null)": "ohne Conversion",
+                     "organic_google": f"organic google ({search['label_de']})", "zz_unknown": "Sonstiges"}
 
 
 def test_findings_name_channels_drop_overlap_and_touches():

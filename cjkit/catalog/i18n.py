@@ -459,6 +459,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pcol_with_rules": ("Mit Regeln", "With rules"), "pcol_n_steps": ("Kontakte je Journey", "Touches per journey"),
     "pcol_file": ("Datei", "File"), "pcol_row": ("Zeile", "Row"), "pcol_column": ("Spalte", "Column"),
     "pcol_approach": ("Ansatz", "Approach"),
+    "path_node_conversion": ("Conversion", "Conversion"), "path_node_null": ("ohne Conversion", "No conversion"),
     "path_mode_strict": ("strikt", "strict"), "path_mode_loose": ("locker", "loose"),
     "pcol_figure": ("Wert", "Value"),
     "pcol_rows": ("Zeilen", "Rows"), "pcol_examples": ("Beispielzeilen", "Example rows"),

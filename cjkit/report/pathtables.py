@@ -87,19 +87,20 @@ def channel_labels(channels, *, channel_map="default", model="accra", lang: str 
     Returns
     -------
     dict
-        channel -> label, e.g. ``"organic_google"`` -> ``"organic google (Search engine)"``.
+        channel -> label, e.g. ``"organic_google"`` -> ``"organic google (Search engine)"``, and the
+        markers ``(conversion)`` and ``(null)`` in the words of the report's tables.
 
     Examples
     --------
     >>> import cjkit as cj
     >>> cj.report.channel_labels(["newsletter", "alpha"], lang="en")
-    {'newsletter': 'newsletter (E-mail)', 'alpha': 'alpha'}
+    {'(conversion)': 'Conversion', '(null)': 'No conversion', 'newsletter': 'newsletter (E-mail)', 'alpha': 'alpha'}
     """
     i18n.check_lang(lang)
     names = list(pd.unique(pd.Series(list(channels), dtype="string").dropna()))
     mapped = map_channels(names, channel_map=channel_map, model=model).set_index("channel")["touchpoint"]
     tp = node_labels(mapped.dropna().unique(), lang=lang, model=None)
-    out = {}
+    out = _markers(lang)
     for c in names:
         readable = c.replace("_", " ")
         touchpoint = mapped.get(c)
@@ -108,8 +109,13 @@ def channel_labels(channels, *, channel_map="default", model="accra", lang: str 
     return {**out, **(labels or {})}
 
 
+def _markers(lang: str) -> dict:
+    """The conversion markers of the path tables, in the words the report uses for them."""
+    return {"(conversion)": i18n.label("path_node_conversion", lang), "(null)": i18n.label("path_node_null", lang)}
+
+
 def _node_namer(labels: dict, lang: str, model):
-    cache = dict(labels)
+    cache = {**_markers(lang), **labels}
 
     def name(v) -> str:
         if pd.isna(v):
