@@ -85,6 +85,7 @@ def test_flat_callables_have_numpydoc_sections(name):
 
 
 REPORT_MODULES = {f"cjkit.report.{m}" for m in ("plan", "summary", "tables", "methods", "diagnostics", "valuetables",
+                                                 "valuelabels", "pathtables", "pathfindings", "pathalt",
                                                  *(f"sections.{s}" for s in ("base", "comments", "display", "keyfigures",
                                                                              "priorities", "scores")))}
 

@@ -80,7 +80,7 @@ def test_mistyped_parameter_fails_before_running(root, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("nb", ["01_explore", *NOTEBOOKS])
+@pytest.mark.parametrize("nb", ["01_explore", *NOTEBOOKS, "40_journey_paths", "60_value"])
 def test_notebooks_show_only_catalog_text(root, nb):
     """No Markdown (it would show developer text in one language); every heading and note a
     notebook asks for is in the label catalog, so it exists in German and English."""

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import cjkit as cj
-from cjkit.errors import ParameterError
+from cjkit.errors import ConfigError, ParameterError
 
 
 def _cells(html: str) -> list[list[str]]:
@@ -53,8 +53,42 @@ def test_what_if_total_row_and_value_at_stake_with_assumption():
     assert cells[1:] == [["Familie", "Frühstück", "3,93", "5,00", "+0,20"],
                          ["Familie", "Gesamt (Zielgröße)", "3,80", "4,00", "+0,20"]]
     html = cj.report.value_table(STAKE, "value_at_stake", lang="de").data
-    assert _cells(html)[1] == ["Umsatz der Kritiker im Risiko", "1.717", "31\xa0%", "489.091", "150.436"]
+    assert _cells(html)[:2] == [["Größe", "Basis (n)", "Anteil", "Wert der Gruppe", "Wert im Risiko"],
+                                ["Umsatz der Kritiker im Risiko", "1.717", "31\xa0%", "489.091\xa0€", "150.436\xa0€"]]
     assert '<p class="cj-legend">Annahme: &lt;Abstand&gt; zählt.</p>' in html
+
+
+def test_currency_is_a_parameter_written_by_babel():
+    # Babel's CLDR data: Swiss francs keep their code, the US dollar is US$ in British English
+    html = cj.report.value_table(STAKE, "value_at_stake", lang="en", currency="CHF").data
+    assert _cells(html)[1][3:] == ["CHF489,091", "CHF150,436"]
+    assert _cells(cj.report.value_table(STAKE, "value_at_stake", lang="de", currency="USD").data)[1][4] == \
+        "150.436\xa0$"
+    en = cj.report.value_summary(SELECTION, RECOMMENDATIONS, STAKE, lang="en", currency="USD")
+    assert en["text"].iloc[-1] == "Umsatz der Kritiker im Risiko: US$150,436 (n = 1,717)."
+    with pytest.raises(ParameterError, match="currency"):
+        cj.report.value_table(STAKE, "value_at_stake", currency="Euro")
+    with pytest.raises(ParameterError, match="currency"):
+        cj.report.value_summary(SELECTION, RECOMMENDATIONS, STAKE, currency="XYZ")
+
+
+def test_variable_labels_from_the_catalog_and_a_labels_file(tmp_path):
+    study = cj.example_study()
+    path = tmp_path / "labels.yaml"
+    path.write_text("mit_hund: {de: mit Hund, en: with a dog}\nnaechte: Nächte\n", encoding="utf-8")
+    de = cj.report.variable_labels(study, path, lang="de")
+    assert (de["mit_hund"], de["naechte"], de["tp_wifi"]) == ("mit Hund", "Nächte", "WLAN")
+    assert cj.report.variable_labels(study, path, lang="en")["mit_hund"] == "with a dog"
+    dist = pd.DataFrame({"proposal": ["p1"], "variable": ["mit_hund"], "level": [""], "kind": ["number"],
+                         "value": [0.87], "rest_value": [0.23], "effect_size": [1.56], "effect_kind": ["cohen_d"],
+                         "n": [435], "n_rest": [2510]})
+    cells = _cells(cj.report.value_table(dist, "distinguishing", labels=de, lang="de").data)
+    assert cells[1][:2] == ["p1", "mit Hund"] and "mit_hund" not in str(cells)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("mit_hund: {fr: avec chien}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mit_hund") as err:
+        cj.report.variable_labels(study, bad, lang="de")
+    assert "bad.yaml" in str(err.value)
 
 
 def test_link_clv_and_churn_tables_name_sides_models_and_groups():
@@ -116,3 +150,16 @@ def test_value_methods_topics_and_survey_default():
 def test_driver_labels_name_the_touchpoint():
     names = cj.report.driver_labels(cj.example_study(), lang="de")
     assert names["tp_wifi"] == "WLAN"
+
+
+def test_value_key_figures_are_labelled_rows_for_index_and_deck():
+    from types import SimpleNamespace
+
+    link = pd.DataFrame({"side": ["survey", "customers"], "n": [2945, 3657], "matched": [2857, 2857],
+                         "unmatched": [88, 800]})
+    f = cj.report.value_key_figures(SimpleNamespace(k=4), respondents=2945, link_summary=link, stake=STAKE, lang="de")
+    assert f[["figure", "value", "label"]].values.tolist() == [
+        ["personas_proposed", 4.0, "Vorgeschlagene Personas"], ["respondents_in_scope", 2945.0, "Befragte"],
+        ["matched", 2857.0, "Befragte mit Buchungen verknüpft"],
+        ["value_at_stake_detractors_at_risk", 150436.19, "Umsatz der Kritiker im Risiko"]]
+    assert f["n"].iloc[-1] == 1717 and f["n"].iloc[:3].isna().all()

@@ -379,6 +379,241 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_value_repurchase": ("Erneute Buchung nach NPS-Gruppe", "Rebooking by NPS group"),
     "sec_value_clv": ("Kundenwert (BG/NBD und Gamma-Gamma)", "Customer lifetime value (BG/NBD and Gamma-Gamma)"),
     "sec_value_at_stake": ("Wert im Risiko", "Value at stake"),
+    # journey-path report (cjkit.report.pathtables, cjkit.report.pathfindings)
+    "title_journey_paths": ("Customer-Journey-Pfade", "Customer journey paths"),
+    "path_head_source": ("Quelle", "Source"), "path_head_level": ("Ebene der Pfade", "Level of the paths"),
+    "path_source_table": ("Pfadtabelle", "path table"), "path_source_events": ("Ereignisprotokoll", "event log"),
+    "path_level_phase": ("Journey-Phasen", "journey phases"), "path_level_touchpoint": ("Touchpoints", "touchpoints"),
+    "path_level_channel": ("Kanäle", "channels"),
+    "sec_path_channels": ("Kanäle, Touchpoints und Phasen", "Channels, touchpoints and phases"),
+    "sec_path_common": ("Häufigste Pfade", "Most common paths"),
+    "sec_path_funnel": ("Funnel", "Funnel"),
+    "sec_path_flow": ("Pfadfluss", "Path flow"),
+    "sec_path_transitions": ("Übergänge zwischen den Kontakten", "Transitions between touches"),
+    "sec_path_lengths": ("Pfadlängen, Schleifen und Rücksprünge", "Path lengths, loops and returns"),
+    "sec_path_windows": ("Zeitfenster und Sitzungen", "Windows and sessions"),
+    "note_path_windows": ("Regeln für Ereignisprotokolle: Ein Lookback-Fenster lässt Kontakte zu lange vor der "
+                          "Conversion weg, ein Conversion-Fenster rechnet Conversions zu lange nach dem ersten Kontakt "
+                          "nicht zu, eine Inaktivitätsgrenze beginnt nach einer langen Pause eine neue Journey. "
+                          "Verglichen mit den Journeys ohne diese Regeln.",
+                          "Rules for event logs: a lookback window leaves out touches too long before the conversion, "
+                          "a conversion window does not credit conversions too long after the first touch, an "
+                          "inactivity timeout starts a new journey after a long pause. Compared with the journeys "
+                          "without these rules."),
+    "note_path_no_windows": ("Zeitfenster und Sitzungen gelten für Ereignisprotokolle mit Zeitstempeln (Parameter "
+                             "event_file mit lookback, conversion_window oder session_timeout); dieser Bericht "
+                             "verwendet keine.",
+                             "Windows and sessions apply to event logs with timestamps (parameter event_file with "
+                             "lookback, conversion_window or session_timeout); this report uses none."),
+    "sec_path_ordered": ("Geordneter Funnel", "Ordered funnel"),
+    "note_path_ordered": ("Journeys, die die Stufen in dieser Reihenfolge durchlaufen: strikt (jede Stufe ist der "
+                          "unmittelbar nächste Kontakt) und locker (andere Kontakte dürfen dazwischen liegen).",
+                          "Journeys passing the stages in this order: strict (each stage is the very next touch) and "
+                          "loose (other touches may lie between)."),
+    "sec_path_backward": ("Rückwärts vom Abschluss", "Backward from the conversion"),
+    "note_path_backward": ("Die letzten Kontakte vor jeder Conversion, vom Abschluss aus gelesen "
+                           "(„Shop ‹ E-Mail“ = erst E-Mail, dann Shop, dann die Conversion).",
+                           "The last touches before each conversion, read backward from it "
+                           "('shop ‹ e-mail' = e-mail, then shop, then the conversion)."),
+    "sec_path_touches": ("Kontakte und Zeit bis zur Conversion", "Touches and time to conversion"),
+    "sec_path_attribution": ("Attribution", "Attribution"),
+    "note_path_attribution": ("Faustregeln (erster und letzter Kontakt, linear, Zeitverfall, positionsbasiert) neben "
+                              "dem datengetriebenen Markov-Modell. Removal-Effekt: Anteil der Conversions, der "
+                              "verloren geht, wenn ein Kanal aus den Journeys entfernt wird.",
+                              "Rules of thumb (first and last touch, linear, time decay, position-based) beside the "
+                              "data-driven Markov model. Removal effect: share of conversions lost when a channel is "
+                              "removed from the journeys."),
+    "sec_path_compare": ("Shapley und Markov im Vergleich", "Shapley beside Markov"),
+    "note_path_compare": ("Markov: Conversions nach dem Removal-Effekt, 95-%-Intervall aus dem Bootstrap (Journeys "
+                          "neu gezogen). Shapley: Jede Kanalmenge mit Conversions teilt sie nach dem mittleren Beitrag "
+                          "ihrer Kanäle.",
+                          "Markov: conversions by removal effect, 95% interval from the bootstrap (journeys "
+                          "resampled). Shapley: each converting channel set shares its conversions by its channels' "
+                          "average marginal contribution."),
+    "sec_path_participation": ("Beteiligung der Kanäle", "Channel participation"),
+    "note_path_participation": ("Journeys und Conversions mit dem Kanal irgendwo im Pfad; unterstützt = Conversions, "
+                                "an denen der Kanal beteiligt war, ohne der letzte Kontakt zu sein.",
+                                "Journeys and conversions with the channel anywhere on the path; assisted = "
+                                "conversions the channel took part in without being the last touch."),
+    "sec_path_order": ("Prüfung der Markov-Ordnung", "Markov order check"),
+    "note_path_order": ("Wie gut eine Markov-Kette der jeweiligen Ordnung Conversions vorhersagt (AUC), bestraft für "
+                        "die Zahl ihrer Zustände.",
+                        "How well a Markov chain of each order predicts conversions (AUC), penalised for its number "
+                        "of states."),
+    "sec_path_segments": ("Segmente", "Segments"),
+    "sec_path_excluded": ("Ausgeschlossene und geänderte Zeilen", "Excluded and changed rows"),
+    "note_path_excluded": ("Je Prüfung zusammengefasst; jede einzelne Zeile steht mit Datei, Zeile, Spalte und Grund "
+                           "in excluded.csv.",
+                           "Summarised per check; every single row is listed with file, row, column and reason in "
+                           "excluded.csv."),
+    "note_path_none_excluded": ("Keine Zeile wurde ausgeschlossen.", "No row was excluded."),
+    # journey-path report: measures, columns and words
+    "pm_n_journeys": ("Journeys", "Journeys"), "pm_n_distinct_paths": ("Verschiedene Pfade", "Distinct paths"),
+    "pm_conversions": ("Conversions", "Conversions"), "pm_conversion_rate": ("Conversion-Rate", "Conversion rate"),
+    "pm_value": ("Umsatz", "Value"), "pm_mean_steps": ("Kontakte je Journey (Mittelwert)", "Touches per journey (mean)"),
+    "pm_median_steps": ("Kontakte je Journey (Median)", "Touches per journey (median)"),
+    "pm_n_channels": ("Kanäle", "Channels"),
+    "pm_n_input": ("Gelesene Zeilen", "Rows read"), "pm_n_excluded": ("Ausgeschlossene Zeilen", "Rows excluded"),
+    "pm_share_repeat": ("Journeys mit demselben Kontakt zweimal hintereinander",
+                        "Journeys with the same touch twice in a row"),
+    "pm_share_loop": ("Journeys, die zu einem Kontakt zurückkehren", "Journeys returning to a touch"),
+    "pm_share_return": ("Journeys mit Rücksprung in eine frühere Phase", "Journeys stepping back to an earlier phase"),
+    "pm_mean_returns": ("Rücksprünge je Journey (Mittelwert)", "Steps back per journey (mean)"),
+    "pm_conversion_rate_return": ("Conversion-Rate mit Rücksprung", "Conversion rate with a step back"),
+    "pm_conversion_rate_no_return": ("Conversion-Rate ohne Rücksprung", "Conversion rate without a step back"),
+    "pcol_channel": ("Kanal", "Channel"), "pcol_path": ("Pfad", "Path"), "pcol_path_back": ("Pfad rückwärts", "Path backward"),
+    "pcol_stage": ("Stufe", "Stage"), "pcol_mode": ("Art", "Mode"), "pcol_journeys": ("Journeys", "Journeys"),
+    "pcol_conversions": ("Conversions", "Conversions"), "pcol_conversion_rate": ("Conversion-Rate", "Conversion rate"),
+    "pcol_value": ("Umsatz", "Value"), "pcol_share_of_start": ("Anteil vom Start", "Share of start"),
+    "pcol_step_conversion": ("Weiter von der Vorstufe", "On from the stage before"),
+    "pcol_drop_off": ("Abbrüche", "Drop-offs"), "pcol_steps_back": ("Kontakte zurück", "Touches back"),
+    "pcol_touches": ("Kontakte", "Touches"), "pcol_cum_share": ("Kumuliert", "Cumulative"),
+    "pcol_time": ("Zeit bis zur Conversion", "Time to conversion"),
+    "pcol_markov": ("Markov", "Markov"), "pcol_shapley": ("Shapley", "Shapley"),
+    "pcol_last_touch": ("Letzter Kontakt", "Last touch"), "pcol_in_interval": ("Shapley im Markov-Intervall",
+                                                                               "Shapley inside the Markov interval"),
+    "pcol_removal_effect": ("Removal-Effekt", "Removal effect"), "pcol_journeys_with": ("Journeys mit dem Kanal",
+                                                                                       "Journeys with the channel"),
+    "pcol_assists": ("Unterstützte Conversions", "Assisted conversions"),
+    "pcol_assist_ratio": ("Unterstützt je letzter Kontakt", "Assisted per last touch"),
+    "pcol_order": ("Ordnung", "Order"), "pcol_auc": ("AUC", "AUC"), "pcol_pauc": ("Bestrafte AUC", "Penalised AUC"),
+    "pcol_suggested": ("vorgeschlagen", "suggested"), "pcol_without_rules": ("Ohne Regeln", "Without rules"),
+    "pcol_with_rules": ("Mit Regeln", "With rules"), "pcol_n_steps": ("Kontakte je Journey", "Touches per journey"),
+    "pcol_file": ("Datei", "File"), "pcol_row": ("Zeile", "Row"), "pcol_column": ("Spalte", "Column"),
+    "pcol_approach": ("Ansatz", "Approach"),
+    "path_node_conversion": ("Conversion", "Conversion"), "path_node_null": ("ohne Conversion", "No conversion"),
+    "path_mode_strict": ("strikt", "strict"), "path_mode_loose": ("locker", "loose"),
+    "pcol_figure": ("Wert", "Value"),
+    "pcol_rows": ("Zeilen", "Rows"), "pcol_examples": ("Beispielzeilen", "Example rows"),
+    "check_missing_customer_id": ("Kunden-ID fehlt", "Customer id missing"),
+    "check_missing_channel": ("Kanal fehlt", "Channel missing"),
+    "check_missing_timestamp": ("Zeitstempel fehlt", "Timestamp missing"),
+    "check_bad_timestamp": ("Zeitstempel unlesbar", "Timestamp unreadable"),
+    "check_bad_conversion": ("Conversion-Wert ungültig", "Conversion value invalid"),
+    "check_duplicate_event": ("Doppeltes Ereignis", "Duplicate event"),
+    "check_negative_count": ("Negative Anzahl", "Negative count"),
+    "check_empty_path": ("Leerer Pfad", "Empty path"),
+    "check_outside_lookback": ("Kontakt vor dem Lookback-Fenster", "Touch before the lookback window"),
+    "check_outside_conversion_window": ("Conversion nach dem Conversion-Fenster", "Conversion after the conversion window"),
+    "path_bin_0": ("unter 1 Stunde", "under 1 hour"), "path_bin_1": ("1 Stunde bis 1 Tag", "1 hour to 1 day"),
+    "path_bin_2": ("1 bis 7 Tage", "1 to 7 days"), "path_bin_3": ("7 bis 30 Tage", "7 to 30 days"),
+    "path_bin_4": ("30 Tage und mehr", "30 days and more"),
+    "tile_path_journeys": ("Journeys", "Journeys"), "tile_path_conversions": ("Conversions", "Conversions"),
+    "tile_path_rate": ("Conversion-Rate", "Conversion rate"), "tile_path_value": ("Umsatz", "Value"),
+    "tile_path_touches": ("Kontakte je Journey (Mittelwert)", "Touches per journey (mean)"),
+    "tile_path_top_channel": ("Stärkster Kanal (Markov)", "Strongest channel (Markov)"),
+    "tile_path_share": ("Conversions, {share} aller", "conversions, {share} of all"),
+    # journey-path report: findings in words
+    "sum_topic_path_basis": ("Datenbasis", "Data basis"),
+    "sum_topic_path_channels": ("Kanäle mit Conversions", "Channels carrying conversions"),
+    "sum_topic_path_funnel": ("Geordneter Funnel", "Ordered funnel"),
+    "sum_topic_path_attribution": ("Markov und Shapley", "Markov and Shapley"),
+    "sum_topic_path_time": ("Weg zur Conversion", "Road to conversion"),
+    "sum_topic_path_windows": ("Zeitfenster", "Windows"),
+    "sum_path_basis": ("{journeys} Journeys mit {conversions} Conversions (Conversion-Rate {rate}); {excluded} von "
+                       "{rows} Zeilen ausgeschlossen.",
+                       "{journeys} journeys with {conversions} conversions (conversion rate {rate}); {excluded} of "
+                       "{rows} rows excluded."),
+    "sum_path_channels": ("Nach dem Markov-Modell tragen {channels} die meisten Conversions.",
+                          "By the Markov model {channels} carry the most conversions."),
+    "sum_path_channel_item": ("{channel} mit {value} Conversions ({share})", "{channel} with {value} conversions ({share})"),
+    "sum_path_last": ("Als letzter Kontakt schließt {channel} am häufigsten ab ({value} Conversions).",
+                      "As the last touch, {channel} closes most often ({value} conversions)."),
+    "word_and": ("und", "and"),
+    "path_rule_lookback": ("Lookback-Fenster", "lookback window"),
+    "path_rule_conversion_window": ("Conversion-Fenster", "conversion window"),
+    "path_rule_session_timeout": ("Inaktivitätsgrenze", "inactivity timeout"),
+    "sum_path_funnel": ("Im strikten Funnel {stages} gehen die meisten Journeys zwischen {from_stage} und {to_stage} "
+                        "verloren: nur {share} gehen direkt weiter ({n_to} von {n_from}); mit anderen Kontakten "
+                        "dazwischen (locker) sind es {loose_share}.",
+                        "In the strict funnel {stages} most journeys drop between {from_stage} and {to_stage}: only "
+                        "{share} go straight on ({n_to} of {n_from}); with other touches between (loose) it is "
+                        "{loose_share}."),
+    "sum_path_funnel_single": ("Der Funnel hat nur eine Stufe ({stages}); es gibt keinen Übergang zu bewerten.",
+                               "The funnel has a single stage ({stages}); there is no step to assess."),
+    "sum_path_differ": ("Markov und Shapley unterscheiden sich am stärksten bei {channel}: {markov} gegenüber {shapley} "
+                        "Conversions; bei {outside} von {k} Kanälen liegt der Shapley-Wert außerhalb des "
+                        "95-%-Bootstrap-Intervalls von Markov.",
+                        "Markov and Shapley differ most for {channel}: {markov} against {shapley} conversions; for "
+                        "{outside} of {k} channels the Shapley value lies outside Markov's 95% bootstrap interval."),
+    "sum_path_overlap": ("Die Bootstrap-Intervalle der beiden stärksten Kanäle nach Markov überschneiden sich "
+                         "({first}: {first_low} bis {first_high}; {second}: {second_low} bis {second_high}): ihre "
+                         "Reihenfolge ist nicht gesichert.",
+                         "The bootstrap intervals of the two strongest channels by Markov overlap ({first}: "
+                         "{first_low} to {first_high}; {second}: {second_low} to {second_high}): their order is not "
+                         "established."),
+    "sum_path_no_overlap": ("Die Bootstrap-Intervalle der beiden stärksten Kanäle nach Markov überschneiden sich nicht "
+                            "({first}: {first_low} bis {first_high}; {second}: {second_low} bis {second_high}): "
+                            "{first} liegt gesichert vorn.",
+                            "The bootstrap intervals of the two strongest channels by Markov do not overlap ({first}: "
+                            "{first_low} to {first_high}; {second}: {second_low} to {second_high}): {first} is ahead."),
+    "sum_path_order": ("Die Prüfung der Ordnung schlägt eine Markov-Kette der Ordnung {suggested} vor; der Bericht "
+                       "verwendet Ordnung {used}.",
+                       "The order check suggests a Markov chain of order {suggested}; the report uses order {used}."),
+    "sum_path_touches": ("Konvertierende Journeys brauchen im Median {median} Kontakte; {first} konvertieren beim "
+                         "ersten Kontakt, {within3} spätestens beim dritten.",
+                         "Converting journeys need {median} touches (median); {first} convert at the first touch, "
+                         "{within3} by the third."),
+    "sum_path_time": ("Vom ersten Kontakt bis zur Conversion vergehen bei {share} der Conversions weniger als 7 Tage; "
+                      "die häufigste Dauer ist {mode_bin} ({mode_share}).",
+                      "From the first touch to the conversion, {share} of conversions take less than 7 days; the most "
+                      "common duration is {mode_bin} ({mode_share})."),
+    "alt_path_flow": ("Pfadfluss über {steps} Schritte: {share} der Journeys beginnen mit {first}; {converted} enden "
+                      "mit einer Conversion.",
+                      "Path flow over {steps} steps: {share} of journeys start with {first}; {converted} end in a "
+                      "conversion."),
+    "alt_path_attribution": ("Balkendiagramm der zugeordneten Conversions je Kanal ({approaches}); die meisten nach "
+                             "{model} erhält {channel} ({value}).",
+                             "Bar chart of the conversions credited to each channel ({approaches}); by {model} "
+                             "{channel} gets the most ({value})."),
+    "method_topic_path_markov": ("Markov-Attribution", "Markov attribution"),
+    "method_path_markov": ("Die Journeys werden als Markov-Kette der gewählten Ordnung über die Kanäle beschrieben (Start, "
+                           "Kanäle, Conversion, keine Conversion) und exakt gelöst, ohne Simulation. Removal-Effekt eines "
+                           "Kanals = Anteil der Conversion-Wahrscheinlichkeit, der verloren geht, wenn der Kanal aus den "
+                           "Journeys entfernt wird; die Conversions werden im Verhältnis der Removal-Effekte auf die Kanäle "
+                           "verteilt. Das 95-%-Intervall stammt aus einem Bootstrap: Die Journeys werden mit Zurücklegen "
+                           "neu gezogen (multinomial über die verschiedenen Pfade und ihre Ergebnisse), das Intervall "
+                           "sind die Perzentile der Wiederholungen. Überschneiden sich die Intervalle der beiden stärksten "
+                           "Kanäle, gilt ihre Reihenfolge als nicht gesichert.",
+                           "The journeys are described as a Markov chain of the chosen order over the channels (start, "
+                           "channels, conversion, no conversion) and solved exactly, without simulation. A channel's "
+                           "removal effect = the share of the conversion probability lost when the channel is removed "
+                           "from the journeys; conversions are shared among the channels in proportion to their removal "
+                           "effects. The 95% interval comes from a bootstrap: journeys are drawn again with replacement "
+                           "(multinomial over the distinct paths and their outcomes) and the interval is the percentiles "
+                           "of the replicates. When the intervals of the two strongest channels overlap, their order is "
+                           "not established."),
+    "method_topic_path_shapley": ("Shapley-Werte", "Shapley values"),
+    "method_path_shapley": ("Jede Kanalmenge mit Conversions (die Kanäle, die eine Journey berührt hat, ohne Reihenfolge "
+                            "und Wiederholung) ist ein eigenes kooperatives Spiel; der Wert einer Teilmenge ist die "
+                            "Conversion-Rate der Journeys mit genau diesen Kanälen. Der Shapley-Wert eines Kanals ist sein "
+                            "mittlerer Grenzbeitrag über alle Reihenfolgen der Kanäle der Menge; die Conversions jeder "
+                            "Menge werden danach aufgeteilt. Mengen mit bis zu {max_exact} Kanälen werden exakt gelöst, "
+                            "größere über Stichproben von Reihenfolgen.",
+                            "Every converting channel set (the channels a journey touched, without order and repeats) is "
+                            "a cooperative game of its own; the worth of a subset is the conversion rate of the journeys "
+                            "with exactly those channels. A channel's Shapley value is its average marginal contribution "
+                            "over all orderings of the set's channels, and each set's conversions are shared by it. Sets "
+                            "of up to {max_exact} channels are solved exactly, larger ones by sampled orderings."),
+    "method_topic_path_funnel": ("Geordneter Funnel", "Ordered funnel"),
+    "method_path_funnel": ("Strikt zählt eine Journey für eine Stufe, wenn diese der unmittelbar nächste Kontakt nach der "
+                           "vorigen Stufe ist; locker dürfen andere Kontakte dazwischen liegen. Weiter von der Vorstufe = "
+                           "Journeys der Stufe / Journeys der Vorstufe. Die Zusammenfassung nennt den Übergang mit dem "
+                           "kleinsten Anteil im strikten Funnel.",
+                           "Strict counts a journey at a stage when the stage is the very next touch after the stage "
+                           "before; loose allows other touches between. On from the stage before = journeys at the stage "
+                           "/ journeys at the stage before. The summary names the step with the smallest share in the "
+                           "strict funnel."),
+    "method_topic_path_order": ("Ordnung der Markov-Kette", "Order of the Markov chain"),
+    "method_path_order": ("Für jede Ordnung wird geprüft, wie gut die Kette Conversions vorhersagt (Fläche unter der "
+                          "ROC-Kurve, AUC), bestraft für die Zahl ihrer Zustände, wie in ChannelAttribution "
+                          "(choose_order); vorgeschlagen wird die Ordnung mit der höchsten bestraften AUC. Höhere "
+                          "Ordnungen brauchen mehr Journeys je Zustand.",
+                          "For each order the check measures how well the chain predicts conversions (area under the ROC "
+                          "curve, AUC), penalised for its number of states, as in ChannelAttribution (choose_order); the "
+                          "order with the highest penalised AUC is suggested. Higher orders need more journeys per state."),
+    "sum_path_windows": ("Mit den Journey-Regeln ({rules}) bleiben {with_rules} von {without_rules} Conversions.",
+                         "With the journey rules ({rules}) {with_rules} of {without_rules} conversions remain."),
     # flags and notes
     "low_base": ("Geringe Fallzahl – mit Vorsicht interpretieren", "Low base – interpret with caution"),
     "suppressed": ("Nicht ausgewiesen (Fallzahl zu gering)", "Not shown (base too small)"),
@@ -583,6 +818,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_journey_map": ("Customer Journey Map", "Customer journey map"),
     "chart_pain_points": ("Die wichtigsten Pain Points", "Top pain points"),
     "chart_journey_comparison": ("Emotionskurven der Personas", "Emotion curves of the personas"),
+    "chart_funnel": ("Funnel", "Funnel"), "chart_flow": ("Pfadfluss", "Path flow"),
+    "chart_transitions": ("Übergänge zwischen den Kontakten", "Transitions between touches"),
+    "chart_attribution": ("Attribution: Faustregeln und Markov", "Attribution: rules of thumb and Markov"),
+    "chart_attribution_shapley_markov": ("Shapley und Markov im Vergleich", "Shapley beside Markov"),
+    "chart_persona_selection": ("Wahl der Anzahl Personas", "Choosing the number of personas"),
+    "chart_recommendations": ("Was zuerst verbessern – je Persona", "What to improve first – per persona"),
+    "chart_rebooking": ("Erneute Buchung nach NPS-Gruppe", "Rebooking by NPS group"),
+    "chart_value_at_stake": ("Wert im Risiko", "Value at stake"),
+    "fig_personas_proposed": ("Vorgeschlagene Personas", "Personas proposed"),
+    "fig_matched": ("Befragte mit Buchungen verknüpft", "Respondents joined to bookings"),
     "guiding_question": ("Leitfrage", "Guiding question"),
     "goals": ("Ziele", "Goals"),
     "needs": ("Bedürfnisse", "Needs"),
@@ -713,6 +958,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_value_at_stake": ("Wert im Risiko (EUR)", "Value at stake (EUR)"),
     "col_base_value": ("Wert der Gruppe (EUR)", "Value of the group (EUR)"),
     "col_hazard_ratio": ("Hazard Ratio", "Hazard ratio"), "col_term": ("Gruppe", "Group"),
+    "col_value_at_stake_amount": ("Wert im Risiko", "Value at stake"),
+    "col_base_value_amount": ("Wert der Gruppe", "Value of the group"),
+    "value_at_stake_axis_currency": ("Wert im Risiko ({currency})", "Value at stake ({currency})"),
     "col_events": ("Buchungen", "Bookings"), "col_p_value": ("p", "p"),
     "total_outcome": ("Gesamt (Zielgröße)", "Total (outcome)"),
     "side_survey": ("Befragung", "Survey"), "side_customers": ("Kundendatei", "Customer file"),

@@ -160,7 +160,7 @@ def survival_plot(data, *, lang="de", xlabel="time_weeks", ax=None):
     return ax
 
 
-def value_plot(data, *, lang="de", ax=None):
+def value_plot(data, *, lang="de", currency="EUR", ax=None):
     """Value at stake as bars: detractors' revenue at risk and passives moved to promoters.
 
     Parameters
@@ -168,6 +168,8 @@ def value_plot(data, *, lang="de", ax=None):
     data : DataFrame
         ``cj.value_at_stake`` table: label, value_at_stake, nps_group.
     lang : {"de", "en"}
+    currency : str
+        ISO 4217 code of the amounts, named on the axis (``EUR``, ``CHF``, ``USD`` ...).
     ax : matplotlib Axes, optional
 
     Returns
@@ -182,6 +184,8 @@ def value_plot(data, *, lang="de", ax=None):
     >>> fig, ax = plt.subplots()
     >>> len(value_plot(v, ax=ax).patches)
     2
+    >>> value_plot(v, lang="en", currency="CHF", ax=ax).get_xlabel()
+    'Value at stake (CHF)'
     """
     theme.check_lang(lang)
     data = _frame(data, "value_plot", ["label", "value_at_stake", "nps_group"])
@@ -194,5 +198,5 @@ def value_plot(data, *, lang="de", ax=None):
     ax.set_yticks(pos, list(data["label"]))
     ax.set_ylim(len(data) - 0.5, -0.5)
     ax.set_xlim(0, float(data["value_at_stake"].max() or 1) * 1.3)
-    ax.set_xlabel(theme.label("value_at_stake_axis", lang))
+    ax.set_xlabel(theme.label("value_at_stake_axis_currency", lang).format(currency=currency))
     return ax

@@ -11,6 +11,7 @@ import importlib
 
 __all__ = [
     "add_labels",
+    "channel_labels",
     "code_counts",
     "coded_comments",
     "coding_note",
@@ -31,6 +32,12 @@ __all__ = [
     "methods_html",
     "note",
     "painpoint_table",
+    "path_alt",
+    "path_findings",
+    "path_heading",
+    "path_key_figures",
+    "path_table",
+    "path_tiles",
     "phase_scores",
     "report_codebook",
     "report_plan",
@@ -44,8 +51,10 @@ __all__ = [
     "summary_html",
     "touchpoint_scores",
     "trend_table",
+    "value_key_figures",
     "value_summary",
     "value_table",
+    "variable_labels",
     "verbatims",
     "weight_diagnostics",
     "write_key_figures",
@@ -55,8 +64,12 @@ __all__ = [
 _PLAN = ("report_plan", "section_status")  # light: no statistics or coding stack
 _MODULES = {"executive_summary": "summary", "summary_html": "summary", "format_table": "tables",
             "figure_tiles": "tables", "methods_appendix": "methods", "methods_html": "methods",
-            "driver_diagnostics": "diagnostics", "driver_labels": "valuetables", "value_table": "valuetables",
-            "value_summary": "valuetables", "weight_diagnostics": "diagnostics"}
+            "driver_diagnostics": "diagnostics", "driver_labels": "valuelabels", "value_table": "valuetables",
+            "value_summary": "valuetables", "variable_labels": "valuelabels", "value_key_figures": "valuelabels",
+            "weight_diagnostics": "diagnostics",
+            # the journey-path report
+            "channel_labels": "pathtables", "path_alt": "pathalt", "path_table": "pathtables", "path_heading": "pathtables",
+            "path_key_figures": "pathfindings", "path_tiles": "pathfindings", "path_findings": "pathfindings"}
 
 
 def __getattr__(name: str):

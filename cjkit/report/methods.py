@@ -20,6 +20,7 @@ from IPython.display import HTML
 
 from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
+from cjkit.paths.shapley import shapley_attribution
 from cjkit.stats.base import DEFAULT_MIN_N, DEFAULT_SUPPRESS_N
 from cjkit.stats.painpoints import painpoint_method
 from cjkit.stats.personas_propose import propose_personas
@@ -76,7 +77,15 @@ METHODS: dict[str, tuple[str, str, object]] = {
     "expected_gain": ("method_topic_expected_gain", "method_expected_gain", lambda lang: {}),
     "clv": ("method_topic_clv", "method_clv", lambda lang: {}),
     "value_at_stake": ("method_topic_value_at_stake", "method_value_at_stake", lambda lang: {}),
+    # the journey-path report
+    "path_markov": ("method_topic_path_markov", "method_path_markov", lambda lang: {}),
+    "path_shapley": ("method_topic_path_shapley", "method_path_shapley",
+                     lambda lang: {"max_exact": inspect.signature(shapley_attribution).parameters["max_exact"].default}),
+    "path_funnel": ("method_topic_path_funnel", "method_path_funnel", lambda lang: {}),
+    "path_order": ("method_topic_path_order", "method_path_order", lambda lang: {}),
 }
+#: The topics of the journey-path report's appendix.
+PATH_TOPICS = ("path_markov", "path_shapley", "path_funnel", "path_order")
 #: The topics of the survey reports (satisfaction, pain points, journey map): the default appendix.
 SURVEY_TOPICS = ("base_rule", "ci", "weighting", "significance", "index", "painpoints", "sentiment")
 
@@ -91,7 +100,8 @@ def methods_appendix(*, lang: str = "de", topics=None, coding: str = "") -> pd.D
     topics : list of str, optional
         Ids of :data:`METHODS` to include, in this order; default the survey reports' topics
         (:data:`SURVEY_TOPICS`); the persona and value report names its own (``persona_k``,
-        ``expected_gain``, ``clv``, ``value_at_stake``).
+        ``expected_gain``, ``clv``, ``value_at_stake``), the journey-path report those of
+        :data:`PATH_TOPICS`.
     coding : str
         The sentence saying which codebooks coded the open answers
         (:func:`cjkit.report.sections.comments.coding_note`); added as its own paragraph when given.

@@ -10,16 +10,16 @@ as CSV for analysts.
 """
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 from IPython.display import HTML
 
-from cjkit.catalog import i18n, touchpoints
+from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
+from cjkit.report.htmltable import html_table
 from cjkit.report.methods import min_stability
-from cjkit.report.study import Study
 from cjkit.report.tables import format_table
+from cjkit.report.valuelabels import check_currency, format_money
 
 #: kind -> the columns shown, in order (after :func:`value_table` added its label columns)
 VALUE_KINDS = {
@@ -36,33 +36,6 @@ VALUE_KINDS = {
     "churn_model": ["term_label", "ratio", "ci", "p_value", "n", "events"],
     "value_at_stake": ["stake_label", "n", "rate", "base_value", "value_at_stake"],
 }
-
-
-def driver_labels(study: Study, *, lang: str = "de") -> dict:
-    """Readable names of the driver questions: the touchpoint each one rates, in *lang*.
-
-    Parameters
-    ----------
-    study : Study
-        The opened study (its questions and touchpoint catalog).
-    lang : {"de", "en"}
-        Label language.
-
-    Returns
-    -------
-    dict
-        question id -> touchpoint label (the question id when the question names no touchpoint).
-
-    Examples
-    --------
-    >>> import cjkit as cj
-    >>> cj.report.driver_labels(cj.example_study(), lang="en")["tp_wifi"]
-    'Wi-Fi'
-    """
-    i18n.check_lang(lang)
-    names = touchpoints.labels(lang, study.spec.catalog)
-    return {q.id: names.get(q.touchpoint, q.id) if q.touchpoint else q.id
-            for q in study.spec.questions if q.role == "driver"}
 
 
 def _labelled(frame: pd.DataFrame, kind: str, labels: dict, lang: str, locale) -> pd.DataFrame:
@@ -91,7 +64,7 @@ def _labelled(frame: pd.DataFrame, kind: str, labels: dict, lang: str, locale) -
 
 
 def value_table(frame: pd.DataFrame, kind: str, *, labels: dict | None = None, lang: str = "de",
-                locale: str | None = None, decimals: int = 2) -> HTML:
+                locale: str | None = None, decimals: int = 2, currency: str = "EUR") -> HTML:
     """A table of the persona and value report, formatted for the reader in one language.
 
     Parameters
@@ -104,13 +77,15 @@ def value_table(frame: pd.DataFrame, kind: str, *, labels: dict | None = None, l
         Which table it is: a key of :data:`VALUE_KINDS`.
     labels : dict, optional
         Readable names of ids (driver questions, persona characteristics), e.g. from
-        :func:`driver_labels`; ids without a name are shown as they are.
+        :func:`~cjkit.report.valuelabels.driver_labels`; ids without a name are shown as they are.
     lang : {"de", "en"}
         Language of headers, words and number formats.
     locale : {"de_DE", "de_AT", "de_CH", "en_GB", "en_US"}, optional
         Regional number format; default the locale of *lang*.
     decimals : int
         Decimals of scores, gains and intervals.
+    currency : str
+        ISO 4217 code of the amounts in the value-at-stake table (``EUR``, ``CHF``, ``USD`` ...).
 
     Returns
     -------
@@ -131,16 +106,39 @@ def value_table(frame: pd.DataFrame, kind: str, *, labels: dict | None = None, l
     if kind not in VALUE_KINDS:
         raise ParameterError("kind", kind, allowed=list(VALUE_KINDS))
     data = _labelled(frame, kind, labels or {}, lang, locale)
+    if kind == "value_at_stake":
+        return _stake_table(data, currency, lang, locale)
     columns = VALUE_KINDS[kind] if VALUE_KINDS[kind] is not None else list(data.columns)
-    table = format_table(data, lang=lang, locale=locale, columns=columns, decimals=decimals)
-    if kind == "value_at_stake" and "assumption" in data.columns:
-        notes = "".join(f'<p class="cj-legend">{html.escape(str(t))}</p>' for t in data["assumption"].dropna())
-        return HTML(table.data + notes)
-    return table
+    return format_table(data, lang=lang, locale=locale, columns=columns, decimals=decimals)
+
+
+def _stake_table(data: pd.DataFrame, currency: str, lang: str, locale) -> HTML:
+    """Value at stake with its amounts in *currency*, and its assumptions under the table."""
+    check_currency(currency)
+    money = {"base_value": "col_base_value_amount", "value_at_stake": "col_value_at_stake_amount"}
+    cells, numeric = {}, []
+    for col in VALUE_KINDS["value_at_stake"]:
+        if col not in data.columns:
+            continue
+        key = money.get(col) or {"stake_label": "col_stake_item", "n": "col_base", "rate": "col_rate"}[col]
+        header = i18n.label(key, lang)
+        if col in money:
+            cells[header] = [format_money(x, currency, lang=lang, locale=locale) for x in data[col]]
+        elif col == "n":
+            cells[header] = [i18n.format_number(x, lang=lang, locale=locale, decimals=0) for x in data[col]]
+        elif col == "rate":
+            cells[header] = [i18n.format_percent(x, lang=lang, locale=locale, decimals=0) for x in data[col]]
+        else:
+            cells[header] = [str(x) for x in data[col]]
+        if col != "stake_label":
+            numeric.append(header)
+    notes = data["assumption"].dropna().astype(str).tolist() if "assumption" in data.columns else []
+    return html_table(pd.DataFrame(cells), numeric=numeric, legend=notes)
 
 
 def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake: pd.DataFrame | None = None, *,
-                  labels: dict | None = None, lang: str = "de", locale: str | None = None) -> pd.DataFrame:
+                  labels: dict | None = None, lang: str = "de", locale: str | None = None,
+                  currency: str = "EUR") -> pd.DataFrame:
     """The findings of the persona and value report in sentences, each with its numbers.
 
     Parameters
@@ -152,11 +150,13 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
     stake : DataFrame, optional
         :func:`~cjkit.value_at_stake`; without it the summary has no value sentence.
     labels : dict, optional
-        Readable names of the driver questions (:func:`driver_labels`).
+        Readable names of the driver questions (:func:`~cjkit.report.valuelabels.driver_labels`).
     lang : {"de", "en"}
         Language of the sentences.
     locale : {"de_DE", "de_AT", "de_CH", "en_GB", "en_US"}, optional
         Number format; default the locale of *lang*.
+    currency : str
+        ISO 4217 code of the value at stake (``EUR``, ``CHF``, ``USD`` ...).
 
     Returns
     -------
@@ -175,9 +175,8 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
     >>> cj.report.value_summary(sel, rec, labels={"tp_wifi": "Wi-Fi"}, lang="en")["text"].iloc[1]
     'A: improve Wi-Fi first – expected gain +0.20 (95% CI 0.14 to 0.27; n = 525).'
     """
-    from babel.numbers import format_currency
-
     i18n.check_lang(lang)
+    check_currency(currency)
     labels = labels or {}
 
     def num(x, d=2, sign=False):
@@ -195,11 +194,11 @@ def value_summary(selection: pd.DataFrame, recommendations: pd.DataFrame, stake:
         rows.append(("recommendations", text, float(r["expected_gain"]), int(r["n"])))
     if stake is not None:
         for _, r in stake.iterrows():
-            amount = format_currency(r["value_at_stake"], "EUR", locale=i18n.resolve_locale(lang, locale),
-                                     format="#,##0\xa0¤" if lang == "de" else "¤#,##0", currency_digits=False)
+            amount = format_money(r["value_at_stake"], currency, lang=lang, locale=locale)
             rows.append(("value", i18n.label("sum_value_stake", lang).format(label=r["label"], value=amount,
                                                                               n=num(r["n"], 0)),
                          float(r["value_at_stake"]), int(r["n"])))
     out = pd.DataFrame(rows, columns=["topic", "text", "value", "n"])
     out.insert(1, "topic_label", [i18n.label(f"sum_topic_{t}", lang) for t in out["topic"]])
     return out
+
