@@ -1,6 +1,7 @@
 """A key figure reads the same in the report's tiles, the run's index page and the PowerPoint deck."""
 from __future__ import annotations
 
+import json
 import html
 import re
 
@@ -78,3 +79,16 @@ def test_labels_and_numbers_without_a_spec():
     assert figure_value("respondents_kept", 1538.0, "de") == "1.538"
     assert figure_value("nps", -4.6, "en") == "-5"
     assert figure_value("overall_mean", None, "en") == figure_value("overall_mean", float("nan"), "en")
+
+
+def test_a_reports_own_labels_and_counts_reach_the_run_index(tmp_path):
+    from cjkit.report.runindex import _figures
+
+    (tmp_path / "key_figures.json").write_text(json.dumps({
+        "n_journeys": {"value": 20000.0, "label": "Journeys"},
+        "conversion_rate": {"value": 0.12485, "label": "Conversion-Rate"},
+        "markov_email": {"value": 431.2567, "ci_low": 400.0, "ci_high": 460.0, "label": "Markov: E-Mail"}}),
+        encoding="utf-8")
+    shown = _figures(tmp_path, "de", roles={}).split("<br>")
+    # written out by hand: a count without decimals, a share as a whole percentage, conversions with two
+    assert shown == ["Journeys: 20.000", "Conversion-Rate: 12\u00a0%", "Markov: E-Mail: 431,26"]

@@ -32,6 +32,8 @@ from cjkit.catalog import i18n
 
 #: roles that make a question the overall outcome, in the order they are looked for
 OUTCOME_ROLES = ("overall", "outcome")
+#: figure ids (besides ``respondents*`` and ``n_*``) that count things: written without decimals
+COUNTS = frozenset({"n", "conversions", "personas_proposed", "matched"})
 #: figure-id endings whose values are shares (0..1), written as percentages
 SHARE_SUFFIXES = ("_top2", "_bottom2", "_share", "_positive_share")
 # (role, metric) -> catalog label of a headline figure
@@ -157,11 +159,13 @@ def figure_kind(figure: str) -> str:
     --------
     >>> [figure_kind(f) for f in ("respondents_kept", "overall_top2", "nps", "overall_mean")]
     ['count', 'share', 'nps', 'number']
+    >>> [figure_kind(f) for f in ("n_journeys", "conversion_rate", "share_loop", "markov_email")]
+    ['count', 'share', 'share', 'number']
     """
     figure = str(figure)
-    if figure.startswith("respondents") or figure == "n":
+    if figure.startswith(("respondents", "n_")) or figure in COUNTS:
         return "count"
-    if figure.endswith(SHARE_SUFFIXES):
+    if figure.endswith(SHARE_SUFFIXES) or figure.startswith("share_") or "_rate" in figure:
         return "share"
     if figure == "nps" or figure.endswith("_nps"):
         return "nps"

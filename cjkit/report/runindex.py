@@ -102,12 +102,14 @@ def _figures(folder: Path, lang: str, roles: dict, limit: int = 5) -> str:
         return ""
     items = []
     for name, value in data.items() if isinstance(data, dict) else []:
+        # a report may store its own label for a figure (the path and value reports do)
+        own = value.get("label") if isinstance(value, dict) and isinstance(value.get("label"), str) else None
         value = value.get("value") if isinstance(value, dict) else value
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             continue
         if name.startswith("respondents_") and name != "respondents_in_scope":
             continue
-        label, shown = figure_label(str(name), lang, roles=roles), figure_value(str(name), value, lang)
+        label, shown = own or figure_label(str(name), lang, roles=roles), figure_value(str(name), value, lang)
         items.append(f"{html.escape(label)}: {html.escape(shown)}")
         if len(items) == limit:
             break
