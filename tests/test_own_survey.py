@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import cjkit as cj
+from cjkit.report.sections import question_label
 from cjkit import cli
 from cjkit.catalog import i18n
 from cjkit.errors import ParameterError
@@ -315,3 +316,21 @@ def test_infer_names_the_industry_only_when_the_answers_clearly_belong_to_one(sh
     out = capsys.readouterr().out
     assert cj.load_spec(tmp_path / "other.yaml").industry is None
     assert "! (open answers)" in out and "no industry clearly ahead" in out
+
+
+def test_long_question_texts_are_cut_at_a_word_and_stay_apart(tmp_path):
+    lead = ("Please think about your most recent visit to one of our branches and tell us how satisfied "
+            "you were with the following aspect of the service you received there")
+    data = pd.DataFrame({"id": [f"r{i}" for i in range(30)], "a": [(i % 5) + 1 for i in range(30)],
+                         "b": [((i + 2) % 5) + 1 for i in range(30)]})
+    data.to_csv(tmp_path / "d.csv", index=False)
+    spec = {"survey": "long", "respondent_id": "id", "data": "d.csv", "language": "en", "questions": [
+        {"id": "a", "type": "csat", "scale": {"min": 1, "max": 5}, "text": lead + " (waiting time)"},
+        {"id": "b", "type": "csat", "scale": {"min": 1, "max": 5}, "text": lead + " (friendliness)"}]}
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    study = cj.open_study(tmp_path / "spec.yaml")
+    label = question_label(study, "a", lang="en")
+    assert len(label) <= 70 and label.endswith("…") and lead.startswith(label[:-1].rstrip())
+    assert lead[len(label) - 1] == " "                      # cut between words, not inside one
+    items = cj.report.touchpoint_scores(study, lang="en")["item_label"].tolist()
+    assert len(set(items)) == 2 and sorted(i[-3:] for i in items) == ["(1)", "(2)"]

@@ -244,3 +244,16 @@ def test_demo_top_pain_points_lie_in_fix_first_or_the_exception(root):
     pains, top = _check_top3(study, coded)
     assert "wifi" in set(top["touchpoint"])  # the planted slow Wi-Fi
     assert "room" not in set(top["touchpoint"])  # rated well (IPA "keep up"), whatever is written about it
+
+
+def test_a_unit_without_phase_is_one_row_whether_rated_or_mentioned(fake_pii):
+    long, coded, _ = _survey()
+    # the hotline is rated without a phase, and the same unit (no phase, hotline) is mentioned
+    long.loc[long["question"] == "hotline", "phase"] = None
+    extra = coded.iloc[:12].assign(code="hotline_wait", phase=None, touchpoint="hotline", evidence="Warteschleife")
+    out = rank_painpoints(long, coded=pd.concat([coded, extra], ignore_index=True), outcome="overall")
+    hotline = out[out["touchpoint"] == "hotline"]
+    assert len(hotline) == 1 and hotline["phase"].isna().all()
+    raters = long[(long["question"] == "hotline") & long["value"].notna()]
+    assert hotline["n"].item() == len(raters)                         # the rating base, counted here
+    assert hotline["n_mentions"].item() == extra["respondent_id"].nunique()  # and its 12 mentions beside it

@@ -137,9 +137,11 @@ def item_labels(out: pd.DataFrame, study: Study, lang: str) -> pd.DataFrame:
     several = set(pairs.loc[pairs.duplicated("touchpoint", keep=False), "question"])
     names = {qid: question_label(study, qid, lang=lang) for qid in out["question"].dropna().unique()}
     # two long questions cut to the same name stay apart: numbered in questionnaire order
+    taken = pd.Series(list(names.values()))
+    repeated = set(taken[taken.duplicated()])
     seen: dict[str, int] = {}
-    for qid, name in names.items():
-        if list(names.values()).count(name) > 1:
+    for qid, name in list(names.items()):
+        if name in repeated:
             seen[name] = seen.get(name, 0) + 1
             names[qid] = f"{name} ({seen[name]})"
     qnames = out["question"].map(names).astype("string")
