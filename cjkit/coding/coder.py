@@ -29,6 +29,7 @@ from cjkit.catalog import models, touchpoints
 from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
+from cjkit.coding.regexes import RegexRules
 from cjkit.coding.primary import in_point, pick, specificity
 from cjkit.coding.similar import SOURCES, fill
 from cjkit.coding.stopwords import detect_lang
@@ -78,6 +79,7 @@ class _Compiled:
         self.label_code = np.full(labels.size, -1, np.int64)
         self.label_code[is_code] = inv
         self.n_terms = len(table.label)
+        self.regex_rules = RegexRules(self.regexes)
 
 
 def _terms(cell) -> list[str]:
@@ -162,16 +164,12 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
     term = scan.term[ci]
     h = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci], "code": a["owner"][term],
          "prefix": scan.neg_prefix[ci], "confidence": scan.conf[ci], "rule": comp.label_code[term]}
-    if comp.regexes:
-        rows = [(m.start(), m.end(), code, comp.n_terms + k, lang)
-                for k, (code, lang, rx, _) in enumerate(comp.regexes) for m in rx.finditer(scan.block.folded)]
-        if rows:
-            r = np.array(rows, dtype=np.int64)
-            doc = np.searchsorted(scan.block.doc_start_f, r[:, 0], side="right") - 1
-            ok = (dl[doc] == 2) | (dl[doc] == r[:, 4])
-            extra = {"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1], "code": r[ok, 2],
-                     "prefix": np.zeros(ok.sum(), bool), "confidence": np.ones(ok.sum()),
-                     "rule": comp.label_code[r[ok, 3]]}
+    if len(comp.regex_rules):
+        r_start, r_end, r_code, r_k, r_doc = comp.regex_rules.hits(scan.block, scan.ctx, dl)
+        if r_start.size:
+            n = r_start.size
+            extra = {"doc": r_doc, "start": r_start, "end": r_end, "code": r_code, "prefix": np.zeros(n, bool),
+                     "confidence": np.ones(n), "rule": comp.label_code[comp.n_terms + r_k]}
             h = {k: np.concatenate([h[k], extra[k]]) for k in h}
     ex = scan.of_kind(M.EXCLUDE)
     if ex.size and h["doc"].size:

@@ -108,6 +108,25 @@ class Context:
         return np.ndarray(shape=(small.size,), dtype="<u8", buffer=pad, strides=(1,))
 
     @functools.cached_property
+    def word_ends(self) -> np.ndarray:
+        """End (exclusive) of each word of :attr:`word_starts`, in the same order.
+
+        A word ends where a word character is followed by a non-word character (or the text
+        ends): those positions pair up with the word starts.
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> M.Context.build(M.fold_block(["aa, b"])).word_ends.tolist()
+        [3, 6]
+        """
+        nw, isword = self.nonword, self.isword
+        ends = nw[(nw > 0) & isword[np.maximum(nw - 1, 0)]]
+        if isword.size and isword[-1]:
+            ends = np.append(ends, isword.size)
+        return ends
+
+    @functools.cached_property
     def _words_cum(self) -> np.ndarray:
         flags = np.zeros(self.codes.size + 1, bool)   # a byte per character, summed as int32
         flags[self.word_starts + 1] = True

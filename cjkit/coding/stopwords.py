@@ -110,13 +110,7 @@ def stopword_counts(block: M.FoldedBlock, ctx: M.Context, n_docs: int) -> tuple[
     [[3, 0, 0], [0, 3, 0]]
     """
     starts = ctx.word_starts
-    # word ends pair up with word starts: a word ends where a word character is followed by none
-    isword = ctx.isword
-    nw = ctx.nonword
-    ends = nw[(nw > 0) & isword[np.maximum(nw - 1, 0)]]
-    if isword.size and isword[-1]:
-        ends = np.append(ends, isword.size)
-    n = ends - starts
+    n = ctx.word_ends - starts
     small = ctx.small
     sel = np.flatnonzero((n <= _MAX_STOP) & (starts > 0))
     sel = sel[small[starts[sel] - 1] == ord(" ")]
