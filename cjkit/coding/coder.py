@@ -323,17 +323,19 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         if single_label:   # evidence after "aber" / "but" is the point (cjkit.coding.primary)
             h["point"] = in_point(scan, comp.matcher.table, h["doc"], h["start"])
         b = scan.block
+        h["start"] = b.to_original(h["start"])
+        h["end"] = b.to_original(h["end"], end=True)
+        # the output order (answer, start, code) within the chunk, before the evidence is cut:
+        # chunks come in answer order, so the concatenated hits need no sort of their strings
+        h = _take(h, _order(h["doc"], h["start"] - b.doc_start[h["doc"]], h["code"]))
         doc = h["doc"]
-        s_abs = b.to_original(h["start"])
-        e_abs = b.to_original(h["end"], end=True)
-        h["evidence"] = b.original_spans(s_abs, e_abs)
-        h["start"] = s_abs - b.doc_start[doc]
-        h["end"] = e_abs - b.doc_start[doc]
+        h["evidence"] = b.original_spans(h["start"], h["end"])
+        h["start"] = h["start"] - b.doc_start[doc]
+        h["end"] = h["end"] - b.doc_start[doc]
         h["lang"] = dl[doc]
         h["row"] = doc + off
         parts.append(h)
     h = _concat(parts)
-    h = _take(h, _order(h["row"], h["start"], h["code"]))
     if single_label:
         h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
         if fallback:

@@ -175,6 +175,53 @@ def word_keys(ctx) -> tuple[np.ndarray, np.ndarray]:
     return starts, key
 
 
+class KeyTable:
+    """A set of word keys as a collision-free multiplicative hash: one multiply, shift and
+    compare per word of a chunk (a binary search per word costs several times more).
+
+    Parameters
+    ----------
+    keys : list of int
+        :func:`word_key` values.
+    values : list of int
+        One value per key.
+
+    Examples
+    --------
+    >>> from cjkit.coding.regexes import KeyTable, word_key
+    >>> t = KeyTable([word_key("no"), word_key("car")], [1, 2])
+    >>> import numpy as np
+    >>> t.lookup(np.array([word_key("car"), word_key("cars")], np.uint64))
+    (array([0]), array([2]))
+    """
+
+    def __init__(self, keys: list, values: list):
+        n = max(len(keys), 1)
+        bits, rng = max(int(np.ceil(np.log2(n))) + 2, 4), np.random.default_rng(0)
+        while True:
+            for _ in range(64):
+                mult = int(rng.integers(1, 2 ** 63)) * 2 + 1
+                slots = {((k * mult) % 2 ** 64) >> (64 - bits) for k in keys}
+                if len(slots) == len(keys):
+                    break
+            else:
+                bits += 1
+                continue
+            break
+        self.mult, self.shift = np.uint64(mult), np.uint64(64 - bits)
+        self.slot_key = np.zeros(2 ** bits, np.uint64)   # 0 is no key: a key has a length or letter
+        self.slot_value = np.zeros(2 ** bits, np.int64)
+        for k, v in zip(keys, values):
+            slot = ((k * mult) % 2 ** 64) >> (64 - bits)
+            self.slot_key[slot], self.slot_value[slot] = k, v
+
+    def lookup(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the keys in the table and their values."""
+        slot = ((key * self.mult) >> self.shift).astype(np.intp)
+        idx = np.flatnonzero(self.slot_key[slot] == key)
+        return idx, self.slot_value[slot[idx]]
+
+
 class RegexRules:
     """The ``regex`` rules of a codebook, each with the word sets that gate it.
 
@@ -199,7 +246,7 @@ class RegexRules:
     def __init__(self, rules: list):
         self.rules = rules
         self.gates = [required_words(rx.pattern, rx.flags) for _, _, rx, _ in rules]
-        # every gate word of every rule in one sorted table; per key a bit for each set it is in
+        # every gate word of every rule in one table; per word a bit for each set it is in
         bits: dict[int, int] = {}
         self.set_bits = []
         nset = 0
@@ -211,20 +258,17 @@ class RegexRules:
                 mine.append(nset)
                 nset += 1
             self.set_bits.append(mine)
-        self.keys = np.array(sorted(bits), np.uint64)
-        self.bits = np.array([bits[int(k)] for k in self.keys], np.int64)
+        self.table = KeyTable(list(bits), list(bits.values())) if bits else None
 
     def __len__(self):
         return len(self.rules)
 
     def _gated_docs(self, block, ctx, n_docs: int) -> list:
         """Per rule: which texts contain a word of each of its sets (None: every text)."""
-        if not self.keys.size:
+        if self.table is None:
             return [None] * len(self.rules)
         starts, key = word_keys(ctx)
-        pos = np.minimum(np.searchsorted(self.keys, key), self.keys.size - 1)
-        idx = np.flatnonzero(self.keys[pos] == key)
-        b = self.bits[pos[idx]]
+        idx, b = self.table.lookup(key)
         doc = np.searchsorted(block.doc_start_f, starts[idx], side="right") - 1
         # an answer with a character outside ASCII is always searched
         odd = np.flatnonzero(ctx.small == 128)
@@ -268,13 +312,13 @@ class RegexRules:
             sel = np.flatnonzero(ok if gate is None else ok & gate)
             if not sel.size:
                 continue
-            # each text with the space before it, joined by newlines as in the block
-            lo, hi = block.doc_start_f[sel] - 1, ends[sel]
-            text = "\n".join([folded[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
-            off = np.r_[0, np.cumsum(hi - lo + 1)[:-1]]
+            # the texts joined as in the block (each after "\n "); a match must lie within one
+            lo, hi = block.doc_start_f[sel], ends[sel]
+            text = " " + "\n ".join([folded[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
+            off = 1 + np.r_[0, np.cumsum(hi - lo + 2)[:-1]]
             m = np.array([(x.start(), x.end()) for x in rx.finditer(text)], np.int64).reshape(-1, 2)
             piece = np.searchsorted(off, m[:, 0], side="right") - 1
-            inside = m[:, 1] <= off[piece] + (hi - lo)[piece]
+            inside = (piece >= 0) & (m[:, 1] <= off[piece] + (hi - lo)[piece])
             m, piece = m[inside], piece[inside]
             shift = lo[piece] - off[piece]
             rows.append((m[:, 0] + shift, m[:, 1] + shift, np.full(piece.size, code), np.full(piece.size, k),
