@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cjkit.coding.textnorm import FoldedBlock
+from cjkit.coding.wordkeys import text_keys
 
 _CLAUSE_LUT = np.zeros(129, dtype=bool)
 _CLAUSE_LUT[[ord(c) for c in ".;!?:,\n()"]] = True
@@ -125,6 +126,11 @@ class Context:
         if isword.size and isword[-1]:
             ends = np.append(ends, isword.size)
         return ends
+
+    @functools.cached_property
+    def word_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and key of every word (:func:`cjkit.coding.wordkeys.text_keys`)."""
+        return text_keys(self)
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:

@@ -5,7 +5,7 @@ every position of the text, which on a large coding costs more than the whole au
 Most rule patterns name words that every match contains ("(they|staff) ... (was|were) ...
 (nice|awful)"): :func:`required_words` reads these sets of words from the pattern, and
 :class:`RegexRules` runs a pattern only over the answers in its language that contain a word
-of every set (one lookup per word of the chunk, :func:`word_keys`). Answers holding a
+of every set (one lookup per word of the chunk, :mod:`cjkit.coding.wordkeys`). Answers holding a
 character outside ASCII after folding are always searched, since ``re`` and the coder may
 disagree there about where a word ends. A match never spans two answers.
 
@@ -22,6 +22,8 @@ import re._constants as C   # the parser of ``re`` itself: patterns are read exa
 import re._parser as P
 
 import numpy as np
+
+from cjkit.coding.wordkeys import KeyTable, word_key
 
 _CAP = 512          # most strings a finite part of a pattern is expanded into
 _UNKNOWN = "\x01"   # any characters (maybe none): a word next to it is not known to end there
@@ -120,108 +122,6 @@ def required_words(pattern: str, flags: int = 0) -> list[frozenset]:
     return list(dict.fromkeys(s for s in sets if s))
 
 
-_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2 ** 64 - 1], np.uint64)
-_LONG = np.uint64(1 << 63)
-
-
-def word_key(word: str) -> int:
-    """The key of one ASCII word as :func:`word_keys` computes it for the words of a text.
-
-    Parameters
-    ----------
-    word : str
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> from cjkit.coding.regexes import word_key
-    >>> word_key("ab") == ord("a") | ord("b") << 8 | 2 << 56, word_key("abcdefghi") == word_key("abcdefghx")
-    (True, True)
-    """
-    n = len(word)
-    key = int.from_bytes(word[:8].encode("ascii"), "little")
-    return key | (n << 56 if n <= 7 else (1 << 63 if n > 8 else 0))
-
-
-def word_keys(ctx) -> tuple[np.ndarray, np.ndarray]:
-    """Start and key of every word of a chunk: its first 8 letters and its length in one uint64.
-
-    Words of up to 8 ASCII letters have distinct keys; longer words share a key with those
-    of the same first 8 letters (enough for a gate that only has to let every match through).
-
-    Parameters
-    ----------
-    ctx : cjkit.coding.context.Context
-
-    Returns
-    -------
-    (ndarray of int64, ndarray of uint64)
-
-    Examples
-    --------
-    >>> from cjkit.coding import matcher as M
-    >>> from cjkit.coding.regexes import word_key, word_keys
-    >>> start, key = word_keys(M.Context.build(M.fold_block(["no car"])))
-    >>> start.tolist(), key.tolist() == [word_key("no"), word_key("car")]
-    ([1, 4], True)
-    """
-    starts, ends = ctx.word_starts, ctx.word_ends
-    n = (ends - starts).astype(np.uint64)
-    key = ctx.window[starts] & _LOW_BYTES[np.minimum(n, np.uint64(8))]
-    key |= np.where(n <= 7, n << np.uint64(56), np.where(n > 8, _LONG, np.uint64(0)))
-    return starts, key
-
-
-class KeyTable:
-    """A set of word keys as a collision-free multiplicative hash: one multiply, shift and
-    compare per word of a chunk (a binary search per word costs several times more).
-
-    Parameters
-    ----------
-    keys : list of int
-        :func:`word_key` values.
-    values : list of int
-        One value per key.
-
-    Examples
-    --------
-    >>> from cjkit.coding.regexes import KeyTable, word_key
-    >>> t = KeyTable([word_key("no"), word_key("car")], [1, 2])
-    >>> import numpy as np
-    >>> t.lookup(np.array([word_key("car"), word_key("cars")], np.uint64))
-    (array([0]), array([2]))
-    """
-
-    def __init__(self, keys: list, values: list):
-        n = max(len(keys), 1)
-        bits, rng = max(int(np.ceil(np.log2(n))) + 2, 4), np.random.default_rng(0)
-        while True:
-            for _ in range(64):
-                mult = int(rng.integers(1, 2 ** 63)) * 2 + 1
-                slots = {((k * mult) % 2 ** 64) >> (64 - bits) for k in keys}
-                if len(slots) == len(keys):
-                    break
-            else:
-                bits += 1
-                continue
-            break
-        self.mult, self.shift = np.uint64(mult), np.uint64(64 - bits)
-        self.slot_key = np.zeros(2 ** bits, np.uint64)   # 0 is no key: a key has a length or letter
-        self.slot_value = np.zeros(2 ** bits, np.int64)
-        for k, v in zip(keys, values):
-            slot = ((k * mult) % 2 ** 64) >> (64 - bits)
-            self.slot_key[slot], self.slot_value[slot] = k, v
-
-    def lookup(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the keys in the table and their values."""
-        slot = ((key * self.mult) >> self.shift).astype(np.intp)
-        idx = np.flatnonzero(self.slot_key[slot] == key)
-        return idx, self.slot_value[slot[idx]]
-
-
 class RegexRules:
     """The ``regex`` rules of a codebook, each with the word sets that gate it.
 
@@ -267,7 +167,7 @@ class RegexRules:
         """Per rule: which texts contain a word of each of its sets (None: every text)."""
         if self.table is None:
             return [None] * len(self.rules)
-        starts, key = word_keys(ctx)
+        starts, key = ctx.word_keys
         idx, b = self.table.lookup(key)
         doc = np.searchsorted(block.doc_start_f, starts[idx], side="right") - 1
         # an answer with a character outside ASCII is always searched
