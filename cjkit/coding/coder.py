@@ -180,12 +180,21 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
         xs = np.unique(xkey)   # few exclusion hits: a binary search beats np.isin's sort of both
         cand = np.flatnonzero(xs[np.minimum(np.searchsorted(xs, hkey), xs.size - 1)] == hkey)
         if cand.size:
-            m = pd.DataFrame({"i": cand, "key": hkey[cand], "s": h["start"][cand], "e": h["end"][cand]}).merge(
-                pd.DataFrame({"key": xkey, "xs": scan.start[ex], "xe": scan.end[ex]}), on="key")
-            drop = m.loc[(m["s"] < m["xe"]) & (m["xs"] < m["e"]), "i"].unique()
-            keep = np.ones(h["doc"].size, bool)
-            keep[drop.astype(np.int64)] = False
-            h = _take(h, keep)
+            # exclusions sorted by (text and code, start): those of a hit's key that start before
+            # the hit ends are a run, and it overlaps one if the largest end in that run is beyond
+            # the hit's start (a running maximum per key, no join of hits with exclusions)
+            big = int(max(scan.end[ex].max(), h["end"].max())) + 1
+            xo = _order(xkey, scan.start[ex])
+            xk, xs, xe = xkey[xo], scan.start[ex][xo], scan.end[ex][xo]
+            gid = np.cumsum(np.r_[True, xk[1:] != xk[:-1]])
+            run = np.maximum.accumulate(gid * big + xe) - gid * big
+            lo = np.searchsorted(xk, hkey[cand], side="left")
+            p = np.searchsorted(xk * big + xs, hkey[cand] * big + h["end"][cand], side="left")
+            drop = cand[(p > lo) & (run[np.maximum(p - 1, 0)] > h["start"][cand])]
+            if drop.size:
+                keep = np.ones(h["doc"].size, bool)
+                keep[drop] = False
+                h = _take(h, keep)
     if h["doc"].size == 0:
         return h
     # one span per stretch of text and code: drop spans inside a longer span of the same code
