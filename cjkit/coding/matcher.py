@@ -183,7 +183,7 @@ class _WordTerms:
         return term, start, end
 
 
-def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
+def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 20_000):
     """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory).
 
     Parameters

@@ -25,6 +25,9 @@ import numpy as np
 
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2 ** 64 - 1], np.uint64)
 _LONG = np.uint64(1 << 63)
+# by word length (9: longer): the letters kept and the length bits of a key
+_MASK = np.r_[_LOW_BYTES, _LOW_BYTES[8]].astype(np.uint64)
+_LEN_BITS = np.array([n << 56 for n in range(8)] + [0, 1 << 63], np.uint64)
 
 
 def word_key(word: str) -> int:
@@ -94,9 +97,10 @@ def text_keys(ctx) -> tuple[np.ndarray, np.ndarray]:
     ([1, 4], True)
     """
     starts = ctx.word_starts
-    n = (ctx.word_ends - starts).astype(np.uint64)
-    key = ctx.window[starts] & _LOW_BYTES[np.minimum(n, np.uint64(8))]
-    key |= np.where(n <= 7, n << np.uint64(56), np.where(n > 8, _LONG, np.uint64(0)))
+    n = np.minimum(ctx.word_ends - starts, 9)
+    key = ctx.window[starts]
+    key &= _MASK[n]
+    key |= _LEN_BITS[n]
     return starts, key
 
 
