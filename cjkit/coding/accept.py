@@ -67,9 +67,9 @@ def accept(ctx: Context, arr: dict, term, start, end):
     """
     # Cheap path: a hit that is a whole word passes every mode's test (no letters before it,
     # the empty ending after it) with confidence 1; only the others need the letter tests.
-    n = ctx.codes.size
-    iw = ctx.isword
-    whole = ~((start >= 1) & iw[np.maximum(start - 1, 0)]) & ~((end < n) & iw[np.minimum(end, n - 1)])
+    iw = ctx.isword_after     # (index -1 and the end of the text read its extra False)
+    whole = ~iw[start - 1]
+    whole &= ~iw[end]
     rest = np.flatnonzero(~whole)
     k, un_r, conf_r, start_r, end_r = _accept_inside(ctx, arr, term[rest], start[rest], end[rest])
     kept = rest[k]

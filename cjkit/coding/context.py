@@ -53,6 +53,15 @@ class Context:
     sentence_pos: np.ndarray   # sorted positions of sentence punctuation
     small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
     _padded: np.ndarray = field(default=None, repr=False)   # small plus 8 zero bytes
+    _isword_pad: np.ndarray = field(default=None, repr=False)   # isword plus one False
+
+    @property
+    def isword_after(self) -> np.ndarray:
+        """:attr:`isword` with one more position (False) after the text, and at index -1:
+        ``isword_after[end]`` and ``isword_after[start - 1]`` need no bounds test."""
+        if self._isword_pad is None:
+            self._isword_pad = np.r_[self.isword, False]
+        return self._isword_pad
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -80,7 +89,9 @@ class Context:
         # character is several times slower
         # (in place into two scratch arrays: every temporary of the text's size costs page faults)
         t = small - np.uint8(97)
-        isword = t < 26
+        # (one flag more after the text, never a word character: see :attr:`isword_after`)
+        pad = np.zeros(c.size + 1, bool)
+        isword = np.less(t, 26, out=pad[:c.size])
         flag = np.less(np.subtract(small, np.uint8(48), out=t), 10)
         isword |= flag
         isword |= np.equal(small, 128, out=flag)
@@ -95,7 +106,8 @@ class Context:
         punct = nonword[small[nonword] != ord(" ")]
         # positions, not flags per character: punctuation is rare
         kind = small[punct]
-        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small, padded)
+        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small, padded,
+                   pad)
 
     @functools.cached_property
     def window(self) -> np.ndarray:

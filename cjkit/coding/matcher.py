@@ -82,6 +82,9 @@ class Matcher:
             self.automaton.make_automaton()
         self.group_members = np.array(members, np.int64)
         self.group_offsets = np.array(offsets, np.int64)
+        self.one_term = bool((np.diff(self.group_offsets) == 1).all())
+        self.first_term = self.group_members[self.group_offsets[:-1]] if members else self.group_members
+        self.back = self.arr["length"] - self.arr["lead"]   # from a hit's end to its start
         # accept() counts the letters before a hit only up to 3
         assert not table.min_left or max(table.min_left) <= 3, "min_left above 3"
 
@@ -112,23 +115,23 @@ class Matcher:
         else:   # an empty table: the automaton was never built and finds nothing
             flat = np.empty(0, np.int64)
         end_incl, grp = flat[0::2], flat[1::2]
-        sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
-        if (sizes == 1).all():   # usual case: each pattern belongs to one term
-            term = self.group_members[self.group_offsets[grp]]
+        if self.one_term:   # usual case: each pattern belongs to one term
+            term = self.first_term[grp]
             end = end_incl + 1
         else:
+            sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
             rep = np.repeat(np.arange(grp.size), sizes)
             first = np.repeat(self.group_offsets[grp], sizes)
             within = np.arange(rep.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
             term = self.group_members[first + within]
             end = end_incl[rep] + 1
         a = self.arr
-        start = end - a["length"][term] + a["lead"][term]
+        start = end - self.back[term]
         ctx = Context.build(block)
         # exact words stored with a leading space already start a word: only the end is checked
         simple = a["simple"][term]
         s_idx = np.flatnonzero(simple)
-        s_ok = s_idx[~ctx.isword[np.minimum(end[s_idx], ctx.codes.size - 1)] | (end[s_idx] >= ctx.codes.size)]
+        s_ok = s_idx[~ctx.isword_after[end[s_idx]]]
         c_idx = np.flatnonzero(~simple)
         ok, neg_prefix, conf, c_start, c_end = accept(ctx, a, term[c_idx], start[c_idx], end[c_idx])
         # a hit covers whole words: "Lieferzeit", not the stem "Liefer"

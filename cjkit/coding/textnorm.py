@@ -283,14 +283,15 @@ def fold_block(texts) -> FoldedBlock:
     # lower-case and fold on the code points with numpy: str.lower of a long text that holds
     # one wide character (an emoji) is several times slower than this
     cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
-    if (cps == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
+    nonascii = np.flatnonzero(cps >= 128)
+    if (cps[nonascii] == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
         cps = np.frombuffer(original.replace("\u0130", "I").lower().encode("utf-32-le"), dtype=np.uint32)
+        nonascii = np.flatnonzero(cps >= 128)
     # (fresh arrays of the text's size cost page faults: few temporaries, in place where possible)
     low = cps.copy()
     # A-Z -> a-z, tested on the low byte only (a strided view, no copy): a non-ASCII character
     # whose low byte looks like A-Z is overwritten by its folding below anyway
     np.bitwise_or(low, np.uint32(32), out=low, where=(cps.view(np.uint8)[::4] - np.uint8(65)) < 26)
-    nonascii = np.flatnonzero(cps >= 128)
     sp_o = np.empty(0, np.int64)
     sp_w = np.empty(0, np.int64)
     if nonascii.size:
