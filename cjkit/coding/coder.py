@@ -204,7 +204,9 @@ def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarr
         return h
     # one span per stretch of text and code: drop spans inside a longer span of the same code
     doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
-    order = _order(doc, code, start, (end - start).max() - (end - start))   # longest span first
+    # (by code, then position: the texts of one code are then runs in text order, and the
+    # position key is small enough for one plain sort)
+    order = _order(code, start, (end - start).max() - (end - start))   # longest span first
     gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
     big = int(end.max()) + 1
     keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
@@ -234,11 +236,18 @@ def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
     out = np.where(own, code, -1)
     if own.all() or not own.any():
         return out
-    cand = np.flatnonzero(own)
+    # only texts with hits of both kinds need the search (a touchpoint comes from the same text)
+    both = np.zeros(scan.block.doc_start_f.size, np.int8)
+    both[doc[own]] = 1
+    both[doc[~own]] |= 2
+    in_both = both[doc] == 3
+    cand = np.flatnonzero(own & in_both)
+    tgt = np.flatnonzero(~own & in_both)
+    if not cand.size or not tgt.size:
+        return out
     cand = cand[np.argsort(start[cand], kind="stable")]
     c_start, c_doc = start[cand], doc[cand]
     c_sent = scan.sentence_id(c_start)
-    tgt = np.flatnonzero(~own)
     t_start, t_doc = start[tgt], doc[tgt]
     t_sent = scan.sentence_id(t_start)
     best = np.full(tgt.size, np.inf)
