@@ -447,30 +447,7 @@ def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
         if c in sub.columns and sub[c].dtype == object:
             sub[c] = _ids_as_text(sub[c])
     sub = string_ids(sub)
-    return pd.DataFrame({c: _repeat_rows(sub[c], inv) for c in sub.columns})
-
-
-def _repeat_rows(col: pd.Series, inv: np.ndarray):
-    """``col`` at the positions *inv* (runs of equal positions: several codes of one answer).
-
-    Text columns are gathered as bytes into one Arrow array, with no string object per row."""
-    import pyarrow as pa
-    if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
-        return col.take(inv).reset_index(drop=True)
-    arr = col.array.__arrow_array__().combine_chunks().cast(pa.large_string())
-    if arr.null_count == len(arr):
-        return pd.array(pa.nulls(inv.size, pa.large_string()), dtype=col.dtype)
-    if arr.null_count or arr.buffers()[2] is None:
-        return col.take(inv).reset_index(drop=True)
-    offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    data = np.frombuffer(arr.buffers()[2], np.uint8)
-    n = (offsets[1:] - offsets[:-1])[inv]
-    out = np.zeros(inv.size + 1, np.int64)
-    np.cumsum(n, out=out[1:])
-    pos = np.repeat(offsets[:-1][inv] - out[:-1], n)
-    pos += np.arange(out[-1], dtype=np.int64)
-    res = pa.LargeStringArray.from_buffers(inv.size, pa.py_buffer(out), pa.py_buffer(data[pos]))
-    return pd.array(res, dtype=col.dtype)
+    return sub.iloc[inv].reset_index(drop=True)
 
 
 def _ids_as_text(col: pd.Series) -> pd.Series:
