@@ -90,10 +90,14 @@ def _accept_inside(ctx: Context, arr: dict, term, start, end):
     codes = ctx.codes
     # letters of the same word before the hit, counted up to 3 (all the left tests need):
     # the exact word start is looked up only for the few kept hits deeper inside a word
-    iw = ctx.isword
-    b1 = (start >= 1) & iw[np.maximum(start - 1, 0)]
-    b2 = b1 & (start >= 2) & iw[np.maximum(start - 2, 0)]
-    lp = b1.astype(np.int64) + b2 + (b2 & (start >= 3) & iw[np.maximum(start - 3, 0)])
+    # (index -1 of the padded flags is False: a test before the text's start fails, and the
+    # next one is reached only if the previous letter was inside the text)
+    iw = ctx.isword_after
+    b1 = iw[start - 1]
+    b2 = b1 & iw[start - 2]
+    lp = b1.astype(np.int64)
+    lp += b2
+    lp += b2 & iw[start - 3]
     mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
     # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
     at2 = np.flatnonzero(lp == 2)    # read the letters only where there are two
