@@ -3,8 +3,8 @@
 Examples
 --------
 >>> import numpy as np, pandas as pd
->>> from cjkit.coding.codeframe import _row_ids
->>> _row_ids(pd.DataFrame({"respondent_id": [7, 8], "question": [None, None]}).astype(object),
+>>> from cjkit.coding.codeframe import row_ids
+>>> row_ids(pd.DataFrame({"respondent_id": [7, 8], "question": [None, None]}).astype(object),
 ...          np.array([0, 0, 1]))["respondent_id"].tolist()
 ['7', '7', '8']
 """
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cjkit.catalog import models
-from cjkit.coding.codehits import _take
+from cjkit.coding.codehits import take_hits
 from cjkit.coding.primary import pick
 from cjkit.coding.texts import string_ids
 
@@ -26,7 +26,7 @@ log = logging.getLogger("cjkit.coding.coder")
 _KEYS = ["row", "start", "end", "code", "tp_from", "polarity", "negated", "confidence", "rule", "lang", "evidence"]
 
 
-def _concat(parts: list) -> dict:
+def concat_hits(parts: list) -> dict:
     """The hits of all chunks as one dict of arrays (``evidence`` is an Arrow string array)."""
     import pyarrow as pa
     if not parts:
@@ -38,11 +38,11 @@ def _concat(parts: list) -> dict:
     return h
 
 
-def _one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
+def one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
     """Keep each answer's primary code (:mod:`cjkit.coding.primary`); add a code-less row per
     answer without any hit, so every answer has exactly one row."""
     import pyarrow as pa
-    h = _take(h, pick(h["row"], h["code"], h["rule"], h["start"], spec, end=h["end"], point=h.get("point")))
+    h = take_hits(h, pick(h["row"], h["code"], h["rule"], h["start"], spec, end=h["end"], point=h.get("point")))
     missing = np.setdiff1d(np.arange(langs.size), h["row"])
     if missing.size:
         log.info("single_label: %d of %d answers have no code (kept with an empty code)", missing.size, langs.size)
@@ -53,11 +53,11 @@ def _one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
                  "lang": langs[missing]}
         h = {k: np.concatenate([h[k], empty[k]]) for k in empty} | {
             "evidence": pa.concat_arrays([h["evidence"], pa.nulls(n, pa.large_string())])}
-        h = _take(h, np.argsort(h["row"], kind="stable"))
+        h = take_hits(h, np.argsort(h["row"], kind="stable"))
     return h
 
 
-def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+def row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """The id columns of the coded rows; generated ids are stringified once per answer."""
     # rows arrive sorted: unique values and inverse by differencing, no hashing
     first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
@@ -86,7 +86,7 @@ def _ids_as_text(col: pd.Series) -> pd.Series:
     return pd.Series(pd.array(arr.cast(pa.large_string()), dtype="string"), index=col.index, name=col.name)
 
 
-def _phase(canonical: np.ndarray, stages: list, model) -> pd.Categorical:
+def phases(canonical: np.ndarray, stages: list, model) -> pd.Categorical:
     """Canonical stage codes -> phases of *model* (default: the canonical axis itself)."""
     if model is None:
         return pd.Categorical.from_codes(canonical, categories=stages, ordered=True)

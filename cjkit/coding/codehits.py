@@ -9,8 +9,8 @@ touchpoint of the nearest touchpoint mention. All steps are numpy operations on 
 Examples
 --------
 >>> import numpy as np
->>> from cjkit.coding.codehits import _order
->>> _order(np.array([1, 0, 1]), np.array([5, 7, 2])).tolist()      # as np.lexsort by both keys
+>>> from cjkit.coding.codehits import sort_order
+>>> sort_order(np.array([1, 0, 1]), np.array([5, 7, 2])).tolist()      # as np.lexsort by both keys
 [1, 2, 0]
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from cjkit.coding.sentiment import sentiment_hits, span_polarity
 _SAME_SENTENCE_BONUS = 1_000_000   # nearest touchpoint in the same sentence beats any other
 
 
-def _order(*keys) -> np.ndarray:
+def sort_order(*keys) -> np.ndarray:
     """``np.lexsort`` order by non-negative integer *keys*, the first key sorting first.
 
     One sort of a combined int64 key when the keys fit into 63 bits (the usual case):
@@ -53,7 +53,7 @@ def _order(*keys) -> np.ndarray:
     return np.remainder(combined, n, out=combined)
 
 
-def _take(h: dict, idx) -> dict:
+def take_hits(h: dict, idx) -> dict:
     idx = np.asarray(idx)
     if "evidence" not in h:
         return {k: v[idx] for k, v in h.items()}
@@ -61,7 +61,7 @@ def _take(h: dict, idx) -> dict:
     return {k: (v[pos] if isinstance(v, np.ndarray) else v.take(pos)) for k, v in h.items()}
 
 
-def _chunk_hits(comp, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> dict:
+def chunk_hits(comp, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> dict:
     """Accepted code hits of one chunk as a dict of equally long numpy arrays."""
     a = scan.arr
     ci = scan.of_kind(M.CODE)
@@ -94,7 +94,7 @@ def _chunk_hits(comp, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentime
             # the hit ends are a run, and it overlaps one if the largest end in that run is beyond
             # the hit's start (a running maximum per key, no join of hits with exclusions)
             big = int(max(scan.end[ex].max(), h["end"].max())) + 1
-            xo = _order(xkey, scan.start[ex])
+            xo = sort_order(xkey, scan.start[ex])
             xk, xs, xe = xkey[xo], scan.start[ex][xo], scan.end[ex][xo]
             gid = np.cumsum(np.r_[True, xk[1:] != xk[:-1]])
             run = np.maximum.accumulate(gid * big + xe) - gid * big
@@ -104,25 +104,25 @@ def _chunk_hits(comp, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentime
             if drop.size:
                 keep = np.ones(h["doc"].size, bool)
                 keep[drop] = False
-                h = _take(h, keep)
+                h = take_hits(h, keep)
     if h["doc"].size == 0:
         return h
     # one span per stretch of text and code: drop spans inside a longer span of the same code
     doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
     # (by code, then position: the texts of one code are then runs in text order, and the
     # position key is small enough for one plain sort)
-    order = _order(code, start, (end - start).max() - (end - start))   # longest span first
+    order = sort_order(code, start, (end - start).max() - (end - start))   # longest span first
     gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
     big = int(end.max()) + 1
     keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
     prev = np.r_[-1, np.maximum.accumulate(keyed_end)[:-1]]
     keep = np.sort(order[gid * big + start[order] >= prev])
-    h = _take(h, keep)
+    h = take_hits(h, keep)
     # "WLAN im Zimmer geht nicht": the room is where the wifi failed, not a topic of its own
     place, scope_end = scan.places(h["start"], h["end"], comp.tp_num[h["code"]], comp.placeable[h["code"]],
                                    doc=h["doc"])
     if place.any():
-        h, scope_end = _take(h, ~place), scope_end[~place]
+        h, scope_end = take_hits(h, ~place), scope_end[~place]
     h["negated"] = scan.negated(h["start"], scope_end, h["prefix"], doc=h["doc"])
     if sentiment:
         pol = span_polarity(scan, sentiment_hits(scan, dl), h["start"])

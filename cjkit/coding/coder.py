@@ -31,8 +31,8 @@ from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
 from cjkit.coding.regexes import RegexRules
 from cjkit.coding.primary import in_point, specificity
-from cjkit.coding.codeframe import _concat, _one_per_answer, _phase, _row_ids
-from cjkit.coding.codehits import _chunk_hits, _order, _take
+from cjkit.coding.codeframe import concat_hits, one_per_answer, phases, row_ids
+from cjkit.coding.codehits import chunk_hits, sort_order, take_hits
 from cjkit.coding.similar import SOURCES, fill
 from cjkit.coding.stopwords import detect_lang
 from cjkit.coding.sentiment import add_lexicon
@@ -197,7 +197,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         k = scan.block.doc_start.size
         dl = lang_codes(lang, k, detect_lang(scan.block, scan.ctx, k) if lang == "auto" else None)
         langs.append(dl)
-        h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
+        h = chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:
             continue
         if single_label:   # evidence after "aber" / "but" is the point (cjkit.coding.primary)
@@ -207,7 +207,7 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         h["end"] = b.to_original(h["end"], end=True, doc=h["doc"])
         # the output order (answer, start, code) within the chunk, before the evidence is cut:
         # chunks come in answer order, so the concatenated hits need no sort of their strings
-        h = _take(h, _order(h["doc"], h["start"] - b.doc_start[h["doc"]], h["code"]))
+        h = take_hits(h, sort_order(h["doc"], h["start"] - b.doc_start[h["doc"]], h["code"]))
         doc = h["doc"]
         h["evidence"] = b.original_spans(h["start"], h["end"], doc=doc)
         h["start"] = h["start"] - b.doc_start[doc]
@@ -215,9 +215,9 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         h["lang"] = dl[doc]
         h["row"] = doc + off
         parts.append(h)
-    h = _concat(parts)
+    h = concat_hits(parts)
     if single_label:
-        h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
+        h = one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
         if fallback:
             h = fill(h, values, cb, tp_code)
     code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
@@ -234,11 +234,11 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     own = np.where(code >= 0, stage_code[np.maximum(code, 0)], -1)
     ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
     canonical = np.where(own >= 0, own, ctx)
-    cols = dict(_row_ids(ids, h["row"]))
+    cols = dict(row_ids(ids, h["row"]))
     cols.update({
         "code": cat(table["code"], code),
         "code_label": cat(table[f"label_{label_lang}"], code),
-        "phase": _phase(canonical, stages, model),
+        "phase": phases(canonical, stages, model),
         "touchpoint": cat(table["touchpoint"], src),
         "topic": cat(table["topic"], code),
         "polarity": h["polarity"].astype(np.int8),
