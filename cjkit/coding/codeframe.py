@@ -57,8 +57,17 @@ def one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
     return h
 
 
-def row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """The id columns of the coded rows; generated ids are stringified once per answer."""
+def row_ids(ids: pd.DataFrame, rows: np.ndarray, positions: bool = False) -> pd.DataFrame:
+    """The id columns of the coded rows; generated ids are stringified once per answer.
+
+    With *positions* the ids are those of a list of answers (``respondent_id`` the position,
+    no ``question``): they are written straight from *rows*.
+    """
+    import pyarrow as pa
+    if positions:
+        text = pd.StringDtype("pyarrow")
+        return pd.DataFrame({"respondent_id": pd.array(pa.array(rows).cast(pa.large_string()), dtype=text),
+                             "question": pd.array(pa.nulls(rows.size, pa.large_string()), dtype=text)})
     # rows arrive sorted: unique values and inverse by differencing, no hashing
     first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
     uniq, inv = rows[first], np.cumsum(first) - 1

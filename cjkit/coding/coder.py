@@ -234,7 +234,10 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     own = np.where(code >= 0, stage_code[np.maximum(code, 0)], -1)
     ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
     canonical = np.where(own >= 0, own, ctx)
-    cols = dict(row_ids(ids, h["row"]))
+    # (a list of answers: the text_input ids are the positions, written straight from the rows)
+    positions = (type(texts) is list and list(ids.columns) == ["respondent_id", "question"]
+                 and bool(ids["question"].isna().all()))
+    cols = dict(row_ids(ids, h["row"], positions=positions))
     cols.update({
         "code": cat(table["code"], code),
         "code_label": cat(table[f"label_{label_lang}"], code),

@@ -97,9 +97,8 @@ class Context:
         isword |= np.equal(small, 128, out=flag)
         nonword = np.flatnonzero(~isword)
         # a word starts at 0 or right after a non-word character (far fewer than characters)
-        # (only the last non-word character can be the last character of the text)
-        after = nonword[:nonword.size - int(nonword.size > 0 and nonword[-1] == c.size - 1)] + 1
-        starts = after[isword[after]]
+        # (the flag after the text is False: a non-word character at the end starts no word)
+        starts = nonword[pad[nonword + 1]] + 1
         if c.size and isword[0]:
             starts = np.r_[0, starts]
         # punctuation is rare: look up only the non-word characters that are no space
@@ -134,7 +133,7 @@ class Context:
         [3, 6]
         """
         nw, isword = self.nonword, self.isword
-        ends = nw[(nw > 0) & isword[np.maximum(nw - 1, 0)]]
+        ends = nw[self.isword_after[nw - 1]]     # (index -1 reads the padding: False)
         if isword.size and isword[-1]:
             ends = np.append(ends, isword.size)
         return ends
