@@ -17,8 +17,8 @@ Baselines, measured in the same run (the runs take turns, best of ``--repeat`` e
   lower-cased and scanned after a space, hits collected as (text, end, pattern) tuples. No word
   boundaries, folding, negation or output frame.
 * one-pass scan (for information): the same automaton once over all texts joined and
-  lower-cased, hits as numpy arrays; on these texts it is no faster than the raw scan, so the raw
-  scan is the faster plain scan.
+  lower-cased, hits as numpy arrays; on these texts about as fast as the raw scan (either one
+  wins by up to 20% from run to run), so the coder's ratio to it is printed too.
 * naive loop: for each code, ``Series.str.contains`` with a word-boundary regex of its terms
   (timed on ``--naive-n`` texts and scaled linearly to *n*, the loop being linear in n).
 
@@ -28,7 +28,8 @@ CPU time of this process is reported next to wall time because the machine may b
 Last result (2-core machine shared with other heavy work, so single runs vary by about 15%):
 ``--n 1000000``: coder / raw scan 1.88x CPU (3.00 s raw scan, 5.63 s coder; an earlier run,
 before the last small changes, 2.07x), coder + sentiment 2.32x, naive loop / coder 242x;
-``--n 200000``: 1.89x to 2.20x CPU over four runs, down from 3.6x. What brought it there: the
+``--n 200000``: 1.60x to 2.20x CPU over five runs, down from 3.6x; against the one-pass scan
+1.75x at 1M and 2.1x to 2.3x at 200,000. What brought it there: the
 codebook's regex rules run only over the answers that hold the words every match needs (they
 had cost more than the scan); function words and stopwords are found by one integer key per word
 and small hash tables instead of as automaton patterns; chunks of 20,000 answers keep the arrays
