@@ -67,9 +67,9 @@ def accept(ctx: Context, arr: dict, term, start, end):
     """
     # Cheap path: a hit that is a whole word passes every mode's test (no letters before it,
     # the empty ending after it) with confidence 1; only the others need the letter tests.
-    n = ctx.codes.size
-    iw = ctx.isword
-    whole = ~((start >= 1) & iw[np.maximum(start - 1, 0)]) & ~((end < n) & iw[np.minimum(end, n - 1)])
+    iw = ctx.isword_after     # (index -1 and the end of the text read its extra False)
+    whole = ~iw[start - 1]
+    whole &= ~iw[end]
     rest = np.flatnonzero(~whole)
     k, un_r, conf_r, start_r, end_r = _accept_inside(ctx, arr, term[rest], start[rest], end[rest])
     kept = rest[k]
@@ -90,10 +90,14 @@ def _accept_inside(ctx: Context, arr: dict, term, start, end):
     codes = ctx.codes
     # letters of the same word before the hit, counted up to 3 (all the left tests need):
     # the exact word start is looked up only for the few kept hits deeper inside a word
-    iw = ctx.isword
-    b1 = (start >= 1) & iw[np.maximum(start - 1, 0)]
-    b2 = b1 & (start >= 2) & iw[np.maximum(start - 2, 0)]
-    lp = b1.astype(np.int64) + b2 + (b2 & (start >= 3) & iw[np.maximum(start - 3, 0)])
+    # (index -1 of the padded flags is False: a test before the text's start fails, and the
+    # next one is reached only if the previous letter was inside the text)
+    iw = ctx.isword_after
+    b1 = iw[start - 1]
+    b2 = b1 & iw[start - 2]
+    lp = b1.astype(np.int64)
+    lp += b2
+    lp += b2 & iw[start - 3]
     mode, lang, min_left = a["mode"][term], a["lang"][term], a["min_left"][term]
     # the two letters before a hit inside a word: 'un' negates, 'ge' is a German participle
     at2 = np.flatnonzero(lp == 2)    # read the letters only where there are two

@@ -29,17 +29,19 @@ from cjkit.catalog import models, touchpoints
 from cjkit.catalog.i18n import LANGS, check_lang
 from cjkit.coding.codebook import load_codebook
 from cjkit.errors import ParameterError
-from cjkit.coding.primary import in_point, pick, specificity
+from cjkit.coding.regexes import RegexRules
+from cjkit.coding.primary import in_point, specificity
+from cjkit.coding.codeframe import concat_hits, one_per_answer, phases, row_ids
+from cjkit.coding.codehits import chunk_hits, sort_order, take_hits
 from cjkit.coding.similar import SOURCES, fill
 from cjkit.coding.stopwords import detect_lang
-from cjkit.coding.sentiment import add_lexicon, sentiment_hits, span_polarity
-from cjkit.coding.texts import lang_codes, string_ids, text_input
+from cjkit.coding.sentiment import add_lexicon
+from cjkit.coding.texts import lang_codes, text_input
 
 log = logging.getLogger("cjkit.coding.coder")
 
 OUTPUT = ["code", "code_label", "phase", "touchpoint", "topic", "polarity", "start", "end",
           "evidence", "negated", "source", "confidence", "canonical_stage", "lang", "rule", "row"]
-_SAME_SENTENCE_BONUS = 1_000_000   # nearest touchpoint in the same sentence beats any other
 
 
 class _Compiled:
@@ -78,6 +80,7 @@ class _Compiled:
         self.label_code = np.full(labels.size, -1, np.int64)
         self.label_code[is_code] = inv
         self.n_terms = len(table.label)
+        self.regex_rules = RegexRules(self.regexes)
 
 
 def _terms(cell) -> list[str]:
@@ -116,137 +119,10 @@ def compile_codebook(codebook="default", *, sentiment: bool = True, stopwords: b
     return cache[key]
 
 
-def _order(*keys) -> np.ndarray:
-    """``np.lexsort`` order by non-negative integer *keys*, the first key sorting first.
-
-    One sort of a combined int64 key when the keys fit into 63 bits (the usual case):
-    several times faster than lexsort on hundreds of thousands of hits, and the same order.
-    """
-    keys = [np.asarray(k, np.int64) for k in keys]
-    n = keys[0].size
-    if n == 0:
-        return np.zeros(0, np.int64)
-    sizes = [int(k.max()) + 1 for k in keys]
-    if np.prod([float(x) for x in sizes]) >= 2.0 ** 62:
-        return np.lexsort(keys[::-1])
-    combined = keys[0].copy()
-    for k, size in zip(keys[1:], sizes[1:]):
-        combined *= size
-        combined += k
-    if (np.prod([float(x) for x in sizes]) * n >= 2.0 ** 62
-            or np.count_nonzero(combined[1:] < combined[:-1]) * 64 < n):
-        # (a few sorted runs, such as hits already in text order, are merged in linear time)
-        return np.argsort(combined, kind="stable")
-    # the position as the last key makes every value distinct: a plain sort of the values
-    # (SIMD, no index array carried along) then gives the stable order, several times faster
-    # than a stable argsort of keys in no order
-    combined *= n
-    combined += np.arange(n, dtype=np.int64)
-    combined.sort()
-    return np.remainder(combined, n, out=combined)
-
-
-def _take(h: dict, idx) -> dict:
-    idx = np.asarray(idx)
-    if "evidence" not in h:
-        return {k: v[idx] for k, v in h.items()}
-    pos = np.flatnonzero(idx) if idx.dtype == bool else idx
-    return {k: (v[pos] if isinstance(v, np.ndarray) else v.take(pos)) for k, v in h.items()}
-
-
-def _chunk_hits(comp: _Compiled, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentiment: bool) -> dict:
-    """Accepted code hits of one chunk as a dict of equally long numpy arrays."""
-    a = scan.arr
-    ci = scan.of_kind(M.CODE)
-    ci = ci[(dl[scan.doc[ci]] == 2) | (dl[scan.doc[ci]] == a["lang"][scan.term[ci]])]
-    term = scan.term[ci]
-    h = {"doc": scan.doc[ci], "start": scan.start[ci], "end": scan.end[ci], "code": a["owner"][term],
-         "prefix": scan.neg_prefix[ci], "confidence": scan.conf[ci], "rule": comp.label_code[term]}
-    if comp.regexes:
-        rows = [(m.start(), m.end(), code, comp.n_terms + k, lang)
-                for k, (code, lang, rx, _) in enumerate(comp.regexes) for m in rx.finditer(scan.block.folded)]
-        if rows:
-            r = np.array(rows, dtype=np.int64)
-            doc = np.searchsorted(scan.block.doc_start_f, r[:, 0], side="right") - 1
-            ok = (dl[doc] == 2) | (dl[doc] == r[:, 4])
-            extra = {"doc": doc[ok], "start": r[ok, 0], "end": r[ok, 1], "code": r[ok, 2],
-                     "prefix": np.zeros(ok.sum(), bool), "confidence": np.ones(ok.sum()),
-                     "rule": comp.label_code[r[ok, 3]]}
-            h = {k: np.concatenate([h[k], extra[k]]) for k in h}
-    ex = scan.of_kind(M.EXCLUDE)
-    if ex.size and h["doc"].size:
-        # only hits whose (text, code) also has an exclusion need the overlap test
-        ncode = int(max(h["code"].max(), a["owner"][scan.term[ex]].max())) + 1
-        hkey = h["doc"] * ncode + h["code"]
-        xkey = scan.doc[ex] * ncode + a["owner"][scan.term[ex]]
-        xs = np.unique(xkey)   # few exclusion hits: a binary search beats np.isin's sort of both
-        cand = np.flatnonzero(xs[np.minimum(np.searchsorted(xs, hkey), xs.size - 1)] == hkey)
-        if cand.size:
-            m = pd.DataFrame({"i": cand, "key": hkey[cand], "s": h["start"][cand], "e": h["end"][cand]}).merge(
-                pd.DataFrame({"key": xkey, "xs": scan.start[ex], "xe": scan.end[ex]}), on="key")
-            drop = m.loc[(m["s"] < m["xe"]) & (m["xs"] < m["e"]), "i"].unique()
-            keep = np.ones(h["doc"].size, bool)
-            keep[drop.astype(np.int64)] = False
-            h = _take(h, keep)
-    if h["doc"].size == 0:
-        return h
-    # one span per stretch of text and code: drop spans inside a longer span of the same code
-    doc, code, start, end = h["doc"], h["code"], h["start"], h["end"]
-    order = _order(doc, code, start, (end - start).max() - (end - start))   # longest span first
-    gid = np.cumsum(np.r_[True, (np.diff(doc[order]) != 0) | (np.diff(code[order]) != 0)])
-    big = int(end.max()) + 1
-    keyed_end = gid * big + end[order]           # group offset lets one cummax run over all groups
-    prev = np.r_[-1, np.maximum.accumulate(keyed_end)[:-1]]
-    keep = np.sort(order[gid * big + start[order] >= prev])
-    h = _take(h, keep)
-    # "WLAN im Zimmer geht nicht": the room is where the wifi failed, not a topic of its own
-    place, scope_end = scan.places(h["start"], h["end"], comp.tp_num[h["code"]], comp.placeable[h["code"]])
-    if place.any():
-        h, scope_end = _take(h, ~place), scope_end[~place]
-    h["negated"] = scan.negated(h["start"], scope_end, h["prefix"])
-    if sentiment:
-        pol = span_polarity(scan, sentiment_hits(scan, dl), h["start"])
-        # a negated mention without sentiment words ("kein WLAN", "no parking") is a pain point
-        h["polarity"] = np.where((pol == 0) & h["negated"], -1, pol).astype(np.int8)
-    else:
-        h["polarity"] = np.zeros(h["doc"].size, np.int8)
-    h["tp_from"] = _attribute(scan, h, tp_code)
-    return h
-
-
-def _attribute(scan: M.Scan, h: dict, tp_code: np.ndarray) -> np.ndarray:
-    """For each hit, the code row whose touchpoint it takes (itself, nearest mention, or -1)."""
-    code, start, doc = h["code"], h["start"], h["doc"]
-    own = tp_code[code] >= 0
-    out = np.where(own, code, -1)
-    if own.all() or not own.any():
-        return out
-    cand = np.flatnonzero(own)
-    cand = cand[np.argsort(start[cand], kind="stable")]
-    c_start, c_doc = start[cand], doc[cand]
-    c_sent = scan.sentence_id(c_start)
-    tgt = np.flatnonzero(~own)
-    t_start, t_doc = start[tgt], doc[tgt]
-    t_sent = scan.sentence_id(t_start)
-    best = np.full(tgt.size, np.inf)
-    pick = np.full(tgt.size, -1)
-    j = np.searchsorted(c_start, t_start, side="right")
-    for k in (j - 1, j):   # nearest candidate before and after
-        ok = (k >= 0) & (k < cand.size)
-        kk = np.clip(k, 0, cand.size - 1)
-        ok &= c_doc[kk] == t_doc
-        dist = np.abs(c_start[kk] - t_start) + np.where(c_sent[kk] == t_sent, 0, _SAME_SENTENCE_BONUS)
-        better = ok & (dist < best)
-        best = np.where(better, dist, best)
-        pick = np.where(better, code[cand[kk]], pick)
-    out[tgt] = pick
-    return out
-
-
 def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=None,
                lang: str = "auto", model=None, label_lang: str = "de", sentiment: bool = True,
                single_label: bool = False, fallback: str | None = None,
-               chunk_size: int = 100_000) -> pd.DataFrame:
+               chunk_size: int = 20_000) -> pd.DataFrame:
     """Code open answers with the rules of *codebook*.
 
     Parameters
@@ -279,7 +155,9 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         "similarity", ``confidence`` = the similarity and no evidence. Rule-coded rows stay as
         they are.
     chunk_size : int
-        Answers scanned at once (bounds memory; the result does not depend on it).
+        Answers scanned at once (bounds memory; the result does not depend on it). The
+        default keeps a chunk's arrays within the processor's cache, where the steps after the
+        scan run fastest.
 
     Returns
     -------
@@ -319,25 +197,27 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
         k = scan.block.doc_start.size
         dl = lang_codes(lang, k, detect_lang(scan.block, scan.ctx, k) if lang == "auto" else None)
         langs.append(dl)
-        h = _chunk_hits(comp, scan, dl, tp_code, sentiment)
+        h = chunk_hits(comp, scan, dl, tp_code, sentiment)
         if h["doc"].size == 0:
             continue
         if single_label:   # evidence after "aber" / "but" is the point (cjkit.coding.primary)
             h["point"] = in_point(scan, comp.matcher.table, h["doc"], h["start"])
         b = scan.block
+        h["start"] = b.to_original(h["start"], doc=h["doc"])
+        h["end"] = b.to_original(h["end"], end=True, doc=h["doc"])
+        # the output order (answer, start, code) within the chunk, before the evidence is cut:
+        # chunks come in answer order, so the concatenated hits need no sort of their strings
+        h = take_hits(h, sort_order(h["doc"], h["start"] - b.doc_start[h["doc"]], h["code"]))
         doc = h["doc"]
-        s_abs = b.to_original(h["start"])
-        e_abs = b.to_original(h["end"], end=True)
-        h["evidence"] = b.original_spans(s_abs, e_abs)
-        h["start"] = s_abs - b.doc_start[doc]
-        h["end"] = e_abs - b.doc_start[doc]
+        h["evidence"] = b.original_spans(h["start"], h["end"], doc=doc)
+        h["start"] = h["start"] - b.doc_start[doc]
+        h["end"] = h["end"] - b.doc_start[doc]
         h["lang"] = dl[doc]
         h["row"] = doc + off
         parts.append(h)
-    h = _concat(parts)
-    h = _take(h, _order(h["row"], h["start"], h["code"]))
+    h = concat_hits(parts)
     if single_label:
-        h = _one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
+        h = one_per_answer(h, specificity(cb), np.concatenate(langs) if langs else np.zeros(0, np.int8))
         if fallback:
             h = fill(h, values, cb, tp_code)
     code, src = h["code"].astype(np.int64), h["tp_from"].astype(np.int64)
@@ -354,11 +234,14 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     own = np.where(code >= 0, stage_code[np.maximum(code, 0)], -1)
     ctx = np.where(src >= 0, stage_code[np.maximum(src, 0)], -1)
     canonical = np.where(own >= 0, own, ctx)
-    cols = dict(_row_ids(ids, h["row"]))
+    # (a list of answers: the text_input ids are the positions, written straight from the rows)
+    positions = (type(texts) is list and list(ids.columns) == ["respondent_id", "question"]
+                 and bool(ids["question"].isna().all()))
+    cols = dict(row_ids(ids, h["row"], positions=positions))
     cols.update({
         "code": cat(table["code"], code),
         "code_label": cat(table[f"label_{label_lang}"], code),
-        "phase": _phase(canonical, stages, model),
+        "phase": phases(canonical, stages, model),
         "touchpoint": cat(table["touchpoint"], src),
         "topic": cat(table["topic"], code),
         "polarity": h["polarity"].astype(np.int8),
@@ -375,79 +258,6 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     out = pd.DataFrame(cols, copy=False)   # one constructor: no column-by-column insertion
     log.info("coded %d answers: %d codes in %d answers", len(values), len(out), int((np.diff(h["row"]) != 0).sum()) + bool(len(out)))
     return out
-
-
-_KEYS = ["row", "start", "end", "code", "tp_from", "polarity", "negated", "confidence", "rule", "lang", "evidence"]
-
-
-def _concat(parts: list) -> dict:
-    """The hits of all chunks as one dict of arrays (``evidence`` is an Arrow string array)."""
-    import pyarrow as pa
-    if not parts:
-        h = {k: np.empty(0, dtype=bool if k == "negated" else np.int64) for k in _KEYS}
-        h["evidence"] = pa.array([], pa.large_string())
-        return h
-    h = {k: np.concatenate([p[k] for p in parts]) for k in _KEYS + ["point"] if k != "evidence" and k in parts[0]}
-    h["evidence"] = pa.concat_arrays([p["evidence"] for p in parts])
-    return h
-
-
-def _one_per_answer(h: dict, spec: np.ndarray, langs: np.ndarray) -> dict:
-    """Keep each answer's primary code (:mod:`cjkit.coding.primary`); add a code-less row per
-    answer without any hit, so every answer has exactly one row."""
-    import pyarrow as pa
-    h = _take(h, pick(h["row"], h["code"], h["rule"], h["start"], spec, end=h["end"], point=h.get("point")))
-    missing = np.setdiff1d(np.arange(langs.size), h["row"])
-    if missing.size:
-        log.info("single_label: %d of %d answers have no code (kept with an empty code)", missing.size, langs.size)
-        n = missing.size
-        empty = {"row": missing, "start": np.zeros(n, np.int64), "end": np.zeros(n, np.int64),
-                 "code": np.full(n, -1), "tp_from": np.full(n, -1), "polarity": np.zeros(n, np.int8),
-                 "negated": np.zeros(n, bool), "confidence": np.zeros(n), "rule": np.full(n, -1),
-                 "lang": langs[missing]}
-        h = {k: np.concatenate([h[k], empty[k]]) for k in empty} | {
-            "evidence": pa.concat_arrays([h["evidence"], pa.nulls(n, pa.large_string())])}
-        h = _take(h, np.argsort(h["row"], kind="stable"))
-    return h
-
-
-def _row_ids(ids: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """The id columns of the coded rows; generated ids are stringified once per answer."""
-    # rows arrive sorted: unique values and inverse by differencing, no hashing
-    first = np.r_[True, rows[1:] != rows[:-1]] if rows.size else np.zeros(0, bool)
-    uniq, inv = rows[first], np.cumsum(first) - 1
-    sub = ids.iloc[uniq].reset_index(drop=True)
-    for c in ("respondent_id", "question"):
-        if c in sub.columns and sub[c].dtype == object:
-            sub[c] = _ids_as_text(sub[c])
-    sub = string_ids(sub)
-    return sub.iloc[inv].reset_index(drop=True)
-
-
-def _ids_as_text(col: pd.Series) -> pd.Series:
-    """Generated ids as text in one Arrow step (``str()`` per id would be the slowest step of a
-    large coding): whole numbers (list positions, numeric respondent ids), all-missing columns
-    and plain text. Anything else is returned as is for :func:`string_ids`."""
-    import pyarrow as pa
-    try:
-        arr = pa.array(col.to_numpy(), from_pandas=True)
-    except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        return col
-    if pa.types.is_null(arr.type):
-        arr = pa.nulls(len(arr), pa.large_string())
-    elif not (pa.types.is_integer(arr.type) or (pa.types.is_string(arr.type) and arr.null_count == 0)):
-        return col
-    return pd.Series(pd.array(arr.cast(pa.large_string()), dtype="string"), index=col.index, name=col.name)
-
-
-def _phase(canonical: np.ndarray, stages: list, model) -> pd.Categorical:
-    """Canonical stage codes -> phases of *model* (default: the canonical axis itself)."""
-    if model is None:
-        return pd.Categorical.from_codes(canonical, categories=stages, ordered=True)
-    mapping = models.canonical_to_phase(model)
-    dtype = models.phase_categories(model)
-    lut = np.array([dtype.categories.get_loc(mapping[s]) if s in mapping else -1 for s in stages] + [-1])
-    return pd.Categorical.from_codes(lut[canonical], dtype=dtype)
 
 
 def code_indicators(coded: pd.DataFrame, responses=None, *, by: str = "code",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cjkit.coding.textnorm import FoldedBlock
+from cjkit.coding.wordkeys import text_keys
 
 _CLAUSE_LUT = np.zeros(129, dtype=bool)
 _CLAUSE_LUT[[ord(c) for c in ".;!?:,\n()"]] = True
@@ -52,6 +53,15 @@ class Context:
     sentence_pos: np.ndarray   # sorted positions of sentence punctuation
     small: np.ndarray = None   # uint8 per position: the ASCII code, 128 for any other character
     _padded: np.ndarray = field(default=None, repr=False)   # small plus 8 zero bytes
+    _isword_pad: np.ndarray = field(default=None, repr=False)   # isword plus one False
+
+    @property
+    def isword_after(self) -> np.ndarray:
+        """:attr:`isword` with one more position (False) after the text, and at index -1:
+        ``isword_after[end]`` and ``isword_after[start - 1]`` need no bounds test."""
+        if self._isword_pad is None:
+            self._isword_pad = np.r_[self.isword, False]
+        return self._isword_pad
 
     @classmethod
     def build(cls, block: FoldedBlock) -> "Context":
@@ -79,22 +89,24 @@ class Context:
         # character is several times slower
         # (in place into two scratch arrays: every temporary of the text's size costs page faults)
         t = small - np.uint8(97)
-        isword = t < 26
+        # (one flag more after the text, never a word character: see :attr:`isword_after`)
+        pad = np.zeros(c.size + 1, bool)
+        isword = np.less(t, 26, out=pad[:c.size])
         flag = np.less(np.subtract(small, np.uint8(48), out=t), 10)
         isword |= flag
         isword |= np.equal(small, 128, out=flag)
         nonword = np.flatnonzero(~isword)
         # a word starts at 0 or right after a non-word character (far fewer than characters)
-        # (only the last non-word character can be the last character of the text)
-        after = nonword[:nonword.size - int(nonword.size > 0 and nonword[-1] == c.size - 1)] + 1
-        starts = after[isword[after]]
+        # (the flag after the text is False: a non-word character at the end starts no word)
+        starts = nonword[pad[nonword + 1]] + 1
         if c.size and isword[0]:
             starts = np.r_[0, starts]
         # punctuation is rare: look up only the non-word characters that are no space
         punct = nonword[small[nonword] != ord(" ")]
         # positions, not flags per character: punctuation is rare
         kind = small[punct]
-        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small, padded)
+        return cls(c, isword, nonword, starts, punct[_CLAUSE_LUT[kind]], punct[_SENTENCE_LUT[kind]], small, padded,
+                   pad)
 
     @functools.cached_property
     def window(self) -> np.ndarray:
@@ -106,6 +118,30 @@ class Context:
         small = self.small
         pad = self._padded if self._padded is not None else np.concatenate([small, np.zeros(8, np.uint8)])
         return np.ndarray(shape=(small.size,), dtype="<u8", buffer=pad, strides=(1,))
+
+    @functools.cached_property
+    def word_ends(self) -> np.ndarray:
+        """End (exclusive) of each word of :attr:`word_starts`, in the same order.
+
+        A word ends where a word character is followed by a non-word character (or the text
+        ends): those positions pair up with the word starts.
+
+        Examples
+        --------
+        >>> from cjkit.coding import matcher as M
+        >>> M.Context.build(M.fold_block(["aa, b"])).word_ends.tolist()
+        [3, 6]
+        """
+        nw, isword = self.nonword, self.isword
+        ends = nw[self.isword_after[nw - 1]]     # (index -1 reads the padding: False)
+        if isword.size and isword[-1]:
+            ends = np.append(ends, isword.size)
+        return ends
+
+    @functools.cached_property
+    def word_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and key of every word (:func:`cjkit.coding.wordkeys.text_keys`)."""
+        return text_keys(self)
 
     @functools.cached_property
     def _words_cum(self) -> np.ndarray:

@@ -35,6 +35,7 @@ from cjkit.coding.terms import (CLAUSE, CODE, CONTRAST, DERIVATIONS, EXACT, EXCL
                                 LOCATIVES, NEG, PHRASE, PLACE_GAP, PREFIX, PSEUDO, SENT, STOP_DE, STOP_EN,
                                 WORD, TermTable, add_function_words, add_locatives, function_words)
 from cjkit.coding.textnorm import FoldedBlock, fold_block
+from cjkit.coding.wordkeys import KeyTable, tail_key, text_tail_keys, word_key
 
 __all__ = ["CLAUSE", "CODE", "CONTRAST", "DERIVATIONS", "EXACT", "EXCLUDE", "INTENS", "LANG_ID", "LOC",
            "LOCATIVES", "NEG", "PHRASE", "PLACE_GAP", "PREFIX", "PSEUDO", "SENT", "STOP_DE", "STOP_EN",
@@ -60,9 +61,17 @@ class Matcher:
     def __init__(self, table: TermTable):
         self.table = table
         self.arr = table.arrays()
+        # Function words stored as " word" (exact, after a space) are looked up per word of the
+        # chunk (cjkit.coding.wordkeys), not scanned: as patterns they would be a large share
+        # of the automaton's hits. Code terms always stay in the automaton.
+        by_word = [i for i, p in enumerate(table.pattern)
+                   if self.arr["simple"][i] and table.kind[i] not in (CODE, EXCLUDE) and _plain(p[1:])]
+        self.word_terms = _WordTerms(table, by_word)
         groups: dict[str, list[int]] = {}
+        skip = set(by_word)
         for i, p in enumerate(table.pattern):
-            groups.setdefault(p, []).append(i)
+            if i not in skip:
+                groups.setdefault(p, []).append(i)
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         members, offsets = [], [0]
         for g, (p, idx) in enumerate(groups.items()):
@@ -73,6 +82,9 @@ class Matcher:
             self.automaton.make_automaton()
         self.group_members = np.array(members, np.int64)
         self.group_offsets = np.array(offsets, np.int64)
+        self.one_term = bool((np.diff(self.group_offsets) == 1).all())
+        self.first_term = self.group_members[self.group_offsets[:-1]] if members else self.group_members
+        self.back = self.arr["length"] - self.arr["lead"]   # from a hit's end to its start
         # accept() counts the letters before a hit only up to 3
         assert not table.min_left or max(table.min_left) <= 3, "min_left above 3"
 
@@ -103,36 +115,78 @@ class Matcher:
         else:   # an empty table: the automaton was never built and finds nothing
             flat = np.empty(0, np.int64)
         end_incl, grp = flat[0::2], flat[1::2]
-        sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
-        if (sizes == 1).all():   # usual case: each pattern belongs to one term
-            term = self.group_members[self.group_offsets[grp]]
+        if self.one_term:   # usual case: each pattern belongs to one term
+            term = self.first_term[grp]
             end = end_incl + 1
         else:
+            sizes = self.group_offsets[grp + 1] - self.group_offsets[grp]
             rep = np.repeat(np.arange(grp.size), sizes)
             first = np.repeat(self.group_offsets[grp], sizes)
             within = np.arange(rep.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
             term = self.group_members[first + within]
             end = end_incl[rep] + 1
         a = self.arr
-        start = end - a["length"][term] + a["lead"][term]
+        start = end - self.back[term]
         ctx = Context.build(block)
         # exact words stored with a leading space already start a word: only the end is checked
         simple = a["simple"][term]
         s_idx = np.flatnonzero(simple)
-        s_ok = s_idx[~ctx.isword[np.minimum(end[s_idx], ctx.codes.size - 1)] | (end[s_idx] >= ctx.codes.size)]
+        s_ok = s_idx[~ctx.isword_after[end[s_idx]]]
         c_idx = np.flatnonzero(~simple)
         ok, neg_prefix, conf, c_start, c_end = accept(ctx, a, term[c_idx], start[c_idx], end[c_idx])
         # a hit covers whole words: "Lieferzeit", not the stem "Liefer"
-        term = np.concatenate([term[c_idx][ok], term[s_ok]])
-        start = np.concatenate([c_start, start[s_ok]])
-        end = np.concatenate([c_end, end[s_ok]])
-        neg_prefix = np.concatenate([neg_prefix, np.zeros(s_ok.size, bool)])
-        conf = np.concatenate([conf, np.ones(s_ok.size)])
+        w_term, w_start, w_end = self.word_terms.find(ctx)
+        term = np.concatenate([term[c_idx][ok], term[s_ok], w_term])
+        start = np.concatenate([c_start, start[s_ok], w_start])
+        end = np.concatenate([c_end, end[s_ok], w_end])
+        neg_prefix = np.concatenate([neg_prefix, np.zeros(s_ok.size + w_term.size, bool)])
+        conf = np.concatenate([conf, np.ones(s_ok.size + w_term.size)])
         doc = np.searchsorted(block.doc_start_f, start, side="right") - 1
         return Scan(block, ctx, term, start, end, doc, neg_prefix, conf, a)
 
 
-def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 100_000):
+def _plain(word: str) -> bool:
+    return 0 < len(word) <= 16 and all("a" <= c <= "z" or "0" <= c <= "9" for c in word)
+
+
+class _WordTerms:
+    """Terms found by looking up the words of a chunk (:mod:`cjkit.coding.wordkeys`), each a
+    whole word after a space, as the automaton finds a pattern stored as " word"."""
+
+    def __init__(self, table: TermTable, rows: list):
+        groups: dict[int, list[int]] = {}
+        for i in rows:
+            groups.setdefault(word_key(table.pattern[i][1:]), []).append(i)
+        self.members = np.array([i for g in groups.values() for i in g], np.int64)
+        self.offsets = np.r_[0, np.cumsum([len(g) for g in groups.values()])].astype(np.int64)
+        self.tail = np.zeros(len(table.pattern), np.uint64)
+        for i in rows:
+            self.tail[i] = tail_key(table.pattern[i][1:])
+        self.long = bool(self.tail.any())
+        self.keys = KeyTable(list(groups), list(range(len(groups)))) if groups else None
+
+    def find(self, ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Term, start and end of every hit of these terms in the chunk, in text order."""
+        if self.keys is None:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        starts, key = ctx.word_keys
+        idx, grp = self.keys.lookup(key)
+        idx, grp = idx[ctx.small[starts[idx] - 1] == ord(" ")], grp[ctx.small[starts[idx] - 1] == ord(" ")]
+        sizes = self.offsets[grp + 1] - self.offsets[grp]
+        if (sizes == 1).all():
+            term, at = self.members[self.offsets[grp]], idx
+        else:   # a word of several terms ("aber": clause and contrast) is a hit of each
+            first = np.repeat(self.offsets[grp], sizes)
+            term = self.members[first + np.arange(first.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)]
+            at = np.repeat(idx, sizes)
+        start, end = starts[at], ctx.word_ends[at]
+        if self.long:   # words beyond 8 letters share a key: their letters 9-16 decide
+            ok = text_tail_keys(ctx, start, end) == self.tail[term]
+            term, start, end = term[ok], start[ok], end[ok]
+        return term, start, end
+
+
+def iter_scans(texts: list, matcher: "Matcher", chunk_size: int = 20_000):
     """Yield ``(offset, scan)`` for consecutive chunks of *texts* (bounded memory).
 
     Parameters

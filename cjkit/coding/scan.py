@@ -175,15 +175,16 @@ class Scan:
         """
         return np.searchsorted(self._sentence_pos, pos, side="right")
 
-    def negated(self, h_start, h_end, prefix=None, window: int = 2, post_window: int = 2) -> np.ndarray:
+    def negated(self, h_start, h_end, prefix=None, window: int = 2, post_window: int = 2,
+                doc=None) -> np.ndarray:
         """Whether spans ``[h_start, h_end)`` lie in the scope of a negation cue
         (:func:`cjkit.coding.scope.negated`)."""
-        return scope.negated(self, h_start, h_end, prefix, window, post_window)
+        return scope.negated(self, h_start, h_end, prefix, window, post_window, doc)
 
-    def places(self, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.ndarray]:
+    def places(self, h_start, h_end, tp, placeable=None, doc=None) -> tuple[np.ndarray, np.ndarray]:
         """Which code hits only name the place of another topic, and the scope of that topic
         (:func:`cjkit.coding.scope.places`)."""
-        return scope.places(self, h_start, h_end, tp, placeable)
+        return scope.places(self, h_start, h_end, tp, placeable, doc)
 
     def doc_lang(self, n_docs: int) -> np.ndarray:
         """Per text 0 (German), 1 (English) or 2 (undetermined) from stopword hits and umlauts.

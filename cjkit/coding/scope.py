@@ -25,7 +25,7 @@ from cjkit.coding.terms import LOC, NEG, PLACE_GAP, PSEUDO
 
 
 def negated(scan, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | None = None,
-            window: int = 2, post_window: int = 2) -> np.ndarray:
+            window: int = 2, post_window: int = 2, doc: np.ndarray | None = None) -> np.ndarray:
     """Whether spans ``[h_start, h_end)`` lie in the scope of a negation cue.
 
     Pre-scope: a cue at most *window* words before, same clause ("nicht sehr freundlich",
@@ -44,6 +44,9 @@ def negated(scan, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | N
         Span starts with a negating ``un-``.
     window, post_window : int
         Words before / after the span a cue may stand.
+    doc : array of int, optional
+        Text of each span: only spans in texts with a cue are then tested (a cue never
+        reaches across a text, whose end closes a clause).
 
     Returns
     -------
@@ -72,6 +75,13 @@ def negated(scan, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | N
         cues = cues[~inside]
     if cues.size == 0 or h_start.size == 0:
         return flag
+    if doc is not None:
+        has = np.zeros(scan.block.doc_start_f.size, bool)
+        has[scan.doc[cues]] = True
+        sub = np.flatnonzero(has[np.asarray(doc)])
+        if sub.size < h_start.size:
+            flag[sub] = negated(scan, h_start[sub], h_end[sub], flag[sub], window, post_window)
+            return flag
     order = np.argsort(scan.start[cues])
     c_start, c_end = scan.start[cues][order], scan.end[cues][order]
     cpos = scan.clause_positions()
@@ -103,7 +113,7 @@ def negated(scan, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | N
     return flag
 
 
-def places(scan, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.ndarray]:
+def places(scan, h_start, h_end, tp, placeable=None, doc=None) -> tuple[np.ndarray, np.ndarray]:
     """Which code hits only name the place of another topic, and the scope of that topic.
 
     A hit right after a locative preposition (:data:`LOCATIVES`, at most :data:`PLACE_GAP`
@@ -123,6 +133,8 @@ def places(scan, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.nda
     placeable : array of bool, optional
         Whether each hit's code can be a place at all (default all): a website or a bill
         is a channel, so "booking on the website" names both.
+    doc : array of int, optional
+        Text of each hit: only hits in texts with a locative are then looked at.
 
     Returns
     -------
@@ -151,6 +163,14 @@ def places(scan, h_start, h_end, tp, placeable=None) -> tuple[np.ndarray, np.nda
     loc = scan.of_kind(LOC)
     if not loc.size or not h_start.size:
         return place, scope_end
+    if doc is not None:   # a place and its topic share a clause, so a text without a locative has none
+        has = np.zeros(scan.block.doc_start_f.size, bool)
+        has[scan.doc[loc]] = True
+        sub = np.flatnonzero(has[np.asarray(doc)])
+        if sub.size < h_start.size:
+            place[sub], scope_end[sub] = places(scan, h_start[sub], h_end[sub], tp[sub],
+                                                None if placeable is None else np.asarray(placeable, bool)[sub])
+            return place, scope_end
     order = np.argsort(scan.end[loc])
     l_start, l_end = scan.start[loc][order], scan.end[loc][order]
     W = scan.ctx.words_before

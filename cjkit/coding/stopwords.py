@@ -4,7 +4,8 @@ The language rule of :meth:`cjkit.coding.matcher.Scan.doc_lang` (German and Engl
 umlauts and ß as German evidence; more evidence wins, a tie is undetermined) needs the stopwords
 as terms in the automaton. They are the most frequent words, so they would be about a third of
 all hits and slow every scan. :func:`detect_lang` reaches the same result by comparing each
-short word after a space with the stopwords, as 8-letter keys in a small hash table.
+word after a space with the stopwords, as word keys in a small hash table
+(:mod:`cjkit.coding.wordkeys`).
 
 Examples
 --------
@@ -22,6 +23,7 @@ import numpy as np
 
 from cjkit.coding import matcher as M
 from cjkit.coding.textnorm import fold
+from cjkit.coding.wordkeys import KeyTable, word_key
 
 
 def detect_lang(block: M.FoldedBlock, ctx: M.Context, n_docs: int) -> np.ndarray:
@@ -55,14 +57,13 @@ def detect_lang(block: M.FoldedBlock, ctx: M.Context, n_docs: int) -> np.ndarray
     return M.decide_lang(block, de, en, n_docs)
 
 
-_MAX_STOP = 8   # longest stopword (letters): a word of up to 8 ASCII letters is one uint64
-_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(_MAX_STOP)] + [2 ** 64 - 1], np.uint64)
+_MAX_STOP = 8   # longest stopword (letters)
 
 
 @functools.cache
 def _stopword_table() -> tuple:
-    """Stopwords as a small hash table: slot ``key % size`` holds the word (little-endian
-    uint64 of its letters) and how often the German and the English list name it."""
+    """Stopwords as a :class:`~cjkit.coding.wordkeys.KeyTable` whose value points to how
+    often the German and the English list name the word."""
     keys = {}
     for lid, lang in enumerate(("de", "en")):
         for t in M.function_words()["stopwords"][lang]:
@@ -70,16 +71,8 @@ def _stopword_table() -> tuple:
             if not (w.isascii() and w.isalnum() and 1 <= len(w) <= _MAX_STOP):
                 raise ValueError(f"function_words.yaml, stopwords.{lang}: '{t}' must be one exact word "
                                  f"('=word', letters or digits, at most {_MAX_STOP})")
-            keys.setdefault(int.from_bytes(w.encode("ascii"), "little"), [0, 0])[lid] += 1
-    size = 4 * len(keys) + 1
-    while len({k % size for k in keys}) < len(keys):   # grow until no two words share a slot
-        size += 1
-    slot_key = np.zeros(size, np.uint64)    # 0 is no word: a key always has a letter
-    count = np.zeros((2, size), np.int64)
-    for k, (de, en) in keys.items():
-        slot_key[k % size] = k
-        count[:, k % size] = (de, en)
-    return slot_key, count
+            keys.setdefault(word_key(w), [0, 0])[lid] += 1
+    return KeyTable(list(keys), list(range(len(keys)))), np.array(list(keys.values()), np.int64).reshape(-1, 2).T
 
 
 def stopword_counts(block: M.FoldedBlock, ctx: M.Context, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -109,24 +102,12 @@ def stopword_counts(block: M.FoldedBlock, ctx: M.Context, n_docs: int) -> tuple[
     >>> [c.tolist() for c in stopword_counts(b, M.Context.build(b), 3)]
     [[3, 0, 0], [0, 3, 0]]
     """
-    starts = ctx.word_starts
-    # word ends pair up with word starts: a word ends where a word character is followed by none
-    isword = ctx.isword
-    nw = ctx.nonword
-    ends = nw[(nw > 0) & isword[np.maximum(nw - 1, 0)]]
-    if isword.size and isword[-1]:
-        ends = np.append(ends, isword.size)
-    n = ends - starts
-    small = ctx.small
-    sel = np.flatnonzero((n <= _MAX_STOP) & (starts > 0))
-    sel = sel[small[starts[sel] - 1] == ord(" ")]
-    s, n = starts[sel], n[sel]
-    # the 8 letters from each word start as one uint64, masked to the word's length
-    key = ctx.window[s] & _LOW_BYTES[n]
-    slot_key, count = _stopword_table()
-    slot = (key % np.uint64(slot_key.size)).astype(np.int64)
-    hit = np.flatnonzero(slot_key[slot] == key)
-    doc = np.searchsorted(block.doc_start_f, s[hit], side="right") - 1
-    slot = slot[hit]
-    return (np.bincount(doc, weights=count[0, slot], minlength=n_docs).astype(np.int64),
-            np.bincount(doc, weights=count[1, slot], minlength=n_docs).astype(np.int64))
+    starts, key = ctx.word_keys
+    table, count = _stopword_table()
+    idx, k = table.lookup(key)
+    # a stopword counts after a space, where the automaton would find the pattern " word"
+    after = ctx.small[starts[idx] - 1] == ord(" ")
+    idx, k = idx[after], k[after]
+    doc = np.searchsorted(block.doc_start_f, starts[idx], side="right") - 1
+    return (np.bincount(doc, weights=count[0, k], minlength=n_docs).astype(np.int64),
+            np.bincount(doc, weights=count[1, k], minlength=n_docs).astype(np.int64))

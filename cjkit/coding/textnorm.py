@@ -124,7 +124,18 @@ class FoldedBlock:
     _sp_w: np.ndarray     # its folded width
     _sp_cum: np.ndarray   # cumulative (width - 1) up to and including it
 
-    def to_original(self, pos_f: np.ndarray, end: bool = False) -> np.ndarray:
+    @staticmethod
+    def _per_doc(marks: np.ndarray, starts: np.ndarray, cum: np.ndarray) -> tuple:
+        """Per text: does it hold one of the sorted *marks*, and *cum* at the last mark before it."""
+        first = np.searchsorted(marks, starts, side="left")
+        has = first != np.r_[first[1:], marks.size]
+        return has, np.where(first > 0, cum[np.maximum(first - 1, 0)], 0)
+
+    @functools.cached_property
+    def _fold_docs(self) -> tuple:
+        return self._per_doc(self._sp_f, self.doc_start_f, self._sp_cum)
+
+    def to_original(self, pos_f: np.ndarray, end: bool = False, doc=None) -> np.ndarray:
         """Map folded offsets to original offsets (``end=True`` for exclusive span ends).
 
         Parameters
@@ -133,6 +144,9 @@ class FoldedBlock:
             Offsets in ``folded``.
         end : bool
             The offsets are exclusive span ends.
+        doc : array of int, optional
+            Text of each offset: offsets in texts without a widened character (most) are
+            then shifted by their text's offset, with no search.
 
         Returns
         -------
@@ -147,6 +161,12 @@ class FoldedBlock:
         p = np.asarray(pos_f, dtype=np.int64) - (1 if end else 0)
         if self._sp_f.size == 0:
             out = p
+        elif doc is not None:
+            has, base = self._fold_docs
+            doc = np.asarray(doc)
+            out = p - base[doc]
+            odd = np.flatnonzero(has[doc])
+            out[odd] = self.to_original(p[odd]) if odd.size else out[odd]
         else:
             k = np.searchsorted(self._sp_f, p, side="right") - 1
             kk = np.maximum(k, 0)
@@ -169,7 +189,12 @@ class FoldedBlock:
         cum = np.cumsum(extra)
         return raw, lead_pos - (cum - extra), cum
 
-    def original_spans(self, start, end):
+    @functools.cached_property
+    def _byte_docs(self) -> tuple:
+        raw, lead_char, cum = self._utf8
+        return self._per_doc(lead_char, self.doc_start, cum)
+
+    def original_spans(self, start, end, doc=None):
         """The original text of each span ``[start, end)`` (offsets in ``original``).
 
         Built as one Arrow string array from the UTF-8 bytes, with no Python string per span:
@@ -179,6 +204,8 @@ class FoldedBlock:
         ----------
         start, end : array of int
             Offsets in ``original``.
+        doc : array of int, optional
+            Text of each span: spans in texts of ASCII only (most) then need no search.
 
         Returns
         -------
@@ -195,7 +222,17 @@ class FoldedBlock:
         start = np.asarray(start, np.int64)
         end = np.asarray(end, np.int64)
         raw, lead_char, cum = self._utf8
-        if lead_char is not None:   # character -> byte offset: add the extra bytes before it
+        if lead_char is not None and doc is not None:
+            has, base = self._byte_docs
+            doc = np.asarray(doc)
+            odd = np.flatnonzero(has[doc])
+            s_odd, e_odd = start[odd], end[odd]
+            start, end = start + base[doc], end + base[doc]
+            k = np.searchsorted(lead_char, s_odd, side="left")
+            start[odd] = s_odd + np.where(k > 0, cum[np.maximum(k - 1, 0)], 0)
+            k = np.searchsorted(lead_char, e_odd, side="left")
+            end[odd] = e_odd + np.where(k > 0, cum[np.maximum(k - 1, 0)], 0)
+        elif lead_char is not None:   # character -> byte offset: add the extra bytes before it
             k = np.searchsorted(lead_char, start, side="left")
             start = start + np.where(k > 0, cum[np.maximum(k - 1, 0)], 0)
             k = np.searchsorted(lead_char, end, side="left")
@@ -246,14 +283,15 @@ def fold_block(texts) -> FoldedBlock:
     # lower-case and fold on the code points with numpy: str.lower of a long text that holds
     # one wide character (an emoji) is several times slower than this
     cps = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
-    if (cps == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
+    nonascii = np.flatnonzero(cps >= 128)
+    if (cps[nonascii] == 0x3A3).any():   # capital sigma lowers by context (final sigma): let str.lower decide
         cps = np.frombuffer(original.replace("\u0130", "I").lower().encode("utf-32-le"), dtype=np.uint32)
+        nonascii = np.flatnonzero(cps >= 128)
     # (fresh arrays of the text's size cost page faults: few temporaries, in place where possible)
     low = cps.copy()
     # A-Z -> a-z, tested on the low byte only (a strided view, no copy): a non-ASCII character
     # whose low byte looks like A-Z is overwritten by its folding below anyway
     np.bitwise_or(low, np.uint32(32), out=low, where=(cps.view(np.uint8)[::4] - np.uint8(65)) < 26)
-    nonascii = np.flatnonzero(cps >= 128)
     sp_o = np.empty(0, np.int64)
     sp_w = np.empty(0, np.int64)
     if nonascii.size:

@@ -105,6 +105,10 @@ def text_input(texts, text_col: str = "text", id_cols=None) -> tuple[list[str], 
             raise DataError(f"id column(s) {missing} not in the data", column=missing[0])
         ids = texts[list(id_cols)].reset_index(drop=True)
         series = texts[text_col]
+    elif type(texts) is list and set(map(type, texts)) <= {str}:
+        # the usual list of answers: used as it is, no Series of the texts is built
+        ids = pd.DataFrame({"respondent_id": np.arange(len(texts)).astype(object), "question": None})
+        return texts, ids
     else:
         if isinstance(texts, str):  # a lone string would otherwise be read letter by letter
             texts = [texts]
