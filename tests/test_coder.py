@@ -289,3 +289,11 @@ def test_mentions_and_links_are_no_content_and_hashtags_are_words():
         assert texts[r.row][r.start:r.end] == r.evidence
     assert "information" not in set(out.loc[out["row"] == 2, "code"])  # words of a link
     assert set(out.loc[out["row"] == 1, "code"]) == {"billing_fees"}  # not "information" from info@
+
+
+@pytest.mark.parametrize("text", ["WLAN funktioniert nicht. Personal sehr freundlich",
+                                  "Hotline erreicht man nicht, Personal freundlich"])
+def test_a_negation_that_closes_its_clause_does_not_reach_into_the_next(text):
+    out = code_texts([text], ["shared", "hospitality"], sentiment=False)
+    friendly = out[out["code"] == "friendliness"]
+    assert len(friendly) == 1 and not friendly["negated"].item()
