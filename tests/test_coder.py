@@ -276,3 +276,24 @@ def test_ids_are_written_as_text_like_string_ids(ids):
     out = code_texts(df)
     want = string_ids(df[["respondent_id"]].copy())["respondent_id"].iloc[out["row"]].reset_index(drop=True)
     pd.testing.assert_series_equal(out["respondent_id"], want)
+
+
+def test_mentions_and_links_are_no_content_and_hashtags_are_words():
+    texts = ["@DB_Info Zug fällt aus #Verspätung", "mail an info@firma.de wegen der Rechnung",
+             "see https://www.example.com/info"]
+    out = code_texts(texts, ["shared", "rail_transport"], sentiment=False)
+    first = out[out["row"] == 0]
+    assert "information" not in set(first["code"])                    # the addressee @DB_Info
+    assert {"cancellation_outage", "punctuality"} <= set(first["code"])
+    for r in out.itertuples():                                        # spans point into the answer as written
+        assert texts[r.row][r.start:r.end] == r.evidence
+    assert "information" not in set(out.loc[out["row"] == 2, "code"])  # words of a link
+    assert set(out.loc[out["row"] == 1, "code"]) == {"billing_fees"}  # not "information" from info@
+
+
+@pytest.mark.parametrize("text", ["WLAN funktioniert nicht. Personal sehr freundlich",
+                                  "Hotline erreicht man nicht, Personal freundlich"])
+def test_a_negation_that_closes_its_clause_does_not_reach_into_the_next(text):
+    out = code_texts([text], ["shared", "hospitality"], sentiment=False)
+    friendly = out[out["code"] == "friendliness"]
+    assert len(friendly) == 1 and not friendly["negated"].item()

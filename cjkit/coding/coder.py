@@ -36,6 +36,7 @@ from cjkit.coding.codehits import chunk_hits, sort_order, take_hits
 from cjkit.coding.similar import SOURCES, fill
 from cjkit.coding.stopwords import detect_lang
 from cjkit.coding.sentiment import add_lexicon
+from cjkit.coding.social import blank_handles
 from cjkit.coding.texts import lang_codes, text_input
 
 log = logging.getLogger("cjkit.coding.coder")
@@ -193,7 +194,8 @@ def code_texts(texts, codebook="default", *, text_col: str = "text", id_cols=Non
     table = cb.table
     tp_code = np.where(table["touchpoint"].notna().to_numpy(), np.arange(len(table)), -1)
     parts, langs = [], []
-    for off, scan in M.iter_scans(values, comp.matcher, chunk_size):
+    # an @mention or a link is no content, a hashtag is its word; positions stay those of the answer
+    for off, scan in M.iter_scans(blank_handles(values), comp.matcher, chunk_size):
         k = scan.block.doc_start.size
         dl = lang_codes(lang, k, detect_lang(scan.block, scan.ctx, k) if lang == "auto" else None)
         langs.append(dl)

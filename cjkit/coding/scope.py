@@ -103,7 +103,9 @@ def negated(scan, h_start: np.ndarray, h_end: np.ndarray, prefix: np.ndarray | N
     h_clause = np.searchsorted(cpos, h_start[near], side="right")
     # pre-scope: a cue shortly before, same clause
     jj = jj[near]
-    pre = pre[near] & (np.searchsorted(cpos, c_end[jj], side="right") == h_clause)
+    # (by where the cue starts: a cue right before a comma or full stop ends at the boundary and
+    # belongs to the clause it closes, not to the next one)
+    pre = pre[near] & (np.searchsorted(cpos, c_start[jj], side="right") == h_clause)
     # post-scope: the cue is the clause's last word
     kk = kk[near]
     nxt = cpos[np.minimum(np.searchsorted(cpos, c_end[kk], side="left"), cpos.size - 1)]

@@ -77,6 +77,44 @@ def _candidates(values: list) -> np.ndarray:
     return np.unique(np.searchsorted(sep, np.flatnonzero(hit)))
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _blank(text: str) -> str:
+    text = _EMAIL.sub(lambda m: " " * len(m.group()), text)  # "info@firma.de" is no information
+    text = _MENTION.sub(_blank_mention, text)
+    text = _LINK.sub(lambda m: " " * len(m.group()), text)
+    return _HASHTAG.sub(lambda m: " " + m.group(1), text)
+
+
+def blank_handles(values: list) -> list:
+    """Blank @mentions, e-mail addresses and links and drop the ``#`` of hashtags, keeping every
+    character's position.
+
+    For the rule coder, whose evidence spans point into the answer as written: "@DB_Info" names
+    the addressee and must not code ``information``; "#Verspätung" is the word "Verspätung".
+
+    Parameters
+    ----------
+    values : list of str
+
+    Returns
+    -------
+    list of str
+        One text per input text, each as long as its input.
+
+    Examples
+    --------
+    >>> from cjkit.coding.social import blank_handles
+    >>> blank_handles(["@DB_Info Zug fällt aus #Verspätung", "mail an info@firma.de"])
+    ['         Zug fällt aus  Verspätung', 'mail an              ']
+    """
+    out = list(values)
+    for i in _candidates(out) if out else ():
+        out[i] = _blank(out[i])
+    return out
+
+
 def prepare_texts(values: list) -> list:
     """Blank @mentions and links, read hashtags as words, set emoji apart.
 
