@@ -294,6 +294,8 @@ def test_mentions_and_links_are_no_content_and_hashtags_are_words():
 @pytest.mark.parametrize("text", ["WLAN funktioniert nicht. Personal sehr freundlich",
                                   "Hotline erreicht man nicht, Personal freundlich"])
 def test_a_negation_that_closes_its_clause_does_not_reach_into_the_next(text):
-    out = code_texts([text], ["shared", "hospitality"], sentiment=False)
+    out = code_texts([text], ["shared", "hospitality"])
     friendly = out[out["code"] == "friendliness"]
-    assert len(friendly) == 1 and not friendly["negated"].item()
+    assert len(friendly) == 1 and not friendly["negated"].item() and friendly["polarity"].item() == 1
+    # the negated mention has no sentiment word in its own clause: a complaint, whatever follows
+    assert out.loc[out["code"] != "friendliness", "polarity"].eq(-1).all()

@@ -125,9 +125,8 @@ def chunk_hits(comp, scan: M.Scan, dl: np.ndarray, tp_code: np.ndarray, sentimen
         h, scope_end = take_hits(h, ~place), scope_end[~place]
     h["negated"] = scan.negated(h["start"], scope_end, h["prefix"], doc=h["doc"])
     if sentiment:
-        pol = span_polarity(scan, sentiment_hits(scan, dl), h["start"])
-        # a negated mention without sentiment words ("kein WLAN", "no parking") is a pain point
-        h["polarity"] = np.where((pol == 0) & h["negated"], -1, pol).astype(np.int8)
+        # a negated mention without sentiment words in its clause ("kein WLAN", "no parking") is a pain point
+        h["polarity"] = span_polarity(scan, sentiment_hits(scan, dl), h["start"], negated=h["negated"])
     else:
         h["polarity"] = np.zeros(h["doc"].size, np.int8)
     h["tp_from"] = _attribute(scan, h, tp_code)

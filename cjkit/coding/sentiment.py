@@ -166,8 +166,11 @@ def _negated(scan: M.Scan, start: np.ndarray, end: np.ndarray, prefix: np.ndarra
     return (raw ^ np.asarray(prefix, bool)) & ~immune, free
 
 
-def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.ndarray:
+def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray, negated: np.ndarray | None = None) -> np.ndarray:
     """-1/0/+1 per span: sign of the sentiment in its clause, else in its sentence.
+
+    A *negated* span whose clause holds no sentiment word is -1 before the sentence is looked at:
+    in "Hotline erreicht man nicht, Personal freundlich" the praise belongs to the staff.
 
     Parameters
     ----------
@@ -176,6 +179,8 @@ def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.nda
         From :func:`sentiment_hits` on the same scan.
     start : ndarray of int
         Folded start offsets of the spans.
+    negated : ndarray of bool, optional
+        Spans in the scope of a negation.
 
     Returns
     -------
@@ -193,16 +198,19 @@ def span_polarity(scan: M.Scan, hits: pd.DataFrame, start: np.ndarray) -> np.nda
     [-1, 1]
     """
     out = np.zeros(len(start), dtype=np.int8)
+    neg = np.zeros(len(start), bool) if negated is None else np.asarray(negated, bool)
     if hits.empty or len(start) == 0:
-        return out
-    for ids in (scan.clause_id, scan.sentence_id):
+        return np.where(neg, -1, out).astype(np.int8)
+    for level, ids in enumerate((scan.clause_id, scan.sentence_id)):
         hid = ids(hits["start"].to_numpy())
         sid = ids(np.asarray(start))
         n = int(max(hid.max(), sid.max())) + 1
         sums = np.bincount(hid, weights=hits["valence"].to_numpy(), minlength=n)
         sign = np.sign(sums[sid]).astype(np.int8)
         out = np.where(out == 0, sign, out)
-    return out
+        if level == 0:  # a negated mention without sentiment in its clause ("kein WLAN") is negative
+            out = np.where((out == 0) & neg, -1, out)
+    return out.astype(np.int8)
 
 
 def _clause_polarity(scan: M.Scan, hits: pd.DataFrame, k: int, emphasis: np.ndarray) -> np.ndarray:
