@@ -7,8 +7,10 @@ under the same DuckDB memory limit (default 4 GB) with spilling to a temporary f
 * ``cjkit`` — ``cj.paths.path_table``, ``cj.paths.transitions`` and ``cj.paths.funnel`` given the
   files: every check of the ledger, the tie rule, duplicates, UTC timestamps, journeys, in as many
   customer buckets as the memory limit needs (``cjkit.paths.buckets.bucket_count``); then
-  ``cj.paths.markov_attribution`` and ``cj.paths.shapley_attribution`` on the path table's
-  journeys through the top channels (attribution works on path counts, not touches);
+  ``cj.paths.collapse_channels`` (the top channels, every other touch merged into ``(other)``,
+  identical paths added up; the DuckDB connection closed first), ``cj.paths.markov_attribution``
+  and ``cj.paths.shapley_attribution`` on that table (attribution works on distinct paths held as
+  integer codes, not touches);
 * ``sql``   — the same three results in plain DuckDB SQL written by hand (journeys split at
   conversions, ordered by time only; no checks, no duplicates, no ledger), in one pass;
 * ``sqlb``  — the same plain SQL run per customer bucket (as many as cjkit uses) and summed in
@@ -30,14 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import cjkit as cj
 from cjkit.paths.buckets import bucket_count
 from bench_paths import CHANNELS, generate
 
-SEP = " > "
 
 ORDER = ["awareness", "consideration"]
 TOP = 8  # channels kept for Markov and Shapley (exact Shapley up to 15)
@@ -92,16 +92,11 @@ def _plain_bucketed(con, name: str, src: str, n: int):
     return both.groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
 
 
-def _top_paths(table, top: int):
-    """Journeys of the path table whose channels are all among the *top* most frequent ones."""
-    # one pass per channel over the path strings: no exploded copy of millions of paths
-    padded = SEP + table["path"].astype(object) + SEP
-    weight = {c: float(table.loc[padded.str.contains(SEP + c + SEP, regex=False), "n_journeys"].sum()) for c in CHANNELS}
-    drop = sorted(weight, key=weight.get, reverse=True)[top:]
-    outside = np.zeros(len(table), dtype=bool)
-    for c in drop:
-        outside |= padded.str.contains(SEP + c + SEP, regex=False).to_numpy()
-    return table[~outside].reset_index(drop=True)
+def _collapse(con, kept: dict, top: int):
+    """The path table over the *top* channels, the rest merged into ``(other)`` (DuckDB closed first)."""
+    con.close()  # the file results are in; attribution gets the memory DuckDB held
+    kept["top"] = cj.paths.collapse_channels(kept.pop("path_table"), top=top)
+    return kept["top"]
 
 
 def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
@@ -118,8 +113,9 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
         calls = {"path_table": lambda: cj.paths.path_table(src, con=con),
                  "transitions": lambda: cj.paths.transitions(src, con=con),
                  "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con),
-                 "markov": lambda: cj.paths.markov_attribution(_top_paths(kept["path_table"], TOP)),
-                 "shapley": lambda: cj.paths.shapley_attribution(_top_paths(kept["path_table"], TOP))}
+                 "collapse": lambda: _collapse(con, kept, TOP),
+                 "markov": lambda: cj.paths.markov_attribution(kept["top"]),
+                 "shapley": lambda: cj.paths.shapley_attribution(kept["top"])}
     else:
         rank = mapping[mapping["phase"].isin(ORDER)].assign(stage_order=lambda m: m["phase"].map(
             {p: i + 1 for i, p in enumerate(ORDER)}))[["channel", "stage_order"]]
@@ -141,6 +137,8 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
         if name == "path_table":
             out["n_journeys"], out["n_paths"] = float(res["n_journeys"].sum()), len(res)
             kept["path_table"] = res
+        if name == "collapse":
+            out["n_paths_top"] = len(res)
         del res
     out["timings"] = timings
     out["peak_rss_mb"] = round(_peak_mb(), 1)
@@ -204,8 +202,9 @@ def main() -> None:
             a, b = (sum(t[s][k] for k in PLAIN) for s in ("cjkit", base))
             print(f"all three   cjkit / {'plain SQL' if base == 'sql' else 'bucketed plain SQL'}: {a / b:.2f}x "
                   f"({a:.1f} s vs {b:.1f} s)")
-    if all(isinstance(t["cjkit"].get(k), (int, float)) for k in ("markov", "shapley")):
-        print(f"attribution on the top {TOP} channels' paths: Markov {t['cjkit']['markov']:.1f} s, "
+    if all(isinstance(t["cjkit"].get(k), (int, float)) for k in ("collapse", "markov", "shapley")):
+        print(f"attribution on the top {TOP} channels + (other) ({res['cjkit']['n_paths_top']:,} distinct paths): "
+              f"collapse {t['cjkit']['collapse']:.1f} s, Markov {t['cjkit']['markov']:.1f} s, "
               f"Shapley {t['cjkit']['shapley']:.1f} s")
     for base in ("sql", "sqlb"):
         if res[base]["n_journeys"] == res[base]["n_journeys"] and res["cjkit"]["n_journeys"] == res["cjkit"]["n_journeys"]:
