@@ -116,8 +116,10 @@ def collapse_channels(data: pd.DataFrame, *, top: int | None = None, channels=No
         new = new[keep]
         lengths = np.bincount(pid[keep], minlength=len(lengths))
     offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-    touches = pa.array(np.asarray(names, dtype=object), type=pa.large_string()).take(pa.array(new))
+    touches = pa.array(np.asarray(names, dtype=object), type=pa.large_string()).take(pa.array(new.astype(np.int32)))
+    del new
     paths = pac.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), touches), pa.scalar(SEP, pa.large_string()))
+    del touches
     empty = lengths == 0
     if empty.any():
         log.warning("collapse_channels: %d journeys (%g conversions) touched none of the kept channels and are "

@@ -20,6 +20,9 @@ from cjkit.errors import DataError
 
 SEP = " > "
 COUNTS = ("conversions", "nulls", "value")
+# a spelling the normalisation would change: a '>' without exactly one space on each side, or
+# white space at either end (RE2's \s is ASCII; \p{Z} adds Unicode spaces, as utf8_trim_whitespace)
+_NOT_NORMAL = r"[^ ]>|>[^ ]|\s\s>|>\s\s|^[\s\p{Z}]|[\s\p{Z}]$|\p{Z}>|>\p{Z}|^>"
 
 
 @dataclass
@@ -75,8 +78,13 @@ class PathCounts:
         codes = self.codes.astype(np.uint64)
         keys = []
         for w in range(words):
-            bits = np.where(codes // 64 == w, np.left_shift(np.uint64(1), codes % np.uint64(64)), np.uint64(0))
+            if words == 1:
+                bits = np.left_shift(np.uint64(1), codes, out=codes)
+            else:
+                bits = np.where(codes // 64 == w, np.left_shift(np.uint64(1), codes % np.uint64(64)), np.uint64(0))
             keys.append(np.bitwise_or.reduceat(bits, self.offsets[:-1]))  # every path has a touch
+            del bits
+        del codes
         if words == 1:
             cid = pd.factorize(keys[0])[0]
         else:
@@ -164,13 +172,18 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
     # everything per path or per touch stays in Arrow buffers: no Python object per path or touch,
     # so millions of distinct paths fit (dictionary codes come in order of first appearance)
     raw = pac.dictionary_encode(_arrow_strings(t["path"]))
-    # normalise each distinct spelling once ("a>b" and "a > b" are one path)
-    norm = pac.utf8_trim_whitespace(pac.replace_substring_regex(raw.dictionary, r"\s*>\s*", SEP))
-    norm = pac.dictionary_encode(norm)
-    norm_uniq = norm.dictionary
+    raw_id = raw.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    norm_uniq = raw.dictionary
+    del raw
+    # normalise each distinct spelling once ("a>b" and "a > b" are one path); tables from the path
+    # functions are normal already, and skipping spares two copies of every path's text
+    if len(norm_uniq) and pac.any(pac.match_substring_regex(norm_uniq, _NOT_NORMAL)).as_py():
+        norm = pac.dictionary_encode(pac.utf8_trim_whitespace(pac.replace_substring_regex(norm_uniq, r"\s*>\s*", SEP)))
+        norm_uniq = norm.dictionary
+        raw_id = norm.indices.to_numpy(zero_copy_only=False).astype(np.int64)[raw_id]
+        del norm
     n_uniq = max(len(norm_uniq), 1)
-    path_id = norm.indices.to_numpy(zero_copy_only=False).astype(np.int64)[
-        raw.indices.to_numpy(zero_copy_only=False).astype(np.int64)] if n_rows else np.zeros(0, np.int64)
+    path_id = raw_id
     if by:
         seg_codes = t[by].groupby(by, sort=True, dropna=False).ngroup().to_numpy() if n_rows else np.zeros(0, int)
         key = seg_codes.astype(np.int64) * n_uniq + path_id
