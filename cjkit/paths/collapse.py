@@ -144,6 +144,8 @@ def collapse_channels(data: pd.DataFrame, *, top: int | None = None, channels=No
     for c in ("conversions", "nulls", "value"):
         out[c] = np.bincount(row_key, weights=pc.table[c].to_numpy(dtype="float64"), minlength=len(uniq) + 1)[:len(uniq)]
     out["n_journeys"] = out["conversions"] + out["nulls"]
+    del enc, paths, key, row_key
+    pa.default_memory_pool().release_unused()
     out = out.sort_values(["n_journeys", "path", *pc.by], ascending=[False] + [True] * (1 + len(pc.by)),
                           kind="stable")
     return out.reset_index(drop=True)

@@ -46,9 +46,10 @@ def build_chain(pc, order: int) -> dict:
     lengths = pc.lengths.astype(it)
     pid = np.repeat(np.arange(len(lengths), dtype=it), lengths)
     n = lengths[pid]
-    if order == 1:  # every touch is a state of its own channel: no windows to build
-        pid_s, key = pid, codes.astype(np.int64)
-        members = codes.astype(np.int64)[:, None]
+    if order == 1:  # every touch is a state of its own channel: no windows to build, no key
+        del n
+        pid_s, sid, n_uniq = pid, codes + 1, len(channels)
+        memb = np.r_[-1, np.arange(n_uniq)].astype(np.int64)[:, None]
     else:
         pos = (np.arange(len(codes), dtype=np.int64) - pc.offsets[:-1].repeat(pc.lengths)).astype(it)
         # a state is the window of `order` touches starting here; shorter paths form one short state
@@ -63,13 +64,13 @@ def build_chain(pc, order: int) -> dict:
         key = np.zeros(len(members), dtype=np.int64)
         for j in range(order):
             key = pd.factorize(key * (len(channels) + 1) + members[:, j] + 1)[0].astype(np.int64)
-    del n, pid
-    sid = (key + 1).astype(it)  # 0 is (start); ids in order of first appearance
-    n_uniq = int(key.max()) + 1 if len(key) else 0
-    del key
-    memb = np.full((n_uniq + 1, order), -1, dtype=np.int64)
-    memb[sid] = members
-    del members
+        del n, pid
+        sid = (key + 1).astype(it)  # 0 is (start); ids in order of first appearance
+        n_uniq = int(key.max()) + 1 if len(key) else 0
+        del key
+        memb = np.full((n_uniq + 1, order), -1, dtype=np.int64)
+        memb[sid] = members
+        del members
     first = np.r_[True, pid_s[1:] != pid_s[:-1]]
     repeat = ~first & (sid == np.r_[-1, sid[:-1]])
     sid, pid_s, first = sid[~repeat], pid_s[~repeat], first[~repeat]

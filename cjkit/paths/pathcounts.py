@@ -130,8 +130,8 @@ def _arrow_strings(col: pd.Series):
 
     arr = pa.array(col.astype("string").fillna(""))
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.large_string())
+        arr = arr.cast(pa.large_string()).combine_chunks()  # large offsets: more than 2 GB of text fits
+    return arr
 
 
 def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
@@ -212,6 +212,8 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
     touch = pac.dictionary_encode(flat)
     codes, channels = touch.indices.to_numpy(zero_copy_only=False), touch.dictionary.to_pylist()
     group = pd.factorize(seg_codes[first_row], sort=True)[0] if by else np.zeros(len(agg), dtype=np.int64)
+    del parts, flat, touch
+    pa.default_memory_pool().release_unused()  # hand the text buffers back before the models allocate
     return PathCounts(agg, codes.astype(np.int64), np.r_[0, np.cumsum(lengths)].astype(np.int64), channels,
                       group.astype(np.int64), by)
 
