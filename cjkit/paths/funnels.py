@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.io.events import paths_to_steps
 from cjkit.io.journey_rules import duration_seconds
-from cjkit.paths import bigpaths
+from cjkit.io.steps import paths_to_steps
 from cjkit.paths import buckets as _buckets
 from cjkit.paths import eventsql as _sql
-from cjkit.paths.journeys import is_files, path_table
+from cjkit.paths.pathbase import is_files, path_table
+from cjkit.paths.scanbase import _steps_sql
 
 MODES = ("loose", "strict")
 
@@ -164,7 +164,7 @@ def _reach(data: pd.DataFrame, stages, node, limits, strict: bool, by: list, tim
 def _file_reach(source, stages, limits, strict: bool, by: list, columns, rules, con):
     """:func:`_reach` over event files, one customer bucket at a time: only the touches of a stage
     (with their step numbers and UTC times) leave DuckDB, so memory holds one bucket's stage touches."""
-    paths, steps, tables = bigpaths._steps_sql(source, columns, by, rules)
+    paths, steps, tables = _steps_sql(source, columns, by, rules)
     con = _sql.pin(con) if con is not None else _sql.connect()
     seg = "".join(f", j.{_sql.ident(b)}" for b in by)
     wanted = ", ".join(_sql.literal(x) for x in stages)
