@@ -79,17 +79,27 @@ def _peak_mb() -> float:
 
 
 def _plain_bucketed(con, name: str, src: str, n: int):
-    """The plain SQL of *name* per customer bucket, summed (probabilities and order recomputed)."""
-    parts = [con.sql(PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")).df() for b in range(n)]
-    both = pd.concat(parts, ignore_index=True)
+    """The plain SQL of *name* per customer bucket, summed (probabilities and order recomputed).
+
+    The buckets' results stay Arrow tables and are summed by Arrow's group-by: pandas frames of
+    millions of path strings next to DuckDB's buffers exhaust an 8 GB address space.
+    """
+    import pyarrow as pa
+
+    parts = [con.sql(PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")).fetch_arrow_table()
+             for b in range(n)]
+    both = pa.concat_tables(parts)
+    del parts
     if name == "path_table":
-        out = both.groupby("path", as_index=False)[["conversions", "nulls", "value", "n_journeys"]].sum()
+        cols = ["conversions", "nulls", "value", "n_journeys"]
+        out = both.group_by("path").aggregate([(c, "sum") for c in cols]).rename_columns(["path", *cols]).to_pandas()
         return out.sort_values(["n_journeys", "path"], ascending=[False, True])
     if name == "transitions":
-        out = both.groupby(["source", "target"], as_index=False)["n"].sum()
+        out = both.group_by(["source", "target"]).aggregate([("n", "sum")]).rename_columns(["source", "target", "n"])
+        out = out.to_pandas()
         out["probability"] = out["n"] / out.groupby("source")["n"].transform("sum")
         return out.sort_values(["source", "n", "target"], ascending=[True, False, True])
-    return both.groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
+    return both.to_pandas().groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
 
 
 def _collapse(con, kept: dict, top: int):
