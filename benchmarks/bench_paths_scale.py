@@ -7,10 +7,10 @@ under the same DuckDB memory limit (default 4 GB) with spilling to a temporary f
 * ``cjkit`` — ``cj.paths.path_table``, ``cj.paths.transitions`` and ``cj.paths.funnel`` given the
   files: every check of the ledger, the tie rule, duplicates, UTC timestamps, journeys, in as many
   customer buckets as the memory limit needs (``cjkit.paths.buckets.bucket_count``); then
-  ``cj.paths.collapse_channels`` (the top channels, every other touch merged into ``(other)``,
-  identical paths added up; the DuckDB connection closed first), ``cj.paths.markov_attribution``
-  and ``cj.paths.shapley_attribution`` on that table (attribution works on distinct paths held as
-  integer codes, not touches);
+  in a process of its own (DuckDB keeps its address space reserved after closing), the path table
+  through ``cj.paths.collapse_channels`` (the top channels, every other touch merged into
+  ``(other)``, identical paths added up), ``cj.paths.markov_attribution`` and
+  ``cj.paths.shapley_attribution`` (attribution works on distinct paths held as integer codes);
 * ``sql``   — the same three results in plain DuckDB SQL written by hand (journeys split at
   conversions, ordered by time only; no checks, no duplicates, no ledger), in one pass;
 * ``sqlb``  — the same plain SQL run per customer bucket (as many as cjkit uses) and summed in
@@ -102,13 +102,6 @@ def _plain_bucketed(con, name: str, src: str, n: int):
     return both.to_pandas().groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
 
 
-def _collapse(con, kept: dict, top: int):
-    """The path table over the *top* channels, the rest merged into ``(other)`` (DuckDB closed first)."""
-    con.close()  # the file results are in; attribution gets the memory DuckDB held
-    kept["top"] = cj.paths.collapse_channels(kept.pop("path_table"), top=top)
-    return kept["top"]
-
-
 def ties(folder: Path) -> dict:
     """Touches sharing customer and second, where plain SQL (ordered by time only) and cjkit differ.
 
@@ -146,8 +139,11 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
     if step == "cjkit":
         calls = {"path_table": lambda: cj.paths.path_table(src, con=con),
                  "transitions": lambda: cj.paths.transitions(src, con=con),
-                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con),
-                 "collapse": lambda: _collapse(con, kept, TOP),
+                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con)}
+    elif step == "attr":  # a process of its own: DuckDB's reserved address space is not given back on close
+        con.close()
+        table = pd.read_parquet(folder / "path_table.parquet")
+        calls = {"collapse": lambda: kept.setdefault("top", cj.paths.collapse_channels(table, top=TOP)),
                  "markov": lambda: cj.paths.markov_attribution(kept["top"]),
                  "shapley": lambda: cj.paths.shapley_attribution(kept["top"])}
     else:
@@ -170,9 +166,11 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
         print(f"{step} {name}: {timings[name]} s", file=sys.stderr, flush=True)  # survives a later crash
         if name == "path_table":
             out["n_journeys"], out["n_paths"] = float(res["n_journeys"].sum()), len(res)
-            kept["path_table"] = res
+            if step == "cjkit":  # handed to the attribution step (not timed)
+                res.to_parquet(folder / "path_table.parquet")
         if name == "collapse":
-            out["n_paths_top"] = len(res)
+            out["n_paths"] = len(res)
+            del table
         del res
     out["timings"] = timings
     out["peak_rss_mb"] = round(_peak_mb(), 1)
@@ -219,12 +217,14 @@ def main() -> None:
         print(f"{args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB), ready in "
               f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
         res = {}
-        for s in ("sql", "sqlb", "cjkit"):
+        for s in ("sql", "sqlb", "cjkit", "attr"):
             res[s] = child(s, folder, args.memory_limit, args.buckets)
             print(f"{s}: {json.dumps(res[s])}", flush=True)  # each route as soon as it is done
         tie = ties(folder)
     print(f"\n{'route':6} {'buckets':>8} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
     for s, r in res.items():
+        if s == "attr":
+            continue
         print(f"{s:6} {r['buckets']:>8} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['peak_rss_mb']:>12,.0f}  "
               f"{r.get('failed') or r['timings']}")
     t = {s: r["timings"] for s, r in res.items()}
@@ -237,10 +237,10 @@ def main() -> None:
             a, b = (sum(t[s][k] for k in PLAIN) for s in ("cjkit", base))
             print(f"all three   cjkit / {'plain SQL' if base == 'sql' else 'bucketed plain SQL'}: {a / b:.2f}x "
                   f"({a:.1f} s vs {b:.1f} s)")
-    if all(isinstance(t["cjkit"].get(k), (int, float)) for k in ("collapse", "markov", "shapley")):
-        print(f"attribution on the top {TOP} channels + (other) ({res['cjkit']['n_paths_top']:,} distinct paths): "
-              f"collapse {t['cjkit']['collapse']:.1f} s, Markov {t['cjkit']['markov']:.1f} s, "
-              f"Shapley {t['cjkit']['shapley']:.1f} s")
+    if all(isinstance(t["attr"].get(k), (int, float)) for k in ("collapse", "markov", "shapley")):
+        print(f"attribution on the top {TOP} channels + (other) ({res['attr']['n_paths']:,} distinct paths): "
+              f"collapse {t['attr']['collapse']:.1f} s, Markov {t['attr']['markov']:.1f} s, "
+              f"Shapley {t['attr']['shapley']:.1f} s; peak RSS {res['attr']['peak_rss_mb']:,.0f} MB")
     print(f"ties: {tie['tied_groups']} groups of touches share customer and second ({tie['duplicates']} exact "
           f"duplicates, {tie['with_conversion']} with a conversion) in the journeys of {tie['customers']} customers; "
           "cjkit orders them by its tie rule (conversion last, then file order) and drops duplicates, plain SQL "
