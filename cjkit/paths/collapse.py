@@ -138,7 +138,8 @@ def collapse_channels(data: pd.DataFrame, *, top: int | None = None, channels=No
         first, uniq = np.delete(first, drop), np.delete(uniq, drop)
         row_key = np.where(row_key > drop, row_key - 1, row_key)
         row_key[empty] = len(uniq)
-    out = pd.DataFrame({"path": pd.array(enc.dictionary.take(pa.array(np.asarray(uniq) % n_uniq)), dtype="string")})
+    new_paths = enc.dictionary.take(pa.array(np.asarray(uniq) % n_uniq))
+    out = pd.DataFrame({"path": pd.array(new_paths, dtype="string")})
     for b in pc.by:
         out[b] = pc.table[b].to_numpy()[first]
     for c in ("conversions", "nulls", "value"):
@@ -146,6 +147,11 @@ def collapse_channels(data: pd.DataFrame, *, top: int | None = None, channels=No
     out["n_journeys"] = out["conversions"] + out["nulls"]
     del enc, paths, key, row_key
     pa.default_memory_pool().release_unused()
-    out = out.sort_values(["n_journeys", "path", *pc.by], ascending=[False] + [True] * (1 + len(pc.by)),
-                          kind="stable")
+    if pc.by:
+        out = out.sort_values(["n_journeys", "path", *pc.by], ascending=[False] + [True] * (1 + len(pc.by)),
+                              kind="stable")
+    else:  # sorted by Arrow: pandas would turn millions of path strings into Python objects to sort them
+        order = pac.sort_indices(pa.table({"n": out["n_journeys"].to_numpy(), "path": new_paths}),
+                                 sort_keys=[("n", "descending"), ("path", "ascending")])
+        out = out.take(order.to_numpy())
     return out.reset_index(drop=True)
