@@ -26,19 +26,21 @@ the journeys agree (checked).
 Last result (50M events, 50 files, memory limit 4 GB, 8 GB address-space cap, 2 cores shared with
 other jobs, so seconds vary by a factor up to 2.5 between runs):
 
-=====================  ==========  ===========  ===========  =============================
+=====================  ==========  ===========  ===========  ========================================
 result                 cjkit       plain SQL    bucketed     cjkit / bucketed plain SQL
-=====================  ==========  ===========  ===========  =============================
+=====================  ==========  ===========  ===========  ========================================
 path table             580 s       out of mem.  failed [1]   1.61x in an earlier run (355 s vs 221 s)
 transitions            429 s       out of mem.  280 s        1.54x
 funnel                 363 s       out of mem.  123 s        2.94x
-=====================  ==========  ===========  ===========  =============================
+=====================  ==========  ===========  ===========  ========================================
 
 21 customer buckets, 7,558,347 journeys, 4,105,707 distinct paths, peak RSS 3.6 GB. [1] The bucketed
-path table then still summed in pandas and ran out of address space (now summed with Arrow). The
-path table alone on a quieter machine: 238 s. 25 groups of tied touches (2 exact duplicates, none
-with a conversion): plain SQL found 4,105,708 distinct paths in an earlier run, one more than cjkit,
-within them. Attribution on the top 8 channels + ``(other)`` (in its own process): ATTR_RESULT.
+path table then still summed in pandas and ran out of address space (now summed with Arrow).
+25 groups of tied touches (2 exact duplicates, none with a conversion): plain SQL found 4,105,708
+distinct paths in an earlier run, one more than cjkit, within them. Attribution then ran in the
+same process and ran out of address space; in a process of its own, as the script now runs it,
+from the path table written again (238 s on a quieter machine): collapse to the top 8 channels +
+``(other)`` 26.6 s (3,976,974 distinct paths), Markov 20.8 s, Shapley 18.4 s, peak RSS 3.6 GB.
 
     nice -n 10 prlimit --as=8000000000 .venv/bin/python benchmarks/bench_paths_scale.py --events 50000000
 """
