@@ -13,8 +13,8 @@ under the same DuckDB memory limit (default 4 GB) with spilling to a temporary f
   ``cj.paths.shapley_attribution`` (attribution works on distinct paths held as integer codes);
 * ``sql``   — the same three results in plain DuckDB SQL written by hand (journeys split at
   conversions, ordered by time only; no checks, no duplicates, no ledger), in one pass;
-* ``sqlb``  — the same plain SQL run per customer bucket (as many as cjkit uses) and summed with
-  Arrow: the fair baseline when one pass does not fit the memory limit.
+* ``sqlb``  — the same plain SQL run per customer bucket (as many as cjkit uses) and summed in
+  pandas: the fair baseline when one pass does not fit the memory limit.
 
 A route that fails (DuckDB out of memory, the process killed by ``prlimit``) is reported as failed.
 Prints the seconds of each, the ratios cjkit / plain SQL and the peak RSS. It then counts the
@@ -35,7 +35,8 @@ funnel                 363 s       out of mem.  123 s        2.94x
 =====================  ==========  ===========  ===========  ========================================
 
 21 customer buckets, 7,558,347 journeys, 4,105,707 distinct paths, peak RSS 3.6 GB. [1] The bucketed
-path table then still summed in pandas and ran out of address space (now summed with Arrow).
+path table's pandas sum of 21 bucket tables ran out of address space (an Arrow sum did not finish
+either in a later try).
 25 groups of tied touches (2 exact duplicates, none with a conversion): plain SQL found 4,105,708
 distinct paths in an earlier run, one more than cjkit, within them. Attribution then ran in the
 same process and ran out of address space; in a process of its own, as the script now runs it,
@@ -103,27 +104,17 @@ def _peak_mb() -> float:
 
 
 def _plain_bucketed(con, name: str, src: str, n: int):
-    """The plain SQL of *name* per customer bucket, summed (probabilities and order recomputed).
-
-    The buckets' results stay Arrow tables and are summed by Arrow's group-by: pandas frames of
-    millions of path strings next to DuckDB's buffers exhaust an 8 GB address space.
-    """
-    import pyarrow as pa
-
-    parts = [con.sql(PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")).fetch_arrow_table()
-             for b in range(n)]
-    both = pa.concat_tables(parts)
-    del parts
+    """The plain SQL of *name* per customer bucket, summed (probabilities and order recomputed)."""
+    parts = [con.sql(PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")).df() for b in range(n)]
+    both = pd.concat(parts, ignore_index=True)
     if name == "path_table":
-        cols = ["conversions", "nulls", "value", "n_journeys"]
-        out = both.group_by("path").aggregate([(c, "sum") for c in cols]).rename_columns(["path", *cols]).to_pandas()
+        out = both.groupby("path", as_index=False)[["conversions", "nulls", "value", "n_journeys"]].sum()
         return out.sort_values(["n_journeys", "path"], ascending=[False, True])
     if name == "transitions":
-        out = both.group_by(["source", "target"]).aggregate([("n", "sum")]).rename_columns(["source", "target", "n"])
-        out = out.to_pandas()
+        out = both.groupby(["source", "target"], as_index=False)["n"].sum()
         out["probability"] = out["n"] / out.groupby("source")["n"].transform("sum")
         return out.sort_values(["source", "n", "target"], ascending=[True, False, True])
-    return both.to_pandas().groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
+    return both.groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
 
 
 def _attribution(folder: Path) -> dict:
