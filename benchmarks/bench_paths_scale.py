@@ -7,15 +7,41 @@ under the same DuckDB memory limit (default 4 GB) with spilling to a temporary f
 * ``cjkit`` — ``cj.paths.path_table``, ``cj.paths.transitions`` and ``cj.paths.funnel`` given the
   files: every check of the ledger, the tie rule, duplicates, UTC timestamps, journeys, in as many
   customer buckets as the memory limit needs (``cjkit.paths.buckets.bucket_count``); then
-  ``cj.paths.markov_attribution`` and ``cj.paths.shapley_attribution`` on the path table's
-  journeys through the top channels (attribution works on path counts, not touches);
+  in a process of its own (DuckDB keeps its address space reserved after closing), the path table
+  through ``cj.paths.collapse_channels`` (the top channels, every other touch merged into
+  ``(other)``, identical paths added up), ``cj.paths.markov_attribution`` and
+  ``cj.paths.shapley_attribution`` (attribution works on distinct paths held as integer codes);
 * ``sql``   — the same three results in plain DuckDB SQL written by hand (journeys split at
   conversions, ordered by time only; no checks, no duplicates, no ledger), in one pass;
 * ``sqlb``  — the same plain SQL run per customer bucket (as many as cjkit uses) and summed in
   pandas: the fair baseline when one pass does not fit the memory limit.
 
 A route that fails (DuckDB out of memory, the process killed by ``prlimit``) is reported as failed.
-Prints the seconds of each, the ratios cjkit / plain SQL and the peak RSS.
+Prints the seconds of each, the ratios cjkit / plain SQL and the peak RSS. It then counts the
+touches that share customer and second: plain SQL orders them arbitrarily (by time only) and keeps
+exact duplicates, cjkit orders them by its tie rule (conversion last, then file order) and drops
+duplicates, so the distinct-path counts may differ by at most one per tied group (checked), while
+the journeys agree (checked).
+
+Last result (50M events, 50 files, memory limit 4 GB, 8 GB address-space cap, 2 cores shared with
+other jobs, so seconds vary by a factor up to 2.5 between runs):
+
+=====================  ==========  ===========  ===========  ========================================
+result                 cjkit       plain SQL    bucketed     cjkit / bucketed plain SQL
+=====================  ==========  ===========  ===========  ========================================
+path table             580 s       out of mem.  failed [1]   1.61x in an earlier run (355 s vs 221 s)
+transitions            429 s       out of mem.  280 s        1.54x
+funnel                 363 s       out of mem.  123 s        2.94x
+=====================  ==========  ===========  ===========  ========================================
+
+21 customer buckets, 7,558,347 journeys, 4,105,707 distinct paths, peak RSS 3.6 GB. [1] The bucketed
+path table's pandas sum of 21 bucket tables ran out of address space (an Arrow sum did not finish
+either in a later try).
+25 groups of tied touches (2 exact duplicates, none with a conversion): plain SQL found 4,105,708
+distinct paths in an earlier run, one more than cjkit, within them. Attribution then ran in the
+same process and ran out of address space; in a process of its own, as the script now runs it,
+from the path table written again (238 s on a quieter machine): collapse to the top 8 channels +
+``(other)`` 26.6 s (3,976,974 distinct paths), Markov 20.8 s, Shapley 18.4 s, peak RSS 3.6 GB.
 
     nice -n 10 prlimit --as=8000000000 .venv/bin/python benchmarks/bench_paths_scale.py --events 50000000
 """
@@ -23,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,14 +57,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import cjkit as cj
 from cjkit.paths.buckets import bucket_count
 from bench_paths import CHANNELS, generate
 
-SEP = " > "
 
 ORDER = ["awareness", "consideration"]
 TOP = 8  # channels kept for Markov and Shapley (exact Shapley up to 15)
@@ -92,21 +117,55 @@ def _plain_bucketed(con, name: str, src: str, n: int):
     return both.groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
 
 
-def _top_paths(table, top: int):
-    """Journeys of the path table whose channels are all among the *top* most frequent ones."""
-    # one pass per channel over the path strings: no exploded copy of millions of paths
-    padded = SEP + table["path"].astype(object) + SEP
-    weight = {c: float(table.loc[padded.str.contains(SEP + c + SEP, regex=False), "n_journeys"].sum()) for c in CHANNELS}
-    drop = sorted(weight, key=weight.get, reverse=True)[top:]
-    outside = np.zeros(len(table), dtype=bool)
-    for c in drop:
-        outside |= padded.str.contains(SEP + c + SEP, regex=False).to_numpy()
-    return table[~outside].reset_index(drop=True)
+def _attribution(folder: Path) -> dict:
+    """Collapse to the top channels, Markov and Shapley on the path table the cjkit step wrote."""
+    table = pd.read_parquet(folder / "path_table.parquet")
+    timings, out = {}, {"step": "attr", "buckets": 0, "n_journeys": float(table["n_journeys"].sum())}
+    t = time.perf_counter()
+    top = cj.paths.collapse_channels(table, top=TOP)
+    timings["collapse"] = round(time.perf_counter() - t, 2)
+    out["n_paths"] = len(top)
+    del table
+    for name, fn in (("markov", cj.paths.markov_attribution), ("shapley", cj.paths.shapley_attribution)):
+        t = time.perf_counter()
+        try:
+            fn(top)
+            timings[name] = round(time.perf_counter() - t, 2)
+        except Exception as exc:  # reported, not raised: the other model still runs
+            timings[name] = f"failed: {type(exc).__name__} {(str(exc).splitlines() or [''])[0][:160]}"
+        print(f"attr {name}: {timings[name]} s", file=sys.stderr, flush=True)
+    return {**out, "timings": timings, "peak_rss_mb": round(_peak_mb(), 1)}
+
+
+def ties(folder: Path) -> dict:
+    """Touches sharing customer and second, where plain SQL (ordered by time only) and cjkit differ.
+
+    The generator gives each file its own customers, so ties are counted file by file. cjkit orders
+    tied touches by its documented rule (conversion last, then file order) and drops exact
+    duplicates; plain SQL orders them arbitrarily and keeps duplicates. So a journey with a tie can
+    get another path string: the distinct-path counts may differ by up to the number of such
+    journeys, while the journeys and conversions agree.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads = 1; SET memory_limit = '1GB'; SET enable_progress_bar = false")
+    out = {"tied_groups": 0, "duplicates": 0, "customers": 0, "with_conversion": 0}
+    for f in sorted(folder.glob("events-*.parquet")):
+        g, d, c, v = con.sql(f"""SELECT COUNT(*), COALESCE(SUM(n - n_distinct), 0), COUNT(DISTINCT customer_id),
+            COALESCE(SUM(conv), 0) FROM (SELECT customer_id, COUNT(*) AS n,
+            COUNT(DISTINCT (channel, conversion, value)) AS n_distinct, MAX(conversion) AS conv
+            FROM read_parquet('{f}') GROUP BY customer_id, timestamp HAVING COUNT(*) > 1)""").fetchall()[0]
+        for k, x in zip(out, (g, d, c, v)):
+            out[k] += int(x)
+    return out
 
 
 def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
     """One measured route in this (child) process."""
     src = str(folder / "events-*.parquet")
+    if step == "attr":  # a process of its own, without DuckDB: it keeps address space reserved after closing
+        return _attribution(folder)
     con = cj.paths.scan_connection(memory_limit=memory_limit, threads=2, temp_directory=str(folder / "spill"),
                                    buckets=buckets)
     n_buckets = bucket_count(src, con=con)
@@ -117,9 +176,7 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
     if step == "cjkit":
         calls = {"path_table": lambda: cj.paths.path_table(src, con=con),
                  "transitions": lambda: cj.paths.transitions(src, con=con),
-                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con),
-                 "markov": lambda: cj.paths.markov_attribution(_top_paths(kept["path_table"], TOP)),
-                 "shapley": lambda: cj.paths.shapley_attribution(_top_paths(kept["path_table"], TOP))}
+                 "funnel": lambda: cj.paths.funnel(src, mapping=mapping, order=ORDER, con=con)}
     else:
         rank = mapping[mapping["phase"].isin(ORDER)].assign(stage_order=lambda m: m["phase"].map(
             {p: i + 1 for i, p in enumerate(ORDER)}))[["channel", "stage_order"]]
@@ -140,7 +197,9 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
         print(f"{step} {name}: {timings[name]} s", file=sys.stderr, flush=True)  # survives a later crash
         if name == "path_table":
             out["n_journeys"], out["n_paths"] = float(res["n_journeys"].sum()), len(res)
-            kept["path_table"] = res
+            if step == "cjkit":  # handed to the attribution step (not timed)
+                res.to_parquet(folder / "path_table.parquet")
+
         del res
     out["timings"] = timings
     out["peak_rss_mb"] = round(_peak_mb(), 1)
@@ -149,8 +208,9 @@ def run_step(step: str, folder: Path, memory_limit: str, buckets: int | None = N
 
 def child(step: str, folder: Path, memory_limit: str, buckets: int | None = None) -> dict:
     more = ["--buckets", str(buckets)] if buckets else []
+    env = {**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "system"} if step == "attr" else None  # frees at once
     proc = subprocess.run([sys.executable, __file__, "--step", step, "--dir", str(folder), "--memory-limit", memory_limit,
-                           *more], capture_output=True, text=True, check=False)
+                           *more], capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:  # killed (address-space limit, out of memory): the whole route failed
         why = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1][:160]
         return {"step": step, "failed": why, "timings": {}, "n_journeys": float("nan"), "n_paths": 0,
@@ -187,11 +247,14 @@ def main() -> None:
         print(f"{args.events:,} events in {len(files)} Parquet files ({size:,.0f} MB), ready in "
               f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
         res = {}
-        for s in ("sql", "sqlb", "cjkit"):
+        for s in ("sql", "sqlb", "cjkit", "attr"):
             res[s] = child(s, folder, args.memory_limit, args.buckets)
             print(f"{s}: {json.dumps(res[s])}", flush=True)  # each route as soon as it is done
+        tie = ties(folder)
     print(f"\n{'route':6} {'buckets':>8} {'journeys':>12} {'paths':>10} {'peak RSS MB':>12}  seconds per result")
     for s, r in res.items():
+        if s == "attr":
+            continue
         print(f"{s:6} {r['buckets']:>8} {r['n_journeys']:>12,.0f} {r['n_paths']:>10,} {r['peak_rss_mb']:>12,.0f}  "
               f"{r.get('failed') or r['timings']}")
     t = {s: r["timings"] for s, r in res.items()}
@@ -204,12 +267,21 @@ def main() -> None:
             a, b = (sum(t[s][k] for k in PLAIN) for s in ("cjkit", base))
             print(f"all three   cjkit / {'plain SQL' if base == 'sql' else 'bucketed plain SQL'}: {a / b:.2f}x "
                   f"({a:.1f} s vs {b:.1f} s)")
-    if all(isinstance(t["cjkit"].get(k), (int, float)) for k in ("markov", "shapley")):
-        print(f"attribution on the top {TOP} channels' paths: Markov {t['cjkit']['markov']:.1f} s, "
-              f"Shapley {t['cjkit']['shapley']:.1f} s")
+    if all(isinstance(t["attr"].get(k), (int, float)) for k in ("collapse", "markov", "shapley")):
+        print(f"attribution on the top {TOP} channels + (other) ({res['attr']['n_paths']:,} distinct paths): "
+              f"collapse {t['attr']['collapse']:.1f} s, Markov {t['attr']['markov']:.1f} s, "
+              f"Shapley {t['attr']['shapley']:.1f} s; peak RSS {res['attr']['peak_rss_mb']:,.0f} MB")
+    print(f"ties: {tie['tied_groups']} groups of touches share customer and second ({tie['duplicates']} exact "
+          f"duplicates, {tie['with_conversion']} with a conversion) in the journeys of {tie['customers']} customers; "
+          "cjkit orders them by its tie rule (conversion last, then file order) and drops duplicates, plain SQL "
+          "orders them arbitrarily and keeps duplicates")
     for base in ("sql", "sqlb"):
         if res[base]["n_journeys"] == res[base]["n_journeys"] and res["cjkit"]["n_journeys"] == res["cjkit"]["n_journeys"]:
             assert res["cjkit"]["n_journeys"] == res[base]["n_journeys"], f"cjkit and {base} disagree on the journeys"
+            gap = res["cjkit"]["n_paths"] - res[base]["n_paths"]
+            # a tied group changes at most one journey's path string: one distinct path more or less
+            assert abs(gap) <= tie["tied_groups"], f"cjkit and {base} differ by {gap} paths, beyond the ties"
+            print(f"distinct paths cjkit - {base}: {gap:+d} (the ties allow at most {tie['tied_groups']})")
 
 
 if __name__ == "__main__":

@@ -65,10 +65,21 @@ def test_strict_and_loose_funnels_with_time_limits(files):
     assert counts(["ad", "blog", "shop"], within="1h") == [2.0, 1.0, 0.0]
     # per gap: no limit ad -> blog, 1 h blog -> shop: u fails (2 days), v passes (30 min)
     assert counts(["ad", "blog", "shop"], within=[None, "1h"]) == [2.0, 2.0, 1.0]
-    # without time limits the order of channels is enough: files and path tables give the same funnel
-    for stages, mode in [(["ad", "shop"], "strict"), (["ad", "blog", "shop"], "loose")]:
-        pd.testing.assert_frame_equal(funnels.ordered_funnel(files, stages=stages, mode=mode),
-                                      funnels.ordered_funnel(s, stages=stages, mode=mode))
+    # files give the same funnels as the steps in memory, time limits included
+    for stages, kw in [(["ad", "shop"], {"mode": "strict"}), (["ad", "blog", "shop"], {}),
+                       (["ad", "shop"], {"mode": "strict", "within": "20min"}),
+                       (["ad", "blog", "shop"], {"mode": "strict"}), (["ad", "blog", "shop"], {"within": "1h"}),
+                       (["ad", "blog", "shop"], {"within": [None, "1h"]})]:
+        pd.testing.assert_frame_equal(funnels.ordered_funnel(files, stages=stages, **kw),
+                                      funnels.ordered_funnel(s, stages=stages, **kw))
+    # the hand counts again, read from the file: strict within 20 min, loose per gap
+    assert funnels.ordered_funnel(files, stages=["ad", "shop"], mode="strict", within="20min")[
+        "n_journeys"].tolist() == [2.0, 1.0]
+    assert funnels.ordered_funnel(files, stages=["ad", "blog", "shop"], within=[None, "1h"])[
+        "n_journeys"].tolist() == [2.0, 2.0, 1.0]
+    # strict on files, where only stage touches leave DuckDB: u's ad (step 3) -> shop (step 4) is
+    # adjacent, but ad (step 1) -> ... -> shop is not; the other touches still break strictness
+    assert funnels.ordered_funnel(files, stages=["blog", "shop"], mode="strict")["n_journeys"].tolist() == [2.0, 1.0]
     out = funnels.ordered_funnel(s, stages=["ad", "blog", "shop"], within=[None, "1h"])
     assert out["conversions"].tolist() == [2.0, 2.0, 1.0] and out["drop_off"].tolist() == [0.0, 0.0, 1.0]
 
@@ -155,3 +166,18 @@ def test_window_drops_are_in_the_ledger_on_both_routes(window_files):
         assert {p: (c, v) for p, c, v in table[["path", "conversions", "value"]].values.tolist()} == WINDOW_PATHS
     # without the rules nothing is left out but the bad row
     assert _entries(bigpaths.scan_ledger(window_files).ledger) == WINDOW_LEDGER[2:]
+
+
+def test_funnel_with_time_limits_per_segment_on_files_equals_memory(tmp_path):
+    # segment w has only u's journeys (no blog -> shop within 1 h), x only v's; a segment y whose
+    # one journey touches no stage still gets its rows (zeros), as in memory
+    log = pd.concat([LOG.assign(seg=LOG["customer_id"].map({"u": "w", "v": "x"})),
+                     pd.DataFrame([("z", "2024-05-04 09:00", "mail", 0, 0.0, "y")], columns=[*LOG.columns, "seg"])],
+                    ignore_index=True)
+    log.to_parquet(tmp_path / "seg.parquet")
+    s = events.events_to_steps(events.read_events(log, segments=["seg"]).data, segments=["seg"])
+    kw = {"stages": ["ad", "blog", "shop"], "within": [None, "1h"], "by": ["seg"]}
+    got = funnels.ordered_funnel(str(tmp_path / "seg.parquet"), **kw)
+    pd.testing.assert_frame_equal(got, funnels.ordered_funnel(s, **kw))
+    assert got.groupby("seg")["n_journeys"].apply(list).to_dict() == {
+        "w": [1.0, 1.0, 0.0], "x": [1.0, 1.0, 1.0], "y": [0.0, 0.0, 0.0]}

@@ -14,7 +14,8 @@ as the survey side and shares its readers (:mod:`cjkit.io.readers`), its data-qu
            ordered_funnel (strict/loose, time limits), backward_paths, touches_to_conversion,
            time_to_conversion, stitch_identities (device/cookie -> customer, in the ledger)
     credit heuristic_attribution (rules=), markov_attribution (order="auto", n_boot=), choose_order,
-           shapley_attribution, attribution_table, channel_participation, channel_roi (cost=)
+           shapley_attribution, attribution_table, channel_participation, channel_roi (cost=),
+           collapse_channels (top channels, the rest as "(other)": attribution on huge path tables)
     draw   flow_plot, funnel_plot, transition_plot, attribution_plot (data, *, ..., ax=None) -> Axes
     big    scan_connection (memory limit, spill folder), scan_ledger (rows left out of files);
            scan_* : the older names of the file route
@@ -82,6 +83,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "shapley_attribution": ("cjkit.paths.shapley", None),
     "channel_participation": ("cjkit.paths.credit", None),
     "channel_roi": ("cjkit.paths.credit", None),
+    "collapse_channels": ("cjkit.paths.collapse", None),
     # out of core (DuckDB over CSV/Parquet files)
     "scan_connection": ("cjkit.paths.bigpaths", None),
     "scan_ledger": ("cjkit.paths.bigpaths", None),
@@ -117,6 +119,7 @@ def __dir__():
 if TYPE_CHECKING:  # static analysers and IDEs see the real objects
     from cjkit.io.events import load_journeys, read_events, read_path_table  # noqa: F401
     from cjkit.paths.attribution import attribution_table, choose_order, markov_attribution  # noqa: F401
+    from cjkit.paths.collapse import collapse_channels  # noqa: F401
     from cjkit.paths.credit import channel_participation, channel_roi  # noqa: F401
     from cjkit.paths.heuristics import coalitions, heuristic_attribution  # noqa: F401
     from cjkit.paths.shapley import shapley_attribution  # noqa: F401

@@ -27,7 +27,7 @@ import pandas as pd
 
 from cjkit.errors import DataError
 from cjkit.io import readers
-from cjkit.io.events import FALSE_WORDS, TRUE_WORDS
+from cjkit.io.eventbase import FALSE_WORDS, TRUE_WORDS
 from cjkit.io.journey_rules import duration_seconds
 from cjkit.io.readers import _text
 

@@ -165,5 +165,6 @@ def coalitions(data: pd.DataFrame) -> pd.DataFrame:
 def coalition_names(pc) -> np.ndarray:
     """Each distinct path's set of channels, sorted by name and joined by ``" > "``."""
     names = np.asarray(pc.channels, dtype=object)
-    return np.array([" > ".join(sorted(set(names[pc.codes[a:b]]))) for a, b in zip(pc.offsets[:-1], pc.offsets[1:])],
-                    dtype=object)
+    cid, members = pc.coalitions()
+    label = np.array([" > ".join(sorted(names[m])) for m in members], dtype=object)
+    return label[cid] if len(cid) else np.zeros(0, dtype=object)

@@ -39,26 +39,42 @@ def build_chain(pc, order: int) -> dict:
         raise DataError("Markov attribution needs non-negative conversions, nulls and values")
     codes, present = pd.factorize(pc.codes)  # channel codes 0..C-1 in order of first appearance
     channels = [pc.channels[c] for c in present]
-    pid, pos, n = pc.touch_index()
-    # a state is the window of `order` touches starting here; shorter paths form one short state
-    members = np.full((len(codes), order), -1, dtype=np.int64)
-    for j in range(order):
-        ok = pos + j < n
-        members[ok, j] = codes[np.flatnonzero(ok) + j]
-    is_state = (pos <= n - order) | ((n < order) & (pos == 0))
-    members, pid_s = members[is_state], pid[is_state]
-    # key the rows column by column: ids stay below the number of rows, so nothing can overflow
-    key = np.zeros(len(members), dtype=np.int64)
-    for j in range(order):
-        key = pd.factorize(key * (len(channels) + 1) + members[:, j] + 1)[0].astype(np.int64)
-    sid = key + 1  # 0 is (start); ids in order of first appearance
-    n_uniq = int(key.max()) + 1 if len(key) else 0
-    memb = np.full((n_uniq + 1, order), -1, dtype=np.int64)
-    memb[sid] = members
+    # per-touch arrays in 32 bits where they fit: memory per touch of the distinct paths is what
+    # bounds the size of a path table the chain can take
+    it = np.int32 if len(codes) < 2 ** 31 - 1 else np.int64
+    codes = codes.astype(it)
+    lengths = pc.lengths.astype(it)
+    pid = np.repeat(np.arange(len(lengths), dtype=it), lengths)
+    n = lengths[pid]
+    if order == 1:  # every touch is a state of its own channel: no windows to build, no key
+        del n
+        pid_s, sid, n_uniq = pid, codes + 1, len(channels)
+        memb = np.r_[-1, np.arange(n_uniq)].astype(np.int64)[:, None]
+    else:
+        pos = (np.arange(len(codes), dtype=np.int64) - pc.offsets[:-1].repeat(pc.lengths)).astype(it)
+        # a state is the window of `order` touches starting here; shorter paths form one short state
+        members = np.full((len(codes), order), -1, dtype=it)
+        for j in range(order):
+            ok = pos + j < n
+            members[ok, j] = codes[np.flatnonzero(ok) + j]
+        is_state = (pos <= n - order) | ((n < order) & (pos == 0))
+        del pos
+        members, pid_s = members[is_state], pid[is_state]
+        # key the rows column by column: ids stay below the number of rows, so nothing can overflow
+        key = np.zeros(len(members), dtype=np.int64)
+        for j in range(order):
+            key = pd.factorize(key * (len(channels) + 1) + members[:, j] + 1)[0].astype(np.int64)
+        del n, pid
+        sid = (key + 1).astype(it)  # 0 is (start); ids in order of first appearance
+        n_uniq = int(key.max()) + 1 if len(key) else 0
+        del key
+        memb = np.full((n_uniq + 1, order), -1, dtype=np.int64)
+        memb[sid] = members
+        del members
     first = np.r_[True, pid_s[1:] != pid_s[:-1]]
     repeat = ~first & (sid == np.r_[-1, sid[:-1]])
     sid, pid_s, first = sid[~repeat], pid_s[~repeat], first[~repeat]
-    prev = np.where(first, 0, np.r_[0, sid[:-1]])
+    prev = np.where(first, 0, np.r_[0, sid[:-1]]).astype(sid.dtype)
     last = np.r_[pid_s[1:] != pid_s[:-1], True]
     s = n_uniq + 1
     end_state = sid[last]
@@ -74,10 +90,16 @@ def chain_counts(ch, conv: np.ndarray, null: np.ndarray):
 
     s = ch["n_states"]
     ep = ch["end_pid"]
-    src = np.r_[ch["src"], ch["end_state"], ch["end_state"]]
-    dst = np.r_[ch["dst"], np.full(len(ep), s), np.full(len(ep), s + 1)]
-    w = np.r_[(conv + null)[ch["pid"]], conv[ep], null[ep]]
-    m = sparse.coo_matrix((w, (src, dst)), shape=(s + 2, s + 2)).tocsr()
+    shape = (s + 2, s + 2)
+    m = sparse.coo_matrix((np.r_[conv[ep], null[ep]], (np.r_[ch["end_state"], ch["end_state"]],
+                           np.r_[np.full(len(ep), s), np.full(len(ep), s + 1)])), shape=shape).tocsr()
+    w = conv + null
+    # the transitions between touches in slices, each summed at once: memory stays bounded by the
+    # slice and the distinct transitions, however many touches the distinct paths have
+    step = 1 << 22
+    for a in range(0, len(ch["src"]), step):
+        sl = slice(a, a + step)
+        m = m + sparse.coo_matrix((w[ch["pid"][sl]], (ch["src"][sl], ch["dst"][sl])), shape=shape).tocsr()
     m.sum_duplicates()
     m.eliminate_zeros()
     return m

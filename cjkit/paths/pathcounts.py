@@ -20,6 +20,9 @@ from cjkit.errors import DataError
 
 SEP = " > "
 COUNTS = ("conversions", "nulls", "value")
+# a spelling the normalisation would change: a '>' without exactly one space on each side, or
+# white space at either end (RE2's \s is ASCII; \p{Z} adds Unicode spaces, as utf8_trim_whitespace)
+_NOT_NORMAL = r"[^ ]>|>[^ ]|\s\s>|>\s\s|^[\s\p{Z}]|[\s\p{Z}]$|\p{Z}>|>\p{Z}|^>"
 
 
 @dataclass
@@ -60,6 +63,45 @@ class PathCounts:
                           self.group[idx], self.by)
 
 
+    def coalitions(self) -> tuple[np.ndarray, list]:
+        """Each path's *coalition* (its set of channels): the coalition number of every path
+        (in order of first appearance) and each coalition's channel codes, sorted.
+
+        Sets are bit masks (64 channels to a word) OR-ed over each path's touches, so no Python
+        object is made per path; only the distinct coalitions become lists.
+        """
+        n_paths, n_ch = len(self.table), max(len(self.channels), 1)
+        if n_paths == 0:
+            return np.zeros(0, dtype=np.int64), []
+        lengths = self.lengths
+        words = -(-n_ch // 64)
+        codes = self.codes.astype(np.uint64)
+        keys = []
+        for w in range(words):
+            if words == 1:
+                bits = np.left_shift(np.uint64(1), codes, out=codes)
+            else:
+                bits = np.where(codes // 64 == w, np.left_shift(np.uint64(1), codes % np.uint64(64)), np.uint64(0))
+            keys.append(np.bitwise_or.reduceat(bits, self.offsets[:-1]))  # every path has a touch
+            del bits
+        del codes
+        if words == 1:
+            cid = pd.factorize(keys[0])[0]
+        else:
+            cid = pd.DataFrame({w: k for w, k in enumerate(keys)}).groupby(list(range(words)), sort=False).ngroup()
+            cid = cid.to_numpy()
+        cid = cid.astype(np.int64)
+        n_c = int(cid.max()) + 1
+        first = np.full(n_c, -1, dtype=np.int64)
+        first[cid[::-1]] = np.arange(n_paths)[::-1]
+        # the members of each coalition, from the touches of its first path only
+        sel = lengths[first]
+        new_off = np.r_[0, np.cumsum(sel)]
+        take = np.repeat(self.offsets[first] - new_off[:-1], sel) + np.arange(new_off[-1])
+        pair = np.unique(np.repeat(np.arange(n_c, dtype=np.int64), sel) * n_ch + self.codes[take])
+        members = np.split(pair % n_ch, np.searchsorted(pair // n_ch, np.arange(1, n_c)))
+        return cid, members
+
 def _segments(data: pd.DataFrame, by) -> list:
     by = list(by or [])
     if "conversion_type" in data.columns and "conversion_type" not in by:
@@ -80,6 +122,16 @@ def _from_steps(data: pd.DataFrame, by: list) -> pd.DataFrame:
     for b in by:
         out[b] = g[b].first()
     return out.reset_index(drop=True)
+
+
+def _arrow_strings(col: pd.Series):
+    """A text column as one Arrow large_string array (missing = empty), without Python objects."""
+    import pyarrow as pa
+
+    arr = pa.array(col.astype("string").fillna(""))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.cast(pa.large_string()).combine_chunks()  # large offsets: more than 2 GB of text fits
+    return arr
 
 
 def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
@@ -117,23 +169,33 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
         raise DataError("expected a path table (column 'path') or steps (journey_id, step, channel); got columns "
                         + ", ".join(map(str, data.columns)))
     n_rows = len(t)
-    # normalise each distinct spelling once ("a>b" and "a > b" are one path), vectorised by Arrow
-    raw_codes, raw_uniq = pd.factorize(t["path"].astype("string").fillna(""))
-    spell = pa.array(np.asarray(raw_uniq, dtype=object), type=pa.string())
-    norm = pac.utf8_trim_whitespace(pac.replace_substring_regex(spell, r"\s*>\s*", SEP))
-    norm_codes, norm_uniq = pd.factorize(np.asarray(norm.to_numpy(zero_copy_only=False), dtype=object))
-    path_id = norm_codes[raw_codes]
+    # everything per path or per touch stays in Arrow buffers: no Python object per path or touch,
+    # so millions of distinct paths fit (dictionary codes come in order of first appearance)
+    raw = pac.dictionary_encode(_arrow_strings(t["path"]))
+    raw_id = raw.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    norm_uniq = raw.dictionary
+    del raw
+    # normalise each distinct spelling once ("a>b" and "a > b" are one path); tables from the path
+    # functions are normal already, and skipping spares two copies of every path's text
+    if len(norm_uniq) and pac.any(pac.match_substring_regex(norm_uniq, _NOT_NORMAL)).as_py():
+        norm = pac.dictionary_encode(pac.utf8_trim_whitespace(pac.replace_substring_regex(norm_uniq, r"\s*>\s*", SEP)))
+        norm_uniq = norm.dictionary
+        raw_id = norm.indices.to_numpy(zero_copy_only=False).astype(np.int64)[raw_id]
+        del norm
+    n_uniq = max(len(norm_uniq), 1)
+    path_id = raw_id
     if by:
         seg_codes = t[by].groupby(by, sort=True, dropna=False).ngroup().to_numpy() if n_rows else np.zeros(0, int)
-        key = seg_codes.astype(np.int64) * max(len(norm_uniq), 1) + path_id
+        key = seg_codes.astype(np.int64) * n_uniq + path_id
     else:
-        seg_codes, key = np.zeros(n_rows, dtype=np.int64), path_id.astype(np.int64)
+        seg_codes, key = np.zeros(n_rows, dtype=np.int64), path_id
     row_key, uniq_key = pd.factorize(key)
     first_row = np.full(len(uniq_key), -1, dtype=np.int64)
     first_row[row_key[::-1]] = np.arange(n_rows)[::-1]
     agg = pd.DataFrame({b: t[b].to_numpy()[first_row] for b in by})
-    kpath = np.asarray(uniq_key) % max(len(norm_uniq), 1) if by else np.asarray(uniq_key)
-    agg["path"] = pd.array(np.asarray(norm_uniq, dtype=object)[kpath], dtype="string")
+    kpath = np.asarray(uniq_key) % n_uniq if by else np.asarray(uniq_key)
+    paths = norm_uniq.take(pa.array(kpath, type=pa.int64()))
+    agg["path"] = pd.array(paths, dtype="string")
     for c in COUNTS:
         col = pd.to_numeric(t[c], errors="coerce").to_numpy(dtype="float64") if c in t else np.zeros(n_rows)
         bad = np.flatnonzero(np.isnan(col))
@@ -142,14 +204,17 @@ def path_counts(data: pd.DataFrame, *, by=None) -> PathCounts:
                             f"{t[c].iloc[bad[:3]].tolist()}")
         agg[c] = np.bincount(row_key, weights=col, minlength=len(uniq_key))
     agg["n_rows"] = np.bincount(row_key, minlength=len(uniq_key))
-    parts = pac.split_pattern(pa.array(np.asarray(norm_uniq, dtype=object)[kpath], type=pa.string()), SEP)
+    parts = pac.split_pattern(paths, SEP)
     lengths = pac.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
-    flat = np.asarray(pac.list_flatten(parts).to_numpy(zero_copy_only=False), dtype=object)
-    if (flat == "").any():
+    flat = pac.list_flatten(parts)
+    if len(flat) and pac.any(pac.equal(flat, "")).as_py():
         raise DataError("a path is empty or has an empty channel between separators")
-    codes, channels = pd.factorize(flat)
+    touch = pac.dictionary_encode(flat)
+    codes, channels = touch.indices.to_numpy(zero_copy_only=False), touch.dictionary.to_pylist()
     group = pd.factorize(seg_codes[first_row], sort=True)[0] if by else np.zeros(len(agg), dtype=np.int64)
-    return PathCounts(agg, codes.astype(np.int64), np.r_[0, np.cumsum(lengths)].astype(np.int64), list(channels),
+    del parts, flat, touch
+    pa.default_memory_pool().release_unused()  # hand the text buffers back before the models allocate
+    return PathCounts(agg, codes.astype(np.int64), np.r_[0, np.cumsum(lengths)].astype(np.int64), channels,
                       group.astype(np.int64), by)
 
 

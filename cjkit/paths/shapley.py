@@ -61,25 +61,28 @@ def _sampled(members: tuple, v: dict, n_samples: int, rng) -> np.ndarray:
 
 def _segment(pc, game, max_exact, n_samples, rng) -> pd.DataFrame:
     names = np.asarray(pc.channels, dtype=object)
-    sets = [tuple(sorted(set(pc.codes[a:b].tolist()))) for a, b in zip(pc.offsets[:-1], pc.offsets[1:])]
-    t = pc.table.assign(_set=sets)
-    co = t.groupby("_set", sort=False)[["conversions", "nulls", "value"]].sum()
+    # coalitions as numbers (bit masks per path, no Python object per path); only the converting
+    # coalitions become tuples of channel codes, the keys of the worth table
+    cid, members = pc.coalitions()
+    co = pc.table[["conversions", "nulls", "value"]].groupby(cid, sort=False).sum()
     co = co[co["conversions"] > 0]
-    journeys = co["conversions"] + co["nulls"]
-    rate = np.divide(co["conversions"], journeys, out=np.zeros(len(co)), where=journeys > 0)
-    worth = dict(zip(co.index, co["conversions"] if game == "conversions" else rate))
+    sets = [tuple(members[i].tolist()) for i in co.index]
+    c_conv, c_value = co["conversions"].to_numpy(), co["value"].to_numpy()
+    journeys = c_conv + co["nulls"].to_numpy()
+    rate = np.divide(c_conv, journeys, out=np.zeros(len(co)), where=journeys > 0)
+    worth = dict(zip(sets, c_conv if game == "conversions" else rate))
     conv, value = np.zeros(len(names)), np.zeros(len(names))
-    for (members, row), n_j in zip(co.iterrows(), journeys):
+    for members, n_j, c, v in zip(sets, journeys, c_conv, c_value):
         phi = (_exact(members, worth) if len(members) <= max_exact
                else _sampled(members, worth, n_samples, rng))
         if game == "conversion_rate":
             phi = phi * n_j
             if phi.sum() != 0:
-                phi = phi / phi.sum() * row["conversions"]
+                phi = phi / phi.sum() * c
         idx = list(members)
         conv[idx] += phi
         if phi.sum() != 0:
-            value[idx] += phi / phi.sum() * row["value"]
+            value[idx] += phi / phi.sum() * v
     order = pd.unique(pc.codes)
     return pd.DataFrame({"channel": pd.array(names[order], dtype="string"), "conversions": conv[order],
                          "value": value[order]})

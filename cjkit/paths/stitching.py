@@ -12,7 +12,7 @@ import logging
 import pandas as pd
 
 from cjkit.errors import DataError
-from cjkit.io.events import PathInput
+from cjkit.io.eventbase import PathInput
 from cjkit.io.journey_rules import order_touches
 from cjkit.quality import ledger as _ledger_mod
 

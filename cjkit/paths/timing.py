@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from cjkit.errors import DataError, ParameterError
-from cjkit.io.events import SEP
+from cjkit.io.eventbase import SEP
 from cjkit.io.journey_rules import duration_seconds
-from cjkit.paths import bigpaths as _big
+from cjkit.paths.scanbase import _steps_sql
 from cjkit.paths import buckets as _buckets
-from cjkit.paths.journeys import is_files, path_table
+from cjkit.paths.pathbase import is_files, path_table
 
 BACK = " < "
 # default bins of time to conversion, in seconds: within an hour, a day, a week, 30 days, later
@@ -141,7 +141,7 @@ def time_to_conversion(data, *, bins=None, labels=None, columns: dict | None = N
     if len(labels) != len(edges) - 1 or any(b <= a for a, b in zip(edges, edges[1:])):
         raise ParameterError("bins", bins, message="bins must rise, with one label per bin")
     if is_files(data):
-        paths, steps, tables = _big._steps_sql(data, columns, [], rules)
+        paths, steps, tables = _steps_sql(data, columns, [], rules)
         case = " ".join(f"WHEN secs < {e} THEN {i}" for i, e in enumerate(edges[1:-1]))
         frames, _ = _buckets.run_all(con, lambda bucket: f"""WITH {steps(bucket)},
         c AS (SELECT conversions, epoch(j_end) - epoch(j_start) AS secs FROM journeys WHERE conversions > 0)
