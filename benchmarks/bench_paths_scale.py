@@ -103,18 +103,27 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+#: how the buckets' results add up, in DuckDB (a pandas concat of millions of path strings beside
+#: DuckDB's buffers does not fit the address-space cap)
+SUMS = {
+    "path_table": """SELECT path, SUM(conversions) AS conversions, SUM(nulls) AS nulls, SUM(value) AS value,
+                     SUM(n_journeys) AS n_journeys FROM parts GROUP BY path ORDER BY n_journeys DESC, path""",
+    "transitions": """SELECT source, target, SUM(n) AS n, SUM(n) / SUM(SUM(n)) OVER (PARTITION BY source) AS probability
+                      FROM parts GROUP BY source, target ORDER BY source, n DESC, target""",
+    "funnel": """SELECT stage_order, SUM(n_journeys) AS n_journeys, SUM(conversions) AS conversions
+                 FROM parts GROUP BY stage_order ORDER BY stage_order""",
+}
+
+
 def _plain_bucketed(con, name: str, src: str, n: int):
-    """The plain SQL of *name* per customer bucket, summed (probabilities and order recomputed)."""
-    parts = [con.sql(PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")).df() for b in range(n)]
-    both = pd.concat(parts, ignore_index=True)
-    if name == "path_table":
-        out = both.groupby("path", as_index=False)[["conversions", "nulls", "value", "n_journeys"]].sum()
-        return out.sort_values(["n_journeys", "path"], ascending=[False, True])
-    if name == "transitions":
-        out = both.groupby(["source", "target"], as_index=False)["n"].sum()
-        out["probability"] = out["n"] / out.groupby("source")["n"].transform("sum")
-        return out.sort_values(["source", "n", "target"], ascending=[True, False, True])
-    return both.groupby("stage_order", as_index=False)[["n_journeys", "conversions"]].sum()
+    """The plain SQL of *name* per customer bucket, its rows collected in DuckDB and summed there."""
+    con.execute("DROP TABLE IF EXISTS parts")
+    for b in range(n):
+        sql = PLAIN[name].format(src=f"(SELECT * FROM {src}{BUCKET.format(n=n, b=b)})")
+        con.execute(f"CREATE TABLE parts AS {sql}" if b == 0 else f"INSERT INTO parts {sql}")
+    out = con.sql(SUMS[name]).df()
+    con.execute("DROP TABLE parts")
+    return out
 
 
 def _attribution(folder: Path) -> dict:
@@ -230,6 +239,8 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit (it spills to disk beyond it)")
     ap.add_argument("--keep", help="generate into this folder and keep it")
     ap.add_argument("--buckets", type=int, help="customer buckets (default: chosen from rows and memory limit)")
+    ap.add_argument("--routes", default="sql,sqlb,cjkit,attr",
+                    help="routes to run (the one-pass plain SQL 'sql' runs out of memory at 50M within 4 GB)")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -248,6 +259,10 @@ def main() -> None:
               f"{time.perf_counter() - t:.1f} s; DuckDB memory limit {args.memory_limit}")
         res = {}
         for s in ("sql", "sqlb", "cjkit", "attr"):
+            if s not in args.routes.split(","):
+                res[s] = {"step": s, "failed": "not run (--routes)", "timings": {}, "n_journeys": float("nan"),
+                          "n_paths": 0, "peak_rss_mb": float("nan"), "buckets": 0}
+                continue
             res[s] = child(s, folder, args.memory_limit, args.buckets)
             print(f"{s}: {json.dumps(res[s])}", flush=True)  # each route as soon as it is done
         tie = ties(folder)
