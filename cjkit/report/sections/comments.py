@@ -69,6 +69,17 @@ def report_codebook(study: Study) -> dict:
 def coding_note(study: Study, *, lang: str = "de") -> str:
     """One sentence for the methods appendix: which codebooks coded the open answers, and why.
 
+    Parameters
+    ----------
+    study : Study
+    lang : {"de", "en"}
+        Language of the sentence.
+
+    Returns
+    -------
+    str
+        Empty when the study has no open answer (nothing was coded).
+
     Examples
     --------
     >>> import cjkit as cj
