@@ -23,25 +23,25 @@ exact duplicates, cjkit orders them by its tie rule (conversion last, then file 
 duplicates, so the distinct-path counts may differ by at most one per tied group (checked), while
 the journeys agree (checked).
 
-Last result (50M events, 50 files, memory limit 4 GB, 8 GB address-space cap, 2 cores shared with
-other jobs, so seconds vary by a factor up to 2.5 between runs):
+Last result, end to end in one run (50M events, 50 files, DuckDB memory limit 4 GB, 8 GB address-space
+cap, ``--routes sqlb,cjkit,attr``; 2 cores shared with other jobs, so seconds vary by up to 2.5x between
+runs):
 
-=====================  ==========  ===========  ===========  ========================================
+=====================  ==========  ===========  ===========  ===========================
 result                 cjkit       plain SQL    bucketed     cjkit / bucketed plain SQL
-=====================  ==========  ===========  ===========  ========================================
-path table             580 s       out of mem.  failed [1]   1.61x in an earlier run (355 s vs 221 s)
-transitions            429 s       out of mem.  280 s        1.54x
-funnel                 363 s       out of mem.  123 s        2.94x
-=====================  ==========  ===========  ===========  ========================================
+=====================  ==========  ===========  ===========  ===========================
+path table             233 s       out of mem.  220 s        1.06x
+transitions            168 s       out of mem.  169 s        1.00x
+funnel                 266 s       out of mem.  171 s        1.56x
+all three              667 s                    560 s        1.19x
+=====================  ==========  ===========  ===========  ===========================
 
-21 customer buckets, 7,558,347 journeys, 4,105,707 distinct paths, peak RSS 3.6 GB. [1] The bucketed
-path table's pandas sum of 21 bucket tables ran out of address space (an Arrow sum did not finish
-either in a later try).
-25 groups of tied touches (2 exact duplicates, none with a conversion): plain SQL found 4,105,708
-distinct paths in an earlier run, one more than cjkit, within them. Attribution then ran in the
-same process and ran out of address space; in a process of its own, as the script now runs it,
-from the path table written again (238 s on a quieter machine): collapse to the top 8 channels +
-``(other)`` 26.6 s (3,976,974 distinct paths), Markov 20.8 s, Shapley 18.4 s, peak RSS 3.6 GB.
+21 customer buckets, 7,558,347 journeys, 4,105,707 distinct paths; peak RSS 3.6 GB (cjkit) and 4.0 GB
+(bucketed plain SQL). The one-pass plain SQL ran out of memory at 50M within 4 GB in earlier runs and is
+left out with ``--routes``. Attribution in a process of its own, from the path table the cjkit route
+wrote: collapse to the top 8 channels + ``(other)`` 27.4 s (3,976,974 distinct paths), Markov 20.1 s,
+Shapley 18.1 s, peak RSS 3.6 GB. 25 groups of tied touches (2 exact duplicates, none with a
+conversion): the bucketed plain SQL found 2 more distinct paths than cjkit, within them.
 
     nice -n 10 prlimit --as=8000000000 .venv/bin/python benchmarks/bench_paths_scale.py --events 50000000
 """
@@ -230,7 +230,7 @@ def child(step: str, folder: Path, memory_limit: str, buckets: int | None = None
 def _ratio(a, b) -> str:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return f"{a / max(b, 1e-9):.2f}x"
-    return "n/a (plain SQL failed)" if isinstance(a, (int, float)) else "n/a (cjkit failed)"
+    return "n/a (plain SQL not run or failed)" if isinstance(a, (int, float)) else "n/a (cjkit failed)"
 
 
 def main() -> None:
