@@ -92,3 +92,17 @@ def test_a_reports_own_labels_and_counts_reach_the_run_index(tmp_path):
     shown = _figures(tmp_path, "de", roles={}).split("<br>")
     # written out by hand: a count without decimals, a share as a whole percentage, conversions with two
     assert shown == ["Journeys: 20.000", "Conversion-Rate: 12\u00a0%", "Markov: E-Mail: 431,26"]
+
+
+def test_the_run_index_names_its_data_basis_in_the_run_language():
+    from cjkit.report.runindex import _ledger_table
+
+    facts = {"data": "hotel_guests.csv", "n_input": 3008, "n_kept": 2945, "n_excluded": 63,
+             "excluded_by_reason": {"duplicate_id": 6, "speeder": 30}}
+    page = _ledger_table(facts, "de")
+    assert "<h2>Datenqualität</h2>" in page and "Data quality" not in page
+    for shown in ("Zeilen in der Datei", "3.008", "Verwertbare Befragte", "2.945", "Doppelte Befragten-ID",
+                  "Zu schnell ausgefüllt"):
+        assert shown in page
+    assert not any(raw in page for raw in ("n_input", "n_kept", "duplicate_id", "speeder"))
+    assert "Rows in the file</td><td>3,008" in _ledger_table(facts, "en")

@@ -26,15 +26,20 @@ padding:.35em .6em;text-align:left;vertical-align:top}th{background:#f3f3f3}.fai
 .skipped{color:#777}.ok{color:#1b7a3a}code{font-size:.9em}.small{color:#666;font-size:.85em}"""
 
 
-def _ledger_table(summary: dict) -> str:
+def _ledger_table(summary: dict, lang: str = "de") -> str:
+    """The run's data basis in the run's language: named rows, numbers in its format, exclusions by check."""
     if not summary:
         return ""
-    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
+
+    def shown(v) -> str:
+        return i18n.format_number(v, lang=lang, decimals=0) if isinstance(v, (int, float)) else str(v)
+    rows = "".join(f"<tr><td>{html.escape(i18n.label_or(f'index_{k}', lang, str(k)))}</td>"
+                   f"<td>{html.escape(shown(v))}</td></tr>"
                    for k, v in summary.items() if not isinstance(v, (dict, list)))
     reasons = summary.get("excluded_by_reason") or {}
-    rows += "".join(f"<tr><td>&nbsp;&nbsp;{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
-                    for k, v in reasons.items())
-    return f"<h2>Datenqualität / Data quality</h2><table>{rows}</table>"
+    rows += "".join(f"<tr><td>&nbsp;&nbsp;{html.escape(i18n.label_or(f'check_{k}', lang, str(k)))}</td>"
+                    f"<td>{html.escape(shown(v))}</td></tr>" for k, v in reasons.items())
+    return f"<h2>{html.escape(_word('data_quality', lang))}</h2><table>{rows}</table>"
 
 
 #: report notebook (file stem) -> label key of its report type (others: the stem, readable)
@@ -198,7 +203,8 @@ def write_index(out_dir: Path, cfg, rows: list[dict], extra: dict) -> Path:
     page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
             f"<p class='small'>{' · '.join(facts)}</p>"
-            f"{error_box}<table><tr>{head}</tr>{''.join(body)}</table>{_ledger_table(extra.get('ledger_summary', {}))}"
+            f"{error_box}<table><tr>{head}</tr>{''.join(body)}</table>"
+            f"{_ledger_table(extra.get('ledger_summary', {}), lang)}"
             "</body></html>")
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
