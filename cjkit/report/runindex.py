@@ -44,7 +44,8 @@ def _ledger_table(summary: dict, lang: str = "de") -> str:
 
 #: report notebook (file stem) -> label key of its report type (others: the stem, readable)
 REPORT_TYPES = {"01_explore": "title_explore", "10_satisfaction_report": "title_satisfaction",
-                "20_pain_points": "title_painpoints", "30_journey_map": "title_journeymap"}
+                "20_pain_points": "title_painpoints", "30_journey_map": "title_journeymap",
+                "40_journey_paths": "title_journey_paths", "60_value": "title_value"}
 #: the index page's own words (German, English), kept together so they can join the label catalog
 
 
